@@ -1,0 +1,72 @@
+// Kernel constants and structs used by the linux-5.10 model.
+// Values as in v5.10: include/linux/mm.h, include/linux/mm_types.h,
+// arch/x86/include/asm/traps.h, include/uapi/linux/userfaultfd.h, include/uapi/asm-generic/errno-base.h.
+// (VM_* flag bits, PAGE_SIZE and the pgprot values are built into the machine.)
+
+// include/linux/mm.h: enum fault_flag
+const FAULT_FLAG_WRITE = 0x01;
+const FAULT_FLAG_MKWRITE = 0x02;
+const FAULT_FLAG_ALLOW_RETRY = 0x04;
+const FAULT_FLAG_RETRY_NOWAIT = 0x08;
+const FAULT_FLAG_KILLABLE = 0x10;
+const FAULT_FLAG_TRIED = 0x20;
+const FAULT_FLAG_USER = 0x40;
+const FAULT_FLAG_REMOTE = 0x80;
+const FAULT_FLAG_INSTRUCTION = 0x100;
+const FAULT_FLAG_INTERRUPTIBLE = 0x200;
+const FAULT_FLAG_DEFAULT = FAULT_FLAG_ALLOW_RETRY | FAULT_FLAG_KILLABLE | FAULT_FLAG_INTERRUPTIBLE;
+
+// include/linux/mm_types.h: enum vm_fault_reason
+const VM_FAULT_OOM = 0x000001;
+const VM_FAULT_SIGBUS = 0x000002;
+const VM_FAULT_MAJOR = 0x000004;
+const VM_FAULT_WRITE = 0x000008;
+const VM_FAULT_HWPOISON = 0x000010;
+const VM_FAULT_HWPOISON_LARGE = 0x000020;
+const VM_FAULT_SIGSEGV = 0x000040;
+const VM_FAULT_NOPAGE = 0x000100;
+const VM_FAULT_LOCKED = 0x000200;
+const VM_FAULT_RETRY = 0x000400;
+const VM_FAULT_FALLBACK = 0x000800;
+const VM_FAULT_ERROR = VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV | VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE | VM_FAULT_FALLBACK;
+
+// include/linux/mm.h: change_protection() flags
+const MM_CP_DIRTY_ACCT = 0x1;
+const MM_CP_PROT_NUMA = 0x2;
+const MM_CP_UFFD_WP = 0x4;
+const MM_CP_UFFD_WP_RESOLVE = 0x8;
+
+// arch/x86/include/asm/traps.h: enum x86_pf_error_code
+const X86_PF_PROT = 0x1;
+const X86_PF_WRITE = 0x2;
+const X86_PF_USER = 0x4;
+const X86_PF_RSVD = 0x8;
+const X86_PF_INSTR = 0x10;
+const X86_PF_PK = 0x20;
+
+// include/uapi/linux/userfaultfd.h
+const UFFDIO_WRITEPROTECT_MODE_WP = 0x1;
+const UFFDIO_WRITEPROTECT_MODE_DONTWAKE = 0x2;
+
+// include/uapi/asm-generic/mman-common.h
+const PROT_READ = 0x1;
+const PROT_WRITE = 0x2;
+const PROT_EXEC = 0x4;
+
+// include/uapi/asm-generic/errno-base.h
+const ENOENT = 2;
+const EAGAIN = 11;
+const ENOMEM = 12;
+const EINVAL = 22;
+const EACCES = 13;
+
+// include/linux/mm.h: struct vm_fault (the fields these paths use; pmd is not modelled)
+struct vm_fault {
+    vma,
+    address,
+    flags,
+    pte,
+    ptl,
+    orig_pte,
+    page,
+}

@@ -1,0 +1,148 @@
+// mm/mprotect.c as of v5.10: change_protection() and mprotect().
+// Not modelled: hugetlb, THP (change_huge_pmd), swap and migration entries, VMA merging and
+// splitting (mprotect must cover whole VMAs), memory accounting.
+
+fn change_pte_range(vma, addr, end, newprot, cp_flags) source "mm/mprotect.c:change_pte_range@v5.10" {
+    let pages = 0;
+    let dirty_accountable = cp_flags & MM_CP_DIRTY_ACCT;
+    let prot_numa = cp_flags & MM_CP_PROT_NUMA;
+    let uffd_wp = cp_flags & MM_CP_UFFD_WP;
+    let uffd_wp_resolve = cp_flags & MM_CP_UFFD_WP_RESOLVE;
+    let mm = vma->vm_mm;
+    // pte_offset_map_lock()
+    let pte = pte_offset_map(mm, addr);
+    let ptl = pte_lockptr(mm, pte);
+    spin_lock(ptl);
+    // target_node stays NUMA_NO_NODE: the scenarios run several threads (mm_users > 1).
+    flush_tlb_batched_pending(mm);
+    while true {
+        let oldpte = *pte;
+        if pte_present(oldpte) {
+            let preserve_write = prot_numa && pte_write(oldpte);
+            let skip = false;
+            if prot_numa {
+                if pte_protnone(oldpte) {
+                    skip = true;
+                } else {
+                    let page = vm_normal_page(vma, addr, oldpte);
+                    if page == null {
+                        skip = true;
+                    } else if is_cow_mapping(vma->vm_flags) && page_mapcount(page) != 1 {
+                        skip = true;
+                    }
+                }
+            }
+            if !skip {
+                oldpte = ptep_modify_prot_start(vma, addr, pte);
+                let ptent = pte_modify(oldpte, newprot);
+                if preserve_write {
+                    // pte_mk_savedwrite() is pte_mkwrite() on x86
+                    ptent = pte_mkwrite(ptent);
+                }
+                if uffd_wp {
+                    ptent = pte_wrprotect(ptent);
+                    ptent = pte_mkuffd_wp(ptent);
+                } else if uffd_wp_resolve {
+                    // "Leave the write bit to be handled by PF interrupt handler": but
+                    // pte_modify() already took RW from newprot, which is read-only.
+                    ptent = pte_clear_uffd_wp(ptent);
+                }
+                if dirty_accountable && pte_dirty(ptent) && (pte_soft_dirty(ptent) || !(vma->vm_flags & VM_SOFTDIRTY)) {
+                    ptent = pte_mkwrite(ptent);
+                }
+                ptep_modify_prot_commit(vma, addr, pte, oldpte, ptent);
+                pages = pages + 1;
+            }
+        }
+        // pte++, addr += PAGE_SIZE, addr != end
+        addr = addr + PAGE_SIZE;
+        if addr == end {
+            break;
+        }
+        pte = pte_offset_map(mm, addr);
+    }
+    pte_unmap_unlock(pte, ptl);
+    return pages;
+}
+
+// The pgd..pmd walk is folded in: one PTE table covers every modelled address.
+fn change_protection_range(vma, addr, end, newprot, cp_flags) source "mm/mprotect.c:change_protection_range@v5.10" {
+    let mm = vma->vm_mm;
+    let start = addr;
+    let pages = 0;
+    BUG_ON(addr >= end);
+    // flush_cache_range() is a no-op on x86
+    inc_tlb_flush_pending(mm);
+    pages = pages + change_pte_range(vma, addr, end, newprot, cp_flags);
+    // Only now, after every PTL was dropped, are stale TLB entries shot down.
+    if pages {
+        flush_tlb_range(vma, start, end);
+    }
+    dec_tlb_flush_pending(mm);
+    return pages;
+}
+
+fn change_protection(vma, start, end, newprot, cp_flags) source "mm/mprotect.c:change_protection@v5.10" {
+    BUG_ON((cp_flags & (MM_CP_UFFD_WP | MM_CP_UFFD_WP_RESOLVE)) == (MM_CP_UFFD_WP | MM_CP_UFFD_WP_RESOLVE));
+    // is_vm_hugetlb_page(): hugetlb is not modelled
+    return change_protection_range(vma, start, end, newprot, cp_flags);
+}
+
+// include/linux/mm.h / mm/mmap.c: only shared writable mappings want write notification.
+fn vma_wants_writenotify(vma, vm_page_prot) source "mm/mmap.c:vma_wants_writenotify@v5.10" {
+    if (vma->vm_flags & (VM_WRITE | VM_SHARED)) != (VM_WRITE | VM_SHARED) {
+        return false;
+    }
+    // shared mappings are not modelled
+    return false;
+}
+
+// Called with mmap_lock held for write; the range is a whole VMA.
+fn mprotect_fixup(vma, start, end, newflags) source "mm/mprotect.c:mprotect_fixup@v5.10" {
+    let oldflags = vma->vm_flags;
+    if newflags == oldflags {
+        return 0;
+    }
+    // VM_ACCOUNT charging, vma_merge() and split_vma(): not modelled
+    assert(start == vma->vm_start && end == vma->vm_end);
+    // "vm_flags and vm_page_prot are protected by the mmap_lock held in write mode."
+    vma->vm_flags = newflags;
+    let dirty_accountable = vma_wants_writenotify(vma, vma->vm_page_prot);
+    // vma_set_page_prot(): vm_page_prot follows vm_flags in this model
+    let cp_flags = 0;
+    if dirty_accountable {
+        cp_flags = MM_CP_DIRTY_ACCT;
+    }
+    change_protection(vma, start, end, vma->vm_page_prot, cp_flags);
+    // populate_vma_page_range() for VM_LOCKED: not modelled
+    return 0;
+}
+
+// The mprotect() system call for one whole VMA (no pkeys, no PROT_GROWSDOWN/UP).
+fn do_mprotect_pkey(start, len, prot) source "mm/mprotect.c:do_mprotect_pkey@v5.10" {
+    let mm = current_mm();
+    let end = start + len;
+    // mmap_write_lock_killable()
+    mmap_write_lock(mm);
+    let vma = find_vma(mm, start);
+    if vma == null {
+        mmap_write_unlock(mm);
+        return -ENOMEM;
+    }
+    // calc_vm_prot_bits(): PROT_READ/WRITE/EXEC map to VM_READ/WRITE/EXEC
+    let newflags = (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) | (vma->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC));
+    if (newflags & ~(newflags >> 4)) & (VM_READ | VM_WRITE | VM_EXEC) {
+        // a VM_MAY* bit is missing
+        mmap_write_unlock(mm);
+        return -EACCES;
+    }
+    let error = mprotect_fixup(vma, start, end, newflags);
+    mmap_write_unlock(mm);
+    return error;
+}
+
+
+
+fn mprotect(start, len, prot) source "mm/mprotect.c:SYSCALL_DEFINE3(mprotect)@v5.10" {
+    return do_mprotect_pkey(start, len, prot);
+}

@@ -1,0 +1,571 @@
+//! The command line: `check`, `test`, `replay`, `prims`.
+
+use crate::explore::{self, Limits, Stats, StopOn, Verdict, bfs};
+use crate::ir::{Expect, Prim};
+use crate::lang::{self, LoadOptions};
+use crate::machine::{Machine, trace};
+use crate::report::{diagram, token};
+use clap::{Args, Parser, Subcommand};
+use std::path::{Path, PathBuf};
+use std::time::Instant;
+
+/// Exit codes.
+pub const EXIT_OK: i32 = 0;
+pub const EXIT_VIOLATION: i32 = 1;
+pub const EXIT_BAD_INPUT: i32 = 2;
+pub const EXIT_INCOMPLETE: i32 = 3;
+
+#[derive(Parser)]
+#[command(
+    name = "mmcheck",
+    version,
+    about = "Model-check Linux page-table concurrency: every interleaving of kernel paths on x86 TLBs",
+    long_about = "mmcheck runs kernel memory-management paths, written in a small C-like modelling \
+language (.mmk files), on a model of x86 hardware (per-CPU TLBs, page walks, A/D bits, \
+synchronous shootdowns), and explores every interleaving of the CPUs of a test scenario.\n\n\
+It either proves that no interleaving breaks an invariant (lost_write, stale_tlb, \
+use_after_free, deadlock, lock_hygiene, refcount, ...) or prints the shortest one that does, \
+as a CPU0/CPU1 race diagram.\n\n\
+Start with:\n  mmcheck check tests/mmk/uffd-wp/scenario-a-v5.10.mmk\n  mmcheck test tests/mmk\n\n\
+Exit codes: 0 safe (or every expectation met), 1 violation (or an expectation missed), \
+2 bad input or usage, 3 search stopped by a limit before it finished.",
+    after_help = "See README.md for the modelling language, and `mmcheck prims` for the built-in primitives."
+)]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Args, Clone)]
+struct SearchOpts {
+    /// Stop after this many distinct states.
+    #[arg(long, value_name = "N")]
+    max_states: Option<u64>,
+    /// Stop after this many seconds.
+    #[arg(long, value_name = "SECONDS")]
+    max_seconds: Option<f64>,
+    /// Stop when the search's estimated memory passes this many MiB.
+    #[arg(long, value_name = "MIB")]
+    max_memory: Option<u64>,
+    /// Where to look for model trees (`<DIR>/<name>` for `kernel "<name>"`).
+    #[arg(long, value_name = "DIR")]
+    models: Option<PathBuf>,
+    /// No progress line.
+    #[arg(long, short)]
+    quiet: bool,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Check every test in a file: print SAFE with the states explored, or the shortest
+    /// counterexample as a race diagram (exit 0 safe, 1 violation, 2 bad input, 3 incomplete).
+    Check {
+        file: PathBuf,
+        /// Only the test with this name.
+        #[arg(long)]
+        test: Option<String>,
+        /// Print the result as JSON (the trace, the verdict, the statistics).
+        #[arg(long)]
+        json: bool,
+        /// Explore everything and report every invariant that can be broken, each with its
+        /// shortest counterexample (by default the search stops at the first one).
+        #[arg(long)]
+        all: bool,
+        #[command(flatten)]
+        search: SearchOpts,
+    },
+    /// Run every test under a directory (recursively) and print expected against found
+    /// (exit 0 only if every expectation holds).
+    Test {
+        dir: PathBuf,
+        #[command(flatten)]
+        search: SearchOpts,
+    },
+    /// Replay a counterexample from its token and print its race diagram.
+    Replay {
+        file: PathBuf,
+        token: String,
+        #[arg(long)]
+        test: Option<String>,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, value_name = "DIR")]
+        models: Option<PathBuf>,
+    },
+    /// List the built-in primitives with their atomicity.
+    Prims,
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() {
+                EXIT_BAD_INPUT
+            } else {
+                EXIT_OK
+            };
+            let _ = e.print();
+            return code;
+        }
+    };
+    let _ = ctrlc::set_handler(|| bfs::STOP.store(true, std::sync::atomic::Ordering::SeqCst));
+    match cli.cmd {
+        Cmd::Check {
+            file,
+            test,
+            json,
+            all,
+            search,
+        } => check(&file, test.as_deref(), json, all, &search),
+        Cmd::Test { dir, search } => test_dir(&dir, &search),
+        Cmd::Replay {
+            file,
+            token,
+            test,
+            json,
+            models,
+        } => replay(&file, &token, test.as_deref(), json, models),
+        Cmd::Prims => {
+            for p in Prim::ALL {
+                println!(
+                    "{:<26} {:<8} {}",
+                    format!("{}/{}", p.name(), p.arity()),
+                    format!("{:?}", p.class()).to_lowercase(),
+                    p.doc()
+                );
+            }
+            EXIT_OK
+        }
+    }
+}
+
+fn limits(o: &SearchOpts) -> Result<Limits, String> {
+    if o.max_states == Some(0) {
+        return Err("--max-states must be at least 1".into());
+    }
+    if let Some(s) = o.max_seconds {
+        if !(s.is_finite() && s > 0.0 && s < 1e7) {
+            return Err(format!(
+                "--max-seconds must be a positive number of seconds, not {s}"
+            ));
+        }
+    }
+    if let Some(m) = o.max_memory {
+        if m == 0 || m > 1 << 24 {
+            return Err(format!(
+                "--max-memory must be between 1 and {} MiB, not {m}",
+                1u64 << 24
+            ));
+        }
+    }
+    Ok(Limits {
+        max_states: o.max_states,
+        max_seconds: o.max_seconds,
+        max_memory_bytes: o.max_memory.map(|m| m << 20),
+    })
+}
+
+/// Loads a file and builds a machine per test; errors are printed, located.
+fn load(file: &Path, models: Option<PathBuf>, only: Option<&str>) -> Result<Vec<Machine>, i32> {
+    let opts = LoadOptions { models_dir: models };
+    let loaded = match lang::load_file(file, &opts) {
+        Ok(l) => l,
+        Err(e) => {
+            let (map, d) = *e;
+            eprint!("{}", d.render(&map));
+            return Err(EXIT_BAD_INPUT);
+        }
+    };
+    let mut out = Vec::new();
+    for p in loaded.tests {
+        if only.is_some_and(|n| n != p.scenario.name) {
+            continue;
+        }
+        match Machine::new(p) {
+            Ok(m) => out.push(m),
+            Err(d) => {
+                eprint!("{}", d.render(&loaded.sources));
+                return Err(EXIT_BAD_INPUT);
+            }
+        }
+    }
+    if out.is_empty() {
+        eprintln!(
+            "error: {}: no test named {:?}",
+            file.display(),
+            only.unwrap_or("")
+        );
+        return Err(EXIT_BAD_INPUT);
+    }
+    Ok(out)
+}
+
+/// What a test's expectation needs from the search.
+fn goal(e: Option<&Expect>, all: bool) -> StopOn {
+    if all {
+        return StopOn::Never;
+    }
+    match e {
+        Some(Expect::Violation(n)) => crate::machine::INVARIANTS
+            .iter()
+            .find(|(k, _)| k == n)
+            .map(|(k, _)| StopOn::Invariant(k))
+            .unwrap_or(StopOn::Any),
+        _ => StopOn::Any,
+    }
+}
+
+fn run_search(
+    m: &Machine,
+    lim: Limits,
+    stop: StopOn,
+    quiet: bool,
+) -> explore::Report<crate::machine::Action> {
+    let bar = if quiet {
+        indicatif::ProgressBar::hidden()
+    } else {
+        let b = indicatif::ProgressBar::new_spinner();
+        b.set_draw_target(indicatif::ProgressDrawTarget::stderr_with_hz(4));
+        b
+    };
+    let report = |s: &Stats, queue: usize| {
+        bar.set_message(format!(
+            "{} states, {:.0} states/s, depth {}, queue {}, ~{} MiB",
+            s.states,
+            s.states as f64 / s.seconds.max(1e-9),
+            s.max_depth,
+            queue,
+            s.peak_memory_bytes >> 20
+        ));
+        bar.tick();
+    };
+    let r = bfs::check(
+        m,
+        lim,
+        stop,
+        Some(bfs::Progress {
+            every_seconds: 0.5,
+            report: &report,
+        }),
+    );
+    bar.finish_and_clear();
+    r
+}
+
+fn stats_line(s: &Stats) -> String {
+    format!(
+        "{} states, {} transitions, depth {}, {:.2} s, ~{} bytes/state",
+        s.states, s.transitions, s.max_depth, s.seconds, s.bytes_per_state
+    )
+}
+
+fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts) -> i32 {
+    let lim = match limits(o) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let machines = match load(file, o.models.clone(), only) {
+        Ok(m) => m,
+        Err(c) => return c,
+    };
+    let mut code = EXIT_OK;
+    let mut json_out = Vec::new();
+    for m in &machines {
+        let sc = &m.prog.scenario;
+        let name = &sc.name;
+        let r = run_search(m, lim, goal(sc.expect.as_ref(), all), o.quiet || json);
+        // The counterexample shown: the expected invariant's, else the shortest.
+        let shown = match &sc.expect {
+            Some(Expect::Violation(n)) => r.get(n).or(r.found.first()),
+            _ => r.found.first(),
+        };
+        let c = match r.verdict() {
+            Verdict::Safe => EXIT_OK,
+            Verdict::Incomplete => EXIT_INCOMPLETE,
+            Verdict::Violation(_)
+                if r.found
+                    .iter()
+                    .any(|f| f.violation.invariant == "model_error") =>
+            {
+                EXIT_BAD_INPUT
+            }
+            Verdict::Violation(_) => EXIT_VIOLATION,
+        };
+        code = code.max(c);
+        let tr = shown.and_then(|f| trace::build(m, &f.path).ok());
+        let tok = shown.map(|f| token::encode(&f.path));
+        let met = sc.expect.as_ref().map(|e| expectation_met(e, &r));
+        if json {
+            json_out.push(serde_json::json!({
+                "test": name,
+                "file": file.display().to_string(),
+                "verdict": verdict_text(&r),
+                "violations": r.found.iter().map(|f| serde_json::json!({
+                    "invariant": f.violation.invariant,
+                    "message": f.violation.message,
+                    "steps": f.path.len(),
+                    "replay": token::encode(&f.path),
+                })).collect::<Vec<_>>(),
+                "expected": sc.expect.as_ref().map(expect_text),
+                "as_expected": met,
+                "exhaustive": r.complete,
+                "stopped": r.stopped,
+                "reduction": "none",
+                "states": r.stats.states,
+                "transitions": r.stats.transitions,
+                "depth": r.stats.max_depth,
+                "seconds": r.stats.seconds,
+                "replay": tok,
+                "trace": tr,
+            }));
+            continue;
+        }
+        match r.verdict() {
+            Verdict::Safe => println!(
+                "SAFE  {name}\n      exhaustive breadth-first search, no reduction: no interleaving breaks an invariant\n      {}",
+                stats_line(&r.stats)
+            ),
+            Verdict::Incomplete => println!(
+                "INCOMPLETE  {name}\n      {}: no violation in any interleaving of up to {} steps\n      {}",
+                r.stopped.as_deref().unwrap_or("stopped"),
+                r.stats.complete_depth,
+                stats_line(&r.stats)
+            ),
+            Verdict::Violation(_) => {
+                let f = shown.expect("a violation was found");
+                println!("VIOLATION  {name}: {}\n", f.violation.invariant);
+                match &tr {
+                    Some(tr) => {
+                        print!("{}", diagram::render(tr));
+                        println!("\n{}", diagram::conclusion(tr));
+                    }
+                    None => println!("{}", f.violation.message),
+                }
+                println!(
+                    "\nshortest counterexample for {}: {} steps (breadth-first; {})",
+                    f.violation.invariant,
+                    f.path.len(),
+                    stats_line(&r.stats)
+                );
+                if r.found.len() > 1 {
+                    let others: Vec<String> = r
+                        .found
+                        .iter()
+                        .map(|g| format!("{} ({} steps)", g.violation.invariant, g.path.len()))
+                        .collect();
+                    println!("invariants broken: {}", others.join(", "));
+                }
+                if let Some(t) = &tok {
+                    println!(
+                        "replay: mmcheck replay {} {t}{}",
+                        file.display(),
+                        test_flag(&machines, name)
+                    );
+                }
+            }
+        }
+        if let (Some(e), Some(met)) = (&sc.expect, met) {
+            println!(
+                "      expected {}: {}",
+                expect_text(e),
+                if met {
+                    "as expected"
+                } else {
+                    "NOT as expected"
+                }
+            );
+        }
+        println!();
+    }
+    if json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&json_out).unwrap_or_default()
+        );
+    }
+    code
+}
+
+fn test_flag(machines: &[Machine], name: &str) -> String {
+    if machines.len() > 1 {
+        format!(" --test {name:?}")
+    } else {
+        String::new()
+    }
+}
+
+fn expect_text(e: &Expect) -> String {
+    match e {
+        Expect::Safe => "safe".into(),
+        Expect::Violation(n) => format!("violation({n})"),
+    }
+}
+
+fn expectation_met<A>(e: &Expect, r: &explore::Report<A>) -> bool {
+    match e {
+        Expect::Safe => r.verdict() == Verdict::Safe,
+        Expect::Violation(n) => r.get(n).is_some(),
+    }
+}
+
+fn verdict_text<A>(r: &explore::Report<A>) -> String {
+    match r.verdict() {
+        Verdict::Safe => "safe".into(),
+        Verdict::Incomplete => "incomplete".into(),
+        Verdict::Violation(_) => r
+            .kinds()
+            .iter()
+            .map(|k| format!("violation({k})"))
+            .collect::<Vec<_>>()
+            .join(" "),
+    }
+}
+
+fn collect_tests(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)?
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            collect_tests(&p, out)?;
+        } else if p.extension().is_some_and(|x| x == "mmk") {
+            let text = std::fs::read_to_string(&p).unwrap_or_default();
+            if text.lines().any(|l| l.trim_start().starts_with("test \"")) {
+                out.push(p);
+            }
+        }
+    }
+    Ok(())
+}
+
+fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
+    let lim = match limits(o) {
+        Ok(l) => l,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let mut files = Vec::new();
+    if let Err(e) = collect_tests(dir, &mut files) {
+        eprintln!("error: cannot read {}: {e}", dir.display());
+        return EXIT_BAD_INPUT;
+    }
+    if files.is_empty() {
+        eprintln!(
+            "error: no test files (.mmk with a `test \"...\"` block) under {}",
+            dir.display()
+        );
+        return EXIT_BAD_INPUT;
+    }
+    let start = Instant::now();
+    let (mut pass, mut fail) = (0, 0);
+    println!(
+        "{:<6} {:<58} {:<26} {:<26} {:>10} {:>8}",
+        "", "test", "expected", "found", "states", "time"
+    );
+    for f in &files {
+        let rel = f.strip_prefix(dir).unwrap_or(f).display().to_string();
+        let machines = match load(f, o.models.clone(), None) {
+            Ok(m) => m,
+            Err(_) => {
+                println!("{:<6} {:<58} {:<26} {:<26}", "FAIL", rel, "-", "bad input");
+                fail += 1;
+                continue;
+            }
+        };
+        let many = machines.len() > 1;
+        for m in &machines {
+            let sc = &m.prog.scenario;
+            let label = if many {
+                format!("{rel} :: {}", sc.name)
+            } else {
+                rel.clone()
+            };
+            let r = run_search(m, lim, goal(sc.expect.as_ref(), false), true);
+            let (ok, exp) = match &sc.expect {
+                Some(e) => (expectation_met(e, &r), expect_text(e)),
+                None => (false, "(none)".into()),
+            };
+            if ok {
+                pass += 1
+            } else {
+                fail += 1
+            }
+            println!(
+                "{:<6} {:<58} {:<26} {:<26} {:>10} {:>7.2}s",
+                if ok { "PASS" } else { "FAIL" },
+                label,
+                exp,
+                verdict_text(&r),
+                r.stats.states,
+                r.stats.seconds
+            );
+        }
+    }
+    println!(
+        "\n{pass} passed, {fail} failed ({:.1} s)",
+        start.elapsed().as_secs_f64()
+    );
+    if fail == 0 { EXIT_OK } else { EXIT_VIOLATION }
+}
+
+fn replay(file: &Path, tok: &str, only: Option<&str>, json: bool, models: Option<PathBuf>) -> i32 {
+    let path = match token::decode(tok) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return EXIT_BAD_INPUT;
+        }
+    };
+    let machines = match load(file, models, only) {
+        Ok(m) => m,
+        Err(c) => return c,
+    };
+    if machines.len() > 1 {
+        eprintln!(
+            "error: {} holds several tests; name one with --test",
+            file.display()
+        );
+        return EXIT_BAD_INPUT;
+    }
+    let m = &machines[0];
+    if path.iter().any(|a| match a {
+        crate::machine::Action::Cpu(c)
+        | crate::machine::Action::Evict(c, _)
+        | crate::machine::Action::Fill(c, _) => *c as usize >= m.cpus(),
+    }) {
+        eprintln!(
+            "error: the token names a CPU this test does not have ({} CPUs)",
+            m.cpus()
+        );
+        return EXIT_BAD_INPUT;
+    }
+    match trace::build(m, &path) {
+        Err(i) => {
+            eprintln!(
+                "error: step {} of the token cannot run in this test (blocked, finished, or after the violation)",
+                i + 1
+            );
+            EXIT_BAD_INPUT
+        }
+        Ok(tr) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&tr).unwrap_or_default());
+            } else {
+                print!("{}", diagram::render(&tr));
+                println!("\n{}", diagram::conclusion(&tr));
+            }
+            match &tr.violation {
+                Some(v) if v.invariant == "model_error" => EXIT_BAD_INPUT,
+                Some(_) => EXIT_VIOLATION,
+                None => EXIT_OK,
+            }
+        }
+    }
+}

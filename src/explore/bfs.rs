@@ -1,0 +1,202 @@
+//! Breadth-first stateful search: the plain reference checker. It finds the shortest
+//! counterexample (fewest steps) for each invariant it sees broken, and stores 128-bit
+//! fingerprints of visited states.
+
+use super::{Found, Limits, Model, Report, Stats, StopOn, Transition, Violation};
+use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hash, Hasher};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::Instant;
+
+/// Set by the Ctrl-C handler: searches stop cleanly with a summary.
+pub static STOP: AtomicBool = AtomicBool::new(false);
+
+/// 128-bit fingerprint of a state (xxh3).
+pub fn fingerprint<S: Hash>(s: &S) -> u128 {
+    let mut h = Fp(xxhash_rust::xxh3::Xxh3::new());
+    s.hash(&mut h);
+    h.0.digest128()
+}
+
+struct Fp(xxhash_rust::xxh3::Xxh3);
+impl Hasher for Fp {
+    fn write(&mut self, bytes: &[u8]) {
+        self.0.update(bytes);
+    }
+    fn finish(&self) -> u64 {
+        self.0.digest()
+    }
+}
+
+/// The fingerprints are already uniform: use their low bits as the table hash.
+#[derive(Default)]
+pub struct FpHasher(u64);
+impl Hasher for FpHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes.iter().take(8) {
+            self.0 = (self.0 << 8) | *b as u64;
+        }
+    }
+    fn write_u128(&mut self, v: u128) {
+        self.0 = v as u64;
+    }
+    fn finish(&self) -> u64 {
+        self.0
+    }
+}
+pub type FpMap<V> = HashMap<u128, V, BuildHasherDefault<FpHasher>>;
+
+pub struct Progress<'a> {
+    pub every_seconds: f64,
+    pub report: &'a dyn Fn(&Stats, usize),
+}
+
+/// Keeps the shortest counterexample per invariant.
+fn record<A: Clone>(found: &mut Vec<Found<A>>, v: Violation, path: Vec<A>) {
+    match found
+        .iter_mut()
+        .find(|f| f.violation.invariant == v.invariant)
+    {
+        Some(f) if f.path.len() > path.len() => *f = Found { violation: v, path },
+        Some(_) => {}
+        None => found.push(Found { violation: v, path }),
+    }
+}
+
+pub fn check<M: Model>(
+    model: &M,
+    limits: Limits,
+    stop_on: StopOn,
+    progress: Option<Progress>,
+) -> Report<M::Action> {
+    let start = Instant::now();
+    let mut stats = Stats::default();
+    // node i: (parent node, action that led here); node 0 is the initial state.
+    let mut nodes: Vec<(u32, Option<M::Action>)> = vec![(0, None)];
+    let mut visited: FpMap<()> = FpMap::default();
+    let init = model.initial();
+    visited.insert(fingerprint(&init), ());
+    let state_size = std::mem::size_of::<M::State>() as u64 + 256;
+    let mut level: Vec<(M::State, u32)> = vec![(init, 0)];
+    let mut next_level: Vec<(M::State, u32)> = Vec::new();
+    let mut acts = Vec::new();
+    let mut found: Vec<Found<M::Action>> = Vec::new();
+    let mut depth = 0u64;
+    let mut last_report = 0.0;
+    stats.states = 1;
+    let path_to = |nodes: &Vec<(u32, Option<M::Action>)>, mut n: u32| {
+        let mut p = Vec::new();
+        while n != 0 {
+            let (parent, a) = nodes[n as usize];
+            if let Some(a) = a {
+                p.push(a);
+            }
+            n = parent;
+        }
+        p.reverse();
+        p
+    };
+    let per_entry = 16 + 8 + std::mem::size_of::<(u32, Option<M::Action>)>() as u64;
+    let done = |found: &Vec<Found<M::Action>>| match stop_on {
+        StopOn::Any => !found.is_empty(),
+        StopOn::Invariant(k) => found.iter().any(|f| f.violation.invariant == k),
+        StopOn::Never => false,
+    };
+    let finish = |mut stats: Stats,
+                  found: Vec<Found<M::Action>>,
+                  complete: bool,
+                  stopped: Option<String>,
+                  depth: u64| {
+        stats.seconds = start.elapsed().as_secs_f64();
+        stats.bytes_per_state = per_entry;
+        stats.peak_memory_bytes = stats.peak_memory_bytes.max(stats.states * per_entry);
+        stats.max_depth = stats.max_depth.max(depth);
+        let mut found = found;
+        found.sort_by_key(|f| f.path.len());
+        Report {
+            found,
+            complete,
+            stopped,
+            stats,
+        }
+    };
+    while !level.is_empty() {
+        for (s, node) in level.drain(..) {
+            acts.clear();
+            model.actions(&s, &mut acts);
+            let mut enabled = false;
+            for &a in &acts {
+                match model.next(&s, a) {
+                    Transition::Disabled => {}
+                    Transition::Violation(v) => {
+                        enabled = true;
+                        stats.transitions += 1;
+                        let mut p = path_to(&nodes, node);
+                        p.push(a);
+                        record(&mut found, v, p);
+                    }
+                    Transition::Next(s2, soft) => {
+                        enabled = true;
+                        stats.transitions += 1;
+                        if let Some(v) = soft {
+                            if !found.iter().any(|f| f.violation.invariant == v.invariant) {
+                                let mut p = path_to(&nodes, node);
+                                p.push(a);
+                                record(&mut found, v, p);
+                            }
+                        }
+                        let fp = fingerprint(&s2);
+                        if visited.insert(fp, ()).is_none() {
+                            nodes.push((node, Some(a)));
+                            next_level.push((s2, (nodes.len() - 1) as u32));
+                            stats.states += 1;
+                        }
+                    }
+                }
+            }
+            if !enabled {
+                if let Some(v) = model.at_end(&s) {
+                    record(&mut found, v, path_to(&nodes, node));
+                }
+            }
+            // limits and progress, checked cheaply
+            if stats.states & 0x3ff == 0 || STOP.load(Ordering::Relaxed) {
+                let secs = start.elapsed().as_secs_f64();
+                let mem = stats.states * per_entry + (next_level.len() as u64) * state_size;
+                stats.peak_memory_bytes = stats.peak_memory_bytes.max(mem);
+                let stop = if STOP.load(Ordering::Relaxed) {
+                    Some("interrupted (Ctrl-C)".to_string())
+                } else if limits.max_states.is_some_and(|m| stats.states >= m) {
+                    Some(format!("state limit reached ({} states)", stats.states))
+                } else if limits.max_seconds.is_some_and(|m| secs >= m) {
+                    Some(format!("time limit reached ({secs:.1} s)"))
+                } else if limits.max_memory_bytes.is_some_and(|m| mem >= m) {
+                    Some(format!("memory limit reached (~{} MiB)", mem >> 20))
+                } else {
+                    None
+                };
+                if let Some(reason) = stop {
+                    stats.complete_depth = depth;
+                    return finish(stats, found, false, Some(reason), depth);
+                }
+                if let Some(p) = &progress {
+                    if secs - last_report >= p.every_seconds {
+                        last_report = secs;
+                        stats.seconds = secs;
+                        stats.max_depth = depth;
+                        (p.report)(&stats, next_level.len());
+                    }
+                }
+            }
+        }
+        stats.complete_depth = depth;
+        if done(&found) {
+            return finish(stats, found, false, None, depth);
+        }
+        depth += 1;
+        std::mem::swap(&mut level, &mut next_level);
+    }
+    let d = depth.saturating_sub(1);
+    stats.complete_depth = d;
+    finish(stats, found, true, None, d)
+}

@@ -1,0 +1,127 @@
+//! Model checkers. They see a model only through the `Model` trait: states are opaque values
+//! to hash and store; actions are opaque labels to replay. Nothing here knows what a PTE is.
+
+pub mod bfs;
+
+use std::fmt::Debug;
+use std::hash::Hash;
+
+/// A violated invariant, named as in DESIGN.md section 5.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Violation {
+    pub invariant: &'static str,
+    pub message: String,
+}
+
+pub enum Transition<S> {
+    /// The action cannot run here (its lock is taken, nothing to wake it, ...).
+    Disabled,
+    /// The successor, and an invariant the step broke without stopping the machine (the
+    /// search records it and goes on, so later violations stay reachable).
+    Next(S, Option<Violation>),
+    /// The step broke an invariant and has no successor.
+    Violation(Violation),
+}
+
+/// When a search may stop.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StopOn {
+    /// At the first violation (of the shortest depth).
+    Any,
+    /// Once this invariant is found (its shortest counterexample).
+    Invariant(&'static str),
+    /// Never: explore everything and report every reachable kind of violation.
+    Never,
+}
+
+pub trait Model: Sync {
+    type State: Clone + Hash + Eq + Send + Sync;
+    type Action: Copy + Eq + Hash + Debug + Send + Sync;
+
+    fn initial(&self) -> Self::State;
+    /// Candidate actions; some may turn out to be disabled.
+    fn actions(&self, s: &Self::State, out: &mut Vec<Self::Action>);
+    fn next(&self, s: &Self::State, a: Self::Action) -> Transition<Self::State>;
+    /// Called on states where no action is enabled: deadlock and end-of-run checks.
+    fn at_end(&self, s: &Self::State) -> Option<Violation>;
+}
+
+/// When to give up, and say what was covered.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Limits {
+    pub max_states: Option<u64>,
+    pub max_seconds: Option<f64>,
+    pub max_memory_bytes: Option<u64>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Stats {
+    pub states: u64,
+    pub transitions: u64,
+    /// Every interleaving of up to this many steps was explored.
+    pub complete_depth: u64,
+    pub max_depth: u64,
+    pub seconds: f64,
+    pub bytes_per_state: u64,
+    pub peak_memory_bytes: u64,
+}
+
+/// A violation and the shortest path (in steps) from the initial state to it.
+#[derive(Debug, Clone)]
+pub struct Found<A> {
+    pub violation: Violation,
+    pub path: Vec<A>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Report<A> {
+    /// One entry per invariant found violated, shortest first.
+    pub found: Vec<Found<A>>,
+    /// Every reachable state was explored.
+    pub complete: bool,
+    /// Why the search stopped early (a limit), if it did.
+    pub stopped: Option<String>,
+    pub stats: Stats,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Verdict {
+    Safe,
+    Violation(&'static str),
+    Incomplete,
+}
+
+impl<A> Report<A> {
+    pub fn verdict(&self) -> Verdict {
+        match self.found.first() {
+            Some(f) => Verdict::Violation(f.violation.invariant),
+            None if self.complete => Verdict::Safe,
+            None => Verdict::Incomplete,
+        }
+    }
+    pub fn kinds(&self) -> Vec<&'static str> {
+        let mut k: Vec<_> = self.found.iter().map(|f| f.violation.invariant).collect();
+        k.sort();
+        k
+    }
+    pub fn get(&self, invariant: &str) -> Option<&Found<A>> {
+        self.found
+            .iter()
+            .find(|f| f.violation.invariant == invariant)
+    }
+}
+
+/// Replays a path of actions, returning every intermediate state, or the index of the first
+/// action that does not apply.
+pub fn replay<M: Model>(model: &M, path: &[M::Action]) -> Result<Vec<M::State>, usize> {
+    let mut states = vec![model.initial()];
+    for (i, a) in path.iter().enumerate() {
+        let cur = states.last().cloned().ok_or(i)?;
+        match model.next(&cur, *a) {
+            Transition::Next(s, _) => states.push(s),
+            Transition::Violation(_) if i + 1 == path.len() => return Ok(states),
+            _ => return Err(i),
+        }
+    }
+    Ok(states)
+}

@@ -1,0 +1,59 @@
+//! Constants the machine defines (x86 and the VMA flag bits it interprets). Kernel-only
+//! constants (fault flags, return codes) live in the model files instead.
+
+use super::value::{Value, pte_bits};
+
+/// `vm_flags` bits, as in include/linux/mm.h of v5.10.
+pub mod vm {
+    pub const VM_READ: u32 = 0x0000_0001;
+    pub const VM_WRITE: u32 = 0x0000_0002;
+    pub const VM_EXEC: u32 = 0x0000_0004;
+    pub const VM_SHARED: u32 = 0x0000_0008;
+    pub const VM_MAYREAD: u32 = 0x0000_0010;
+    pub const VM_MAYWRITE: u32 = 0x0000_0020;
+    pub const VM_MAYEXEC: u32 = 0x0000_0040;
+    /// Set on every mapping that user space creates with mmap().
+    pub const VM_MAY_ALL: u32 = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+    pub const VM_UFFD_MISSING: u32 = 0x0000_0200;
+    pub const VM_UFFD_WP: u32 = 0x0000_1000;
+    pub const VM_LOCKED: u32 = 0x0000_2000;
+    pub const VM_SOFTDIRTY: u32 = 0x0800_0000;
+}
+
+/// x86 protection_map[] for private and shared mappings (arch/x86/include/asm/pgtable_types.h).
+pub fn vm_get_page_prot(flags: u32) -> u32 {
+    use pte_bits::*;
+    let rwx = flags & (vm::VM_READ | vm::VM_WRITE | vm::VM_EXEC);
+    if rwx == 0 {
+        return PROTNONE; // PAGE_NONE
+    }
+    // Private mappings get PAGE_COPY / PAGE_READONLY: never writable (COW).
+    if flags & vm::VM_SHARED != 0 && flags & vm::VM_WRITE != 0 {
+        PRESENT | WRITE // PAGE_SHARED
+    } else {
+        PRESENT
+    }
+}
+
+pub fn builtin(name: &str) -> Option<Value> {
+    use vm::*;
+    let v = match name {
+        "VM_READ" => Value::Int(VM_READ as i64),
+        "VM_WRITE" => Value::Int(VM_WRITE as i64),
+        "VM_EXEC" => Value::Int(VM_EXEC as i64),
+        "VM_SHARED" => Value::Int(VM_SHARED as i64),
+        "VM_MAYREAD" => Value::Int(VM_MAYREAD as i64),
+        "VM_MAYWRITE" => Value::Int(VM_MAYWRITE as i64),
+        "VM_MAYEXEC" => Value::Int(VM_MAYEXEC as i64),
+        "VM_UFFD_MISSING" => Value::Int(VM_UFFD_MISSING as i64),
+        "VM_UFFD_WP" => Value::Int(VM_UFFD_WP as i64),
+        "VM_LOCKED" => Value::Int(VM_LOCKED as i64),
+        "VM_SOFTDIRTY" => Value::Int(VM_SOFTDIRTY as i64),
+        "PAGE_SIZE" => Value::Int(1),
+        "PAGE_NONE" => Value::Prot(pte_bits::PROTNONE),
+        "PAGE_READONLY" | "PAGE_COPY" => Value::Prot(pte_bits::PRESENT),
+        "PAGE_SHARED" => Value::Prot(pte_bits::PRESENT | pte_bits::WRITE),
+        _ => return None,
+    };
+    Some(v)
+}

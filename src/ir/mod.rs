@@ -1,0 +1,194 @@
+//! The lowered program: bytecode functions and scenarios. This is the seam between the
+//! language front end (which produces it) and the machine (which runs it).
+
+pub mod consts;
+pub mod prims;
+pub mod value;
+
+pub use prims::{Prim, PrimClass};
+pub use value::{Pte, Value, pte_bits};
+
+use crate::lang::source::{SourceMap, Span};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BinOp {
+    BitOr,
+    BitXor,
+    BitAnd,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Shl,
+    Shr,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UnOp {
+    Not,
+    Neg,
+    BitNot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum UserOp {
+    Store,
+    Add,
+}
+
+/// One bytecode instruction. Expressions run on a per-frame operand stack.
+#[derive(Debug, Clone, Copy)]
+pub enum Instr {
+    /// Start of a source statement; `shared` if it may touch shared state.
+    Stmt {
+        shared: bool,
+    },
+    Const(Value),
+    Load(u16),
+    Store(u16),
+    /// Replace the record/handle on the stack by its field.
+    GetField(u16),
+    /// Stack: base, value. Sets base.field = value.
+    SetField(u16),
+    Unary(UnOp),
+    Binary(BinOp),
+    Jump(u32),
+    JumpIfFalse(u32),
+    /// Short-circuit helpers: peek, jump if the value decides the result, else pop.
+    JumpIfFalseKeep(u32),
+    JumpIfTrueKeep(u32),
+    Call {
+        func: u16,
+        argc: u8,
+    },
+    Prim {
+        prim: Prim,
+        argc: u8,
+    },
+    /// `*p`: a PTE read (kernel) or a user load (user program).
+    Deref,
+    /// Stack: addr, value. A user store or atomic add.
+    User(UserOp),
+    Pop,
+    Return,
+    AtomicBegin,
+    AtomicEnd,
+    /// Push a new record of a struct type, fields null.
+    NewRecord(u16),
+    Dup,
+}
+
+#[derive(Debug, Clone)]
+pub struct Func {
+    pub name: String,
+    /// The kernel function and version this follows, e.g. "mm/memory.c@v5.10".
+    pub source: Option<String>,
+    pub nparams: usize,
+    pub nlocals: usize,
+    pub local_names: Vec<String>,
+    pub code: Vec<Instr>,
+    pub spans: Vec<Span>,
+    /// A CPU's user program (runs in user mode) rather than a kernel path.
+    pub user: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct StructDef {
+    pub name: String,
+    pub fields: Vec<u16>,
+}
+
+#[derive(Debug, Clone)]
+pub struct VmaSpec {
+    pub name: String,
+    pub first_slot: usize,
+    pub pages: usize,
+    pub flags: u32,
+    pub anon: bool,
+}
+
+#[derive(Debug, Clone)]
+pub struct PageSpec {
+    pub name: String,
+    pub value: i64,
+    pub extra_refs: i64,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct PteSpec {
+    pub slot: usize,
+    pub page: usize,
+    pub bits: u32,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub struct TlbSpec {
+    pub cpu: usize,
+    pub slot: usize,
+    pub page: usize,
+    pub write: bool,
+    pub dirty: bool,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Knobs {
+    /// Hardware may drop any TLB entry at any time.
+    pub tlb_evict: bool,
+    /// Hardware may fill a TLB entry from a present PTE at any time.
+    pub tlb_speculative: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expect {
+    Safe,
+    Violation(String),
+}
+
+/// A test: the initial machine state, a program per CPU and the expectation.
+#[derive(Debug, Clone)]
+pub struct Scenario {
+    pub name: String,
+    pub span: Span,
+    pub kernel: String,
+    pub cpus: usize,
+    pub frames: usize,
+    pub vmas: Vec<VmaSpec>,
+    pub slots: usize,
+    pub pages: Vec<PageSpec>,
+    pub ptes: Vec<PteSpec>,
+    pub tlbs: Vec<TlbSpec>,
+    pub knobs: Knobs,
+    pub programs: Vec<Option<u16>>,
+    pub expect: Option<Expect>,
+    pub expect_span: Span,
+    /// The kernel's page-fault entry (`do_user_addr_fault`).
+    pub fault_entry: u16,
+}
+
+/// Everything the machine needs for one test: code, record layouts and the scenario.
+#[derive(Debug, Clone)]
+pub struct Program {
+    pub funcs: Vec<Func>,
+    pub structs: Vec<StructDef>,
+    pub field_names: Vec<String>,
+    pub sources: Arc<SourceMap>,
+    pub scenario: Scenario,
+}
+
+impl Program {
+    pub fn field_name(&self, id: u16) -> &str {
+        &self.field_names[id as usize]
+    }
+}

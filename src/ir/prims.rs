@@ -1,0 +1,118 @@
+//! Built-in primitives: their names, arities and atomicity class. The machine implements
+//! them (`machine::prims`); the front end only needs this table.
+
+/// How a primitive interacts with the interleaving.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrimClass {
+    /// No state at all (PTE bit helpers, pgprot arithmetic).
+    Pure,
+    /// Reads or writes only the calling thread's own state, or state fixed for the run
+    /// (the VMA layout). Never a step of its own.
+    Local,
+    /// A ghost check: reads state, changes nothing, never a step of its own.
+    Ghost,
+    /// Touches shared state: one atomic step (folded only if it touches a page frame
+    /// that is still private to the caller).
+    Shared,
+}
+
+macro_rules! prims {
+    ($( $variant:ident = $name:literal, $arity:literal, $class:ident, $doc:literal; )*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum Prim { $( $variant, )* }
+        impl Prim {
+            pub const ALL: &'static [Prim] = &[ $( Prim::$variant, )* ];
+            pub fn name(self) -> &'static str { match self { $( Prim::$variant => $name, )* } }
+            pub fn arity(self) -> usize { match self { $( Prim::$variant => $arity, )* } }
+            pub fn class(self) -> PrimClass { match self { $( Prim::$variant => PrimClass::$class, )* } }
+            /// One line on what it does and its atomicity (`mmcheck prims` prints these).
+            pub fn doc(self) -> &'static str { match self { $( Prim::$variant => $doc, )* } }
+            pub fn by_name(name: &str) -> Option<Prim> {
+                match name { $( $name => Some(Prim::$variant), )* _ => None }
+            }
+        }
+    };
+}
+
+prims! {
+    // ---- PTE values (arch/x86/include/asm/pgtable.h) ----
+    PteNone = "pte_none", 1, Pure, "true if the PTE is all zero";
+    PtePresent = "pte_present", 1, Pure, "present or protnone (x86 pte_present)";
+    PteWrite = "pte_write", 1, Pure, "RW bit";
+    PteDirty = "pte_dirty", 1, Pure, "D bit";
+    PteYoung = "pte_young", 1, Pure, "A bit";
+    PteUffdWp = "pte_uffd_wp", 1, Pure, "_PAGE_UFFD_WP";
+    PteSoftDirty = "pte_soft_dirty", 1, Pure, "_PAGE_SOFT_DIRTY";
+    PteProtnone = "pte_protnone", 1, Pure, "PROTNONE set and P clear (NUMA hinting)";
+    PteSpecial = "pte_special", 1, Pure, "_PAGE_SPECIAL";
+    PtePfn = "pte_pfn", 1, Pure, "the frame number";
+    PteMkwrite = "pte_mkwrite", 1, Pure, "set RW";
+    PteWrprotect = "pte_wrprotect", 1, Pure, "clear RW";
+    PteMkdirty = "pte_mkdirty", 1, Pure, "set D and soft-dirty (x86 pte_mkdirty)";
+    PteMkclean = "pte_mkclean", 1, Pure, "clear D";
+    PteMkyoung = "pte_mkyoung", 1, Pure, "set A";
+    PteMkold = "pte_mkold", 1, Pure, "clear A";
+    PteMkuffdWp = "pte_mkuffd_wp", 1, Pure, "set _PAGE_UFFD_WP";
+    PteClearUffdWp = "pte_clear_uffd_wp", 1, Pure, "clear _PAGE_UFFD_WP";
+    PteMksoftDirty = "pte_mksoft_dirty", 1, Pure, "set _PAGE_SOFT_DIRTY";
+    PteClearSoftDirty = "pte_clear_soft_dirty", 1, Pure, "clear _PAGE_SOFT_DIRTY";
+    PteSame = "pte_same", 2, Pure, "bit-exact PTE equality";
+    PteModify = "pte_modify", 2, Pure, "protection bits from pgprot, _PAGE_CHG_MASK bits from the PTE";
+    MkPte = "mk_pte", 2, Pure, "a PTE for a page with a pgprot";
+    PtePage = "pte_page", 1, Pure, "the page a PTE maps";
+    VmGetPageProt = "vm_get_page_prot", 1, Pure, "protection_map[] of VM_READ|VM_WRITE|VM_EXEC|VM_SHARED (x86)";
+    PgprotWrite = "pgprot_write", 1, Pure, "true if the pgprot allows writes";
+    // ---- thread-local or fixed state ----
+    CurrentMm = "current_mm", 0, Local, "the mm of the task running on this CPU";
+    FindVma = "find_vma", 2, Local, "the VMA containing an address, or null (the layout is fixed)";
+    PteOffsetMap = "pte_offset_map", 2, Local, "pointer to the PTE of (mm, address)";
+    PteLockptr = "pte_lockptr", 2, Local, "the PTL of the PTE table holding a PTE pointer";
+    VmNormalPage = "vm_normal_page", 3, Local, "the page of a present PTE, or null for special PTEs";
+    PageAnon = "PageAnon", 1, Local, "the page is anonymous (stable while it is referenced)";
+    ForceSigSegv = "force_sig_segv", 0, Local, "kill the user program with SIGSEGV when the fault returns";
+    SetTaskRunning = "set_task_running", 0, Local, "__set_current_state(TASK_RUNNING)";
+    // ---- locks ----
+    MmapReadLock = "mmap_read_lock", 1, Shared, "down_read(mmap_lock); blocks while a writer holds it; may sleep";
+    MmapReadTrylock = "mmap_read_trylock", 1, Shared, "down_read_trylock(mmap_lock): true if taken";
+    MmapReadUnlock = "mmap_read_unlock", 1, Shared, "up_read(mmap_lock)";
+    MmapWriteLock = "mmap_write_lock", 1, Shared, "down_write(mmap_lock); blocks while held; may sleep";
+    MmapWriteUnlock = "mmap_write_unlock", 1, Shared, "up_write(mmap_lock)";
+    MmapWriteDowngrade = "mmap_write_downgrade", 1, Shared, "downgrade_write(mmap_lock): writer becomes a reader";
+    SpinLock = "spin_lock", 1, Shared, "acquire a spinlock (the PTL); blocks while held";
+    SpinUnlock = "spin_unlock", 1, Shared, "release a spinlock";
+    // ---- page tables and TLBs ----
+    SetPteAt = "set_pte_at", 4, Shared, "(mm, addr, ptep, pte): write a PTE; the PTL must be held";
+    PtepGetAndClear = "ptep_get_and_clear", 3, Shared, "(mm, addr, ptep): atomic xchg with 0; returns the old PTE";
+    FlushTlbPage = "flush_tlb_page", 2, Shared, "(vma, addr): synchronous shootdown of one page on every CPU";
+    FlushTlbRange = "flush_tlb_range", 3, Shared, "(vma, start, end): synchronous shootdown of [start, end)";
+    FlushTlbMm = "flush_tlb_mm", 1, Shared, "synchronous shootdown of the whole mm";
+    FlushTlbBatchedPending = "flush_tlb_batched_pending", 1, Shared, "flush if reclaim left a batched flush pending";
+    IncTlbFlushPending = "inc_tlb_flush_pending", 1, Shared, "atomic_inc(&mm->tlb_flush_pending)";
+    DecTlbFlushPending = "dec_tlb_flush_pending", 1, Shared, "atomic_dec(&mm->tlb_flush_pending)";
+    MmTlbFlushPending = "mm_tlb_flush_pending", 1, Shared, "atomic_read(&mm->tlb_flush_pending) != 0";
+    MmTlbFlushNested = "mm_tlb_flush_nested", 1, Shared, "atomic_read(&mm->tlb_flush_pending) > 1";
+    // ---- pages ----
+    AllocPage = "alloc_page", 0, Shared, "a free zeroed frame with refcount 1 (private to the caller until mapped), or null";
+    GetPage = "get_page", 1, Shared, "refcount + 1";
+    PutPage = "put_page", 1, Shared, "refcount - 1; the frame is freed at 0";
+    PageCount = "page_count", 1, Shared, "the refcount";
+    PageMapcount = "page_mapcount", 1, Shared, "the mapcount";
+    PageAddNewAnonRmap = "page_add_new_anon_rmap", 3, Shared, "(page, vma, addr): mark anon, mapcount = 1";
+    PageRemoveRmap = "page_remove_rmap", 1, Shared, "mapcount - 1";
+    TrylockPage = "trylock_page", 1, Shared, "take the page lock if free: true if taken";
+    LockPage = "lock_page", 1, Shared, "take the page lock; blocks while held; may sleep";
+    UnlockPage = "unlock_page", 1, Shared, "release the page lock";
+    CopyUserHighpage = "copy_user_highpage", 2, Shared, "(dst, src): copy the contents of src into dst";
+    MemcmpPages = "memcmp_pages", 2, Shared, "(a, b): 0 if the contents are equal";
+    LruCacheAdd = "lru_cache_add", 1, Shared, "put the page on a per-CPU LRU pagevec: refcount + 1";
+    // ---- userfaultfd ----
+    UffdEnqueue = "uffd_enqueue", 1, Shared, "(addr): queue a fault message and set TASK_INTERRUPTIBLE";
+    Schedule = "schedule", 0, Shared, "sleep until woken (returns at once if already woken)";
+    UffdDequeue = "uffd_dequeue", 0, Shared, "drop this task's message if it is still queued";
+    UffdWake = "uffd_wake", 2, Shared, "(start, len): wake faulting tasks in the range";
+    UffdReadMsg = "uffd_read_msg", 0, Shared, "(monitor) wait for a fault message; returns its address";
+    // ---- ghost checks ----
+    Assert = "assert", 1, Ghost, "a model assertion: violation(assertion) if false";
+    BugOn = "BUG_ON", 1, Ghost, "violation(assertion) if true";
+    AssumeTlbCoherent = "assume_tlb_coherent", 2, Ghost, "(vma, addr): the caller relies on no CPU caching a more permissive entry than the PTE; violation(stale_tlb) otherwise";
+}

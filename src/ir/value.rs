@@ -1,0 +1,144 @@
+//! Runtime values of the modelling language.
+
+use std::fmt;
+
+/// Bits of a modelled x86 PTE. The frame number sits above bit 8; pfn 0 is never used, so a
+/// PTE of 0 is `pte_none`.
+pub mod pte_bits {
+    pub const PRESENT: u32 = 1 << 0;
+    pub const WRITE: u32 = 1 << 1;
+    pub const ACCESSED: u32 = 1 << 2;
+    pub const DIRTY: u32 = 1 << 3;
+    pub const SOFT_DIRTY: u32 = 1 << 4;
+    pub const UFFD_WP: u32 = 1 << 5;
+    pub const PROTNONE: u32 = 1 << 6;
+    pub const SPECIAL: u32 = 1 << 7;
+    pub const FLAGS: u32 = 0xff;
+    pub const PFN_SHIFT: u32 = 8;
+    /// Protection bits that `pte_modify` takes from the new pgprot (the rest is
+    /// `_PAGE_CHG_MASK`, kept from the old PTE).
+    pub const PROT_MASK: u32 = PRESENT | WRITE | PROTNONE;
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct Pte(pub u32);
+
+impl Pte {
+    pub const NONE: Pte = Pte(0);
+    pub fn new(pfn: u32, bits: u32) -> Pte {
+        Pte((pfn << pte_bits::PFN_SHIFT) | (bits & pte_bits::FLAGS))
+    }
+    pub fn pfn(self) -> u32 {
+        self.0 >> pte_bits::PFN_SHIFT
+    }
+    pub fn has(self, bit: u32) -> bool {
+        self.0 & bit != 0
+    }
+    pub fn with(self, bit: u32, on: bool) -> Pte {
+        if on {
+            Pte(self.0 | bit)
+        } else {
+            Pte(self.0 & !bit)
+        }
+    }
+    pub fn is_none(self) -> bool {
+        self.0 == 0
+    }
+    /// Hardware-present: the walker may use it (`_PAGE_PRESENT`).
+    pub fn hw_present(self) -> bool {
+        self.has(pte_bits::PRESENT)
+    }
+    pub fn write(self) -> bool {
+        self.has(pte_bits::WRITE)
+    }
+}
+
+impl fmt::Debug for Pte {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.describe(|pfn| format!("pfn{pfn}")))
+    }
+}
+
+impl Pte {
+    /// Kernel-style rendering, e.g. `P rw=1 d=1` or `none`.
+    pub fn describe(self, page_name: impl Fn(u32) -> String) -> String {
+        use pte_bits::*;
+        if self.is_none() {
+            return "none".into();
+        }
+        if self.pfn() == 0 && self.0 & FLAGS != 0 && !self.has(PRESENT) && !self.has(PROTNONE) {
+            return format!("0x{:x}", self.0);
+        }
+        let mut s = page_name(self.pfn());
+        if !self.has(PRESENT) {
+            s.push_str(if self.has(PROTNONE) {
+                " protnone"
+            } else {
+                " !present"
+            });
+        }
+        s.push_str(&format!(" rw={}", self.has(WRITE) as u8));
+        s.push_str(&format!(" d={}", self.has(DIRTY) as u8));
+        if !self.has(ACCESSED) {
+            s.push_str(" old");
+        }
+        if self.has(SOFT_DIRTY) {
+            s.push_str(" sd");
+        }
+        if self.has(UFFD_WP) {
+            s.push_str(" uffd_wp");
+        }
+        s
+    }
+}
+
+/// A value in a model: plain data, or a handle to a machine object.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub enum Value {
+    #[default]
+    Null,
+    Int(i64),
+    Bool(bool),
+    Pte(Pte),
+    /// A pgprot: PTE protection bits.
+    Prot(u32),
+    /// A physical page frame (index into the frame table).
+    Page(u16),
+    Vma(u8),
+    Mm(u8),
+    /// A pointer to a PTE slot.
+    PtePtr(u16),
+    /// A page-table lock (one per PTE table).
+    Ptl(u16),
+    /// A record in the running thread's heap (`struct vm_fault` and friends).
+    Rec(u16),
+}
+
+impl Value {
+    pub fn type_name(&self) -> &'static str {
+        match self {
+            Value::Null => "null",
+            Value::Int(_) => "int",
+            Value::Bool(_) => "bool",
+            Value::Pte(_) => "pte",
+            Value::Prot(_) => "pgprot",
+            Value::Page(_) => "page",
+            Value::Vma(_) => "vma",
+            Value::Mm(_) => "mm",
+            Value::PtePtr(_) => "pte pointer",
+            Value::Ptl(_) => "spinlock",
+            Value::Rec(_) => "struct",
+        }
+    }
+    pub fn truthy(&self) -> Option<bool> {
+        match self {
+            Value::Bool(b) => Some(*b),
+            Value::Int(i) => Some(*i != 0),
+            Value::Null => Some(false),
+            Value::Page(_) | Value::Vma(_) | Value::Mm(_) | Value::PtePtr(_) | Value::Rec(_) => {
+                Some(true)
+            }
+            _ => None,
+        }
+    }
+}

@@ -1,0 +1,181 @@
+//! Syntax tree of model and test files.
+
+use super::source::Span;
+
+#[derive(Debug, Clone)]
+pub struct Module {
+    pub items: Vec<Item>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Item {
+    Import {
+        path: String,
+        span: Span,
+    },
+    Const {
+        name: String,
+        value: Expr,
+        span: Span,
+    },
+    Struct {
+        name: String,
+        fields: Vec<(String, Span)>,
+        span: Span,
+    },
+    Func(FuncDecl),
+    Test(TestDecl),
+}
+
+#[derive(Debug, Clone)]
+pub struct FuncDecl {
+    pub name: String,
+    pub name_span: Span,
+    pub params: Vec<(String, Span)>,
+    pub body: Block,
+    pub is_override: bool,
+    /// `source "mm/memory.c:do_wp_page@v5.10"`: the kernel function it follows.
+    pub source: Option<String>,
+    pub span: Span,
+}
+
+pub type Block = Vec<Stmt>;
+
+#[derive(Debug, Clone)]
+pub struct Stmt {
+    pub kind: StmtKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum StmtKind {
+    Let(String, Option<Expr>),
+    Assign(Expr, AssignOp, Expr),
+    If(Expr, Block, Option<Block>),
+    While(Expr, Block),
+    Return(Option<Expr>),
+    Break,
+    Continue,
+    Atomic(Block),
+    Expr(Expr),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AssignOp {
+    Set,
+    Add,
+    Sub,
+    Or,
+    And,
+}
+
+#[derive(Debug, Clone)]
+pub struct Expr {
+    pub kind: ExprKind,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum ExprKind {
+    Int(i64),
+    Bool(bool),
+    Null,
+    Var(String),
+    Call(String, Vec<Expr>),
+    Field(Box<Expr>, String),
+    Index(Box<Expr>, Box<Expr>),
+    Unary(UnOp, Box<Expr>),
+    Binary(BinOp, Box<Expr>, Box<Expr>),
+    Deref(Box<Expr>),
+    StructLit(String, Vec<(String, Expr)>),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum UnOp {
+    Not,
+    Neg,
+    BitNot,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum BinOp {
+    Or,
+    And,
+    BitOr,
+    BitXor,
+    BitAnd,
+    Eq,
+    Ne,
+    Lt,
+    Le,
+    Gt,
+    Ge,
+    Shl,
+    Shr,
+    Add,
+    Sub,
+    Mul,
+    Div,
+    Rem,
+}
+
+#[derive(Debug, Clone)]
+pub struct TestDecl {
+    pub name: String,
+    pub span: Span,
+    pub items: Vec<TestItem>,
+}
+
+/// An address in a test: a VMA name and a page index inside it.
+#[derive(Debug, Clone)]
+pub struct Target {
+    pub vma: String,
+    pub index: i64,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum TestItem {
+    Kernel(String, Span),
+    Import(String, Span),
+    Cpus(i64, Span),
+    Frames(i64, Span),
+    Vma {
+        name: String,
+        pages: i64,
+        attrs: Vec<(String, Span)>,
+        span: Span,
+    },
+    Page {
+        name: String,
+        value: i64,
+        props: Vec<(String, i64, Span)>,
+        span: Span,
+    },
+    Pte {
+        target: Target,
+        page: (String, Span),
+        flags: Vec<(String, Span)>,
+        span: Span,
+    },
+    Tlb {
+        cpu: (i64, Span),
+        target: Target,
+        page: (String, Span),
+        flags: Vec<(String, Span)>,
+        span: Span,
+    },
+    Knob(String, Span),
+    Cpu {
+        cpu: i64,
+        body: Block,
+        span: Span,
+    },
+    Expect(Expectation, Span),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expectation {
+    Safe,
+    Violation(String),
+}

@@ -1,0 +1,1093 @@
+//! Lowering of checked syntax to bytecode (`crate::ir`), with name resolution.
+
+use super::ast::{
+    self, Block, Expr, ExprKind, FuncDecl, Item, Module, StmtKind, TestDecl, TestItem,
+};
+use super::source::{Diag, SourceMap, Span};
+use crate::ir::consts::{self, vm};
+use crate::ir::{
+    BinOp, Expect, Func, Instr, Knobs, PageSpec, Prim, PrimClass, Program, PteSpec, Scenario,
+    StructDef, TlbSpec, UnOp, UserOp, Value, VmaSpec, pte_bits,
+};
+use std::collections::HashMap;
+use std::sync::Arc;
+
+/// Functions, constants and structs visible to one test, after overrides.
+#[derive(Default)]
+pub struct FuncTable {
+    funcs: Vec<FuncDecl>,
+    by_name: HashMap<String, usize>,
+    consts: Vec<(String, Expr)>,
+    structs: Vec<(String, Vec<(String, Span)>, Span)>,
+}
+
+impl FuncTable {
+    pub fn add_module(&mut self, m: &Module, require_source: bool) -> Result<(), Diag> {
+        for item in &m.items {
+            match item {
+                Item::Func(f) => {
+                    if require_source && f.source.is_none() {
+                        return Err(Diag::at(
+                            f.name_span,
+                            format!(
+                                "model function `{}` does not name the kernel source it follows",
+                                f.name
+                            ),
+                        )
+                        .help(
+                            "write e.g. `fn do_wp_page(vmf) source \"mm/memory.c@v5.10\" { ... }`",
+                        ));
+                    }
+                    if Prim::by_name(&f.name).is_some() {
+                        return Err(Diag::at(
+                            f.name_span,
+                            format!(
+                                "`{}` is a built-in primitive and cannot be redefined",
+                                f.name
+                            ),
+                        ));
+                    }
+                    match (self.by_name.get(&f.name), f.is_override) {
+                        (Some(&i), true) => self.funcs[i] = f.clone(),
+                        (None, false) => {
+                            self.by_name.insert(f.name.clone(), self.funcs.len());
+                            self.funcs.push(f.clone());
+                        }
+                        (Some(_), false) => {
+                            return Err(Diag::at(
+                                f.name_span,
+                                format!("function `{}` is already defined", f.name),
+                            )
+                            .help(
+                                "write `override fn` to replace a function of the kernel model",
+                            ));
+                        }
+                        (None, true) => {
+                            return Err(Diag::at(
+                                f.name_span,
+                                format!("`override fn {}` overrides nothing: no such function in the model", f.name),
+                            )
+                            .help("check the spelling, and that the kernel model is imported first"));
+                        }
+                    }
+                }
+                Item::Const { name, value, .. } => {
+                    self.consts.retain(|(n, _)| n != name);
+                    self.consts.push((name.clone(), value.clone()));
+                }
+                Item::Struct { name, fields, span } => {
+                    self.structs.retain(|(n, _, _)| n != name);
+                    self.structs.push((name.clone(), fields.clone(), *span));
+                }
+                Item::Import { .. } | Item::Test(_) => {}
+            }
+        }
+        Ok(())
+    }
+}
+
+struct Ctx<'a> {
+    table: &'a FuncTable,
+    consts: HashMap<String, Value>,
+    fields: Vec<String>,
+    structs: Vec<StructDef>,
+    /// VMA names of the test, with their first address (user programs only).
+    vmas: HashMap<String, (i64, i64)>,
+}
+
+impl Ctx<'_> {
+    fn field_id(&mut self, name: &str) -> u16 {
+        if let Some(i) = self.fields.iter().position(|f| f == name) {
+            return i as u16;
+        }
+        self.fields.push(name.to_string());
+        (self.fields.len() - 1) as u16
+    }
+
+    fn const_eval(&self, e: &Expr, seen: &mut Vec<String>) -> Result<Value, Diag> {
+        match &e.kind {
+            ExprKind::Int(v) => Ok(Value::Int(*v)),
+            ExprKind::Bool(b) => Ok(Value::Bool(*b)),
+            ExprKind::Var(n) => {
+                if let Some(v) = consts::builtin(n) {
+                    return Ok(v);
+                }
+                if seen.contains(n) {
+                    return Err(Diag::at(e.span, format!("constant `{n}` refers to itself")));
+                }
+                let Some((_, ce)) = self.table.consts.iter().rev().find(|(k, _)| k == n) else {
+                    return Err(Diag::at(e.span, format!("unknown constant `{n}`")));
+                };
+                seen.push(n.clone());
+                let v = self.const_eval(ce, seen);
+                seen.pop();
+                v
+            }
+            ExprKind::Unary(op, a) => {
+                let a = self.const_eval(a, seen)?;
+                match (op, a) {
+                    (ast::UnOp::Neg, Value::Int(x)) => Ok(Value::Int(x.wrapping_neg())),
+                    (ast::UnOp::BitNot, Value::Int(x)) => Ok(Value::Int(!x)),
+                    (ast::UnOp::Not, Value::Bool(x)) => Ok(Value::Bool(!x)),
+                    _ => Err(Diag::at(e.span, "unsupported constant expression")),
+                }
+            }
+            ExprKind::Binary(op, a, b) => {
+                let (a, b) = (self.const_eval(a, seen)?, self.const_eval(b, seen)?);
+                let (Value::Int(x), Value::Int(y)) = (a, b) else {
+                    return Err(Diag::at(e.span, "constant arithmetic needs integers"));
+                };
+                let v = match op {
+                    ast::BinOp::BitOr => x | y,
+                    ast::BinOp::BitAnd => x & y,
+                    ast::BinOp::BitXor => x ^ y,
+                    ast::BinOp::Add => x.wrapping_add(y),
+                    ast::BinOp::Sub => x.wrapping_sub(y),
+                    ast::BinOp::Mul => x.wrapping_mul(y),
+                    ast::BinOp::Shl if (0..63).contains(&y) => x << y,
+                    ast::BinOp::Shr if (0..63).contains(&y) => x >> y,
+                    _ => return Err(Diag::at(e.span, "unsupported constant expression")),
+                };
+                Ok(Value::Int(v))
+            }
+            _ => Err(Diag::at(
+                e.span,
+                "a constant must be a number or an expression of constants",
+            )),
+        }
+    }
+}
+
+struct FnBuilder<'c, 'a> {
+    ctx: &'c mut Ctx<'a>,
+    code: Vec<Instr>,
+    spans: Vec<Span>,
+    locals: Vec<String>,
+    user: bool,
+    loops: Vec<(usize, Vec<usize>)>,
+    atomic_depth: usize,
+    func_ids: &'c HashMap<String, (u16, usize)>,
+}
+
+impl FnBuilder<'_, '_> {
+    fn emit(&mut self, i: Instr, span: Span) -> usize {
+        self.code.push(i);
+        self.spans.push(span);
+        self.code.len() - 1
+    }
+    fn patch(&mut self, at: usize, target: usize) {
+        let t = target as u32;
+        match &mut self.code[at] {
+            Instr::Jump(x)
+            | Instr::JumpIfFalse(x)
+            | Instr::JumpIfFalseKeep(x)
+            | Instr::JumpIfTrueKeep(x) => *x = t,
+            _ => {}
+        }
+    }
+    fn local(&self, name: &str) -> Option<u16> {
+        self.locals.iter().position(|l| l == name).map(|i| i as u16)
+    }
+    fn declare(&mut self, name: &str) -> u16 {
+        if let Some(i) = self.local(name) {
+            return i;
+        }
+        self.locals.push(name.to_string());
+        (self.locals.len() - 1) as u16
+    }
+
+    /// Does evaluating this expression touch shared state directly (not through a call)?
+    fn shared(&self, e: &Expr) -> bool {
+        match &e.kind {
+            ExprKind::Call(name, args) => {
+                let me = Prim::by_name(name).is_some_and(|p| p.class() == PrimClass::Shared)
+                    && !self.func_ids.contains_key(name);
+                me || args.iter().any(|a| self.shared(a))
+            }
+            ExprKind::Deref(_) => true,
+            ExprKind::Field(b, _) => self.shared(b),
+            ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => self.shared(a) || self.shared(b),
+            ExprKind::Unary(_, a) => self.shared(a),
+            ExprKind::StructLit(_, fs) => fs.iter().any(|(_, e)| self.shared(e)),
+            _ => false,
+        }
+    }
+
+    fn vma_address(&self, e: &Expr) -> Result<Option<i64>, Diag> {
+        match &e.kind {
+            ExprKind::Var(n) if self.local(n).is_none() => {
+                Ok(self.ctx.vmas.get(n).map(|(a, _)| *a))
+            }
+            ExprKind::Index(b, i) => {
+                let ExprKind::Var(n) = &b.kind else {
+                    return Ok(None);
+                };
+                let Some(&(base, pages)) = self.ctx.vmas.get(n) else {
+                    return Ok(None);
+                };
+                let ExprKind::Int(k) = i.kind else {
+                    return Err(Diag::at(i.span, "a page index must be a number"));
+                };
+                if k < 0 || k >= pages {
+                    return Err(Diag::at(
+                        i.span,
+                        format!("page index {k} is outside VMA `{n}` ({pages} page(s))"),
+                    ));
+                }
+                Ok(Some(base + k))
+            }
+            _ => Ok(None),
+        }
+    }
+
+    fn expr(&mut self, e: &Expr) -> Result<(), Diag> {
+        let sp = e.span;
+        match &e.kind {
+            ExprKind::Int(v) => {
+                self.emit(Instr::Const(Value::Int(*v)), sp);
+            }
+            ExprKind::Bool(b) => {
+                self.emit(Instr::Const(Value::Bool(*b)), sp);
+            }
+            ExprKind::Null => {
+                self.emit(Instr::Const(Value::Null), sp);
+            }
+            ExprKind::Var(n) => {
+                if let Some(i) = self.local(n) {
+                    self.emit(Instr::Load(i), sp);
+                } else if let Some(a) = self.vma_address(e)? {
+                    self.emit(Instr::Const(Value::Int(a)), sp);
+                } else if let Some(v) = self
+                    .ctx
+                    .consts
+                    .get(n)
+                    .copied()
+                    .or_else(|| consts::builtin(n))
+                {
+                    self.emit(Instr::Const(v), sp);
+                } else {
+                    return Err(Diag::at(sp, format!("unknown name `{n}`"))
+                        .help("declare local variables with `let`; constants with `const`"));
+                }
+            }
+            ExprKind::Index(..) => match self.vma_address(e)? {
+                Some(a) => {
+                    self.emit(Instr::Const(Value::Int(a)), sp);
+                }
+                None => {
+                    return Err(Diag::at(
+                        sp,
+                        "indexing is only for VMA names in tests, e.g. `X[1]`",
+                    ));
+                }
+            },
+            ExprKind::Call(name, args) => {
+                if let Some(&(id, arity)) = self.func_ids.get(name) {
+                    if args.len() != arity {
+                        return Err(Diag::at(
+                            sp,
+                            format!("`{name}` takes {arity} argument(s), {} given", args.len()),
+                        ));
+                    }
+                    for a in args {
+                        self.expr(a)?;
+                    }
+                    self.emit(
+                        Instr::Call {
+                            func: id,
+                            argc: args.len() as u8,
+                        },
+                        sp,
+                    );
+                } else if let Some(p) = Prim::by_name(name) {
+                    if args.len() != p.arity() {
+                        return Err(Diag::at(
+                            sp,
+                            format!(
+                                "primitive `{name}` takes {} argument(s), {} given",
+                                p.arity(),
+                                args.len()
+                            ),
+                        )
+                        .help(format!("{name}: {}", p.doc())));
+                    }
+                    if self.user && matches!(p.class(), PrimClass::Shared | PrimClass::Local) {
+                        return Err(Diag::at(
+                            sp,
+                            format!("a user program cannot call the kernel primitive `{name}`"),
+                        )
+                        .help("user programs access memory (`X = 1;`, `*X += 1;`, `let v = *X;`) and call kernel entry points such as mprotect()"));
+                    }
+                    for a in args {
+                        self.expr(a)?;
+                    }
+                    self.emit(
+                        Instr::Prim {
+                            prim: p,
+                            argc: args.len() as u8,
+                        },
+                        sp,
+                    );
+                } else {
+                    let mut d = Diag::at(sp, format!("unknown function or primitive `{name}`"));
+                    if let Some(s) = suggest(
+                        name,
+                        self.func_ids
+                            .keys()
+                            .map(|s| s.as_str())
+                            .chain(Prim::ALL.iter().map(|p| p.name())),
+                    ) {
+                        d = d.help(format!(
+                            "did you mean `{s}`? (`mmcheck prims` lists the primitives)"
+                        ));
+                    } else {
+                        d = d.help("`mmcheck prims` lists the built-in primitives");
+                    }
+                    return Err(d);
+                }
+            }
+            ExprKind::Field(b, f) => {
+                self.expr(b)?;
+                let id = self.ctx.field_id(f);
+                self.emit(Instr::GetField(id), sp);
+            }
+            ExprKind::Unary(op, a) => {
+                self.expr(a)?;
+                let op = match op {
+                    ast::UnOp::Not => UnOp::Not,
+                    ast::UnOp::Neg => UnOp::Neg,
+                    ast::UnOp::BitNot => UnOp::BitNot,
+                };
+                self.emit(Instr::Unary(op), sp);
+            }
+            ExprKind::Binary(op, a, b) => {
+                if matches!(op, ast::BinOp::And | ast::BinOp::Or) {
+                    self.expr(a)?;
+                    let j = if *op == ast::BinOp::And {
+                        self.emit(Instr::JumpIfFalseKeep(0), sp)
+                    } else {
+                        self.emit(Instr::JumpIfTrueKeep(0), sp)
+                    };
+                    self.emit(Instr::Pop, sp);
+                    self.expr(b)?;
+                    let end = self.code.len();
+                    self.patch(j, end);
+                    return Ok(());
+                }
+                self.expr(a)?;
+                self.expr(b)?;
+                let op = match op {
+                    ast::BinOp::BitOr => BinOp::BitOr,
+                    ast::BinOp::BitXor => BinOp::BitXor,
+                    ast::BinOp::BitAnd => BinOp::BitAnd,
+                    ast::BinOp::Eq => BinOp::Eq,
+                    ast::BinOp::Ne => BinOp::Ne,
+                    ast::BinOp::Lt => BinOp::Lt,
+                    ast::BinOp::Le => BinOp::Le,
+                    ast::BinOp::Gt => BinOp::Gt,
+                    ast::BinOp::Ge => BinOp::Ge,
+                    ast::BinOp::Shl => BinOp::Shl,
+                    ast::BinOp::Shr => BinOp::Shr,
+                    ast::BinOp::Add => BinOp::Add,
+                    ast::BinOp::Sub => BinOp::Sub,
+                    ast::BinOp::Mul => BinOp::Mul,
+                    ast::BinOp::Div => BinOp::Div,
+                    ast::BinOp::Rem => BinOp::Rem,
+                    ast::BinOp::And | ast::BinOp::Or => unreachable!("handled above"),
+                };
+                self.emit(Instr::Binary(op), sp);
+            }
+            ExprKind::Deref(a) => {
+                self.expr(a)?;
+                self.emit(Instr::Deref, sp);
+            }
+            ExprKind::StructLit(name, fields) => {
+                if self.user {
+                    return Err(Diag::at(sp, "user programs cannot build kernel structs"));
+                }
+                let Some(sid) = self.ctx.structs.iter().position(|s| &s.name == name) else {
+                    return Err(Diag::at(sp, format!("unknown struct `{name}`")));
+                };
+                self.emit(Instr::NewRecord(sid as u16), sp);
+                for (f, v) in fields {
+                    let fid = self.ctx.field_id(f);
+                    if !self.ctx.structs[sid].fields.contains(&fid) {
+                        return Err(Diag::at(
+                            v.span,
+                            format!("struct `{name}` has no field `{f}`"),
+                        ));
+                    }
+                    self.emit(Instr::Dup, sp);
+                    self.expr(v)?;
+                    self.emit(Instr::SetField(fid), sp);
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn block(&mut self, b: &Block) -> Result<(), Diag> {
+        for s in b {
+            self.stmt(s)?;
+        }
+        Ok(())
+    }
+
+    fn stmt(&mut self, s: &ast::Stmt) -> Result<(), Diag> {
+        let sp = s.span;
+        match &s.kind {
+            StmtKind::Let(name, init) => {
+                let shared = init.as_ref().is_some_and(|e| self.shared(e));
+                self.emit(Instr::Stmt { shared }, sp);
+                match init {
+                    Some(e) => self.expr(e)?,
+                    None => {
+                        self.emit(Instr::Const(Value::Null), sp);
+                    }
+                }
+                if self.ctx.vmas.contains_key(name) && self.user {
+                    return Err(Diag::at(
+                        sp,
+                        format!("`{name}` is a VMA of this test; pick another variable name"),
+                    ));
+                }
+                let slot = self.declare(name);
+                self.emit(Instr::Store(slot), sp);
+            }
+            StmtKind::Assign(lhs, op, rhs) => self.assign(lhs, *op, rhs, sp)?,
+            StmtKind::If(cond, then, els) => {
+                let shared = self.shared(cond);
+                self.emit(Instr::Stmt { shared }, cond.span);
+                self.expr(cond)?;
+                let jf = self.emit(Instr::JumpIfFalse(0), cond.span);
+                self.block(then)?;
+                if let Some(els) = els {
+                    let j = self.emit(Instr::Jump(0), sp);
+                    let here = self.code.len();
+                    self.patch(jf, here);
+                    self.block(els)?;
+                    let end = self.code.len();
+                    self.patch(j, end);
+                } else {
+                    let here = self.code.len();
+                    self.patch(jf, here);
+                }
+            }
+            StmtKind::While(cond, body) => {
+                let top = self.code.len();
+                let shared = self.shared(cond);
+                self.emit(Instr::Stmt { shared }, cond.span);
+                self.expr(cond)?;
+                let jf = self.emit(Instr::JumpIfFalse(0), cond.span);
+                self.loops.push((top, Vec::new()));
+                let depth = self.atomic_depth;
+                self.atomic_depth = 0;
+                self.block(body)?;
+                self.atomic_depth = depth;
+                self.emit(Instr::Jump(top as u32), sp);
+                let end = self.code.len();
+                self.patch(jf, end);
+                let (_, breaks) = self.loops.pop().unwrap_or_default();
+                for b in breaks {
+                    self.patch(b, end);
+                }
+            }
+            StmtKind::Return(e) => {
+                if self.atomic_depth > 0 {
+                    return Err(Diag::at(sp, "`return` inside `atomic { }` is not allowed"));
+                }
+                let shared = e.as_ref().is_some_and(|e| self.shared(e));
+                self.emit(Instr::Stmt { shared }, sp);
+                match e {
+                    Some(e) => self.expr(e)?,
+                    None => {
+                        self.emit(Instr::Const(Value::Null), sp);
+                    }
+                }
+                self.emit(Instr::Return, sp);
+            }
+            StmtKind::Break | StmtKind::Continue => {
+                if self.atomic_depth > 0 {
+                    return Err(Diag::at(
+                        sp,
+                        "`break`/`continue` cannot leave an `atomic { }` block",
+                    ));
+                }
+                let is_break = matches!(s.kind, StmtKind::Break);
+                let Some((top, _)) = self.loops.last() else {
+                    return Err(Diag::at(sp, "`break`/`continue` outside a loop"));
+                };
+                let top = *top;
+                self.emit(Instr::Stmt { shared: false }, sp);
+                if is_break {
+                    let j = self.emit(Instr::Jump(0), sp);
+                    if let Some(l) = self.loops.last_mut() {
+                        l.1.push(j);
+                    }
+                } else {
+                    self.emit(Instr::Jump(top as u32), sp);
+                }
+            }
+            StmtKind::Atomic(b) => {
+                self.emit(Instr::AtomicBegin, sp);
+                self.atomic_depth += 1;
+                self.block(b)?;
+                self.atomic_depth -= 1;
+                self.emit(Instr::AtomicEnd, sp);
+            }
+            StmtKind::Expr(e) => {
+                let shared = self.shared(e);
+                self.emit(Instr::Stmt { shared }, sp);
+                self.expr(e)?;
+                self.emit(Instr::Pop, sp);
+            }
+        }
+        Ok(())
+    }
+
+    fn assign(&mut self, lhs: &Expr, op: ast::AssignOp, rhs: &Expr, sp: Span) -> Result<(), Diag> {
+        let binop = match op {
+            ast::AssignOp::Set => None,
+            ast::AssignOp::Add => Some(BinOp::Add),
+            ast::AssignOp::Sub => Some(BinOp::Sub),
+            ast::AssignOp::Or => Some(BinOp::BitOr),
+            ast::AssignOp::And => Some(BinOp::BitAnd),
+        };
+        // User memory: `X = v`, `X[1] += v`, `*addr = v`.
+        let user_addr = if self.user {
+            match &lhs.kind {
+                ExprKind::Deref(a) => Some(a.as_ref().clone()),
+                _ => self.vma_address(lhs)?.map(|a| Expr {
+                    kind: ExprKind::Int(a),
+                    span: lhs.span,
+                }),
+            }
+        } else {
+            None
+        };
+        if let Some(addr) = user_addr {
+            let uop = match op {
+                ast::AssignOp::Set => UserOp::Store,
+                ast::AssignOp::Add => UserOp::Add,
+                _ => {
+                    return Err(Diag::at(
+                        sp,
+                        "user memory supports `=` (store) and `+=` (atomic add)",
+                    ));
+                }
+            };
+            self.emit(Instr::Stmt { shared: true }, sp);
+            self.expr(&addr)?;
+            self.expr(rhs)?;
+            self.emit(Instr::User(uop), sp);
+            return Ok(());
+        }
+        match &lhs.kind {
+            ExprKind::Var(n) => {
+                let Some(slot) = self.local(n) else {
+                    return Err(Diag::at(
+                        lhs.span,
+                        format!("assignment to undeclared variable `{n}`"),
+                    )
+                    .help(format!("declare it first: `let {n} = ...;`")));
+                };
+                let shared = self.shared(rhs);
+                self.emit(Instr::Stmt { shared }, sp);
+                if let Some(b) = binop {
+                    self.emit(Instr::Load(slot), sp);
+                    self.expr(rhs)?;
+                    self.emit(Instr::Binary(b), sp);
+                } else {
+                    self.expr(rhs)?;
+                }
+                self.emit(Instr::Store(slot), sp);
+            }
+            ExprKind::Field(base, f) => {
+                // May write a VMA field (shared); records are thread-local.
+                self.emit(Instr::Stmt { shared: true }, sp);
+                let fid = self.ctx.field_id(f);
+                self.expr(base)?;
+                if let Some(b) = binop {
+                    self.emit(Instr::Dup, sp);
+                    self.emit(Instr::GetField(fid), sp);
+                    self.expr(rhs)?;
+                    self.emit(Instr::Binary(b), sp);
+                } else {
+                    self.expr(rhs)?;
+                }
+                self.emit(Instr::SetField(fid), sp);
+            }
+            ExprKind::Deref(_) => {
+                return Err(Diag::at(
+                    sp,
+                    "kernel code writes PTEs with set_pte_at(), not `*ptep = ...`",
+                ));
+            }
+            _ => return Err(Diag::at(lhs.span, "cannot assign to this expression")),
+        }
+        Ok(())
+    }
+}
+
+fn suggest<'a>(name: &str, cands: impl Iterator<Item = &'a str>) -> Option<String> {
+    let mut best: Option<(usize, &str)> = None;
+    for c in cands {
+        let d = edit_distance(name, c);
+        if d <= 2.max(name.len() / 4) && best.is_none_or(|(bd, _)| d < bd) {
+            best = Some((d, c));
+        }
+    }
+    best.map(|(_, c)| c.to_string())
+}
+
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let sub = prev[j] + usize::from(ca != *cb);
+            cur.push(sub.min(prev[j + 1] + 1).min(cur[j] + 1));
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+const MAX_CPUS: i64 = 8;
+const MAX_PAGES_PER_VMA: i64 = 16;
+const MAX_FRAMES: i64 = 64;
+
+/// Lowers one test block (with the functions visible to it) to a program.
+pub fn compile_test(
+    t: &TestDecl,
+    kernel: String,
+    table: &FuncTable,
+    map: &SourceMap,
+) -> Result<Program, Diag> {
+    let mut ctx = Ctx {
+        table,
+        consts: HashMap::new(),
+        fields: Vec::new(),
+        structs: Vec::new(),
+        vmas: HashMap::new(),
+    };
+    for (name, e) in &table.consts {
+        let v = ctx.const_eval(e, &mut vec![name.clone()])?;
+        ctx.consts.insert(name.clone(), v);
+    }
+    for (name, fields, _) in &table.structs {
+        let ids = fields.iter().map(|(f, _)| ctx.field_id(f)).collect();
+        ctx.structs.push(StructDef {
+            name: name.clone(),
+            fields: ids,
+        });
+    }
+
+    // ---- scenario ----
+    let mut cpus: Option<(i64, Span)> = None;
+    let mut frames: Option<(i64, Span)> = None;
+    let mut vmas: Vec<VmaSpec> = Vec::new();
+    let mut slots = 0usize;
+    let mut pages: Vec<PageSpec> = Vec::new();
+    let mut ptes = Vec::new();
+    let mut tlbs = Vec::new();
+    let mut knobs = Knobs::default();
+    let mut programs: Vec<(i64, Block, Span)> = Vec::new();
+    let mut expect = None;
+    let mut expect_span = t.span;
+    let lookup_target = |vmas: &Vec<VmaSpec>, tg: &ast::Target| -> Result<usize, Diag> {
+        let v = vmas.iter().find(|v| v.name == tg.vma).ok_or_else(|| {
+            Diag::at(tg.span, format!("unknown VMA `{}`", tg.vma))
+                .help("declare it first: `vma X: anon private read write;`")
+        })?;
+        if tg.index < 0 || tg.index as usize >= v.pages {
+            return Err(Diag::at(
+                tg.span,
+                format!(
+                    "page index {} is outside VMA `{}` ({} page(s))",
+                    tg.index, v.name, v.pages
+                ),
+            ));
+        }
+        Ok(v.first_slot + tg.index as usize)
+    };
+    let lookup_page = |pages: &Vec<PageSpec>, (n, sp): &(String, Span)| -> Result<usize, Diag> {
+        pages.iter().position(|p| &p.name == n).ok_or_else(|| {
+            Diag::at(*sp, format!("unknown page `{n}`")).help("declare it first: `page P = 7;`")
+        })
+    };
+    for item in &t.items {
+        match item {
+            TestItem::Kernel(..) | TestItem::Import(..) => {}
+            TestItem::Cpus(n, sp) => {
+                if !(1..=MAX_CPUS).contains(n) {
+                    return Err(Diag::at(
+                        *sp,
+                        format!("cpus must be between 1 and {MAX_CPUS}, not {n}"),
+                    ));
+                }
+                cpus = Some((*n, *sp));
+            }
+            TestItem::Frames(n, sp) => {
+                if !(1..=MAX_FRAMES).contains(n) {
+                    return Err(Diag::at(
+                        *sp,
+                        format!("frames must be between 1 and {MAX_FRAMES}, not {n}"),
+                    ));
+                }
+                frames = Some((*n, *sp));
+            }
+            TestItem::Vma {
+                name,
+                pages: np,
+                attrs,
+                span,
+            } => {
+                if vmas.iter().any(|v| &v.name == name) {
+                    return Err(Diag::at(*span, format!("VMA `{name}` is declared twice")));
+                }
+                if !(1..=MAX_PAGES_PER_VMA).contains(np) {
+                    return Err(Diag::at(
+                        *span,
+                        format!("a VMA has 1 to {MAX_PAGES_PER_VMA} pages, not {np}"),
+                    ));
+                }
+                let mut flags = vm::VM_MAY_ALL;
+                let mut anon = false;
+                let mut shared = false;
+                let mut private = false;
+                for (a, asp) in attrs {
+                    match a.as_str() {
+                        "anon" => anon = true,
+                        "private" => private = true,
+                        "shared" => {
+                            shared = true;
+                            flags |= vm::VM_SHARED
+                        }
+                        "read" => flags |= vm::VM_READ,
+                        "write" => flags |= vm::VM_WRITE,
+                        "exec" => flags |= vm::VM_EXEC,
+                        "uffd_wp" => flags |= vm::VM_UFFD_WP,
+                        "uffd_missing" => flags |= vm::VM_UFFD_MISSING,
+                        "softdirty" => flags |= vm::VM_SOFTDIRTY,
+                        "locked" => flags |= vm::VM_LOCKED,
+                        _ => {
+                            return Err(Diag::at(*asp, format!("unknown VMA flag `{a}`")).help(
+                                "VMA flags: anon private shared read write exec uffd_wp uffd_missing softdirty locked",
+                            ));
+                        }
+                    }
+                }
+                if shared && private {
+                    return Err(Diag::at(
+                        *span,
+                        "a VMA cannot be both `shared` and `private`",
+                    ));
+                }
+                if !anon {
+                    return Err(Diag::at(*span, "only anonymous VMAs are modelled so far")
+                        .help("add `anon`; file-backed mappings are not modelled yet"));
+                }
+                vmas.push(VmaSpec {
+                    name: name.clone(),
+                    first_slot: slots,
+                    pages: *np as usize,
+                    flags,
+                    anon,
+                });
+                ctx.vmas.insert(name.clone(), (slots as i64, *np));
+                slots += *np as usize;
+            }
+            TestItem::Page {
+                name,
+                value,
+                props,
+                span,
+            } => {
+                if pages.iter().any(|p| &p.name == name) {
+                    return Err(Diag::at(*span, format!("page `{name}` is declared twice")));
+                }
+                let mut extra = 0;
+                for (k, v, ksp) in props {
+                    match k.as_str() {
+                        "extra_refs" if (0..=8).contains(v) => extra = *v,
+                        "extra_refs" => {
+                            return Err(Diag::at(
+                                *ksp,
+                                format!("extra_refs must be 0..=8, not {v}"),
+                            ));
+                        }
+                        _ => {
+                            return Err(Diag::at(*ksp, format!("unknown page property `{k}`"))
+                                .help("page properties: extra_refs"));
+                        }
+                    }
+                }
+                pages.push(PageSpec {
+                    name: name.clone(),
+                    value: *value,
+                    extra_refs: extra,
+                    span: *span,
+                });
+            }
+            TestItem::Pte {
+                target,
+                page,
+                flags,
+                span,
+            } => {
+                let slot = lookup_target(&vmas, target)?;
+                let page = lookup_page(&pages, page)?;
+                if ptes.iter().any(|p: &PteSpec| p.slot == slot) {
+                    return Err(Diag::at(*span, "this PTE is already set"));
+                }
+                let mut bits = pte_bits::PRESENT | pte_bits::ACCESSED;
+                for (f, fsp) in flags {
+                    bits |= match f.as_str() {
+                        "write" => pte_bits::WRITE,
+                        "dirty" => pte_bits::DIRTY,
+                        "accessed" => pte_bits::ACCESSED,
+                        "soft_dirty" => pte_bits::SOFT_DIRTY,
+                        "uffd_wp" => pte_bits::UFFD_WP,
+                        "protnone" => {
+                            bits &= !pte_bits::PRESENT;
+                            pte_bits::PROTNONE
+                        }
+                        _ => {
+                            return Err(Diag::at(*fsp, format!("unknown PTE flag `{f}`")).help(
+                                "PTE flags: write dirty accessed soft_dirty uffd_wp protnone",
+                            ));
+                        }
+                    };
+                }
+                ptes.push(PteSpec {
+                    slot,
+                    page,
+                    bits,
+                    span: *span,
+                });
+            }
+            TestItem::Tlb {
+                cpu,
+                target,
+                page,
+                flags,
+                span,
+            } => {
+                let slot = lookup_target(&vmas, target)?;
+                let pg = lookup_page(&pages, page)?;
+                let (mut write, mut dirty) = (false, false);
+                for (f, fsp) in flags {
+                    match f.as_str() {
+                        "write" => write = true,
+                        "dirty" => dirty = true,
+                        _ => {
+                            return Err(Diag::at(*fsp, format!("unknown TLB flag `{f}`"))
+                                .help("TLB flags: write dirty"));
+                        }
+                    }
+                }
+                if cpu.0 < 0 {
+                    return Err(Diag::at(cpu.1, "no such CPU"));
+                }
+                tlbs.push(TlbSpec {
+                    cpu: cpu.0 as usize,
+                    slot,
+                    page: pg,
+                    write,
+                    dirty,
+                    span: *span,
+                });
+            }
+            TestItem::Knob(k, sp) => match k.as_str() {
+                "tlb_evict" => knobs.tlb_evict = true,
+                "tlb_speculative" => knobs.tlb_speculative = true,
+                _ => {
+                    return Err(Diag::at(*sp, format!("unknown knob `{k}`"))
+                        .help("knobs: tlb_evict tlb_speculative"));
+                }
+            },
+            TestItem::Cpu { cpu, body, span } => {
+                if programs.iter().any(|(c, _, _)| c == cpu) {
+                    return Err(Diag::at(*span, format!("cpu{cpu} has two programs")));
+                }
+                programs.push((*cpu, body.clone(), *span));
+            }
+            TestItem::Expect(e, sp) => {
+                if expect.is_some() {
+                    return Err(Diag::at(*sp, "a test has one `expect`"));
+                }
+                expect = Some(match e {
+                    ast::Expectation::Safe => Expect::Safe,
+                    ast::Expectation::Violation(n) => {
+                        if !crate::machine::INVARIANTS.iter().any(|(name, _)| name == n) {
+                            return Err(Diag::at(*sp, format!("unknown invariant `{n}`")).help(
+                                format!(
+                                    "invariants: {}",
+                                    crate::machine::INVARIANTS
+                                        .iter()
+                                        .map(|(n, _)| *n)
+                                        .collect::<Vec<_>>()
+                                        .join(", ")
+                                ),
+                            ));
+                        }
+                        Expect::Violation(n.clone())
+                    }
+                });
+                expect_span = *sp;
+            }
+        }
+    }
+    let ncpus = match cpus {
+        Some((n, _)) => n as usize,
+        None => programs.iter().map(|(c, _, _)| *c + 1).max().unwrap_or(1) as usize,
+    };
+    for (c, _, sp) in &programs {
+        if *c as usize >= ncpus {
+            return Err(Diag::at(
+                *sp,
+                format!("cpu{c} does not exist: the test has {ncpus} CPU(s)"),
+            ));
+        }
+    }
+    for tl in &tlbs {
+        if tl.cpu >= ncpus {
+            return Err(Diag::at(
+                tl.span,
+                format!("cpu{} does not exist: the test has {ncpus} CPU(s)", tl.cpu),
+            ));
+        }
+    }
+    if vmas.is_empty() {
+        return Err(Diag::at(t.span, "this test declares no VMA")
+            .help("e.g. `vma X: anon private read write;`"));
+    }
+    let nframes = match frames {
+        Some((n, sp)) => {
+            if (n as usize) < pages.len() {
+                return Err(Diag::at(
+                    sp,
+                    format!(
+                        "frames {n} is fewer than the {} declared pages",
+                        pages.len()
+                    ),
+                ));
+            }
+            n as usize
+        }
+        None => pages.len() + 2 * ncpus,
+    };
+
+    // ---- functions ----
+    let mut func_ids: HashMap<String, (u16, usize)> = HashMap::new();
+    for (i, f) in table.funcs.iter().enumerate() {
+        func_ids.insert(f.name.clone(), (i as u16, f.params.len()));
+    }
+    let mut funcs = Vec::new();
+    for f in &table.funcs {
+        funcs.push(compile_fn(
+            &mut ctx,
+            &func_ids,
+            f.name.clone(),
+            &f.params,
+            &f.body,
+            false,
+            f.source.clone(),
+            f.span,
+        )?);
+    }
+    let mut progs = vec![None; ncpus];
+    for (c, body, sp) in &programs {
+        progs[*c as usize] = Some(funcs.len() as u16);
+        funcs.push(compile_fn(
+            &mut ctx,
+            &func_ids,
+            format!("cpu{c}"),
+            &[],
+            body,
+            true,
+            None,
+            *sp,
+        )?);
+    }
+    let fault_entry = match func_ids.get("do_user_addr_fault") {
+        Some(&(id, 2)) => id,
+        _ => {
+            return Err(Diag::at(
+                t.span,
+                "the kernel model has no `do_user_addr_fault(error_code, address)`",
+            )
+            .help("user accesses fault into it; import a kernel model such as linux-5.10"));
+        }
+    };
+    let _ = map;
+    Ok(Program {
+        funcs,
+        structs: ctx.structs,
+        field_names: ctx.fields,
+        sources: Arc::default(),
+        scenario: Scenario {
+            name: t.name.clone(),
+            span: t.span,
+            kernel,
+            cpus: ncpus,
+            frames: nframes,
+            vmas,
+            slots,
+            pages,
+            ptes,
+            tlbs,
+            knobs,
+            programs: progs,
+            expect,
+            expect_span,
+            fault_entry,
+        },
+    })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn compile_fn(
+    ctx: &mut Ctx,
+    func_ids: &HashMap<String, (u16, usize)>,
+    name: String,
+    params: &[(String, Span)],
+    body: &Block,
+    user: bool,
+    source: Option<String>,
+    span: Span,
+) -> Result<Func, Diag> {
+    let mut b = FnBuilder {
+        ctx,
+        code: Vec::new(),
+        spans: Vec::new(),
+        locals: Vec::new(),
+        user,
+        loops: Vec::new(),
+        atomic_depth: 0,
+        func_ids,
+    };
+    for (p, psp) in params {
+        if b.local(p).is_some() {
+            return Err(Diag::at(*psp, format!("parameter `{p}` appears twice")));
+        }
+        b.declare(p);
+    }
+    b.block(body)?;
+    b.emit(Instr::Stmt { shared: false }, span);
+    b.emit(Instr::Const(Value::Null), span);
+    b.emit(Instr::Return, span);
+    Ok(Func {
+        name,
+        source,
+        nparams: params.len(),
+        nlocals: b.locals.len(),
+        local_names: b.locals,
+        code: b.code,
+        spans: b.spans,
+        user,
+        span,
+    })
+}

@@ -1,0 +1,196 @@
+//! Finds and parses files, resolves `kernel`/`import` and `override fn`, and lowers each test.
+
+use super::ast::{Item, Module, TestItem};
+use super::compile::{FuncTable, compile_test};
+use super::source::{Diag, SourceMap, Span};
+use super::{lexer, parser};
+use crate::ir::Program;
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Default)]
+pub struct LoadOptions {
+    /// Extra directory searched first for `models/<name>` trees.
+    pub models_dir: Option<PathBuf>,
+}
+
+/// A test file, lowered: one program per test block.
+pub struct Loaded {
+    pub sources: Arc<SourceMap>,
+    pub tests: Vec<Program>,
+}
+
+/// Errors come back with the source map needed to render them.
+pub type LoadError = (SourceMap, Diag);
+
+struct Loader<'a> {
+    map: SourceMap,
+    modules: HashMap<PathBuf, (u16, Arc<Module>)>,
+    opts: &'a LoadOptions,
+}
+
+pub fn load_file(path: &Path, opts: &LoadOptions) -> Result<Loaded, Box<LoadError>> {
+    let mut l = Loader {
+        map: SourceMap::default(),
+        modules: HashMap::new(),
+        opts,
+    };
+    match l.load_tests(path) {
+        Ok(tests) => {
+            let sources = Arc::new(l.map);
+            let tests = tests
+                .into_iter()
+                .map(|mut p| {
+                    p.sources = sources.clone();
+                    p
+                })
+                .collect();
+            Ok(Loaded { sources, tests })
+        }
+        Err(d) => Err(Box::new((l.map, d))),
+    }
+}
+
+impl Loader<'_> {
+    fn parse(&mut self, path: &Path, at: Option<Span>) -> Result<(u16, Arc<Module>), Diag> {
+        let canon = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if let Some(m) = self.modules.get(&canon) {
+            return Ok(m.clone());
+        }
+        let text = std::fs::read_to_string(path).map_err(|e| {
+            let msg = format!("cannot read {}: {e}", path.display());
+            match at {
+                Some(s) => Diag::at(s, msg),
+                None => Diag::plain(msg),
+            }
+        })?;
+        let id = self.map.add(path, text);
+        let toks = lexer::lex(id, &self.map.files[id as usize].text)?;
+        let m = Arc::new(parser::parse_module(toks)?);
+        self.modules.insert(canon, (id, m.clone()));
+        Ok((id, m))
+    }
+
+    /// `models/<name>` searched from the importing file upwards, then the built-in tree.
+    fn find_tree(&self, name: &str, from: &Path) -> Option<PathBuf> {
+        let mut dirs: Vec<PathBuf> = Vec::new();
+        if let Some(d) = &self.opts.models_dir {
+            dirs.push(d.clone());
+        }
+        if let Ok(d) = std::env::var("MMCHECK_MODELS") {
+            dirs.push(PathBuf::from(d));
+        }
+        let mut cur = from.parent().map(Path::to_path_buf);
+        while let Some(d) = cur {
+            dirs.push(d.join("models"));
+            cur = d.parent().map(Path::to_path_buf);
+        }
+        dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
+        dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_dir())
+    }
+
+    /// Resolves an import string to the files it stands for.
+    fn resolve_import(&self, spec: &str, from: &Path, span: Span) -> Result<Vec<PathBuf>, Diag> {
+        if spec.ends_with(".mmk") {
+            let base = from.parent().unwrap_or(Path::new("."));
+            let p = base.join(spec);
+            if !p.is_file() {
+                return Err(
+                    Diag::at(span, format!("no such model file: {}", p.display()))
+                        .help("paths ending in .mmk are relative to the importing file"),
+                );
+            }
+            return Ok(vec![p]);
+        }
+        let dir = self.find_tree(spec, from).ok_or_else(|| {
+            Diag::at(span, format!("no model tree named `{spec}`"))
+                .help("model trees live in a `models/<name>/` folder beside or above the test; bundled: linux-5.10")
+        })?;
+        let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+            .map_err(|e| Diag::at(span, format!("cannot read {}: {e}", dir.display())))?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .filter(|p| p.extension().is_some_and(|x| x == "mmk"))
+            .collect();
+        files.sort();
+        if files.is_empty() {
+            return Err(Diag::at(
+                span,
+                format!("model tree {} has no .mmk files", dir.display()),
+            ));
+        }
+        Ok(files)
+    }
+
+    /// Adds a file and (first) everything it imports to the function table.
+    fn apply_file(
+        &mut self,
+        path: &Path,
+        at: Option<Span>,
+        table: &mut FuncTable,
+        loaded: &mut Vec<PathBuf>,
+        is_test_file: bool,
+    ) -> Result<(), Diag> {
+        let canon = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+        if loaded.contains(&canon) {
+            return Ok(());
+        }
+        loaded.push(canon);
+        let (_, module) = self.parse(path, at)?;
+        for item in &module.items {
+            if let Item::Import { path: spec, span } = item {
+                for f in self.resolve_import(spec, path, *span)? {
+                    self.apply_file(&f, Some(*span), table, loaded, false)?;
+                }
+            }
+        }
+        table.add_module(&module, !is_test_file)
+    }
+
+    fn load_tests(&mut self, path: &Path) -> Result<Vec<Program>, Diag> {
+        let (_, module) = self.parse(path, None)?;
+        let tests: Vec<_> = module
+            .items
+            .iter()
+            .filter_map(|i| match i {
+                Item::Test(t) => Some(t.clone()),
+                _ => None,
+            })
+            .collect();
+        if tests.is_empty() {
+            return Err(Diag::plain(format!(
+                "{}: no `test \"name\" {{ ... }}` block in this file",
+                path.display()
+            ))
+            .help("mmcheck check and test run test files; model files are pulled in by `kernel` and `import`"));
+        }
+        let mut out = Vec::new();
+        for t in tests {
+            let mut table = FuncTable::default();
+            let mut loaded = Vec::new();
+            // The kernel tree first, then the file's imports and own functions, then the
+            // test's own imports: later definitions override earlier ones.
+            let kernel = t.items.iter().find_map(|i| match i {
+                TestItem::Kernel(k, s) => Some((k.clone(), *s)),
+                _ => None,
+            });
+            let Some((kernel, kspan)) = kernel else {
+                return Err(Diag::at(t.span, "this test names no kernel model")
+                    .help("add e.g. `kernel \"linux-5.10\";` inside the test block"));
+            };
+            for f in self.resolve_import(&kernel, path, kspan)? {
+                self.apply_file(&f, Some(kspan), &mut table, &mut loaded, false)?;
+            }
+            self.apply_file(path, None, &mut table, &mut loaded, true)?;
+            for item in &t.items {
+                if let TestItem::Import(spec, span) = item {
+                    for f in self.resolve_import(spec, path, *span)? {
+                        self.apply_file(&f, Some(*span), &mut table, &mut loaded, false)?;
+                    }
+                }
+            }
+            out.push(compile_test(&t, kernel, &table, &self.map)?);
+        }
+        Ok(out)
+    }
+}

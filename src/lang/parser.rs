@@ -1,0 +1,673 @@
+//! Recursive-descent parser for model and test files.
+
+use super::ast::*;
+use super::lexer::{Tok, Token};
+use super::source::{Diag, Span};
+
+pub struct Parser {
+    toks: Vec<Token>,
+    pos: usize,
+}
+
+type PResult<T> = Result<T, Diag>;
+
+const KEYWORDS: &[&str] = &[
+    "fn", "override", "import", "const", "struct", "let", "if", "else", "while", "return", "break",
+    "continue", "atomic", "true", "false", "null", "test", "source",
+];
+
+pub fn parse_module(toks: Vec<Token>) -> PResult<Module> {
+    let mut p = Parser { toks, pos: 0 };
+    let mut items = Vec::new();
+    while !p.at_eof() {
+        items.push(p.item()?);
+    }
+    Ok(Module { items })
+}
+
+fn describe(t: &Tok) -> String {
+    match t {
+        Tok::Ident(s) => format!("`{s}`"),
+        Tok::Int(v) => format!("number `{v}`"),
+        Tok::Str(s) => format!("string \"{s}\""),
+        Tok::Punct(p) => format!("`{p}`"),
+        Tok::Eof => "end of file".into(),
+    }
+}
+
+impl Parser {
+    fn peek(&self) -> &Tok {
+        &self.toks[self.pos].tok
+    }
+    fn span(&self) -> Span {
+        self.toks[self.pos].span
+    }
+    fn prev_span(&self) -> Span {
+        self.toks[self.pos.saturating_sub(1)].span
+    }
+    fn at_eof(&self) -> bool {
+        matches!(self.peek(), Tok::Eof)
+    }
+    fn bump(&mut self) -> Token {
+        let t = self.toks[self.pos].clone();
+        if self.pos + 1 < self.toks.len() {
+            self.pos += 1;
+        }
+        t
+    }
+    fn is_punct(&self, p: &str) -> bool {
+        matches!(self.peek(), Tok::Punct(q) if *q == p)
+    }
+    fn is_word(&self, w: &str) -> bool {
+        matches!(self.peek(), Tok::Ident(s) if s == w)
+    }
+    fn eat_punct(&mut self, p: &str) -> bool {
+        if self.is_punct(p) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+    fn eat_word(&mut self, w: &str) -> bool {
+        if self.is_word(w) {
+            self.bump();
+            true
+        } else {
+            false
+        }
+    }
+    fn unexpected(&self, what: &str) -> Diag {
+        Diag::at(
+            self.span(),
+            format!("expected {what}, found {}", describe(self.peek())),
+        )
+    }
+    fn expect_punct(&mut self, p: &str) -> PResult<Span> {
+        if self.is_punct(p) {
+            Ok(self.bump().span)
+        } else {
+            let mut d = self.unexpected(&format!("`{p}`"));
+            if p == ";" {
+                d = d.help("every statement and declaration ends with `;`");
+            }
+            Err(d)
+        }
+    }
+    fn ident(&mut self, what: &str) -> PResult<(String, Span)> {
+        match self.peek().clone() {
+            Tok::Ident(s) if !KEYWORDS.contains(&s.as_str()) => {
+                let sp = self.bump().span;
+                Ok((s, sp))
+            }
+            _ => Err(self.unexpected(what)),
+        }
+    }
+    fn string(&mut self, what: &str) -> PResult<(String, Span)> {
+        match self.peek().clone() {
+            Tok::Str(s) => {
+                let sp = self.bump().span;
+                Ok((s, sp))
+            }
+            _ => Err(self.unexpected(what)),
+        }
+    }
+    fn int(&mut self, what: &str) -> PResult<(i64, Span)> {
+        let neg = self.is_punct("-");
+        if neg {
+            self.bump();
+        }
+        match self.peek().clone() {
+            Tok::Int(v) => {
+                let sp = self.bump().span;
+                Ok((if neg { -v } else { v }, sp))
+            }
+            _ => Err(self.unexpected(what)),
+        }
+    }
+
+    fn item(&mut self) -> PResult<Item> {
+        let start = self.span();
+        if self.eat_word("import") {
+            let (path, sp) = self.string("a model path in quotes, e.g. \"linux-5.10\"")?;
+            self.expect_punct(";")?;
+            return Ok(Item::Import {
+                path,
+                span: start.to(sp),
+            });
+        }
+        if self.eat_word("const") {
+            let (name, _) = self.ident("a constant name")?;
+            self.expect_punct("=")?;
+            let value = self.expr()?;
+            let end = self.expect_punct(";")?;
+            return Ok(Item::Const {
+                name,
+                value,
+                span: start.to(end),
+            });
+        }
+        if self.eat_word("struct") {
+            let (name, _) = self.ident("a struct name")?;
+            self.expect_punct("{")?;
+            let mut fields = Vec::new();
+            while !self.is_punct("}") {
+                fields.push(self.ident("a field name")?);
+                if !self.eat_punct(",") && !self.eat_punct(";") {
+                    break;
+                }
+            }
+            let end = self.expect_punct("}")?;
+            self.eat_punct(";");
+            return Ok(Item::Struct {
+                name,
+                fields,
+                span: start.to(end),
+            });
+        }
+        if self.is_word("override") || self.is_word("fn") {
+            let is_override = self.eat_word("override");
+            if !self.eat_word("fn") {
+                return Err(self.unexpected("`fn` after `override`"));
+            }
+            let (name, name_span) = self.ident("a function name")?;
+            self.expect_punct("(")?;
+            let mut params = Vec::new();
+            while !self.is_punct(")") {
+                params.push(self.ident("a parameter name")?);
+                if !self.eat_punct(",") {
+                    break;
+                }
+            }
+            self.expect_punct(")")?;
+            let source = if self.eat_word("source") {
+                Some(
+                    self.string("the kernel source it follows, e.g. \"mm/memory.c@v5.10\"")?
+                        .0,
+                )
+            } else {
+                None
+            };
+            let body = self.block()?;
+            return Ok(Item::Func(FuncDecl {
+                name,
+                name_span,
+                params,
+                body,
+                is_override,
+                source,
+                span: start.to(self.prev_span()),
+            }));
+        }
+        if self.eat_word("test") {
+            let (name, _) = self.string("the test's name in quotes")?;
+            self.expect_punct("{")?;
+            let mut items = Vec::new();
+            while !self.is_punct("}") {
+                if self.at_eof() {
+                    return Err(self.unexpected("`}` closing the test"));
+                }
+                items.push(self.test_item()?);
+            }
+            let end = self.expect_punct("}")?;
+            return Ok(Item::Test(TestDecl {
+                name,
+                span: start.to(end),
+                items,
+            }));
+        }
+        Err(self
+            .unexpected("`fn`, `override fn`, `import`, `const`, `struct` or `test`")
+            .help("a model file holds functions; a test file holds `test \"name\" { ... }` blocks"))
+    }
+
+    fn words_in_braces(&mut self) -> PResult<Vec<(String, Span)>> {
+        let mut v = Vec::new();
+        if self.eat_punct("{") {
+            while !self.is_punct("}") {
+                v.push(self.ident("a flag name")?);
+                self.eat_punct(",");
+            }
+            self.expect_punct("}")?;
+        }
+        Ok(v)
+    }
+
+    fn target(&mut self) -> PResult<Target> {
+        let (vma, sp) = self.ident("a VMA name")?;
+        let mut index = 0;
+        let mut span = sp;
+        if self.eat_punct("[") {
+            index = self.int("a page index")?.0;
+            span = sp.to(self.expect_punct("]")?);
+        }
+        Ok(Target { vma, index, span })
+    }
+
+    fn test_item(&mut self) -> PResult<TestItem> {
+        let start = self.span();
+        let word = match self.peek() {
+            Tok::Ident(s) => s.clone(),
+            _ => {
+                return Err(self.unexpected(
+                    "a test item (kernel, import, cpus, frames, vma, page, pte, tlb, knob, cpuN, expect)",
+                ));
+            }
+        };
+        let simple = |this: &mut Parser, item: TestItem| -> PResult<TestItem> {
+            this.expect_punct(";")?;
+            Ok(item)
+        };
+        match word.as_str() {
+            "kernel" | "import" => {
+                self.bump();
+                let (s, sp) = self.string("a model name in quotes")?;
+                let item = if word == "kernel" {
+                    TestItem::Kernel(s, sp)
+                } else {
+                    TestItem::Import(s, sp)
+                };
+                simple(self, item)
+            }
+            "cpus" | "frames" => {
+                self.bump();
+                let (n, sp) = self.int("a number")?;
+                let item = if word == "cpus" {
+                    TestItem::Cpus(n, sp)
+                } else {
+                    TestItem::Frames(n, sp)
+                };
+                simple(self, item)
+            }
+            "vma" => {
+                self.bump();
+                let (name, _) = self.ident("a VMA name")?;
+                let mut pages = 1;
+                if self.eat_punct("[") {
+                    pages = self.int("the number of pages")?.0;
+                    self.expect_punct("]")?;
+                }
+                self.expect_punct(":")?;
+                let mut attrs = Vec::new();
+                while !self.is_punct(";") {
+                    attrs.push(self.ident("a VMA flag (anon private read write uffd_wp ...)")?);
+                    self.eat_punct(",");
+                }
+                let end = self.expect_punct(";")?;
+                Ok(TestItem::Vma {
+                    name,
+                    pages,
+                    attrs,
+                    span: start.to(end),
+                })
+            }
+            "page" => {
+                self.bump();
+                let (name, _) = self.ident("a page name")?;
+                self.expect_punct("=")?;
+                let (value, _) = self.int("the page's initial contents (a number)")?;
+                let mut props = Vec::new();
+                if self.eat_punct("{") {
+                    while !self.is_punct("}") {
+                        let (k, ksp) = self.ident("a page property (extra_refs)")?;
+                        self.expect_punct(":")?;
+                        let (v, _) = self.int("a number")?;
+                        props.push((k, v, ksp));
+                        self.eat_punct(",");
+                    }
+                    self.expect_punct("}")?;
+                }
+                let end = self.expect_punct(";")?;
+                Ok(TestItem::Page {
+                    name,
+                    value,
+                    props,
+                    span: start.to(end),
+                })
+            }
+            "pte" => {
+                self.bump();
+                let target = self.target()?;
+                self.expect_punct("->")?;
+                let page = self.ident("a page name")?;
+                let flags = self.words_in_braces()?;
+                let end = self.expect_punct(";")?;
+                Ok(TestItem::Pte {
+                    target,
+                    page,
+                    flags,
+                    span: start.to(end),
+                })
+            }
+            "tlb" => {
+                self.bump();
+                let (c, csp) = self.ident("a CPU name such as cpu2")?;
+                let cpu = c
+                    .strip_prefix("cpu")
+                    .and_then(|n| n.parse::<i64>().ok())
+                    .ok_or_else(|| Diag::at(csp, format!("expected a CPU name such as cpu2, found `{c}`")))?;
+                self.expect_punct(":")?;
+                let target = self.target()?;
+                self.expect_punct("->")?;
+                let page = self.ident("a page name")?;
+                let flags = self.words_in_braces()?;
+                let end = self.expect_punct(";")?;
+                Ok(TestItem::Tlb {
+                    cpu: (cpu, csp),
+                    target,
+                    page,
+                    flags,
+                    span: start.to(end),
+                })
+            }
+            "knob" => {
+                self.bump();
+                let (k, sp) = self.ident("a knob name")?;
+                simple(self, TestItem::Knob(k, sp))
+            }
+            "expect" => {
+                self.bump();
+                let e = if self.eat_word("safe") {
+                    Expectation::Safe
+                } else if self.eat_word("violation") {
+                    self.expect_punct("(")?;
+                    let (n, _) = self.ident("an invariant name, e.g. lost_write")?;
+                    self.expect_punct(")")?;
+                    Expectation::Violation(n)
+                } else {
+                    return Err(self.unexpected("`safe` or `violation(NAME)`"));
+                };
+                let end = self.expect_punct(";")?;
+                Ok(TestItem::Expect(e, start.to(end)))
+            }
+            w if w.starts_with("cpu") && w[3..].parse::<i64>().is_ok() => {
+                self.bump();
+                let cpu = w[3..].parse::<i64>().unwrap_or(0);
+                let body = self.block()?;
+                Ok(TestItem::Cpu {
+                    cpu,
+                    body,
+                    span: start.to(self.prev_span()),
+                })
+            }
+            _ => Err(self.unexpected(
+                "a test item (kernel, import, cpus, frames, vma, page, pte, tlb, knob, cpuN, expect)",
+            )),
+        }
+    }
+
+    fn block(&mut self) -> PResult<Block> {
+        self.expect_punct("{")?;
+        let mut stmts = Vec::new();
+        while !self.is_punct("}") {
+            if self.at_eof() {
+                return Err(self.unexpected("`}`"));
+            }
+            stmts.push(self.stmt()?);
+        }
+        self.expect_punct("}")?;
+        Ok(stmts)
+    }
+
+    fn stmt(&mut self) -> PResult<Stmt> {
+        let start = self.span();
+        let kind = if self.eat_word("let") {
+            let (name, _) = self.ident("a variable name")?;
+            let init = if self.eat_punct("=") {
+                Some(self.expr()?)
+            } else {
+                None
+            };
+            self.expect_punct(";")?;
+            StmtKind::Let(name, init)
+        } else if self.eat_word("if") {
+            return self.if_rest(start);
+        } else if self.eat_word("while") {
+            let cond = self.expr()?;
+            let body = self.block()?;
+            StmtKind::While(cond, body)
+        } else if self.eat_word("return") {
+            let e = if self.is_punct(";") {
+                None
+            } else {
+                Some(self.expr()?)
+            };
+            self.expect_punct(";")?;
+            StmtKind::Return(e)
+        } else if self.eat_word("break") {
+            self.expect_punct(";")?;
+            StmtKind::Break
+        } else if self.eat_word("continue") {
+            self.expect_punct(";")?;
+            StmtKind::Continue
+        } else if self.eat_word("atomic") {
+            StmtKind::Atomic(self.block()?)
+        } else {
+            let lhs = self.expr()?;
+            let op = if self.eat_punct("=") {
+                Some(AssignOp::Set)
+            } else if self.eat_punct("+=") {
+                Some(AssignOp::Add)
+            } else if self.eat_punct("-=") {
+                Some(AssignOp::Sub)
+            } else if self.eat_punct("|=") {
+                Some(AssignOp::Or)
+            } else if self.eat_punct("&=") {
+                Some(AssignOp::And)
+            } else {
+                None
+            };
+            let k = match op {
+                Some(op) => {
+                    let rhs = self.expr()?;
+                    StmtKind::Assign(lhs, op, rhs)
+                }
+                None => StmtKind::Expr(lhs),
+            };
+            self.expect_punct(";")?;
+            k
+        };
+        Ok(Stmt {
+            kind,
+            span: start.to(self.prev_span()),
+        })
+    }
+
+    fn if_rest(&mut self, start: Span) -> PResult<Stmt> {
+        let cond = self.expr()?;
+        let then = self.block()?;
+        let els = if self.eat_word("else") {
+            if self.is_word("if") {
+                let s2 = self.span();
+                self.bump();
+                Some(vec![self.if_rest(s2)?])
+            } else {
+                Some(self.block()?)
+            }
+        } else {
+            None
+        };
+        Ok(Stmt {
+            kind: StmtKind::If(cond, then, els),
+            span: start.to(self.prev_span()),
+        })
+    }
+
+    pub fn expr(&mut self) -> PResult<Expr> {
+        self.binary(0)
+    }
+
+    fn binop(&self) -> Option<(BinOp, u8)> {
+        let Tok::Punct(p) = self.peek() else {
+            return None;
+        };
+        Some(match *p {
+            "||" => (BinOp::Or, 1),
+            "&&" => (BinOp::And, 2),
+            "|" => (BinOp::BitOr, 3),
+            "^" => (BinOp::BitXor, 4),
+            "&" => (BinOp::BitAnd, 5),
+            "==" => (BinOp::Eq, 6),
+            "!=" => (BinOp::Ne, 6),
+            "<" => (BinOp::Lt, 7),
+            "<=" => (BinOp::Le, 7),
+            ">" => (BinOp::Gt, 7),
+            ">=" => (BinOp::Ge, 7),
+            "<<" => (BinOp::Shl, 8),
+            ">>" => (BinOp::Shr, 8),
+            "+" => (BinOp::Add, 9),
+            "-" => (BinOp::Sub, 9),
+            "*" => (BinOp::Mul, 10),
+            "/" => (BinOp::Div, 10),
+            "%" => (BinOp::Rem, 10),
+            _ => return None,
+        })
+    }
+
+    fn binary(&mut self, min: u8) -> PResult<Expr> {
+        let mut lhs = self.unary()?;
+        while let Some((op, prec)) = self.binop() {
+            if prec <= min {
+                break;
+            }
+            self.bump();
+            let rhs = self.binary(prec)?;
+            let span = lhs.span.to(rhs.span);
+            lhs = Expr {
+                kind: ExprKind::Binary(op, Box::new(lhs), Box::new(rhs)),
+                span,
+            };
+        }
+        Ok(lhs)
+    }
+
+    fn unary(&mut self) -> PResult<Expr> {
+        let start = self.span();
+        let op = if self.eat_punct("!") {
+            Some(UnOp::Not)
+        } else if self.eat_punct("-") {
+            Some(UnOp::Neg)
+        } else if self.eat_punct("~") {
+            Some(UnOp::BitNot)
+        } else {
+            None
+        };
+        if let Some(op) = op {
+            let e = self.unary()?;
+            let span = start.to(e.span);
+            return Ok(Expr {
+                kind: ExprKind::Unary(op, Box::new(e)),
+                span,
+            });
+        }
+        if self.eat_punct("*") {
+            let e = self.unary()?;
+            let span = start.to(e.span);
+            return Ok(Expr {
+                kind: ExprKind::Deref(Box::new(e)),
+                span,
+            });
+        }
+        self.postfix()
+    }
+
+    fn postfix(&mut self) -> PResult<Expr> {
+        let mut e = self.primary()?;
+        loop {
+            if self.eat_punct(".") || self.eat_punct("->") {
+                let (f, sp) = self.ident("a field name")?;
+                let span = e.span.to(sp);
+                e = Expr {
+                    kind: ExprKind::Field(Box::new(e), f),
+                    span,
+                };
+            } else if self.eat_punct("[") {
+                let idx = self.expr()?;
+                let end = self.expect_punct("]")?;
+                let span = e.span.to(end);
+                e = Expr {
+                    kind: ExprKind::Index(Box::new(e), Box::new(idx)),
+                    span,
+                };
+            } else {
+                return Ok(e);
+            }
+        }
+    }
+
+    fn primary(&mut self) -> PResult<Expr> {
+        let start = self.span();
+        match self.peek().clone() {
+            Tok::Int(v) => {
+                self.bump();
+                Ok(Expr {
+                    kind: ExprKind::Int(v),
+                    span: start,
+                })
+            }
+            Tok::Punct("(") => {
+                self.bump();
+                let e = self.expr()?;
+                self.expect_punct(")")?;
+                Ok(e)
+            }
+            Tok::Ident(w) if w == "true" || w == "false" => {
+                self.bump();
+                Ok(Expr {
+                    kind: ExprKind::Bool(w == "true"),
+                    span: start,
+                })
+            }
+            Tok::Ident(w) if w == "null" => {
+                self.bump();
+                Ok(Expr {
+                    kind: ExprKind::Null,
+                    span: start,
+                })
+            }
+            Tok::Ident(w) if w == "struct" => {
+                self.bump();
+                let (name, _) = self.ident("a struct name")?;
+                self.expect_punct("{")?;
+                let mut fields = Vec::new();
+                while !self.is_punct("}") {
+                    self.expect_punct(".")?;
+                    let (f, _) = self.ident("a field name")?;
+                    self.expect_punct("=")?;
+                    fields.push((f, self.expr()?));
+                    if !self.eat_punct(",") {
+                        break;
+                    }
+                }
+                let end = self.expect_punct("}")?;
+                Ok(Expr {
+                    kind: ExprKind::StructLit(name, fields),
+                    span: start.to(end),
+                })
+            }
+            Tok::Ident(_) => {
+                let (name, sp) = self.ident("an expression")?;
+                if self.eat_punct("(") {
+                    let mut args = Vec::new();
+                    while !self.is_punct(")") {
+                        args.push(self.expr()?);
+                        if !self.eat_punct(",") {
+                            break;
+                        }
+                    }
+                    let end = self.expect_punct(")")?;
+                    Ok(Expr {
+                        kind: ExprKind::Call(name, args),
+                        span: sp.to(end),
+                    })
+                } else {
+                    Ok(Expr {
+                        kind: ExprKind::Var(name),
+                        span: sp,
+                    })
+                }
+            }
+            _ => Err(self.unexpected("an expression")),
+        }
+    }
+}

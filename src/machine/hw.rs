@@ -1,0 +1,193 @@
+//! x86 hardware: user loads and stores through the TLB, page walks, A/D bits, faults and
+//! synchronous TLB shootdowns (DESIGN.md section 3; reference section 1.4).
+
+use super::state::{State, TlbEntry};
+use crate::ir::{Pte, pte_bits};
+
+#[derive(Clone, Copy, Debug)]
+pub enum UserKind {
+    Load,
+    Store(i64),
+    Add(i64),
+}
+
+pub enum Access {
+    /// The access retired; the value loaded or stored, and how it went.
+    Done { value: i64, how: String },
+    /// #PF: the CPU dropped its own entry; the x86 error code bits.
+    Fault { error_code: i64, how: String },
+    /// The access reached a freed or reused frame.
+    UseAfterFree(String),
+}
+
+pub const X86_PF_PROT: i64 = 1;
+pub const X86_PF_WRITE: i64 = 2;
+pub const X86_PF_USER: i64 = 4;
+
+/// The frame a TLB entry or PTE names (pfn - 1), if allocated and of the same generation.
+fn live_frame(st: &State, pfn: u16, generation: Option<u8>) -> Option<usize> {
+    let f = (pfn as usize).checked_sub(1)?;
+    let fr = st.frames.get(f)?;
+    if !fr.allocated || generation.is_some_and(|g| g != fr.generation) {
+        return None;
+    }
+    Some(f)
+}
+
+/// One user access by the thread on `cpu`, atomic with respect to every other step
+/// (IPIs land at instruction boundaries). `names` renders frame and slot names for the log.
+pub fn user_access(
+    st: &mut State,
+    slots: usize,
+    cpu: usize,
+    addr: i64,
+    kind: UserKind,
+    page_name: &dyn Fn(usize) -> String,
+) -> Access {
+    let write = !matches!(kind, UserKind::Load);
+    let user_fault = |how: String, present: bool| Access::Fault {
+        error_code: X86_PF_USER
+            | if write { X86_PF_WRITE } else { 0 }
+            | if present { X86_PF_PROT } else { 0 },
+        how,
+    };
+    if addr < 0 || addr as usize >= slots {
+        return user_fault(format!("#PF: no mapping at address {addr}"), false);
+    }
+    let slot = addr as usize;
+    let ti = cpu * slots + slot;
+    let entry = st.tlb[ti];
+    let pte = st.ptes[slot];
+    // Which frame the access lands on, and how it got there.
+    let (pfn, generation, how) = match (entry, write) {
+        (Some(e), false) => (e.pfn, e.generation, "TLB hit".to_string()),
+        (Some(e), true) if e.write && e.dirty => {
+            (e.pfn, e.generation, "TLB hit (rw=1 d=1)".to_string())
+        }
+        (Some(e), true) if e.write => {
+            // Clean writable entry: a locked walk must set D, and re-checks the PTE.
+            if pte.hw_present() && pte.write() && pte.pfn() == e.pfn as u32 {
+                st.ptes[slot] = pte.with(pte_bits::DIRTY, true);
+                st.tlb[ti] = Some(TlbEntry { dirty: true, ..e });
+                (
+                    e.pfn,
+                    e.generation,
+                    "TLB hit (clean): locked walk sets PTE d=1".to_string(),
+                )
+            } else {
+                st.tlb[ti] = None;
+                return user_fault(
+                    format!(
+                        "TLB entry clean, PTE {} -> #PF",
+                        pte.describe(|p| page_name(p as usize - 1))
+                    ),
+                    pte.hw_present(),
+                );
+            }
+        }
+        _ => {
+            // Miss (or a read-only entry on a store): walk the page table.
+            let ok = pte.hw_present() && (!write || pte.write());
+            if !ok {
+                st.tlb[ti] = None;
+                let desc = if pte.is_none() {
+                    "PTE none".to_string()
+                } else {
+                    format!("PTE {}", pte.describe(|p| page_name(p as usize - 1)))
+                };
+                return user_fault(format!("walk: {desc} -> #PF"), pte.hw_present());
+            }
+            let pfn = pte.pfn() as u16;
+            let Some(f) = live_frame(st, pfn, None) else {
+                return Access::UseAfterFree(format!(
+                    "page walk of address {addr} reached freed frame {}",
+                    page_name(pfn as usize - 1)
+                ));
+            };
+            let mut np = pte.with(pte_bits::ACCESSED, true);
+            if write {
+                np = np.with(pte_bits::DIRTY, true);
+            }
+            st.ptes[slot] = np;
+            let e = TlbEntry {
+                pfn,
+                write: np.write(),
+                dirty: np.has(pte_bits::DIRTY),
+                generation: st.frames[f].generation,
+            };
+            st.tlb[ti] = Some(e);
+            (
+                pfn,
+                e.generation,
+                format!("TLB miss: walk, fill {}", fill_desc(e, page_name)),
+            )
+        }
+    };
+    let Some(f) = live_frame(st, pfn, Some(generation)) else {
+        return Access::UseAfterFree(format!(
+            "{how}: access to address {addr} reached frame {}, which was freed",
+            page_name(pfn as usize - 1)
+        ));
+    };
+    let fr = &mut st.frames[f];
+    let value = match kind {
+        UserKind::Load => fr.data,
+        UserKind::Store(v) => v,
+        UserKind::Add(v) => fr.data.wrapping_add(v),
+    };
+    match kind {
+        UserKind::Load => {}
+        UserKind::Store(v) => {
+            fr.data = value;
+            fr.last_store = Some((cpu as u8, value));
+            st.expected[slot] = v;
+        }
+        UserKind::Add(v) => {
+            fr.data = value;
+            fr.last_store = Some((cpu as u8, value));
+            st.expected[slot] = st.expected[slot].wrapping_add(v);
+        }
+    }
+    Access::Done { value, how }
+}
+
+fn fill_desc(e: TlbEntry, page_name: &dyn Fn(usize) -> String) -> String {
+    format!(
+        "{} rw={} d={}",
+        page_name(e.pfn as usize - 1),
+        e.write as u8,
+        e.dirty as u8
+    )
+}
+
+/// A TLB entry more permissive than the PTE: it grants an access the PTE no longer does.
+pub fn is_stale(e: TlbEntry, pte: Pte) -> bool {
+    !pte.hw_present() || pte.pfn() != e.pfn as u32 || (e.write && e.dirty && !pte.write())
+}
+
+/// Shootdown of `[start, end)` on every CPU running the mm; synchronous (wait=1).
+pub fn flush_range(st: &mut State, slots: usize, mm: u8, start: usize, end: usize) {
+    for cpu in 0..st.threads.len() {
+        if st.threads[cpu].mm != mm {
+            continue;
+        }
+        for slot in start..end.min(slots) {
+            st.tlb[cpu * slots + slot] = None;
+        }
+    }
+}
+
+/// What a speculative fill would cache for (cpu, slot), if anything.
+pub fn speculative_fill(st: &State, slot: usize) -> Option<TlbEntry> {
+    let pte = st.ptes[slot];
+    if !pte.hw_present() {
+        return None;
+    }
+    let f = live_frame(st, pte.pfn() as u16, None)?;
+    Some(TlbEntry {
+        pfn: pte.pfn() as u16,
+        write: pte.write(),
+        dirty: pte.has(pte_bits::DIRTY),
+        generation: st.frames[f].generation,
+    })
+}

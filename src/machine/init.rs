@@ -1,0 +1,168 @@
+//! From a scenario to the initial machine state, rejecting impossible ones.
+
+use super::state::*;
+use crate::ir::{Program, Pte, Value, pte_bits};
+use crate::lang::Diag;
+
+pub fn initial_state(prog: &Program) -> Result<State, Diag> {
+    let sc = &prog.scenario;
+    let slots = sc.slots;
+    let mut frames = vec![Frame::default(); sc.frames];
+    for (i, p) in sc.pages.iter().enumerate() {
+        frames[i] = Frame {
+            allocated: true,
+            refcount: p.extra_refs as i16,
+            anon: true,
+            data: p.value,
+            ..Frame::default()
+        };
+    }
+    let mut ptes = vec![Pte::NONE; slots];
+    let mut expected = vec![0; slots];
+    for p in &sc.ptes {
+        let vma = sc
+            .vmas
+            .iter()
+            .find(|v| p.slot >= v.first_slot && p.slot < v.first_slot + v.pages)
+            .ok_or_else(|| Diag::at(p.span, "PTE outside every VMA"))?;
+        if p.bits & pte_bits::WRITE != 0 && vma.flags & crate::ir::consts::vm::VM_WRITE == 0 {
+            return Err(Diag::at(
+                p.span,
+                format!(
+                    "impossible initial state: a writable PTE in VMA `{}`, which has no `write` flag",
+                    vma.name
+                ),
+            ));
+        }
+        if p.bits & pte_bits::UFFD_WP != 0 && vma.flags & crate::ir::consts::vm::VM_UFFD_WP == 0 {
+            return Err(Diag::at(
+                p.span,
+                format!(
+                    "impossible initial state: a uffd-wp PTE in VMA `{}`, which is not registered with `uffd_wp`",
+                    vma.name
+                ),
+            ));
+        }
+        if p.bits & pte_bits::WRITE != 0 && p.bits & pte_bits::UFFD_WP != 0 {
+            return Err(Diag::at(
+                p.span,
+                "impossible initial state: a PTE cannot be both writable and uffd write-protected",
+            ));
+        }
+        ptes[p.slot] = Pte::new(p.page as u32 + 1, p.bits);
+        frames[p.page].refcount += 1;
+        frames[p.page].mapcount += 1;
+        expected[p.slot] = frames[p.page].data;
+    }
+    for (i, p) in sc.pages.iter().enumerate() {
+        if frames[i].refcount == 0 {
+            return Err(Diag::at(
+                p.span,
+                format!(
+                    "impossible initial state: page `{}` is neither mapped nor referenced",
+                    p.name
+                ),
+            )
+            .help("map it with `pte X -> P;` or give it `{ extra_refs: 1 }`"));
+        }
+    }
+    let mut tlb = vec![None; sc.cpus * slots];
+    for t in &sc.tlbs {
+        let pte = ptes[t.slot];
+        let why = if !pte.hw_present() {
+            Some("the PTE is not present".to_string())
+        } else if pte.pfn() != t.page as u32 + 1 {
+            Some(format!(
+                "the PTE maps page `{}`",
+                sc.pages[pte.pfn() as usize - 1].name
+            ))
+        } else if t.write && !pte.write() {
+            Some("the PTE is read-only".to_string())
+        } else if t.dirty && !pte.has(pte_bits::DIRTY) {
+            Some("the PTE is clean (a dirty TLB entry implies a dirty PTE)".to_string())
+        } else if !pte.has(pte_bits::ACCESSED) {
+            Some("the PTE is not accessed (x86 caches only accessed translations)".to_string())
+        } else {
+            None
+        };
+        if let Some(why) = why {
+            return Err(Diag::at(
+                t.span,
+                format!(
+                    "impossible initial state: cpu{} caches this translation but {why}, and no flush is pending",
+                    t.cpu
+                ),
+            ));
+        }
+        if tlb[t.cpu * slots + t.slot].is_some() {
+            return Err(Diag::at(t.span, "this TLB entry is already set"));
+        }
+        tlb[t.cpu * slots + t.slot] = Some(TlbEntry {
+            pfn: t.page as u16 + 1,
+            write: t.write,
+            dirty: t.dirty,
+            generation: 0,
+        });
+    }
+    let threads = sc
+        .programs
+        .iter()
+        .map(|p| match p {
+            Some(f) => Thread {
+                frames: vec![CallFrame {
+                    func: *f,
+                    pc: 0,
+                    locals: vec![Value::Null; prog.funcs[*f as usize].nlocals],
+                    stack: Vec::new(),
+                    atomic: 0,
+                    exception: false,
+                }],
+                heap: Vec::new(),
+                status: Status::Running,
+                task_running: true,
+                mm: 0,
+                sigsegv: false,
+            },
+            None => Thread {
+                frames: Vec::new(),
+                heap: Vec::new(),
+                status: Status::Done,
+                task_running: true,
+                mm: 0,
+                sigsegv: false,
+            },
+        })
+        .collect();
+    let mut st = State {
+        threads,
+        tlb,
+        ptes,
+        ptl: vec![None; 1],
+        mms: vec![MmState::default()],
+        vma_flags: sc.vmas.iter().map(|v| v.flags).collect(),
+        frames,
+        expected,
+    };
+    // Run each program's leading local code, so every thread starts at a shared step.
+    let m = super::Machine {
+        prog: prog.clone(),
+        initial: st.clone(),
+    };
+    for tid in 0..sc.cpus {
+        if st.threads[tid].status == Status::Running {
+            match super::interp::prelude(&m, &mut st, tid) {
+                super::interp::StepResult::Violation(v) => {
+                    return Err(Diag::at(
+                        sc.span,
+                        format!(
+                            "the program of cpu{tid} fails before its first step: {}",
+                            v.message
+                        ),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    Ok(st)
+}

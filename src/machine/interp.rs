@@ -1,0 +1,620 @@
+//! Runs one thread for one atomic step.
+//!
+//! Atomicity rule: a step runs the statement at the thread's position (which touches shared
+//! state), then every following statement that touches no shared state, and stops before
+//! the next statement that does. A statement is atomic as a whole. Statements that touch
+//! only a page frame the thread allocated and has not published fold into the step too.
+//! A step whose lock is unavailable is disabled: the caller drops the scratch state.
+
+use super::Machine;
+use super::hw::{self, Access, UserKind};
+use super::prims::{self, PrimOut};
+use super::state::*;
+use crate::explore::Violation;
+use crate::ir::{BinOp, Instr, UnOp, UserOp, Value};
+use crate::lang::Span;
+
+pub enum StepResult {
+    Stepped,
+    Blocked,
+    Violation(Violation),
+}
+
+/// What a step did, for race diagrams (filled only when replaying a trace).
+#[derive(Debug, Default, Clone)]
+pub struct StepLog {
+    /// (function, statement span) of the step's shared operation.
+    pub main: Option<(u16, Span)>,
+    /// Statements folded into the step (they touched only private pages).
+    pub folded: Vec<(u16, Span)>,
+    /// Hardware events: TLB hits, walks, faults, retired stores.
+    pub notes: Vec<String>,
+}
+
+const STEP_BUDGET: u32 = 100_000;
+const MAX_CALL_DEPTH: usize = 64;
+
+struct Exec<'a> {
+    m: &'a Machine,
+    tid: usize,
+    visible_done: bool,
+    /// The thread as it was at the start of the current trailing statement.
+    snap: Option<Thread>,
+    /// Frames changed by private operations since `snap`, restored on rollback.
+    undo: Vec<(usize, Frame)>,
+    log: Option<&'a mut StepLog>,
+    /// An invariant broken on the way that does not stop the step (see `Transition::Next`).
+    soft: Option<Violation>,
+}
+
+/// One step of thread `tid`, and the first invariant it broke without stopping.
+pub fn step(
+    m: &Machine,
+    st: &mut State,
+    tid: usize,
+    log: Option<&mut StepLog>,
+) -> (StepResult, Option<Violation>) {
+    let mut e = Exec {
+        m,
+        tid,
+        visible_done: false,
+        snap: None,
+        undo: Vec::new(),
+        log,
+        soft: None,
+    };
+    let r = e.run(st);
+    (r, e.soft)
+}
+
+/// Runs a fresh thread's leading local code up to its first shared statement.
+pub fn prelude(m: &Machine, st: &mut State, tid: usize) -> StepResult {
+    Exec {
+        m,
+        tid,
+        visible_done: true,
+        snap: None,
+        undo: Vec::new(),
+        log: None,
+        soft: None,
+    }
+    .run(st)
+}
+
+enum Flow {
+    Go,
+    Yield,
+}
+
+fn frame(st: &mut State, tid: usize) -> &mut CallFrame {
+    st.threads[tid]
+        .frames
+        .last_mut()
+        .expect("a running thread has a frame")
+}
+
+impl Exec<'_> {
+    fn location(&self, st: &State) -> String {
+        let Some(f) = st.threads[self.tid].frames.last() else {
+            return String::new();
+        };
+        let func = &self.m.prog.funcs[f.func as usize];
+        let span = func.spans.get(f.pc as usize).copied().unwrap_or(func.span);
+        format!(
+            "{} (in {}())",
+            self.m.prog.sources.location(span),
+            func.name
+        )
+    }
+
+    fn error(&self, st: &State, msg: impl Into<String>) -> StepResult {
+        StepResult::Violation(Violation {
+            invariant: "model_error",
+            message: format!("{}: {}", self.location(st), msg.into()),
+        })
+    }
+
+    fn in_atomic(&self, st: &State) -> bool {
+        st.threads[self.tid].frames.iter().any(|f| f.atomic > 0)
+    }
+
+    /// Logs the statement at the current position (replay only).
+    fn log_op(&mut self, st: &State, visible: bool) {
+        if let Some(log) = self.log.as_deref_mut() {
+            let f = st.threads[self.tid].frames.last().expect("frame");
+            let func = &self.m.prog.funcs[f.func as usize];
+            // the span of the enclosing statement
+            let mut pc = f.pc as usize;
+            while pc > 0 && !matches!(func.code[pc], Instr::Stmt { .. }) {
+                pc -= 1;
+            }
+            let op = (f.func, func.spans[pc]);
+            if visible && log.main.is_none() {
+                log.main = Some(op);
+            } else if log.main != Some(op) && !log.folded.contains(&op) {
+                log.folded.push(op);
+            }
+        }
+    }
+
+    /// Called before a shared operation: decides whether it belongs to this step.
+    fn before_visible(&mut self, st: &mut State) -> Flow {
+        if !self.visible_done || self.in_atomic(st) {
+            self.visible_done = true;
+            self.log_op(st, true);
+            return Flow::Go;
+        }
+        if let Some(t) = self.snap.take() {
+            st.threads[self.tid] = t;
+            for (i, f) in self.undo.drain(..).rev() {
+                st.frames[i] = f;
+            }
+        }
+        Flow::Yield
+    }
+
+    fn run(&mut self, st: &mut State) -> StepResult {
+        let tid = self.tid;
+        let mut budget = STEP_BUDGET;
+        loop {
+            budget -= 1;
+            if budget == 0 {
+                return self.error(st, format!("ran {STEP_BUDGET} instructions without touching shared state: an endless loop?"));
+            }
+            let th = &st.threads[tid];
+            let Some(fr) = th.frames.last() else {
+                st.threads[tid].status = Status::Done;
+                return StepResult::Stepped;
+            };
+            let func = &self.m.prog.funcs[fr.func as usize];
+            let Some(&instr) = func.code.get(fr.pc as usize) else {
+                return self.error(st, "fell off the end of a function");
+            };
+            let user_mode = func.user;
+            match instr {
+                Instr::Stmt { shared } => {
+                    if shared && self.visible_done && !self.in_atomic(st) {
+                        self.snap = Some(st.threads[tid].clone());
+                        self.undo.clear();
+                    } else {
+                        self.snap = None;
+                    }
+                    frame(st, tid).pc += 1;
+                }
+                Instr::Const(v) => self.push_next(st, v),
+                Instr::Load(i) => {
+                    let v = frame(st, tid).locals[i as usize];
+                    self.push_next(st, v);
+                }
+                Instr::Store(i) => {
+                    let v = self.pop(st);
+                    let f = frame(st, tid);
+                    f.locals[i as usize] = v;
+                    f.pc += 1;
+                }
+                Instr::Dup => {
+                    let v = *frame(st, tid).stack.last().unwrap_or(&Value::Null);
+                    self.push_next(st, v);
+                }
+                Instr::Pop => {
+                    self.pop(st);
+                    frame(st, tid).pc += 1;
+                }
+                Instr::GetField(fid) => {
+                    let base = self.pop(st);
+                    match self.get_field(st, base, fid) {
+                        Ok(v) => self.push_next(st, v),
+                        Err(e) => return self.error(st, e),
+                    }
+                }
+                Instr::SetField(fid) => {
+                    let f = frame(st, tid);
+                    let n = f.stack.len();
+                    if n < 2 {
+                        return self.error(st, "stack underflow");
+                    }
+                    let (base, val) = (f.stack[n - 2], f.stack[n - 1]);
+                    match base {
+                        Value::Rec(r) => {
+                            let rec = &st.threads[tid].heap[r as usize];
+                            let sdef = &self.m.prog.structs[rec.strukt as usize];
+                            let Some(idx) = sdef.fields.iter().position(|&x| x == fid) else {
+                                return self.error(
+                                    st,
+                                    format!(
+                                        "struct {} has no field `{}`",
+                                        sdef.name,
+                                        self.m.prog.field_name(fid)
+                                    ),
+                                );
+                            };
+                            st.threads[tid].heap[r as usize].fields[idx] = val;
+                        }
+                        Value::Vma(v) if self.m.prog.field_name(fid) == "vm_flags" => {
+                            if let Flow::Yield = self.before_visible(st) {
+                                return StepResult::Stepped;
+                            }
+                            let Value::Int(flags) = val else {
+                                return self.error(st, "vm_flags must be an integer");
+                            };
+                            if st.mms[0].mmap_lock.writer != Some(tid as u8) {
+                                return StepResult::Violation(Violation {
+                                    invariant: "lock_hygiene",
+                                    message: format!(
+                                        "{}: vma->vm_flags written without mmap_lock held for write",
+                                        self.location(st)
+                                    ),
+                                });
+                            }
+                            st.vma_flags[v as usize] = flags as u32;
+                        }
+                        other => {
+                            return self.error(
+                                st,
+                                format!(
+                                    "cannot set field `{}` of a {}",
+                                    self.m.prog.field_name(fid),
+                                    other.type_name()
+                                ),
+                            );
+                        }
+                    }
+                    let f = frame(st, tid);
+                    f.stack.truncate(n - 2);
+                    f.pc += 1;
+                }
+                Instr::Unary(op) => {
+                    let v = self.pop(st);
+                    let r = match (op, v) {
+                        (UnOp::Neg, Value::Int(x)) => Value::Int(x.wrapping_neg()),
+                        (UnOp::BitNot, Value::Int(x)) => Value::Int(!x),
+                        (UnOp::Not, v) => match v.truthy() {
+                            Some(b) => Value::Bool(!b),
+                            None => return self.error(st, format!("`!` of a {}", v.type_name())),
+                        },
+                        (_, v) => {
+                            return self.error(st, format!("arithmetic on a {}", v.type_name()));
+                        }
+                    };
+                    self.push_next(st, r);
+                }
+                Instr::Binary(op) => {
+                    let b = self.pop(st);
+                    let a = self.pop(st);
+                    match binary(op, a, b) {
+                        Ok(v) => self.push_next(st, v),
+                        Err(e) => return self.error(st, e),
+                    }
+                }
+                Instr::Jump(t) => frame(st, tid).pc = t,
+                Instr::JumpIfFalse(t) => {
+                    let v = self.pop(st);
+                    let Some(b) = v.truthy() else {
+                        return self.error(
+                            st,
+                            format!("a condition must be a bool, not a {}", v.type_name()),
+                        );
+                    };
+                    let f = frame(st, tid);
+                    f.pc = if b { f.pc + 1 } else { t };
+                }
+                Instr::JumpIfFalseKeep(t) | Instr::JumpIfTrueKeep(t) => {
+                    let v = *frame(st, tid).stack.last().unwrap_or(&Value::Null);
+                    let Some(b) = v.truthy() else {
+                        return self.error(st, format!("`&&`/`||` of a {}", v.type_name()));
+                    };
+                    let jump = matches!(instr, Instr::JumpIfTrueKeep(_)) == b;
+                    let f = frame(st, tid);
+                    f.pc = if jump { t } else { f.pc + 1 };
+                }
+                Instr::Call { func: callee, argc } => {
+                    if st.threads[tid].frames.len() >= MAX_CALL_DEPTH {
+                        return self.error(st, "call depth above 64: unbounded recursion?");
+                    }
+                    let f = frame(st, tid);
+                    let n = f.stack.len();
+                    let args: Vec<Value> = f.stack.split_off(n - argc as usize);
+                    f.pc += 1;
+                    // The caller's statement is committed once it calls.
+                    self.snap = None;
+                    let cf = &self.m.prog.funcs[callee as usize];
+                    let mut locals = args;
+                    locals.resize(cf.nlocals.max(locals.len()), Value::Null);
+                    st.threads[tid].frames.push(CallFrame {
+                        func: callee,
+                        pc: 0,
+                        locals,
+                        stack: Vec::new(),
+                        atomic: 0,
+                        exception: false,
+                    });
+                }
+                Instr::Prim { prim, argc } => {
+                    let f = frame(st, tid);
+                    let n = f.stack.len();
+                    let args: Vec<Value> = f.stack[n - argc as usize..].to_vec();
+                    if prims::is_visible(self.m, st, tid, prim, &args) {
+                        if let Flow::Yield = self.before_visible(st) {
+                            return StepResult::Stepped;
+                        }
+                    } else if prim.class() == crate::ir::PrimClass::Shared {
+                        self.log_op(st, false);
+                    }
+                    if !prims::is_visible(self.m, st, tid, prim, &args) && self.snap.is_some() {
+                        for a in &args {
+                            if let Value::Page(p) = a {
+                                self.undo.push((*p as usize, st.frames[*p as usize]));
+                            }
+                        }
+                    }
+                    match prims::exec(self.m, st, tid, prim, &args) {
+                        PrimOut::Value(v) => {
+                            let f = frame(st, tid);
+                            f.stack.truncate(n - argc as usize);
+                            f.stack.push(v);
+                            f.pc += 1;
+                        }
+                        PrimOut::Soft(inv, msg, v) => {
+                            if self.soft.is_none() {
+                                self.soft = Some(Violation {
+                                    invariant: inv,
+                                    message: format!("{}: {msg}", self.location(st)),
+                                });
+                            }
+                            let f = frame(st, tid);
+                            f.stack.truncate(n - argc as usize);
+                            f.stack.push(v);
+                            f.pc += 1;
+                        }
+                        PrimOut::Blocked => return StepResult::Blocked,
+                        PrimOut::Violation(inv, msg) => {
+                            return StepResult::Violation(Violation {
+                                invariant: inv,
+                                message: format!("{}: {msg}", self.location(st)),
+                            });
+                        }
+                        PrimOut::Error(msg) => return self.error(st, msg),
+                    }
+                }
+                Instr::Deref => {
+                    let base = *frame(st, tid).stack.last().unwrap_or(&Value::Null);
+                    match base {
+                        Value::PtePtr(slot) => {
+                            if let Flow::Yield = self.before_visible(st) {
+                                return StepResult::Stepped;
+                            }
+                            let v = Value::Pte(st.ptes[slot as usize]);
+                            let f = frame(st, tid);
+                            f.stack.pop();
+                            f.stack.push(v);
+                            f.pc += 1;
+                        }
+                        Value::Int(addr) if user_mode => {
+                            if let Some(r) = self.user_access(st, addr, UserKind::Load, 1) {
+                                return r;
+                            }
+                        }
+                        other => {
+                            return self
+                                .error(st, format!("cannot dereference a {}", other.type_name()));
+                        }
+                    }
+                }
+                Instr::User(op) => {
+                    let f = frame(st, tid);
+                    let n = f.stack.len();
+                    let (addr, val) = (f.stack[n - 2], f.stack[n - 1]);
+                    let (Value::Int(addr), Value::Int(val)) = (addr, val) else {
+                        return self.error(st, "user memory holds integers at integer addresses");
+                    };
+                    let kind = match op {
+                        UserOp::Store => UserKind::Store(val),
+                        UserOp::Add => UserKind::Add(val),
+                    };
+                    if let Some(r) = self.user_access(st, addr, kind, 2) {
+                        return r;
+                    }
+                }
+                Instr::Return => {
+                    let v = self.pop(st);
+                    let th = &mut st.threads[tid];
+                    let done = th.frames.pop().expect("frame");
+                    let kernel_fn = !self.m.prog.funcs[done.func as usize].user;
+                    match th.frames.last_mut() {
+                        None => {
+                            th.status = Status::Done;
+                            return StepResult::Stepped;
+                        }
+                        Some(caller) => {
+                            if !done.exception {
+                                caller.stack.push(v);
+                            }
+                        }
+                    }
+                    if kernel_fn && th.frames.len() == 1 {
+                        // Back to user space: the kernel must hold nothing.
+                        if let Some(what) = prims::held_locks(st, tid) {
+                            return StepResult::Violation(Violation {
+                                invariant: "lock_hygiene",
+                                message: format!(
+                                    "cpu{tid} returned to user space from {}() holding {what}",
+                                    self.m.prog.funcs[done.func as usize].name
+                                ),
+                            });
+                        }
+                        let th = &mut st.threads[tid];
+                        th.heap.clear();
+                        if th.sigsegv {
+                            th.frames.clear();
+                            th.status = Status::Killed;
+                            if let Some(log) = self.log.as_deref_mut() {
+                                log.notes.push("SIGSEGV: the program is killed".into());
+                            }
+                            return StepResult::Stepped;
+                        }
+                    }
+                }
+                Instr::AtomicBegin => {
+                    let f = frame(st, tid);
+                    f.atomic += 1;
+                    f.pc += 1;
+                }
+                Instr::AtomicEnd => {
+                    let f = frame(st, tid);
+                    f.atomic = f.atomic.saturating_sub(1);
+                    f.pc += 1;
+                }
+                Instr::NewRecord(sid) => {
+                    let n = self.m.prog.structs[sid as usize].fields.len();
+                    let th = &mut st.threads[tid];
+                    th.heap.push(Record {
+                        strukt: sid,
+                        fields: vec![Value::Null; n],
+                    });
+                    let r = Value::Rec((th.heap.len() - 1) as u16);
+                    self.push_next(st, r);
+                }
+            }
+        }
+    }
+
+    /// A user access at the current instruction; `None` means go on with the next one.
+    fn user_access(
+        &mut self,
+        st: &mut State,
+        addr: i64,
+        kind: UserKind,
+        nargs: usize,
+    ) -> Option<StepResult> {
+        if let Flow::Yield = self.before_visible(st) {
+            return Some(StepResult::Stepped);
+        }
+        let tid = self.tid;
+        let slots = self.m.slots();
+        let names = |f: usize| super::trace::page_name(self.m, f);
+        match hw::user_access(st, slots, tid, addr, kind, &names) {
+            Access::Done { value, how } => {
+                if let Some(log) = self.log.as_deref_mut() {
+                    let what = match kind {
+                        UserKind::Load => format!("load {value}"),
+                        UserKind::Store(_) | UserKind::Add(_) => format!("store {value}"),
+                    };
+                    log.notes.push(format!("{how}: {what}"));
+                }
+                let f = frame(st, tid);
+                let n = f.stack.len();
+                f.stack.truncate(n - nargs);
+                if matches!(kind, UserKind::Load) {
+                    f.stack.push(Value::Int(value));
+                }
+                f.pc += 1;
+                None
+            }
+            Access::Fault { error_code, how } => {
+                if let Some(log) = self.log.as_deref_mut() {
+                    log.notes.push(how);
+                }
+                // Enter the kernel; the access is retried when the handler returns.
+                let entry = self.m.prog.scenario.fault_entry;
+                let ef = &self.m.prog.funcs[entry as usize];
+                let mut locals = vec![Value::Int(error_code), Value::Int(addr)];
+                locals.resize(ef.nlocals.max(2), Value::Null);
+                self.snap = None;
+                st.threads[tid].frames.push(CallFrame {
+                    func: entry,
+                    pc: 0,
+                    locals,
+                    stack: Vec::new(),
+                    atomic: 0,
+                    exception: true,
+                });
+                None
+            }
+            Access::UseAfterFree(msg) => Some(StepResult::Violation(Violation {
+                invariant: "use_after_free",
+                message: format!("cpu{tid}: {msg}"),
+            })),
+        }
+    }
+
+    fn pop(&self, st: &mut State) -> Value {
+        frame(st, self.tid).stack.pop().unwrap_or(Value::Null)
+    }
+
+    fn push_next(&self, st: &mut State, v: Value) {
+        let f = frame(st, self.tid);
+        f.stack.push(v);
+        f.pc += 1;
+    }
+
+    fn get_field(&self, st: &State, base: Value, fid: u16) -> Result<Value, String> {
+        let name = self.m.prog.field_name(fid);
+        match base {
+            Value::Rec(r) => {
+                let rec = &st.threads[self.tid].heap[r as usize];
+                let sdef = &self.m.prog.structs[rec.strukt as usize];
+                let idx = sdef
+                    .fields
+                    .iter()
+                    .position(|&x| x == fid)
+                    .ok_or_else(|| format!("struct {} has no field `{name}`", sdef.name))?;
+                Ok(rec.fields[idx])
+            }
+            Value::Vma(v) => {
+                let spec = &self.m.prog.scenario.vmas[v as usize];
+                let flags = st.vma_flags[v as usize];
+                Ok(match name {
+                    "vm_flags" => Value::Int(flags as i64),
+                    "vm_start" => Value::Int(spec.first_slot as i64),
+                    "vm_end" => Value::Int((spec.first_slot + spec.pages) as i64),
+                    "vm_mm" => Value::Mm(0),
+                    "vm_page_prot" => Value::Prot(crate::ir::consts::vm_get_page_prot(flags)),
+                    _ => {
+                        return Err(format!(
+                            "a vma has no field `{name}` (vm_flags, vm_start, vm_end, vm_mm, vm_page_prot)"
+                        ));
+                    }
+                })
+            }
+            Value::Null => Err(format!("NULL pointer dereference reading `.{name}`")),
+            other => Err(format!("a {} has no field `{name}`", other.type_name())),
+        }
+    }
+}
+
+fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, String> {
+    use Value::*;
+    Ok(match (op, a, b) {
+        (BinOp::Eq, a, b) => Bool(a == b),
+        (BinOp::Ne, a, b) => Bool(a != b),
+        (op, Int(x), Int(y)) => match op {
+            BinOp::BitOr => Int(x | y),
+            BinOp::BitXor => Int(x ^ y),
+            BinOp::BitAnd => Int(x & y),
+            BinOp::Lt => Bool(x < y),
+            BinOp::Le => Bool(x <= y),
+            BinOp::Gt => Bool(x > y),
+            BinOp::Ge => Bool(x >= y),
+            BinOp::Shl if (0..64).contains(&y) => Int(x << y),
+            BinOp::Shr if (0..64).contains(&y) => Int(x >> y),
+            BinOp::Add => Int(x.wrapping_add(y)),
+            BinOp::Sub => Int(x.wrapping_sub(y)),
+            BinOp::Mul => Int(x.wrapping_mul(y)),
+            BinOp::Div if y != 0 => Int(x / y),
+            BinOp::Rem if y != 0 => Int(x % y),
+            _ => return Err("division by zero or shift out of range".into()),
+        },
+        (BinOp::BitOr | BinOp::BitAnd | BinOp::BitXor, Bool(x), Bool(y)) => match op {
+            BinOp::BitOr => Bool(x | y),
+            BinOp::BitAnd => Bool(x & y),
+            _ => Bool(x ^ y),
+        },
+        (_, a, b) => {
+            return Err(format!(
+                "operator on a {} and a {}",
+                a.type_name(),
+                b.type_name()
+            ));
+        }
+    })
+}

@@ -1,0 +1,180 @@
+//! The x86 machine running a lowered program: per-CPU TLBs, page tables with their locks,
+//! page frames, the mmap rwsem, userfaultfd queues, and one kernel/user thread per CPU.
+//! It implements `explore::Model`; it never knows how it is being searched.
+
+mod check;
+mod hw;
+mod init;
+mod interp;
+mod prims;
+pub mod state;
+pub mod trace;
+
+use crate::explore::{Model, Transition, Violation};
+use crate::ir::{Instr, Prim, Program};
+pub use state::State;
+
+/// The invariants a test may name in `expect violation(NAME)` (DESIGN.md section 5).
+pub const INVARIANTS: &[(&str, &str)] = &[
+    (
+        "lost_write",
+        "a retired user store disappeared (end to end, or copied past by a COW)",
+    ),
+    (
+        "stale_tlb",
+        "a CPU caches a more permissive translation than the PTE, with no flush pending",
+    ),
+    (
+        "use_after_free",
+        "an access through a TLB entry, PTE or kernel copy to a freed frame",
+    ),
+    ("deadlock", "no CPU can move, and some CPU waits on a lock"),
+    (
+        "lock_hygiene",
+        "a PTE written without its PTL, a sleep with the PTL held, a lock leaked or released twice",
+    ),
+    (
+        "refcount",
+        "page refcount below mapcount, or a refcount/mapcount underflow",
+    ),
+    ("assertion", "an assert()/BUG_ON() in a model failed"),
+    (
+        "model_error",
+        "the model itself went wrong at run time (type error, bad pointer, runaway loop)",
+    ),
+];
+
+/// One atomic step of the machine.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Action {
+    /// CPU n runs its next step (kernel or user code).
+    Cpu(u8),
+    /// Hardware drops a TLB entry (knob `tlb_evict`).
+    Evict(u8, u16),
+    /// Hardware fills a TLB entry speculatively from a present PTE (knob `tlb_speculative`).
+    Fill(u8, u16),
+}
+
+pub struct Machine {
+    pub prog: Program,
+    pub initial: State,
+}
+
+impl Machine {
+    /// Builds the initial state; an impossible scenario is a located error.
+    pub fn new(prog: Program) -> Result<Machine, crate::lang::Diag> {
+        let initial = init::initial_state(&prog)?;
+        let m = Machine { prog, initial };
+        m.check_initial()?;
+        Ok(m)
+    }
+
+    pub fn slots(&self) -> usize {
+        self.prog.scenario.slots
+    }
+
+    pub fn cpus(&self) -> usize {
+        self.prog.scenario.cpus
+    }
+}
+
+impl Model for Machine {
+    type State = State;
+    type Action = Action;
+
+    fn initial(&self) -> State {
+        self.initial.clone()
+    }
+
+    fn actions(&self, s: &State, out: &mut Vec<Action>) {
+        for (i, t) in s.threads.iter().enumerate() {
+            if t.status == state::Status::Running {
+                out.push(Action::Cpu(i as u8));
+            }
+        }
+        let k = &self.prog.scenario.knobs;
+        if k.tlb_evict || k.tlb_speculative {
+            let slots = self.slots();
+            for cpu in 0..self.cpus() {
+                for slot in 0..slots {
+                    let e = s.tlb[cpu * slots + slot];
+                    if k.tlb_evict && e.is_some() {
+                        out.push(Action::Evict(cpu as u8, slot as u16));
+                    }
+                    if k.tlb_speculative
+                        && hw::speculative_fill(s, slot).is_some_and(|f| Some(f) != e)
+                    {
+                        out.push(Action::Fill(cpu as u8, slot as u16));
+                    }
+                }
+            }
+        }
+    }
+
+    fn next(&self, s: &State, a: Action) -> Transition<State> {
+        let mut st = s.clone();
+        let mut soft = None;
+        let r = match a {
+            Action::Cpu(c) => {
+                let (r, v) = interp::step(self, &mut st, c as usize, None);
+                soft = v;
+                r
+            }
+            Action::Evict(c, slot) => {
+                st.tlb[c as usize * self.slots() + slot as usize] = None;
+                interp::StepResult::Stepped
+            }
+            Action::Fill(c, slot) => {
+                let slots = self.slots();
+                match hw::speculative_fill(&st, slot as usize) {
+                    Some(e) => {
+                        st.tlb[c as usize * slots + slot as usize] = Some(e);
+                        st.ptes[slot as usize] =
+                            st.ptes[slot as usize].with(crate::ir::pte_bits::ACCESSED, true);
+                        interp::StepResult::Stepped
+                    }
+                    None => interp::StepResult::Blocked,
+                }
+            }
+        };
+        match r {
+            interp::StepResult::Blocked => Transition::Disabled,
+            interp::StepResult::Violation(v) => Transition::Violation(v),
+            interp::StepResult::Stepped => {
+                let v = soft.or_else(|| self.check_state(&st));
+                Transition::Next(st, v)
+            }
+        }
+    }
+
+    fn at_end(&self, s: &State) -> Option<Violation> {
+        self.check_end(s)
+    }
+}
+
+/// What a stuck thread waits on, for deadlock reports (None: idle or finished).
+pub(crate) fn waiting_on(m: &Machine, s: &State, tid: usize) -> Option<String> {
+    let t = &s.threads[tid];
+    if t.status != state::Status::Running {
+        return None;
+    }
+    let f = t.frames.last()?;
+    let func = &m.prog.funcs[f.func as usize];
+    // The thread sits at a statement start or at the primitive it yielded on: find the
+    // primitive it is stuck on.
+    let mut pc = f.pc as usize;
+    while let Some(i) = func.code.get(pc) {
+        match i {
+            Instr::Prim {
+                prim: Prim::Schedule | Prim::UffdReadMsg,
+                ..
+            } => return None,
+            Instr::Prim { prim, .. } if prim.class() == crate::ir::PrimClass::Shared => {
+                return Some(format!("{} in {}()", prim.name(), func.name));
+            }
+            Instr::Call { .. } | Instr::Return | Instr::Deref | Instr::User(_) => break,
+            _ => pc += 1,
+        }
+    }
+    Some(format!("{}()", func.name))
+}

@@ -1,0 +1,702 @@
+//! Semantics of the built-in primitives. Each call is atomic; a blocking primitive whose
+//! lock is unavailable returns `Blocked` and the whole step is disabled.
+
+use super::Machine;
+use super::hw;
+use super::state::{Frame, State};
+use crate::ir::consts::vm_get_page_prot;
+use crate::ir::{Prim, PrimClass, Pte, Value, pte_bits::*};
+
+pub enum PrimOut {
+    Value(Value),
+    Blocked,
+    /// (invariant, message): the step stops here.
+    Violation(&'static str, String),
+    /// An invariant broke, but the call completed with this value; the search goes on.
+    Soft(&'static str, String, Value),
+    /// The model misused a primitive (wrong types, bad pointer).
+    Error(String),
+}
+
+use PrimOut::*;
+
+fn page_of(m: &Machine, v: Value) -> Result<usize, String> {
+    match v {
+        Value::Page(p) if (p as usize) < m.prog.scenario.frames => Ok(p as usize),
+        Value::Null => Err("NULL page".into()),
+        other => Err(format!("expected a page, got a {}", other.type_name())),
+    }
+}
+
+fn pte_arg(v: Value) -> Result<Pte, String> {
+    match v {
+        Value::Pte(p) => Ok(p),
+        other => Err(format!("expected a pte, got a {}", other.type_name())),
+    }
+}
+
+fn int_arg(v: Value) -> Result<i64, String> {
+    match v {
+        Value::Int(i) => Ok(i),
+        other => Err(format!("expected an integer, got a {}", other.type_name())),
+    }
+}
+
+fn slot_arg(m: &Machine, v: Value) -> Result<usize, String> {
+    match v {
+        Value::PtePtr(s) if (s as usize) < m.slots() => Ok(s as usize),
+        other => Err(format!(
+            "expected a PTE pointer, got a {}",
+            other.type_name()
+        )),
+    }
+}
+
+fn mm_arg(v: Value) -> Result<u8, String> {
+    match v {
+        Value::Mm(m) => Ok(m),
+        other => Err(format!("expected an mm, got a {}", other.type_name())),
+    }
+}
+
+/// The mm of a vma or mm argument.
+fn mm_of(v: Value) -> Result<u8, String> {
+    match v {
+        Value::Mm(m) => Ok(m),
+        Value::Vma(_) => Ok(0),
+        other => Err(format!("expected a vma or mm, got a {}", other.type_name())),
+    }
+}
+
+/// PTE table holding a slot (one table covers 512 PTEs, as on x86-64).
+fn table_of(slot: usize) -> usize {
+    slot / 512
+}
+
+/// Locks a thread holds, for hygiene messages (None: nothing held).
+pub fn held_locks(st: &State, tid: usize) -> Option<String> {
+    let t = tid as u8;
+    let mut held = Vec::new();
+    if st.ptl.iter().any(|o| *o == Some(t)) {
+        held.push("the PTL".to_string());
+    }
+    for mm in &st.mms {
+        if mm.mmap_lock.writer == Some(t) {
+            held.push("mmap_lock (write)".into());
+        }
+        if mm.mmap_lock.readers & (1 << tid) != 0 {
+            held.push("mmap_lock (read)".into());
+        }
+    }
+    for (i, f) in st.frames.iter().enumerate() {
+        if f.locked_by == Some(t) {
+            held.push(format!("the page lock of frame {i}"));
+        }
+    }
+    (!held.is_empty()).then(|| held.join(" and "))
+}
+
+fn holds_spinlock(st: &State, tid: usize) -> bool {
+    st.ptl.iter().any(|o| *o == Some(tid as u8))
+}
+
+/// Does this call touch state another thread can see? Page operations on a frame the
+/// caller allocated and has not published are private.
+pub fn is_visible(m: &Machine, st: &State, tid: usize, prim: Prim, args: &[Value]) -> bool {
+    if prim.class() != PrimClass::Shared {
+        return false;
+    }
+    let private = |v: &Value| match v {
+        Value::Page(p) => st
+            .frames
+            .get(*p as usize)
+            .is_some_and(|f| f.private_to == Some(tid as u8)),
+        _ => false,
+    };
+    let _ = m;
+    match prim {
+        Prim::GetPage
+        | Prim::PutPage
+        | Prim::PageCount
+        | Prim::PageMapcount
+        | Prim::PageAddNewAnonRmap
+        | Prim::PageRemoveRmap
+        | Prim::TrylockPage
+        | Prim::UnlockPage
+        | Prim::LruCacheAdd => !private(&args[0]),
+        Prim::CopyUserHighpage | Prim::MemcmpPages => !(private(&args[0]) && private(&args[1])),
+        // Read under the PTL; its only writer (reclaim's set_tlb_ubc_flush_pending) holds
+        // the PTL too, so a clear flag is a read that commutes with every other step.
+        Prim::FlushTlbBatchedPending => match args[0] {
+            Value::Mm(mm) => st.mms.get(mm as usize).is_none_or(|x| x.tlb_flush_batched),
+            _ => true,
+        },
+        _ => true,
+    }
+}
+
+pub fn exec(m: &Machine, st: &mut State, tid: usize, prim: Prim, args: &[Value]) -> PrimOut {
+    match exec_inner(m, st, tid, prim, args) {
+        Ok(o) => o,
+        Err(e) => Error(format!("{}: {e}", prim.name())),
+    }
+}
+
+fn pte_op(prim: Prim, p: Pte) -> Value {
+    let b = |x: bool| Value::Bool(x);
+    match prim {
+        Prim::PteNone => b(p.is_none()),
+        Prim::PtePresent => b(p.has(PRESENT) || p.has(PROTNONE)),
+        Prim::PteWrite => b(p.has(WRITE)),
+        Prim::PteDirty => b(p.has(DIRTY)),
+        Prim::PteYoung => b(p.has(ACCESSED)),
+        Prim::PteUffdWp => b(p.has(UFFD_WP)),
+        Prim::PteSoftDirty => b(p.has(SOFT_DIRTY)),
+        Prim::PteProtnone => b(p.has(PROTNONE) && !p.has(PRESENT)),
+        Prim::PteSpecial => b(p.has(SPECIAL)),
+        Prim::PtePfn => Value::Int(p.pfn() as i64),
+        Prim::PteMkwrite => Value::Pte(p.with(WRITE, true)),
+        Prim::PteWrprotect => Value::Pte(p.with(WRITE, false)),
+        Prim::PteMkdirty => Value::Pte(p.with(DIRTY | SOFT_DIRTY, true)),
+        Prim::PteMkclean => Value::Pte(p.with(DIRTY, false)),
+        Prim::PteMkyoung => Value::Pte(p.with(ACCESSED, true)),
+        Prim::PteMkold => Value::Pte(p.with(ACCESSED, false)),
+        Prim::PteMkuffdWp => Value::Pte(p.with(UFFD_WP, true)),
+        Prim::PteClearUffdWp => Value::Pte(p.with(UFFD_WP, false)),
+        Prim::PteMksoftDirty => Value::Pte(p.with(SOFT_DIRTY, true)),
+        Prim::PteClearSoftDirty => Value::Pte(p.with(SOFT_DIRTY, false)),
+        Prim::PtePage => match p.pfn() {
+            0 => Value::Null,
+            pfn => Value::Page((pfn - 1) as u16),
+        },
+        _ => Value::Null,
+    }
+}
+
+fn exec_inner(
+    m: &Machine,
+    st: &mut State,
+    tid: usize,
+    prim: Prim,
+    a: &[Value],
+) -> Result<PrimOut, String> {
+    let t = tid as u8;
+    let bit = 1u16 << tid;
+    let slots = m.slots();
+    Ok(Value(match prim {
+        Prim::PteNone
+        | Prim::PtePresent
+        | Prim::PteWrite
+        | Prim::PteDirty
+        | Prim::PteYoung
+        | Prim::PteUffdWp
+        | Prim::PteSoftDirty
+        | Prim::PteProtnone
+        | Prim::PteSpecial
+        | Prim::PtePfn
+        | Prim::PteMkwrite
+        | Prim::PteWrprotect
+        | Prim::PteMkdirty
+        | Prim::PteMkclean
+        | Prim::PteMkyoung
+        | Prim::PteMkold
+        | Prim::PteMkuffdWp
+        | Prim::PteClearUffdWp
+        | Prim::PteMksoftDirty
+        | Prim::PteClearSoftDirty
+        | Prim::PtePage => pte_op(prim, pte_arg(a[0])?),
+        Prim::PteSame => Value::Bool(pte_arg(a[0])? == pte_arg(a[1])?),
+        Prim::PteModify => {
+            let p = pte_arg(a[0])?;
+            let Value::Prot(prot) = a[1] else {
+                return Err("expected a pgprot".into());
+            };
+            Value::Pte(Pte((p.0 & !PROT_MASK) | (prot & PROT_MASK)))
+        }
+        Prim::MkPte => {
+            let f = page_of(m, a[0])?;
+            let Value::Prot(prot) = a[1] else {
+                return Err("expected a pgprot".into());
+            };
+            Value::Pte(Pte::new(f as u32 + 1, prot & PROT_MASK))
+        }
+        Prim::VmGetPageProt => Value::Prot(vm_get_page_prot(int_arg(a[0])? as u32)),
+        Prim::PgprotWrite => match a[0] {
+            Value::Prot(p) => Value::Bool(p & WRITE != 0),
+            _ => return Err("expected a pgprot".into()),
+        },
+        // ---- local ----
+        Prim::CurrentMm => Value::Mm(st.threads[tid].mm),
+        Prim::FindVma => {
+            mm_arg(a[0])?;
+            let addr = int_arg(a[1])?;
+            match m
+                .prog
+                .scenario
+                .vmas
+                .iter()
+                .position(|v| addr >= v.first_slot as i64 && addr < (v.first_slot + v.pages) as i64)
+            {
+                Some(i) => Value::Vma(i as u8),
+                None => Value::Null,
+            }
+        }
+        Prim::PteOffsetMap => {
+            mm_arg(a[0])?;
+            let addr = int_arg(a[1])?;
+            if addr < 0 || addr as usize >= slots {
+                return Err(format!("address {addr} has no page table in this scenario"));
+            }
+            Value::PtePtr(addr as u16)
+        }
+        Prim::PteLockptr => {
+            mm_arg(a[0])?;
+            Value::Ptl(table_of(slot_arg(m, a[1])?) as u16)
+        }
+        Prim::VmNormalPage => {
+            let p = pte_arg(a[2])?;
+            if p.pfn() == 0 || p.has(SPECIAL) {
+                Value::Null
+            } else {
+                Value::Page((p.pfn() - 1) as u16)
+            }
+        }
+        Prim::PageAnon => Value::Bool(st.frames[page_of(m, a[0])?].anon),
+        Prim::ForceSigSegv => {
+            st.threads[tid].sigsegv = true;
+            Value::Null
+        }
+        Prim::SetTaskRunning => {
+            st.threads[tid].task_running = true;
+            Value::Null
+        }
+        // ---- locks ----
+        Prim::MmapReadLock | Prim::MmapWriteLock | Prim::LockPage if holds_spinlock(st, tid) => {
+            return Ok(Violation(
+                "lock_hygiene",
+                format!("{} may sleep, but cpu{tid} holds the PTL", prim.name()),
+            ));
+        }
+        Prim::MmapReadLock | Prim::MmapReadTrylock => {
+            let mm = &mut st.mms[mm_arg(a[0])? as usize].mmap_lock;
+            if mm.readers & bit != 0 || mm.writer == Some(t) {
+                return Ok(Violation(
+                    "lock_hygiene",
+                    format!("cpu{tid} takes mmap_lock it already holds"),
+                ));
+            }
+            if mm.writer.is_some() {
+                if prim == Prim::MmapReadLock {
+                    return Ok(Blocked);
+                }
+                Value::Bool(false)
+            } else {
+                mm.readers |= bit;
+                Value::Bool(true)
+            }
+        }
+        Prim::MmapReadUnlock => {
+            let mm = &mut st.mms[mm_arg(a[0])? as usize].mmap_lock;
+            if mm.readers & bit == 0 {
+                return Ok(Violation(
+                    "lock_hygiene",
+                    format!("cpu{tid} releases mmap_lock (read) it does not hold"),
+                ));
+            }
+            mm.readers &= !bit;
+            Value::Null
+        }
+        Prim::MmapWriteLock => {
+            let mm = &mut st.mms[mm_arg(a[0])? as usize].mmap_lock;
+            if mm.readers != 0 || mm.writer.is_some() {
+                return Ok(Blocked);
+            }
+            mm.writer = Some(t);
+            Value::Null
+        }
+        Prim::MmapWriteUnlock | Prim::MmapWriteDowngrade => {
+            let mm = &mut st.mms[mm_arg(a[0])? as usize].mmap_lock;
+            if mm.writer != Some(t) {
+                return Ok(Violation(
+                    "lock_hygiene",
+                    format!(
+                        "cpu{tid} calls {} without holding mmap_lock for write",
+                        prim.name()
+                    ),
+                ));
+            }
+            mm.writer = None;
+            if prim == Prim::MmapWriteDowngrade {
+                mm.readers |= bit;
+            }
+            Value::Null
+        }
+        Prim::SpinLock => {
+            let Value::Ptl(l) = a[0] else {
+                return Err("expected a spinlock".into());
+            };
+            match st.ptl[l as usize] {
+                Some(o) if o == t => {
+                    return Ok(Violation(
+                        "deadlock",
+                        format!("cpu{tid} takes the PTL it already holds (self-deadlock)"),
+                    ));
+                }
+                Some(_) => return Ok(Blocked),
+                None => st.ptl[l as usize] = Some(t),
+            }
+            Value::Null
+        }
+        Prim::SpinUnlock => {
+            let Value::Ptl(l) = a[0] else {
+                return Err("expected a spinlock".into());
+            };
+            if st.ptl[l as usize] != Some(t) {
+                return Ok(Violation(
+                    "lock_hygiene",
+                    format!("cpu{tid} releases a PTL it does not hold"),
+                ));
+            }
+            st.ptl[l as usize] = None;
+            Value::Null
+        }
+        // ---- page tables and TLBs ----
+        Prim::SetPteAt => {
+            let slot = slot_arg(m, a[2])?;
+            let new = pte_arg(a[3])?;
+            if st.ptl[table_of(slot)] != Some(t) {
+                return Ok(Violation(
+                    "lock_hygiene",
+                    format!(
+                        "cpu{tid} writes PTE {} without holding its PTL",
+                        super::trace::slot_name(m, slot)
+                    ),
+                ));
+            }
+            let mut lost = None;
+            if new.pfn() != 0 && (new.has(PRESENT) || new.has(PROTNONE)) {
+                let f = new.pfn() as usize - 1;
+                if f >= st.frames.len() || !st.frames[f].allocated {
+                    return Ok(Violation(
+                        "use_after_free",
+                        format!(
+                            "set_pte_at maps a freed frame at {}",
+                            super::trace::slot_name(m, slot)
+                        ),
+                    ));
+                }
+                // The local lost-write check: a copy replacing its source must still match it.
+                if let Some(src) = st.frames[f].copied_from {
+                    let (s, d) = (st.frames[src as usize], st.frames[f]);
+                    if s.data != d.data {
+                        let who = match s.last_store {
+                            Some((cpu, v)) => format!("cpu{cpu}'s store of {v}"),
+                            None => "a store".into(),
+                        };
+                        lost = Some(format!(
+                            "{who} to {} landed in {} after it was copied to {}; {} now maps the copy, which holds {}: the store is lost",
+                            super::trace::slot_name(m, slot),
+                            super::trace::page_name(m, src as usize),
+                            super::trace::page_name(m, f),
+                            super::trace::slot_name(m, slot),
+                            d.data
+                        ));
+                    }
+                    st.frames[f].copied_from = None;
+                }
+                st.frames[f].private_to = None;
+            }
+            st.ptes[slot] = new;
+            if let Some(msg) = lost {
+                return Ok(Soft("lost_write", msg, Value::Null));
+            }
+            Value::Null
+        }
+        Prim::PtepGetAndClear => {
+            let slot = slot_arg(m, a[2])?;
+            if st.ptl[table_of(slot)] != Some(t) {
+                return Ok(Violation(
+                    "lock_hygiene",
+                    format!(
+                        "cpu{tid} clears PTE {} without holding its PTL",
+                        super::trace::slot_name(m, slot)
+                    ),
+                ));
+            }
+            let old = st.ptes[slot];
+            st.ptes[slot] = Pte::NONE;
+            Value::Pte(old)
+        }
+        Prim::FlushTlbPage => {
+            let mm = mm_of(a[0])?;
+            let addr = int_arg(a[1])?.max(0) as usize;
+            hw::flush_range(st, slots, mm, addr, addr + 1);
+            Value::Null
+        }
+        Prim::FlushTlbRange => {
+            let mm = mm_of(a[0])?;
+            let (s, e) = (
+                int_arg(a[1])?.max(0) as usize,
+                int_arg(a[2])?.max(0) as usize,
+            );
+            hw::flush_range(st, slots, mm, s, e);
+            Value::Null
+        }
+        Prim::FlushTlbMm => {
+            let mm = mm_of(a[0])?;
+            hw::flush_range(st, slots, mm, 0, slots);
+            Value::Null
+        }
+        Prim::FlushTlbBatchedPending => {
+            let mm = mm_arg(a[0])?;
+            if st.mms[mm as usize].tlb_flush_batched {
+                hw::flush_range(st, slots, mm, 0, slots);
+                st.mms[mm as usize].tlb_flush_batched = false;
+            }
+            Value::Null
+        }
+        Prim::IncTlbFlushPending => {
+            st.mms[mm_arg(a[0])? as usize].tlb_flush_pending += 1;
+            Value::Null
+        }
+        Prim::DecTlbFlushPending => {
+            let p = &mut st.mms[mm_arg(a[0])? as usize].tlb_flush_pending;
+            if *p == 0 {
+                return Ok(Violation(
+                    "lock_hygiene",
+                    "tlb_flush_pending underflow".into(),
+                ));
+            }
+            *p -= 1;
+            Value::Null
+        }
+        Prim::MmTlbFlushPending => {
+            Value::Bool(st.mms[mm_arg(a[0])? as usize].tlb_flush_pending > 0)
+        }
+        Prim::MmTlbFlushNested => Value::Bool(st.mms[mm_arg(a[0])? as usize].tlb_flush_pending > 1),
+        // ---- pages ----
+        Prim::AllocPage => match st.frames.iter().position(|f| !f.allocated) {
+            Some(i) => {
+                let generation = st.frames[i].generation;
+                st.frames[i] = Frame {
+                    allocated: true,
+                    refcount: 1,
+                    generation,
+                    private_to: Some(t),
+                    ..Frame::default()
+                };
+                Value::Page(i as u16)
+            }
+            None => Value::Null,
+        },
+        Prim::GetPage | Prim::LruCacheAdd => {
+            let f = page_of(m, a[0])?;
+            if !st.frames[f].allocated {
+                return Ok(Violation(
+                    "use_after_free",
+                    format!(
+                        "{} on freed frame {}",
+                        prim.name(),
+                        super::trace::page_name(m, f)
+                    ),
+                ));
+            }
+            st.frames[f].refcount += 1;
+            Value::Null
+        }
+        Prim::PutPage => {
+            let f = page_of(m, a[0])?;
+            let fr = &mut st.frames[f];
+            if !fr.allocated || fr.refcount <= 0 {
+                return Ok(Violation(
+                    "refcount",
+                    format!(
+                        "put_page on frame {} with refcount {}",
+                        super::trace::page_name(m, f),
+                        fr.refcount
+                    ),
+                ));
+            }
+            fr.refcount -= 1;
+            if fr.refcount == 0 {
+                if fr.mapcount > 0 {
+                    return Ok(Violation(
+                        "refcount",
+                        format!(
+                            "frame {} freed while still mapped (mapcount {})",
+                            super::trace::page_name(m, f),
+                            fr.mapcount
+                        ),
+                    ));
+                }
+                let generation = fr.generation.wrapping_add(1);
+                *fr = Frame {
+                    generation,
+                    ..Frame::default()
+                };
+            }
+            Value::Null
+        }
+        Prim::PageCount => Value::Int(st.frames[page_of(m, a[0])?].refcount as i64),
+        Prim::PageMapcount => Value::Int(st.frames[page_of(m, a[0])?].mapcount as i64),
+        Prim::PageAddNewAnonRmap => {
+            let f = page_of(m, a[0])?;
+            st.frames[f].mapcount = 1;
+            st.frames[f].anon = true;
+            Value::Null
+        }
+        Prim::PageRemoveRmap => {
+            let f = page_of(m, a[0])?;
+            if st.frames[f].mapcount <= 0 {
+                return Ok(Violation(
+                    "refcount",
+                    format!(
+                        "mapcount underflow on frame {}",
+                        super::trace::page_name(m, f)
+                    ),
+                ));
+            }
+            st.frames[f].mapcount -= 1;
+            Value::Null
+        }
+        Prim::TrylockPage => {
+            let f = page_of(m, a[0])?;
+            if st.frames[f].locked_by.is_some() {
+                Value::Bool(false)
+            } else {
+                st.frames[f].locked_by = Some(t);
+                Value::Bool(true)
+            }
+        }
+        Prim::LockPage => {
+            let f = page_of(m, a[0])?;
+            match st.frames[f].locked_by {
+                Some(o) if o == t => {
+                    return Ok(Violation(
+                        "deadlock",
+                        format!("cpu{tid} locks a page it already locked"),
+                    ));
+                }
+                Some(_) => return Ok(Blocked),
+                None => st.frames[f].locked_by = Some(t),
+            }
+            Value::Null
+        }
+        Prim::UnlockPage => {
+            let f = page_of(m, a[0])?;
+            if st.frames[f].locked_by != Some(t) {
+                return Ok(Violation(
+                    "lock_hygiene",
+                    format!("cpu{tid} unlocks a page it has not locked"),
+                ));
+            }
+            st.frames[f].locked_by = None;
+            Value::Null
+        }
+        Prim::CopyUserHighpage => {
+            let (d, s) = (page_of(m, a[0])?, page_of(m, a[1])?);
+            if !st.frames[s].allocated || !st.frames[d].allocated {
+                return Ok(Violation(
+                    "use_after_free",
+                    "copy_user_highpage on a freed frame".into(),
+                ));
+            }
+            st.frames[d].data = st.frames[s].data;
+            st.frames[d].copied_from = Some(s as u16);
+            Value::Null
+        }
+        Prim::MemcmpPages => {
+            let (x, y) = (page_of(m, a[0])?, page_of(m, a[1])?);
+            Value::Int((st.frames[x].data != st.frames[y].data) as i64)
+        }
+        // ---- userfaultfd ----
+        Prim::UffdEnqueue => {
+            let addr = int_arg(a[0])?;
+            let mm = st.threads[tid].mm as usize;
+            st.mms[mm].uffd_msgs.push(super::state::UffdMsg {
+                tid: t,
+                addr: addr as u16,
+                read: false,
+            });
+            st.threads[tid].task_running = false;
+            Value::Null
+        }
+        Prim::Schedule => {
+            if holds_spinlock(st, tid) {
+                return Ok(Violation(
+                    "lock_hygiene",
+                    format!("cpu{tid} sleeps in schedule() holding the PTL"),
+                ));
+            }
+            if !st.threads[tid].task_running {
+                return Ok(Blocked);
+            }
+            Value::Null
+        }
+        Prim::UffdDequeue => {
+            let mm = st.threads[tid].mm as usize;
+            st.mms[mm].uffd_msgs.retain(|msg| msg.tid != t);
+            Value::Null
+        }
+        Prim::UffdWake => {
+            let (start, len) = (int_arg(a[0])?, int_arg(a[1])?);
+            let mm = st.threads[tid].mm as usize;
+            let mut woken = Vec::new();
+            st.mms[mm].uffd_msgs.retain(|msg| {
+                let hit = (msg.addr as i64) >= start && (msg.addr as i64) < start + len;
+                if hit {
+                    woken.push(msg.tid);
+                }
+                !hit
+            });
+            for w in woken {
+                st.threads[w as usize].task_running = true;
+            }
+            Value::Null
+        }
+        Prim::UffdReadMsg => {
+            let mm = st.threads[tid].mm as usize;
+            match st.mms[mm].uffd_msgs.iter_mut().find(|msg| !msg.read) {
+                Some(msg) => {
+                    msg.read = true;
+                    Value::Int(msg.addr as i64)
+                }
+                None => return Ok(Blocked),
+            }
+        }
+        // ---- ghost ----
+        Prim::Assert | Prim::BugOn => {
+            let v = a[0].truthy().ok_or("expected a condition")?;
+            if v != (prim == Prim::Assert) {
+                return Ok(Violation("assertion", format!("{} failed", prim.name())));
+            }
+            Value::Null
+        }
+        Prim::AssumeTlbCoherent => {
+            let addr = int_arg(a[1])?;
+            if addr >= 0 && (addr as usize) < slots {
+                let slot = addr as usize;
+                let pte = st.ptes[slot];
+                for cpu in 0..st.threads.len() {
+                    if let Some(e) = st.tlb[cpu * slots + slot] {
+                        if hw::is_stale(e, pte) {
+                            return Ok(Soft(
+                                "stale_tlb",
+                                format!(
+                                    "cpu{tid} relies on PTE {} = {} under the PTL, but cpu{cpu} still caches {} rw={} d={}",
+                                    super::trace::slot_name(m, slot),
+                                    super::trace::pte_text(m, pte),
+                                    super::trace::page_name(m, e.pfn as usize - 1),
+                                    e.write as u8,
+                                    e.dirty as u8
+                                ),
+                                Value::Null,
+                            ));
+                        }
+                    }
+                }
+            }
+            Value::Null
+        }
+    }))
+}

@@ -1,0 +1,119 @@
+//! The machine state: a plain value (clone, hash, compare) that the explorer stores.
+
+use crate::ir::{Pte, Value};
+
+/// A cached translation in a CPU's TLB (x86 caches PFN, the AND of R/W, and D).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct TlbEntry {
+    pub pfn: u16,
+    pub write: bool,
+    pub dirty: bool,
+    /// Allocation generation of the frame when the entry was filled (use-after-free).
+    pub generation: u8,
+}
+
+/// A physical page frame.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub struct Frame {
+    pub allocated: bool,
+    pub refcount: i16,
+    pub mapcount: i16,
+    /// Thread holding the page lock.
+    pub locked_by: Option<u8>,
+    pub anon: bool,
+    /// The page's contents: one word is enough to lose an update.
+    pub data: i64,
+    /// Bumped at every free, so a stale TLB entry to a reused frame is detected.
+    pub generation: u8,
+    /// Allocated by this thread and not yet visible to any other.
+    pub private_to: Option<u8>,
+    /// Ghost: the frame this one was copied from (COW), until it is mapped.
+    pub copied_from: Option<u16>,
+    /// Ghost: the last user store to land here (cpu, value).
+    pub last_store: Option<(u8, i64)>,
+}
+
+/// mmap_lock: a reader/writer semaphore.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub struct RwSem {
+    /// Bit i: thread i holds it for read.
+    pub readers: u16,
+    pub writer: Option<u8>,
+}
+
+/// A queued userfaultfd message: the faulting thread and its address.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct UffdMsg {
+    pub tid: u8,
+    pub addr: u16,
+    /// Read by the monitor (moved from fault_pending_wqh to fault_wqh).
+    pub read: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
+pub struct MmState {
+    pub mmap_lock: RwSem,
+    pub tlb_flush_pending: i16,
+    /// mm->tlb_flush_batched (reclaim's deferred flush).
+    pub tlb_flush_batched: bool,
+    pub uffd_msgs: Vec<UffdMsg>,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct CallFrame {
+    pub func: u16,
+    pub pc: u32,
+    pub locals: Vec<Value>,
+    pub stack: Vec<Value>,
+    pub atomic: u8,
+    /// Entered by a page fault: its return value is dropped and the user access retried.
+    pub exception: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub enum Status {
+    Running,
+    Done,
+    /// Killed by a signal (SIGSEGV).
+    Killed,
+}
+
+/// A kernel struct (e.g. `struct vm_fault`) in a thread's heap.
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct Record {
+    pub strukt: u16,
+    pub fields: Vec<Value>,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct Thread {
+    pub frames: Vec<CallFrame>,
+    /// Records live until the thread returns to user space.
+    pub heap: Vec<Record>,
+    pub status: Status,
+    /// TASK_RUNNING (false once set_current_state(TASK_INTERRUPTIBLE) until woken).
+    pub task_running: bool,
+    pub mm: u8,
+    pub sigsegv: bool,
+}
+
+#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+pub struct State {
+    pub threads: Vec<Thread>,
+    /// TLB of each CPU: `tlb[cpu * slots + slot]`.
+    pub tlb: Vec<Option<TlbEntry>>,
+    pub ptes: Vec<Pte>,
+    /// Holder of each PTE table's lock.
+    pub ptl: Vec<Option<u8>>,
+    pub mms: Vec<MmState>,
+    pub vma_flags: Vec<u32>,
+    pub frames: Vec<Frame>,
+    /// Ghost: the value each address must hold, from the retired user stores in order.
+    pub expected: Vec<i64>,
+}
+
+impl State {
+    pub fn tlb_at(&self, slots: usize, cpu: usize, slot: usize) -> Option<TlbEntry> {
+        self.tlb[cpu * slots + slot]
+    }
+}
