@@ -74,6 +74,10 @@ impl Loader<'_> {
 
     /// `models/<name>` searched from the importing file upwards, then the built-in tree.
     fn find_tree(&self, name: &str, from: &Path) -> Option<PathBuf> {
+        self.model_dirs(from).into_iter().map(|d| d.join(name)).find(|p| p.is_dir())
+    }
+
+    fn model_dirs(&self, from: &Path) -> Vec<PathBuf> {
         let mut dirs: Vec<PathBuf> = Vec::new();
         if let Some(d) = &self.opts.models_dir {
             dirs.push(d.clone());
@@ -81,27 +85,30 @@ impl Loader<'_> {
         if let Ok(d) = std::env::var("MMCHECK_MODELS") {
             dirs.push(PathBuf::from(d));
         }
+        let from = from.canonicalize().unwrap_or_else(|_| from.to_path_buf());
         let mut cur = from.parent().map(Path::to_path_buf);
         while let Some(d) = cur {
             dirs.push(d.join("models"));
             cur = d.parent().map(Path::to_path_buf);
         }
         dirs.push(Path::new(env!("CARGO_MANIFEST_DIR")).join("models"));
-        dirs.into_iter().map(|d| d.join(name)).find(|p| p.is_dir())
+        dirs
     }
 
     /// Resolves an import string to the files it stands for.
     fn resolve_import(&self, spec: &str, from: &Path, span: Span) -> Result<Vec<PathBuf>, Diag> {
         if spec.ends_with(".mmk") {
             let base = from.parent().unwrap_or(Path::new("."));
-            let p = base.join(spec);
-            if !p.is_file() {
-                return Err(
-                    Diag::at(span, format!("no such model file: {}", p.display()))
-                        .help("paths ending in .mmk are relative to the importing file"),
-                );
+            let local = base.join(spec);
+            if local.is_file() {
+                return Ok(vec![local]);
             }
-            return Ok(vec![p]);
+            let found = self.model_dirs(from).into_iter().map(|d| d.join(spec)).find(|p| p.is_file());
+            return found.map(|p| vec![p]).ok_or_else(|| {
+                Diag::at(span, format!("no such model file: {spec}")).help(
+                    "a .mmk path is looked up beside the importing file, then in the models/ folders (e.g. \"fixes/6ce64428d620-uffd-flush-pending.mmk\")",
+                )
+            });
         }
         let dir = self.find_tree(spec, from).ok_or_else(|| {
             Diag::at(span, format!("no model tree named `{spec}`"))

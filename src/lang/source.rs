@@ -79,12 +79,16 @@ impl SourceMap {
 
     pub fn location(&self, span: Span) -> String {
         let (l, c) = self.line_col(span);
-        format!(
-            "{}:{}:{}",
-            self.files[span.file as usize].path.display(),
-            l,
-            c
-        )
+        format!("{}:{}:{}", self.display_path(span.file), l, c)
+    }
+
+    /// The file's path, relative to the working directory when it lies below it.
+    pub fn display_path(&self, file: u16) -> String {
+        let p = &self.files[file as usize].path;
+        let rel = std::env::current_dir()
+            .ok()
+            .and_then(|cwd| p.strip_prefix(cwd).ok().map(Path::to_path_buf));
+        rel.unwrap_or_else(|| p.clone()).display().to_string()
     }
 
     pub fn text(&self, span: Span) -> &str {
@@ -140,7 +144,7 @@ impl Diag {
         };
         let mut out = format!("{}: error: {}\n", map.location(span), self.message);
         let file = &map.files[span.file as usize];
-        let name = file.path.display().to_string();
+        let name = map.display_path(span.file);
         // ariadne counts characters, not bytes
         let cstart = file.text[..span.start as usize].chars().count();
         let cend = cstart
