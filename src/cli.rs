@@ -144,20 +144,20 @@ fn limits(o: &SearchOpts) -> Result<Limits, String> {
     if o.max_states == Some(0) {
         return Err("--max-states must be at least 1".into());
     }
-    if let Some(s) = o.max_seconds {
-        if !(s.is_finite() && s > 0.0 && s < 1e7) {
-            return Err(format!(
-                "--max-seconds must be a positive number of seconds, not {s}"
-            ));
-        }
+    if let Some(s) = o.max_seconds
+        && !(s.is_finite() && s > 0.0 && s < 1e7)
+    {
+        return Err(format!(
+            "--max-seconds must be a positive number of seconds, not {s}"
+        ));
     }
-    if let Some(m) = o.max_memory {
-        if m == 0 || m > 1 << 24 {
-            return Err(format!(
-                "--max-memory must be between 1 and {} MiB, not {m}",
-                1u64 << 24
-            ));
-        }
+    if let Some(m) = o.max_memory
+        && (m == 0 || m > 1 << 24)
+    {
+        return Err(format!(
+            "--max-memory must be between 1 and {} MiB, not {m}",
+            1u64 << 24
+        ));
     }
     Ok(Limits {
         max_states: o.max_states,
@@ -466,7 +466,7 @@ fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
     let start = Instant::now();
     let (mut pass, mut fail) = (0, 0);
     println!(
-        "{:<6} {:<58} {:<26} {:<26} {:>10} {:>8}",
+        "{:<6} {:<58} {:<24} {:<46} {:>10} {:>8}",
         "", "test", "expected", "found", "states", "time"
     );
     for f in &files {
@@ -474,7 +474,7 @@ fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
         let machines = match load(f, o.models.clone(), None) {
             Ok(m) => m,
             Err(_) => {
-                println!("{:<6} {:<58} {:<26} {:<26}", "FAIL", rel, "-", "bad input");
+                println!("{:<6} {:<58} {:<24} {:<46}", "FAIL", rel, "-", "bad input");
                 fail += 1;
                 continue;
             }
@@ -498,7 +498,7 @@ fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
                 fail += 1
             }
             println!(
-                "{:<6} {:<58} {:<26} {:<26} {:>10} {:>7.2}s",
+                "{:<6} {:<58} {:<24} {:<46} {:>10} {:>7.2}s",
                 if ok { "PASS" } else { "FAIL" },
                 label,
                 exp,

@@ -48,17 +48,27 @@ fn founding_race_is_a_lost_write_with_a_short_three_cpu_diagram() {
         .and_then(|l| l.split_whitespace().next())
         .and_then(|n| n.parse().ok())
         .expect("step count line");
-    assert!(steps <= 24, "counterexample of {steps} steps is longer than the reference's 24");
+    assert!(
+        steps <= 24,
+        "counterexample of {steps} steps is longer than the reference's 24"
+    );
 }
 
 #[test]
 fn replay_token_reproduces_the_counterexample() {
     let (_, out, _) = mmcheck(&["check", SCENARIO_A]);
-    let line = out.lines().find(|l| l.starts_with("replay: ")).expect("replay line");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("replay: "))
+        .expect("replay line");
     let token = line.split_whitespace().last().expect("token");
     let (code, rep, err) = mmcheck(&["replay", SCENARIO_A, token]);
     assert_eq!(code, 1, "{rep}{err}");
-    let conclusion = |s: &str| s.lines().find(|l| l.starts_with("After ")).map(str::to_string);
+    let conclusion = |s: &str| {
+        s.lines()
+            .find(|l| l.starts_with("After "))
+            .map(str::to_string)
+    };
     assert_eq!(conclusion(&rep), conclusion(&out));
     // a token that does not fit the test is bad input
     let (code, _, err) = mmcheck(&["replay", SCENARIO_A, "2x40"]);
@@ -74,7 +84,12 @@ fn json_output_carries_verdict_and_trace() {
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
     let t = &v[0];
     assert_eq!(t["as_expected"], true);
-    assert!(t["verdict"].as_str().unwrap().contains("violation(lost_write)"));
+    assert!(
+        t["verdict"]
+            .as_str()
+            .unwrap()
+            .contains("violation(lost_write)")
+    );
     let steps = t["trace"]["steps"].as_array().expect("steps");
     assert!(!steps.is_empty());
     assert_eq!(t["trace"]["violation"]["invariant"], "lost_write");
@@ -100,7 +115,10 @@ fn assert_located_error(file: &str, line_col: &str, needle: &str) {
     let (code, out, err) = mmcheck(&["check", file]);
     assert_eq!(code, 2, "{out}{err}");
     let first = err.lines().next().unwrap_or("");
-    assert!(first.starts_with(&format!("{file}:{line_col}: error:")), "{err}");
+    assert!(
+        first.starts_with(&format!("{file}:{line_col}: error:")),
+        "{err}"
+    );
     assert!(err.contains(needle), "{err}");
     assert!(!err.contains("panicked"), "{err}");
 }
@@ -112,12 +130,20 @@ fn syntax_error_is_located() {
 
 #[test]
 fn unknown_primitive_is_located_with_a_suggestion() {
-    assert_located_error("tests/bad/unknown-primitive.mmk", "14:5", "did you mean `flush_tlb_page`");
+    assert_located_error(
+        "tests/bad/unknown-primitive.mmk",
+        "14:5",
+        "did you mean `flush_tlb_page`",
+    );
 }
 
 #[test]
 fn impossible_initial_state_is_located() {
-    assert_located_error("tests/bad/impossible-initial-state.mmk", "9:5", "impossible initial state");
+    assert_located_error(
+        "tests/bad/impossible-initial-state.mmk",
+        "9:5",
+        "impossible initial state",
+    );
 }
 
 #[test]
@@ -131,8 +157,16 @@ fn usage_errors_and_absurd_limits_exit_2() {
 
 #[test]
 fn a_state_limit_stops_cleanly_and_says_what_was_covered() {
-    let (code, out, _) = mmcheck(&["check", "--max-states", "50", "tests/mmk/uffd-wp/scenario-a-fix-6ce64428d620.mmk"]);
+    let (code, out, _) = mmcheck(&[
+        "check",
+        "--max-states",
+        "50",
+        "tests/mmk/uffd-wp/scenario-a-fix-6ce64428d620.mmk",
+    ]);
     assert_eq!(code, 3, "{out}");
     assert!(out.contains("INCOMPLETE"), "{out}");
-    assert!(out.contains("no violation in any interleaving of up to"), "{out}");
+    assert!(
+        out.contains("no violation in any interleaving of up to"),
+        "{out}"
+    );
 }

@@ -138,12 +138,12 @@ pub fn check<M: Model>(
                     Transition::Next(s2, soft) => {
                         enabled = true;
                         stats.transitions += 1;
-                        if let Some(v) = soft {
-                            if !found.iter().any(|f| f.violation.invariant == v.invariant) {
-                                let mut p = path_to(&nodes, node);
-                                p.push(a);
-                                record(&mut found, v, p);
-                            }
+                        if let Some(v) = soft
+                            && !found.iter().any(|f| f.violation.invariant == v.invariant)
+                        {
+                            let mut p = path_to(&nodes, node);
+                            p.push(a);
+                            record(&mut found, v, p);
                         }
                         let fp = fingerprint(&s2);
                         if visited.insert(fp, ()).is_none() {
@@ -154,10 +154,8 @@ pub fn check<M: Model>(
                     }
                 }
             }
-            if !enabled {
-                if let Some(v) = model.at_end(&s) {
-                    record(&mut found, v, path_to(&nodes, node));
-                }
+            if !enabled && let Some(v) = model.at_end(&s) {
+                record(&mut found, v, path_to(&nodes, node));
             }
             // limits and progress, checked cheaply
             if stats.states & 0x3ff == 0 || STOP.load(Ordering::Relaxed) {
@@ -179,13 +177,13 @@ pub fn check<M: Model>(
                     stats.complete_depth = depth;
                     return finish(stats, found, false, Some(reason), depth);
                 }
-                if let Some(p) = &progress {
-                    if secs - last_report >= p.every_seconds {
-                        last_report = secs;
-                        stats.seconds = secs;
-                        stats.max_depth = depth;
-                        (p.report)(&stats, next_level.len());
-                    }
+                if let Some(p) = &progress
+                    && secs - last_report >= p.every_seconds
+                {
+                    last_report = secs;
+                    stats.seconds = secs;
+                    stats.max_depth = depth;
+                    (p.report)(&stats, next_level.len());
                 }
             }
         }

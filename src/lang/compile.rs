@@ -18,8 +18,11 @@ pub struct FuncTable {
     funcs: Vec<FuncDecl>,
     by_name: HashMap<String, usize>,
     consts: Vec<(String, Expr)>,
-    structs: Vec<(String, Vec<(String, Span)>, Span)>,
+    structs: Vec<StructDecl>,
 }
+
+/// A struct declaration: name, fields, and where it was declared.
+type StructDecl = (String, Vec<(String, Span)>, Span);
 
 impl FuncTable {
     pub fn add_module(&mut self, m: &Module, require_source: bool) -> Result<(), Diag> {

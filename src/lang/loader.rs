@@ -74,7 +74,10 @@ impl Loader<'_> {
 
     /// `models/<name>` searched from the importing file upwards, then the built-in tree.
     fn find_tree(&self, name: &str, from: &Path) -> Option<PathBuf> {
-        self.model_dirs(from).into_iter().map(|d| d.join(name)).find(|p| p.is_dir())
+        self.model_dirs(from)
+            .into_iter()
+            .map(|d| d.join(name))
+            .find(|p| p.is_dir())
     }
 
     fn model_dirs(&self, from: &Path) -> Vec<PathBuf> {
@@ -103,7 +106,11 @@ impl Loader<'_> {
             if local.is_file() {
                 return Ok(vec![local]);
             }
-            let found = self.model_dirs(from).into_iter().map(|d| d.join(spec)).find(|p| p.is_file());
+            let found = self
+                .model_dirs(from)
+                .into_iter()
+                .map(|d| d.join(spec))
+                .find(|p| p.is_file());
             return found.map(|p| vec![p]).ok_or_else(|| {
                 Diag::at(span, format!("no such model file: {spec}")).help(
                     "a .mmk path is looked up beside the importing file, then in the models/ folders (e.g. \"fixes/6ce64428d620-uffd-flush-pending.mmk\")",

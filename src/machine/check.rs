@@ -24,18 +24,18 @@ impl Machine {
                     if s.threads[cpu].mm as usize != mi {
                         continue;
                     }
-                    if let Some(e) = s.tlb[cpu * slots + slot] {
-                        if hw::is_stale(e, pte) {
-                            return Some(format!(
-                                "cpu{cpu} still caches {} -> {} rw={} d={}, but PTE {} is {}, no flush is pending and no lock covers it",
-                                trace::slot_name(self, slot),
-                                trace::page_name(self, e.pfn as usize - 1),
-                                e.write as u8,
-                                e.dirty as u8,
-                                trace::slot_name(self, slot),
-                                trace::pte_text(self, pte)
-                            ));
-                        }
+                    if let Some(e) = s.tlb[cpu * slots + slot]
+                        && hw::is_stale(e, pte)
+                    {
+                        return Some(format!(
+                            "cpu{cpu} still caches {} -> {} rw={} d={}, but PTE {} is {}, no flush is pending and no lock covers it",
+                            trace::slot_name(self, slot),
+                            trace::page_name(self, e.pfn as usize - 1),
+                            e.write as u8,
+                            e.dirty as u8,
+                            trace::slot_name(self, slot),
+                            trace::pte_text(self, pte)
+                        ));
                     }
                 }
             }

@@ -149,19 +149,17 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         initial: st.clone(),
     };
     for tid in 0..sc.cpus {
-        if st.threads[tid].status == Status::Running {
-            match super::interp::prelude(&m, &mut st, tid) {
-                super::interp::StepResult::Violation(v) => {
-                    return Err(Diag::at(
-                        sc.span,
-                        format!(
-                            "the program of cpu{tid} fails before its first step: {}",
-                            v.message
-                        ),
-                    ));
-                }
-                _ => {}
-            }
+        if st.threads[tid].status == Status::Running
+            && let super::interp::StepResult::Violation(v) =
+                super::interp::prelude(&m, &mut st, tid)
+        {
+            return Err(Diag::at(
+                sc.span,
+                format!(
+                    "the program of cpu{tid} fails before its first step: {}",
+                    v.message
+                ),
+            ));
         }
     }
     Ok(st)

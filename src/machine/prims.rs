@@ -77,7 +77,7 @@ fn table_of(slot: usize) -> usize {
 pub fn held_locks(st: &State, tid: usize) -> Option<String> {
     let t = tid as u8;
     let mut held = Vec::new();
-    if st.ptl.iter().any(|o| *o == Some(t)) {
+    if st.ptl.contains(&Some(t)) {
         held.push("the PTL".to_string());
     }
     for mm in &st.mms {
@@ -97,7 +97,7 @@ pub fn held_locks(st: &State, tid: usize) -> Option<String> {
 }
 
 fn holds_spinlock(st: &State, tid: usize) -> bool {
-    st.ptl.iter().any(|o| *o == Some(tid as u8))
+    st.ptl.contains(&Some(tid as u8))
 }
 
 /// Does this call touch state another thread can see? Page operations on a frame the
@@ -678,21 +678,21 @@ fn exec_inner(
                 let slot = addr as usize;
                 let pte = st.ptes[slot];
                 for cpu in 0..st.threads.len() {
-                    if let Some(e) = st.tlb[cpu * slots + slot] {
-                        if hw::is_stale(e, pte) {
-                            return Ok(Soft(
-                                "stale_tlb",
-                                format!(
-                                    "cpu{tid} relies on PTE {} = {} under the PTL, but cpu{cpu} still caches {} rw={} d={}",
-                                    super::trace::slot_name(m, slot),
-                                    super::trace::pte_text(m, pte),
-                                    super::trace::page_name(m, e.pfn as usize - 1),
-                                    e.write as u8,
-                                    e.dirty as u8
-                                ),
-                                Value::Null,
-                            ));
-                        }
+                    if let Some(e) = st.tlb[cpu * slots + slot]
+                        && hw::is_stale(e, pte)
+                    {
+                        return Ok(Soft(
+                            "stale_tlb",
+                            format!(
+                                "cpu{tid} relies on PTE {} = {} under the PTL, but cpu{cpu} still caches {} rw={} d={}",
+                                super::trace::slot_name(m, slot),
+                                super::trace::pte_text(m, pte),
+                                super::trace::page_name(m, e.pfn as usize - 1),
+                                e.write as u8,
+                                e.dirty as u8
+                            ),
+                            Value::Null,
+                        ));
                     }
                 }
             }

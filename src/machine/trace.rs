@@ -254,10 +254,8 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, usize> {
     let stuck = acts
         .iter()
         .all(|&a| matches!(m.next(&st, a), Transition::Disabled));
-    if stuck {
-        if let Some(v) = m.at_end(&st) {
-            last = Some(v);
-        }
+    if stuck && let Some(v) = m.at_end(&st) {
+        last = Some(v);
     }
     Ok(Trace {
         test: m.prog.scenario.name.clone(),
