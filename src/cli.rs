@@ -337,6 +337,19 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
             ),
             Verdict::Violation(_) => {
                 let f = shown.expect("a violation was found");
+                if let Some(me) = r.get("model_error") {
+                    // Located like any input error: `file:line:col: error: ...`
+                    let m = &me.violation.message;
+                    match m.split_once(" (in ").and_then(|(loc, rest)| {
+                        rest.split_once("): ").map(|(func, msg)| (loc, format!("{func})"), msg))
+                    }) {
+                        Some((loc, func, msg)) => eprintln!(
+                            "{loc}: error: {msg} (in {func}, after {} steps; the trace is on stdout)",
+                            me.path.len()
+                        ),
+                        None => eprintln!("error: {m}"),
+                    }
+                }
                 println!("VIOLATION  {name}: {}\n", f.violation.invariant);
                 match &tr {
                     Some(tr) => {

@@ -170,3 +170,14 @@ fn a_state_limit_stops_cleanly_and_says_what_was_covered() {
         "{out}"
     );
 }
+
+#[test]
+fn a_runtime_model_error_is_located_and_exits_2() {
+    let (code, out, err) = mmcheck(&["check", "tests/bad/runtime-null-deref.mmk"]);
+    assert_eq!(code, 2, "{out}{err}");
+    assert!(
+        err.starts_with("tests/bad/runtime-null-deref.mmk:18:17: error: NULL pointer dereference"),
+        "{err}"
+    );
+    assert!(out.contains("model_error"), "{out}");
+}

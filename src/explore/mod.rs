@@ -125,3 +125,6 @@ pub fn replay<M: Model>(model: &M, path: &[M::Action]) -> Result<Vec<M::State>, 
     }
     Ok(states)
 }
+
+#[cfg(test)]
+mod tests;

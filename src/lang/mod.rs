@@ -10,3 +10,6 @@ pub mod source;
 
 pub use loader::{LoadOptions, Loaded, load_file};
 pub use source::{Diag, SourceMap, Span};
+
+#[cfg(test)]
+mod tests;

@@ -671,3 +671,99 @@ impl Parser {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::lexer::lex;
+
+    fn parse(src: &str) -> PResult<Module> {
+        parse_module(lex(0, src)?)
+    }
+
+    fn first_fn_body(src: &str) -> Block {
+        match parse(src).expect("parses").items.remove(0) {
+            Item::Func(f) => f.body,
+            _ => panic!("not a function"),
+        }
+    }
+
+    #[test]
+    fn precedence_follows_c() {
+        let body = first_fn_body("fn f() { return a | b & c == d + e * g; }");
+        let StmtKind::Return(Some(e)) = &body[0].kind else {
+            panic!()
+        };
+        // a | (b & (c == (d + (e * g))))
+        let ExprKind::Binary(BinOp::BitOr, _, rhs) = &e.kind else {
+            panic!("{e:?}")
+        };
+        let ExprKind::Binary(BinOp::BitAnd, _, rhs) = &rhs.kind else {
+            panic!()
+        };
+        let ExprKind::Binary(BinOp::Eq, _, rhs) = &rhs.kind else {
+            panic!()
+        };
+        let ExprKind::Binary(BinOp::Add, _, rhs) = &rhs.kind else {
+            panic!()
+        };
+        assert!(matches!(rhs.kind, ExprKind::Binary(BinOp::Mul, _, _)));
+    }
+
+    #[test]
+    fn arrows_and_derefs_parse_like_the_kernel() {
+        let body = first_fn_body("fn f(vmf) { vmf->orig_pte = *vmf->pte; }");
+        let StmtKind::Assign(lhs, AssignOp::Set, rhs) = &body[0].kind else {
+            panic!()
+        };
+        assert!(matches!(lhs.kind, ExprKind::Field(_, ref f) if f == "orig_pte"));
+        assert!(matches!(rhs.kind, ExprKind::Deref(_)));
+    }
+
+    #[test]
+    fn else_if_chains_nest() {
+        let body = first_fn_body(
+            "fn f(x) { if x == 1 { return 1; } else if x == 2 { return 2; } else { return 3; } }",
+        );
+        let StmtKind::If(_, _, Some(els)) = &body[0].kind else {
+            panic!()
+        };
+        assert!(matches!(els[0].kind, StmtKind::If(_, _, Some(_))));
+    }
+
+    #[test]
+    fn test_blocks_parse_every_item() {
+        let m = parse(
+            r#"test "t" { kernel "k"; cpus 2; frames 5; vma X[2]: anon private read write;
+               page P = 7 { extra_refs: 1 }; pte X[1] -> P { write }; tlb cpu1: X[1] -> P { write dirty };
+               knob tlb_evict; cpu0 { X[1] = 3; } expect violation(lost_write); }"#,
+        )
+        .expect("parses");
+        let Item::Test(t) = &m.items[0] else { panic!() };
+        assert_eq!(t.items.len(), 10);
+    }
+
+    #[test]
+    fn errors_say_what_was_expected_and_where() {
+        let e = parse("fn f() { let x = ; }").unwrap_err();
+        assert!(
+            e.message.contains("expected an expression"),
+            "{}",
+            e.message
+        );
+        assert_eq!(e.span.map(|s| s.start), Some(17));
+        let e = parse("fn f() { x = 1 }").unwrap_err();
+        assert!(e.message.contains("expected `;`"), "{}", e.message);
+        let e = parse("banana").unwrap_err();
+        assert!(e.message.contains("expected `fn`"), "{}", e.message);
+    }
+
+    #[test]
+    fn lexer_rejects_bad_tokens_with_a_span() {
+        assert!(lex(0, "fn f() { return 0x; }").is_err());
+        assert!(lex(0, "\"open").is_err());
+        assert!(lex(0, "/* open").is_err());
+        let e = lex(0, "fn f() { @ }").unwrap_err();
+        assert_eq!(e.span.map(|s| s.start), Some(9));
+    }
+}

@@ -191,3 +191,190 @@ pub fn speculative_fill(st: &State, slot: usize) -> Option<TlbEntry> {
         generation: st.frames[f].generation,
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ir::pte_bits::*;
+    use crate::machine::state::*;
+
+    /// One CPU, one address, frames P (0) and Q (1); the PTE maps P.
+    fn state(pte_bits: u32, tlb: Option<TlbEntry>) -> State {
+        let frame = |data| Frame {
+            allocated: true,
+            refcount: 1,
+            mapcount: 1,
+            data,
+            ..Frame::default()
+        };
+        State {
+            threads: vec![Thread {
+                frames: Vec::new(),
+                heap: Vec::new(),
+                status: Status::Running,
+                task_running: true,
+                mm: 0,
+                sigsegv: false,
+            }],
+            tlb: vec![tlb],
+            ptes: vec![Pte::new(1, pte_bits)],
+            ptl: vec![None],
+            mms: vec![MmState::default()],
+            vma_flags: vec![0],
+            frames: vec![frame(7), frame(5)],
+            expected: vec![7],
+        }
+    }
+
+    fn name(f: usize) -> String {
+        ["P", "Q"][f].to_string()
+    }
+
+    fn entry(pfn: u16, write: bool, dirty: bool) -> Option<TlbEntry> {
+        Some(TlbEntry {
+            pfn,
+            write,
+            dirty,
+            generation: 0,
+        })
+    }
+
+    #[test]
+    fn a_dirty_writable_hit_never_reads_the_pte() {
+        // The PTE is read-only and maps nothing useful; the stale entry still retires.
+        let mut st = state(PRESENT | ACCESSED, entry(2, true, true));
+        match user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name) {
+            Access::Done { value, .. } => assert_eq!(value, 9),
+            _ => panic!("the store must retire through the TLB"),
+        }
+        assert_eq!(st.frames[1].data, 9, "landed in Q, the cached frame");
+        assert_eq!(st.frames[0].data, 7);
+        assert_eq!(st.ptes[0], Pte::new(1, PRESENT | ACCESSED), "PTE untouched");
+    }
+
+    #[test]
+    fn a_clean_writable_entry_rechecks_and_faults_on_a_read_only_pte() {
+        let mut st = state(PRESENT | ACCESSED, entry(1, true, false));
+        assert!(matches!(
+            user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name),
+            Access::Fault { .. }
+        ));
+        assert_eq!(st.tlb[0], None, "a fault drops the CPU's own entry");
+        assert_eq!(st.frames[0].data, 7);
+    }
+
+    #[test]
+    fn a_clean_writable_entry_sets_d_through_a_locked_walk() {
+        let mut st = state(PRESENT | WRITE | ACCESSED, entry(1, true, false));
+        assert!(matches!(
+            user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name),
+            Access::Done { .. }
+        ));
+        assert!(st.ptes[0].has(DIRTY));
+        assert_eq!(st.tlb[0], entry(1, true, true));
+    }
+
+    #[test]
+    fn a_miss_walks_fills_and_sets_a_and_d() {
+        let mut st = state(PRESENT | WRITE, None);
+        assert!(matches!(
+            user_access(&mut st, 1, 0, 0, UserKind::Add(1), &name),
+            Access::Done { value: 8, .. }
+        ));
+        assert!(st.ptes[0].has(ACCESSED) && st.ptes[0].has(DIRTY));
+        assert_eq!(st.tlb[0], entry(1, true, true));
+        assert_eq!(st.expected[0], 8);
+    }
+
+    #[test]
+    fn a_store_to_a_read_only_pte_faults_with_a_write_protection_code() {
+        let mut st = state(PRESENT | ACCESSED, None);
+        match user_access(&mut st, 1, 0, 0, UserKind::Store(1), &name) {
+            Access::Fault { error_code, .. } => {
+                assert_eq!(error_code, X86_PF_USER | X86_PF_WRITE | X86_PF_PROT)
+            }
+            _ => panic!("must fault"),
+        }
+        let mut st = state(0, None);
+        st.ptes[0] = Pte::NONE;
+        match user_access(&mut st, 1, 0, 0, UserKind::Load, &name) {
+            Access::Fault { error_code, .. } => assert_eq!(error_code, X86_PF_USER),
+            _ => panic!("must fault"),
+        }
+    }
+
+    #[test]
+    fn an_entry_to_a_freed_frame_is_a_use_after_free() {
+        let mut st = state(PRESENT | WRITE | ACCESSED | DIRTY, entry(2, true, true));
+        st.frames[1].allocated = false;
+        assert!(matches!(
+            user_access(&mut st, 1, 0, 0, UserKind::Load, &name),
+            Access::UseAfterFree(_)
+        ));
+        // reused: allocated again, but a later generation
+        st.frames[1].allocated = true;
+        st.frames[1].generation = 1;
+        assert!(matches!(
+            user_access(&mut st, 1, 0, 0, UserKind::Load, &name),
+            Access::UseAfterFree(_)
+        ));
+    }
+
+    #[test]
+    fn a_flush_empties_every_cpu_of_the_mm() {
+        let mut st = state(PRESENT, entry(1, false, false));
+        flush_range(&mut st, 1, 0, 0, 1);
+        assert_eq!(st.tlb[0], None);
+    }
+
+    #[test]
+    fn staleness_is_about_permission_not_age() {
+        let pte = Pte::new(1, PRESENT | WRITE | ACCESSED | DIRTY);
+        assert!(!is_stale(
+            TlbEntry {
+                pfn: 1,
+                write: false,
+                dirty: false,
+                generation: 0
+            },
+            pte
+        ));
+        let ro = Pte::new(1, PRESENT | ACCESSED | DIRTY);
+        assert!(is_stale(
+            TlbEntry {
+                pfn: 1,
+                write: true,
+                dirty: true,
+                generation: 0
+            },
+            ro
+        ));
+        assert!(!is_stale(
+            TlbEntry {
+                pfn: 1,
+                write: true,
+                dirty: false,
+                generation: 0
+            },
+            ro
+        ));
+        assert!(is_stale(
+            TlbEntry {
+                pfn: 2,
+                write: false,
+                dirty: false,
+                generation: 0
+            },
+            ro
+        ));
+        assert!(is_stale(
+            TlbEntry {
+                pfn: 1,
+                write: false,
+                dirty: false,
+                generation: 0
+            },
+            Pte::NONE
+        ));
+    }
+}

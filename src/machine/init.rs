@@ -149,17 +149,28 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         initial: st.clone(),
     };
     for tid in 0..sc.cpus {
-        if st.threads[tid].status == Status::Running
-            && let super::interp::StepResult::Violation(v) =
-                super::interp::prelude(&m, &mut st, tid)
-        {
-            return Err(Diag::at(
-                sc.span,
-                format!(
-                    "the program of cpu{tid} fails before its first step: {}",
-                    v.message
-                ),
-            ));
+        if st.threads[tid].status != Status::Running {
+            continue;
+        }
+        if let super::interp::StepResult::Violation(v) = super::interp::prelude(&m, &mut st, tid) {
+            // Point at the statement that failed: the thread stopped there.
+            let span = st.threads[tid].frames.last().map(|f| {
+                let func = &prog.funcs[f.func as usize];
+                func.spans.get(f.pc as usize).copied().unwrap_or(func.span)
+            });
+            let msg = v
+                .message
+                .split_once("): ")
+                .map(|(_, m)| m)
+                .unwrap_or(&v.message);
+            let msg = format!(
+                "cpu{tid} fails before its first step ({}): {msg}",
+                v.invariant
+            );
+            return Err(match span {
+                Some(s) => Diag::at(s, msg),
+                None => Diag::at(sc.span, msg),
+            });
         }
     }
     Ok(st)
