@@ -341,7 +341,7 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                     // Located like any input error: `file:line:col: error: ...`
                     let m = &me.violation.message;
                     match m.split_once(" (in ").and_then(|(loc, rest)| {
-                        rest.split_once("): ").map(|(func, msg)| (loc, format!("{func})"), msg))
+                        rest.split_once("): ").map(|(func, msg)| (loc, func, msg))
                     }) {
                         Some((loc, func, msg)) => eprintln!(
                             "{loc}: error: {msg} (in {func}, after {} steps; the trace is on stdout)",

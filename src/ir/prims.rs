@@ -95,6 +95,7 @@ prims! {
     AllocPage = "alloc_page", 0, Shared, "a free zeroed frame with refcount 1 (private to the caller until mapped), or null";
     GetPage = "get_page", 1, Shared, "refcount + 1";
     PutPage = "put_page", 1, Shared, "refcount - 1; the frame is freed at 0";
+    FreePage = "__free_page", 1, Shared, "free a page whose refcount is 1 (the caller's only reference)";
     PageCount = "page_count", 1, Shared, "the refcount";
     PageMapcount = "page_mapcount", 1, Shared, "the mapcount";
     PageAddNewAnonRmap = "page_add_new_anon_rmap", 3, Shared, "(page, vma, addr): mark anon, mapcount = 1";

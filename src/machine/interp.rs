@@ -576,6 +576,24 @@ impl Exec<'_> {
                     }
                 })
             }
+            Value::Pte(p) => {
+                use crate::ir::pte_bits::*;
+                let bit = |b| Ok(Value::Bool(p.has(b)));
+                match name {
+                    "present" => bit(PRESENT),
+                    "write" => bit(WRITE),
+                    "dirty" => bit(DIRTY),
+                    "accessed" => bit(ACCESSED),
+                    "soft_dirty" => bit(SOFT_DIRTY),
+                    "uffd_wp" => bit(UFFD_WP),
+                    "protnone" => bit(PROTNONE),
+                    "special" => bit(SPECIAL),
+                    "pfn" => Ok(Value::Int(p.pfn() as i64)),
+                    _ => Err(format!(
+                        "a pte has no field `{name}` (present, write, dirty, accessed, soft_dirty, uffd_wp, protnone, special, pfn)"
+                    )),
+                }
+            }
             Value::Null => Err(format!("NULL pointer dereference reading `.{name}`")),
             other => Err(format!("a {} has no field `{name}`", other.type_name())),
         }

@@ -117,6 +117,7 @@ pub fn is_visible(m: &Machine, st: &State, tid: usize, prim: Prim, args: &[Value
     match prim {
         Prim::GetPage
         | Prim::PutPage
+        | Prim::FreePage
         | Prim::PageCount
         | Prim::PageMapcount
         | Prim::PageAddNewAnonRmap
@@ -535,6 +536,19 @@ fn exec_inner(
                     ..Frame::default()
                 };
             }
+            Value::Null
+        }
+        Prim::FreePage => {
+            let f = page_of(m, a[0])?;
+            let fr = &mut st.frames[f];
+            if !fr.allocated || fr.refcount != 1 || fr.mapcount != 0 {
+                return Ok(Violation(
+                    "refcount",
+                    format!("__free_page on frame {} with refcount {} and mapcount {}", super::trace::page_name(m, f), fr.refcount, fr.mapcount),
+                ));
+            }
+            let generation = fr.generation.wrapping_add(1);
+            *fr = Frame { generation, ..Frame::default() };
             Value::Null
         }
         Prim::PageCount => Value::Int(st.frames[page_of(m, a[0])?].refcount as i64),
