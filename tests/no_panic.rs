@@ -18,7 +18,10 @@ fn run(text: &str) {
     if let Ok(l) = load_file(&p, &opts) {
         for prog in l.tests {
             if let Ok(m) = Machine::new(prog) {
-                let lim = Limits { max_states: Some(300), ..Limits::default() };
+                let lim = Limits {
+                    max_states: Some(300),
+                    ..Limits::default()
+                };
                 let _ = bfs::check(&m, lim, StopOn::Any, None);
             }
         }

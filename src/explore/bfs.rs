@@ -75,7 +75,7 @@ pub fn check<M: Model>(
     let mut nodes: Vec<(u32, Option<M::Action>)> = vec![(0, None)];
     let mut visited: FpMap<()> = FpMap::default();
     let init = model.initial();
-    visited.insert(fingerprint(&init), ());
+    visited.insert(model.fingerprint(&init), ());
     let state_size = std::mem::size_of::<M::State>() as u64 + 256;
     let mut level: Vec<(M::State, u32)> = vec![(init, 0)];
     let mut next_level: Vec<(M::State, u32)> = Vec::new();
@@ -145,7 +145,7 @@ pub fn check<M: Model>(
                             p.push(a);
                             record(&mut found, v, p);
                         }
-                        let fp = fingerprint(&s2);
+                        let fp = model.fingerprint(&s2);
                         if visited.insert(fp, ()).is_none() {
                             nodes.push((node, Some(a)));
                             next_level.push((s2, (nodes.len() - 1) as u32));

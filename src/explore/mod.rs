@@ -44,6 +44,11 @@ pub trait Model: Sync {
     fn next(&self, s: &Self::State, a: Self::Action) -> Transition<Self::State>;
     /// Called on states where no action is enabled: deadlock and end-of-run checks.
     fn at_end(&self, s: &Self::State) -> Option<Violation>;
+
+    /// A 128-bit fingerprint of a state; equal states must give equal fingerprints.
+    fn fingerprint(&self, s: &Self::State) -> u128 {
+        bfs::fingerprint(s)
+    }
 }
 
 /// When to give up, and say what was covered.

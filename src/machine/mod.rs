@@ -3,6 +3,7 @@
 //! It implements `explore::Model`; it never knows how it is being searched.
 
 mod check;
+mod encode;
 mod hw;
 mod init;
 mod interp;
@@ -149,6 +150,17 @@ impl Model for Machine {
 
     fn at_end(&self, s: &State) -> Option<Violation> {
         self.check_end(s)
+    }
+
+    fn fingerprint(&self, s: &State) -> u128 {
+        thread_local! {
+            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BUF.with(|b| {
+            let mut b = b.borrow_mut();
+            encode::encode(s, &mut b);
+            xxhash_rust::xxh3::xxh3_128(&b)
+        })
     }
 }
 

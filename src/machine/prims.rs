@@ -544,11 +544,19 @@ fn exec_inner(
             if !fr.allocated || fr.refcount != 1 || fr.mapcount != 0 {
                 return Ok(Violation(
                     "refcount",
-                    format!("__free_page on frame {} with refcount {} and mapcount {}", super::trace::page_name(m, f), fr.refcount, fr.mapcount),
+                    format!(
+                        "__free_page on frame {} with refcount {} and mapcount {}",
+                        super::trace::page_name(m, f),
+                        fr.refcount,
+                        fr.mapcount
+                    ),
                 ));
             }
             let generation = fr.generation.wrapping_add(1);
-            *fr = Frame { generation, ..Frame::default() };
+            *fr = Frame {
+                generation,
+                ..Frame::default()
+            };
             Value::Null
         }
         Prim::PageCount => Value::Int(st.frames[page_of(m, a[0])?].refcount as i64),
