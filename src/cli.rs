@@ -201,18 +201,19 @@ fn load(file: &Path, models: Option<PathBuf>, only: Option<&str>) -> Result<Vec<
     Ok(out)
 }
 
-/// What a test's expectation needs from the search.
-fn goal(e: Option<&Expect>, all: bool) -> StopOn {
+/// What a test's expectations need from the search.
+fn goal(e: &[Expect], all: bool) -> StopOn {
     if all {
         return StopOn::Never;
     }
     match e {
-        Some(Expect::Violation(n)) => crate::machine::INVARIANTS
+        [Expect::Violation(n)] => crate::machine::INVARIANTS
             .iter()
             .find(|(k, _)| k == n)
             .map(|(k, _)| StopOn::Invariant(k))
             .unwrap_or(StopOn::Any),
-        _ => StopOn::Any,
+        [] | [Expect::Safe] => StopOn::Any,
+        _ => StopOn::Never,
     }
 }
 
@@ -277,12 +278,16 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
     for m in &machines {
         let sc = &m.prog.scenario;
         let name = &sc.name;
-        let r = run_search(m, lim, goal(sc.expect.as_ref(), all), o.quiet || json);
+        let r = run_search(m, lim, goal(&sc.expect, all), o.quiet || json);
         // The counterexample shown: the expected invariant's, else the shortest.
-        let shown = match &sc.expect {
-            Some(Expect::Violation(n)) => r.get(n).or(r.found.first()),
-            _ => r.found.first(),
-        };
+        let shown = sc
+            .expect
+            .iter()
+            .find_map(|e| match e {
+                Expect::Violation(n) => r.get(n),
+                _ => None,
+            })
+            .or(r.found.first());
         let c = match r.verdict() {
             Verdict::Safe => EXIT_OK,
             Verdict::Incomplete => EXIT_INCOMPLETE,
@@ -298,7 +303,7 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
         code = code.max(c);
         let tr = shown.and_then(|f| trace::build(m, &f.path).ok());
         let tok = shown.map(|f| token::encode(&f.path));
-        let met = sc.expect.as_ref().map(|e| expectation_met(e, &r));
+        let met = (!sc.expect.is_empty()).then(|| expectations_met(&sc.expect, &r));
         if json {
             json_out.push(serde_json::json!({
                 "test": name,
@@ -310,7 +315,7 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                     "steps": f.path.len(),
                     "replay": token::encode(&f.path),
                 })).collect::<Vec<_>>(),
-                "expected": sc.expect.as_ref().map(expect_text),
+                "expected": expect_list(&sc.expect),
                 "as_expected": met,
                 "exhaustive": r.complete,
                 "stopped": r.stopped,
@@ -381,10 +386,10 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                 }
             }
         }
-        if let (Some(e), Some(met)) = (&sc.expect, met) {
+        if let Some(met) = met {
             println!(
                 "      expected {}: {}",
-                expect_text(e),
+                expect_list(&sc.expect),
                 if met {
                     "as expected"
                 } else {
@@ -415,14 +420,24 @@ fn expect_text(e: &Expect) -> String {
     match e {
         Expect::Safe => "safe".into(),
         Expect::Violation(n) => format!("violation({n})"),
+        Expect::NoViolation(n) => format!("no {n}"),
     }
 }
 
-fn expectation_met<A>(e: &Expect, r: &explore::Report<A>) -> bool {
-    match e {
-        Expect::Safe => r.verdict() == Verdict::Safe,
-        Expect::Violation(n) => r.get(n).is_some(),
+fn expect_list(e: &[Expect]) -> String {
+    if e.is_empty() {
+        return "(none)".into();
     }
+    e.iter().map(expect_text).collect::<Vec<_>>().join(", ")
+}
+
+fn expectations_met<A>(es: &[Expect], r: &explore::Report<A>) -> bool {
+    !es.is_empty()
+        && es.iter().all(|e| match e {
+            Expect::Safe => r.verdict() == Verdict::Safe,
+            Expect::Violation(n) => r.get(n).is_some(),
+            Expect::NoViolation(n) => r.complete && r.get(n).is_none(),
+        })
 }
 
 fn verdict_text<A>(r: &explore::Report<A>) -> String {
@@ -500,11 +515,8 @@ fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
             } else {
                 rel.clone()
             };
-            let r = run_search(m, lim, goal(sc.expect.as_ref(), false), true);
-            let (ok, exp) = match &sc.expect {
-                Some(e) => (expectation_met(e, &r), expect_text(e)),
-                None => (false, "(none)".into()),
-            };
+            let r = run_search(m, lim, goal(&sc.expect, false), true);
+            let (ok, exp) = (expectations_met(&sc.expect, &r), expect_list(&sc.expect));
             if ok {
                 pass += 1
             } else {

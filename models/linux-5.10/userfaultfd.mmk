@@ -26,9 +26,27 @@ fn mwriteprotect_range(dst_mm, start, len, enable_wp) source "mm/userfaultfd.c:m
         cp_flags = MM_CP_UFFD_WP;
     }
     change_protection(dst_vma, start, start + len, newprot, cp_flags);
+    if enable_wp {
+        uffd_wp_returns_coherent(dst_vma, start, start + len);
+    }
     err = 0;
     mmap_read_unlock(dst_mm);
     return err;
+}
+
+// Ghost, not kernel code: the promise of UFFDIO_WRITEPROTECT(MODE_WP) to the monitor. When
+// it returns, no CPU may still cache a translation more permissive than the range's PTEs,
+// else a write the monitor believes trapped can still land. PTEs another CPU is changing
+// right now (its PTL is held) are that CPU's business.
+fn uffd_wp_returns_coherent(vma, start, end) source "ghost: the UFFDIO_WRITEPROTECT contract" {
+    let mm = vma->vm_mm;
+    let a = start;
+    while a < end {
+        if !spin_is_locked(pte_lockptr(mm, pte_offset_map(mm, a))) {
+            assume_tlb_coherent(vma, a);
+        }
+        a = a + PAGE_SIZE;
+    }
 }
 
 // fs/userfaultfd.c: the UFFDIO_WRITEPROTECT ioctl. `mode` takes

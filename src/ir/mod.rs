@@ -121,6 +121,8 @@ pub struct PageSpec {
     pub name: String,
     pub value: i64,
     pub extra_refs: i64,
+    /// PageAnonExclusive (v5.19+ models).
+    pub exclusive: bool,
     pub span: Span,
 }
 
@@ -154,6 +156,7 @@ pub struct Knobs {
 pub enum Expect {
     Safe,
     Violation(String),
+    NoViolation(String),
 }
 
 /// A test: the initial machine state, a program per CPU and the expectation.
@@ -171,7 +174,8 @@ pub struct Scenario {
     pub tlbs: Vec<TlbSpec>,
     pub knobs: Knobs,
     pub programs: Vec<Option<u16>>,
-    pub expect: Option<Expect>,
+    /// Every expectation must hold (empty: none stated).
+    pub expect: Vec<Expect>,
     pub expect_span: Span,
     /// The kernel's page-fault entry (`do_user_addr_fault`).
     pub fault_entry: u16,

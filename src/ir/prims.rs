@@ -69,6 +69,8 @@ prims! {
     PteLockptr = "pte_lockptr", 2, Local, "the PTL of the PTE table holding a PTE pointer";
     VmNormalPage = "vm_normal_page", 3, Local, "the page of a present PTE, or null for special PTEs";
     PageAnon = "PageAnon", 1, Local, "the page is anonymous (stable while it is referenced)";
+    PageAnonExclusive = "PageAnonExclusive", 1, Shared, "v5.19+: the anon page is exclusive to one mm (set for new anon pages)";
+    ClearPageAnonExclusive = "ClearPageAnonExclusive", 1, Shared, "v5.19+: the page may be shared (fork, GUP)";
     ForceSigSegv = "force_sig_segv", 0, Local, "kill the user program with SIGSEGV when the fault returns";
     SetTaskRunning = "set_task_running", 0, Local, "__set_current_state(TASK_RUNNING)";
     // ---- locks ----
@@ -105,6 +107,7 @@ prims! {
     UnlockPage = "unlock_page", 1, Shared, "release the page lock";
     CopyUserHighpage = "copy_user_highpage", 2, Shared, "(dst, src): copy the contents of src into dst";
     MemcmpPages = "memcmp_pages", 2, Shared, "(a, b): 0 if the contents are equal";
+    CopyFromUserInatomic = "copy_from_user_inatomic", 2, Shared, "(dst, addr): the kernel copies a page through the user address, on this CPU's TLB or a walk; false if that would fault";
     LruCacheAdd = "lru_cache_add", 1, Shared, "put the page on a per-CPU LRU pagevec: refcount + 1";
     // ---- userfaultfd ----
     UffdEnqueue = "uffd_enqueue", 1, Shared, "(addr): queue a fault message and set TASK_INTERRUPTIBLE";
@@ -112,8 +115,11 @@ prims! {
     UffdDequeue = "uffd_dequeue", 0, Shared, "drop this task's message if it is still queued";
     UffdWake = "uffd_wake", 2, Shared, "(start, len): wake faulting tasks in the range";
     UffdReadMsg = "uffd_read_msg", 0, Shared, "(monitor) wait for a fault message; returns its address";
+    UffdWpGroupEnter = "uffd_wp_group_enter", 1, Shared, "(group 0 protect / 1 unprotect) Andrea's two-group semaphore: blocks while the other group is inside";
+    UffdWpGroupExit = "uffd_wp_group_exit", 1, Shared, "leave the group";
     // ---- ghost checks ----
     Assert = "assert", 1, Ghost, "a model assertion: violation(assertion) if false";
     BugOn = "BUG_ON", 1, Ghost, "violation(assertion) if true";
+    SpinIsLocked = "spin_is_locked", 1, Ghost, "true if some CPU holds the spinlock (a racy read: for ghost checks)";
     AssumeTlbCoherent = "assume_tlb_coherent", 2, Ghost, "(vma, addr): the caller relies on no CPU caching a more permissive entry than the PTE; violation(stale_tlb) otherwise";
 }

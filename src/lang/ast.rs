@@ -178,4 +178,6 @@ pub enum TestItem {
 pub enum Expectation {
     Safe,
     Violation(String),
+    /// `expect no violation(NAME);`: NAME must be unreachable (exhaustive search).
+    NoViolation(String),
 }

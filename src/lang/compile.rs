@@ -697,7 +697,7 @@ pub fn compile_test(
     let mut tlbs = Vec::new();
     let mut knobs = Knobs::default();
     let mut programs: Vec<(i64, Block, Span)> = Vec::new();
-    let mut expect = None;
+    let mut expect: Vec<Expect> = Vec::new();
     let mut expect_span = t.span;
     let lookup_target = |vmas: &Vec<VmaSpec>, tg: &ast::Target| -> Result<usize, Diag> {
         let v = vmas.iter().find(|v| v.name == tg.vma).ok_or_else(|| {
@@ -812,8 +812,13 @@ pub fn compile_test(
                     return Err(Diag::at(*span, format!("page `{name}` is declared twice")));
                 }
                 let mut extra = 0;
+                let mut exclusive = false;
                 for (k, v, ksp) in props {
                     match k.as_str() {
+                        "exclusive" if (0..=1).contains(v) => exclusive = *v == 1,
+                        "exclusive" => {
+                            return Err(Diag::at(*ksp, format!("exclusive is 0 or 1, not {v}")));
+                        }
                         "extra_refs" if (0..=8).contains(v) => extra = *v,
                         "extra_refs" => {
                             return Err(Diag::at(
@@ -831,6 +836,7 @@ pub fn compile_test(
                     name: name.clone(),
                     value: *value,
                     extra_refs: extra,
+                    exclusive,
                     span: *span,
                 });
             }
@@ -918,27 +924,42 @@ pub fn compile_test(
                 programs.push((*cpu, body.clone(), *span));
             }
             TestItem::Expect(e, sp) => {
-                if expect.is_some() {
-                    return Err(Diag::at(*sp, "a test has one `expect`"));
-                }
-                expect = Some(match e {
-                    ast::Expectation::Safe => Expect::Safe,
-                    ast::Expectation::Violation(n) => {
-                        if !crate::machine::INVARIANTS.iter().any(|(name, _)| name == n) {
-                            return Err(Diag::at(*sp, format!("unknown invariant `{n}`")).help(
-                                format!(
-                                    "invariants: {}",
-                                    crate::machine::INVARIANTS
-                                        .iter()
-                                        .map(|(n, _)| *n)
-                                        .collect::<Vec<_>>()
-                                        .join(", ")
-                                ),
-                            ));
-                        }
-                        Expect::Violation(n.clone())
+                let name = match e {
+                    ast::Expectation::Safe => None,
+                    ast::Expectation::Violation(n) | ast::Expectation::NoViolation(n) => Some(n),
+                };
+                if let Some(n) = name {
+                    if !crate::machine::INVARIANTS.iter().any(|(k, _)| k == n) {
+                        return Err(Diag::at(*sp, format!("unknown invariant `{n}`")).help(
+                            format!(
+                                "invariants: {}",
+                                crate::machine::INVARIANTS
+                                    .iter()
+                                    .map(|(n, _)| *n)
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
+                            ),
+                        ));
                     }
+                }
+                let new = match e {
+                    ast::Expectation::Safe => Expect::Safe,
+                    ast::Expectation::Violation(n) => Expect::Violation(n.clone()),
+                    ast::Expectation::NoViolation(n) => Expect::NoViolation(n.clone()),
+                };
+                let clash = expect.iter().any(|old| match (old, &new) {
+                    (Expect::Safe, _) | (_, Expect::Safe) => true,
+                    (Expect::Violation(a), Expect::NoViolation(b))
+                    | (Expect::NoViolation(a), Expect::Violation(b)) => a == b,
+                    (a, b) => a == b,
                 });
+                if clash {
+                    return Err(Diag::at(
+                        *sp,
+                        "this expectation repeats or contradicts an earlier one",
+                    ));
+                }
+                expect.push(new);
                 expect_span = *sp;
             }
         }

@@ -367,15 +367,16 @@ impl Parser {
             }
             "expect" => {
                 self.bump();
-                let e = if self.eat_word("safe") {
+                let negated = self.eat_word("no");
+                let e = if !negated && self.eat_word("safe") {
                     Expectation::Safe
                 } else if self.eat_word("violation") {
                     self.expect_punct("(")?;
                     let (n, _) = self.ident("an invariant name, e.g. lost_write")?;
                     self.expect_punct(")")?;
-                    Expectation::Violation(n)
+                    if negated { Expectation::NoViolation(n) } else { Expectation::Violation(n) }
                 } else {
-                    return Err(self.unexpected("`safe` or `violation(NAME)`"));
+                    return Err(self.unexpected("`safe`, `violation(NAME)` or `no violation(NAME)`"));
                 };
                 let end = self.expect_punct(";")?;
                 Ok(TestItem::Expect(e, start.to(end)))

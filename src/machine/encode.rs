@@ -93,6 +93,7 @@ pub fn encode(s: &State, b: &mut Vec<u8>) {
         b.push(m.mmap_lock.writer.map_or(0xff, |x| x));
         b.extend_from_slice(&m.tlb_flush_pending.to_le_bytes());
         b.push(m.tlb_flush_batched as u8);
+        b.extend_from_slice(&m.uffd_wp_groups);
         b.push(m.uffd_msgs.len() as u8);
         for msg in &m.uffd_msgs {
             b.push(msg.tid);
@@ -114,7 +115,7 @@ pub fn encode(s: &State, b: &mut Vec<u8>) {
         b.extend_from_slice(&f.refcount.to_le_bytes());
         b.extend_from_slice(&f.mapcount.to_le_bytes());
         b.push(f.locked_by.map_or(0xff, |x| x));
-        b.push(f.anon as u8);
+        b.push(f.anon as u8 | (f.anon_exclusive as u8) << 1);
         b.extend_from_slice(&f.data.to_le_bytes());
         b.push(f.private_to.map_or(0xff, |x| x));
         b.extend_from_slice(&f.copied_from.map_or(0xffff, |x| x).to_le_bytes());

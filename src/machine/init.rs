@@ -13,6 +13,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
             allocated: true,
             refcount: p.extra_refs as i16,
             anon: true,
+            anon_exclusive: p.exclusive,
             data: p.value,
             ..Frame::default()
         };

@@ -122,6 +122,8 @@ pub fn is_visible(m: &Machine, st: &State, tid: usize, prim: Prim, args: &[Value
         | Prim::PageMapcount
         | Prim::PageAddNewAnonRmap
         | Prim::PageRemoveRmap
+        | Prim::PageAnonExclusive
+        | Prim::ClearPageAnonExclusive
         | Prim::TrylockPage
         | Prim::UnlockPage
         | Prim::LruCacheAdd => !private(&args[0]),
@@ -263,6 +265,11 @@ fn exec_inner(
             }
         }
         Prim::PageAnon => Value::Bool(st.frames[page_of(m, a[0])?].anon),
+        Prim::PageAnonExclusive => Value::Bool(st.frames[page_of(m, a[0])?].anon_exclusive),
+        Prim::ClearPageAnonExclusive => {
+            st.frames[page_of(m, a[0])?].anon_exclusive = false;
+            Value::Null
+        }
         Prim::ForceSigSegv => {
             st.threads[tid].sigsegv = true;
             Value::Null
@@ -565,6 +572,7 @@ fn exec_inner(
             let f = page_of(m, a[0])?;
             st.frames[f].mapcount = 1;
             st.frames[f].anon = true;
+            st.frames[f].anon_exclusive = true;
             Value::Null
         }
         Prim::PageRemoveRmap => {
@@ -627,6 +635,18 @@ fn exec_inner(
             st.frames[d].copied_from = Some(s as u16);
             Value::Null
         }
+        Prim::CopyFromUserInatomic => {
+            let d = page_of(m, a[0])?;
+            let addr = int_arg(a[1])?;
+            match hw::kernel_read(st, slots, tid, addr) {
+                Some((src, data)) => {
+                    st.frames[d].data = data;
+                    st.frames[d].copied_from = Some(src as u16);
+                    Value::Bool(true)
+                }
+                None => Value::Bool(false),
+            }
+        }
         Prim::MemcmpPages => {
             let (x, y) = (page_of(m, a[0])?, page_of(m, a[1])?);
             Value::Int((st.frames[x].data != st.frames[y].data) as i64)
@@ -686,6 +706,29 @@ fn exec_inner(
                 None => return Ok(Blocked),
             }
         }
+        Prim::UffdWpGroupEnter | Prim::UffdWpGroupExit => {
+            let g = int_arg(a[0])?;
+            if !(0..=1).contains(&g) {
+                return Err("the group is 0 (protect) or 1 (unprotect)".into());
+            }
+            let mm = st.threads[tid].mm as usize;
+            let groups = &mut st.mms[mm].uffd_wp_groups;
+            if prim == Prim::UffdWpGroupEnter {
+                if groups[1 - g as usize] > 0 {
+                    return Ok(Blocked);
+                }
+                groups[g as usize] += 1;
+            } else {
+                if groups[g as usize] == 0 {
+                    return Ok(Violation(
+                        "lock_hygiene",
+                        "uffd_wp_group_exit without enter".into(),
+                    ));
+                }
+                groups[g as usize] -= 1;
+            }
+            Value::Null
+        }
         // ---- ghost ----
         Prim::Assert | Prim::BugOn => {
             let v = a[0].truthy().ok_or("expected a condition")?;
@@ -694,6 +737,10 @@ fn exec_inner(
             }
             Value::Null
         }
+        Prim::SpinIsLocked => match a[0] {
+            Value::Ptl(l) => Value::Bool(st.ptl.get(l as usize).is_some_and(|o| o.is_some())),
+            _ => return Err("expected a spinlock".into()),
+        },
         Prim::AssumeTlbCoherent => {
             let addr = int_arg(a[1])?;
             if addr >= 0 && (addr as usize) < slots {

@@ -21,6 +21,8 @@ pub struct Frame {
     /// Thread holding the page lock.
     pub locked_by: Option<u8>,
     pub anon: bool,
+    /// v5.19 PageAnonExclusive.
+    pub anon_exclusive: bool,
     /// The page's contents: one word is enough to lose an update.
     pub data: i64,
     /// Bumped at every free, so a stale TLB entry to a reused frame is detected.
@@ -57,6 +59,8 @@ pub struct MmState {
     /// mm->tlb_flush_batched (reclaim's deferred flush).
     pub tlb_flush_batched: bool,
     pub uffd_msgs: Vec<UffdMsg>,
+    /// Andrea's two-group semaphore: threads inside (protect, unprotect).
+    pub uffd_wp_groups: [u8; 2],
 }
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]

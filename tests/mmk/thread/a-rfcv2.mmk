@@ -1,0 +1,15 @@
+// Scenario A + RFCv2 1/2 (write-locked protect, preserved write bit).
+// Scenario A of reference section 3.2; every CPU runs freely.
+test "Scenario A + RFCv2 1/2 (write-locked protect, preserved write bit)" {
+    kernel "linux-5.10";
+    import "fixes/uffd-wp-rfcv2.mmk";
+    cpus 3;
+    vma X: anon private read write uffd_wp;
+    page P = 7 { extra_refs: 1 };          // the LRU pagevec reference forces the copy
+    pte X -> P { write dirty accessed };
+    tlb cpu2: X -> P { write dirty };
+    cpu0 { userfaultfd_writeprotect(X, 1, 0); }                            // unprotect
+    cpu1 { X = 8; }                                                        // faulter
+    cpu2 { X = 9; }                                                        // stale-TLB writer
+    expect safe;
+}
