@@ -65,6 +65,8 @@ prims! {
     // ---- thread-local or fixed state ----
     CurrentMm = "current_mm", 0, Local, "the mm of the task running on this CPU";
     FindVma = "find_vma", 2, Local, "the VMA containing an address, or null (the layout is fixed)";
+    FirstVma = "first_vma", 1, Local, "mm->mmap: the lowest VMA, or null";
+    NextVma = "next_vma", 1, Local, "vma->vm_next, or null";
     PteOffsetMap = "pte_offset_map", 2, Local, "pointer to the PTE of (mm, address)";
     PteLockptr = "pte_lockptr", 2, Local, "the PTL of the PTE table holding a PTE pointer";
     VmNormalPage = "vm_normal_page", 3, Local, "the page of a present PTE, or null for special PTEs";
@@ -86,7 +88,7 @@ prims! {
     SetPteAt = "set_pte_at", 4, Shared, "(mm, addr, ptep, pte): write a PTE; the PTL must be held";
     PtepGetAndClear = "ptep_get_and_clear", 3, Shared, "(mm, addr, ptep): atomic xchg with 0; returns the old PTE";
     FlushTlbPage = "flush_tlb_page", 2, Shared, "(vma, addr): synchronous shootdown of one page on every CPU";
-    FlushTlbRange = "flush_tlb_range", 3, Shared, "(vma, start, end): synchronous shootdown of [start, end)";
+    FlushTlbRange = "flush_tlb_range", 3, Shared, "(vma or mm, start, end): synchronous shootdown of [start, end); end -1 (TLB_FLUSH_ALL) flushes the whole mm";
     FlushTlbMm = "flush_tlb_mm", 1, Shared, "synchronous shootdown of the whole mm";
     FlushTlbBatchedPending = "flush_tlb_batched_pending", 1, Shared, "flush if reclaim left a batched flush pending";
     IncTlbFlushPending = "inc_tlb_flush_pending", 1, Shared, "atomic_inc(&mm->tlb_flush_pending)";

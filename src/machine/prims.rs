@@ -244,6 +244,15 @@ fn exec_inner(
                 None => Value::Null,
             }
         }
+        Prim::FirstVma => {
+            mm_arg(a[0])?;
+            if m.prog.scenario.vmas.is_empty() { Value::Null } else { Value::Vma(0) }
+        }
+        Prim::NextVma => match a[0] {
+            Value::Vma(v) if (v as usize + 1) < m.prog.scenario.vmas.len() => Value::Vma(v + 1),
+            Value::Vma(_) => Value::Null,
+            other => return Err(format!("expected a vma, got a {}", other.type_name())),
+        },
         Prim::PteOffsetMap => {
             mm_arg(a[0])?;
             let addr = int_arg(a[1])?;
@@ -411,6 +420,9 @@ fn exec_inner(
                         ));
                     }
                     st.frames[f].copied_from = None;
+                } else if st.frames[f].private_to == Some(t) {
+                    // A fresh page (anonymous fault, UFFDIO_COPY) defines the contents anew.
+                    st.expected[slot] = st.frames[f].data;
                 }
                 st.frames[f].private_to = None;
             }
@@ -443,11 +455,10 @@ fn exec_inner(
         }
         Prim::FlushTlbRange => {
             let mm = mm_of(a[0])?;
-            let (s, e) = (
-                int_arg(a[1])?.max(0) as usize,
-                int_arg(a[2])?.max(0) as usize,
-            );
-            hw::flush_range(st, slots, mm, s, e);
+            let (s, e) = (int_arg(a[1])?, int_arg(a[2])?);
+            // TLB_FLUSH_ALL is ~0UL
+            let e = if e < 0 { slots } else { e as usize };
+            hw::flush_range(st, slots, mm, s.max(0) as usize, e);
             Value::Null
         }
         Prim::FlushTlbMm => {

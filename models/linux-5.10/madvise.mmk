@@ -1,0 +1,77 @@
+// MADV_DONTNEED as of v5.10: mm/madvise.c and the zap path of mm/memory.c.
+// Only anonymous pages; no swap or device entries; userfaultfd_remove() events are off.
+
+const MADV_DONTNEED = 4;
+
+// mm/madvise.c: do_madvise() for MADV_DONTNEED, which runs under mmap_read_lock.
+fn madvise(start, len, behavior) source "mm/madvise.c:do_madvise@v5.10 (MADV_DONTNEED)" {
+    let mm = current_mm();
+    let end = start + len;
+    if behavior != MADV_DONTNEED {
+        return -EINVAL;
+    }
+    mmap_read_lock(mm);
+    let vma = find_vma(mm, start);
+    if vma == null || end > vma->vm_end {
+        mmap_read_unlock(mm);
+        return -ENOMEM;
+    }
+    // madvise_dontneed_free() -> madvise_dontneed_single_vma()
+    zap_page_range(vma, start, end - start);
+    mmap_read_unlock(mm);
+    return 0;
+}
+
+fn zap_page_range(vma, start, size) source "mm/memory.c:zap_page_range@v5.10" {
+    // lru_add_drain(): pagevecs are not modelled apart from their reference
+    let end = start + size;
+    let tlb = tlb_gather_mmu(vma->vm_mm, start, end);
+    // update_hiwater_rss(), mmu notifiers: not modelled
+    // unmap_single_vma() -> unmap_page_range() -> zap_pte_range() (one PTE table)
+    zap_pte_range(tlb, vma, start, end);
+    tlb_finish_mmu(tlb, start, end);
+}
+
+fn zap_pte_range(tlb, vma, addr, end) source "mm/memory.c:zap_pte_range@v5.10" {
+    let mm = tlb->mm;
+    let force_flush = false;
+    while addr != end {
+        // again:
+        let start_pte = pte_offset_map(mm, addr);
+        let ptl = pte_lockptr(mm, start_pte);
+        spin_lock(ptl);
+        let pte = start_pte;
+        flush_tlb_batched_pending(mm);
+        while addr != end {
+            let ptent = *pte;
+            if !pte_none(ptent) && pte_present(ptent) {
+                let page = vm_normal_page(vma, addr, ptent);
+                // ptep_get_and_clear_full()
+                ptent = ptep_get_and_clear(mm, addr, pte);
+                tlb_remove_tlb_entry(tlb, pte, addr);
+                if page != null {
+                    // anonymous: no set_page_dirty(), no mark_page_accessed()
+                    page_remove_rmap(page);
+                    if __tlb_remove_page(tlb, page) {
+                        force_flush = true;
+                        addr = addr + PAGE_SIZE;
+                        break;
+                    }
+                }
+            }
+            addr = addr + PAGE_SIZE;
+            if addr != end {
+                pte = pte_offset_map(mm, addr);
+            }
+        }
+        if force_flush {
+            tlb_flush_mmu_tlbonly(tlb);
+        }
+        pte_unmap_unlock(start_pte, ptl);
+        if force_flush {
+            force_flush = false;
+            tlb_flush_mmu(tlb);
+        }
+    }
+    return addr;
+}
