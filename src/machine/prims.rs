@@ -246,7 +246,11 @@ fn exec_inner(
         }
         Prim::FirstVma => {
             mm_arg(a[0])?;
-            if m.prog.scenario.vmas.is_empty() { Value::Null } else { Value::Vma(0) }
+            if m.prog.scenario.vmas.is_empty() {
+                Value::Null
+            } else {
+                Value::Vma(0)
+            }
         }
         Prim::NextVma => match a[0] {
             Value::Vma(v) if (v as usize + 1) < m.prog.scenario.vmas.len() => Value::Vma(v + 1),

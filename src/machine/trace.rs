@@ -37,6 +37,9 @@ pub struct Trace {
     pub test: String,
     pub cpus: usize,
     pub steps: Vec<TraceStep>,
+    /// Where each CPU stands after the last step, e.g. "cpu0: in change_protection_range(),
+    /// next: flush_tlb_range(vma, start, end);".
+    pub positions: Vec<String>,
     pub violation: Option<TraceViolation>,
 }
 
@@ -257,13 +260,52 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, usize> {
     if stuck && let Some(v) = m.at_end(&st) {
         last = Some(v);
     }
+    let positions = (0..m.cpus()).map(|c| position(m, &st, c)).collect();
     Ok(Trace {
         test: m.prog.scenario.name.clone(),
         cpus: m.cpus(),
         steps,
+        positions,
         violation: last.map(|v| TraceViolation {
             invariant: v.invariant.to_string(),
             message: v.message,
         }),
     })
+}
+
+/// The function a CPU is in and the statement it runs next.
+fn position(m: &Machine, st: &State, cpu: usize) -> String {
+    let t = &st.threads[cpu];
+    match t.status {
+        super::state::Status::Done => return format!("cpu{cpu}: finished"),
+        super::state::Status::Killed => return format!("cpu{cpu}: killed by SIGSEGV"),
+        super::state::Status::Running => {}
+    }
+    let Some(f) = t.frames.last() else {
+        return format!("cpu{cpu}: finished");
+    };
+    let func = &m.prog.funcs[f.func as usize];
+    let mut pc = f.pc as usize;
+    while pc > 0 && !matches!(func.code.get(pc), Some(crate::ir::Instr::Stmt { .. })) {
+        pc -= 1;
+    }
+    let span = func.spans.get(pc).copied().unwrap_or(func.span);
+    let text = m
+        .prog
+        .sources
+        .text(span)
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim()
+        .trim_end_matches('{')
+        .trim()
+        .to_string();
+    let place = if func.user {
+        "user code".to_string()
+    } else {
+        format!("{}()", func.name)
+    };
+    let waiting = if t.task_running { "" } else { " (asleep)" };
+    format!("cpu{cpu}: in {place}{waiting}, next: {text}")
 }

@@ -79,9 +79,9 @@ pub fn render(t: &Trace) -> String {
     out
 }
 
-/// The closing sentence.
+/// The closing sentence, then where every CPU stands.
 pub fn conclusion(t: &Trace) -> String {
-    match &t.violation {
+    let mut s = match &t.violation {
         Some(v) => format!(
             "After {} steps, {} is violated: {}.",
             t.steps.len(),
@@ -89,5 +89,11 @@ pub fn conclusion(t: &Trace) -> String {
             v.message.trim_end_matches('.')
         ),
         None => format!("After {} steps, no invariant is violated.", t.steps.len()),
+    };
+    s.push_str("\nAt that point:");
+    for p in &t.positions {
+        s.push_str("\n  ");
+        s.push_str(p);
     }
+    s
 }
