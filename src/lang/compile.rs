@@ -928,19 +928,13 @@ pub fn compile_test(
                     ast::Expectation::Safe => None,
                     ast::Expectation::Violation(n) | ast::Expectation::NoViolation(n) => Some(n),
                 };
-                if let Some(n) = name {
-                    if !crate::machine::INVARIANTS.iter().any(|(k, _)| k == n) {
-                        return Err(Diag::at(*sp, format!("unknown invariant `{n}`")).help(
-                            format!(
-                                "invariants: {}",
-                                crate::machine::INVARIANTS
-                                    .iter()
-                                    .map(|(n, _)| *n)
-                                    .collect::<Vec<_>>()
-                                    .join(", ")
-                            ),
-                        ));
-                    }
+                if let Some(n) = name
+                    && !crate::machine::INVARIANTS.iter().any(|(k, _)| k == n)
+                {
+                    let names: Vec<&str> =
+                        crate::machine::INVARIANTS.iter().map(|(n, _)| *n).collect();
+                    return Err(Diag::at(*sp, format!("unknown invariant `{n}`"))
+                        .help(format!("invariants: {}", names.join(", "))));
                 }
                 let new = match e {
                     ast::Expectation::Safe => Expect::Safe,

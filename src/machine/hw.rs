@@ -192,6 +192,37 @@ pub fn speculative_fill(st: &State, slot: usize) -> Option<TlbEntry> {
     })
 }
 
+/// A kernel read through the user address on `cpu` (copy_from_user in atomic context):
+/// the CPU's TLB entry if any, else a walk that fills it. None if it would fault.
+pub fn kernel_read(st: &mut State, slots: usize, cpu: usize, addr: i64) -> Option<(usize, i64)> {
+    if addr < 0 || addr as usize >= slots {
+        return None;
+    }
+    let slot = addr as usize;
+    let ti = cpu * slots + slot;
+    let (pfn, generation) = match st.tlb[ti] {
+        Some(e) => (e.pfn, Some(e.generation)),
+        None => {
+            let pte = st.ptes[slot];
+            if !pte.hw_present() {
+                return None;
+            }
+            let pfn = pte.pfn() as u16;
+            let f = live_frame(st, pfn, None)?;
+            st.ptes[slot] = pte.with(pte_bits::ACCESSED, true);
+            st.tlb[ti] = Some(TlbEntry {
+                pfn,
+                write: pte.write(),
+                dirty: pte.has(pte_bits::DIRTY),
+                generation: st.frames[f].generation,
+            });
+            (pfn, None)
+        }
+    };
+    let f = live_frame(st, pfn, generation)?;
+    Some((f, st.frames[f].data))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -377,35 +408,4 @@ mod tests {
             Pte::NONE
         ));
     }
-}
-
-/// A kernel read through the user address on `cpu` (copy_from_user in atomic context):
-/// the CPU's TLB entry if any, else a walk that fills it. None if it would fault.
-pub fn kernel_read(st: &mut State, slots: usize, cpu: usize, addr: i64) -> Option<(usize, i64)> {
-    if addr < 0 || addr as usize >= slots {
-        return None;
-    }
-    let slot = addr as usize;
-    let ti = cpu * slots + slot;
-    let (pfn, generation) = match st.tlb[ti] {
-        Some(e) => (e.pfn, Some(e.generation)),
-        None => {
-            let pte = st.ptes[slot];
-            if !pte.hw_present() {
-                return None;
-            }
-            let pfn = pte.pfn() as u16;
-            let f = live_frame(st, pfn, None)?;
-            st.ptes[slot] = pte.with(pte_bits::ACCESSED, true);
-            st.tlb[ti] = Some(TlbEntry {
-                pfn,
-                write: pte.write(),
-                dirty: pte.has(pte_bits::DIRTY),
-                generation: st.frames[f].generation,
-            });
-            (pfn, None)
-        }
-    };
-    let f = live_frame(st, pfn, generation)?;
-    Some((f, st.frames[f].data))
 }
