@@ -102,8 +102,8 @@ PY
   echo "\`models/fixes/\`. Every verdict is what the tool printed; every diagram is the shortest"
   echo "counterexample (breadth-first search), as printed by \`mmcheck check\`."
   echo
-  echo "Reproduce any row from the repository root with the command beside it (build first:"
-  echo "\`cargo build --release\`). Regenerate this page with \`scripts/the-thread-settled.sh\`."
+  echo "Reproduce any row from the repository root with the command beside it. Regenerate this"
+  echo "page with \`scripts/the-thread-settled.sh\`."
   echo
   echo "Verdicts: \`safe\` means an exhaustive search found no interleaving that breaks any invariant."
   echo "\`violation(X)\` lists every invariant found broken; \`no lost_write\` in an expectation means"
@@ -119,7 +119,7 @@ PY
       continue
     fi
     IFS='|' read -r v states steps exp ok how <<< "$(verdict "$text")"
-    echo "| \`tests/mmk/$text\` | $exp | $v | $ok | $states | $how | \`mmcheck check tests/mmk/$text\` |"
+    echo "| \`tests/mmk/$text\` | $exp | $v | $ok | $states | $how | \`cargo run --release -q -- check tests/mmk/$text\` |"
     case "$v" in *violation*) VIOL+=("$n|$text");; esac
   done <<< "$QUESTIONS"
   echo
@@ -136,7 +136,7 @@ PY
     seen="$seen $f"
     echo "### \`tests/mmk/$f\` (question $q)"
     echo
-    echo "\`mmcheck check tests/mmk/$f\`"
+    echo "\`cargo run --release -q -- check tests/mmk/$f\`"
     echo
     echo '```'
     "$BIN" check -q "$T/$f" | sed -E 's/, [0-9.]+ s, /, /' || true
