@@ -1,0 +1,59 @@
+#!/usr/bin/env bash
+# Side-by-side benchmark: mmcheck and SPIN on the founding race, one run of this script.
+# For each configuration of ../shared/peers/spin/run.sh (A, B, Bonly, A3, B3; fix on/off),
+# SPIN checks the peer Promela model and mmcheck checks bench/scenarios/<config>.mmk, the
+# same protocol at mmcheck's statement granularity. Each is run RUNS times (default 5);
+# the table gives medians and the ratio mmcheck/SPIN.
+# usage: bench/vs-spin.sh [RUNS] [CONFIG...]     (default configs: all but B3-fix)
+# needs: Debian's spin package (apt-get install spin), gcc, GNU time.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+RUNS=${1:-5}; shift || true
+CONFIGS=${*:-A-nofix A-fix B-nofix B-fix Bonly-nofix Bonly-fix A3-fix B3-nofix}
+MAXSEC=${MAXSEC:-300}
+command -v spin >/dev/null || { echo "needs spin: apt-get install spin" >&2; exit 2; }
+cargo build --release --quiet
+BIN=$PWD/target/release/mmcheck
+B=bench/build/spin; rm -rf "$B"; mkdir -p "$B"
+cp ../shared/peers/spin/uffd_wp_cow.pml "$B/"
+declare -A DEFS=(
+  [A-nofix]="" [A-fix]="-DFIX_UFFD_FLUSH" [B-nofix]="-DSCENARIO_B" [B-fix]="-DSCENARIO_B -DFIX_UFFD_FLUSH"
+  [Bonly-nofix]="-DSCENARIO_B -DPRESERVE_WRITE_ON_RESOLVE" [Bonly-fix]="-DSCENARIO_B -DPRESERVE_WRITE_ON_RESOLVE -DFIX_UFFD_FLUSH"
+  [A3-fix]="-DNUSER3 -DFIX_UFFD_FLUSH" [B3-nofix]="-DNUSER3 -DSCENARIO_B" [B3-fix]="-DNUSER3 -DSCENARIO_B -DFIX_UFFD_FLUSH"
+)
+median() { sort -g | awk '{a[NR]=$1} END {if (NR%2) print a[(NR+1)/2]; else printf "%.3f\n", (a[NR/2]+a[NR/2+1])/2}'; }
+# run_timed OUT CMD...: wall seconds and max RSS (KiB) into OUT.time
+run_timed() {
+  local out=$1; shift
+  local t0 t1; t0=$(date +%s%N)
+  /usr/bin/time -f '%M' -o "$out.rss" "$@" > "$out" 2>&1 || true
+  t1=$(date +%s%N)
+  awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", (b-a)/1e9}' > "$out.time"
+}
+printf '| config | verdict mmcheck / SPIN | states mmcheck | states SPIN | time mmcheck (s) | time SPIN (s) | time ratio | MiB mmcheck | MiB SPIN | memory ratio | states/s mmcheck | states/s SPIN |\n'
+printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+for c in $CONFIGS; do
+  d=${DEFS[$c]}; w=-w22; case $c in B3*) w=-w26;; esac
+  dir=$B/$c; mkdir -p "$dir"; cp "$B/uffd_wp_cow.pml" "$dir/"
+  # SPIN's fastest variant on this model (the peer README: its partial-order reduction buys
+  # nothing here), plain exhaustive DFS with default POR.
+  ( cd "$dir" && spin -a $d uffd_wp_cow.pml > /dev/null && gcc -O3 -march=native -DSAFETY -o pan pan.c 2> /dev/null )
+  st=(); sm=(); mt=(); mm=()
+  for i in $(seq "$RUNS"); do
+    rm -f "$dir"/*.trail
+    ( cd "$dir" && run_timed pan.out ./pan -m100000 $w )
+    st+=("$(cat "$dir/pan.out.time")"); sm+=("$(cat "$dir/pan.out.rss")")
+    run_timed "$dir/mm.out" "$BIN" check -q --max-seconds "$MAXSEC" "bench/scenarios/$c.mmk"
+    mt+=("$(cat "$dir/mm.out.time")"); mm+=("$(cat "$dir/mm.out.rss")")
+  done
+  sstates=$(awk '/states, stored/ {print $1}' "$dir/pan.out")
+  sverd=safe; grep -q 'errors: 0' "$dir/pan.out" || sverd=violation
+  mstates=$(grep -oE '[0-9]+ states' "$dir/mm.out" | head -1 | awk '{print $1}')
+  mverd=$(head -1 "$dir/mm.out" | awk '{print tolower($1)}')
+  ts=$(printf '%s\n' "${st[@]}" | median); tm=$(printf '%s\n' "${mt[@]}" | median)
+  ms=$(printf '%s\n' "${sm[@]}" | median); mmm=$(printf '%s\n' "${mm[@]}" | median)
+  awk -v c="$c" -v mv="$mverd" -v sv="$sverd" -v mst="$mstates" -v sst="$sstates" -v tm="$tm" -v ts="$ts" -v mm="$mmm" -v ms="$ms" 'BEGIN {
+    printf "| %s | %s / %s | %d | %d | %.3f | %.3f | %.2f | %.1f | %.1f | %.2f | %.0f | %.0f |\n",
+      c, mv, sv, mst, sst, tm, ts, (ts > 0 ? tm / ts : 0), mm / 1024, ms / 1024, (ms > 0 ? mm / ms : 0),
+      (tm > 0 ? mst / tm : 0), (ts > 0 ? sst / ts : 0) }'
+done
