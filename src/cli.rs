@@ -53,6 +53,34 @@ struct SearchOpts {
     /// No progress line.
     #[arg(long, short)]
     quiet: bool,
+    /// How to search: bfs (exhaustive; the default), random (uniform random walks), pct
+    /// (random priorities with change points) or bounded (every schedule with at most
+    /// --preemptions preemptions, bound by bound). Only bfs can prove a test safe.
+    #[arg(long, value_enum, default_value_t = Mode::Bfs)]
+    mode: Mode,
+    /// random/pct: number of runs.
+    #[arg(long, default_value_t = 1000, value_name = "N")]
+    runs: u64,
+    /// random/pct: the seed; the same seed gives the same runs.
+    #[arg(long, default_value_t = 1)]
+    seed: u64,
+    /// random/pct: steps per run at most.
+    #[arg(long, default_value_t = 2000, value_name = "N")]
+    max_steps: u64,
+    /// pct: the bug depth d (d-1 priority change points).
+    #[arg(long, default_value_t = 3, value_name = "D")]
+    pct_depth: u32,
+    /// bounded: the largest preemption bound to try.
+    #[arg(long, default_value_t = 4, value_name = "K")]
+    preemptions: u32,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+enum Mode {
+    Bfs,
+    Random,
+    Pct,
+    Bounded,
 }
 
 #[derive(Subcommand)]
@@ -217,12 +245,57 @@ fn goal(e: &[Expect], all: bool) -> StopOn {
     }
 }
 
+/// Runs the search the options ask for; the second value says what a non-exhaustive
+/// search covered.
 fn run_search(
     m: &Machine,
     lim: Limits,
     stop: StopOn,
+    o: &SearchOpts,
     quiet: bool,
-) -> explore::Report<crate::machine::Action> {
+) -> (explore::Report<crate::machine::Action>, Option<String>) {
+    use crate::explore::{bounded, random};
+    match o.mode {
+        Mode::Bfs => {}
+        Mode::Random | Mode::Pct => {
+            let strategy = if o.mode == Mode::Pct {
+                random::Strategy::Pct(o.pct_depth)
+            } else {
+                random::Strategy::Uniform
+            };
+            let opts = random::RandomOpts {
+                strategy,
+                seed: o.seed,
+                runs: o.runs,
+                max_steps: o.max_steps,
+            };
+            let (r, cov) = random::run(m, opts, lim, stop);
+            let what = match strategy {
+                random::Strategy::Uniform => "random walks".to_string(),
+                random::Strategy::Pct(d) => format!("PCT runs (depth {d})"),
+            };
+            let text = format!(
+                "{} {what} of up to {} steps, seed {}: {} distinct states, longest run {} steps; not exhaustive",
+                cov.runs, o.max_steps, o.seed, cov.distinct_states, cov.longest_run
+            );
+            return (r, Some(text));
+        }
+        Mode::Bounded => {
+            let (r, k) = bounded::run(m, o.preemptions, lim, stop);
+            let text = match k {
+                Some(k) if r.complete => format!(
+                    "bound {k} cut no schedule: every reachable state explored ({} states)",
+                    r.stats.states
+                ),
+                Some(k) => format!(
+                    "every schedule with at most {k} preemption(s) explored ({} states); not exhaustive beyond that bound",
+                    r.stats.states
+                ),
+                None => "not even the schedules without preemption were all explored".to_string(),
+            };
+            return (r, Some(text));
+        }
+    }
     let bar = if quiet {
         indicatif::ProgressBar::hidden()
     } else {
@@ -251,7 +324,7 @@ fn run_search(
         }),
     );
     bar.finish_and_clear();
-    r
+    (r, None)
 }
 
 fn stats_line(s: &Stats) -> String {
@@ -278,7 +351,14 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
     for m in &machines {
         let sc = &m.prog.scenario;
         let name = &sc.name;
-        let r = run_search(m, lim, goal(&sc.expect, all), o.quiet || json);
+        let (mut r, coverage) = run_search(m, lim, goal(&sc.expect, all), o, o.quiet || json);
+        if coverage.is_some() {
+            // counterexamples of non-exhaustive searches are shortened before they are shown
+            for f in r.found.iter_mut() {
+                f.path = explore::minimise(m, f, 1_000_000);
+            }
+            r.found.sort_by_key(|f| f.path.len());
+        }
         // The counterexample shown: the expected invariant's, else the shortest.
         let shown = sc
             .expect
@@ -320,6 +400,8 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                 "exhaustive": r.complete,
                 "stopped": r.stopped,
                 "reduction": "none",
+                "mode": format!("{:?}", o.mode).to_lowercase(),
+                "coverage": coverage,
                 "states": r.stats.states,
                 "transitions": r.stats.transitions,
                 "depth": r.stats.max_depth,
@@ -330,16 +412,22 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
             continue;
         }
         match r.verdict() {
-            Verdict::Safe => println!(
-                "SAFE  {name}\n      exhaustive breadth-first search, no reduction: no interleaving breaks an invariant\n      {}",
-                stats_line(&r.stats)
-            ),
-            Verdict::Incomplete => println!(
-                "INCOMPLETE  {name}\n      {}: no violation in any interleaving of up to {} steps\n      {}",
-                r.stopped.as_deref().unwrap_or("stopped"),
-                r.stats.complete_depth,
-                stats_line(&r.stats)
-            ),
+            Verdict::Safe => match &coverage {
+                Some(c) => println!("SAFE  {name}\n      {c}: no interleaving breaks an invariant"),
+                None => println!(
+                    "SAFE  {name}\n      exhaustive breadth-first search, no reduction: no interleaving breaks an invariant\n      {}",
+                    stats_line(&r.stats)
+                ),
+            },
+            Verdict::Incomplete => match &coverage {
+                Some(c) => println!("NO VIOLATION FOUND  {name}\n      {c}"),
+                None => println!(
+                    "INCOMPLETE  {name}\n      {}: no violation in any interleaving of up to {} steps\n      {}",
+                    r.stopped.as_deref().unwrap_or("stopped"),
+                    r.stats.complete_depth,
+                    stats_line(&r.stats)
+                ),
+            },
             Verdict::Violation(_) => {
                 let f = shown.expect("a violation was found");
                 if let Some(me) = r.get("model_error") {
@@ -363,12 +451,19 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                     }
                     None => println!("{}", f.violation.message),
                 }
-                println!(
-                    "\nshortest counterexample for {}: {} steps (breadth-first; {})",
-                    f.violation.invariant,
-                    f.path.len(),
-                    stats_line(&r.stats)
-                );
+                match &coverage {
+                    None => println!(
+                        "\nshortest counterexample for {}: {} steps (breadth-first; {})",
+                        f.violation.invariant,
+                        f.path.len(),
+                        stats_line(&r.stats)
+                    ),
+                    Some(c) => println!(
+                        "\ncounterexample for {}: {} steps after minimisation (found by {c})",
+                        f.violation.invariant,
+                        f.path.len()
+                    ),
+                }
                 if r.found.len() > 1 {
                     let others: Vec<String> = r
                         .found
@@ -515,7 +610,7 @@ fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
             } else {
                 rel.clone()
             };
-            let r = run_search(m, lim, goal(&sc.expect, false), true);
+            let (r, _) = run_search(m, lim, goal(&sc.expect, false), o, true);
             let (ok, exp) = (expectations_met(&sc.expect, &r), expect_list(&sc.expect));
             if ok {
                 pass += 1

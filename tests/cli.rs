@@ -181,3 +181,54 @@ fn a_runtime_model_error_is_located_and_exits_2() {
     );
     assert!(out.contains("model_error"), "{out}");
 }
+
+#[test]
+fn bounded_and_pct_modes_find_the_founding_race_and_minimise_it() {
+    let (code, out, _) = mmcheck(&["check", "-q", "--mode", "bounded", SCENARIO_A]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("preemption(s) explored"), "{out}");
+    assert!(out.contains("lost_write is violated"), "{out}");
+    assert!(
+        out.contains("counterexample for lost_write: 24 steps after minimisation"),
+        "{out}"
+    );
+    let (code, out, _) = mmcheck(&[
+        "check", "-q", "--mode", "pct", "--runs", "20000", "--seed", "1", SCENARIO_A,
+    ]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("PCT runs (depth 3)"), "{out}");
+    let token = out
+        .lines()
+        .find(|l| l.starts_with("replay: "))
+        .and_then(|l| l.split_whitespace().last())
+        .expect("token");
+    let (code, rep, _) = mmcheck(&["replay", SCENARIO_A, token]);
+    assert_eq!(code, 1);
+    assert!(rep.contains("lost_write is violated"), "{rep}");
+}
+
+#[test]
+fn random_modes_never_claim_safety_unless_exhaustive() {
+    let fixed = "tests/mmk/uffd-wp/scenario-a-fix-6ce64428d620.mmk";
+    let (code, out, _) = mmcheck(&["check", "-q", "--mode", "random", "--runs", "50", fixed]);
+    assert_eq!(code, 3, "{out}");
+    assert!(
+        out.contains("NO VIOLATION FOUND") && out.contains("not exhaustive"),
+        "{out}"
+    );
+    // a bound that cuts no schedule is exhaustive
+    let (code, out, _) = mmcheck(&[
+        "check",
+        "-q",
+        "--mode",
+        "bounded",
+        "--preemptions",
+        "40",
+        "tests/mmk/mprotect/rw-to-ro-write-lock.mmk",
+    ]);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("SAFE") && out.contains("cut no schedule"),
+        "{out}"
+    );
+}

@@ -2,6 +2,8 @@
 //! to hash and store; actions are opaque labels to replay. Nothing here knows what a PTE is.
 
 pub mod bfs;
+pub mod bounded;
+pub mod random;
 
 use std::fmt::Debug;
 use std::hash::Hash;
@@ -133,3 +135,71 @@ pub fn replay<M: Model>(model: &M, path: &[M::Action]) -> Result<Vec<M::State>, 
 
 #[cfg(test)]
 mod tests;
+
+/// Keeps the shortest path per invariant (shared by the bounded and random searches).
+pub(crate) fn random_record<A>(found: &mut Vec<Found<A>>, v: Violation, path: Vec<A>) {
+    match found
+        .iter_mut()
+        .find(|f| f.violation.invariant == v.invariant)
+    {
+        Some(f) if f.path.len() > path.len() => *f = Found { violation: v, path },
+        Some(_) => {}
+        None => found.push(Found { violation: v, path }),
+    }
+}
+
+/// Does `path` replay from the initial state and break `invariant` at its end (on its last
+/// step, or in the state where nothing can move)?
+pub fn ends_in<M: Model>(model: &M, path: &[M::Action], invariant: &str) -> bool {
+    let mut s = model.initial();
+    for (i, a) in path.iter().enumerate() {
+        let last = i + 1 == path.len();
+        match model.next(&s, *a) {
+            Transition::Disabled => return false,
+            Transition::Violation(v) => return last && v.invariant == invariant,
+            Transition::Next(s2, soft) => {
+                if last && soft.as_ref().is_some_and(|v| v.invariant == invariant) {
+                    return true;
+                }
+                s = s2;
+            }
+        }
+    }
+    let mut acts = Vec::new();
+    model.actions(&s, &mut acts);
+    let stuck = acts
+        .iter()
+        .all(|&a| matches!(model.next(&s, a), Transition::Disabled));
+    stuck && model.at_end(&s).is_some_and(|v| v.invariant == invariant)
+}
+
+/// Shortens a counterexample found by a bounded or random search: first the shortest one
+/// by breadth-first search within `budget` states; failing that, greedy removal of single
+/// steps while the path still ends in the same violation.
+pub fn minimise<M: Model>(model: &M, found: &Found<M::Action>, budget: u64) -> Vec<M::Action> {
+    let limits = Limits {
+        max_states: Some(budget),
+        ..Limits::default()
+    };
+    let r = bfs::check(
+        model,
+        limits,
+        StopOn::Invariant(found.violation.invariant),
+        None,
+    );
+    if let Some(f) = r.get(found.violation.invariant) {
+        return f.path.clone();
+    }
+    let mut path = found.path.clone();
+    let mut i = 0;
+    while i < path.len() {
+        let mut shorter = path.clone();
+        shorter.remove(i);
+        if ends_in(model, &shorter, found.violation.invariant) {
+            path = shorter;
+        } else {
+            i += 1;
+        }
+    }
+    path
+}

@@ -179,3 +179,78 @@ fn a_safe_model_is_safe() {
     assert_eq!(r.verdict(), Verdict::Safe);
     assert_eq!(r.stats.states, 11);
 }
+
+impl random::Actors for Counter {
+    fn actor(&self, a: &u8) -> Option<usize> {
+        Some(*a as usize)
+    }
+    fn actors(&self) -> usize {
+        2
+    }
+}
+
+impl random::Actors for Abba {
+    fn actor(&self, a: &u8) -> Option<usize> {
+        Some(*a as usize)
+    }
+    fn actors(&self) -> usize {
+        2
+    }
+}
+
+#[test]
+fn preemption_bounding_finds_a_bug_at_its_bound() {
+    // ABBA needs one preemption: thread 0 takes A, thread 1 runs while 0 could go on.
+    let (r, k) = bounded::run(&Abba, 0, Limits::default(), StopOn::Any);
+    assert!(r.found.is_empty(), "no deadlock without preemption");
+    assert_eq!(k, Some(0));
+    let (r, k) = bounded::run(&Abba, 3, Limits::default(), StopOn::Any);
+    assert_eq!(k, Some(1));
+    let f = r.get("deadlock").expect("deadlock at bound 1");
+    assert!(ends_in(&Abba, &f.path, "deadlock"));
+}
+
+#[test]
+fn an_uncut_bound_is_exhaustive_and_agrees_with_bfs() {
+    let m = Counter { n: 2 };
+    let (r, _) = bounded::run(&m, 100, Limits::default(), StopOn::Never);
+    assert!(r.complete);
+    let plain = bfs::check(&m, Limits::default(), StopOn::Never, None);
+    assert_eq!(r.kinds(), plain.kinds());
+}
+
+#[test]
+fn random_and_pct_runs_find_the_lost_update_and_replay() {
+    for strategy in [random::Strategy::Uniform, random::Strategy::Pct(2)] {
+        let opts = random::RandomOpts {
+            strategy,
+            seed: 7,
+            runs: 500,
+            max_steps: 100,
+        };
+        let (r, cov) = random::run(&Counter { n: 2 }, opts, Limits::default(), StopOn::Any);
+        let f = r.get("lost_write").expect("found");
+        assert!(ends_in(&Counter { n: 2 }, &f.path, "lost_write"));
+        assert!(cov.runs >= 1 && cov.runs <= 500);
+        assert!(!r.complete);
+        // minimising gives the breadth-first shortest
+        assert_eq!(minimise(&Counter { n: 2 }, f, 10_000).len(), 8);
+    }
+}
+
+#[test]
+fn shrinking_without_a_budget_still_returns_a_valid_shorter_path() {
+    let m = Counter { n: 2 };
+    let opts = random::RandomOpts {
+        strategy: random::Strategy::Uniform,
+        seed: 3,
+        runs: 500,
+        max_steps: 100,
+    };
+    let (r, _) = random::run(&m, opts, Limits::default(), StopOn::Any);
+    let f = r.get("lost_write").expect("found");
+    // a budget of 1 state makes the breadth-first pass give up: greedy shrinking runs
+    let p = minimise(&m, f, 1);
+    assert!(p.len() <= f.path.len());
+    assert!(ends_in(&m, &p, "lost_write"));
+}

@@ -164,6 +164,18 @@ impl Model for Machine {
     }
 }
 
+impl crate::explore::random::Actors for Machine {
+    fn actor(&self, a: &Action) -> Option<usize> {
+        match a {
+            Action::Cpu(c) => Some(*c as usize),
+            Action::Evict(..) | Action::Fill(..) => None,
+        }
+    }
+    fn actors(&self) -> usize {
+        self.cpus()
+    }
+}
+
 /// What a stuck thread waits on, for deadlock reports (None: idle or finished).
 pub(crate) fn waiting_on(m: &Machine, s: &State, tid: usize) -> Option<String> {
     let t = &s.threads[tid];

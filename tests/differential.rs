@@ -1,0 +1,91 @@
+//! The other searches against the plain breadth-first search, on the bundled scenarios:
+//! an exhaustive (uncut) preemption-bounded search must find exactly the same kinds of
+//! violation, and every counterexample any search returns must replay to its violation.
+
+use mmcheck::explore::{Limits, StopOn, bfs, bounded, ends_in, random};
+use mmcheck::lang::{LoadOptions, load_file};
+use mmcheck::machine::Machine;
+use std::path::Path;
+
+fn machines(dir: &Path, out: &mut Vec<(String, Machine)>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            machines(&p, out);
+        } else if p.extension().is_some_and(|x| x == "mmk") {
+            let l = load_file(&p, &LoadOptions::default())
+                .unwrap_or_else(|e| panic!("{}: {}", p.display(), e.1.message));
+            for prog in l.tests {
+                let name = format!("{} :: {}", p.display(), prog.scenario.name);
+                out.push((name, Machine::new(prog).expect("valid scenario")));
+            }
+        }
+    }
+}
+
+/// Scenarios small enough to explore many times over.
+fn small() -> Vec<(String, Machine)> {
+    let mut all = Vec::new();
+    machines(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mmk"),
+        &mut all,
+    );
+    let cap = Limits {
+        max_states: Some(6_000),
+        ..Limits::default()
+    };
+    all.into_iter()
+        .filter(|(_, m)| bfs::check(m, cap, StopOn::Never, None).complete)
+        .collect()
+}
+
+#[test]
+fn exhaustive_bounded_search_finds_the_same_violation_kinds_as_bfs() {
+    let ms = small();
+    assert!(ms.len() >= 15, "only {} small scenarios", ms.len());
+    for (name, m) in &ms {
+        let plain = bfs::check(m, Limits::default(), StopOn::Never, None);
+        let (b, _) = bounded::run(m, 64, Limits::default(), StopOn::Never);
+        assert!(b.complete, "{name}: bound 64 did not exhaust it");
+        assert_eq!(b.kinds(), plain.kinds(), "{name}");
+        assert_eq!(b.complete, plain.complete, "{name}");
+        for f in plain.found.iter().chain(&b.found) {
+            assert!(
+                ends_in(m, &f.path, f.violation.invariant),
+                "{name}: {} does not replay",
+                f.violation.invariant
+            );
+        }
+    }
+}
+
+#[test]
+fn random_and_pct_find_only_violations_bfs_can_reach() {
+    for (name, m) in small() {
+        let plain = bfs::check(&m, Limits::default(), StopOn::Never, None).kinds();
+        for strategy in [random::Strategy::Uniform, random::Strategy::Pct(3)] {
+            let opts = random::RandomOpts {
+                strategy,
+                seed: 11,
+                runs: 200,
+                max_steps: 500,
+            };
+            let (r, _) = random::run(&m, opts, Limits::default(), StopOn::Never);
+            for f in &r.found {
+                assert!(
+                    plain.contains(&f.violation.invariant),
+                    "{name}: {} not reachable by BFS",
+                    f.violation.invariant
+                );
+                assert!(
+                    ends_in(&m, &f.path, f.violation.invariant),
+                    "{name}: does not replay"
+                );
+            }
+        }
+    }
+}
