@@ -73,6 +73,9 @@ struct SearchOpts {
     /// bounded: the largest preemption bound to try.
     #[arg(long, default_value_t = 4, value_name = "K")]
     preemptions: u32,
+    /// test: how many test files run at once (default: every core).
+    #[arg(long, short = 'j', value_name = "N")]
+    jobs: Option<usize>,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
@@ -169,6 +172,9 @@ pub fn main() -> i32 {
 }
 
 fn limits(o: &SearchOpts) -> Result<Limits, String> {
+    if o.jobs == Some(0) || o.jobs.is_some_and(|j| j > 256) {
+        return Err("--jobs must be between 1 and 256".into());
+    }
     if o.max_states == Some(0) {
         return Err("--max-states must be at least 1".into());
     }
@@ -247,6 +253,12 @@ fn goal(e: &[Expect], all: bool) -> StopOn {
 
 /// Runs the search the options ask for; the second value says what a non-exhaustive
 /// search covered.
+fn cores() -> usize {
+    std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+}
+
 fn run_search(
     m: &Machine,
     lim: Limits,
@@ -587,52 +599,93 @@ fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
         return EXIT_BAD_INPUT;
     }
     let start = Instant::now();
-    let (mut pass, mut fail) = (0, 0);
     println!(
         "{:<6} {:<58} {:<24} {:<46} {:>10} {:>8}",
         "", "test", "expected", "found", "states", "time"
     );
-    for f in &files {
-        let rel = f.strip_prefix(dir).unwrap_or(f).display().to_string();
-        let machines = match load(f, o.models.clone(), None) {
-            Ok(m) => m,
-            Err(_) => {
-                println!("{:<6} {:<58} {:<24} {:<46}", "FAIL", rel, "-", "bad input");
-                fail += 1;
-                continue;
-            }
-        };
-        let many = machines.len() > 1;
-        for m in &machines {
-            let sc = &m.prog.scenario;
-            let label = if many {
-                format!("{rel} :: {}", sc.name)
-            } else {
-                rel.clone()
-            };
-            let (r, _) = run_search(m, lim, goal(&sc.expect, false), o, true);
-            let (ok, exp) = (expectations_met(&sc.expect, &r), expect_list(&sc.expect));
-            if ok {
-                pass += 1
-            } else {
-                fail += 1
-            }
-            println!(
-                "{:<6} {:<58} {:<24} {:<46} {:>10} {:>7.2}s",
-                if ok { "PASS" } else { "FAIL" },
-                label,
-                exp,
-                verdict_text(&r),
-                r.stats.states,
-                r.stats.seconds
-            );
+    // Test files run in parallel (each search on one thread); rows print in file order.
+    let jobs = o.jobs.unwrap_or_else(cores).clamp(1, files.len());
+    let next = std::sync::atomic::AtomicUsize::new(0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, String, u32, u32)>();
+    let (mut pass, mut fail) = (0, 0);
+    std::thread::scope(|sc| {
+        for _ in 0..jobs {
+            let tx = tx.clone();
+            let (next, files) = (&next, &files);
+            sc.spawn(move || {
+                loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+                    let Some(f) = files.get(i) else { break };
+                    let (rows, p, fl) = run_test_file(dir, f, lim, o);
+                    if tx.send((i, rows, p, fl)).is_err() {
+                        break;
+                    }
+                }
+            });
         }
-    }
+        drop(tx);
+        let mut ready = std::collections::BTreeMap::new();
+        let mut printed = 0;
+        for (i, rows, p, fl) in rx {
+            pass += p;
+            fail += fl;
+            ready.insert(i, rows);
+            while let Some(rows) = ready.remove(&printed) {
+                print!("{rows}");
+                printed += 1;
+            }
+        }
+    });
     println!(
         "\n{pass} passed, {fail} failed ({:.1} s)",
         start.elapsed().as_secs_f64()
     );
     if fail == 0 { EXIT_OK } else { EXIT_VIOLATION }
+}
+
+/// Runs the tests of one file; returns its table rows and the pass/fail counts.
+fn run_test_file(dir: &Path, f: &Path, lim: Limits, o: &SearchOpts) -> (String, u32, u32) {
+    let rel = f.strip_prefix(dir).unwrap_or(f).display().to_string();
+    let machines = match load(f, o.models.clone(), None) {
+        Ok(m) => m,
+        Err(_) => {
+            return (
+                format!(
+                    "{:<6} {:<58} {:<24} {:<46}\n",
+                    "FAIL", rel, "-", "bad input"
+                ),
+                0,
+                1,
+            );
+        }
+    };
+    let (mut rows, mut pass, mut fail) = (String::new(), 0, 0);
+    let many = machines.len() > 1;
+    for m in &machines {
+        let sc = &m.prog.scenario;
+        let label = if many {
+            format!("{rel} :: {}", sc.name)
+        } else {
+            rel.clone()
+        };
+        let (r, _) = run_search(m, lim, goal(&sc.expect, false), o, true);
+        let (ok, exp) = (expectations_met(&sc.expect, &r), expect_list(&sc.expect));
+        if ok {
+            pass += 1
+        } else {
+            fail += 1
+        }
+        rows.push_str(&format!(
+            "{:<6} {:<58} {:<24} {:<46} {:>10} {:>7.2}s\n",
+            if ok { "PASS" } else { "FAIL" },
+            label,
+            exp,
+            verdict_text(&r),
+            r.stats.states,
+            r.stats.seconds
+        ));
+    }
+    (rows, pass, fail)
 }
 
 fn replay(file: &Path, tok: &str, only: Option<&str>, json: bool, models: Option<PathBuf>) -> i32 {
