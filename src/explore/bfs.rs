@@ -2,7 +2,7 @@
 //! counterexample (fewest steps) for each invariant it sees broken, and stores 128-bit
 //! fingerprints of visited states.
 
-use super::{Found, Limits, Model, Report, Stats, StopOn, Transition, Violation};
+use super::{Found, Limits, Model, Report, Stats, StopOn, Transition};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -51,18 +51,6 @@ pub struct Progress<'a> {
     pub report: &'a dyn Fn(&Stats, usize),
 }
 
-/// Keeps the shortest counterexample per invariant.
-fn record<A: Clone>(found: &mut Vec<Found<A>>, v: Violation, path: Vec<A>) {
-    match found
-        .iter_mut()
-        .find(|f| f.violation.invariant == v.invariant)
-    {
-        Some(f) if f.path.len() > path.len() => *f = Found { violation: v, path },
-        Some(_) => {}
-        None => found.push(Found { violation: v, path }),
-    }
-}
-
 pub fn check<M: Model>(
     model: &M,
     limits: Limits,
@@ -97,11 +85,6 @@ pub fn check<M: Model>(
         p
     };
     let per_entry = 16 + 8 + std::mem::size_of::<(u32, Option<M::Action>)>() as u64;
-    let done = |found: &Vec<Found<M::Action>>| match stop_on {
-        StopOn::Any => !found.is_empty(),
-        StopOn::Invariant(k) => found.iter().any(|f| f.violation.invariant == k),
-        StopOn::Never => false,
-    };
     let finish = |mut stats: Stats,
                   found: Vec<Found<M::Action>>,
                   complete: bool,
@@ -133,7 +116,7 @@ pub fn check<M: Model>(
                         stats.transitions += 1;
                         let mut p = path_to(&nodes, node);
                         p.push(a);
-                        record(&mut found, v, p);
+                        super::record_shortest(&mut found, v, p);
                     }
                     Transition::Next(s2, soft) => {
                         enabled = true;
@@ -143,7 +126,7 @@ pub fn check<M: Model>(
                         {
                             let mut p = path_to(&nodes, node);
                             p.push(a);
-                            record(&mut found, v, p);
+                            super::record_shortest(&mut found, v, p);
                         }
                         let fp = model.fingerprint(&s2);
                         if visited.insert(fp, ()).is_none() {
@@ -155,7 +138,7 @@ pub fn check<M: Model>(
                 }
             }
             if !enabled && let Some(v) = model.at_end(&s) {
-                record(&mut found, v, path_to(&nodes, node));
+                super::record_shortest(&mut found, v, path_to(&nodes, node));
             }
             // limits and progress, checked cheaply
             if stats.states & 0x3ff == 0 || STOP.load(Ordering::Relaxed) {
@@ -188,7 +171,7 @@ pub fn check<M: Model>(
             }
         }
         stats.complete_depth = depth;
-        if done(&found) {
+        if stop_on.met(&found) {
             return finish(stats, found, false, None, depth);
         }
         depth += 1;

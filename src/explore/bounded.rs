@@ -71,7 +71,7 @@ pub fn run<M: Actors>(
                 }
                 if moves.is_empty() {
                     if let Some(v) = model.at_end(&s) {
-                        super::random_record(&mut found, v, path.clone());
+                        super::record_shortest(&mut found, v, path.clone());
                     }
                     continue;
                 }
@@ -90,10 +90,10 @@ pub fn run<M: Actors>(
                     let mut p = path.clone();
                     p.push(a);
                     match t {
-                        Transition::Violation(v) => super::random_record(&mut found, v, p),
+                        Transition::Violation(v) => super::record_shortest(&mut found, v, p),
                         Transition::Next(s2, soft) => {
                             if let Some(v) = soft {
-                                super::random_record(&mut found, v, p.clone());
+                                super::record_shortest(&mut found, v, p.clone());
                             }
                             let key = (model.fingerprint(&s2), last2);
                             if best.get(&key).is_none_or(|&b| used2 < b) {
@@ -125,11 +125,7 @@ pub fn run<M: Actors>(
         }
         covered = Some(k);
         stats.max_depth = stats.max_depth.max(k as u64);
-        let done = match stop_on {
-            StopOn::Any => !found.is_empty(),
-            StopOn::Invariant(i) => found.iter().any(|f| f.violation.invariant == i),
-            StopOn::Never => false,
-        };
+        let done = stop_on.met(&found);
         all_found = found;
         if !pruned {
             complete = true;

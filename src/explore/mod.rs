@@ -36,6 +36,17 @@ pub enum StopOn {
     Never,
 }
 
+impl StopOn {
+    /// Has the search found what it was asked for?
+    pub fn met<A>(self, found: &[Found<A>]) -> bool {
+        match self {
+            StopOn::Any => !found.is_empty(),
+            StopOn::Invariant(k) => found.iter().any(|f| f.violation.invariant == k),
+            StopOn::Never => false,
+        }
+    }
+}
+
 pub trait Model: Sync {
     type State: Clone + Hash + Eq + Send + Sync;
     type Action: Copy + Eq + Hash + Debug + Send + Sync;
@@ -136,8 +147,8 @@ pub fn replay<M: Model>(model: &M, path: &[M::Action]) -> Result<Vec<M::State>, 
 #[cfg(test)]
 mod tests;
 
-/// Keeps the shortest path per invariant (shared by the bounded and random searches).
-pub(crate) fn random_record<A>(found: &mut Vec<Found<A>>, v: Violation, path: Vec<A>) {
+/// Keeps the shortest path per invariant (every search records through this).
+pub(crate) fn record_shortest<A>(found: &mut Vec<Found<A>>, v: Violation, path: Vec<A>) {
     match found
         .iter_mut()
         .find(|f| f.violation.invariant == v.invariant)

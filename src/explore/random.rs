@@ -56,11 +56,7 @@ pub fn run<M: Actors>(
     let mut acts = Vec::new();
     let mut stopped = None;
     'runs: for _ in 0..opts.runs {
-        let done = match stop_on {
-            StopOn::Any => !found.is_empty(),
-            StopOn::Invariant(i) => found.iter().any(|f| f.violation.invariant == i),
-            StopOn::Never => false,
-        };
+        let done = stop_on.met(&found);
         if done {
             break;
         }
@@ -112,7 +108,7 @@ pub fn run<M: Actors>(
             stats.transitions += enabled.len() as u64;
             if enabled.is_empty() {
                 if let Some(v) = model.at_end(&s) {
-                    super::random_record(&mut found, v, path.clone());
+                    super::record_shortest(&mut found, v, path.clone());
                 }
                 break;
             }
@@ -144,7 +140,7 @@ pub fn run<M: Actors>(
             match t {
                 Transition::Next(s2, soft) => {
                     if let Some(v) = soft {
-                        super::random_record(&mut found, v, path.clone());
+                        super::record_shortest(&mut found, v, path.clone());
                     }
                     if seen.insert(model.fingerprint(&s2)) {
                         stats.states += 1;
@@ -152,7 +148,7 @@ pub fn run<M: Actors>(
                     s = s2;
                 }
                 Transition::Violation(v) => {
-                    super::random_record(&mut found, v, path.clone());
+                    super::record_shortest(&mut found, v, path.clone());
                     continue 'runs;
                 }
                 Transition::Disabled => unreachable!("filtered above"),
