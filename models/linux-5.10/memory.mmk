@@ -1,6 +1,6 @@
 // mm/memory.c as of v5.10: the page-fault paths.
-// Not modelled: THP and hugetlb, swap, file-backed and shared mappings, KSM, the zero page,
-// memcg charging, mmu notifiers (no secondary MMUs). Comments mark where code is elided.
+// Not modelled: THP and hugetlb, swap, file-backed and shared mappings, KSM, memcg
+// charging, mmu notifiers (no secondary MMUs). Comments mark where code is elided.
 
 fn handle_mm_fault(vma, address, flags) source "mm/memory.c:handle_mm_fault@v5.10" {
     set_task_running();
@@ -113,20 +113,28 @@ fn wp_page_copy(vmf) source "mm/memory.c:wp_page_copy@v5.10" {
     let mm = vma->vm_mm;
     let old_page = vmf->page;
     let page_copied = 0;
-    // anon_vma_prepare() cannot fail here; the zero page is not modelled.
-    let new_page = alloc_page_vma(vma, vmf->address);
-    if new_page == null {
-        if old_page != null {
-            put_page(old_page);
+    // anon_vma_prepare() cannot fail here
+    let new_page = null;
+    if is_zero_pfn(pte_pfn(vmf->orig_pte)) {
+        new_page = alloc_zeroed_user_highpage_movable(vma, vmf->address);
+        if new_page == null {
+            return VM_FAULT_OOM;
         }
-        return VM_FAULT_OOM;
-    }
-    if !cow_user_page(new_page, old_page, vmf) {
-        put_page(new_page);
-        if old_page != null {
-            put_page(old_page);
+    } else {
+        new_page = alloc_page_vma(vma, vmf->address);
+        if new_page == null {
+            if old_page != null {
+                put_page(old_page);
+            }
+            return VM_FAULT_OOM;
         }
-        return 0;
+        if !cow_user_page(new_page, old_page, vmf) {
+            put_page(new_page);
+            if old_page != null {
+                put_page(old_page);
+            }
+            return 0;
+        }
     }
     // mem_cgroup_charge(), __SetPageUptodate(), mmu_notifier_invalidate_range_start(): not modelled
     vmf->pte = pte_offset_map(mm, vmf->address);
@@ -175,9 +183,25 @@ fn do_anonymous_page(vmf) source "mm/memory.c:do_anonymous_page@v5.10" {
         return VM_FAULT_SIGBUS;
     }
     // pte_alloc(), pmd_trans_unstable(): the PTE table always exists
+    // Use the zero-page for reads (mm_forbids_zeropage() is false on x86)
     if !(vmf->flags & FAULT_FLAG_WRITE) {
-        // Read faults map the zero page, which is not modelled yet.
-        assert(false);
+        let zentry = pte_mkspecial(mk_pte(ZERO_PAGE(vmf->address), vma->vm_page_prot));
+        vmf->pte = pte_offset_map(vma->vm_mm, vmf->address);
+        vmf->ptl = pte_lockptr(vma->vm_mm, vmf->pte);
+        spin_lock(vmf->ptl);
+        if !pte_none(*vmf->pte) {
+            // update_mmu_tlb() is a no-op on x86
+            pte_unmap_unlock(vmf->pte, vmf->ptl);
+            return 0;
+        }
+        if userfaultfd_missing(vma) {
+            pte_unmap_unlock(vmf->pte, vmf->ptl);
+            return handle_userfault(vmf, VM_UFFD_MISSING);
+        }
+        // setpte:
+        set_pte_at(vma->vm_mm, vmf->address, vmf->pte, zentry);
+        pte_unmap_unlock(vmf->pte, vmf->ptl);
+        return 0;
     }
     let page = alloc_zeroed_user_highpage_movable(vma, vmf->address);
     if page == null {

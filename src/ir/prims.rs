@@ -60,6 +60,7 @@ prims! {
     PteModify = "pte_modify", 2, Pure, "protection bits from pgprot, _PAGE_CHG_MASK bits from the PTE";
     MkPte = "mk_pte", 2, Pure, "a PTE for a page with a pgprot";
     PtePage = "pte_page", 1, Pure, "the page a PTE maps";
+    PteMkspecial = "pte_mkspecial", 1, Pure, "set _PAGE_SPECIAL (no struct page behind it for vm_normal_page)";
     VmGetPageProt = "vm_get_page_prot", 1, Pure, "protection_map[] of VM_READ|VM_WRITE|VM_EXEC|VM_SHARED (x86)";
     PgprotWrite = "pgprot_write", 1, Pure, "true if the pgprot allows writes";
     // ---- thread-local or fixed state ----
@@ -70,6 +71,8 @@ prims! {
     PteOffsetMap = "pte_offset_map", 2, Local, "pointer to the PTE of (mm, address)";
     PteLockptr = "pte_lockptr", 2, Local, "the PTL of the PTE table holding a PTE pointer";
     VmNormalPage = "vm_normal_page", 3, Local, "the page of a present PTE, or null for special PTEs";
+    ZeroPage = "ZERO_PAGE", 1, Local, "(addr) the shared zero page: read-only, never freed";
+    IsZeroPfn = "is_zero_pfn", 1, Local, "(pfn) true for the zero page's frame number";
     PageAnon = "PageAnon", 1, Local, "the page is anonymous (stable while it is referenced)";
     PageAnonExclusive = "PageAnonExclusive", 1, Shared, "v5.19+: the anon page is exclusive to one mm (set for new anon pages)";
     ClearPageAnonExclusive = "ClearPageAnonExclusive", 1, Shared, "v5.19+: the page may be shared (fork, GUP)";

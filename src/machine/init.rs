@@ -7,7 +7,13 @@ use crate::lang::Diag;
 pub fn initial_state(prog: &Program) -> Result<State, Diag> {
     let sc = &prog.scenario;
     let slots = sc.slots;
-    let mut frames = vec![Frame::default(); sc.frames];
+    // The allocatable frames, then the zero page: always allocated, never freed, all zeroes.
+    let mut frames = vec![Frame::default(); sc.frames + 1];
+    frames[sc.frames] = Frame {
+        allocated: true,
+        refcount: i16::MAX / 2,
+        ..Frame::default()
+    };
     for (i, p) in sc.pages.iter().enumerate() {
         frames[i] = Frame {
             allocated: true,

@@ -22,7 +22,7 @@ use PrimOut::*;
 
 fn page_of(m: &Machine, v: Value) -> Result<usize, String> {
     match v {
-        Value::Page(p) if (p as usize) < m.prog.scenario.frames => Ok(p as usize),
+        Value::Page(p) if (p as usize) <= m.prog.scenario.frames => Ok(p as usize),
         Value::Null => Err("NULL page".into()),
         other => Err(format!("expected a page, got a {}", other.type_name())),
     }
@@ -498,6 +498,9 @@ fn exec_inner(
         }
         Prim::MmTlbFlushNested => Value::Bool(st.mms[mm_arg(a[0])? as usize].tlb_flush_pending > 1),
         // ---- pages ----
+        Prim::ZeroPage => Value::Page(m.prog.scenario.frames as u16),
+        Prim::IsZeroPfn => Value::Bool(int_arg(a[0])? == m.prog.scenario.frames as i64 + 1),
+        Prim::PteMkspecial => Value::Pte(pte_arg(a[0])?.with(SPECIAL, true)),
         Prim::AllocPage => match st.frames.iter().position(|f| !f.allocated) {
             Some(i) => {
                 let generation = st.frames[i].generation;

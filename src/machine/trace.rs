@@ -51,6 +51,9 @@ pub struct TraceViolation {
 
 pub fn page_name(m: &Machine, frame: usize) -> String {
     let pages = &m.prog.scenario.pages;
+    if frame == m.prog.scenario.frames {
+        return "ZERO".into();
+    }
     match pages.get(frame) {
         Some(p) => p.name.clone(),
         None => format!("N{}", frame + 1 - pages.len()),
