@@ -341,8 +341,13 @@ fn run_search(
 
 fn stats_line(s: &Stats) -> String {
     format!(
-        "{} states, {} transitions, depth {}, {:.2} s, ~{} bytes/state",
-        s.states, s.transitions, s.max_depth, s.seconds, s.bytes_per_state
+        "{} states, {} transitions, depth {}, {:.2} s; memory: {} bytes per visited state, ~{} bytes per frontier state",
+        s.states,
+        s.transitions,
+        s.max_depth,
+        s.seconds,
+        s.bytes_per_state,
+        s.bytes_per_frontier_state
     )
 }
 

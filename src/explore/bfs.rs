@@ -64,7 +64,8 @@ pub fn check<M: Model>(
     let mut visited: FpMap<()> = FpMap::default();
     let init = model.initial();
     visited.insert(model.fingerprint(&init), ());
-    let state_size = std::mem::size_of::<M::State>() as u64 + 256;
+    // Average size of a frontier state, sampled from the states generated.
+    let (mut sampled_bytes, mut sampled) = (0u64, 0u64);
     let mut level: Vec<(M::State, u32)> = vec![(init, 0)];
     let mut next_level: Vec<(M::State, u32)> = Vec::new();
     let mut acts = Vec::new();
@@ -130,6 +131,10 @@ pub fn check<M: Model>(
                         }
                         let fp = model.fingerprint(&s2);
                         if visited.insert(fp, ()).is_none() {
+                            if stats.states & 0x3f == 0 {
+                                sampled_bytes += model.state_bytes(&s2) as u64;
+                                sampled += 1;
+                            }
                             nodes.push((node, Some(a)));
                             next_level.push((s2, (nodes.len() - 1) as u32));
                             stats.states += 1;
@@ -143,6 +148,10 @@ pub fn check<M: Model>(
             // limits and progress, checked cheaply
             if stats.states & 0x3ff == 0 || STOP.load(Ordering::Relaxed) {
                 let secs = start.elapsed().as_secs_f64();
+                let state_size = sampled_bytes
+                    .checked_div(sampled)
+                    .unwrap_or(std::mem::size_of::<M::State>() as u64);
+                stats.bytes_per_frontier_state = state_size;
                 let mem = stats.states * per_entry + (next_level.len() as u64) * state_size;
                 stats.peak_memory_bytes = stats.peak_memory_bytes.max(mem);
                 let stop = if STOP.load(Ordering::Relaxed) {

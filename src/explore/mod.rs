@@ -58,6 +58,11 @@ pub trait Model: Sync {
     /// Called on states where no action is enabled: deadlock and end-of-run checks.
     fn at_end(&self, s: &Self::State) -> Option<Violation>;
 
+    /// Bytes a state occupies, heap parts included (for memory limits and reports).
+    fn state_bytes(&self, _s: &Self::State) -> usize {
+        std::mem::size_of::<Self::State>()
+    }
+
     /// A 128-bit fingerprint of a state; equal states must give equal fingerprints.
     fn fingerprint(&self, s: &Self::State) -> u128 {
         bfs::fingerprint(s)
@@ -80,7 +85,10 @@ pub struct Stats {
     pub complete_depth: u64,
     pub max_depth: u64,
     pub seconds: f64,
+    /// Bytes kept for every visited state: its fingerprint and its parent link.
     pub bytes_per_state: u64,
+    /// Average bytes of a full state waiting in the frontier.
+    pub bytes_per_frontier_state: u64,
     pub peak_memory_bytes: u64,
 }
 

@@ -152,6 +152,44 @@ impl Model for Machine {
         self.check_end(s)
     }
 
+    fn state_bytes(&self, s: &State) -> usize {
+        use std::mem::size_of;
+        let threads: usize = s
+            .threads
+            .iter()
+            .map(|t| {
+                size_of::<state::Thread>()
+                    + t.frames
+                        .iter()
+                        .map(|f| {
+                            size_of::<state::CallFrame>()
+                                + (f.locals.capacity() + f.stack.capacity())
+                                    * size_of::<crate::ir::Value>()
+                        })
+                        .sum::<usize>()
+                    + t.heap
+                        .iter()
+                        .map(|r| {
+                            size_of::<state::Record>()
+                                + r.fields.capacity() * size_of::<crate::ir::Value>()
+                        })
+                        .sum::<usize>()
+            })
+            .sum();
+        size_of::<State>()
+            + threads
+            + s.tlb.capacity() * size_of::<Option<state::TlbEntry>>()
+            + s.ptes.capacity() * size_of::<crate::ir::Pte>()
+            + s.ptl.capacity() * 2
+            + s.mms
+                .iter()
+                .map(|m| size_of::<state::MmState>() + m.uffd_msgs.capacity() * 4)
+                .sum::<usize>()
+            + s.vma_flags.capacity() * 4
+            + s.frames.capacity() * size_of::<state::Frame>()
+            + s.expected.capacity() * 8
+    }
+
     fn fingerprint(&self, s: &State) -> u128 {
         thread_local! {
             static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
