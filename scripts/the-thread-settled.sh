@@ -139,7 +139,7 @@ PY
     echo "\`cargo run --release -q -- check tests/mmk/$f\`"
     echo
     echo '```'
-    "$BIN" check -q "$T/$f" | sed -E 's/, [0-9.]+ s, /, /' || true
+    "$BIN" check -q "$T/$f" | sed -E 's/, [0-9.]+ s([,;]) /\1 /' || true
     echo '```'
     echo
   done
