@@ -184,12 +184,15 @@ pub fn ends_in<M: Model>(model: &M, path: &[M::Action], invariant: &str) -> bool
             }
         }
     }
+    is_stuck(model, &s) && model.at_end(&s).is_some_and(|v| v.invariant == invariant)
+}
+
+/// True where no action can run: the state where end-of-run checks and deadlock apply.
+pub fn is_stuck<M: Model>(model: &M, s: &M::State) -> bool {
     let mut acts = Vec::new();
-    model.actions(&s, &mut acts);
-    let stuck = acts
-        .iter()
-        .all(|&a| matches!(model.next(&s, a), Transition::Disabled));
-    stuck && model.at_end(&s).is_some_and(|v| v.invariant == invariant)
+    model.actions(s, &mut acts);
+    acts.iter()
+        .all(|&a| matches!(model.next(s, a), Transition::Disabled))
 }
 
 /// Shortens a counterexample found by a bounded or random search: first the shortest one

@@ -255,12 +255,9 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, usize> {
         st = next;
     }
     // A path can also end where nothing can move (deadlock, end-of-run checks).
-    let mut acts = Vec::new();
-    m.actions(&st, &mut acts);
-    let stuck = acts
-        .iter()
-        .all(|&a| matches!(m.next(&st, a), Transition::Disabled));
-    if stuck && let Some(v) = m.at_end(&st) {
+    if crate::explore::is_stuck(m, &st)
+        && let Some(v) = m.at_end(&st)
+    {
         last = Some(v);
     }
     let positions = (0..m.cpus()).map(|c| position(m, &st, c)).collect();
