@@ -76,6 +76,26 @@ struct SearchOpts {
     /// test: how many test files run at once (default: every core).
     #[arg(long, short = 'j', value_name = "N")]
     jobs: Option<usize>,
+    /// bfs: worker threads for one search (default: every core for `check`, 1 for `test`,
+    /// which runs files in parallel instead). Results do not depend on it.
+    #[arg(long, short = 't', value_name = "N")]
+    threads: Option<usize>,
+    /// bfs: partial-order reduction (por: expand a state with one step when that step
+    /// commutes with everything the other CPUs may still do; none: every interleaving).
+    /// Verdicts do not depend on it; counterexamples under por may be longer than the
+    /// shortest.
+    #[arg(long, value_enum, default_value_t = Reduce::Por)]
+    reduce: Reduce,
+    /// bfs: use the plain single-threaded reference search (state objects in the frontier,
+    /// no reduction), which the other searches are tested against.
+    #[arg(long)]
+    reference: bool,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
+enum Reduce {
+    Por,
+    None,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
@@ -148,7 +168,11 @@ pub fn main() -> i32 {
             json,
             all,
             search,
-        } => check(&file, test.as_deref(), json, all, &search),
+        } => {
+            let mut search = search;
+            search.threads = search.threads.or_else(|| Some(cores()));
+            check(&file, test.as_deref(), json, all, &search)
+        }
         Cmd::Test { dir, search } => test_dir(&dir, &search),
         Cmd::Replay {
             file,
@@ -174,6 +198,9 @@ pub fn main() -> i32 {
 fn limits(o: &SearchOpts) -> Result<Limits, String> {
     if o.jobs == Some(0) || o.jobs.is_some_and(|j| j > 256) {
         return Err("--jobs must be between 1 and 256".into());
+    }
+    if o.threads == Some(0) || o.threads.is_some_and(|j| j > 256) {
+        return Err("--threads must be between 1 and 256".into());
     }
     if o.max_states == Some(0) {
         return Err("--max-states must be at least 1".into());
@@ -326,15 +353,20 @@ fn run_search(
         ));
         bar.tick();
     };
-    let r = bfs::check(
-        m,
-        lim,
-        stop,
-        Some(bfs::Progress {
-            every_seconds: 0.5,
-            report: &report,
-        }),
-    );
+    let progress = Some(bfs::Progress {
+        every_seconds: 0.5,
+        report: &report,
+    });
+    let threads = o.threads.unwrap_or(1);
+    let r = if o.reference {
+        bfs::check(m, lim, stop, progress)
+    } else {
+        let opts = explore::parallel::Options {
+            threads,
+            reduce: o.reduce == Reduce::Por,
+        };
+        explore::parallel::check(m, lim, stop, opts, progress)
+    };
     bar.finish_and_clear();
     (r, None)
 }

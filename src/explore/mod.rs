@@ -3,6 +3,7 @@
 
 pub mod bfs;
 pub mod bounded;
+pub mod parallel;
 pub mod random;
 
 use std::fmt::Debug;
@@ -69,6 +70,49 @@ pub trait Model: Sync {
     }
 }
 
+/// The shared objects a step read and wrote, as bits whose meaning the model chooses.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Footprint {
+    pub reads: u64,
+    pub writes: u64,
+}
+
+impl Footprint {
+    pub const fn union(self, o: Footprint) -> Footprint {
+        Footprint {
+            reads: self.reads | o.reads,
+            writes: self.writes | o.writes,
+        }
+    }
+    /// Do two steps with these footprints fail to commute?
+    pub fn conflicts(self, o: Footprint) -> bool {
+        self.writes & (o.reads | o.writes) != 0 || o.writes & self.reads != 0
+    }
+}
+
+/// What partial-order reduction needs from a model: steps that report their footprint, and
+/// for each actor an over-approximation of what everybody else may still do.
+pub trait Reducible: Model {
+    /// Runs `a` and says what it touched.
+    fn next_traced(&self, s: &Self::State, a: Self::Action)
+    -> (Transition<Self::State>, Footprint);
+    /// The actor (thread) of an action; actions without one are never reduced.
+    fn actor_of(&self, a: Self::Action) -> Option<usize>;
+    /// Everything every action of other actors may touch from `s` on, along any path.
+    fn others_future(&self, s: &Self::State, actor: usize) -> Footprint;
+    /// Objects the per-state invariants read: a step writing one is visible.
+    fn observed(&self) -> u64;
+}
+
+/// States that pack into bytes: a search can keep its frontier as bytes, and fingerprint
+/// the bytes (`fingerprint` must equal the xxh3-128 of `encode`'s output).
+pub trait Compact: Model {
+    fn encode(&self, s: &Self::State, out: &mut Vec<u8>);
+    /// Restores an encoded state into `into`, any state of the same model (its buffers are
+    /// reused, so a step costs no allocation for it).
+    fn decode_into(&self, b: &[u8], into: &mut Self::State);
+}
+
 /// When to give up, and say what was covered.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Limits {
@@ -90,6 +134,8 @@ pub struct Stats {
     /// Average bytes of a full state waiting in the frontier.
     pub bytes_per_frontier_state: u64,
     pub peak_memory_bytes: u64,
+    /// With partial-order reduction: states expanded with a single step.
+    pub singletons: Option<u64>,
 }
 
 /// A violation and the shortest path (in steps) from the initial state to it.

@@ -1,5 +1,7 @@
-//! A compact byte encoding of the machine state, hashed in one pass for fingerprints.
-//! Injective: every variable-length part is preceded by its length.
+//! A compact byte encoding of the machine state, hashed in one pass for fingerprints and
+//! kept instead of the state in search frontiers (`decode_into` restores it).
+//! Injective: every variable-length part is preceded by its length. Lossless for
+//! everything the machine reads: a free frame keeps only its generation (freeing resets it).
 
 use super::state::*;
 use crate::ir::Value;
@@ -23,7 +25,7 @@ fn value(b: &mut Vec<u8>, v: &Value) {
         }
         Value::Prot(p) => {
             b.push(6);
-            b.push(p as u8);
+            b.extend_from_slice(&p.to_le_bytes());
         }
         Value::Page(p) => {
             b.push(7);
@@ -129,5 +131,187 @@ pub fn encode(s: &State, b: &mut Vec<u8>) {
     }
     for e in &s.expected {
         b.extend_from_slice(&e.to_le_bytes());
+    }
+}
+
+/// Reads an encoding back into `s`, reusing its vectors; `s` must have the machine's shape
+/// (any state of the same machine, e.g. a clone of the initial one).
+pub fn decode_into(b: &[u8], s: &mut State) {
+    let mut r = Reader { b, i: 0 };
+    for t in s.threads.iter_mut() {
+        let flags = r.u8();
+        t.status = match flags & 3 {
+            0 => Status::Running,
+            1 => Status::Done,
+            _ => Status::Killed,
+        };
+        t.task_running = flags & 4 != 0;
+        t.sigsegv = flags & 8 != 0;
+        t.mm = r.u8();
+        let nframes = r.u8() as usize;
+        t.frames.truncate(nframes);
+        while t.frames.len() < nframes {
+            t.frames.push(CallFrame {
+                func: 0,
+                pc: 0,
+                locals: Vec::new(),
+                stack: Vec::new(),
+                atomic: 0,
+                exception: false,
+            });
+        }
+        for f in t.frames.iter_mut() {
+            f.func = r.u16();
+            f.pc = r.u32();
+            let a = r.u8();
+            f.atomic = a & 0x7f;
+            f.exception = a & 0x80 != 0;
+            r.values(&mut f.locals);
+            r.values(&mut f.stack);
+        }
+        let nheap = r.u8() as usize;
+        t.heap.truncate(nheap);
+        while t.heap.len() < nheap {
+            t.heap.push(Record {
+                strukt: 0,
+                fields: Vec::new(),
+            });
+        }
+        for rec in t.heap.iter_mut() {
+            rec.strukt = r.u16();
+            r.values(&mut rec.fields);
+        }
+    }
+    for e in s.tlb.iter_mut() {
+        let tag = r.u8();
+        *e = (tag & 1 != 0).then(|| TlbEntry {
+            write: tag & 2 != 0,
+            dirty: tag & 4 != 0,
+            pfn: r.u16(),
+            generation: r.u8(),
+        });
+    }
+    for p in s.ptes.iter_mut() {
+        *p = crate::ir::Pte(r.u32());
+    }
+    for l in s.ptl.iter_mut() {
+        *l = r.opt_u8();
+    }
+    for m in s.mms.iter_mut() {
+        m.mmap_lock.readers = r.u16();
+        m.mmap_lock.writer = r.opt_u8();
+        m.tlb_flush_pending = r.u16() as i16;
+        m.tlb_flush_batched = r.u8() != 0;
+        m.uffd_wp_groups = [r.u8(), r.u8()];
+        let n = r.u8() as usize;
+        m.uffd_msgs.clear();
+        for _ in 0..n {
+            m.uffd_msgs.push(UffdMsg {
+                tid: r.u8(),
+                addr: r.u16(),
+                read: r.u8() != 0,
+            });
+        }
+    }
+    for f in s.vma_flags.iter_mut() {
+        *f = r.u32();
+    }
+    for f in s.frames.iter_mut() {
+        let allocated = r.u8() != 0;
+        let generation = r.u8();
+        if !allocated {
+            *f = Frame {
+                generation,
+                ..Frame::default()
+            };
+            continue;
+        }
+        let refcount = r.u16() as i16;
+        let mapcount = r.u16() as i16;
+        let locked_by = r.opt_u8();
+        let flags = r.u8();
+        let data = r.i64();
+        let private_to = r.opt_u8();
+        let copied_from = match r.u16() {
+            0xffff => None,
+            x => Some(x),
+        };
+        let last_store = match r.u8() {
+            0xff => None,
+            c => Some((c, r.i64())),
+        };
+        *f = Frame {
+            allocated,
+            refcount,
+            mapcount,
+            locked_by,
+            anon: flags & 1 != 0,
+            anon_exclusive: flags & 2 != 0,
+            data,
+            generation,
+            private_to,
+            copied_from,
+            last_store,
+        };
+    }
+    for e in s.expected.iter_mut() {
+        *e = r.i64();
+    }
+    debug_assert_eq!(r.i, b.len(), "the encoding was read to its end");
+}
+
+struct Reader<'a> {
+    b: &'a [u8],
+    i: usize,
+}
+
+impl Reader<'_> {
+    fn take<const N: usize>(&mut self) -> [u8; N] {
+        let mut x = [0; N];
+        x.copy_from_slice(&self.b[self.i..self.i + N]);
+        self.i += N;
+        x
+    }
+    fn u8(&mut self) -> u8 {
+        self.take::<1>()[0]
+    }
+    fn opt_u8(&mut self) -> Option<u8> {
+        match self.u8() {
+            0xff => None,
+            x => Some(x),
+        }
+    }
+    fn u16(&mut self) -> u16 {
+        u16::from_le_bytes(self.take())
+    }
+    fn u32(&mut self) -> u32 {
+        u32::from_le_bytes(self.take())
+    }
+    fn i64(&mut self) -> i64 {
+        i64::from_le_bytes(self.take())
+    }
+    fn value(&mut self) -> Value {
+        match self.u8() {
+            0 => Value::Null,
+            1 => Value::Int(self.u8() as i8 as i64),
+            2 => Value::Int(self.i64()),
+            3 => Value::Bool(false),
+            4 => Value::Bool(true),
+            5 => Value::Pte(crate::ir::Pte(self.u32())),
+            6 => Value::Prot(self.u32()),
+            7 => Value::Page(self.u16()),
+            8 => Value::Vma(self.u8()),
+            9 => Value::Mm(self.u8()),
+            10 => Value::PtePtr(self.u16()),
+            11 => Value::Ptl(self.u16()),
+            _ => Value::Rec(self.u16()),
+        }
+    }
+    fn values(&mut self, out: &mut Vec<Value>) {
+        let n = self.u8() as usize;
+        out.clear();
+        for _ in 0..n {
+            out.push(self.value());
+        }
     }
 }

@@ -154,6 +154,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
     let m = super::Machine {
         prog: prog.clone(),
         initial: st.clone(),
+        futures: Vec::new(),
     };
     for tid in 0..sc.cpus {
         if st.threads[tid].status != Status::Running {

@@ -7,10 +7,11 @@
 //! A step whose lock is unavailable is disabled: the caller drops the scratch state.
 
 use super::Machine;
+use super::footprint;
 use super::hw::{self, Access, UserKind};
 use super::prims::{self, PrimOut};
 use super::state::*;
-use crate::explore::Violation;
+use crate::explore::{Footprint, Violation};
 use crate::ir::{BinOp, Instr, UnOp, UserOp, Value};
 use crate::lang::Span;
 
@@ -45,15 +46,18 @@ struct Exec<'a> {
     log: Option<&'a mut StepLog>,
     /// An invariant broken on the way that does not stop the step (see `Transition::Next`).
     soft: Option<Violation>,
+    /// The shared objects the step touched (partial-order reduction).
+    fp: Footprint,
 }
 
-/// One step of thread `tid`, and the first invariant it broke without stopping.
+/// One step of thread `tid`, the first invariant it broke without stopping, and what it
+/// touched.
 pub fn step(
     m: &Machine,
     st: &mut State,
     tid: usize,
     log: Option<&mut StepLog>,
-) -> (StepResult, Option<Violation>) {
+) -> (StepResult, Option<Violation>, Footprint) {
     let mut e = Exec {
         m,
         tid,
@@ -62,9 +66,10 @@ pub fn step(
         undo: Vec::new(),
         log,
         soft: None,
+        fp: Footprint::default(),
     };
     let r = e.run(st);
-    (r, e.soft)
+    (r, e.soft, footprint::for_cpu(e.fp, tid))
 }
 
 /// Runs a fresh thread's leading local code up to its first shared statement.
@@ -77,6 +82,7 @@ pub fn prelude(m: &Machine, st: &mut State, tid: usize) -> StepResult {
         undo: Vec::new(),
         log: None,
         soft: None,
+        fp: Footprint::default(),
     }
     .run(st)
 }
@@ -202,6 +208,10 @@ impl Exec<'_> {
                 }
                 Instr::GetField(fid) => {
                     let base = self.pop(st);
+                    if let Value::Vma(_) = base {
+                        let f = footprint::field(self.m.prog.field_name(fid), false);
+                        self.fp = self.fp.union(f);
+                    }
                     match self.get_field(st, base, fid) {
                         Ok(v) => self.push_next(st, v),
                         Err(e) => return self.error(st, e),
@@ -246,6 +256,10 @@ impl Exec<'_> {
                                     ),
                                 });
                             }
+                            self.fp = self.fp.union(Footprint {
+                                reads: footprint::VMA,
+                                writes: footprint::VMA,
+                            });
                             st.vma_flags[v as usize] = flags as u32;
                         }
                         other => {
@@ -337,6 +351,9 @@ impl Exec<'_> {
                         if let Flow::Yield = self.before_visible(st) {
                             return StepResult::Stepped;
                         }
+                        self.fp = self.fp.union(footprint::prim(prim));
+                    } else if prim.class() != crate::ir::PrimClass::Shared {
+                        self.fp = self.fp.union(footprint::prim(prim));
                     } else if prim.class() == crate::ir::PrimClass::Shared {
                         self.log_op(st, false);
                     }
@@ -383,6 +400,7 @@ impl Exec<'_> {
                             if let Flow::Yield = self.before_visible(st) {
                                 return StepResult::Stepped;
                             }
+                            self.fp.reads |= footprint::PTE;
                             let v = Value::Pte(st.ptes[slot as usize]);
                             let f = frame(st, tid);
                             f.stack.pop();
@@ -489,6 +507,7 @@ impl Exec<'_> {
         if let Flow::Yield = self.before_visible(st) {
             return Some(StepResult::Stepped);
         }
+        self.fp = self.fp.union(footprint::USER_ACCESS);
         let tid = self.tid;
         let slots = self.m.slots();
         let names = |f: usize| super::trace::page_name(self.m, f);

@@ -4,6 +4,7 @@
 
 mod check;
 mod encode;
+mod footprint;
 mod hw;
 mod init;
 mod interp;
@@ -11,7 +12,7 @@ mod prims;
 pub mod state;
 pub mod trace;
 
-use crate::explore::{Model, Transition, Violation};
+use crate::explore::{Footprint, Model, Reducible, Transition, Violation};
 use crate::ir::{Instr, Prim, Program};
 pub use state::State;
 
@@ -59,13 +60,20 @@ pub enum Action {
 pub struct Machine {
     pub prog: Program,
     pub initial: State,
+    /// Per function and position: what running on from there may touch.
+    futures: Vec<Vec<Footprint>>,
 }
 
 impl Machine {
     /// Builds the initial state; an impossible scenario is a located error.
     pub fn new(prog: Program) -> Result<Machine, crate::lang::Diag> {
         let initial = init::initial_state(&prog)?;
-        let m = Machine { prog, initial };
+        let futures = footprint::summaries(&prog);
+        let m = Machine {
+            prog,
+            initial,
+            futures,
+        };
         m.check_initial()?;
         Ok(m)
     }
@@ -113,12 +121,52 @@ impl Model for Machine {
     }
 
     fn next(&self, s: &State, a: Action) -> Transition<State> {
+        self.next_traced(s, a).0
+    }
+
+    fn at_end(&self, s: &State) -> Option<Violation> {
+        self.check_end(s)
+    }
+
+    fn state_bytes(&self, s: &State) -> usize {
+        state_bytes(s)
+    }
+
+    fn fingerprint(&self, s: &State) -> u128 {
+        thread_local! {
+            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+        }
+        BUF.with(|b| {
+            let mut b = b.borrow_mut();
+            encode::encode(s, &mut b);
+            xxhash_rust::xxh3::xxh3_128(&b)
+        })
+    }
+}
+
+impl crate::explore::Compact for Machine {
+    fn encode(&self, s: &State, out: &mut Vec<u8>) {
+        encode::encode(s, out);
+    }
+    fn decode_into(&self, b: &[u8], into: &mut State) {
+        encode::decode_into(b, into);
+    }
+}
+
+impl Reducible for Machine {
+    fn next_traced(&self, s: &State, a: Action) -> (Transition<State>, Footprint) {
         let mut st = s.clone();
         let mut soft = None;
+        let all = Footprint {
+            reads: !0,
+            writes: !0,
+        };
+        let mut fp = all;
         let r = match a {
             Action::Cpu(c) => {
-                let (r, v) = interp::step(self, &mut st, c as usize, None);
+                let (r, v, f) = interp::step(self, &mut st, c as usize, None);
                 soft = v;
+                fp = f;
                 r
             }
             Action::Evict(c, slot) => {
@@ -138,21 +186,35 @@ impl Model for Machine {
                 }
             }
         };
-        match r {
+        let t = match r {
             interp::StepResult::Blocked => Transition::Disabled,
             interp::StepResult::Violation(v) => Transition::Violation(v),
             interp::StepResult::Stepped => {
                 let v = soft.or_else(|| self.check_state(&st));
                 Transition::Next(st, v)
             }
+        };
+        (t, fp)
+    }
+
+    fn actor_of(&self, a: Action) -> Option<usize> {
+        match a {
+            Action::Cpu(c) => Some(c as usize),
+            Action::Evict(..) | Action::Fill(..) => None,
         }
     }
 
-    fn at_end(&self, s: &State) -> Option<Violation> {
-        self.check_end(s)
+    fn others_future(&self, s: &State, actor: usize) -> Footprint {
+        self.others_future(s, actor)
     }
 
-    fn state_bytes(&self, s: &State) -> usize {
+    fn observed(&self) -> u64 {
+        footprint::OBSERVED
+    }
+}
+
+fn state_bytes(s: &State) -> usize {
+    {
         use std::mem::size_of;
         let threads: usize = s
             .threads
@@ -188,17 +250,6 @@ impl Model for Machine {
             + s.vma_flags.capacity() * 4
             + s.frames.capacity() * size_of::<state::Frame>()
             + s.expected.capacity() * 8
-    }
-
-    fn fingerprint(&self, s: &State) -> u128 {
-        thread_local! {
-            static BUF: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
-        }
-        BUF.with(|b| {
-            let mut b = b.borrow_mut();
-            encode::encode(s, &mut b);
-            xxhash_rust::xxh3::xxh3_128(&b)
-        })
     }
 }
 

@@ -174,7 +174,7 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, usize> {
                 if st.threads[c as usize].status != super::state::Status::Running {
                     return Err(i);
                 }
-                let (r, soft) = interp::step(m, &mut next, c as usize, Some(&mut log));
+                let (r, soft, _) = interp::step(m, &mut next, c as usize, Some(&mut log));
                 match r {
                     StepResult::Blocked => return Err(i),
                     StepResult::Violation(v) => (Some(v), true),

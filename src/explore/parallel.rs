@@ -1,0 +1,493 @@
+//! Breadth-first search with worker threads and optional partial-order reduction.
+//!
+//! Levels are expanded in blocks by `threads` workers. Every state of the next level keeps
+//! the parent that comes first in the plain search's order (the lowest position in the
+//! level, then the lowest action index), so the next level, the node numbering and every
+//! counterexample are the same whatever the number of threads: the single-threaded `bfs`
+//! search stays the reference, and the differential tests hold this one to it.
+//!
+//! Reduction: a state is expanded with one step alone (a persistent singleton) when that
+//! step (1) writes nothing the per-state invariants read, (2) breaks no invariant, (3)
+//! commutes with everything every other actor may still do (`Reducible::others_future`),
+//! and (4) leads to a state not seen on an earlier level. Rule (4) is the cycle proviso
+//! for breadth-first search: an edge back to an earlier level closes every cycle, so every
+//! cycle has a fully expanded state.
+
+use super::bfs::{Progress, STOP};
+use super::{Compact, Found, Limits, Reducible, Report, Stats, StopOn, Transition};
+use hashbrown::HashTable;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::time::Instant;
+
+#[derive(Debug, Clone, Copy)]
+pub struct Options {
+    /// Worker threads (1: the search runs on the calling thread).
+    pub threads: usize,
+    /// Partial-order reduction on.
+    pub reduce: bool,
+}
+
+/// The low 40 bits of a stored fingerprint carry the entry's payload: the node number of a
+/// state from an earlier level, or the discovery key of one found on the current level.
+const PAYLOAD: u128 = (1 << 40) - 1;
+const PROVISIONAL: u128 = 1 << 39;
+const ACTION_BITS: u32 = 12;
+const MAX_LEVEL: usize = 1 << 27;
+const SHARDS: usize = 64;
+/// A fingerprint in the table: 88 bits of hash and the payload.
+const ENTRY_BYTES: u64 = 16;
+
+enum Seen {
+    /// On an earlier level.
+    Old,
+    /// New, and this discovery comes first so far.
+    Won,
+    /// New, but an earlier discovery owns it.
+    Lost,
+}
+
+/// Visited fingerprints in shards, each behind its own lock.
+struct Visited {
+    shards: Vec<Mutex<HashTable<u128>>>,
+}
+
+fn table_hash(e: &u128) -> u64 {
+    (e >> 64) as u64
+}
+
+impl Visited {
+    fn new() -> Visited {
+        Visited {
+            shards: (0..SHARDS).map(|_| Mutex::new(HashTable::new())).collect(),
+        }
+    }
+    fn shard(&self, key: u128) -> std::sync::MutexGuard<'_, HashTable<u128>> {
+        let i = ((key >> 40) as usize) & (SHARDS - 1);
+        self.shards[i].lock().unwrap_or_else(|e| e.into_inner())
+    }
+    fn offer(&self, fp: u128, disc: u64) -> Seen {
+        let key = fp & !PAYLOAD;
+        let mut t = self.shard(key);
+        let entry = key | PROVISIONAL | disc as u128;
+        match t.find_mut(table_hash(&key), |e| e & !PAYLOAD == key) {
+            None => {
+                t.insert_unique(table_hash(&key), entry, table_hash);
+                Seen::Won
+            }
+            Some(e) if *e & PROVISIONAL == 0 => Seen::Old,
+            Some(e) if (disc as u128) < *e & (PROVISIONAL - 1) => {
+                *e = entry;
+                Seen::Won
+            }
+            Some(_) => Seen::Lost,
+        }
+    }
+    fn is_old(&self, fp: u128) -> bool {
+        let key = fp & !PAYLOAD;
+        let t = self.shard(key);
+        t.find(table_hash(&key), |e| e & !PAYLOAD == key)
+            .is_some_and(|e| e & PROVISIONAL == 0)
+    }
+    /// Makes the discovery `disc` of `fp` final as node `node`, if it won.
+    fn settle(&self, fp: u128, disc: u64, node: u32) -> bool {
+        let key = fp & !PAYLOAD;
+        let mut t = self.shard(key);
+        match t.find_mut(table_hash(&key), |e| e & !PAYLOAD == key) {
+            Some(e) if *e == key | PROVISIONAL | disc as u128 => {
+                *e = key | node as u128;
+                true
+            }
+            Some(_) => false,
+            None => {
+                t.insert_unique(table_hash(&key), key | node as u128, table_hash);
+                true
+            }
+        }
+    }
+}
+
+/// States of a level, packed: `bytes[starts[i]..starts[i + 1]]` is state i.
+#[derive(Default)]
+struct Chunk {
+    bytes: Vec<u8>,
+    starts: Vec<u32>,
+    nodes: Vec<u32>,
+}
+
+impl Chunk {
+    fn len(&self) -> usize {
+        self.nodes.len()
+    }
+    fn get(&self, i: usize) -> (&[u8], u32) {
+        let end = self
+            .starts
+            .get(i + 1)
+            .map_or(self.bytes.len(), |&e| e as usize);
+        (&self.bytes[self.starts[i] as usize..end], self.nodes[i])
+    }
+    fn push(&mut self, b: &[u8], node: u32) {
+        self.starts.push(self.bytes.len() as u32);
+        self.bytes.extend_from_slice(b);
+        self.nodes.push(node);
+    }
+}
+
+/// States per chunk of a level (and per block of work).
+const CHUNK: usize = 256;
+
+/// A successor that may join the next level (its bytes are in the block's arena).
+struct Candidate<A> {
+    fp: u128,
+    disc: u64,
+    parent: u32,
+    action: A,
+    bytes: std::ops::Range<usize>,
+}
+
+struct BlockOut<A> {
+    block: usize,
+    cands: Vec<Candidate<A>>,
+    arena: Vec<u8>,
+    found: Vec<Found<A>>,
+    transitions: u64,
+    singletons: u64,
+}
+
+struct Shared<'a, M: Reducible> {
+    model: &'a M,
+    visited: &'a Visited,
+    nodes: &'a [(u32, Option<M::Action>)],
+    level: &'a [Chunk],
+    /// Index of the first state of each chunk in the level.
+    offsets: &'a [usize],
+    next_block: AtomicU64,
+    reduce: bool,
+    abort: AtomicBool,
+    new_states: AtomicU64,
+}
+
+fn path_to<A: Copy>(nodes: &[(u32, Option<A>)], mut n: u32) -> Vec<A> {
+    let mut p = Vec::new();
+    while n != 0 {
+        let (parent, a) = nodes[n as usize];
+        if let Some(a) = a {
+            p.push(a);
+        }
+        n = parent;
+    }
+    p.reverse();
+    p
+}
+
+/// Picks a persistent singleton at `s`, or None to expand every action. Results computed
+/// on the way are left in `tried` for the full expansion.
+fn singleton<M: Reducible + Compact>(
+    sh: &Shared<'_, M>,
+    s: &M::State,
+    acts: &[M::Action],
+    tried: &mut [Option<Transition<M::State>>],
+    buf: &mut Vec<u8>,
+) -> Option<(usize, u128)> {
+    let m = sh.model;
+    for (k, &a) in acts.iter().enumerate() {
+        let Some(actor) = m.actor_of(a) else {
+            continue;
+        };
+        let (t, fp) = m.next_traced(s, a);
+        match t {
+            Transition::Next(s2, None)
+                if fp.writes & m.observed() == 0 && !fp.conflicts(m.others_future(s, actor)) =>
+            {
+                let f2 = fingerprint(m, &s2, buf);
+                if !sh.visited.is_old(f2) {
+                    return Some((k, f2));
+                }
+                tried[k] = Some(Transition::Next(s2, None));
+                return None;
+            }
+            t => tried[k] = Some(t),
+        }
+    }
+    None
+}
+
+fn expand_block<M: Reducible + Compact>(
+    sh: &Shared<'_, M>,
+    block: usize,
+    scratch: &mut M::State,
+    buf: &mut Vec<u8>,
+) -> BlockOut<M::Action> {
+    let m = sh.model;
+    let mut out = BlockOut {
+        block,
+        cands: Vec::new(),
+        arena: Vec::new(),
+        found: Vec::new(),
+        transitions: 0,
+        singletons: 0,
+    };
+    let chunk = &sh.level[block];
+    let mut acts = Vec::new();
+    let mut tried: Vec<Option<Transition<M::State>>> = Vec::new();
+    for i in 0..chunk.len() {
+        let pos = sh.offsets[block] + i;
+        let (bytes, node) = chunk.get(i);
+        let node = &node;
+        m.decode_into(bytes, scratch);
+        let s = &*scratch;
+        acts.clear();
+        m.actions(s, &mut acts);
+        tried.clear();
+        tried.resize_with(acts.len(), || None);
+        let disc = |k: usize| ((pos as u64) << ACTION_BITS) | k as u64;
+        // `buf` holds the successor's encoding
+        let offer = |out: &mut BlockOut<M::Action>, k: usize, buf: &[u8], fp| {
+            if let Seen::Won = sh.visited.offer(fp, disc(k)) {
+                sh.new_states.fetch_add(1, Ordering::Relaxed);
+                let at = out.arena.len();
+                out.arena.extend_from_slice(buf);
+                out.cands.push(Candidate {
+                    fp,
+                    disc: disc(k),
+                    parent: *node,
+                    action: acts[k],
+                    bytes: at..out.arena.len(),
+                });
+            }
+        };
+        if sh.reduce
+            && let Some((k, fp)) = singleton(sh, s, &acts, &mut tried, buf)
+        {
+            out.transitions += 1;
+            out.singletons += 1;
+            offer(&mut out, k, buf, fp);
+            continue;
+        }
+        let mut enabled = false;
+        for k in 0..acts.len() {
+            let t = match tried[k].take() {
+                Some(t) => t,
+                None => m.next(s, acts[k]),
+            };
+            match t {
+                Transition::Disabled => {}
+                Transition::Violation(v) => {
+                    enabled = true;
+                    out.transitions += 1;
+                    let mut p = path_to(sh.nodes, *node);
+                    p.push(acts[k]);
+                    super::record_shortest(&mut out.found, v, p);
+                }
+                Transition::Next(s2, soft) => {
+                    enabled = true;
+                    out.transitions += 1;
+                    if let Some(v) = soft {
+                        let mut p = path_to(sh.nodes, *node);
+                        p.push(acts[k]);
+                        super::record_shortest(&mut out.found, v, p);
+                    }
+                    let fp = fingerprint(m, &s2, buf);
+                    offer(&mut out, k, buf, fp);
+                }
+            }
+        }
+        if !enabled && let Some(v) = m.at_end(s) {
+            super::record_shortest(&mut out.found, v, path_to(sh.nodes, *node));
+        }
+    }
+    out
+}
+
+/// Encodes a state into `buf` and hashes it.
+fn fingerprint<M: Compact>(m: &M, s: &M::State, buf: &mut Vec<u8>) -> u128 {
+    buf.clear();
+    m.encode(s, buf);
+    xxhash_rust::xxh3::xxh3_128(buf)
+}
+
+fn worker<M: Reducible + Compact>(sh: &Shared<'_, M>) -> Vec<BlockOut<M::Action>> {
+    let mut outs = Vec::new();
+    let mut scratch = sh.model.initial();
+    let mut buf = Vec::new();
+    while !sh.abort.load(Ordering::Relaxed) {
+        let b = sh.next_block.fetch_add(1, Ordering::Relaxed) as usize;
+        if b >= sh.level.len() {
+            break;
+        }
+        outs.push(expand_block(sh, b, &mut scratch, &mut buf));
+    }
+    outs
+}
+
+pub fn check<M: Reducible + Compact>(
+    model: &M,
+    limits: Limits,
+    stop_on: StopOn,
+    opts: Options,
+    progress: Option<Progress>,
+) -> Report<M::Action> {
+    let start = Instant::now();
+    let threads = opts.threads.max(1);
+    let mut stats = Stats {
+        states: 1,
+        ..Stats::default()
+    };
+    let mut nodes: Vec<(u32, Option<M::Action>)> = vec![(0, None)];
+    let visited = Visited::new();
+    let mut scratch = model.initial();
+    let mut buf = Vec::new();
+    visited.settle(fingerprint(model, &scratch, &mut buf), 0, 0);
+    let mut level: Vec<Chunk> = vec![Chunk::default()];
+    level[0].push(&buf, 0);
+    let mut level_len = 1usize;
+    let mut found: Vec<Found<M::Action>> = Vec::new();
+    let (mut sampled_bytes, mut sampled) = (0u64, 0u64);
+    let mut singletons = 0u64;
+    let per_entry = ENTRY_BYTES + std::mem::size_of::<(u32, Option<M::Action>)>() as u64;
+    let mut depth = 0u64;
+    let mut last_report = 0.0;
+    let mut stopped: Option<String> = None;
+    let mut complete = false;
+    loop {
+        if level_len == 0 {
+            complete = true;
+            depth = depth.saturating_sub(1);
+            break;
+        }
+        if level_len >= MAX_LEVEL {
+            stopped = Some(format!("a level holds over {MAX_LEVEL} states"));
+            break;
+        }
+        let offsets: Vec<usize> = level
+            .iter()
+            .scan(0, |acc, c| {
+                let o = *acc;
+                *acc += c.len();
+                Some(o)
+            })
+            .collect();
+        let sh = Shared {
+            model,
+            visited: &visited,
+            nodes: &nodes,
+            level: &level,
+            offsets: &offsets,
+            next_block: AtomicU64::new(0),
+            reduce: opts.reduce,
+            abort: AtomicBool::new(false),
+            new_states: AtomicU64::new(0),
+        };
+        let frontier_bytes = sampled_bytes.checked_div(sampled).unwrap_or(64);
+        // Limits and progress, checked while the workers run.
+        let watch = |sh: &Shared<'_, M>, stats: &mut Stats, last: &mut f64| -> Option<String> {
+            let secs = start.elapsed().as_secs_f64();
+            let states = stats.states + sh.new_states.load(Ordering::Relaxed);
+            let mem = states * per_entry
+                + (level_len as u64 + sh.new_states.load(Ordering::Relaxed)) * frontier_bytes;
+            stats.peak_memory_bytes = stats.peak_memory_bytes.max(mem);
+            let reason = if STOP.load(Ordering::Relaxed) {
+                Some("interrupted (Ctrl-C)".to_string())
+            } else if limits.max_states.is_some_and(|m| states >= m) {
+                Some(format!("state limit reached ({states} states)"))
+            } else if limits.max_seconds.is_some_and(|m| secs >= m) {
+                Some(format!("time limit reached ({secs:.1} s)"))
+            } else if limits.max_memory_bytes.is_some_and(|m| mem >= m) {
+                Some(format!("memory limit reached (~{} MiB)", mem >> 20))
+            } else {
+                None
+            };
+            if let Some(p) = &progress
+                && secs - *last >= p.every_seconds
+            {
+                *last = secs;
+                let mut now = stats.clone();
+                now.states = states;
+                now.seconds = secs;
+                now.max_depth = depth;
+                now.bytes_per_frontier_state = frontier_bytes;
+                (p.report)(&now, level_len);
+            }
+            reason
+        };
+        let mut outs: Vec<BlockOut<M::Action>> = if threads == 1 || level.len() < 2 {
+            let mut outs = Vec::with_capacity(level.len());
+            for b in 0..level.len() {
+                if b % 4 == 0
+                    && let Some(r) = watch(&sh, &mut stats, &mut last_report)
+                {
+                    stopped = Some(r);
+                    break;
+                }
+                outs.push(expand_block(&sh, b, &mut scratch, &mut buf));
+            }
+            outs
+        } else {
+            std::thread::scope(|scope| {
+                let handles: Vec<_> = (0..threads).map(|_| scope.spawn(|| worker(&sh))).collect();
+                while !handles.iter().all(|h| h.is_finished()) {
+                    if stopped.is_none()
+                        && let Some(r) = watch(&sh, &mut stats, &mut last_report)
+                    {
+                        stopped = Some(r);
+                        sh.abort.store(true, Ordering::Relaxed);
+                    }
+                    std::thread::sleep(std::time::Duration::from_millis(2));
+                }
+                handles
+                    .into_iter()
+                    .flat_map(|h| h.join().expect("a search worker panicked"))
+                    .collect()
+            })
+        };
+        outs.sort_by_key(|o| o.block);
+        // Merge in block order: the next level in the plain search's order.
+        let mut next: Vec<Chunk> = Vec::new();
+        let mut next_len = 0usize;
+        for o in outs {
+            stats.transitions += o.transitions;
+            singletons += o.singletons;
+            for f in o.found {
+                super::record_shortest(&mut found, f.violation, f.path);
+            }
+            for c in o.cands {
+                let id = nodes.len() as u32;
+                if visited.settle(c.fp, c.disc, id) {
+                    nodes.push((c.parent, Some(c.action)));
+                    if next.last().is_none_or(|ch| ch.len() >= CHUNK) {
+                        next.push(Chunk::default());
+                    }
+                    let b = &o.arena[c.bytes];
+                    sampled_bytes += b.len() as u64 + 8;
+                    sampled += 1;
+                    next.last_mut().expect("a chunk").push(b, id);
+                    next_len += 1;
+                }
+            }
+        }
+        stats.states = nodes.len() as u64;
+        stats.complete_depth = depth;
+        if stopped.is_some() || stop_on.met(&found) {
+            break;
+        }
+        depth += 1;
+        level = next;
+        level_len = next_len;
+    }
+    stats.seconds = start.elapsed().as_secs_f64();
+    stats.bytes_per_state = per_entry;
+    stats.bytes_per_frontier_state = sampled_bytes.checked_div(sampled).unwrap_or(64);
+    stats.peak_memory_bytes = stats.peak_memory_bytes.max(stats.states * per_entry);
+    stats.max_depth = stats.max_depth.max(depth);
+    if complete {
+        stats.complete_depth = depth;
+    }
+    stats.singletons = opts.reduce.then_some(singletons);
+    found.sort_by_key(|f| f.path.len());
+    Report {
+        found,
+        complete,
+        stopped,
+        stats,
+    }
+}

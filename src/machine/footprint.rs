@@ -1,0 +1,213 @@
+//! Footprints for partial-order reduction: which shared objects a step reads and writes, and
+//! what each thread may still touch from where it stands.
+//!
+//! Objects are coarse classes (every PTE is one object, every frame's contents another), so
+//! a footprint over-approximates: two steps are independent only if neither writes a class
+//! the other touches. Reads that no other thread can change (whether *this* CPU holds a lock,
+//! its own task state) are not recorded.
+
+use super::Machine;
+use super::state::{State, Status};
+use crate::explore::Footprint;
+use crate::ir::{Func, Instr, Prim, PrimClass};
+
+/// One bit per CPU's TLB (`tlb_bit`), then the object classes.
+pub const MAX_CPUS: usize = 16;
+/// In static summaries: the TLB of whichever CPU runs the code.
+const OWN_TLB: u64 = 1 << 16;
+const ALL_TLBS: u64 = (1 << MAX_CPUS) - 1;
+pub const PTE: u64 = 1 << 17;
+pub const PTL: u64 = 1 << 18;
+/// mmap_lock: readers' operations are reads (they commute), writers' are writes.
+pub const MMAP: u64 = 1 << 19;
+/// vma->vm_flags (the layout itself never changes).
+pub const VMA: u64 = 1 << 20;
+/// tlb_flush_pending and tlb_flush_batched.
+pub const PENDING: u64 = 1 << 21;
+/// Page contents and their ghosts (last store, copy source).
+pub const DATA: u64 = 1 << 22;
+/// Page metadata: allocation, refcount, mapcount, page lock, flags.
+pub const META: u64 = 1 << 23;
+/// userfaultfd message queues and the wp groups.
+pub const UFFD: u64 = 1 << 24;
+/// Tasks' TASK_RUNNING state (uffd wakeups).
+pub const WAKE: u64 = 1 << 25;
+/// Ghost: the values the retired user stores leave.
+pub const EXPECTED: u64 = 1 << 26;
+
+pub fn tlb_bit(cpu: usize) -> u64 {
+    1 << cpu
+}
+
+/// Everything the state invariants of `Machine::check_state` read: a step that writes one of
+/// these is visible and never reduced.
+pub const OBSERVED: u64 = ALL_TLBS | PTE | PTL | MMAP | PENDING | META;
+
+const fn rw(reads: u64, writes: u64) -> Footprint {
+    Footprint { reads, writes }
+}
+const NONE: Footprint = rw(0, 0);
+
+/// A user access on the running CPU: its TLB, a walk (A/D bits), the frame, the ghost.
+pub const USER_ACCESS: Footprint = rw(OWN_TLB | PTE | DATA | META, OWN_TLB | PTE | DATA | EXPECTED);
+
+/// What a primitive may touch, whatever its arguments (the page lock and refcounts are
+/// page metadata; the PTL checks in set_pte_at read only whether the caller holds it).
+pub fn prim(p: Prim) -> Footprint {
+    use Prim::*;
+    match p {
+        _ if p.class() == PrimClass::Pure => NONE,
+        CurrentMm | FindVma | FirstVma | NextVma | PteOffsetMap | PteLockptr | VmNormalPage
+        | ZeroPage | IsZeroPfn | ForceSigSegv => NONE,
+        SetTaskRunning => rw(WAKE, WAKE),
+        PageAnon | PageAnonExclusive | PageCount | PageMapcount => rw(META, 0),
+        ClearPageAnonExclusive
+        | GetPage
+        | PageAddNewAnonRmap
+        | PageRemoveRmap
+        | TrylockPage
+        | LockPage
+        | UnlockPage
+        | LruCacheAdd
+        | AllocPage => rw(META, META),
+        PutPage | FreePage => rw(META | DATA, META | DATA),
+        MmapReadLock | MmapReadTrylock | MmapReadUnlock => rw(MMAP, 0),
+        MmapWriteLock | MmapWriteUnlock | MmapWriteDowngrade => rw(MMAP, MMAP),
+        SpinLock | SpinUnlock => rw(PTL, PTL),
+        SetPteAt => rw(PTE | DATA | META, PTE | DATA | META | EXPECTED),
+        PtepGetAndClear => rw(PTE, PTE),
+        FlushTlbPage | FlushTlbRange | FlushTlbMm => rw(ALL_TLBS, ALL_TLBS),
+        FlushTlbBatchedPending => rw(PENDING | ALL_TLBS, PENDING | ALL_TLBS),
+        IncTlbFlushPending | DecTlbFlushPending => rw(PENDING, PENDING),
+        MmTlbFlushPending | MmTlbFlushNested => rw(PENDING, 0),
+        CopyUserHighpage => rw(DATA | META, DATA),
+        MemcmpPages => rw(DATA, 0),
+        CopyFromUserInatomic => USER_ACCESS,
+        UffdEnqueue | UffdDequeue | UffdWake => rw(UFFD | WAKE, UFFD | WAKE),
+        Schedule => rw(WAKE, 0),
+        UffdReadMsg | UffdWpGroupEnter | UffdWpGroupExit => rw(UFFD, UFFD),
+        Assert | BugOn => NONE,
+        SpinIsLocked => rw(PTL, 0),
+        AssumeTlbCoherent => rw(ALL_TLBS | PTE | PENDING | PTL | MMAP, 0),
+        _ => rw(!0, !0),
+    }
+}
+
+pub fn field(m_field: &str, write: bool) -> Footprint {
+    match (m_field, write) {
+        ("vm_flags", true) => rw(VMA, VMA),
+        ("vm_flags" | "vm_page_prot", false) => rw(VMA, 0),
+        _ => NONE,
+    }
+}
+
+/// What one instruction may touch by itself (calls and faults are added by `summaries`).
+pub fn instr(m: &crate::ir::Program, func: &Func, i: Instr) -> Footprint {
+    match i {
+        Instr::Prim { prim: p, .. } => prim(p),
+        Instr::Deref if func.user => USER_ACCESS,
+        Instr::Deref => rw(PTE, 0),
+        Instr::User(_) => USER_ACCESS,
+        Instr::GetField(f) => field(m.field_name(f), false),
+        Instr::SetField(f) => field(m.field_name(f), true),
+        _ => NONE,
+    }
+}
+
+/// For every function and position, what running on from there may touch (callees and
+/// page faults included): a backward fixpoint over the control flow of the whole program.
+pub fn summaries(p: &crate::ir::Program) -> Vec<Vec<Footprint>> {
+    let mut fut: Vec<Vec<Footprint>> = p
+        .funcs
+        .iter()
+        .map(|f| vec![NONE; f.code.len() + 1])
+        .collect();
+    let fault = p.scenario.fault_entry as usize;
+    loop {
+        let mut changed = false;
+        for (fi, f) in p.funcs.iter().enumerate() {
+            for pc in (0..f.code.len()).rev() {
+                let i = f.code[pc];
+                let mut acc = instr(p, f, i);
+                match i {
+                    Instr::Call { func, .. } => acc = acc.union(fut[func as usize][0]),
+                    Instr::Deref | Instr::User(_) if f.user => {
+                        acc = acc.union(fut.get(fault).map_or(rw(!0, !0), |x| x[0]))
+                    }
+                    _ => {}
+                }
+                let succ: &[usize] = match i {
+                    Instr::Return => &[],
+                    Instr::Jump(t) => &[t as usize],
+                    Instr::JumpIfFalse(t)
+                    | Instr::JumpIfFalseKeep(t)
+                    | Instr::JumpIfTrueKeep(t) => &[t as usize, pc + 1],
+                    _ => &[pc + 1],
+                };
+                for &s in succ {
+                    acc = acc.union(fut[fi].get(s).copied().unwrap_or(rw(!0, !0)));
+                }
+                if acc != fut[fi][pc] {
+                    fut[fi][pc] = acc;
+                    changed = true;
+                }
+            }
+        }
+        if !changed {
+            return fut;
+        }
+    }
+}
+
+/// A static footprint for CPU `cpu`: its own TLB becomes that CPU's bit.
+fn on_cpu(f: Footprint, cpu: usize) -> Footprint {
+    let own = |x: u64| {
+        if x & OWN_TLB != 0 {
+            (x & !OWN_TLB) | tlb_bit(cpu)
+        } else {
+            x
+        }
+    };
+    rw(own(f.reads), own(f.writes))
+}
+
+impl Machine {
+    /// What thread `tid` may touch from its current position to the end of its program.
+    pub(crate) fn thread_future(&self, s: &State, tid: usize) -> Footprint {
+        let t = &s.threads[tid];
+        if t.status != Status::Running {
+            return NONE;
+        }
+        let mut acc = NONE;
+        for f in &t.frames {
+            let summary = &self.futures[f.func as usize];
+            acc = acc.union(summary.get(f.pc as usize).copied().unwrap_or(rw(!0, !0)));
+        }
+        on_cpu(acc, tid)
+    }
+
+    /// What everything but CPU `tid` may touch from `s` on: the other CPUs and, with the
+    /// eviction or speculation knobs, the hardware filling and dropping TLB entries.
+    pub(crate) fn others_future(&self, s: &State, tid: usize) -> Footprint {
+        if self.cpus() > MAX_CPUS {
+            return rw(!0, !0);
+        }
+        let k = &self.prog.scenario.knobs;
+        let mut acc = if k.tlb_evict || k.tlb_speculative {
+            rw(ALL_TLBS | PTE, ALL_TLBS | PTE)
+        } else {
+            NONE
+        };
+        for j in 0..s.threads.len() {
+            if j != tid {
+                acc = acc.union(self.thread_future(s, j));
+            }
+        }
+        acc
+    }
+}
+
+/// A dynamic footprint on CPU `cpu` (user accesses name its own TLB).
+pub fn for_cpu(f: Footprint, cpu: usize) -> Footprint {
+    on_cpu(f, cpu)
+}
