@@ -364,6 +364,7 @@ fn run_search(
         let opts = explore::parallel::Options {
             threads,
             reduce: o.reduce == Reduce::Por,
+            assume_independent: 0,
         };
         explore::parallel::check(m, lim, stop, opts, progress)
     };

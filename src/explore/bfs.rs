@@ -142,6 +142,10 @@ pub fn check<M: Model>(
                     }
                 }
             }
+            if !enabled {
+                stats.end_states += 1;
+                stats.end_digest ^= model.fingerprint(&s);
+            }
             if !enabled && let Some(v) = model.at_end(&s) {
                 super::record_shortest(&mut found, v, path_to(&nodes, node));
             }

@@ -84,6 +84,13 @@ impl Footprint {
             writes: self.writes | o.writes,
         }
     }
+    /// The footprint with some objects dropped.
+    pub const fn without(self, bits: u64) -> Footprint {
+        Footprint {
+            reads: self.reads & !bits,
+            writes: self.writes & !bits,
+        }
+    }
     /// Do two steps with these footprints fail to commute?
     pub fn conflicts(self, o: Footprint) -> bool {
         self.writes & (o.reads | o.writes) != 0 || o.writes & self.reads != 0
@@ -136,6 +143,10 @@ pub struct Stats {
     pub peak_memory_bytes: u64,
     /// With partial-order reduction: states expanded with a single step.
     pub singletons: Option<u64>,
+    /// States where nothing can move (every CPU done, or stuck), and the XOR of their
+    /// fingerprints: a reduction must keep exactly this set.
+    pub end_states: u64,
+    pub end_digest: u128,
 }
 
 /// A violation and the shortest path (in steps) from the initial state to it.

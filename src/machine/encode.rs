@@ -1,7 +1,6 @@
 //! A compact byte encoding of the machine state, hashed in one pass for fingerprints and
 //! kept instead of the state in search frontiers (`decode_into` restores it).
-//! Injective: every variable-length part is preceded by its length. Lossless for
-//! everything the machine reads: a free frame keeps only its generation (freeing resets it).
+//! Injective (every variable-length part is preceded by its length) and lossless.
 
 use super::state::*;
 use crate::ir::Value;
@@ -107,12 +106,7 @@ pub fn encode(s: &State, b: &mut Vec<u8>) {
         b.extend_from_slice(&f.to_le_bytes());
     }
     for f in &s.frames {
-        if !f.allocated {
-            b.push(0);
-            b.push(f.generation);
-            continue;
-        }
-        b.push(1);
+        b.push(f.allocated as u8);
         b.push(f.generation);
         b.extend_from_slice(&f.refcount.to_le_bytes());
         b.extend_from_slice(&f.mapcount.to_le_bytes());
@@ -219,13 +213,6 @@ pub fn decode_into(b: &[u8], s: &mut State) {
     for f in s.frames.iter_mut() {
         let allocated = r.u8() != 0;
         let generation = r.u8();
-        if !allocated {
-            *f = Frame {
-                generation,
-                ..Frame::default()
-            };
-            continue;
-        }
         let refcount = r.u16() as i16;
         let mapcount = r.u16() as i16;
         let locked_by = r.opt_u8();

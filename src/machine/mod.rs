@@ -4,7 +4,7 @@
 
 mod check;
 mod encode;
-mod footprint;
+pub mod footprint;
 mod hw;
 mod init;
 mod interp;

@@ -20,6 +20,18 @@ pub enum PrimOut {
 
 use PrimOut::*;
 
+/// A page operation on a frame that was freed: the struct page may belong to someone else.
+fn freed_page(m: &Machine, prim: Prim, f: usize) -> PrimOut {
+    Violation(
+        "use_after_free",
+        format!(
+            "{} on frame {}, which is free",
+            prim.name(),
+            super::trace::page_name(m, f)
+        ),
+    )
+}
+
 fn page_of(m: &Machine, v: Value) -> Result<usize, String> {
     match v {
         Value::Page(p) if (p as usize) <= m.prog.scenario.frames => Ok(p as usize),
@@ -609,6 +621,9 @@ fn exec_inner(
         }
         Prim::TrylockPage => {
             let f = page_of(m, a[0])?;
+            if !st.frames[f].allocated {
+                return Ok(freed_page(m, prim, f));
+            }
             if st.frames[f].locked_by.is_some() {
                 Value::Bool(false)
             } else {
@@ -618,6 +633,9 @@ fn exec_inner(
         }
         Prim::LockPage => {
             let f = page_of(m, a[0])?;
+            if !st.frames[f].allocated {
+                return Ok(freed_page(m, prim, f));
+            }
             match st.frames[f].locked_by {
                 Some(o) if o == t => {
                     return Ok(Violation(
@@ -632,6 +650,9 @@ fn exec_inner(
         }
         Prim::UnlockPage => {
             let f = page_of(m, a[0])?;
+            if !st.frames[f].allocated {
+                return Ok(freed_page(m, prim, f));
+            }
             if st.frames[f].locked_by != Some(t) {
                 return Ok(Violation(
                     "lock_hygiene",

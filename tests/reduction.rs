@@ -1,0 +1,305 @@
+//! The multi-threaded search and the partial-order reduction against the plain reference
+//! search (`bfs::check`), on the bundled small scenarios and on generated ones:
+//! - without reduction, any number of threads gives exactly the reference's result (states,
+//!   transitions, every counterexample step for step);
+//! - with reduction, the verdict and the set of reachable violation kinds are the same, and
+//!   every counterexample replays;
+//! - a bug injected into the reduction (PTE accesses taken as independent) is caught.
+
+use mmcheck::explore::parallel::{self, Options};
+use mmcheck::explore::{Limits, Report, StopOn, bfs, ends_in};
+use mmcheck::lang::{LoadOptions, load_file};
+use mmcheck::machine::{Action, Machine, footprint};
+use rand::{Rng, SeedableRng};
+use rand_chacha::ChaCha8Rng;
+use std::path::Path;
+
+fn load(path: &Path, out: &mut Vec<(String, Machine)>) {
+    let opts = LoadOptions {
+        models_dir: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("models")),
+    };
+    match load_file(path, &opts) {
+        Ok(l) => {
+            for prog in l.tests {
+                let name = format!("{} :: {}", path.display(), prog.scenario.name);
+                if let Ok(m) = Machine::new(prog) {
+                    out.push((name, m));
+                }
+            }
+        }
+        Err(e) => panic!("{}: {}", path.display(), e.1.message),
+    }
+}
+
+fn bundled(dir: &Path, out: &mut Vec<(String, Machine)>) {
+    let mut entries: Vec<_> = std::fs::read_dir(dir)
+        .unwrap()
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .collect();
+    entries.sort();
+    for p in entries {
+        if p.is_dir() {
+            bundled(&p, out);
+        } else if p.extension().is_some_and(|x| x == "mmk") {
+            load(&p, out);
+        }
+    }
+}
+
+const FIXES: &[&str] = &[
+    "",
+    "fixes/6ce64428d620-uffd-flush-pending.mmk",
+    "fixes/uffd-wp-preserve-write.mmk",
+    "fixes/andrea-two-group.mmk",
+    "fixes/copy-under-ptl-after-flush.mmk",
+    "fixes/reuse-rule-pre-5.9.mmk",
+];
+
+const OPS: &[&str] = &[
+    "X = 9;",
+    "X += 1;",
+    "let v = *X;",
+    "userfaultfd_writeprotect(X, 1, UFFDIO_WRITEPROTECT_MODE_WP);",
+    "userfaultfd_writeprotect(X, 1, 0);",
+    "mprotect(X, 1, PROT_READ);",
+    "mprotect(X, 1, PROT_READ | PROT_WRITE);",
+    "madvise(X, 1, MADV_DONTNEED);",
+    "clear_refs_write(CLEAR_REFS_SOFT_DIRTY);",
+    // broken paths from tests/mmk/checks, so that every kind of violation can turn up
+    "double_put(X);",
+    "zap_free_then_flush(X);",
+    "lock_page_then_mmap(X);",
+    "mmap_then_lock_page(X);",
+    "unlocked_wrprotect(X);",
+];
+
+/// The functions the broken paths above call, taken from the bundled check tests.
+fn broken_paths() -> String {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mmk/checks");
+    let mut out = String::new();
+    for f in [
+        "refcount-double-put.mmk",
+        "free-before-flush.mmk",
+        "deadlock-abba.mmk",
+        "pte-write-without-ptl.mmk",
+    ] {
+        let text = std::fs::read_to_string(dir.join(f)).expect("a bundled check");
+        let at = text.find("\nfn ").expect("a function");
+        out += &text[at..];
+    }
+    out
+}
+
+/// A random small scenario: 2 or 3 CPUs, one page, random PTE and TLB contents, one or two
+/// operations per CPU, maybe a fix, maybe TLB eviction.
+fn generated(seed: u64) -> String {
+    let mut r = ChaCha8Rng::seed_from_u64(seed);
+    let fix = FIXES[r.random_range(0..FIXES.len())];
+    let cpus = r.random_range(2..=3);
+    let mut t = format!("test \"generated {seed}\" {{\n    kernel \"linux-5.10\";\n");
+    if !fix.is_empty() {
+        t += &format!("    import \"{fix}\";\n");
+    }
+    t += &format!("    cpus {cpus};\n    frames 3;\n");
+    let extra = if r.random_bool(0.5) { " softdirty" } else { "" };
+    t += &format!("    vma X: anon private read write uffd_wp{extra};\n");
+    t += &format!(
+        "    page P = 7 {{ extra_refs: {} }};\n",
+        r.random_range(0..=1)
+    );
+    let (write, dirty) = (r.random_bool(0.7), r.random_bool(0.7));
+    if r.random_bool(0.85) {
+        let mut bits = vec!["accessed"];
+        if write {
+            bits.push("write");
+        }
+        if dirty {
+            bits.push("dirty");
+        }
+        t += &format!("    pte X -> P {{ {} }};\n", bits.join(" "));
+        for c in 0..cpus {
+            if r.random_bool(0.4) {
+                let mut bits = Vec::new();
+                if write && r.random_bool(0.7) {
+                    bits.push("write");
+                }
+                if dirty && r.random_bool(0.7) {
+                    bits.push("dirty");
+                }
+                t += &format!("    tlb cpu{c}: X -> P {{ {} }};\n", bits.join(" "));
+            }
+        }
+    }
+    if r.random_bool(0.2) {
+        t += "    knob tlb_evict;\n";
+    }
+    for c in 0..cpus {
+        let n = r.random_range(1..=2);
+        let ops: Vec<&str> = (0..n).map(|_| OPS[r.random_range(0..OPS.len())]).collect();
+        t += &format!("    cpu{c} {{ {} }}\n", ops.join(" "));
+    }
+    t + "}\n" + &broken_paths()
+}
+
+/// Scenarios the plain search exhausts within `cap` states.
+fn scenarios(cap: u64) -> Vec<(String, Machine)> {
+    let mut all = Vec::new();
+    bundled(
+        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mmk"),
+        &mut all,
+    );
+    let dir = tempfile::tempdir().expect("tempdir");
+    for seed in 0..120 {
+        let p = dir.path().join(format!("g{seed}.mmk"));
+        std::fs::write(&p, generated(seed)).expect("write");
+        load(&p, &mut all);
+    }
+    let lim = Limits {
+        max_states: Some(cap),
+        ..Limits::default()
+    };
+    all.into_iter()
+        .filter(|(_, m)| bfs::check(m, lim, StopOn::Never, None).complete)
+        .collect()
+}
+
+fn run(m: &Machine, stop: StopOn, threads: usize, reduce: bool, bug: u64) -> Report<Action> {
+    let opts = Options {
+        threads,
+        reduce,
+        assume_independent: bug,
+    };
+    parallel::check(m, Limits::default(), stop, opts, None)
+}
+
+fn summary(r: &Report<Action>) -> Vec<(&'static str, Vec<Action>)> {
+    r.found
+        .iter()
+        .map(|f| (f.violation.invariant, f.path.clone()))
+        .collect()
+}
+
+/// Where the reduced search disagrees with the reference on a scenario, if it does.
+fn reduction_disagrees(name: &str, m: &Machine, threads: usize, bug: u64) -> Option<String> {
+    let plain = bfs::check(m, Limits::default(), StopOn::Never, None);
+    let por = run(m, StopOn::Never, threads, true, bug);
+    if (por.stats.end_states, por.stats.end_digest)
+        != (plain.stats.end_states, plain.stats.end_digest)
+    {
+        return Some(format!(
+            "{name}: reduction reaches {} end states, plain search {} (or other ones)",
+            por.stats.end_states, plain.stats.end_states
+        ));
+    }
+    if por.kinds() != plain.kinds() || por.complete != plain.complete {
+        return Some(format!(
+            "{name}: reduction finds {:?}, plain search {:?}",
+            por.kinds(),
+            plain.kinds()
+        ));
+    }
+    for f in &por.found {
+        if !ends_in(m, &f.path, f.violation.invariant) {
+            return Some(format!("{name}: {} does not replay", f.violation.invariant));
+        }
+    }
+    let first = run(m, StopOn::Any, threads, true, bug);
+    if first.verdict().is_safe() != plain.verdict().is_safe() {
+        return Some(format!("{name}: verdicts differ with the reduction"));
+    }
+    None
+}
+
+trait IsSafe {
+    fn is_safe(&self) -> bool;
+}
+impl IsSafe for mmcheck::explore::Verdict {
+    fn is_safe(&self) -> bool {
+        *self == mmcheck::explore::Verdict::Safe
+    }
+}
+
+#[test]
+fn generated_scenarios_are_valid_and_varied() {
+    let ms = scenarios(20_000);
+    let generated = ms.iter().filter(|(n, _)| n.contains("generated")).count();
+    assert!(
+        generated >= 60,
+        "only {generated} generated scenarios are usable"
+    );
+    let mut kinds = std::collections::BTreeSet::new();
+    // the generator writes valid tests: all but those with an impossible TLB load
+    assert!(ms.len() >= 100, "only {} scenarios", ms.len());
+    for (_, m) in ms.iter().filter(|(n, _)| n.contains("generated")) {
+        kinds.extend(bfs::check(m, Limits::default(), StopOn::Never, None).kinds());
+    }
+    assert!(
+        kinds.len() >= 5,
+        "generated scenarios reach too few kinds of violation: {kinds:?}"
+    );
+}
+
+#[test]
+fn threads_give_exactly_the_reference_result() {
+    for (name, m) in scenarios(20_000) {
+        for stop in [StopOn::Never, StopOn::Any] {
+            let plain = bfs::check(&m, Limits::default(), stop, None);
+            for threads in [1, 3] {
+                let r = run(&m, stop, threads, false, 0);
+                assert_eq!(r.complete, plain.complete, "{name} ({threads} threads)");
+                assert_eq!(
+                    r.stats.states, plain.stats.states,
+                    "{name} ({threads} threads)"
+                );
+                assert_eq!(
+                    r.stats.transitions, plain.stats.transitions,
+                    "{name} ({threads} threads)"
+                );
+                assert_eq!(summary(&r), summary(&plain), "{name} ({threads} threads)");
+                assert_eq!(
+                    (r.stats.end_states, r.stats.end_digest),
+                    (plain.stats.end_states, plain.stats.end_digest),
+                    "{name} ({threads} threads)"
+                );
+            }
+        }
+    }
+}
+
+#[test]
+fn reduction_keeps_verdicts_and_violation_kinds() {
+    let ms = scenarios(20_000);
+    let mut reduced = 0;
+    for (name, m) in &ms {
+        if let Some(why) = reduction_disagrees(name, m, 2, 0) {
+            panic!("{why}");
+        }
+        let plain = bfs::check(m, Limits::default(), StopOn::Never, None);
+        let por = run(m, StopOn::Never, 1, true, 0);
+        assert!(por.stats.states <= plain.stats.states, "{name}");
+        // one thread or two: the same reduced search
+        let two = run(m, StopOn::Never, 2, true, 0);
+        assert_eq!(two.stats.states, por.stats.states, "{name}");
+        assert_eq!(summary(&two), summary(&por), "{name}");
+        reduced += (por.stats.states < plain.stats.states) as usize;
+    }
+    assert!(
+        reduced * 4 >= ms.len(),
+        "the reduction saved states on only {reduced} of {} scenarios",
+        ms.len()
+    );
+}
+
+#[test]
+fn an_injected_reduction_bug_is_caught() {
+    // Taking PTE accesses as independent of each other is wrong: the tests must say so.
+    let ms = scenarios(20_000);
+    let caught: Vec<String> = ms
+        .iter()
+        .filter_map(|(name, m)| reduction_disagrees(name, m, 1, footprint::PTE))
+        .collect();
+    assert!(
+        !caught.is_empty(),
+        "no scenario exposes a reduction that ignores PTE conflicts"
+    );
+}
