@@ -77,7 +77,7 @@ LIST
 )
 
 verdict() { # file -> "verdict|states|steps"
-  local out; out=$("$BIN" check -q --json "$T/$1" || true)
+  local out; out=$("$BIN" check -q --reduce none --json "$T/$1" || true)
   python3 - "$out" <<'PY'
 import json, sys
 r = json.loads(sys.argv[1])[0]
@@ -139,7 +139,7 @@ PY
     echo "\`cargo run --release -q -- check tests/mmk/$f\`"
     echo
     echo '```'
-    "$BIN" check -q "$T/$f" | sed -E 's/, [0-9.]+ s([,;]) /\1 /' || true
+    "$BIN" check -q --reduce none "$T/$f" | sed -E 's/, [0-9.]+ s([,;]) /\1 /' || true
     echo '```'
     echo
   done

@@ -372,6 +372,22 @@ fn run_search(
     (r, None)
 }
 
+/// How the exhaustive search ran: threads and reduction.
+fn search_text(o: &SearchOpts, s: &Stats) -> String {
+    let threads = match o.threads.unwrap_or(1) {
+        _ if o.reference => "the plain reference search".to_string(),
+        1 => "1 thread".to_string(),
+        n => format!("{n} threads"),
+    };
+    match s.singletons {
+        Some(n) => format!(
+            "{threads}, partial-order reduction ({n} of {} states expanded with a single step)",
+            s.states
+        ),
+        None => format!("{threads}, no reduction"),
+    }
+}
+
 fn stats_line(s: &Stats) -> String {
     format!(
         "{} states, {} transitions, depth {}, {:.2} s; memory: {} bytes per visited state, ~{} bytes per frontier state",
@@ -408,6 +424,34 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                 f.path = explore::minimise(m, f, 1_000_000);
             }
             r.found.sort_by_key(|f| f.path.len());
+        }
+        let mut shortened = false;
+        if coverage.is_none() && r.stats.singletons.is_some() {
+            // A reduced search's counterexample is shortest only in the reduced state space:
+            // the unreduced search, stopped at that invariant, gives the shortest of all.
+            let kind = sc
+                .expect
+                .iter()
+                .find_map(|e| match e {
+                    Expect::Violation(n) if r.get(n).is_some() => {
+                        Some(r.get(n)?.violation.invariant)
+                    }
+                    _ => None,
+                })
+                .or(r.found.first().map(|f| f.violation.invariant));
+            if let Some(kind) = kind {
+                let mut plain = o.clone();
+                plain.reduce = Reduce::None;
+                let (p, _) = run_search(m, lim, StopOn::Invariant(kind), &plain, o.quiet || json);
+                if let Some(f) = p.get(kind) {
+                    let f = f.clone();
+                    if let Some(g) = r.found.iter_mut().find(|g| g.violation.invariant == kind) {
+                        *g = f;
+                        shortened = true;
+                    }
+                    r.found.sort_by_key(|f| f.path.len());
+                }
+            }
         }
         // The counterexample shown: the expected invariant's, else the shortest.
         let shown = sc
@@ -449,7 +493,8 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                 "as_expected": met,
                 "exhaustive": r.complete,
                 "stopped": r.stopped,
-                "reduction": "none",
+                "reduction": if o.reference || o.reduce == Reduce::None { "none" } else { "por" },
+                "singletons": r.stats.singletons,
                 "mode": format!("{:?}", o.mode).to_lowercase(),
                 "coverage": coverage,
                 "states": r.stats.states,
@@ -465,16 +510,22 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
             Verdict::Safe => match &coverage {
                 Some(c) => println!("SAFE  {name}\n      {c}: no interleaving breaks an invariant"),
                 None => println!(
-                    "SAFE  {name}\n      exhaustive breadth-first search, no reduction: no interleaving breaks an invariant\n      {}",
+                    "SAFE  {name}\n      exhaustive breadth-first search, {}: no interleaving breaks an invariant\n      {}",
+                    search_text(o, &r.stats),
                     stats_line(&r.stats)
                 ),
             },
             Verdict::Incomplete => match &coverage {
                 Some(c) => println!("NO VIOLATION FOUND  {name}\n      {c}"),
                 None => println!(
-                    "INCOMPLETE  {name}\n      {}: no violation in any interleaving of up to {} steps\n      {}",
+                    "INCOMPLETE  {name}\n      {}: no violation in any interleaving of up to {} steps{}\n      {}",
                     r.stopped.as_deref().unwrap_or("stopped"),
                     r.stats.complete_depth,
+                    if r.stats.singletons.is_some() {
+                        " of the reduced state space (--reduce none covers every interleaving)"
+                    } else {
+                        ""
+                    },
                     stats_line(&r.stats)
                 ),
             },
@@ -502,10 +553,25 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                     None => println!("{}", f.violation.message),
                 }
                 match &coverage {
-                    None => println!(
-                        "\nshortest counterexample for {}: {} steps (breadth-first; {})",
+                    None if r.stats.singletons.is_some() && !shortened => println!(
+                        "\ncounterexample for {}: {} steps (breadth-first, {}: shortest in the reduced state space; --reduce none gives the shortest of all; {})",
                         f.violation.invariant,
                         f.path.len(),
+                        search_text(o, &r.stats),
+                        stats_line(&r.stats)
+                    ),
+                    None if shortened => println!(
+                        "\nshortest counterexample for {}: {} steps (found by breadth-first search, {}; {}; then shortened by the unreduced search)",
+                        f.violation.invariant,
+                        f.path.len(),
+                        search_text(o, &r.stats),
+                        stats_line(&r.stats)
+                    ),
+                    None => println!(
+                        "\nshortest counterexample for {}: {} steps (breadth-first, {}; {})",
+                        f.violation.invariant,
+                        f.path.len(),
+                        search_text(o, &r.stats),
                         stats_line(&r.stats)
                     ),
                     Some(c) => println!(

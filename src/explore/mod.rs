@@ -100,9 +100,6 @@ impl Footprint {
 /// What partial-order reduction needs from a model: steps that report their footprint, and
 /// for each actor an over-approximation of what everybody else may still do.
 pub trait Reducible: Model {
-    /// Runs `a` and says what it touched.
-    fn next_traced(&self, s: &Self::State, a: Self::Action)
-    -> (Transition<Self::State>, Footprint);
     /// The actor (thread) of an action; actions without one are never reduced.
     fn actor_of(&self, a: Self::Action) -> Option<usize>;
     /// Everything every action of other actors may touch from `s` on, along any path.
@@ -118,6 +115,13 @@ pub trait Compact: Model {
     /// Restores an encoded state into `into`, any state of the same model (its buffers are
     /// reused, so a step costs no allocation for it).
     fn decode_into(&self, b: &[u8], into: &mut Self::State);
+    /// `*into = from.clone()`, reusing `into`'s buffers where the model can.
+    fn assign(&self, from: &Self::State, into: &mut Self::State) {
+        *into = from.clone();
+    }
+    /// Runs `a` on `s` in place and says what it touched: after `Next`, `s` is the
+    /// successor; otherwise its contents are unspecified.
+    fn step_in_place(&self, s: &mut Self::State, a: Self::Action) -> (Transition<()>, Footprint);
 }
 
 /// When to give up, and say what was covered.

@@ -187,34 +187,91 @@ fn path_to<A: Copy>(nodes: &[(u32, Option<A>)], mut n: u32) -> Vec<A> {
     p
 }
 
-/// Picks a persistent singleton at `s`, or None to expand every action. Results computed
-/// on the way are left in `tried` for the full expansion.
+/// A step already run from the state being expanded.
+enum Tried {
+    Disabled,
+    Violation(super::Violation),
+    /// The successor's encoding is `arena[range]`.
+    Next(Option<super::Violation>, std::ops::Range<usize>, u128),
+}
+
+/// Per-worker buffers: nothing on the hot path allocates once they have grown.
+struct Scratch<S> {
+    /// The state being expanded.
+    state: S,
+    /// Where each step runs.
+    work: S,
+    buf: Vec<u8>,
+    tried: Vec<Option<Tried>>,
+    arena: Vec<u8>,
+}
+
+impl<S: Clone> Scratch<S> {
+    fn new(initial: S) -> Scratch<S> {
+        Scratch {
+            state: initial.clone(),
+            work: initial,
+            buf: Vec::new(),
+            tried: Vec::new(),
+            arena: Vec::new(),
+        }
+    }
+}
+
+/// Runs action `a` from `sc.state`, leaving the successor's encoding in `sc.buf`.
+fn run_step<M: Compact>(
+    m: &M,
+    a: M::Action,
+    sc: &mut Scratch<M::State>,
+) -> (Tried, super::Footprint) {
+    m.assign(&sc.state, &mut sc.work);
+    let (t, fp) = m.step_in_place(&mut sc.work, a);
+    let t = match t {
+        Transition::Disabled => Tried::Disabled,
+        Transition::Violation(v) => Tried::Violation(v),
+        Transition::Next((), soft) => {
+            let f = fingerprint(m, &sc.work, &mut sc.buf);
+            Tried::Next(soft, 0..0, f)
+        }
+    };
+    (t, fp)
+}
+
+/// Picks a persistent singleton at the state in `sc.state` (encoded as `bytes`), leaving
+/// its successor in `sc.buf`; or None to expand every action, with the steps run on the way
+/// kept in `sc.tried`.
 fn singleton<M: Reducible + Compact>(
     sh: &Shared<'_, M>,
-    s: &M::State,
     acts: &[M::Action],
-    tried: &mut [Option<Transition<M::State>>],
-    buf: &mut Vec<u8>,
+    sc: &mut Scratch<M::State>,
 ) -> Option<(usize, u128)> {
     let m = sh.model;
     for (k, &a) in acts.iter().enumerate() {
         let Some(actor) = m.actor_of(a) else {
             continue;
         };
-        let (t, fp) = m.next_traced(s, a);
-        match t {
-            Transition::Next(s2, None)
-                if fp.writes & m.observed() == 0
-                    && !fp.conflicts(m.others_future(s, actor).without(sh.assume_independent)) =>
-            {
-                let f2 = fingerprint(m, &s2, buf);
-                if !sh.visited.is_old(f2) {
+        let (t, fp) = run_step(m, a, sc);
+        let eligible = matches!(t, Tried::Next(None, ..))
+            && fp.writes & m.observed() == 0
+            && !fp.conflicts(
+                m.others_future(&sc.state, actor)
+                    .without(sh.assume_independent),
+            );
+        let t = match t {
+            Tried::Next(soft, _, f2) => {
+                if eligible && !sh.visited.is_old(f2) {
                     return Some((k, f2));
                 }
-                tried[k] = Some(Transition::Next(s2, None));
-                return None;
+                let at = sc.arena.len();
+                sc.arena.extend_from_slice(&sc.buf);
+                Tried::Next(soft, at..sc.arena.len(), f2)
             }
-            t => tried[k] = Some(t),
+            t => t,
+        };
+        sc.tried[k] = Some(t);
+        if eligible {
+            // the one candidate closes a cycle: expand fully
+            return None;
         }
     }
     None
@@ -223,8 +280,7 @@ fn singleton<M: Reducible + Compact>(
 fn expand_block<M: Reducible + Compact>(
     sh: &Shared<'_, M>,
     block: usize,
-    scratch: &mut M::State,
-    buf: &mut Vec<u8>,
+    sc: &mut Scratch<M::State>,
 ) -> BlockOut<M::Action> {
     let m = sh.model;
     let mut out = BlockOut {
@@ -239,66 +295,67 @@ fn expand_block<M: Reducible + Compact>(
     };
     let chunk = &sh.level[block];
     let mut acts = Vec::new();
-    let mut tried: Vec<Option<Transition<M::State>>> = Vec::new();
     for i in 0..chunk.len() {
         let pos = sh.offsets[block] + i;
         let (bytes, node) = chunk.get(i);
-        let node = &node;
-        m.decode_into(bytes, scratch);
-        let s = &*scratch;
+        m.decode_into(bytes, &mut sc.state);
         acts.clear();
-        m.actions(s, &mut acts);
-        tried.clear();
-        tried.resize_with(acts.len(), || None);
+        m.actions(&sc.state, &mut acts);
+        sc.tried.clear();
+        sc.tried.resize_with(acts.len(), || None);
+        sc.arena.clear();
         let disc = |k: usize| ((pos as u64) << ACTION_BITS) | k as u64;
-        // `buf` holds the successor's encoding
-        let offer = |out: &mut BlockOut<M::Action>, k: usize, buf: &[u8], fp| {
+        let offer = |out: &mut BlockOut<M::Action>, k: usize, succ: &[u8], fp| {
             if let Seen::Won = sh.visited.offer(fp, disc(k)) {
                 sh.new_states.fetch_add(1, Ordering::Relaxed);
                 let at = out.arena.len();
-                out.arena.extend_from_slice(buf);
+                out.arena.extend_from_slice(succ);
                 out.cands.push(Candidate {
                     fp,
                     disc: disc(k),
-                    parent: *node,
+                    parent: node,
                     action: acts[k],
                     bytes: at..out.arena.len(),
                 });
             }
         };
         if sh.reduce
-            && let Some((k, fp)) = singleton(sh, s, &acts, &mut tried, buf)
+            && let Some((k, fp)) = singleton(sh, &acts, sc)
         {
             out.transitions += 1;
             out.singletons += 1;
-            offer(&mut out, k, buf, fp);
+            offer(&mut out, k, &sc.buf, fp);
             continue;
         }
         let mut enabled = false;
-        for k in 0..acts.len() {
-            let t = match tried[k].take() {
+        for (k, &a) in acts.iter().enumerate() {
+            let t = match sc.tried[k].take() {
                 Some(t) => t,
-                None => m.next(s, acts[k]),
+                None => run_step(m, a, sc).0,
             };
             match t {
-                Transition::Disabled => {}
-                Transition::Violation(v) => {
+                Tried::Disabled => {}
+                Tried::Violation(v) => {
                     enabled = true;
                     out.transitions += 1;
-                    let mut p = path_to(sh.nodes, *node);
-                    p.push(acts[k]);
+                    let mut p = path_to(sh.nodes, node);
+                    p.push(a);
                     super::record_shortest(&mut out.found, v, p);
                 }
-                Transition::Next(s2, soft) => {
+                Tried::Next(soft, range, fp) => {
                     enabled = true;
                     out.transitions += 1;
                     if let Some(v) = soft {
-                        let mut p = path_to(sh.nodes, *node);
-                        p.push(acts[k]);
+                        let mut p = path_to(sh.nodes, node);
+                        p.push(a);
                         super::record_shortest(&mut out.found, v, p);
                     }
-                    let fp = fingerprint(m, &s2, buf);
-                    offer(&mut out, k, buf, fp);
+                    let succ = if range.is_empty() {
+                        &sc.buf[..]
+                    } else {
+                        &sc.arena[range]
+                    };
+                    offer(&mut out, k, succ, fp);
                 }
             }
         }
@@ -306,8 +363,8 @@ fn expand_block<M: Reducible + Compact>(
             out.end_states += 1;
             out.end_digest ^= xxhash_rust::xxh3::xxh3_128(bytes);
         }
-        if !enabled && let Some(v) = m.at_end(s) {
-            super::record_shortest(&mut out.found, v, path_to(sh.nodes, *node));
+        if !enabled && let Some(v) = m.at_end(&sc.state) {
+            super::record_shortest(&mut out.found, v, path_to(sh.nodes, node));
         }
     }
     out
@@ -327,14 +384,13 @@ fn fingerprint<M: Compact>(m: &M, s: &M::State, buf: &mut Vec<u8>) -> u128 {
 
 fn worker<M: Reducible + Compact>(sh: &Shared<'_, M>) -> Vec<BlockOut<M::Action>> {
     let mut outs = Vec::new();
-    let mut scratch = sh.model.initial();
-    let mut buf = Vec::new();
+    let mut sc = Scratch::new(sh.model.initial());
     while !sh.abort.load(Ordering::Relaxed) {
         let b = sh.next_block.fetch_add(1, Ordering::Relaxed) as usize;
         if b >= sh.level.len() {
             break;
         }
-        outs.push(expand_block(sh, b, &mut scratch, &mut buf));
+        outs.push(expand_block(sh, b, &mut sc));
     }
     outs
 }
@@ -354,11 +410,10 @@ pub fn check<M: Reducible + Compact>(
     };
     let mut nodes: Vec<(u32, Option<M::Action>)> = vec![(0, None)];
     let visited = Visited::new();
-    let mut scratch = model.initial();
-    let mut buf = Vec::new();
-    visited.settle(fingerprint(model, &scratch, &mut buf), 0, 0);
+    let mut sc = Scratch::new(model.initial());
+    visited.settle(fingerprint(model, &sc.state, &mut sc.buf), 0, 0);
     let mut level: Vec<Chunk> = vec![Chunk::default()];
-    level[0].push(&buf, 0);
+    level[0].push(&sc.buf, 0);
     let mut level_len = 1usize;
     let mut found: Vec<Found<M::Action>> = Vec::new();
     let (mut sampled_bytes, mut sampled) = (0u64, 0u64);
@@ -439,7 +494,7 @@ pub fn check<M: Reducible + Compact>(
                     stopped = Some(r);
                     break;
                 }
-                outs.push(expand_block(&sh, b, &mut scratch, &mut buf));
+                outs.push(expand_block(&sh, b, &mut sc));
             }
             outs
         } else {

@@ -121,7 +121,12 @@ impl Model for Machine {
     }
 
     fn next(&self, s: &State, a: Action) -> Transition<State> {
-        self.next_traced(s, a).0
+        let mut st = s.clone();
+        match self.step(&mut st, a).0 {
+            Transition::Next((), v) => Transition::Next(st, v),
+            Transition::Violation(v) => Transition::Violation(v),
+            Transition::Disabled => Transition::Disabled,
+        }
     }
 
     fn at_end(&self, s: &State) -> Option<Violation> {
@@ -151,11 +156,17 @@ impl crate::explore::Compact for Machine {
     fn decode_into(&self, b: &[u8], into: &mut State) {
         encode::decode_into(b, into);
     }
+    fn assign(&self, from: &State, into: &mut State) {
+        into.assign_from(from);
+    }
+    fn step_in_place(&self, s: &mut State, a: Action) -> (Transition<()>, Footprint) {
+        self.step(s, a)
+    }
 }
 
-impl Reducible for Machine {
-    fn next_traced(&self, s: &State, a: Action) -> (Transition<State>, Footprint) {
-        let mut st = s.clone();
+impl Machine {
+    /// One step in place, and what it touched; `st` is garbage unless the step ran.
+    fn step(&self, st: &mut State, a: Action) -> (Transition<()>, Footprint) {
         let mut soft = None;
         let all = Footprint {
             reads: !0,
@@ -164,7 +175,7 @@ impl Reducible for Machine {
         let mut fp = all;
         let r = match a {
             Action::Cpu(c) => {
-                let (r, v, f) = interp::step(self, &mut st, c as usize, None);
+                let (r, v, f) = interp::step(self, st, c as usize, None);
                 soft = v;
                 fp = f;
                 r
@@ -175,7 +186,7 @@ impl Reducible for Machine {
             }
             Action::Fill(c, slot) => {
                 let slots = self.slots();
-                match hw::speculative_fill(&st, slot as usize) {
+                match hw::speculative_fill(st, slot as usize) {
                     Some(e) => {
                         st.tlb[c as usize * slots + slot as usize] = Some(e);
                         st.ptes[slot as usize] =
@@ -190,13 +201,15 @@ impl Reducible for Machine {
             interp::StepResult::Blocked => Transition::Disabled,
             interp::StepResult::Violation(v) => Transition::Violation(v),
             interp::StepResult::Stepped => {
-                let v = soft.or_else(|| self.check_state(&st));
-                Transition::Next(st, v)
+                let v = soft.or_else(|| self.check_state(st));
+                Transition::Next((), v)
             }
         };
         (t, fp)
     }
+}
 
+impl Reducible for Machine {
     fn actor_of(&self, a: Action) -> Option<usize> {
         match a {
             Action::Cpu(c) => Some(c as usize),

@@ -121,3 +121,53 @@ impl State {
         self.tlb[cpu * slots + slot]
     }
 }
+
+impl State {
+    /// `*self = src.clone()`, reusing this state's vectors (no allocation once they have
+    /// grown to the size of `src`'s).
+    pub fn assign_from(&mut self, src: &State) {
+        self.threads.truncate(src.threads.len());
+        for (d, s) in self.threads.iter_mut().zip(&src.threads) {
+            d.frames.truncate(s.frames.len());
+            for (df, sf) in d.frames.iter_mut().zip(&s.frames) {
+                df.func = sf.func;
+                df.pc = sf.pc;
+                df.locals.clone_from(&sf.locals);
+                df.stack.clone_from(&sf.stack);
+                df.atomic = sf.atomic;
+                df.exception = sf.exception;
+            }
+            let n = d.frames.len();
+            d.frames.extend_from_slice(&s.frames[n..]);
+            d.heap.truncate(s.heap.len());
+            for (dr, sr) in d.heap.iter_mut().zip(&s.heap) {
+                dr.strukt = sr.strukt;
+                dr.fields.clone_from(&sr.fields);
+            }
+            let n = d.heap.len();
+            d.heap.extend_from_slice(&s.heap[n..]);
+            d.status = s.status;
+            d.task_running = s.task_running;
+            d.mm = s.mm;
+            d.sigsegv = s.sigsegv;
+        }
+        let n = self.threads.len();
+        self.threads.extend_from_slice(&src.threads[n..]);
+        self.tlb.clone_from(&src.tlb);
+        self.ptes.clone_from(&src.ptes);
+        self.ptl.clone_from(&src.ptl);
+        self.mms.truncate(src.mms.len());
+        for (d, s) in self.mms.iter_mut().zip(&src.mms) {
+            d.mmap_lock = s.mmap_lock;
+            d.tlb_flush_pending = s.tlb_flush_pending;
+            d.tlb_flush_batched = s.tlb_flush_batched;
+            d.uffd_msgs.clone_from(&s.uffd_msgs);
+            d.uffd_wp_groups = s.uffd_wp_groups;
+        }
+        let n = self.mms.len();
+        self.mms.extend_from_slice(&src.mms[n..]);
+        self.vma_flags.clone_from(&src.vma_flags);
+        self.frames.clone_from(&src.frames);
+        self.expected.clone_from(&src.expected);
+    }
+}
