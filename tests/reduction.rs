@@ -303,3 +303,35 @@ fn an_injected_reduction_bug_is_caught() {
         "no scenario exposes a reduction that ignores PTE conflicts"
     );
 }
+
+#[test]
+fn state_canonicalisation_keeps_verdicts_and_violation_kinds() {
+    // Dead locals, unobservable frame generations and the last-store ghost are forgotten
+    // after every step; the raw machine must reach the same kinds of violation.
+    let mut compared = 0;
+    for (name, m) in scenarios(20_000) {
+        let canonical = bfs::check(&m, Limits::default(), StopOn::Never, None);
+        let raw_machine = m.without_state_reductions();
+        let lim = Limits {
+            max_states: Some(200_000),
+            ..Limits::default()
+        };
+        let raw = bfs::check(&raw_machine, lim, StopOn::Never, None);
+        if !raw.complete {
+            continue;
+        }
+        compared += 1;
+        assert_eq!(raw.kinds(), canonical.kinds(), "{name}");
+        assert!(canonical.stats.states <= raw.stats.states, "{name}");
+        for f in &canonical.found {
+            let shortest = raw.get(f.violation.invariant).expect("same kinds");
+            assert_eq!(
+                f.path.len(),
+                shortest.path.len(),
+                "{name}: {}",
+                f.violation.invariant
+            );
+        }
+    }
+    assert!(compared >= 100, "only {compared} scenarios compared");
+}

@@ -155,6 +155,8 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         prog: prog.clone(),
         initial: st.clone(),
         futures: Vec::new(),
+        live: Vec::new(),
+        state_reductions: false,
     };
     for tid in 0..sc.cpus {
         if st.threads[tid].status != Status::Running {

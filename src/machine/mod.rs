@@ -8,6 +8,7 @@ pub mod footprint;
 mod hw;
 mod init;
 mod interp;
+mod liveness;
 mod prims;
 pub mod state;
 pub mod trace;
@@ -62,6 +63,10 @@ pub struct Machine {
     pub initial: State,
     /// Per function and position: what running on from there may touch.
     futures: Vec<Vec<Footprint>>,
+    /// Per function and position: the locals still to be read.
+    live: Vec<Vec<u128>>,
+    /// Apply `canonicalise` after every step (on unless a test turns it off).
+    state_reductions: bool,
 }
 
 impl Machine {
@@ -69,11 +74,19 @@ impl Machine {
     pub fn new(prog: Program) -> Result<Machine, crate::lang::Diag> {
         let initial = init::initial_state(&prog)?;
         let futures = footprint::summaries(&prog);
-        let m = Machine {
+        let live = liveness::live_locals(&prog);
+        let mut m = Machine {
             prog,
             initial,
             futures,
+            live,
+            state_reductions: true,
         };
+        let mut initial = m.initial.clone();
+        for tid in 0..initial.threads.len() {
+            m.clear_dead_locals(&mut initial, tid);
+        }
+        m.initial = initial;
         m.check_initial()?;
         Ok(m)
     }
@@ -164,7 +177,54 @@ impl crate::explore::Compact for Machine {
     }
 }
 
+/// A frame's generation only tells TLB entries filled before a free from ones filled after:
+/// with no TLB entry naming the frame, it is reset, so that states differing only in how
+/// often a frame was recycled are one state.
+fn forget_unseen_generations(st: &mut State) {
+    for (f, fr) in st.frames.iter_mut().enumerate() {
+        if fr.generation != 0 && !st.tlb.iter().flatten().any(|e| e.pfn as usize == f + 1) {
+            fr.generation = 0;
+        }
+    }
+}
+
 impl Machine {
+    /// The same machine without the state-space reductions of `canonicalise` (for the tests
+    /// that show they change no verdict).
+    pub fn without_state_reductions(mut self) -> Machine {
+        self.state_reductions = false;
+        self.initial = init::initial_state(&self.prog).expect("built once already");
+        self
+    }
+
+    /// Forgets what no later step can observe, so that states differing only there are one
+    /// state: dead locals of the CPU that stepped, generations no TLB entry can compare
+    /// against, and the last-store ghost (messages only; replayed traces keep it).
+    fn canonicalise(&self, st: &mut State, a: Action) {
+        if let Action::Cpu(c) = a {
+            self.clear_dead_locals(st, c as usize);
+        }
+        forget_unseen_generations(st);
+        for fr in st.frames.iter_mut() {
+            fr.last_store = None;
+        }
+    }
+
+    /// Sets the locals of `tid` that will not be read again to null.
+    fn clear_dead_locals(&self, st: &mut State, tid: usize) {
+        for f in st.threads[tid].frames.iter_mut() {
+            let live = self.live[f.func as usize]
+                .get(f.pc as usize)
+                .copied()
+                .unwrap_or(u128::MAX);
+            for (i, v) in f.locals.iter_mut().enumerate() {
+                if i < 128 && live & (1 << i) == 0 {
+                    *v = crate::ir::Value::Null;
+                }
+            }
+        }
+    }
+
     /// One step in place, and what it touched; `st` is garbage unless the step ran.
     fn step(&self, st: &mut State, a: Action) -> (Transition<()>, Footprint) {
         let mut soft = None;
@@ -197,6 +257,9 @@ impl Machine {
                 }
             }
         };
+        if let (interp::StepResult::Stepped, true) = (&r, self.state_reductions) {
+            self.canonicalise(st, a);
+        }
         let t = match r {
             interp::StepResult::Blocked => Transition::Disabled,
             interp::StepResult::Violation(v) => Transition::Violation(v),
