@@ -3,14 +3,17 @@
 # For each configuration of ../shared/peers/spin/run.sh (A, B, Bonly, A3, B3; fix on/off),
 # SPIN checks the peer Promela model and mmcheck checks bench/scenarios/<config>.mmk, the
 # same protocol at mmcheck's statement granularity. Each is run RUNS times (default 5);
-# the table gives medians and the ratio mmcheck/SPIN.
-# usage: bench/vs-spin.sh [RUNS] [CONFIG...]     (default configs: all but B3-fix)
+# the tables give medians and the ratio mmcheck/SPIN.
+# usage: bench/vs-spin.sh [RUNS] [CONFIG...]     (default configs: all of them)
 # needs: Debian's spin package (apt-get install spin), gcc, GNU time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}; shift || true
-CONFIGS=${*:-A-nofix A-fix B-nofix B-fix Bonly-nofix Bonly-fix A3-fix B3-nofix}
-MAXSEC=${MAXSEC:-300}
+CONFIGS=${*:-A-nofix A-fix B-nofix B-fix Bonly-nofix Bonly-fix A3-fix B3-nofix B3-fix}
+MAXSEC=${MAXSEC:-300}      # per mmcheck run; a run cut short reports incomplete
+MAXMIB=${MAXMIB:-12288}    # mmcheck's own memory estimate limit
+UNREDUCED=${UNREDUCED:-1}  # also time the unreduced search on 1 and 2 threads
+SUITE=${SUITE:-1}          # also time the bundled suite (bench/suite.sh RUNS)
 command -v spin >/dev/null || { echo "needs spin: apt-get install spin" >&2; exit 2; }
 cargo build --release --quiet
 BIN=$PWD/target/release/mmcheck
@@ -30,21 +33,30 @@ run_timed() {
   t1=$(date +%s%N)
   awk -v a="$t0" -v b="$t1" 'BEGIN {printf "%.3f\n", (b-a)/1e9}' > "$out.time"
 }
-printf '| config | verdict mmcheck / SPIN | states mmcheck | states SPIN | time mmcheck (s) | time SPIN (s) | time ratio | MiB mmcheck | MiB SPIN | memory ratio | states/s mmcheck | states/s SPIN |\n'
-printf '|---|---|---|---|---|---|---|---|---|---|---|---|\n'
+# Table 1: what a user gets. mmcheck's defaults: partial-order reduction, every core.
+# Table 2: the unreduced search on 1 and 2 threads: states per second per core, speedup.
+T1=$B/table1.md; T2=$B/table2.md
+printf '| config | verdict mmcheck / SPIN | states mmcheck | states SPIN | time mmcheck (s) | time SPIN (s) | time ratio | MiB mmcheck | MiB SPIN | memory ratio |\n|---|---|---|---|---|---|---|---|---|---|\n' > "$T1"
+printf '| config | states (unreduced) | time 1 thread (s) | states/s 1 thread | time 2 threads (s) | 2-thread speedup | states/s SPIN (1 core) | per-core ratio mmcheck/SPIN |\n|---|---|---|---|---|---|---|---|\n' > "$T2"
 for c in $CONFIGS; do
   d=${DEFS[$c]}; w=-w22; case $c in B3*) w=-w26;; esac
   dir=$B/$c; mkdir -p "$dir"; cp "$B/uffd_wp_cow.pml" "$dir/"
   # SPIN's fastest variant on this model (the peer README: its partial-order reduction buys
   # nothing here), plain exhaustive DFS with default POR.
   ( cd "$dir" && spin -a $d uffd_wp_cow.pml > /dev/null && gcc -O3 -march=native -DSAFETY -o pan pan.c 2> /dev/null )
-  st=(); sm=(); mt=(); mm=()
+  st=(); sm=(); mt=(); mm=(); u1=(); u2=()
   for i in $(seq "$RUNS"); do
     rm -f "$dir"/*.trail
     ( cd "$dir" && run_timed pan.out ./pan -m100000 $w )
     st+=("$(cat "$dir/pan.out.time")"); sm+=("$(cat "$dir/pan.out.rss")")
-    run_timed "$dir/mm.out" "$BIN" check -q --max-seconds "$MAXSEC" "bench/scenarios/$c.mmk"
+    run_timed "$dir/mm.out" "$BIN" check -q --max-seconds "$MAXSEC" --max-memory "$MAXMIB" "bench/scenarios/$c.mmk"
     mt+=("$(cat "$dir/mm.out.time")"); mm+=("$(cat "$dir/mm.out.rss")")
+    if [ "$UNREDUCED" = 1 ]; then
+      run_timed "$dir/u1.out" "$BIN" check -q -t1 --reduce none --max-seconds "$MAXSEC" --max-memory "$MAXMIB" "bench/scenarios/$c.mmk"
+      u1+=("$(cat "$dir/u1.out.time")")
+      run_timed "$dir/u2.out" "$BIN" check -q -t2 --reduce none --max-seconds "$MAXSEC" --max-memory "$MAXMIB" "bench/scenarios/$c.mmk"
+      u2+=("$(cat "$dir/u2.out.time")")
+    fi
   done
   sstates=$(awk '/states, stored/ {print $1}' "$dir/pan.out")
   sverd=safe; grep -q 'errors: 0' "$dir/pan.out" || sverd=violation
@@ -53,7 +65,18 @@ for c in $CONFIGS; do
   ts=$(printf '%s\n' "${st[@]}" | median); tm=$(printf '%s\n' "${mt[@]}" | median)
   ms=$(printf '%s\n' "${sm[@]}" | median); mmm=$(printf '%s\n' "${mm[@]}" | median)
   awk -v c="$c" -v mv="$mverd" -v sv="$sverd" -v mst="$mstates" -v sst="$sstates" -v tm="$tm" -v ts="$ts" -v mm="$mmm" -v ms="$ms" 'BEGIN {
-    printf "| %s | %s / %s | %d | %d | %.3f | %.3f | %.2f | %.1f | %.1f | %.2f | %.0f | %.0f |\n",
-      c, mv, sv, mst, sst, tm, ts, (ts > 0 ? tm / ts : 0), mm / 1024, ms / 1024, (ms > 0 ? mm / ms : 0),
-      (tm > 0 ? mst / tm : 0), (ts > 0 ? sst / ts : 0) }'
+    printf "| %s | %s / %s | %d | %d | %.3f | %.3f | %.2f | %.1f | %.1f | %.2f |\n",
+      c, mv, sv, mst, sst, tm, ts, (ts > 0 ? tm / ts : 0), mm / 1024, ms / 1024, (ms > 0 ? mm / ms : 0) }' | tee -a "$T1"
+  if [ "$UNREDUCED" = 1 ]; then
+    ust=$(grep -oE '[0-9]+ states' "$dir/u1.out" | head -1 | awk '{print $1}')
+    uv=$(head -1 "$dir/u1.out" | awk '{print tolower($1)}')
+    t1=$(printf '%s\n' "${u1[@]}" | median); t2=$(printf '%s\n' "${u2[@]}" | median)
+    awk -v c="$c" -v uv="$uv" -v n="$ust" -v t1="$t1" -v t2="$t2" -v sst="$sstates" -v ts="$ts" 'BEGIN {
+      r1 = (t1 > 0 ? n / t1 : 0); rs = (ts > 0 ? sst / ts : 0)
+      printf "| %s | %d (%s) | %.3f | %.0f | %.3f | %.2f | %.0f | %.2f |\n",
+        c, n, uv, t1, r1, t2, (t2 > 0 ? t1 / t2 : 0), rs, (rs > 0 ? r1 / rs : 0) }' >> "$T2"
+  fi
 done
+echo; cat "$T1"
+if [ "$UNREDUCED" = 1 ]; then echo; cat "$T2"; fi
+if [ "$SUITE" = 1 ]; then echo; bench/suite.sh "$RUNS"; fi

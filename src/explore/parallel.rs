@@ -499,20 +499,28 @@ pub fn check<M: Reducible + Compact>(
             outs
         } else {
             std::thread::scope(|scope| {
-                let handles: Vec<_> = (0..threads).map(|_| scope.spawn(|| worker(&sh))).collect();
-                while !handles.iter().all(|h| h.is_finished()) {
-                    if stopped.is_none()
+                let handles: Vec<_> = (1..threads).map(|_| scope.spawn(|| worker(&sh))).collect();
+                // The calling thread works too, and watches limits between its blocks.
+                let mut mine = Vec::new();
+                let mut count = 0usize;
+                while !sh.abort.load(Ordering::Relaxed) {
+                    let b = sh.next_block.fetch_add(1, Ordering::Relaxed) as usize;
+                    if b >= sh.level.len() {
+                        break;
+                    }
+                    mine.push(expand_block(&sh, b, &mut sc));
+                    count += 1;
+                    if count % 4 == 0
                         && let Some(r) = watch(&sh, &mut stats, &mut last_report)
                     {
                         stopped = Some(r);
                         sh.abort.store(true, Ordering::Relaxed);
                     }
-                    std::thread::sleep(std::time::Duration::from_millis(2));
                 }
-                handles
-                    .into_iter()
-                    .flat_map(|h| h.join().expect("a search worker panicked"))
-                    .collect()
+                for h in handles {
+                    mine.extend(h.join().expect("a search worker panicked"));
+                }
+                mine
             })
         };
         outs.sort_by_key(|o| o.block);
