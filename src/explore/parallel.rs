@@ -510,7 +510,7 @@ pub fn check<M: Reducible + Compact>(
                     }
                     mine.push(expand_block(&sh, b, &mut sc));
                     count += 1;
-                    if count % 4 == 0
+                    if count.is_multiple_of(4)
                         && let Some(r) = watch(&sh, &mut stats, &mut last_report)
                     {
                         stopped = Some(r);

@@ -157,6 +157,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         futures: Vec::new(),
         live: Vec::new(),
         state_reductions: false,
+        pool: None,
     };
     for tid in 0..sc.cpus {
         if st.threads[tid].status != Status::Running {

@@ -11,6 +11,7 @@ mod interp;
 mod liveness;
 mod prims;
 pub mod state;
+mod symmetry;
 pub mod trace;
 
 use crate::explore::{Footprint, Model, Reducible, Transition, Violation};
@@ -67,6 +68,8 @@ pub struct Machine {
     live: Vec<Vec<u128>>,
     /// Apply `canonicalise` after every step (on unless a test turns it off).
     state_reductions: bool,
+    /// The interchangeable pool frames, when relabelling them is sound.
+    pool: Option<std::ops::Range<usize>>,
 }
 
 impl Machine {
@@ -81,7 +84,9 @@ impl Machine {
             futures,
             live,
             state_reductions: true,
+            pool: None,
         };
+        m.pool = symmetry::pool(&m.prog);
         let mut initial = m.initial.clone();
         for tid in 0..initial.threads.len() {
             m.clear_dead_locals(&mut initial, tid);
@@ -199,7 +204,8 @@ impl Machine {
 
     /// Forgets what no later step can observe, so that states differing only there are one
     /// state: dead locals of the CPU that stepped, generations no TLB entry can compare
-    /// against, and the last-store ghost (messages only; replayed traces keep it).
+    /// against, the last-store ghost (messages only; replayed traces keep it), and which
+    /// free-pool frame is which (`symmetry`).
     fn canonicalise(&self, st: &mut State, a: Action) {
         if let Action::Cpu(c) = a {
             self.clear_dead_locals(st, c as usize);
@@ -207,6 +213,9 @@ impl Machine {
         forget_unseen_generations(st);
         for fr in st.frames.iter_mut() {
             fr.last_store = None;
+        }
+        if let Some(pool) = &self.pool {
+            symmetry::canonicalise(st, pool);
         }
     }
 

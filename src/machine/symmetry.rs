@@ -1,0 +1,181 @@
+//! Symmetry of the free-frame pool: frames that no scenario page names are interchangeable,
+//! so a state is relabelled with pool frames numbered in order of first reference (PTEs,
+//! TLBs, then each CPU's locals, operand stack and records). Two states that differ only in
+//! which pool frame each COW got become one state.
+//!
+//! Sound only while the machine treats pool frames alike: allocation takes the first free
+//! frame, so every free pool frame must be identical (checked per state: otherwise no
+//! relabelling), and no frame number may live on as a plain integer (checked per program:
+//! `pte_pfn` only straight into `is_zero_pfn`, no `.pfn` field reads).
+
+use super::state::{Frame, State};
+use crate::ir::{Instr, Prim, Program, Pte, Value};
+
+/// At most this many pool frames are relabelled.
+const MAX_POOL: usize = 64;
+
+/// The pool frames `first..end` if relabelling them is sound for this program.
+pub fn pool(p: &Program) -> Option<std::ops::Range<usize>> {
+    let sc = &p.scenario;
+    let pool = sc.pages.len()..sc.frames;
+    if pool.len() < 2 || pool.len() > MAX_POOL {
+        return None;
+    }
+    for f in &p.funcs {
+        for (pc, i) in f.code.iter().enumerate() {
+            match i {
+                Instr::Prim {
+                    prim: Prim::PtePfn, ..
+                } => {
+                    let next = f.code.get(pc + 1);
+                    if !matches!(
+                        next,
+                        Some(Instr::Prim {
+                            prim: Prim::IsZeroPfn,
+                            ..
+                        })
+                    ) {
+                        return None;
+                    }
+                }
+                Instr::GetField(fid) if p.field_name(*fid) == "pfn" => return None,
+                _ => {}
+            }
+        }
+    }
+    Some(pool)
+}
+
+struct Order {
+    pool: std::ops::Range<usize>,
+    seen: u64,
+    order: [u8; MAX_POOL],
+    n: usize,
+}
+
+impl Order {
+    fn frame(&mut self, f: usize) {
+        if self.pool.contains(&f) {
+            let bit = 1u64 << (f - self.pool.start);
+            if self.seen & bit == 0 {
+                self.seen |= bit;
+                self.order[self.n] = (f - self.pool.start) as u8;
+                self.n += 1;
+            }
+        }
+    }
+    fn pte(&mut self, p: Pte) {
+        if p.pfn() != 0 {
+            self.frame(p.pfn() as usize - 1);
+        }
+    }
+    fn value(&mut self, v: &Value) {
+        match *v {
+            Value::Page(p) => self.frame(p as usize),
+            Value::Pte(p) => self.pte(p),
+            _ => {}
+        }
+    }
+}
+
+/// Relabels the pool frames of `st` in order of first reference.
+pub fn canonicalise(st: &mut State, pool: &std::ops::Range<usize>) {
+    let free = Frame::default();
+    if st.frames[pool.clone()]
+        .iter()
+        .any(|f| !f.allocated && *f != free)
+    {
+        return;
+    }
+    let mut o = Order {
+        pool: pool.clone(),
+        seen: 0,
+        order: [0; MAX_POOL],
+        n: 0,
+    };
+    for &p in &st.ptes {
+        o.pte(p);
+    }
+    for e in st.tlb.iter().flatten() {
+        o.frame(e.pfn as usize - 1);
+    }
+    for t in &st.threads {
+        for f in &t.frames {
+            f.locals.iter().chain(&f.stack).for_each(|v| o.value(v));
+        }
+        for r in &t.heap {
+            r.fields.iter().for_each(|v| o.value(v));
+        }
+    }
+    for i in 0..pool.len() {
+        if let Some(src) = st.frames[pool.start + i].copied_from {
+            o.frame(src as usize);
+        }
+    }
+    // the rest: allocated ones, then free ones, in index order
+    for i in 0..pool.len() {
+        if st.frames[pool.start + i].allocated {
+            o.frame(pool.start + i);
+        }
+    }
+    for i in 0..pool.len() {
+        o.frame(pool.start + i);
+    }
+    if o.order[..o.n]
+        .iter()
+        .enumerate()
+        .all(|(i, &x)| i == x as usize)
+    {
+        return;
+    }
+    // to[old] = new (pool offsets)
+    let mut to = [0u8; MAX_POOL];
+    for (new, &old) in o.order[..o.n].iter().enumerate() {
+        to[old as usize] = new as u8;
+    }
+    let map = |f: usize| -> usize {
+        if pool.contains(&f) {
+            pool.start + to[f - pool.start] as usize
+        } else {
+            f
+        }
+    };
+    let map_pte = |p: Pte| -> Pte {
+        if p.pfn() == 0 {
+            p
+        } else {
+            Pte(
+                ((map(p.pfn() as usize - 1) as u32 + 1) << crate::ir::pte_bits::PFN_SHIFT)
+                    | (p.0 & crate::ir::pte_bits::FLAGS),
+            )
+        }
+    };
+    let map_value = |v: &mut Value| match *v {
+        Value::Page(p) => *v = Value::Page(map(p as usize) as u16),
+        Value::Pte(p) => *v = Value::Pte(map_pte(p)),
+        _ => {}
+    };
+    for p in st.ptes.iter_mut() {
+        *p = map_pte(*p);
+    }
+    for e in st.tlb.iter_mut().flatten() {
+        e.pfn = map(e.pfn as usize - 1) as u16 + 1;
+    }
+    for t in st.threads.iter_mut() {
+        for f in t.frames.iter_mut() {
+            f.locals.iter_mut().for_each(map_value);
+            f.stack.iter_mut().for_each(map_value);
+        }
+        for r in t.heap.iter_mut() {
+            r.fields.iter_mut().for_each(map_value);
+        }
+    }
+    let old: Vec<Frame> = st.frames[pool.clone()].to_vec();
+    for (i, mut fr) in old.into_iter().enumerate() {
+        fr.copied_from = fr.copied_from.map(|c| map(c as usize) as u16);
+        st.frames[pool.start + to[i] as usize] = fr;
+    }
+    for fr in st.frames[..pool.start].iter_mut() {
+        fr.copied_from = fr.copied_from.map(|c| map(c as usize) as u16);
+    }
+}
