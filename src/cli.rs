@@ -80,11 +80,11 @@ struct SearchOpts {
     /// which runs files in parallel instead). Results do not depend on it.
     #[arg(long, short = 't', value_name = "N")]
     threads: Option<usize>,
-    /// bfs: partial-order reduction (por: expand a state with one step when that step
-    /// commutes with everything the other CPUs may still do; none: every interleaving).
-    /// Verdicts do not depend on it; counterexamples under por may be longer than the
-    /// shortest.
-    #[arg(long, value_enum, default_value_t = Reduce::Por)]
+    /// bfs: partial-order reduction. por: expand a state with one step when that step
+    /// commutes with everything the other CPUs may still do; none: every interleaving;
+    /// auto: por, except for tests that expect a violation (hunting a bug, the unreduced
+    /// search gives the shortest counterexample at once). Verdicts do not depend on it.
+    #[arg(long, value_enum, default_value_t = Reduce::Auto)]
     reduce: Reduce,
     /// bfs: use the plain single-threaded reference search (state objects in the frontier,
     /// no reduction), which the other searches are tested against.
@@ -94,8 +94,23 @@ struct SearchOpts {
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
 enum Reduce {
+    Auto,
     Por,
     None,
+}
+
+/// Is partial-order reduction on for this test?
+fn reduces(o: &SearchOpts, m: &Machine) -> bool {
+    match o.reduce {
+        Reduce::Por => true,
+        Reduce::None => false,
+        Reduce::Auto => !m
+            .prog
+            .scenario
+            .expect
+            .iter()
+            .any(|e| matches!(e, Expect::Violation(_))),
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
@@ -363,7 +378,7 @@ fn run_search(
     } else {
         let opts = explore::parallel::Options {
             threads,
-            reduce: o.reduce == Reduce::Por,
+            reduce: reduces(o, m),
             assume_independent: 0,
         };
         explore::parallel::check(m, lim, stop, opts, progress)
@@ -493,7 +508,7 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                 "as_expected": met,
                 "exhaustive": r.complete,
                 "stopped": r.stopped,
-                "reduction": if o.reference || o.reduce == Reduce::None { "none" } else { "por" },
+                "reduction": if r.stats.singletons.is_some() { "por" } else { "none" },
                 "singletons": r.stats.singletons,
                 "mode": format!("{:?}", o.mode).to_lowercase(),
                 "coverage": coverage,
