@@ -115,13 +115,31 @@ pub trait Compact: Model {
     /// Restores an encoded state into `into`, any state of the same model (its buffers are
     /// reused, so a step costs no allocation for it).
     fn decode_into(&self, b: &[u8], into: &mut Self::State);
+    /// The encoding of `s`, reached by a step of `actor` from the state encoded as `parent`
+    /// (a model may copy the parts such a step cannot change).
+    fn encode_successor(
+        &self,
+        _parent: &[u8],
+        _actor: Option<usize>,
+        s: &Self::State,
+        out: &mut Vec<u8>,
+    ) {
+        out.clear();
+        self.encode(s, out);
+    }
     /// `*into = from.clone()`, reusing `into`'s buffers where the model can.
     fn assign(&self, from: &Self::State, into: &mut Self::State) {
         *into = from.clone();
     }
-    /// Runs `a` on `s` in place and says what it touched: after `Next`, `s` is the
-    /// successor; otherwise its contents are unspecified.
-    fn step_in_place(&self, s: &mut Self::State, a: Self::Action) -> (Transition<()>, Footprint);
+    /// Runs `a` on `s` in place and says what it touched, and whether the step changed
+    /// nothing of other actors' own parts that `encode_successor` may copy (false: encode
+    /// the successor whole). After `Next`, `s` is the successor; otherwise its contents are
+    /// unspecified.
+    fn step_in_place(
+        &self,
+        s: &mut Self::State,
+        a: Self::Action,
+    ) -> (Transition<()>, Footprint, bool);
 }
 
 /// When to give up, and say what was covered.

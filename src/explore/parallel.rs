@@ -218,20 +218,34 @@ impl<S: Clone> Scratch<S> {
     }
 }
 
-/// Runs action `a` from `sc.state`, leaving the successor's encoding in `sc.buf`.
-fn run_step<M: Compact>(
+/// Runs action `a` from `sc.state` (encoded as `bytes`), leaving the successor's encoding
+/// in `sc.buf`.
+fn run_step<M: Compact + Reducible>(
     m: &M,
+    bytes: &[u8],
     a: M::Action,
     sc: &mut Scratch<M::State>,
 ) -> (Tried, super::Footprint) {
     m.assign(&sc.state, &mut sc.work);
-    let (t, fp) = m.step_in_place(&mut sc.work, a);
+    let (t, fp, local) = m.step_in_place(&mut sc.work, a);
     let t = match t {
         Transition::Disabled => Tried::Disabled,
         Transition::Violation(v) => Tried::Violation(v),
         Transition::Next((), soft) => {
-            let f = fingerprint(m, &sc.work, &mut sc.buf);
-            Tried::Next(soft, 0..0, f)
+            let actor = if local { m.actor_of(a) } else { None };
+            m.encode_successor(bytes, actor, &sc.work, &mut sc.buf);
+            if cfg!(debug_assertions) {
+                let mut full = Vec::new();
+                m.encode(&sc.work, &mut full);
+                assert!(
+                    full == sc.buf,
+                    "a successor's encoding differs from its full encoding"
+                );
+                let mut back = sc.work.clone();
+                m.decode_into(&sc.buf, &mut back);
+                assert!(back == sc.work, "the state encoding is lossy");
+            }
+            Tried::Next(soft, 0..0, xxhash_rust::xxh3::xxh3_128(&sc.buf))
         }
     };
     (t, fp)
@@ -242,6 +256,7 @@ fn run_step<M: Compact>(
 /// kept in `sc.tried`.
 fn singleton<M: Reducible + Compact>(
     sh: &Shared<'_, M>,
+    bytes: &[u8],
     acts: &[M::Action],
     sc: &mut Scratch<M::State>,
 ) -> Option<(usize, u128)> {
@@ -250,7 +265,7 @@ fn singleton<M: Reducible + Compact>(
         let Some(actor) = m.actor_of(a) else {
             continue;
         };
-        let (t, fp) = run_step(m, a, sc);
+        let (t, fp) = run_step(m, bytes, a, sc);
         let eligible = matches!(t, Tried::Next(None, ..))
             && fp.writes & m.observed() == 0
             && !fp.conflicts(
@@ -320,7 +335,7 @@ fn expand_block<M: Reducible + Compact>(
             }
         };
         if sh.reduce
-            && let Some((k, fp)) = singleton(sh, &acts, sc)
+            && let Some((k, fp)) = singleton(sh, bytes, &acts, sc)
         {
             out.transitions += 1;
             out.singletons += 1;
@@ -331,7 +346,7 @@ fn expand_block<M: Reducible + Compact>(
         for (k, &a) in acts.iter().enumerate() {
             let t = match sc.tried[k].take() {
                 Some(t) => t,
-                None => run_step(m, a, sc).0,
+                None => run_step(m, bytes, a, sc).0,
             };
             match t {
                 Tried::Disabled => {}
@@ -374,11 +389,7 @@ fn expand_block<M: Reducible + Compact>(
 fn fingerprint<M: Compact>(m: &M, s: &M::State, buf: &mut Vec<u8>) -> u128 {
     buf.clear();
     m.encode(s, buf);
-    if cfg!(debug_assertions) {
-        let mut back = s.clone();
-        m.decode_into(buf, &mut back);
-        assert!(back == *s, "the state encoding is lossy");
-    }
+
     xxhash_rust::xxh3::xxh3_128(buf)
 }
 

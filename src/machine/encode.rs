@@ -54,25 +54,62 @@ fn values(b: &mut Vec<u8>, vs: &[Value]) {
     }
 }
 
+fn thread_flags(t: &Thread) -> u8 {
+    t.status as u8 | (t.task_running as u8) << 2 | (t.sigsegv as u8) << 3
+}
+
+/// One thread, preceded by its length (so a successor's encoding can copy it whole).
+fn thread(b: &mut Vec<u8>, t: &Thread) {
+    let at = b.len();
+    b.extend_from_slice(&[0, 0]);
+    b.push(thread_flags(t));
+    b.push(t.mm);
+    b.push(t.frames.len() as u8);
+    for f in &t.frames {
+        b.extend_from_slice(&f.func.to_le_bytes());
+        b.extend_from_slice(&f.pc.to_le_bytes());
+        b.push(f.atomic | (f.exception as u8) << 7);
+        values(b, &f.locals);
+        values(b, &f.stack);
+    }
+    b.push(t.heap.len() as u8);
+    for r in &t.heap {
+        b.extend_from_slice(&r.strukt.to_le_bytes());
+        values(b, &r.fields);
+    }
+    let len = (b.len() - at - 2) as u16;
+    b[at..at + 2].copy_from_slice(&len.to_le_bytes());
+}
+
 pub fn encode(s: &State, b: &mut Vec<u8>) {
     b.clear();
     for t in &s.threads {
-        b.push(t.status as u8 | (t.task_running as u8) << 2 | (t.sigsegv as u8) << 3);
-        b.push(t.mm);
-        b.push(t.frames.len() as u8);
-        for f in &t.frames {
-            b.extend_from_slice(&f.func.to_le_bytes());
-            b.extend_from_slice(&f.pc.to_le_bytes());
-            b.push(f.atomic | (f.exception as u8) << 7);
-            values(b, &f.locals);
-            values(b, &f.stack);
-        }
-        b.push(t.heap.len() as u8);
-        for r in &t.heap {
-            b.extend_from_slice(&r.strukt.to_le_bytes());
-            values(b, &r.fields);
-        }
+        thread(b, t);
     }
+    shared(s, b);
+}
+
+/// The encoding of `s`, a state reached from the one encoded as `parent` by a step of CPU
+/// `actor`: a step changes only its own CPU's thread and other threads' flags (a wakeup),
+/// so every other thread is copied from the parent's encoding.
+pub fn encode_successor(parent: &[u8], actor: usize, s: &State, b: &mut Vec<u8>) {
+    b.clear();
+    let mut p = 0;
+    for (j, t) in s.threads.iter().enumerate() {
+        let len = u16::from_le_bytes([parent[p], parent[p + 1]]) as usize;
+        if j == actor {
+            thread(b, t);
+        } else {
+            let at = b.len();
+            b.extend_from_slice(&parent[p..p + 2 + len]);
+            b[at + 2] = thread_flags(t);
+        }
+        p += 2 + len;
+    }
+    shared(s, b);
+}
+
+fn shared(s: &State, b: &mut Vec<u8>) {
     for e in &s.tlb {
         match e {
             None => b.push(0),
@@ -133,6 +170,7 @@ pub fn encode(s: &State, b: &mut Vec<u8>) {
 pub fn decode_into(b: &[u8], s: &mut State) {
     let mut r = Reader { b, i: 0 };
     for t in s.threads.iter_mut() {
+        r.u16();
         let flags = r.u8();
         t.status = match flags & 3 {
             0 => Status::Running,

@@ -174,10 +174,16 @@ impl crate::explore::Compact for Machine {
     fn decode_into(&self, b: &[u8], into: &mut State) {
         encode::decode_into(b, into);
     }
+    fn encode_successor(&self, parent: &[u8], actor: Option<usize>, s: &State, out: &mut Vec<u8>) {
+        match actor {
+            Some(a) => encode::encode_successor(parent, a, s, out),
+            None => encode::encode(s, out),
+        }
+    }
     fn assign(&self, from: &State, into: &mut State) {
         into.assign_from(from);
     }
-    fn step_in_place(&self, s: &mut State, a: Action) -> (Transition<()>, Footprint) {
+    fn step_in_place(&self, s: &mut State, a: Action) -> (Transition<()>, Footprint, bool) {
         self.step(s, a)
     }
 }
@@ -206,7 +212,8 @@ impl Machine {
     /// state: dead locals of the CPU that stepped, generations no TLB entry can compare
     /// against, the last-store ghost (messages only; replayed traces keep it), and which
     /// free-pool frame is which (`symmetry`).
-    fn canonicalise(&self, st: &mut State, a: Action) {
+    /// False if frames were renumbered (every thread may have changed).
+    fn canonicalise(&self, st: &mut State, a: Action) -> bool {
         if let Action::Cpu(c) = a {
             self.clear_dead_locals(st, c as usize);
         }
@@ -214,8 +221,9 @@ impl Machine {
         for fr in st.frames.iter_mut() {
             fr.last_store = None;
         }
-        if let Some(pool) = &self.pool {
-            symmetry::canonicalise(st, pool);
+        match &self.pool {
+            Some(pool) => !symmetry::canonicalise(st, pool),
+            None => true,
         }
     }
 
@@ -235,7 +243,7 @@ impl Machine {
     }
 
     /// One step in place, and what it touched; `st` is garbage unless the step ran.
-    fn step(&self, st: &mut State, a: Action) -> (Transition<()>, Footprint) {
+    fn step(&self, st: &mut State, a: Action) -> (Transition<()>, Footprint, bool) {
         let mut soft = None;
         let all = Footprint {
             reads: !0,
@@ -266,8 +274,9 @@ impl Machine {
                 }
             }
         };
+        let mut local = true;
         if let (interp::StepResult::Stepped, true) = (&r, self.state_reductions) {
-            self.canonicalise(st, a);
+            local = self.canonicalise(st, a);
         }
         let t = match r {
             interp::StepResult::Blocked => Transition::Disabled,
@@ -277,7 +286,7 @@ impl Machine {
                 Transition::Next((), v)
             }
         };
-        (t, fp)
+        (t, fp, local)
     }
 }
 

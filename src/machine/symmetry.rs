@@ -78,14 +78,23 @@ impl Order {
     }
 }
 
-/// Relabels the pool frames of `st` in order of first reference.
-pub fn canonicalise(st: &mut State, pool: &std::ops::Range<usize>) {
+/// Relabels the pool frames of `st` in order of first reference; true if it changed any.
+pub fn canonicalise(st: &mut State, pool: &std::ops::Range<usize>) -> bool {
+    // Nothing to gain with at most one frame in use, already first.
+    let mut used = st.frames[pool.clone()]
+        .iter()
+        .enumerate()
+        .filter(|(_, f)| f.allocated);
+    match (used.next(), used.next()) {
+        (None, _) | (Some((0, _)), None) => return false,
+        _ => {}
+    }
     let free = Frame::default();
     if st.frames[pool.clone()]
         .iter()
         .any(|f| !f.allocated && *f != free)
     {
-        return;
+        return false;
     }
     let mut o = Order {
         pool: pool.clone(),
@@ -126,7 +135,7 @@ pub fn canonicalise(st: &mut State, pool: &std::ops::Range<usize>) {
         .enumerate()
         .all(|(i, &x)| i == x as usize)
     {
-        return;
+        return false;
     }
     // to[old] = new (pool offsets)
     let mut to = [0u8; MAX_POOL];
@@ -178,4 +187,5 @@ pub fn canonicalise(st: &mut State, pool: &std::ops::Range<usize>) {
     for fr in st.frames[..pool.start].iter_mut() {
         fr.copied_from = fr.copied_from.map(|c| map(c as usize) as u16);
     }
+    true
 }
