@@ -93,6 +93,13 @@ impl Visited {
         t.find(table_hash(&key), |e| e & !PAYLOAD == key)
             .is_some_and(|e| e & PROVISIONAL == 0)
     }
+    /// Is `disc` the discovery of `fp` that owns it?
+    fn is_winner(&self, fp: u128, disc: u64) -> bool {
+        let key = fp & !PAYLOAD;
+        let t = self.shard(key);
+        t.find(table_hash(&key), |e| e & !PAYLOAD == key)
+            .is_some_and(|e| *e == key | PROVISIONAL | disc as u128)
+    }
     /// Makes the discovery `disc` of `fp` final as node `node`, if it won.
     fn settle(&self, fp: u128, disc: u64, node: u32) -> bool {
         let key = fp & !PAYLOAD;
@@ -148,6 +155,9 @@ struct Candidate<A> {
     action: A,
     bytes: std::ops::Range<usize>,
 }
+
+/// A block's output, the candidates that won, and the first node number they get.
+type Settle<'a, A> = (&'a BlockOut<A>, &'a Vec<u32>, usize);
 
 struct BlockOut<A> {
     block: usize,
@@ -385,6 +395,34 @@ fn expand_block<M: Reducible + Compact>(
     out
 }
 
+/// `f` over `items` on `threads` threads (the caller's included), results in order.
+fn par_map<T: Sync, R: Send>(threads: usize, items: &[T], f: impl Fn(&T) -> R + Sync) -> Vec<R> {
+    if threads == 1 || items.len() < 2 {
+        return items.iter().map(f).collect();
+    }
+    let next = AtomicU64::new(0);
+    let run = || {
+        let mut out = Vec::new();
+        loop {
+            let i = next.fetch_add(1, Ordering::Relaxed) as usize;
+            if i >= items.len() {
+                return out;
+            }
+            out.push((i, f(&items[i])));
+        }
+    };
+    let mut all: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let handles: Vec<_> = (1..threads).map(|_| scope.spawn(run)).collect();
+        let mut mine = run();
+        for h in handles {
+            mine.extend(h.join().expect("a search worker panicked"));
+        }
+        mine
+    });
+    all.sort_by_key(|(i, _)| *i);
+    all.into_iter().map(|(_, r)| r).collect()
+}
+
 /// Encodes a state into `buf` and hashes it.
 fn fingerprint<M: Compact>(m: &M, s: &M::State, buf: &mut Vec<u8>) -> u128 {
     buf.clear();
@@ -535,9 +573,56 @@ pub fn check<M: Reducible + Compact>(
             })
         };
         outs.sort_by_key(|o| o.block);
-        // Merge in block order: the next level in the plain search's order.
+        // Merge in block order: the next level in the plain search's order. Which
+        // candidates won is read in parallel; node numbers follow from the counts; entries
+        // are settled and the next level's chunks built in parallel again.
+        let winners: Vec<Vec<u32>> = par_map(threads, &outs, |o| {
+            (0..o.cands.len() as u32)
+                .filter(|&i| {
+                    let c = &o.cands[i as usize];
+                    visited.is_winner(c.fp, c.disc)
+                })
+                .collect()
+        });
+        let mut bases = Vec::with_capacity(outs.len());
+        let mut id = nodes.len();
+        for w in &winners {
+            bases.push(id);
+            id += w.len();
+        }
+        let work: Vec<Settle<'_, M::Action>> = outs
+            .iter()
+            .zip(&winners)
+            .zip(&bases)
+            .map(|((o, w), &b)| (o, w, b))
+            .collect();
+        let parts = par_map(threads, &work, |&(o, w, base)| {
+            let mut chunks: Vec<Chunk> = Vec::new();
+            let mut links = Vec::with_capacity(w.len());
+            for (k, &i) in w.iter().enumerate() {
+                let c = &o.cands[i as usize];
+                let id = (base + k) as u32;
+                visited.settle(c.fp, c.disc, id);
+                links.push((c.parent, Some(c.action)));
+                if chunks.last().is_none_or(|ch| ch.len() >= CHUNK) {
+                    chunks.push(Chunk::default());
+                }
+                let ch = chunks.last_mut().expect("a chunk");
+                ch.push(&o.arena[c.bytes.clone()], id);
+            }
+            (links, chunks)
+        });
         let mut next: Vec<Chunk> = Vec::new();
         let mut next_len = 0usize;
+        for (links, chunks) in parts {
+            nodes.extend_from_slice(&links);
+            for chunk in chunks {
+                sampled_bytes += chunk.bytes.len() as u64 + 8 * chunk.len() as u64;
+                sampled += chunk.len() as u64;
+                next_len += chunk.len();
+                next.push(chunk);
+            }
+        }
         for o in outs {
             stats.transitions += o.transitions;
             singletons += o.singletons;
@@ -545,20 +630,6 @@ pub fn check<M: Reducible + Compact>(
             stats.end_digest ^= o.end_digest;
             for f in o.found {
                 super::record_shortest(&mut found, f.violation, f.path);
-            }
-            for c in o.cands {
-                let id = nodes.len() as u32;
-                if visited.settle(c.fp, c.disc, id) {
-                    nodes.push((c.parent, Some(c.action)));
-                    if next.last().is_none_or(|ch| ch.len() >= CHUNK) {
-                        next.push(Chunk::default());
-                    }
-                    let b = &o.arena[c.bytes];
-                    sampled_bytes += b.len() as u64 + 8;
-                    sampled += 1;
-                    next.last_mut().expect("a chunk").push(b, id);
-                    next_len += 1;
-                }
             }
         }
         stats.states = nodes.len() as u64;
