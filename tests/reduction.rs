@@ -302,6 +302,15 @@ fn an_injected_reduction_bug_is_caught() {
         !caught.is_empty(),
         "no scenario exposes a reduction that ignores PTE conflicts"
     );
+    // shown with --nocapture
+    println!(
+        "the injected bug is caught on {} of {} scenarios, e.g.:",
+        caught.len(),
+        ms.len()
+    );
+    for c in caught.iter().take(3) {
+        println!("  {c}");
+    }
 }
 
 #[test]
