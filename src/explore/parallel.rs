@@ -573,6 +573,20 @@ pub fn check<M: Reducible + Compact>(
             })
         };
         outs.sort_by_key(|o| o.block);
+        let discovered = sh.new_states.load(Ordering::Relaxed);
+        if stopped.is_some() {
+            // Stopping: keep what was found, but do not build a level nobody will expand.
+            for o in outs {
+                stats.transitions += o.transitions;
+                singletons += o.singletons;
+                for f in o.found {
+                    super::record_shortest(&mut found, f.violation, f.path);
+                }
+            }
+            stats.states = nodes.len() as u64 + discovered;
+            stats.complete_depth = depth;
+            break;
+        }
         // Merge in block order: the next level in the plain search's order. Which
         // candidates won is read in parallel; node numbers follow from the counts; entries
         // are settled and the next level's chunks built in parallel again.
