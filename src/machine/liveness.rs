@@ -50,3 +50,67 @@ fn analyse(f: &Func) -> Vec<u128> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lang::Span;
+
+    fn func(nlocals: usize, code: Vec<Instr>) -> Func {
+        Func {
+            name: "f".into(),
+            source: None,
+            nparams: 1,
+            nlocals,
+            local_names: Vec::new(),
+            spans: vec![Span::default(); code.len()],
+            code,
+            user: false,
+            span: Span::default(),
+        }
+    }
+
+    #[test]
+    fn a_local_is_live_until_its_last_read_and_dead_after_a_store() {
+        use crate::ir::Value;
+        // 0: a = x + 1 ... ; reads: x at 0, a at 5; p stored at 4, never read
+        let f = func(
+            3,
+            vec![
+                Instr::Load(0),
+                Instr::Const(Value::Int(1)),
+                Instr::Binary(crate::ir::BinOp::Add),
+                Instr::Store(1),
+                Instr::Store(2),
+                Instr::Load(1),
+                Instr::Return,
+            ],
+        );
+        let live = analyse(&f);
+        assert_eq!(live[0], 0b001, "x is read at 0");
+        assert_eq!(
+            live[1], 0b000,
+            "after its read x is dead, a not yet written"
+        );
+        assert_eq!(live[4], 0b010, "a is live until it is returned");
+        assert_eq!(live[5], 0b010);
+        assert_eq!(live[6], 0b000);
+    }
+
+    #[test]
+    fn a_loop_keeps_its_locals_live() {
+        // 0: load 0; 1: jump-if-false 3; 2: jump 0; 3: return
+        let f = func(
+            1,
+            vec![
+                Instr::Load(0),
+                Instr::JumpIfFalse(3),
+                Instr::Jump(0),
+                Instr::Return,
+            ],
+        );
+        let live = analyse(&f);
+        assert_eq!(live[2], 0b1, "the back edge reaches the read");
+        assert_eq!(live[3], 0b0);
+    }
+}

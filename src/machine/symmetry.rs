@@ -189,3 +189,92 @@ pub fn canonicalise(st: &mut State, pool: &std::ops::Range<usize>) -> bool {
     }
     true
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::machine::state::*;
+
+    /// Two CPUs, one PTE; frame 0 is a named page, frames 1..3 the pool.
+    fn state(held: [u16; 2], data: [i64; 2]) -> State {
+        let used = |d| Frame {
+            allocated: true,
+            refcount: 1,
+            data: d,
+            ..Frame::default()
+        };
+        let mut frames = vec![used(7), Frame::default(), Frame::default()];
+        frames[held[0] as usize] = used(data[0]);
+        frames[held[1] as usize] = used(data[1]);
+        let thread = |page: u16| Thread {
+            frames: vec![CallFrame {
+                func: 0,
+                pc: 0,
+                locals: vec![Value::Page(page), Value::Pte(Pte::new(page as u32 + 1, 1))],
+                stack: Vec::new(),
+                atomic: 0,
+                exception: false,
+            }],
+            heap: Vec::new(),
+            status: Status::Running,
+            task_running: true,
+            mm: 0,
+            sigsegv: false,
+        };
+        State {
+            threads: vec![thread(held[0]), thread(held[1])],
+            tlb: vec![None, None],
+            ptes: vec![Pte::new(1, 1)],
+            ptl: vec![None],
+            mms: vec![MmState::default()],
+            vma_flags: vec![0],
+            frames,
+            expected: vec![7],
+        }
+    }
+
+    #[test]
+    fn states_that_differ_only_in_which_pool_frame_is_which_become_one() {
+        let pool = 1..3;
+        let mut a = state([1, 2], [5, 6]);
+        let mut b = state([2, 1], [5, 6]);
+        assert_ne!(a, b);
+        canonicalise(&mut a, &pool);
+        assert!(canonicalise(&mut b, &pool), "b is relabelled");
+        assert_eq!(a, b);
+        // references follow their frames: cpu0 still holds the page with 5
+        let Value::Page(p) = b.threads[0].frames[0].locals[0] else {
+            panic!("a page")
+        };
+        assert_eq!(b.frames[p as usize].data, 5);
+        assert_eq!(
+            b.threads[0].frames[0].locals[1],
+            Value::Pte(Pte::new(p as u32 + 1, 1))
+        );
+    }
+
+    #[test]
+    fn different_states_stay_different_and_named_pages_keep_their_number() {
+        let pool = 1..3;
+        let mut a = state([1, 2], [5, 6]);
+        let mut b = state([2, 1], [6, 5]);
+        canonicalise(&mut a, &pool);
+        canonicalise(&mut b, &pool);
+        assert_ne!(a, b, "cpu0 holds 5 in one and 6 in the other");
+        assert_eq!(a.ptes[0].pfn(), 1, "the named page is not renumbered");
+    }
+
+    #[test]
+    fn a_free_pool_frame_that_differs_blocks_the_relabelling() {
+        let pool = 1..3;
+        let mut a = state([1, 2], [5, 6]);
+        a.frames[2] = Frame {
+            generation: 3,
+            ..Frame::default()
+        };
+        a.threads[1].frames[0].locals.clear();
+        let before = a.clone();
+        assert!(!canonicalise(&mut a, &pool));
+        assert_eq!(a, before);
+    }
+}
