@@ -104,6 +104,9 @@ PY
   echo
   echo "Reproduce any row from the repository root with the command beside it. Regenerate this"
   echo "page with \`scripts/the-thread-settled.sh\`."
+  echo "The states column and the diagrams come from \`mmcheck check --reduce none\` (every"
+  echo "interleaving, no partial-order reduction); the default search gives the same verdicts and"
+  echo "counterexamples, and may store fewer states where a test expects \`safe\`."
   echo
   echo "Verdicts: \`safe\` means an exhaustive search found no interleaving that breaks any invariant."
   echo "\`violation(X)\` lists every invariant found broken; \`no lost_write\` in an expectation means"
