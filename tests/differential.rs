@@ -2,38 +2,14 @@
 //! an exhaustive (uncut) preemption-bounded search must find exactly the same kinds of
 //! violation, and every counterexample any search returns must replay to its violation.
 
-use mmcheck::explore::{Limits, StopOn, bfs, bounded, ends_in, random};
-use mmcheck::lang::{LoadOptions, load_file};
-use mmcheck::machine::Machine;
-use std::path::Path;
+mod common;
 
-fn machines(dir: &Path, out: &mut Vec<(String, Machine)>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            machines(&p, out);
-        } else if p.extension().is_some_and(|x| x == "mmk") {
-            let l = load_file(&p, &LoadOptions::default())
-                .unwrap_or_else(|e| panic!("{}: {}", p.display(), e.1.message));
-            for prog in l.tests {
-                let name = format!("{} :: {}", p.display(), prog.scenario.name);
-                out.push((name, Machine::new(prog).expect("valid scenario")));
-            }
-        }
-    }
-}
+use mmcheck::explore::{Limits, StopOn, bfs, bounded, ends_in, random};
+use mmcheck::machine::Machine;
 
 /// Scenarios small enough to explore many times over.
 fn small() -> Vec<(String, Machine)> {
-    let mut all = Vec::new();
-    machines(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mmk"),
-        &mut all,
-    );
+    let all = common::bundled();
     let cap = Limits {
         max_states: Some(6_000),
         ..Limits::default()

@@ -6,45 +6,14 @@
 //!   every counterexample replays;
 //! - a bug injected into the reduction (PTE accesses taken as independent) is caught.
 
+mod common;
+
 use mmcheck::explore::parallel::{self, Options};
 use mmcheck::explore::{Limits, Report, StopOn, bfs, ends_in};
-use mmcheck::lang::{LoadOptions, load_file};
 use mmcheck::machine::{Action, Machine, footprint};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::path::Path;
-
-fn load(path: &Path, out: &mut Vec<(String, Machine)>) {
-    let opts = LoadOptions {
-        models_dir: Some(Path::new(env!("CARGO_MANIFEST_DIR")).join("models")),
-    };
-    match load_file(path, &opts) {
-        Ok(l) => {
-            for prog in l.tests {
-                let name = format!("{} :: {}", path.display(), prog.scenario.name);
-                if let Ok(m) = Machine::new(prog) {
-                    out.push((name, m));
-                }
-            }
-        }
-        Err(e) => panic!("{}: {}", path.display(), e.1.message),
-    }
-}
-
-fn bundled(dir: &Path, out: &mut Vec<(String, Machine)>) {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .unwrap()
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            bundled(&p, out);
-        } else if p.extension().is_some_and(|x| x == "mmk") {
-            load(&p, out);
-        }
-    }
-}
 
 const FIXES: &[&str] = &[
     "",
@@ -143,16 +112,12 @@ fn generated(seed: u64) -> String {
 
 /// Scenarios the plain search exhausts within `cap` states.
 fn scenarios(cap: u64) -> Vec<(String, Machine)> {
-    let mut all = Vec::new();
-    bundled(
-        &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mmk"),
-        &mut all,
-    );
+    let mut all = common::bundled();
     let dir = tempfile::tempdir().expect("tempdir");
     for seed in 0..120 {
         let p = dir.path().join(format!("g{seed}.mmk"));
         std::fs::write(&p, generated(seed)).expect("write");
-        load(&p, &mut all);
+        common::load(&p, true, &mut all);
     }
     let lim = Limits {
         max_states: Some(cap),

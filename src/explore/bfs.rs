@@ -2,7 +2,7 @@
 //! counterexample (fewest steps) for each invariant it sees broken, and stores 128-bit
 //! fingerprints of visited states.
 
-use super::{Found, Limits, Model, Report, Stats, StopOn, Transition};
+use super::{Found, Limits, Model, Report, Stats, StopOn, Transition, path_to};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -73,18 +73,6 @@ pub fn check<M: Model>(
     let mut depth = 0u64;
     let mut last_report = 0.0;
     stats.states = 1;
-    let path_to = |nodes: &Vec<(u32, Option<M::Action>)>, mut n: u32| {
-        let mut p = Vec::new();
-        while n != 0 {
-            let (parent, a) = nodes[n as usize];
-            if let Some(a) = a {
-                p.push(a);
-            }
-            n = parent;
-        }
-        p.reverse();
-        p
-    };
     let per_entry = 16 + 8 + std::mem::size_of::<(u32, Option<M::Action>)>() as u64;
     let finish = |mut stats: Stats,
                   found: Vec<Found<M::Action>>,
@@ -158,17 +146,7 @@ pub fn check<M: Model>(
                 stats.bytes_per_frontier_state = state_size;
                 let mem = stats.states * per_entry + (next_level.len() as u64) * state_size;
                 stats.peak_memory_bytes = stats.peak_memory_bytes.max(mem);
-                let stop = if STOP.load(Ordering::Relaxed) {
-                    Some("interrupted (Ctrl-C)".to_string())
-                } else if limits.max_states.is_some_and(|m| stats.states >= m) {
-                    Some(format!("state limit reached ({} states)", stats.states))
-                } else if limits.max_seconds.is_some_and(|m| secs >= m) {
-                    Some(format!("time limit reached ({secs:.1} s)"))
-                } else if limits.max_memory_bytes.is_some_and(|m| mem >= m) {
-                    Some(format!("memory limit reached (~{} MiB)", mem >> 20))
-                } else {
-                    None
-                };
+                let stop = super::stop_reason(&limits, stats.states, secs, mem);
                 if let Some(reason) = stop {
                     stats.complete_depth = depth;
                     return finish(stats, found, false, Some(reason), depth);

@@ -234,6 +234,35 @@ pub fn replay<M: Model>(model: &M, path: &[M::Action]) -> Result<Vec<M::State>, 
 #[cfg(test)]
 mod tests;
 
+/// The actions from the initial state (node 0) to `n`, in a table of (parent, action).
+pub(crate) fn path_to<A: Copy>(nodes: &[(u32, Option<A>)], mut n: u32) -> Vec<A> {
+    let mut p = Vec::new();
+    while n != 0 {
+        let (parent, a) = nodes[n as usize];
+        if let Some(a) = a {
+            p.push(a);
+        }
+        n = parent;
+    }
+    p.reverse();
+    p
+}
+
+/// Why a search must stop now (Ctrl-C or a limit), if it must.
+pub(crate) fn stop_reason(limits: &Limits, states: u64, secs: f64, mem: u64) -> Option<String> {
+    if bfs::STOP.load(std::sync::atomic::Ordering::Relaxed) {
+        Some("interrupted (Ctrl-C)".to_string())
+    } else if limits.max_states.is_some_and(|m| states >= m) {
+        Some(format!("state limit reached ({states} states)"))
+    } else if limits.max_seconds.is_some_and(|m| secs >= m) {
+        Some(format!("time limit reached ({secs:.1} s)"))
+    } else if limits.max_memory_bytes.is_some_and(|m| mem >= m) {
+        Some(format!("memory limit reached (~{} MiB)", mem >> 20))
+    } else {
+        None
+    }
+}
+
 /// Keeps the shortest path per invariant (every search records through this).
 pub(crate) fn record_shortest<A>(found: &mut Vec<Found<A>>, v: Violation, path: Vec<A>) {
     match found

@@ -13,8 +13,8 @@
 //! for breadth-first search: an edge back to an earlier level closes every cycle, so every
 //! cycle has a fully expanded state.
 
-use super::bfs::{Progress, STOP};
-use super::{Compact, Found, Limits, Reducible, Report, Stats, StopOn, Transition};
+use super::bfs::Progress;
+use super::{Compact, Found, Limits, Reducible, Report, Stats, StopOn, Transition, path_to};
 use hashbrown::HashTable;
 use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
@@ -182,19 +182,6 @@ struct Shared<'a, M: Reducible> {
     assume_independent: u64,
     abort: AtomicBool,
     new_states: AtomicU64,
-}
-
-fn path_to<A: Copy>(nodes: &[(u32, Option<A>)], mut n: u32) -> Vec<A> {
-    let mut p = Vec::new();
-    while n != 0 {
-        let (parent, a) = nodes[n as usize];
-        if let Some(a) = a {
-            p.push(a);
-        }
-        n = parent;
-    }
-    p.reverse();
-    p
 }
 
 /// A step already run from the state being expanded.
@@ -510,17 +497,7 @@ pub fn check<M: Reducible + Compact>(
             let mem = states * per_entry
                 + (level_len as u64 + sh.new_states.load(Ordering::Relaxed)) * frontier_bytes;
             stats.peak_memory_bytes = stats.peak_memory_bytes.max(mem);
-            let reason = if STOP.load(Ordering::Relaxed) {
-                Some("interrupted (Ctrl-C)".to_string())
-            } else if limits.max_states.is_some_and(|m| states >= m) {
-                Some(format!("state limit reached ({states} states)"))
-            } else if limits.max_seconds.is_some_and(|m| secs >= m) {
-                Some(format!("time limit reached ({secs:.1} s)"))
-            } else if limits.max_memory_bytes.is_some_and(|m| mem >= m) {
-                Some(format!("memory limit reached (~{} MiB)", mem >> 20))
-            } else {
-                None
-            };
+            let reason = super::stop_reason(&limits, states, secs, mem);
             if let Some(p) = &progress
                 && secs - *last >= p.every_seconds
             {

@@ -159,8 +159,8 @@ pub fn summaries(p: &crate::ir::Program) -> Vec<Vec<Footprint>> {
     }
 }
 
-/// A static footprint for CPU `cpu`: its own TLB becomes that CPU's bit.
-fn on_cpu(f: Footprint, cpu: usize) -> Footprint {
+/// A footprint for CPU `cpu`: its own TLB becomes that CPU's bit.
+pub fn on_cpu(f: Footprint, cpu: usize) -> Footprint {
     let own = |x: u64| {
         if x & OWN_TLB != 0 {
             (x & !OWN_TLB) | tlb_bit(cpu)
@@ -205,9 +205,4 @@ impl Machine {
         }
         acc
     }
-}
-
-/// A dynamic footprint on CPU `cpu` (user accesses name its own TLB).
-pub fn for_cpu(f: Footprint, cpu: usize) -> Footprint {
-    on_cpu(f, cpu)
 }

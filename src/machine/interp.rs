@@ -69,7 +69,7 @@ pub fn step(
         fp: Footprint::default(),
     };
     let r = e.run(st);
-    (r, e.soft, footprint::for_cpu(e.fp, tid))
+    (r, e.soft, footprint::on_cpu(e.fp, tid))
 }
 
 /// Runs a fresh thread's leading local code up to its first shared statement.
