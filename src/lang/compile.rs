@@ -532,6 +532,9 @@ impl FnBuilder<'_, '_> {
                 }
             }
             StmtKind::Atomic(b) => {
+                // A block is a step of its own: the statement start lets the interpreter
+                // end the step before it (see `Instr::AtomicBegin` in the machine).
+                self.emit(Instr::Stmt { shared: true }, sp);
                 self.emit(Instr::AtomicBegin, sp);
                 self.atomic_depth += 1;
                 self.block(b)?;

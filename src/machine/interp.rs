@@ -473,6 +473,13 @@ impl Exec<'_> {
                     }
                 }
                 Instr::AtomicBegin => {
+                    // An outermost block is one step of its own: it never joins the step
+                    // that already did a shared operation (nor a thread's prelude).
+                    if !self.in_atomic(st)
+                        && let Flow::Yield = self.before_visible(st)
+                    {
+                        return StepResult::Stepped;
+                    }
                     let f = frame(st, tid);
                     f.atomic += 1;
                     f.pc += 1;
