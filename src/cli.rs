@@ -427,7 +427,7 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
         Ok(m) => m,
         Err(c) => return c,
     };
-    let mut code = EXIT_OK;
+    let mut outcome_all = Outcome::Met;
     let mut json_out = Vec::new();
     for m in &machines {
         let sc = &m.prog.scenario;
@@ -477,22 +477,21 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                 _ => None,
             })
             .or(r.found.first());
-        let c = match r.verdict() {
-            Verdict::Safe => EXIT_OK,
-            Verdict::Incomplete => EXIT_INCOMPLETE,
-            Verdict::Violation(_)
-                if r.found
-                    .iter()
-                    .any(|f| f.violation.invariant == "model_error") =>
-            {
-                EXIT_BAD_INPUT
-            }
-            Verdict::Violation(_) => EXIT_VIOLATION,
-        };
-        code = code.max(c);
-        let tr = shown.and_then(|f| trace::build(m, &f.path).ok());
+        let outcome = judge(&sc.expect, &r);
+        outcome_all = outcome_all.max(outcome);
+        let mut tr = shown.and_then(|f| trace::build(m, &f.path).ok());
+        // A violation decided by the search rather than at the path's last state (a
+        // livelock): the trace's conclusion is the search's.
+        if let (Some(tr), Some(f)) = (tr.as_mut(), shown)
+            && tr.violation.is_none()
+        {
+            tr.violation = Some(trace::TraceViolation {
+                invariant: f.violation.invariant.to_string(),
+                message: f.violation.message.clone(),
+            });
+        }
         let tok = shown.map(|f| token::encode(&f.path));
-        let met = (!sc.expect.is_empty()).then(|| expectations_met(&sc.expect, &r));
+        let met = (!sc.expect.is_empty()).then(|| outcome == Outcome::Met);
         if json {
             json_out.push(serde_json::json!({
                 "test": name,
@@ -506,6 +505,7 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                 })).collect::<Vec<_>>(),
                 "expected": expect_list(&sc.expect),
                 "as_expected": met,
+                "outcome": format!("{outcome:?}").to_lowercase(),
                 "exhaustive": r.complete,
                 "stopped": r.stopped,
                 "reduction": if r.stats.singletons.is_some() { "por" } else { "none" },
@@ -559,7 +559,15 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                         None => eprintln!("error: {m}"),
                     }
                 }
-                println!("VIOLATION  {name}: {}\n", f.violation.invariant);
+                if outcome == Outcome::Undecided {
+                    println!(
+                        "INCOMPLETE  {name}: {}; found so far: {}\n",
+                        r.stopped.as_deref().unwrap_or("stopped"),
+                        verdict_text(&r)
+                    );
+                } else {
+                    println!("VIOLATION  {name}: {}\n", f.violation.invariant);
+                }
                 match &tr {
                     Some(tr) => {
                         print!("{}", diagram::render(tr));
@@ -612,16 +620,8 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                 }
             }
         }
-        if let Some(met) = met {
-            println!(
-                "      expected {}: {}",
-                expect_list(&sc.expect),
-                if met {
-                    "as expected"
-                } else {
-                    "NOT as expected"
-                }
-            );
+        if met.is_some() {
+            println!("{}", expectation_line(&sc.expect, &r, outcome));
         }
         println!();
     }
@@ -631,7 +631,7 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
             serde_json::to_string_pretty(&json_out).unwrap_or_default()
         );
     }
-    code
+    outcome_all.exit_code()
 }
 
 fn test_flag(machines: &[Machine], name: &str) -> String {
@@ -657,13 +657,87 @@ fn expect_list(e: &[Expect]) -> String {
     e.iter().map(expect_text).collect::<Vec<_>>().join(", ")
 }
 
-fn expectations_met<A>(es: &[Expect], r: &explore::Report<A>) -> bool {
-    !es.is_empty()
-        && es.iter().all(|e| match e {
-            Expect::Safe => r.verdict() == Verdict::Safe,
-            Expect::Violation(n) => r.get(n).is_some(),
-            Expect::NoViolation(n) => r.complete && r.get(n).is_none(),
-        })
+/// How a test came out against its expectations, ordered by how much it dominates a file's
+/// exit code: bad input, then a definite miss, then an undecided answer, then success.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+enum Outcome {
+    /// Every expectation holds (no expectation: the search proved safety).
+    Met,
+    /// A limit or an interrupt stopped the search before the answer was known.
+    Undecided,
+    /// An expectation is definitely missed (no expectation: a violation was found).
+    Missed,
+    /// The model went wrong at run time (a located error).
+    BadInput,
+}
+
+impl Outcome {
+    fn exit_code(self) -> i32 {
+        match self {
+            Outcome::Met => EXIT_OK,
+            Outcome::Missed => EXIT_VIOLATION,
+            Outcome::BadInput => EXIT_BAD_INPUT,
+            Outcome::Undecided => EXIT_INCOMPLETE,
+        }
+    }
+    /// The exit code of several tests: bad input, then a miss, then undecided, then 0.
+    fn of_all(outcomes: impl IntoIterator<Item = Outcome>) -> Outcome {
+        outcomes.into_iter().max().unwrap_or(Outcome::Met)
+    }
+}
+
+/// Judges one expectation. A violation found is a definite answer even when the search was
+/// stopped early; the absence of one is known only after an exhaustive search.
+fn judge_one<A>(e: &Expect, r: &explore::Report<A>) -> Outcome {
+    let decided = |holds: bool| if holds { Outcome::Met } else { Outcome::Missed };
+    match e {
+        Expect::Safe if !r.found.is_empty() => Outcome::Missed,
+        Expect::Safe => match r.verdict() {
+            Verdict::Safe => Outcome::Met,
+            _ => Outcome::Undecided,
+        },
+        Expect::Violation(n) if r.get(n).is_some() => Outcome::Met,
+        Expect::NoViolation(n) if r.get(n).is_some() => Outcome::Missed,
+        Expect::Violation(_) | Expect::NoViolation(_) if r.complete => {
+            decided(matches!(e, Expect::NoViolation(_)))
+        }
+        Expect::Violation(_) | Expect::NoViolation(_) => Outcome::Undecided,
+    }
+}
+
+/// Judges a test: every expectation (or, with none, the verdict of the search).
+fn judge<A>(es: &[Expect], r: &explore::Report<A>) -> Outcome {
+    if r.get("model_error").is_some() {
+        return Outcome::BadInput;
+    }
+    if es.is_empty() {
+        return match r.verdict() {
+            Verdict::Safe => Outcome::Met,
+            Verdict::Violation(_) => Outcome::Missed,
+            Verdict::Incomplete => Outcome::Undecided,
+        };
+    }
+    let all: Vec<Outcome> = es.iter().map(|e| judge_one(e, r)).collect();
+    if all.contains(&Outcome::Missed) {
+        Outcome::Missed
+    } else if all.contains(&Outcome::Undecided) {
+        Outcome::Undecided
+    } else {
+        Outcome::Met
+    }
+}
+
+/// The closing line of a test's report: its expectations and how they came out.
+fn expectation_line<A>(es: &[Expect], r: &explore::Report<A>, o: Outcome) -> String {
+    let how = match o {
+        Outcome::Met => "as expected".to_string(),
+        Outcome::Missed | Outcome::BadInput => "NOT as expected".to_string(),
+        Outcome::Undecided => format!(
+            "UNDECIDED: the search stopped ({}) before this could be decided",
+            r.stopped.as_deref().unwrap_or("before the end")
+        ),
+    };
+    format!("      expected {}: {how}", expect_list(es))
 }
 
 fn verdict_text<A>(r: &explore::Report<A>) -> String {
@@ -719,24 +793,29 @@ fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
     }
     let start = Instant::now();
     println!(
-        "{:<6} {:<58} {:<24} {:<46} {:>10} {:>8}",
+        "{:<10} {:<58} {:<24} {:<46} {:>10} {:>8}",
         "", "test", "expected", "found", "states", "time"
     );
     // Test files run in parallel (each search on one thread); rows print in file order.
     let jobs = o.jobs.unwrap_or_else(cores).clamp(1, files.len());
     let next = std::sync::atomic::AtomicUsize::new(0);
-    let (tx, rx) = std::sync::mpsc::channel::<(usize, String, u32, u32)>();
-    let (mut pass, mut fail) = (0, 0);
+    let (tx, rx) = std::sync::mpsc::channel::<(usize, String, Vec<Outcome>)>();
+    let mut outcomes: Vec<Outcome> = Vec::new();
+    let mut files_run = 0usize;
     std::thread::scope(|sc| {
         for _ in 0..jobs {
             let tx = tx.clone();
             let (next, files) = (&next, &files);
             sc.spawn(move || {
                 loop {
+                    // After Ctrl-C (or SIGTERM), the files not started are not run.
+                    if bfs::STOP.load(std::sync::atomic::Ordering::SeqCst) {
+                        break;
+                    }
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     let Some(f) = files.get(i) else { break };
-                    let (rows, p, fl) = run_test_file(dir, f, lim, o);
-                    if tx.send((i, rows, p, fl)).is_err() {
+                    let (rows, outs) = run_test_file(dir, f, lim, o);
+                    if tx.send((i, rows, outs)).is_err() {
                         break;
                     }
                 }
@@ -745,40 +824,68 @@ fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
         drop(tx);
         let mut ready = std::collections::BTreeMap::new();
         let mut printed = 0;
-        for (i, rows, p, fl) in rx {
-            pass += p;
-            fail += fl;
+        for (i, rows, outs) in rx {
+            outcomes.extend(outs);
+            files_run += 1;
             ready.insert(i, rows);
             while let Some(rows) = ready.remove(&printed) {
                 print!("{rows}");
                 printed += 1;
             }
         }
+        // Files after a gap left by an interrupt still print, in order.
+        for rows in ready.into_values() {
+            print!("{rows}");
+        }
     });
-    println!(
-        "\n{pass} passed, {fail} failed ({:.1} s)",
-        start.elapsed().as_secs_f64()
+    let count = |k: Outcome| outcomes.iter().filter(|&&o| o == k).count();
+    let mut summary = format!(
+        "{} passed, {} failed",
+        count(Outcome::Met),
+        count(Outcome::Missed)
     );
-    if fail == 0 { EXIT_OK } else { EXIT_VIOLATION }
+    for (n, what) in [
+        (count(Outcome::Undecided), "incomplete"),
+        (count(Outcome::BadInput), "errors"),
+    ] {
+        if n > 0 {
+            summary.push_str(&format!(", {n} {what}"));
+        }
+    }
+    let interrupted = files_run < files.len();
+    if interrupted {
+        summary = format!(
+            "interrupted: {summary}; {} of {} files not run",
+            files.len() - files_run,
+            files.len()
+        );
+    }
+    println!("\n{summary} ({:.1} s)", start.elapsed().as_secs_f64());
+    let all = Outcome::of_all(outcomes);
+    if interrupted {
+        all.max(Outcome::Undecided).exit_code()
+    } else {
+        all.exit_code()
+    }
 }
 
-/// Runs the tests of one file; returns its table rows and the pass/fail counts.
-fn run_test_file(dir: &Path, f: &Path, lim: Limits, o: &SearchOpts) -> (String, u32, u32) {
+/// Runs the tests of one file; returns its table rows and each test's outcome (a file that
+/// does not load is one row, and one bad-input outcome).
+fn run_test_file(dir: &Path, f: &Path, lim: Limits, o: &SearchOpts) -> (String, Vec<Outcome>) {
     let rel = f.strip_prefix(dir).unwrap_or(f).display().to_string();
     let machines = match load(f, o.models.clone(), None) {
         Ok(m) => m,
         Err(_) => {
             return (
                 format!(
-                    "{:<6} {:<58} {:<24} {:<46}\n",
-                    "FAIL", rel, "-", "bad input"
+                    "{:<10} {:<58} {:<24} {:<46}\n",
+                    "ERROR", rel, "-", "bad input"
                 ),
-                0,
-                1,
+                vec![Outcome::BadInput],
             );
         }
     };
-    let (mut rows, mut pass, mut fail) = (String::new(), 0, 0);
+    let (mut rows, mut outs) = (String::new(), Vec::new());
     let many = machines.len() > 1;
     for m in &machines {
         let sc = &m.prog.scenario;
@@ -788,23 +895,25 @@ fn run_test_file(dir: &Path, f: &Path, lim: Limits, o: &SearchOpts) -> (String, 
             rel.clone()
         };
         let (r, _) = run_search(m, lim, goal(&sc.expect, false), o, true);
-        let (ok, exp) = (expectations_met(&sc.expect, &r), expect_list(&sc.expect));
-        if ok {
-            pass += 1
-        } else {
-            fail += 1
-        }
+        let outcome = judge(&sc.expect, &r);
+        outs.push(outcome);
+        let tag = match outcome {
+            Outcome::Met => "PASS",
+            Outcome::Missed => "FAIL",
+            Outcome::Undecided => "INCOMPLETE",
+            Outcome::BadInput => "ERROR",
+        };
         rows.push_str(&format!(
-            "{:<6} {:<58} {:<24} {:<46} {:>10} {:>7.2}s\n",
-            if ok { "PASS" } else { "FAIL" },
+            "{:<10} {:<58} {:<24} {:<46} {:>10} {:>7.2}s\n",
+            tag,
             label,
-            exp,
+            expect_list(&sc.expect),
             verdict_text(&r),
             r.stats.states,
             r.stats.seconds
         ));
     }
-    (rows, pass, fail)
+    (rows, outs)
 }
 
 fn replay(file: &Path, tok: &str, only: Option<&str>, json: bool, models: Option<PathBuf>) -> i32 {

@@ -38,10 +38,26 @@ fn do_user_addr_fault(hw_error_code, address) source "arch/x86/mm/fault.c:do_use
         }
         mmap_read_unlock(mm);
         if fault & VM_FAULT_ERROR {
-            // mm_fault_error(): the task gets a signal
-            force_sig_segv();
+            mm_fault_error(fault);
         }
         return;
+    }
+}
+
+// arch/x86/mm/fault.c: the signal a failed user fault gets. Kernel-mode faults (fixups,
+// oops) are not modelled: every modelled fault comes from user mode.
+fn mm_fault_error(fault) source "arch/x86/mm/fault.c:mm_fault_error@v5.10" {
+    if fault & VM_FAULT_OOM {
+        // pagefault_out_of_memory(): the OOM killer is not modelled; back in user space the
+        // access faults again.
+        return;
+    }
+    if fault & (VM_FAULT_SIGBUS | VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE) {
+        force_sig_bus(); // do_sigbus()
+    } else if fault & VM_FAULT_SIGSEGV {
+        force_sig_segv(); // bad_area_nosemaphore()
+    } else {
+        BUG_ON(true);
     }
 }
 

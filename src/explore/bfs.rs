@@ -2,6 +2,7 @@
 //! counterexample (fewest steps) for each invariant it sees broken, and stores 128-bit
 //! fingerprints of visited states.
 
+use super::livelock::Graph;
 use super::{Found, Limits, Model, Report, Stats, StopOn, Transition, path_to};
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hash, Hasher};
@@ -61,9 +62,13 @@ pub fn check<M: Model>(
     let mut stats = Stats::default();
     // node i: (parent node, action that led here); node 0 is the initial state.
     let mut nodes: Vec<(u32, Option<M::Action>)> = vec![(0, None)];
-    let mut visited: FpMap<()> = FpMap::default();
+    // fingerprint -> node number
+    let mut visited: FpMap<u32> = FpMap::default();
     let init = model.initial();
-    visited.insert(model.fingerprint(&init), ());
+    visited.insert(model.fingerprint(&init), 0);
+    // every expanded state's successors, for the livelock check after an exhaustive search
+    let mut graph = Graph::default();
+    let mut succs: Vec<u32> = Vec::new();
     // Average size of a frontier state, sampled from the states generated.
     let (mut sampled_bytes, mut sampled) = (0u64, 0u64);
     let mut level: Vec<(M::State, u32)> = vec![(init, 0)];
@@ -96,19 +101,22 @@ pub fn check<M: Model>(
         for (s, node) in level.drain(..) {
             acts.clear();
             model.actions(&s, &mut acts);
-            let mut enabled = false;
+            // a program step can run (else this is an end state); a step stopped the run
+            let (mut program, mut stops) = (false, false);
+            succs.clear();
             for &a in &acts {
                 match model.next(&s, a) {
                     Transition::Disabled => {}
                     Transition::Violation(v) => {
-                        enabled = true;
+                        program |= model.is_program(a);
+                        stops = true;
                         stats.transitions += 1;
                         let mut p = path_to(&nodes, node);
                         p.push(a);
                         super::record_shortest(&mut found, v, p);
                     }
                     Transition::Next(s2, soft) => {
-                        enabled = true;
+                        program |= model.is_program(a);
                         stats.transitions += 1;
                         if let Some(v) = soft
                             && !found.iter().any(|f| f.violation.invariant == v.invariant)
@@ -118,24 +126,29 @@ pub fn check<M: Model>(
                             super::record_shortest(&mut found, v, p);
                         }
                         let fp = model.fingerprint(&s2);
-                        if visited.insert(fp, ()).is_none() {
+                        let fresh = nodes.len() as u32;
+                        let id = *visited.entry(fp).or_insert(fresh);
+                        succs.push(id);
+                        if id == fresh {
                             if stats.states & 0x3f == 0 {
                                 sampled_bytes += model.state_bytes(&s2) as u64;
                                 sampled += 1;
                             }
                             nodes.push((node, Some(a)));
-                            next_level.push((s2, (nodes.len() - 1) as u32));
+                            next_level.push((s2, fresh));
                             stats.states += 1;
                         }
                     }
                 }
             }
-            if !enabled {
+            debug_assert_eq!(graph.len(), node as usize, "states expand in node order");
+            graph.add(succs.iter().copied(), !program || stops);
+            if !program {
                 stats.end_states += 1;
                 stats.end_digest ^= model.fingerprint(&s);
-            }
-            if !enabled && let Some(v) = model.at_end(&s) {
-                super::record_shortest(&mut found, v, path_to(&nodes, node));
+                if let Some(v) = model.at_end(&s) {
+                    super::record_shortest(&mut found, v, path_to(&nodes, node));
+                }
             }
             // limits and progress, checked cheaply
             if stats.states & 0x3ff == 0 || STOP.load(Ordering::Relaxed) {
@@ -144,7 +157,9 @@ pub fn check<M: Model>(
                     .checked_div(sampled)
                     .unwrap_or(std::mem::size_of::<M::State>() as u64);
                 stats.bytes_per_frontier_state = state_size;
-                let mem = stats.states * per_entry + (next_level.len() as u64) * state_size;
+                let mem = stats.states * per_entry
+                    + (next_level.len() as u64) * state_size
+                    + graph.bytes();
                 stats.peak_memory_bytes = stats.peak_memory_bytes.max(mem);
                 let stop = super::stop_reason(&limits, stats.states, secs, mem);
                 if let Some(reason) = stop {
@@ -170,5 +185,6 @@ pub fn check<M: Model>(
     }
     let d = depth.saturating_sub(1);
     stats.complete_depth = d;
+    super::record_livelock(model, &graph, &nodes, &mut found);
     finish(stats, found, true, None, d)
 }

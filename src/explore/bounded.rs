@@ -26,6 +26,7 @@ pub fn run<M: Actors>(
     let mut covered = None;
     let mut all_found: Vec<Found<M::Action>> = Vec::new();
     let mut complete = false;
+    let mut stopped = None;
     for k in 0..=max_bound {
         // breadth-first over (state, last actor, preemptions used); a state is re-explored
         // only if reached with fewer preemptions for the same last actor
@@ -69,10 +70,13 @@ pub fn run<M: Actors>(
                         moves.push((a, t));
                     }
                 }
+                // an end state: no program step can run (hardware events may still)
+                if !moves.iter().any(|(a, _)| model.is_program(*a))
+                    && let Some(v) = model.at_end(&s)
+                {
+                    super::record_shortest(&mut found, v, path.clone());
+                }
                 if moves.is_empty() {
-                    if let Some(v) = model.at_end(&s) {
-                        super::record_shortest(&mut found, v, path.clone());
-                    }
                     continue;
                 }
                 let last_can_run =
@@ -135,13 +139,34 @@ pub fn run<M: Actors>(
             break;
         }
     }
+    if complete {
+        // Every reachable state was seen, but whether a run can end from each needs the
+        // whole graph: the plain search decides livelock, within the remaining budget.
+        let left = Limits {
+            max_seconds: limits
+                .max_seconds
+                .map(|m| (m - start.elapsed().as_secs_f64()).max(0.0)),
+            ..limits
+        };
+        let plain = bfs::check(model, left, StopOn::Never, None);
+        stats.end_states = plain.stats.end_states;
+        stats.end_digest = plain.stats.end_digest;
+        match plain.get("livelock") {
+            _ if !plain.complete => {
+                complete = false;
+                stopped = plain.stopped.clone();
+            }
+            Some(f) => super::record_shortest(&mut all_found, f.violation.clone(), f.path.clone()),
+            None => {}
+        }
+    }
     all_found.sort_by_key(|f| f.path.len());
     stats.seconds = start.elapsed().as_secs_f64();
     (
         Report {
             found: all_found,
             complete,
-            stopped: None,
+            stopped,
             stats,
         },
         covered,

@@ -3,6 +3,7 @@
 
 pub mod bfs;
 pub mod bounded;
+pub mod livelock;
 pub mod parallel;
 pub mod random;
 
@@ -56,8 +57,23 @@ pub trait Model: Sync {
     /// Candidate actions; some may turn out to be disabled.
     fn actions(&self, s: &Self::State, out: &mut Vec<Self::Action>);
     fn next(&self, s: &Self::State, a: Self::Action) -> Transition<Self::State>;
-    /// Called on states where no action is enabled: deadlock and end-of-run checks.
+    /// Called on end states, where no program step is enabled (hardware events may still
+    /// be): deadlock and end-of-run checks.
     fn at_end(&self, s: &Self::State) -> Option<Violation>;
+
+    /// Is this action a step of a program, rather than an event of the environment (the
+    /// hardware) that may happen forever? End states are where no program step is enabled.
+    fn is_program(&self, _a: Self::Action) -> bool {
+        true
+    }
+
+    /// The violation for a state from which no run can end (a livelock).
+    fn never_ends(&self, _s: &Self::State) -> Violation {
+        Violation {
+            invariant: "livelock",
+            message: "from here, no interleaving reaches an end state".into(),
+        }
+    }
 
     /// Bytes a state occupies, heap parts included (for memory limits and reports).
     fn state_bytes(&self, _s: &Self::State) -> usize {
@@ -200,7 +216,8 @@ impl<A> Report<A> {
     pub fn verdict(&self) -> Verdict {
         match self.found.first() {
             Some(f) => Verdict::Violation(f.violation.invariant),
-            None if self.complete => Verdict::Safe,
+            // Safe needs a run that ends: with none reachable, nothing was checked at an end.
+            None if self.complete && self.stats.end_states > 0 => Verdict::Safe,
             None => Verdict::Incomplete,
         }
     }
@@ -295,12 +312,31 @@ pub fn ends_in<M: Model>(model: &M, path: &[M::Action], invariant: &str) -> bool
     is_stuck(model, &s) && model.at_end(&s).is_some_and(|v| v.invariant == invariant)
 }
 
-/// True where no action can run: the state where end-of-run checks and deadlock apply.
+/// True where no program step can run (hardware events may): an end state, where
+/// end-of-run checks and deadlock apply.
 pub fn is_stuck<M: Model>(model: &M, s: &M::State) -> bool {
     let mut acts = Vec::new();
     model.actions(s, &mut acts);
     acts.iter()
-        .all(|&a| matches!(model.next(s, a), Transition::Disabled))
+        .all(|&a| !model.is_program(a) || matches!(model.next(s, a), Transition::Disabled))
+}
+
+/// After an exhaustive search over `graph` (node numbers as in `nodes`): records a livelock
+/// at the shallowest state from which no run can end.
+pub(crate) fn record_livelock<M: Model>(
+    model: &M,
+    graph: &livelock::Graph,
+    nodes: &[(u32, Option<M::Action>)],
+    found: &mut Vec<Found<M::Action>>,
+) {
+    if let Some(n) = graph.first_that_never_ends() {
+        let path = path_to(nodes, n);
+        let at = replay(model, &path)
+            .ok()
+            .and_then(|states| states.last().cloned())
+            .unwrap_or_else(|| model.initial());
+        record_shortest(found, model.never_ends(&at), path);
+    }
 }
 
 /// Shortens a counterexample found by a bounded or random search: first the shortest one

@@ -14,6 +14,7 @@
 //! cycle has a fully expanded state.
 
 use super::bfs::Progress;
+use super::livelock::Graph;
 use super::{Compact, Found, Limits, Reducible, Report, Stats, StopOn, Transition, path_to};
 use hashbrown::HashTable;
 use std::sync::Mutex;
@@ -86,6 +87,14 @@ impl Visited {
             }
             Some(_) => Seen::Lost,
         }
+    }
+    /// The node number of a settled state.
+    fn node_of(&self, fp: u128) -> Option<u32> {
+        let key = fp & !PAYLOAD;
+        let t = self.shard(key);
+        t.find(table_hash(&key), |e| e & !PAYLOAD == key)
+            .filter(|e| *e & PROVISIONAL == 0)
+            .map(|e| (e & PAYLOAD) as u32)
     }
     fn is_old(&self, fp: u128) -> bool {
         let key = fp & !PAYLOAD;
@@ -168,6 +177,10 @@ struct BlockOut<A> {
     singletons: u64,
     end_states: u64,
     end_digest: u128,
+    /// Per expanded state, in order: its node, how many successors it has in `succ_fps`, and whether a
+    /// run ends there (for the livelock check).
+    expanded: Vec<(u32, u32, bool)>,
+    succ_fps: Vec<u128>,
 }
 
 struct Shared<'a, M: Reducible> {
@@ -304,6 +317,8 @@ fn expand_block<M: Reducible + Compact>(
         singletons: 0,
         end_states: 0,
         end_digest: 0,
+        expanded: Vec::new(),
+        succ_fps: Vec::new(),
     };
     let chunk = &sh.level[block];
     let mut acts = Vec::new();
@@ -337,9 +352,13 @@ fn expand_block<M: Reducible + Compact>(
             out.transitions += 1;
             out.singletons += 1;
             offer(&mut out, k, &sc.buf, fp);
+            out.expanded.push((node, 1, false));
+            out.succ_fps.push(fp);
             continue;
         }
-        let mut enabled = false;
+        // a program step can run (else this is an end state); a step stopped the run
+        let (mut program, mut stops) = (false, false);
+        let edges_before = out.succ_fps.len();
         for (k, &a) in acts.iter().enumerate() {
             let t = match sc.tried[k].take() {
                 Some(t) => t,
@@ -348,15 +367,17 @@ fn expand_block<M: Reducible + Compact>(
             match t {
                 Tried::Disabled => {}
                 Tried::Violation(v) => {
-                    enabled = true;
+                    program |= m.is_program(a);
+                    stops = true;
                     out.transitions += 1;
                     let mut p = path_to(sh.nodes, node);
                     p.push(a);
                     super::record_shortest(&mut out.found, v, p);
                 }
                 Tried::Next(soft, range, fp) => {
-                    enabled = true;
+                    program |= m.is_program(a);
                     out.transitions += 1;
+                    out.succ_fps.push(fp);
                     if let Some(v) = soft {
                         let mut p = path_to(sh.nodes, node);
                         p.push(a);
@@ -371,12 +392,14 @@ fn expand_block<M: Reducible + Compact>(
                 }
             }
         }
-        if !enabled {
+        let edges = (out.succ_fps.len() - edges_before) as u32;
+        out.expanded.push((node, edges, !program || stops));
+        if !program {
             out.end_states += 1;
             out.end_digest ^= xxhash_rust::xxh3::xxh3_128(bytes);
-        }
-        if !enabled && let Some(v) = m.at_end(&sc.state) {
-            super::record_shortest(&mut out.found, v, path_to(sh.nodes, node));
+            if let Some(v) = m.at_end(&sc.state) {
+                super::record_shortest(&mut out.found, v, path_to(sh.nodes, node));
+            }
         }
     }
     out
@@ -459,6 +482,8 @@ pub fn check<M: Reducible + Compact>(
     let mut last_report = 0.0;
     let mut stopped: Option<String> = None;
     let mut complete = false;
+    // every expanded state's successors, for the livelock check after an exhaustive search
+    let mut graph = Graph::default();
     loop {
         if level_len == 0 {
             complete = true;
@@ -490,12 +515,14 @@ pub fn check<M: Reducible + Compact>(
             new_states: AtomicU64::new(0),
         };
         let frontier_bytes = sampled_bytes.checked_div(sampled).unwrap_or(64);
+        let graph_bytes = graph.bytes();
         // Limits and progress, checked while the workers run.
         let watch = |sh: &Shared<'_, M>, stats: &mut Stats, last: &mut f64| -> Option<String> {
             let secs = start.elapsed().as_secs_f64();
             let states = stats.states + sh.new_states.load(Ordering::Relaxed);
             let mem = states * per_entry
-                + (level_len as u64 + sh.new_states.load(Ordering::Relaxed)) * frontier_bytes;
+                + (level_len as u64 + sh.new_states.load(Ordering::Relaxed)) * frontier_bytes
+                + graph_bytes;
             stats.peak_memory_bytes = stats.peak_memory_bytes.max(mem);
             let reason = super::stop_reason(&limits, states, secs, mem);
             if let Some(p) = &progress
@@ -603,6 +630,26 @@ pub fn check<M: Reducible + Compact>(
             }
             (links, chunks)
         });
+        // Every successor is settled now: the expanded states' edges as node numbers.
+        let targets: Vec<Vec<u32>> = par_map(threads, &outs, |o| {
+            o.succ_fps
+                .iter()
+                .map(|&fp| {
+                    visited
+                        .node_of(fp)
+                        .expect("every successor is settled after the merge")
+                })
+                .collect()
+        });
+        for (o, t) in outs.iter().zip(&targets) {
+            let mut at = 0usize;
+            for &(node, n, ends) in &o.expanded {
+                debug_assert_eq!(graph.len(), node as usize, "states expand in node order");
+                graph.add(t[at..at + n as usize].iter().copied(), ends);
+                at += n as usize;
+            }
+        }
+        drop(targets);
         let mut next: Vec<Chunk> = Vec::new();
         let mut next_len = 0usize;
         for (links, chunks) in parts {
@@ -641,6 +688,9 @@ pub fn check<M: Reducible + Compact>(
         stats.complete_depth = depth;
     }
     stats.singletons = opts.reduce.then_some(singletons);
+    if complete {
+        super::record_livelock(model, &graph, &nodes, &mut found);
+    }
     found.sort_by_key(|f| f.path.len());
     Report {
         found,

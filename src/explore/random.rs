@@ -106,7 +106,8 @@ pub fn run<M: Actors>(
                 }
             }
             stats.transitions += enabled.len() as u64;
-            if enabled.is_empty() {
+            // an end state: no program step can run (hardware events may go on for ever)
+            if !enabled.iter().any(|(a, _)| model.is_program(*a)) {
                 if let Some(v) = model.at_end(&s) {
                     super::record_shortest(&mut found, v, path.clone());
                 }

@@ -101,28 +101,27 @@ impl Machine {
         self.refcounts(s)
     }
 
+    /// At an end state (no program step can run): a program that has not finished is stuck
+    /// for good (deadlock); where every program finished, the end-of-run checks.
     pub(super) fn check_end(&self, s: &State) -> Option<Violation> {
         let stuck: Vec<String> = (0..s.threads.len())
-            .filter_map(|t| super::waiting_on(self, s, t).map(|w| format!("cpu{t} waits in {w}")))
+            .filter_map(|t| super::waiting_on(self, s, t).map(|w| format!("cpu{t} {w}")))
             .collect();
         if !stuck.is_empty() {
             return Some(Violation {
                 invariant: "deadlock",
-                message: stuck.join("; "),
+                message: format!("no CPU program can move: {}", stuck.join("; ")),
             });
         }
-        let all_done = s.threads.iter().all(|t| t.status != Status::Running);
-        if all_done {
-            for (i, mm) in s.mms.iter().enumerate() {
-                if mm.tlb_flush_pending != 0 {
-                    return Some(Violation {
-                        invariant: "lock_hygiene",
-                        message: format!(
-                            "every CPU finished but mm{i} has tlb_flush_pending = {}",
-                            mm.tlb_flush_pending
-                        ),
-                    });
-                }
+        for (i, mm) in s.mms.iter().enumerate() {
+            if mm.tlb_flush_pending != 0 {
+                return Some(Violation {
+                    invariant: "lock_hygiene",
+                    message: format!(
+                        "every CPU finished but mm{i} has tlb_flush_pending = {}",
+                        mm.tlb_flush_pending
+                    ),
+                });
             }
         }
         // End to end: every mapped address holds what the retired stores, in order, left.
@@ -145,5 +144,26 @@ impl Machine {
             }
         }
         None
+    }
+
+    /// A state from which no run can end: name the CPUs that never finish and where they are.
+    pub(super) fn livelock(&self, s: &State) -> Violation {
+        let running: Vec<String> = (0..s.threads.len())
+            .filter(|&t| s.threads[t].status == Status::Running)
+            .map(|t| match s.threads[t].frames.last() {
+                Some(f) if self.prog.funcs[f.func as usize].user => {
+                    format!("cpu{t} (in user code)")
+                }
+                Some(f) => format!("cpu{t} (in {}())", self.prog.funcs[f.func as usize].name),
+                None => format!("cpu{t}"),
+            })
+            .collect();
+        Violation {
+            invariant: "livelock",
+            message: format!(
+                "from here no interleaving lets every program finish: {} can run on but never finish",
+                running.join(", ")
+            ),
+        }
     }
 }

@@ -55,7 +55,10 @@ fn values(b: &mut Vec<u8>, vs: &[Value]) {
 }
 
 fn thread_flags(t: &Thread) -> u8 {
-    t.status as u8 | (t.task_running as u8) << 2 | (t.sigsegv as u8) << 3
+    t.status as u8
+        | (t.task_running as u8) << 2
+        | ((t.signal == SIGSEGV) as u8) << 3
+        | ((t.signal == SIGBUS) as u8) << 4
 }
 
 /// One thread, preceded by its length (so a successor's encoding can copy it whole).
@@ -178,7 +181,11 @@ pub fn decode_into(b: &[u8], s: &mut State) {
             _ => Status::Killed,
         };
         t.task_running = flags & 4 != 0;
-        t.sigsegv = flags & 8 != 0;
+        t.signal = match flags & 24 {
+            8 => SIGSEGV,
+            16 => SIGBUS,
+            _ => 0,
+        };
         t.mm = r.u8();
         let nframes = r.u8() as usize;
         t.frames.truncate(nframes);

@@ -245,7 +245,7 @@ mod tests {
                 status: Status::Running,
                 task_running: true,
                 mm: 0,
-                sigsegv: false,
+                signal: 0,
             }],
             tlb: vec![tlb],
             ptes: vec![Pte::new(1, pte_bits)],

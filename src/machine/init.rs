@@ -128,7 +128,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
                 status: Status::Running,
                 task_running: true,
                 mm: 0,
-                sigsegv: false,
+                signal: 0,
             },
             None => Thread {
                 frames: Vec::new(),
@@ -136,7 +136,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
                 status: Status::Done,
                 task_running: true,
                 mm: 0,
-                sigsegv: false,
+                signal: 0,
             },
         })
         .collect();

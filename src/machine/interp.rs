@@ -462,12 +462,25 @@ impl Exec<'_> {
                         }
                         let th = &mut st.threads[tid];
                         th.heap.clear();
-                        if th.sigsegv {
+                        if th.signal != 0 {
                             th.frames.clear();
                             th.status = Status::Killed;
+                            let (name, invariant) = if th.signal == SIGBUS {
+                                ("SIGBUS", "sigbus")
+                            } else {
+                                ("SIGSEGV", "sigsegv")
+                            };
                             if let Some(log) = self.log.as_deref_mut() {
-                                log.notes.push("SIGSEGV: the program is killed".into());
+                                log.notes.push(format!("{name}: the program is killed"));
                             }
+                            // Reported, never silently safe: a test may expect it.
+                            self.soft.get_or_insert(Violation {
+                                invariant,
+                                message: format!(
+                                    "cpu{tid}'s user program was killed by {name}: the fault in {}() could not be resolved",
+                                    self.m.prog.funcs[done.func as usize].name
+                                ),
+                            });
                             return StepResult::Stepped;
                         }
                     }

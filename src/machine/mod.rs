@@ -32,7 +32,22 @@ pub const INVARIANTS: &[(&str, &str)] = &[
         "use_after_free",
         "an access through a TLB entry, PTE or kernel copy to a freed frame",
     ),
-    ("deadlock", "no CPU can move, and some CPU waits on a lock"),
+    (
+        "deadlock",
+        "no CPU program can move, and one has not finished (it waits on a lock, or sleeps with nobody left to wake it)",
+    ),
+    (
+        "livelock",
+        "a CPU can never finish: from some reachable state, no interleaving lets every program end",
+    ),
+    (
+        "sigsegv",
+        "a user program was killed by SIGSEGV (a fault the kernel could not resolve)",
+    ),
+    (
+        "sigbus",
+        "a user program was killed by SIGBUS (VM_FAULT_SIGBUS from the fault path)",
+    ),
     (
         "lock_hygiene",
         "a PTE written without its PTL, a sleep with the PTL held, a lock leaked or released twice",
@@ -149,6 +164,14 @@ impl Model for Machine {
 
     fn at_end(&self, s: &State) -> Option<Violation> {
         self.check_end(s)
+    }
+
+    fn is_program(&self, a: Action) -> bool {
+        matches!(a, Action::Cpu(_))
+    }
+
+    fn never_ends(&self, s: &State) -> Violation {
+        self.livelock(s)
     }
 
     fn state_bytes(&self, s: &State) -> usize {
@@ -359,29 +382,51 @@ impl crate::explore::random::Actors for Machine {
     }
 }
 
-/// What a stuck thread waits on, for deadlock reports (None: idle or finished).
+/// What a thread that cannot move waits on; None if it has finished, or is idle in a way
+/// that ends a run (a uffd monitor blocked reading, a fault parked on the monitor).
 pub(crate) fn waiting_on(m: &Machine, s: &State, tid: usize) -> Option<String> {
     let t = &s.threads[tid];
     if t.status != state::Status::Running {
         return None;
     }
-    let f = t.frames.last()?;
+    let Some(f) = t.frames.last() else {
+        return Some("its program's end".into());
+    };
     let func = &m.prog.funcs[f.func as usize];
+    let place = if func.user {
+        "user code".to_string()
+    } else {
+        format!("{}()", func.name)
+    };
+    if !t.task_running {
+        // Parked on the uffd monitor while its fault message is queued: an end, like a
+        // monitor blocked reading (the monitor is outside the scenario or has finished).
+        // Asleep with no message left, nobody can ever wake it: a lost wakeup.
+        let queued = s.mms[t.mm as usize]
+            .uffd_msgs
+            .iter()
+            .any(|msg| msg.tid as usize == tid);
+        if queued {
+            return None;
+        }
+        return Some(format!("sleeps in {place} and nothing is left to wake it"));
+    }
     // The thread sits at a statement start or at the primitive it yielded on: find the
     // primitive it is stuck on.
     let mut pc = f.pc as usize;
     while let Some(i) = func.code.get(pc) {
         match i {
+            // A monitor blocked reading its userfaultfd: idle, like a server with no work.
             Instr::Prim {
-                prim: Prim::Schedule | Prim::UffdReadMsg,
+                prim: Prim::UffdReadMsg,
                 ..
             } => return None,
             Instr::Prim { prim, .. } if prim.class() == crate::ir::PrimClass::Shared => {
-                return Some(format!("{} in {}()", prim.name(), func.name));
+                return Some(format!("waits in {} in {place}", prim.name()));
             }
             Instr::Call { .. } | Instr::Return | Instr::Deref | Instr::User(_) => break,
             _ => pc += 1,
         }
     }
-    Some(format!("{}()", func.name))
+    Some(format!("waits in {place}"))
 }

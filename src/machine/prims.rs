@@ -296,7 +296,14 @@ fn exec_inner(
             Value::Null
         }
         Prim::ForceSigSegv => {
-            st.threads[tid].sigsegv = true;
+            st.threads[tid].signal = super::state::SIGSEGV;
+            Value::Null
+        }
+        Prim::ForceSigBus => {
+            // SIGSEGV, if already due, is not replaced: the first signal kills.
+            if st.threads[tid].signal == 0 {
+                st.threads[tid].signal = super::state::SIGBUS;
+            }
             Value::Null
         }
         Prim::SetTaskRunning => {

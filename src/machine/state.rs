@@ -74,11 +74,14 @@ pub struct CallFrame {
     pub exception: bool,
 }
 
+pub const SIGBUS: u8 = 7;
+pub const SIGSEGV: u8 = 11;
+
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub enum Status {
     Running,
     Done,
-    /// Killed by a signal (SIGSEGV).
+    /// Killed by a signal (`Thread::signal`).
     Killed,
 }
 
@@ -98,7 +101,9 @@ pub struct Thread {
     /// TASK_RUNNING (false once set_current_state(TASK_INTERRUPTIBLE) until woken).
     pub task_running: bool,
     pub mm: u8,
-    pub sigsegv: bool,
+    /// The signal that will kill the program when the fault returns (0: none; SIGBUS or
+    /// SIGSEGV), and that killed it once `status` is `Killed`.
+    pub signal: u8,
 }
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -149,7 +154,7 @@ impl State {
             d.status = s.status;
             d.task_running = s.task_running;
             d.mm = s.mm;
-            d.sigsegv = s.sigsegv;
+            d.signal = s.signal;
         }
         let n = self.threads.len();
         self.threads.extend_from_slice(&src.threads[n..]);

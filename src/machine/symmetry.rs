@@ -219,7 +219,7 @@ mod tests {
             status: Status::Running,
             task_running: true,
             mm: 0,
-            sigsegv: false,
+            signal: 0,
         };
         State {
             threads: vec![thread(held[0]), thread(held[1])],

@@ -278,7 +278,14 @@ fn position(m: &Machine, st: &State, cpu: usize) -> String {
     let t = &st.threads[cpu];
     match t.status {
         super::state::Status::Done => return format!("cpu{cpu}: finished"),
-        super::state::Status::Killed => return format!("cpu{cpu}: killed by SIGSEGV"),
+        super::state::Status::Killed => {
+            let sig = if t.signal == super::state::SIGBUS {
+                "SIGBUS"
+            } else {
+                "SIGSEGV"
+            };
+            return format!("cpu{cpu}: killed by {sig}");
+        }
         super::state::Status::Running => {}
     }
     let Some(f) = t.frames.last() else {
