@@ -294,6 +294,9 @@ fn a_limit_that_stops_before_the_answer_is_incomplete_not_a_miss() {
     // `test` judges the same way
     let (code, out, _) = mmcheck(&["test", "--max-states", "50", "tests/mmk/uffd-wp"]);
     assert_eq!(code, 3, "{out}");
-    assert!(out.contains("INCOMPLETE") && out.contains("incomplete"), "{out}");
+    assert!(
+        out.contains("INCOMPLETE") && out.contains("incomplete"),
+        "{out}"
+    );
     assert!(!out.contains("FAIL "), "{out}");
 }

@@ -40,6 +40,9 @@ const OPS: &[&str] = &[
     "lock_page_then_mmap(X);",
     "mmap_then_lock_page(X);",
     "unlocked_wrprotect(X);",
+    // a wait that may never end (livelock) and what it waits for
+    "wait_for_raise();",
+    "raise_and_lower();",
 ];
 
 /// The functions the broken paths above call, taken from the bundled check tests.
@@ -51,6 +54,7 @@ fn broken_paths() -> String {
         "free-before-flush.mmk",
         "deadlock-abba.mmk",
         "pte-write-without-ptl.mmk",
+        "../semantics/livelock-and-signals.mmk",
     ] {
         let text = std::fs::read_to_string(dir.join(f)).expect("a bundled check");
         let at = text.find("\nfn ").expect("a function");
@@ -101,6 +105,10 @@ fn generated(seed: u64) -> String {
     }
     if r.random_bool(0.2) {
         t += "    knob tlb_evict;\n";
+        // both knobs: some hardware event is always enabled, end states must still count
+        if r.random_bool(0.5) {
+            t += "    knob tlb_speculative;\n";
+        }
     }
     for c in 0..cpus {
         let n = r.random_range(1..=2);
@@ -202,6 +210,13 @@ fn generated_scenarios_are_valid_and_varied() {
         kinds.len() >= 5,
         "generated scenarios reach too few kinds of violation: {kinds:?}"
     );
+    // the kinds decided only at the end of a search, or only with both TLB knobs, too
+    for k in ["livelock", "deadlock"] {
+        assert!(
+            kinds.contains(k),
+            "no generated scenario reaches {k}: {kinds:?}"
+        );
+    }
 }
 
 #[test]

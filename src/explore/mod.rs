@@ -309,7 +309,43 @@ pub fn ends_in<M: Model>(model: &M, path: &[M::Action], invariant: &str) -> bool
             }
         }
     }
+    if invariant == "livelock" {
+        return never_ends_from(model, &s, 1_000_000) == Some(true);
+    }
     is_stuck(model, &s) && model.at_end(&s).is_some_and(|v| v.invariant == invariant)
+}
+
+/// Is no run able to end from `s` (no state where no program step can run, and no step
+/// that stops the machine, is reachable)? None if `budget` states do not decide it.
+pub fn never_ends_from<M: Model>(model: &M, s: &M::State, budget: u64) -> Option<bool> {
+    let mut seen = bfs::FpMap::default();
+    seen.insert(model.fingerprint(s), ());
+    let mut todo = vec![s.clone()];
+    let mut acts = Vec::new();
+    while let Some(s) = todo.pop() {
+        acts.clear();
+        model.actions(&s, &mut acts);
+        let mut program = false;
+        for &a in &acts {
+            match model.next(&s, a) {
+                Transition::Disabled => {}
+                Transition::Violation(_) => return Some(false),
+                Transition::Next(s2, _) => {
+                    program |= model.is_program(a);
+                    if seen.insert(model.fingerprint(&s2), ()).is_none() {
+                        if seen.len() as u64 > budget {
+                            return None;
+                        }
+                        todo.push(s2);
+                    }
+                }
+            }
+        }
+        if !program {
+            return Some(false);
+        }
+    }
+    Some(true)
 }
 
 /// True where no program step can run (hardware events may): an end state, where
