@@ -235,10 +235,15 @@ fn limits(o: &SearchOpts) -> Result<Limits, String> {
             1u64 << 24
         ));
     }
+    // Without --max-memory, a run still stops with its summary before the machine (or
+    // `ulimit -v`) runs out: see explore::memory::default_limits.
+    let (resident, virtual_size) = explore::memory::default_limits();
     Ok(Limits {
         max_states: o.max_states,
         max_seconds: o.max_seconds,
-        max_memory_bytes: o.max_memory.map(|m| m << 20),
+        max_memory_bytes: o.max_memory.map(|m| m << 20).or(resident),
+        max_virtual_bytes: virtual_size,
+        ..Limits::default()
     })
 }
 
@@ -387,6 +392,16 @@ fn run_search(
     (r, None)
 }
 
+/// The report of a search that could not start: the run's limits were used up.
+fn not_run(reason: String) -> explore::Report<crate::machine::Action> {
+    explore::Report {
+        found: Vec::new(),
+        complete: false,
+        stopped: Some(format!("not run: {reason}")),
+        stats: Stats::default(),
+    }
+}
+
 /// How the exhaustive search ran: threads and reduction.
 fn search_text(o: &SearchOpts, s: &Stats) -> String {
     let threads = match o.threads.unwrap_or(1) {
@@ -404,8 +419,11 @@ fn search_text(o: &SearchOpts, s: &Stats) -> String {
 }
 
 fn stats_line(s: &Stats) -> String {
+    let peak = explore::memory::peak_resident()
+        .map(|p| format!(", peak resident {} MiB", p >> 20))
+        .unwrap_or_default();
     format!(
-        "{} states, {} transitions, depth {}, {:.2} s; memory: {} bytes per visited state, ~{} bytes per frontier state",
+        "{} states, {} transitions, depth {}, {:.2} s; memory: {} bytes per visited state, ~{} bytes per frontier state{peak}",
         s.states,
         s.transitions,
         s.max_depth,
@@ -429,14 +447,29 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
     };
     let mut outcome_all = Outcome::Met;
     let mut json_out = Vec::new();
+    // Limits are global to the run: every search below gets what its predecessors left.
+    let run_start = Instant::now();
+    let mut spent_states = 0u64;
+    let budget = |spent: u64| lim.after(spent, run_start.elapsed().as_secs_f64());
     for m in &machines {
         let sc = &m.prog.scenario;
         let name = &sc.name;
-        let (mut r, coverage) = run_search(m, lim, goal(&sc.expect, all), o, o.quiet || json);
+        let (mut r, coverage) = match budget(spent_states).exhausted() {
+            // nothing left for this test: it is not run, and says why
+            Some(reason) => (not_run(reason), None),
+            None => run_search(
+                m,
+                budget(spent_states),
+                goal(&sc.expect, all),
+                o,
+                o.quiet || json,
+            ),
+        };
+        spent_states += r.stats.states;
         if coverage.is_some() {
             // counterexamples of non-exhaustive searches are shortened before they are shown
             for f in r.found.iter_mut() {
-                f.path = explore::minimise(m, f, 1_000_000);
+                f.path = explore::minimise(m, f, 1_000_000, budget(spent_states));
             }
             r.found.sort_by_key(|f| f.path.len());
         }
@@ -457,7 +490,14 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
             if let Some(kind) = kind {
                 let mut plain = o.clone();
                 plain.reduce = Reduce::None;
-                let (p, _) = run_search(m, lim, StopOn::Invariant(kind), &plain, o.quiet || json);
+                let (p, _) = run_search(
+                    m,
+                    budget(spent_states),
+                    StopOn::Invariant(kind),
+                    &plain,
+                    o.quiet || json,
+                );
+                spent_states += p.stats.states;
                 if let Some(f) = p.get(kind) {
                     let f = f.clone();
                     if let Some(g) = r.found.iter_mut().find(|g| g.violation.invariant == kind) {
@@ -516,6 +556,7 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                 "transitions": r.stats.transitions,
                 "depth": r.stats.max_depth,
                 "seconds": r.stats.seconds,
+                "peak_resident_bytes": explore::memory::peak_resident(),
                 "replay": tok,
                 "trace": tr,
             }));

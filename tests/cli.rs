@@ -300,3 +300,96 @@ fn a_limit_that_stops_before_the_answer_is_incomplete_not_a_miss() {
     );
     assert!(!out.contains("FAIL "), "{out}");
 }
+
+#[test]
+fn sigterm_and_sighup_stop_a_run_with_its_summary() {
+    for sig in [libc::SIGTERM, libc::SIGHUP] {
+        let child = std::process::Command::new(env!("CARGO_BIN_EXE_mmcheck"))
+            .args(["check", "-q", "bench/scenarios/B3-fix.mmk"])
+            .current_dir(env!("CARGO_MANIFEST_DIR"))
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("mmcheck runs");
+        // B3-fix takes minutes: it is still searching when the signal comes
+        std::thread::sleep(std::time::Duration::from_millis(1500));
+        // SAFETY: kill() only sends a signal to the child we started.
+        unsafe { libc::kill(child.id() as i32, sig) };
+        let out = child.wait_with_output().expect("mmcheck ends");
+        let text = String::from_utf8_lossy(&out.stdout);
+        assert_eq!(out.status.code(), Some(3), "signal {sig}: {text}");
+        assert!(
+            text.contains("INCOMPLETE") && text.contains("interrupted"),
+            "{text}"
+        );
+        assert!(
+            text.contains("no violation in any interleaving of up to"),
+            "{text}"
+        );
+    }
+}
+
+#[test]
+fn max_memory_bounds_the_real_peak() {
+    let (code, out, _) = mmcheck(&[
+        "check",
+        "--json",
+        "--max-memory",
+        "150",
+        "bench/scenarios/B3-fix.mmk",
+    ]);
+    assert_eq!(code, 3, "{out}");
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let stopped = v[0]["stopped"].as_str().unwrap_or_default().to_string();
+    assert!(stopped.contains("memory limit"), "{stopped}");
+    let peak = v[0]["peak_resident_bytes"].as_u64().expect("a peak");
+    assert!(peak <= 165 << 20, "peak resident {} MiB", peak >> 20);
+}
+
+#[test]
+fn max_states_is_one_count_with_a_small_overshoot() {
+    for threads in ["1", "2"] {
+        let (code, out, _) = mmcheck(&[
+            "check",
+            "--json",
+            "-t",
+            threads,
+            "--max-states",
+            "1000",
+            "tests/mmk/thread/b-v5.10.mmk",
+        ]);
+        assert_eq!(code, 3, "{out}");
+        let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+        let states = v[0]["states"].as_u64().expect("states");
+        // documented overshoot: the successors of one state per thread
+        assert!((1000..1000 + 64).contains(&states), "{states} states");
+        let stopped = v[0]["stopped"].as_str().unwrap_or_default();
+        assert_eq!(stopped, format!("state limit reached ({states} states)"));
+    }
+}
+
+#[test]
+fn limits_are_global_to_a_run() {
+    // Two tests that each need thousands of states: with 3000 for the whole run, the two
+    // together stay within it (a test left with nothing is not run).
+    let one = std::fs::read_to_string(
+        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mmk/thread/b-v5.10.mmk"),
+    )
+    .expect("a bundled test");
+    let two = format!(
+        "{one}\n{}",
+        one.replace("test \"Scenario B", "test \"Again, scenario B")
+    );
+    let (_d, f) = scratch_test(&two);
+    let (code, out, _) = mmcheck(&["check", "--json", "--max-states", "3000", &f]);
+    let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
+    let tests = v.as_array().expect("one object per test");
+    assert_eq!(tests.len(), 2, "{out}");
+    let total: u64 = tests
+        .iter()
+        .map(|t| t["states"].as_u64().unwrap_or(0))
+        .sum();
+    assert!(total <= 3000 + 64, "{total} states in all: {out}");
+    assert!(tests[0]["states"].as_u64().unwrap_or(0) >= 1000, "{out}");
+    assert_eq!(code, 3, "{out}");
+}

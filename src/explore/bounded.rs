@@ -27,6 +27,7 @@ pub fn run<M: Actors>(
     let mut all_found: Vec<Found<M::Action>> = Vec::new();
     let mut complete = false;
     let mut stopped = None;
+    let mut checks = 0u64;
     for k in 0..=max_bound {
         // breadth-first over (state, last actor, preemptions used); a state is re-explored
         // only if reached with fewer preemptions for the same last actor
@@ -40,22 +41,26 @@ pub fn run<M: Actors>(
         while !level.is_empty() {
             let mut next = Vec::new();
             for (s, last, used, path) in level.drain(..) {
-                if bfs::STOP.load(Ordering::Relaxed)
-                    || limits
-                        .max_seconds
-                        .is_some_and(|m| start.elapsed().as_secs_f64() >= m)
+                checks += 1;
+                // the frontier holds whole states and paths: ~1 KiB each, as an estimate
+                let estimate = (best.len() + next.len()) as u64 * 1024;
+                if let Some(reason) = (checks % 64 == 0 || bfs::STOP.load(Ordering::Relaxed))
+                    .then(|| {
+                        super::stop_reason(
+                            &limits,
+                            stats.states,
+                            start.elapsed().as_secs_f64(),
+                            estimate,
+                        )
+                    })
+                    .flatten()
                 {
                     stats.seconds = start.elapsed().as_secs_f64();
-                    let reason = if bfs::STOP.load(Ordering::Relaxed) {
-                        "interrupted (Ctrl-C)"
-                    } else {
-                        "time limit reached"
-                    };
                     return (
                         Report {
                             found,
                             complete: false,
-                            stopped: Some(reason.into()),
+                            stopped: Some(reason),
                             stats,
                         },
                         covered,
@@ -110,9 +115,15 @@ pub fn run<M: Actors>(
                         }
                         Transition::Disabled => {}
                     }
-                    if limits.max_states.is_some_and(|m| stats.states >= m) {
+                    if limits
+                        .max_states
+                        .is_some_and(|m| stats.states + limits.spent_states >= m)
+                    {
                         stats.seconds = start.elapsed().as_secs_f64();
-                        let reason = format!("state limit reached ({} states)", stats.states);
+                        let reason = format!(
+                            "state limit reached ({} states)",
+                            stats.states + limits.spent_states
+                        );
                         return (
                             Report {
                                 found,
@@ -143,10 +154,7 @@ pub fn run<M: Actors>(
         // Every reachable state was seen, but whether a run can end from each needs the
         // whole graph: the plain search decides livelock, within the remaining budget.
         let left = Limits {
-            max_seconds: limits
-                .max_seconds
-                .map(|m| (m - start.elapsed().as_secs_f64()).max(0.0)),
-            ..limits
+            ..limits.after(stats.states, start.elapsed().as_secs_f64())
         };
         let plain = bfs::check(model, left, StopOn::Never, None);
         stats.end_states = plain.stats.end_states;

@@ -4,6 +4,7 @@
 pub mod bfs;
 pub mod bounded;
 pub mod livelock;
+pub mod memory;
 pub mod parallel;
 pub mod random;
 
@@ -158,12 +159,36 @@ pub trait Compact: Model {
     ) -> (Transition<()>, Footprint, bool);
 }
 
-/// When to give up, and say what was covered.
+/// When to give up, and say what was covered. Limits are global to a run: a search that
+/// follows others in the same run (the next test of a file, the re-run that shortens a
+/// counterexample, minimisation) gets them with what was spent (`after`).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct Limits {
     pub max_states: Option<u64>,
     pub max_seconds: Option<f64>,
+    /// Resident memory of the whole process, measured (estimated where /proc is missing).
     pub max_memory_bytes: Option<u64>,
+    /// Virtual size of the process (`ulimit -v`), measured.
+    pub max_virtual_bytes: Option<u64>,
+    /// States explored and seconds spent by the run's earlier searches.
+    pub spent_states: u64,
+    pub spent_seconds: f64,
+}
+
+impl Limits {
+    /// The same limits for a search that follows one that explored `states` in `seconds`.
+    pub fn after(self, states: u64, seconds: f64) -> Limits {
+        Limits {
+            spent_states: self.spent_states + states,
+            spent_seconds: self.spent_seconds + seconds,
+            ..self
+        }
+    }
+
+    /// Why no further search may start, if none may.
+    pub fn exhausted(&self) -> Option<String> {
+        stop_reason(self, 0, 0.0, 0)
+    }
 }
 
 #[derive(Debug, Clone, Default)]
@@ -265,19 +290,81 @@ pub(crate) fn path_to<A: Copy>(nodes: &[(u32, Option<A>)], mut n: u32) -> Vec<A>
     p
 }
 
-/// Why a search must stop now (Ctrl-C or a limit), if it must.
-pub(crate) fn stop_reason(limits: &Limits, states: u64, secs: f64, mem: u64) -> Option<String> {
+/// Memory is measured against 95% of a limit: the rest covers growth between two checks.
+fn near(limit: u64) -> u64 {
+    limit / 20 * 19
+}
+
+/// Why a search must stop now (a signal or a limit), if it must. `states` and `secs` are
+/// this search's; `estimate` is its own estimate of its memory, used where the process's
+/// real memory cannot be read.
+pub(crate) fn stop_reason(
+    limits: &Limits,
+    states: u64,
+    secs: f64,
+    estimate: u64,
+) -> Option<String> {
+    let (states, secs) = (states + limits.spent_states, secs + limits.spent_seconds);
     if bfs::STOP.load(std::sync::atomic::Ordering::Relaxed) {
-        Some("interrupted (Ctrl-C)".to_string())
-    } else if limits.max_states.is_some_and(|m| states >= m) {
-        Some(format!("state limit reached ({states} states)"))
-    } else if limits.max_seconds.is_some_and(|m| secs >= m) {
-        Some(format!("time limit reached ({secs:.1} s)"))
-    } else if limits.max_memory_bytes.is_some_and(|m| mem >= m) {
-        Some(format!("memory limit reached (~{} MiB)", mem >> 20))
-    } else {
-        None
+        return Some("interrupted (SIGINT, SIGTERM or SIGHUP)".to_string());
     }
+    if limits.max_states.is_some_and(|m| states >= m) {
+        return Some(format!("state limit reached ({states} states)"));
+    }
+    if limits.max_seconds.is_some_and(|m| secs >= m) {
+        return Some(format!("time limit reached ({secs:.1} s)"));
+    }
+    if limits.max_memory_bytes.is_none() && limits.max_virtual_bytes.is_none() {
+        return None;
+    }
+    let used = memory::in_use();
+    let resident = used.map_or(estimate, |u| u.resident);
+    if let Some(m) = limits.max_memory_bytes
+        && resident >= near(m)
+    {
+        return Some(format!(
+            "memory limit reached ({} MiB resident of {} MiB)",
+            resident >> 20,
+            m >> 20
+        ));
+    }
+    if let (Some(m), Some(u)) = (limits.max_virtual_bytes, used)
+        && u.virtual_size >= near(m)
+    {
+        return Some(format!(
+            "address-space limit reached ({} MiB of the {} MiB allowed)",
+            u.virtual_size >> 20,
+            m >> 20
+        ));
+    }
+    None
+}
+
+/// Would holding `more` bytes on top of what the process holds break a memory limit?
+pub(crate) fn would_exceed(limits: &Limits, more: u64, estimate: u64) -> Option<String> {
+    let used = memory::in_use();
+    let resident = used.map_or(estimate, |u| u.resident);
+    if let Some(m) = limits.max_memory_bytes
+        && resident + more >= near(m)
+    {
+        return Some(format!(
+            "memory limit reached ({} MiB resident, {} MiB more needed, of {} MiB)",
+            resident >> 20,
+            more >> 20,
+            m >> 20
+        ));
+    }
+    if let (Some(m), Some(u)) = (limits.max_virtual_bytes, used)
+        && u.virtual_size + more >= near(m)
+    {
+        return Some(format!(
+            "address-space limit reached ({} MiB, {} MiB more needed, of {} MiB)",
+            u.virtual_size >> 20,
+            more >> 20,
+            m >> 20
+        ));
+    }
+    None
 }
 
 /// Keeps the shortest path per invariant (every search records through this).
@@ -378,10 +465,20 @@ pub(crate) fn record_livelock<M: Model>(
 /// Shortens a counterexample found by a bounded or random search: first the shortest one
 /// by breadth-first search within `budget` states; failing that, greedy removal of single
 /// steps while the path still ends in the same violation.
-pub fn minimise<M: Model>(model: &M, found: &Found<M::Action>, budget: u64) -> Vec<M::Action> {
+pub fn minimise<M: Model>(
+    model: &M,
+    found: &Found<M::Action>,
+    budget: u64,
+    run: Limits,
+) -> Vec<M::Action> {
+    // the run's own limits, and at most `budget` more states
     let limits = Limits {
-        max_states: Some(budget),
-        ..Limits::default()
+        max_states: Some(
+            run.max_states
+                .unwrap_or(u64::MAX)
+                .min(run.spent_states.saturating_add(budget)),
+        ),
+        ..run
     };
     let r = bfs::check(
         model,
@@ -394,7 +491,11 @@ pub fn minimise<M: Model>(model: &M, found: &Found<M::Action>, budget: u64) -> V
     }
     let mut path = found.path.clone();
     let mut i = 0;
+    let start = std::time::Instant::now();
     while i < path.len() {
+        if stop_reason(&limits, 0, start.elapsed().as_secs_f64(), 0).is_some() {
+            break;
+        }
         let mut shorter = path.clone();
         shorter.remove(i);
         if ends_in(model, &shorter, found.violation.invariant) {

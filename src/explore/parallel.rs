@@ -195,6 +195,8 @@ struct Shared<'a, M: Reducible> {
     assume_independent: u64,
     abort: AtomicBool,
     new_states: AtomicU64,
+    /// New states this level may still find before the state limit.
+    max_new_states: Option<u64>,
 }
 
 /// A step already run from the state being expanded.
@@ -323,6 +325,10 @@ fn expand_block<M: Reducible + Compact>(
     let chunk = &sh.level[block];
     let mut acts = Vec::new();
     for i in 0..chunk.len() {
+        // a stop (the state limit, a signal) ends the block: its level is never built
+        if sh.abort.load(Ordering::Relaxed) {
+            break;
+        }
         let pos = sh.offsets[block] + i;
         let (bytes, node) = chunk.get(i);
         m.decode_into(bytes, &mut sc.state);
@@ -334,7 +340,11 @@ fn expand_block<M: Reducible + Compact>(
         let disc = |k: usize| ((pos as u64) << ACTION_BITS) | k as u64;
         let offer = |out: &mut BlockOut<M::Action>, k: usize, succ: &[u8], fp| {
             if let Seen::Won = sh.visited.offer(fp, disc(k)) {
-                sh.new_states.fetch_add(1, Ordering::Relaxed);
+                let n = sh.new_states.fetch_add(1, Ordering::Relaxed) + 1;
+                // The state limit stops every worker after its current block.
+                if sh.max_new_states.is_some_and(|m| n >= m) {
+                    sh.abort.store(true, Ordering::Relaxed);
+                }
                 let at = out.arena.len();
                 out.arena.extend_from_slice(succ);
                 out.cands.push(Candidate {
@@ -513,6 +523,9 @@ pub fn check<M: Reducible + Compact>(
             assume_independent: opts.assume_independent,
             abort: AtomicBool::new(false),
             new_states: AtomicU64::new(0),
+            max_new_states: limits
+                .max_states
+                .map(|m| m.saturating_sub(limits.spent_states + nodes.len() as u64)),
         };
         let frontier_bytes = sampled_bytes.checked_div(sampled).unwrap_or(64);
         let graph_bytes = graph.bytes();
@@ -541,10 +554,11 @@ pub fn check<M: Reducible + Compact>(
         let mut outs: Vec<BlockOut<M::Action>> = if threads == 1 || level.len() < 2 {
             let mut outs = Vec::with_capacity(level.len());
             for b in 0..level.len() {
-                if b % 4 == 0
-                    && let Some(r) = watch(&sh, &mut stats, &mut last_report)
-                {
+                if let Some(r) = watch(&sh, &mut stats, &mut last_report) {
                     stopped = Some(r);
+                    break;
+                }
+                if sh.abort.load(Ordering::Relaxed) {
                     break;
                 }
                 outs.push(expand_block(&sh, b, &mut sc));
@@ -555,17 +569,13 @@ pub fn check<M: Reducible + Compact>(
                 let handles: Vec<_> = (1..threads).map(|_| scope.spawn(|| worker(&sh))).collect();
                 // The calling thread works too, and watches limits between its blocks.
                 let mut mine = Vec::new();
-                let mut count = 0usize;
                 while !sh.abort.load(Ordering::Relaxed) {
                     let b = sh.next_block.fetch_add(1, Ordering::Relaxed) as usize;
                     if b >= sh.level.len() {
                         break;
                     }
                     mine.push(expand_block(&sh, b, &mut sc));
-                    count += 1;
-                    if count.is_multiple_of(4)
-                        && let Some(r) = watch(&sh, &mut stats, &mut last_report)
-                    {
+                    if let Some(r) = watch(&sh, &mut stats, &mut last_report) {
                         stopped = Some(r);
                         sh.abort.store(true, Ordering::Relaxed);
                     }
@@ -578,6 +588,17 @@ pub fn check<M: Reducible + Compact>(
         };
         outs.sort_by_key(|o| o.block);
         let discovered = sh.new_states.load(Ordering::Relaxed);
+        if stopped.is_none() && sh.abort.load(Ordering::Relaxed) {
+            // a worker saw the state limit
+            stopped = super::stop_reason(&limits, nodes.len() as u64 + discovered, 0.0, 0);
+        }
+        if stopped.is_none() {
+            // Building the next level copies its states once more: stop first if that
+            // copy would break a memory limit.
+            let more: u64 = outs.iter().map(|o| o.arena.len() as u64).sum();
+            let estimate = (nodes.len() as u64 + discovered) * per_entry + more;
+            stopped = super::would_exceed(&limits, more, estimate);
+        }
         if stopped.is_some() {
             // Stopping: keep what was found, but do not build a level nobody will expand.
             for o in outs {
@@ -589,6 +610,17 @@ pub fn check<M: Reducible + Compact>(
             }
             stats.states = nodes.len() as u64 + discovered;
             stats.complete_depth = depth;
+            if limits
+                .max_states
+                .is_some_and(|m| stats.states + limits.spent_states >= m)
+                && !super::bfs::STOP.load(Ordering::Relaxed)
+            {
+                // one count: the states this search holds
+                stopped = Some(format!(
+                    "state limit reached ({} states)",
+                    stats.states + limits.spent_states
+                ));
+            }
             break;
         }
         // Merge in block order: the next level in the plain search's order. Which

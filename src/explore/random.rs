@@ -3,11 +3,10 @@
 //! points, Burckhardt et al., ASPLOS 2010). Every run is reproducible from its seed, and a
 //! violation is returned as a replayable path.
 
-use super::{Found, Limits, Model, Report, Stats, StopOn, Transition, bfs};
+use super::{Found, Limits, Model, Report, Stats, StopOn, Transition};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 use std::collections::HashSet;
-use std::sync::atomic::Ordering;
 use std::time::Instant;
 
 #[derive(Debug, Clone, Copy)]
@@ -60,15 +59,14 @@ pub fn run<M: Actors>(
         if done {
             break;
         }
-        if bfs::STOP.load(Ordering::Relaxed) {
-            stopped = Some("interrupted (Ctrl-C)".to_string());
-            break;
-        }
-        if limits
-            .max_seconds
-            .is_some_and(|m| start.elapsed().as_secs_f64() >= m)
-        {
-            stopped = Some("time limit reached".to_string());
+        let estimate = seen.len() as u64 * 48;
+        if let Some(r) = super::stop_reason(
+            &limits,
+            stats.states,
+            start.elapsed().as_secs_f64(),
+            estimate,
+        ) {
+            stopped = Some(r);
             break;
         }
         cov.runs += 1;
@@ -154,8 +152,11 @@ pub fn run<M: Actors>(
                 }
                 Transition::Disabled => unreachable!("filtered above"),
             }
-            if limits.max_states.is_some_and(|m| stats.states >= m) {
-                stopped = Some(format!("state limit reached ({} states)", stats.states));
+            if limits
+                .max_states
+                .is_some_and(|m| stats.states + limits.spent_states >= m)
+            {
+                stopped = super::stop_reason(&limits, stats.states, 0.0, 0);
                 break 'runs;
             }
         }

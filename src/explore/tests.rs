@@ -234,7 +234,10 @@ fn random_and_pct_runs_find_the_lost_update_and_replay() {
         assert!(cov.runs >= 1 && cov.runs <= 500);
         assert!(!r.complete);
         // minimising gives the breadth-first shortest
-        assert_eq!(minimise(&Counter { n: 2 }, f, 10_000).len(), 8);
+        assert_eq!(
+            minimise(&Counter { n: 2 }, f, 10_000, Limits::default()).len(),
+            8
+        );
     }
 }
 
@@ -250,7 +253,7 @@ fn shrinking_without_a_budget_still_returns_a_valid_shorter_path() {
     let (r, _) = random::run(&m, opts, Limits::default(), StopOn::Any);
     let f = r.get("lost_write").expect("found");
     // a budget of 1 state makes the breadth-first pass give up: greedy shrinking runs
-    let p = minimise(&m, f, 1);
+    let p = minimise(&m, f, 1, Limits::default());
     assert!(p.len() <= f.path.len());
     assert!(ends_in(&m, &p, "lost_write"));
 }
