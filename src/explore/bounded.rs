@@ -44,16 +44,17 @@ pub fn run<M: Actors>(
                 checks += 1;
                 // the frontier holds whole states and paths: ~1 KiB each, as an estimate
                 let estimate = (best.len() + next.len()) as u64 * 1024;
-                if let Some(reason) = (checks % 64 == 0 || bfs::STOP.load(Ordering::Relaxed))
-                    .then(|| {
-                        super::stop_reason(
-                            &limits,
-                            stats.states,
-                            start.elapsed().as_secs_f64(),
-                            estimate,
-                        )
-                    })
-                    .flatten()
+                if let Some(reason) = (checks.is_multiple_of(64)
+                    || bfs::STOP.load(Ordering::Relaxed))
+                .then(|| {
+                    super::stop_reason(
+                        &limits,
+                        stats.states,
+                        start.elapsed().as_secs_f64(),
+                        estimate,
+                    )
+                })
+                .flatten()
                 {
                     stats.seconds = start.elapsed().as_secs_f64();
                     return (

@@ -61,5 +61,5 @@ pub fn peak_resident() -> Option<u64> {
     let mut u: libc::rusage = unsafe { std::mem::zeroed() };
     let ok = unsafe { libc::getrusage(libc::RUSAGE_SELF, &mut u) } == 0;
     // ru_maxrss is in KiB on Linux
-    (ok && u.ru_maxrss > 0).then(|| (u.ru_maxrss as u64) << 10)
+    (ok && u.ru_maxrss > 0).then_some((u.ru_maxrss as u64) << 10)
 }
