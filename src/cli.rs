@@ -27,8 +27,10 @@ It either proves that no interleaving breaks an invariant (lost_write, stale_tlb
 use_after_free, deadlock, lock_hygiene, refcount, ...) or prints the shortest one that does, \
 as a CPU0/CPU1 race diagram.\n\n\
 Start with:\n  mmcheck check tests/mmk/uffd-wp/scenario-a-v5.10.mmk\n  mmcheck test tests/mmk\n\n\
-Exit codes: 0 safe (or every expectation met), 1 violation (or an expectation missed), \
-2 bad input or usage, 3 search stopped by a limit before it finished.",
+Exit codes (check, per file; test, over all files): 0 every expectation of every test met \
+(a test without expectations: proved safe); 1 an expectation missed (without expectations: \
+a violation found); 2 bad input or usage (a located error); 3 a limit or a signal stopped a \
+search before an expectation could be decided. With several tests, 2 wins over 1, 1 over 3.",
     after_help = "See README.md for the modelling language, and `mmcheck prims` for the built-in primitives."
 )]
 struct Cli {
@@ -38,13 +40,15 @@ struct Cli {
 
 #[derive(Args, Clone)]
 struct SearchOpts {
-    /// Stop after this many distinct states.
+    /// Stop after this many distinct states, counted over the whole run (every test of the
+    /// file, and the searches that shorten counterexamples); `test`: per file.
     #[arg(long, value_name = "N")]
     max_states: Option<u64>,
-    /// Stop after this many seconds.
+    /// Stop after this many seconds of the whole run.
     #[arg(long, value_name = "SECONDS")]
     max_seconds: Option<f64>,
-    /// Stop when the search's estimated memory passes this many MiB.
+    /// Stop when the process's resident memory nears this many MiB (measured; without it,
+    /// 90% of the memory available and of `ulimit -v`).
     #[arg(long, value_name = "MIB")]
     max_memory: Option<u64>,
     /// Where to look for model trees (`<DIR>/<name>` for `kernel "<name>"`).
@@ -855,7 +859,7 @@ fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
                     }
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     let Some(f) = files.get(i) else { break };
-                    let (rows, outs) = run_test_file(dir, f, lim, o);
+                    let (rows, outs) = run_test_file(dir, f, lim, o, start);
                     if tx.send((i, rows, outs)).is_err() {
                         break;
                     }
@@ -912,7 +916,15 @@ fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
 
 /// Runs the tests of one file; returns its table rows and each test's outcome (a file that
 /// does not load is one row, and one bad-input outcome).
-fn run_test_file(dir: &Path, f: &Path, lim: Limits, o: &SearchOpts) -> (String, Vec<Outcome>) {
+/// Time is global to the run (`run_start`); states are a budget per file, shared by its
+/// tests (files run in parallel, so a global count would depend on the schedule).
+fn run_test_file(
+    dir: &Path,
+    f: &Path,
+    lim: Limits,
+    o: &SearchOpts,
+    run_start: Instant,
+) -> (String, Vec<Outcome>) {
     let rel = f.strip_prefix(dir).unwrap_or(f).display().to_string();
     let machines = match load(f, o.models.clone(), None) {
         Ok(m) => m,
@@ -927,6 +939,7 @@ fn run_test_file(dir: &Path, f: &Path, lim: Limits, o: &SearchOpts) -> (String, 
         }
     };
     let (mut rows, mut outs) = (String::new(), Vec::new());
+    let mut spent_states = 0u64;
     let many = machines.len() > 1;
     for m in &machines {
         let sc = &m.prog.scenario;
@@ -935,7 +948,12 @@ fn run_test_file(dir: &Path, f: &Path, lim: Limits, o: &SearchOpts) -> (String, 
         } else {
             rel.clone()
         };
-        let (r, _) = run_search(m, lim, goal(&sc.expect, false), o, true);
+        let lim = lim.after(spent_states, run_start.elapsed().as_secs_f64());
+        let (r, _) = match lim.exhausted() {
+            Some(reason) => (not_run(reason), None),
+            None => run_search(m, lim, goal(&sc.expect, false), o, true),
+        };
+        spent_states += r.stats.states;
         let outcome = judge(&sc.expect, &r);
         outs.push(outcome);
         let tag = match outcome {
