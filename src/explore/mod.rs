@@ -458,7 +458,11 @@ pub(crate) fn record_livelock<M: Model>(
             .ok()
             .and_then(|states| states.last().cloned())
             .unwrap_or_else(|| model.initial());
-        record_shortest(found, model.never_ends(&at), path);
+        let mut v = model.never_ends(&at);
+        if path.is_empty() {
+            v.message = format!("no end state is reachable at all: {}", v.message);
+        }
+        record_shortest(found, v, path);
     }
 }
 
