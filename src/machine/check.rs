@@ -125,20 +125,20 @@ impl Machine {
                 }
             }
         }
-        // End to end: every mapped address holds what the retired stores, in order, left.
+        // End to end: every address holds what the retired stores, in order, left (an
+        // unmapped one reads as a zero-filled page: only a discard may have emptied it).
         for slot in 0..self.slots() {
-            let p = s.ptes[slot];
-            if p.pfn() == 0 || !(p.hw_present() || p.has(crate::ir::pte_bits::PROTNONE)) {
-                continue;
-            }
-            let f = &s.frames[p.pfn() as usize - 1];
-            if f.data != s.expected[slot] {
+            let holds = hw::mapped_frame(s, slot).map(|f| s.frames[f].data);
+            if holds.unwrap_or(0) != s.expected[slot] {
+                let what = match holds {
+                    Some(v) => format!("holds {v}"),
+                    None => "is unmapped (a read would find a zero-filled page)".into(),
+                };
                 return Some(Violation {
                     invariant: "lost_write",
                     message: format!(
-                        "{} holds {} at the end, but the user stores retired in order leave {}",
+                        "{} {what} at the end, but the stores retired in order leave {}",
                         trace::slot_name(self, slot),
-                        f.data,
                         s.expected[slot]
                     ),
                 });

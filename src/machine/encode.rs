@@ -159,6 +159,7 @@ fn shared(s: &State, b: &mut Vec<u8>) {
                 b.extend_from_slice(&v.to_le_bytes());
             }
         }
+        b.extend_from_slice(&f.discarded_from.map_or(0xffff, |x| x).to_le_bytes());
     }
     for e in &s.expected {
         b.extend_from_slice(&e.to_le_bytes());
@@ -265,6 +266,10 @@ pub fn decode_into(b: &[u8], s: &mut State) {
             0xff => None,
             c => Some((c, r.i64())),
         };
+        let discarded_from = match r.u16() {
+            0xffff => None,
+            x => Some(x),
+        };
         *f = Frame {
             allocated,
             refcount,
@@ -277,6 +282,7 @@ pub fn decode_into(b: &[u8], s: &mut State) {
             private_to,
             copied_from,
             last_store,
+            discarded_from,
         };
     }
     for e in s.expected.iter_mut() {

@@ -135,17 +135,24 @@ pub fn user_access(
         UserKind::Store(v) => v,
         UserKind::Add(v) => fr.data.wrapping_add(v),
     };
+    // A store into a page a discard in progress is throwing away is lost with it (the
+    // discard's contract allows that); any other store is expected to stay.
+    let discarded = fr.discarded_from == Some(slot as u16);
     match kind {
         UserKind::Load => {}
         UserKind::Store(v) => {
             fr.data = value;
             fr.last_store = Some((cpu as u8, value));
-            st.expected[slot] = v;
+            if !discarded {
+                st.expected[slot] = v;
+            }
         }
         UserKind::Add(v) => {
             fr.data = value;
             fr.last_store = Some((cpu as u8, value));
-            st.expected[slot] = st.expected[slot].wrapping_add(v);
+            if !discarded {
+                st.expected[slot] = st.expected[slot].wrapping_add(v);
+            }
         }
     }
     Access::Done { value, how }
@@ -158,6 +165,16 @@ fn fill_desc(e: TlbEntry, page_name: &dyn Fn(usize) -> String) -> String {
         e.write as u8,
         e.dirty as u8
     )
+}
+
+/// The frame a slot's PTE maps (present or PROTNONE), if any: what a user access would
+/// reach once the TLBs agree with the page table.
+pub fn mapped_frame(st: &State, slot: usize) -> Option<usize> {
+    let p = st.ptes[slot];
+    if p.pfn() == 0 || !(p.hw_present() || p.has(pte_bits::PROTNONE)) {
+        return None;
+    }
+    Some(p.pfn() as usize - 1)
 }
 
 /// A TLB entry more permissive than the PTE: it grants an access the PTE no longer does.

@@ -33,6 +33,9 @@ pub struct Frame {
     pub copied_from: Option<u16>,
     /// Ghost: the last user store to land here (cpu, value).
     pub last_store: Option<(u8, i64)>,
+    /// Ghost: a zap took this page from this address and threw its contents away; until the
+    /// discard is over (`ghost_discard_done`), a store landing here is lost with it.
+    pub discarded_from: Option<u16>,
 }
 
 /// mmap_lock: a reader/writer semaphore.
