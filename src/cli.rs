@@ -505,6 +505,7 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                     "replay": token::encode(&f.path),
                 })).collect::<Vec<_>>(),
                 "expected": expect_list(&sc.expect),
+                "invariants": m.checked_invariants(),
                 "as_expected": met,
                 "exhaustive": r.complete,
                 "stopped": r.stopped,
@@ -611,6 +612,9 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                     );
                 }
             }
+        }
+        if let Some(note) = m.invariants_note() {
+            println!("      {note}");
         }
         if let Some(met) = met {
             println!(

@@ -3,6 +3,12 @@
 // arch/x86/include/asm/traps.h, include/uapi/linux/userfaultfd.h, include/uapi/asm-generic/errno-base.h.
 // (VM_* flag bits, PAGE_SIZE and the pgprot values are built into the machine.)
 
+// The invariants a test of this tree checks unless it chooses (`invariants: SET;`): all of
+// them. stale_tlb is the v4.13+ contract (99baac21e458 made tlb_gather_mmu() raise
+// mm->tlb_flush_pending, so every deferred flush is advertised); a tree of an older kernel
+// states `invariants default: all - stale_tlb;` instead.
+invariants default: all;
+
 // include/linux/mm.h: enum fault_flag
 const FAULT_FLAG_WRITE = 0x01;
 const FAULT_FLAG_MKWRITE = 0x02;

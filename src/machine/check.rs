@@ -45,7 +45,7 @@ impl Machine {
 
     fn refcounts(&self, s: &State) -> Option<Violation> {
         for (i, f) in s.frames.iter().enumerate() {
-            if f.allocated && f.refcount < f.mapcount {
+            if f.allocated && f.refcount < f.mapcount && self.checks("refcount") {
                 return Some(Violation {
                     invariant: "refcount",
                     message: format!(
@@ -58,7 +58,10 @@ impl Machine {
             }
         }
         for (slot, p) in s.ptes.iter().enumerate() {
-            if p.pfn() != 0 && (p.hw_present() || p.has(crate::ir::pte_bits::PROTNONE)) {
+            if p.pfn() != 0
+                && (p.hw_present() || p.has(crate::ir::pte_bits::PROTNONE))
+                && self.checks("use_after_free")
+            {
                 let f = p.pfn() as usize - 1;
                 if !s.frames.get(f).is_some_and(|fr| fr.allocated) {
                     return Some(Violation {
@@ -76,7 +79,11 @@ impl Machine {
     }
 
     pub(super) fn check_initial(&self) -> Result<(), Diag> {
-        if let Some(msg) = self.stale_entry(&self.initial) {
+        // Impossible under the v4.13+ contract only: with stale_tlb off it may be a state
+        // an older kernel reaches.
+        if self.checks("stale_tlb")
+            && let Some(msg) = self.stale_entry(&self.initial)
+        {
             return Err(Diag::at(
                 self.prog.scenario.span,
                 format!("impossible initial state: {msg}"),
@@ -92,7 +99,9 @@ impl Machine {
     }
 
     pub(crate) fn check_state(&self, s: &State) -> Option<Violation> {
-        if let Some(message) = self.stale_entry(s) {
+        if self.checks("stale_tlb")
+            && let Some(message) = self.stale_entry(s)
+        {
             return Some(Violation {
                 invariant: "stale_tlb",
                 message,
@@ -106,13 +115,13 @@ impl Machine {
             .filter_map(|t| super::waiting_on(self, s, t).map(|w| format!("cpu{t} waits in {w}")))
             .collect();
         if !stuck.is_empty() {
-            return Some(Violation {
+            return self.checks("deadlock").then(|| Violation {
                 invariant: "deadlock",
                 message: stuck.join("; "),
             });
         }
         let all_done = s.threads.iter().all(|t| t.status != Status::Running);
-        if all_done {
+        if all_done && self.checks("lock_hygiene") {
             for (i, mm) in s.mms.iter().enumerate() {
                 if mm.tlb_flush_pending != 0 {
                     return Some(Violation {
@@ -129,7 +138,7 @@ impl Machine {
         // unmapped one reads as a zero-filled page: only a discard may have emptied it).
         for slot in 0..self.slots() {
             let holds = hw::mapped_frame(s, slot).map(|f| s.frames[f].data);
-            if holds.unwrap_or(0) != s.expected[slot] {
+            if holds.unwrap_or(0) != s.expected[slot] && self.checks("lost_write") {
                 let what = match holds {
                     Some(v) => format!("holds {v}"),
                     None => "is unmapped (a read would find a zero-filled page)".into(),
