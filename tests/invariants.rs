@@ -207,3 +207,39 @@ fn naming_mistakes_are_located_errors() {
         ],
     );
 }
+
+#[test]
+fn a_violation_that_stops_the_machine_is_reported_even_when_unchecked() {
+    // put_page() twice: the second underflows the refcount, and the machine has no next
+    // state to offer. With refcount unchecked it is still reported, and says so.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let t = r#"test "put_page twice, refcount unchecked" {
+    kernel "linux-5.10";
+    invariants: default - refcount;
+    cpus 1;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty };
+    cpu0 { double_put(X); }
+    expect safe;
+}
+
+fn double_put(addr) {
+    let page = pte_page(*pte_offset_map(current_mm(), addr));
+    put_page(page);
+    put_page(page);
+}
+"#;
+    std::fs::write(dir.path().join("t.mmk"), t).unwrap();
+    let (code, out, err) = mmcheck(&["check", "t.mmk"], dir.path());
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(
+        out.contains("VIOLATION  put_page twice, refcount unchecked: refcount"),
+        "{out}"
+    );
+    assert!(
+        out.contains("refcount is not among the invariants this test checks, but the machine cannot go on past it"),
+        "{out}"
+    );
+    assert!(out.contains("NOT as expected"), "{out}");
+}

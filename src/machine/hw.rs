@@ -335,6 +335,31 @@ mod tests {
     }
 
     #[test]
+    fn a_store_into_a_page_being_discarded_is_lost_with_it() {
+        // The PTE no longer maps P (a zap cleared it); CPU0's stale entry still does.
+        let mut st = state(PRESENT | WRITE | ACCESSED | DIRTY, entry(1, true, true));
+        st.ptes[0] = Pte::NONE;
+        st.expected[0] = 0;
+        st.frames[0].discarded_from = Some(0);
+        assert!(matches!(
+            user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name),
+            Access::Done { value: 9, .. }
+        ));
+        assert_eq!(st.frames[0].data, 9, "the store lands in P");
+        assert_eq!(
+            st.expected[0], 0,
+            "and goes with it: the address still expects 0"
+        );
+        // Once the discard is over, the same store is one the address must keep.
+        st.frames[0].discarded_from = None;
+        assert!(matches!(
+            user_access(&mut st, 1, 0, 0, UserKind::Add(1), &name),
+            Access::Done { value: 10, .. }
+        ));
+        assert_eq!(st.expected[0], 1);
+    }
+
+    #[test]
     fn a_store_to_a_read_only_pte_faults_with_a_write_protection_code() {
         let mut st = state(PRESENT | ACCESSED, None);
         match user_access(&mut st, 1, 0, 0, UserKind::Store(1), &name) {
