@@ -130,5 +130,5 @@ prims! {
     SpinIsLocked = "spin_is_locked", 1, Ghost, "true if some CPU holds the spinlock (a racy read: for ghost checks)";
     AssumeTlbCoherent = "assume_tlb_coherent", 2, Ghost, "(vma, addr): the caller relies on no CPU caching a more permissive entry than the PTE; violation(stale_tlb) otherwise";
     GhostDiscard = "ghost_discard", 3, Ghost, "(vma, addr, page or null): a zap just cleared addr's PTE and throws page's contents away (MADV_DONTNEED, munmap): addr expects 0 (zero-fill on demand), and until ghost_discard_done a store that still lands in page (through a TLB entry not yet flushed) races with the discard and is lost with it. Changes only the lost-write ghost";
-    GhostDiscardDone = "ghost_discard_done", 3, Ghost, "(vma, start, end): the discard of [start, end) is over (the syscall's zap and flush are done): a store that lands in a discarded page from now on is a lost write. Changes only the lost-write ghost";
+    GhostDiscardDone = "ghost_discard_done", 3, Ghost, "(vma, start, end): this CPU's discard of [start, end) is over (the syscall's zap and flush are done): a store that lands in a page it discarded is from now on a lost write. Changes only the lost-write ghost";
 }

@@ -134,6 +134,21 @@ impl Machine {
                 }
             }
         }
+        // A discard the model never closed would forgive every later store into its page.
+        if let Some((cpu, slot)) = s
+            .frames
+            .iter()
+            .find_map(|f| f.discarded)
+            .filter(|_| all_done)
+        {
+            return Some(Violation {
+                invariant: "model_error",
+                message: format!(
+                    "cpu{cpu} called ghost_discard() for {} and never ghost_discard_done() over it",
+                    trace::slot_name(self, slot as usize)
+                ),
+            });
+        }
         // End to end: every address holds what the retired stores, in order, left (an
         // unmapped one reads as a zero-filled page: only a discard may have emptied it).
         for slot in 0..self.slots() {

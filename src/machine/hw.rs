@@ -137,7 +137,7 @@ pub fn user_access(
     };
     // A store into a page a discard in progress is throwing away is lost with it (the
     // discard's contract allows that); any other store is expected to stay.
-    let discarded = fr.discarded_from == Some(slot as u16);
+    let discarded = fr.discarded.is_some_and(|(_, s)| s as usize == slot);
     match kind {
         UserKind::Load => {}
         UserKind::Store(v) => {
@@ -340,7 +340,7 @@ mod tests {
         let mut st = state(PRESENT | WRITE | ACCESSED | DIRTY, entry(1, true, true));
         st.ptes[0] = Pte::NONE;
         st.expected[0] = 0;
-        st.frames[0].discarded_from = Some(0);
+        st.frames[0].discarded = Some((1, 0));
         assert!(matches!(
             user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name),
             Access::Done { value: 9, .. }
@@ -351,7 +351,7 @@ mod tests {
             "and goes with it: the address still expects 0"
         );
         // Once the discard is over, the same store is one the address must keep.
-        st.frames[0].discarded_from = None;
+        st.frames[0].discarded = None;
         assert!(matches!(
             user_access(&mut st, 1, 0, 0, UserKind::Add(1), &name),
             Access::Done { value: 10, .. }

@@ -802,7 +802,7 @@ fn exec_inner(
             if a[2] != Value::Null {
                 let f = page_of(m, a[2])?;
                 if let Some(fr) = st.frames.get_mut(f) {
-                    fr.discarded_from = Some(addr as u16);
+                    fr.discarded = Some((t, addr as u16));
                 }
             }
             Value::Null
@@ -810,12 +810,13 @@ fn exec_inner(
         Prim::GhostDiscardDone => {
             mm_of(a[0])?;
             let (s, e) = (int_arg(a[1])?, int_arg(a[2])?);
+            // Only this CPU's discards: another call on the range may still be zapping.
             for fr in st.frames.iter_mut() {
                 if fr
-                    .discarded_from
-                    .is_some_and(|d| s <= d as i64 && (d as i64) < e)
+                    .discarded
+                    .is_some_and(|(c, d)| c == t && s <= d as i64 && (d as i64) < e)
                 {
-                    fr.discarded_from = None;
+                    fr.discarded = None;
                 }
             }
             Value::Null

@@ -27,3 +27,18 @@ test "a store racing MADV_DONTNEED may be lost with the page; one after it stays
     cpu1 { X = 9; }
     expect safe;
 }
+
+// Two calls on the same range: each one's discard lasts until its own zap and flush are
+// done. CPU2's second store may go through an entry filled after CPU0's flush into the page
+// CPU1 is zapping; it races with CPU1's call, not CPU0's, and may be lost with that page.
+test "two MADV_DONTNEEDs and a writer: each discard lasts until its own call's flush" {
+    kernel "linux-5.10";
+    cpus 3;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty accessed };
+    cpu0 { madvise(X, 1, MADV_DONTNEED); }
+    cpu1 { madvise(X, 1, MADV_DONTNEED); }
+    cpu2 { X = 1; X = 9; }
+    expect safe;
+}
