@@ -4,9 +4,10 @@
 // (VM_* flag bits, PAGE_SIZE and the pgprot values are built into the machine.)
 
 // The invariants a test of this tree checks unless it chooses (`invariants: SET;`): all of
-// them. stale_tlb is the v4.13+ contract (99baac21e458 made tlb_gather_mmu() raise
-// mm->tlb_flush_pending, so every deferred flush is advertised); a tree of an older kernel
-// states `invariants default: all - stale_tlb;` instead.
+// them. stale_tlb is the v4.13+ contract: a flush deferred past the PTL is advertised in
+// mm->tlb_flush_pending (since 99baac21e458, "mm: fix MADV_[FREE|DONTNEED] TLB flush miss
+// problem", tlb_gather_mmu() raises it too). A tree of an older kernel states
+// `invariants default: all - stale_tlb;` instead.
 invariants default: all;
 
 // include/linux/mm.h: enum fault_flag
