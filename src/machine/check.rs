@@ -57,11 +57,9 @@ impl Machine {
                 });
             }
         }
+        let uaf = self.checks("use_after_free");
         for (slot, p) in s.ptes.iter().enumerate() {
-            if p.pfn() != 0
-                && (p.hw_present() || p.has(crate::ir::pte_bits::PROTNONE))
-                && self.checks("use_after_free")
-            {
+            if uaf && p.pfn() != 0 && (p.hw_present() || p.has(crate::ir::pte_bits::PROTNONE)) {
                 let f = p.pfn() as usize - 1;
                 if !s.frames.get(f).is_some_and(|fr| fr.allocated) {
                     return Some(Violation {
