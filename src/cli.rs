@@ -548,6 +548,7 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                     "replay": token::encode(&f.path),
                 })).collect::<Vec<_>>(),
                 "expected": expect_list(&sc.expect),
+                "invariants": m.checked_invariants(),
                 "as_expected": met,
                 "outcome": format!("{outcome:?}").to_lowercase(),
                 "exhaustive": r.complete,
@@ -664,6 +665,9 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                     );
                 }
             }
+        }
+        if let Some(note) = m.invariants_note() {
+            println!("      {note}");
         }
         if met.is_some() {
             println!("{}", expectation_line(&sc.expect, &r, outcome));

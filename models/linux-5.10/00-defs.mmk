@@ -3,6 +3,13 @@
 // arch/x86/include/asm/traps.h, include/uapi/linux/userfaultfd.h, include/uapi/asm-generic/errno-base.h.
 // (VM_* flag bits, PAGE_SIZE and the pgprot values are built into the machine.)
 
+// The invariants a test of this tree checks unless it chooses (`invariants: SET;`): all of
+// them. stale_tlb is the v4.13+ contract: a flush deferred past the PTL is advertised in
+// mm->tlb_flush_pending (since 99baac21e458, "mm: fix MADV_[FREE|DONTNEED] TLB flush miss
+// problem", tlb_gather_mmu() raises it too). A tree of an older kernel states
+// `invariants default: all - stale_tlb;` instead.
+invariants default: all;
+
 // include/linux/mm.h: enum fault_flag
 const FAULT_FLAG_WRITE = 0x01;
 const FAULT_FLAG_MKWRITE = 0x02;

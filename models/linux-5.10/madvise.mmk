@@ -18,6 +18,10 @@ fn madvise(start, len, behavior) source "mm/madvise.c:do_madvise@v5.10 (MADV_DON
     }
     // madvise_dontneed_free() -> madvise_dontneed_single_vma()
     zap_page_range(vma, start, end - start);
+    // Ghost, not kernel code: the zap and its flush are done, so the discard of the range is
+    // over (madvise(2): later accesses find zero-fill-on-demand pages); from here a store
+    // that still reached a zapped page would be lost.
+    ghost_discard_done(vma, start, end);
     mmap_read_unlock(mm);
     return 0;
 }
@@ -48,6 +52,9 @@ fn zap_pte_range(tlb, vma, addr, end) source "mm/memory.c:zap_pte_range@v5.10" {
                 let page = vm_normal_page(vma, addr, ptent);
                 // ptep_get_and_clear_full()
                 ptent = ptep_get_and_clear(mm, addr, pte);
+                // Ghost, not kernel code: a private anonymous page is thrown away with its
+                // contents; until the flush, a store through a stale entry goes with it.
+                ghost_discard(vma, addr, page);
                 tlb_remove_tlb_entry(tlb, pte, addr);
                 if page != null {
                     // anonymous: no set_page_dirty(), no mark_page_accessed()

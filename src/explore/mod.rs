@@ -68,12 +68,13 @@ pub trait Model: Sync {
         true
     }
 
-    /// The violation for a state from which no run can end (a livelock).
-    fn never_ends(&self, _s: &Self::State) -> Violation {
-        Violation {
+    /// The violation for a state from which no run can end (a livelock), if the model
+    /// checks it.
+    fn never_ends(&self, _s: &Self::State) -> Option<Violation> {
+        Some(Violation {
             invariant: "livelock",
             message: "from here, no interleaving reaches an end state".into(),
-        }
+        })
     }
 
     /// Bytes a state occupies, heap parts included (for memory limits and reports).
@@ -458,7 +459,9 @@ pub(crate) fn record_livelock<M: Model>(
             .ok()
             .and_then(|states| states.last().cloned())
             .unwrap_or_else(|| model.initial());
-        let mut v = model.never_ends(&at);
+        let Some(mut v) = model.never_ends(&at) else {
+            return;
+        };
         if path.is_empty() {
             v.message = format!("no end state is reachable at all: {}", v.message);
         }

@@ -177,6 +177,9 @@ pub struct Scenario {
     /// Every expectation must hold (empty: none stated).
     pub expect: Vec<Expect>,
     pub expect_span: Span,
+    /// The invariants this test checks (`invariants:`), in `machine::INVARIANTS` order;
+    /// always with model_error.
+    pub invariants: Vec<&'static str>,
     /// The kernel's page-fault entry (`do_user_addr_fault`).
     pub fault_entry: u16,
 }

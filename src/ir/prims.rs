@@ -9,7 +9,8 @@ pub enum PrimClass {
     /// Reads or writes only the calling thread's own state, or state fixed for the run
     /// (the VMA layout). Never a step of its own.
     Local,
-    /// A ghost check: reads state, changes nothing, never a step of its own.
+    /// A ghost: reads state and changes at most the ghost state the checks compare
+    /// against (never what the kernel or the hardware can see); never a step of its own.
     Ghost,
     /// Touches shared state: one atomic step (folded only if it touches a page frame
     /// that is still private to the caller).
@@ -114,6 +115,7 @@ prims! {
     CopyUserHighpage = "copy_user_highpage", 2, Shared, "(dst, src): copy the contents of src into dst";
     MemcmpPages = "memcmp_pages", 2, Shared, "(a, b): 0 if the contents are equal";
     CopyFromUserInatomic = "copy_from_user_inatomic", 2, Shared, "(dst, addr): the kernel copies a page through the user address, on this CPU's TLB or a walk; false if that would fault";
+    CopyToUserInatomic = "copy_to_user_inatomic", 2, Shared, "(addr, value): the kernel stores value through the user address, on this CPU's TLB or a walk (sets A and D), exactly as a user store would, and the lost-write ghost expects it; false (and this CPU's entry dropped) if that would fault";
     LruCacheAdd = "lru_cache_add", 1, Shared, "put the page on a per-CPU LRU pagevec: refcount + 1";
     // ---- userfaultfd ----
     UffdEnqueue = "uffd_enqueue", 1, Shared, "(addr): queue a fault message and set TASK_INTERRUPTIBLE";
@@ -128,4 +130,6 @@ prims! {
     BugOn = "BUG_ON", 1, Ghost, "violation(assertion) if true";
     SpinIsLocked = "spin_is_locked", 1, Ghost, "true if some CPU holds the spinlock (a racy read: for ghost checks)";
     AssumeTlbCoherent = "assume_tlb_coherent", 2, Ghost, "(vma, addr): the caller relies on no CPU caching a more permissive entry than the PTE; violation(stale_tlb) otherwise";
+    GhostDiscard = "ghost_discard", 3, Ghost, "(vma, addr, page or null): a zap just cleared addr's PTE and throws page's contents away (MADV_DONTNEED, munmap): addr expects 0 (zero-fill on demand), and until ghost_discard_done a store that still lands in page (through a TLB entry not yet flushed) races with the discard and is lost with it. Changes only the lost-write ghost";
+    GhostDiscardDone = "ghost_discard_done", 3, Ghost, "(vma, start, end): this CPU's discard of [start, end) is over (the syscall's zap and flush are done): a store that lands in a page it discarded is from now on a lost write. Changes only the lost-write ghost";
 }

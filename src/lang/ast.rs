@@ -25,6 +25,26 @@ pub enum Item {
     },
     Func(FuncDecl),
     Test(TestDecl),
+    /// `invariants default: SET;`: the invariants a model tree (or file) checks by default.
+    InvariantsDefault(InvariantSet),
+}
+
+/// A set of invariants: a base (`all`, `default`, or `a, b, c`), then `+ NAME` / `- NAME`.
+#[derive(Debug, Clone)]
+pub struct InvariantSet {
+    pub base: InvariantBase,
+    /// (true for `+`, the name, its span), in order.
+    pub edits: Vec<(bool, String, Span)>,
+    pub span: Span,
+}
+
+#[derive(Debug, Clone)]
+pub enum InvariantBase {
+    /// Every invariant.
+    All,
+    /// The model tree's default set (`all` when it states none).
+    Default,
+    Names(Vec<(String, Span)>),
 }
 
 #[derive(Debug, Clone)]
@@ -172,6 +192,8 @@ pub enum TestItem {
         span: Span,
     },
     Expect(Expectation, Span),
+    /// `invariants: SET;`: the invariants this test checks.
+    Invariants(InvariantSet, Span),
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -19,6 +19,8 @@ pub struct FuncTable {
     by_name: HashMap<String, usize>,
     consts: Vec<(String, Expr)>,
     structs: Vec<StructDecl>,
+    /// `invariants default: SET;` lines, in load order (each may refer to the one before).
+    invariant_defaults: Vec<ast::InvariantSet>,
 }
 
 /// A struct declaration: name, fields, and where it was declared.
@@ -82,6 +84,7 @@ impl FuncTable {
                     self.structs.retain(|(n, _, _)| n != name);
                     self.structs.push((name.clone(), fields.clone(), *span));
                 }
+                Item::InvariantsDefault(set) => self.invariant_defaults.push(set.clone()),
                 Item::Import { .. } | Item::Test(_) => {}
             }
         }
@@ -660,6 +663,48 @@ fn edit_distance(a: &str, b: &str) -> usize {
     prev[b.len()]
 }
 
+/// The invariants `set` names, in `machine::INVARIANTS` order, `default` standing for
+/// `dflt`; model_error is always among them.
+fn invariant_set(
+    set: &ast::InvariantSet,
+    dflt: &[&'static str],
+) -> Result<Vec<&'static str>, Diag> {
+    let all: Vec<&'static str> = crate::machine::INVARIANTS.iter().map(|(n, _)| *n).collect();
+    let lookup = |n: &str, sp: Span| -> Result<&'static str, Diag> {
+        if let Some(k) = all.iter().find(|k| **k == n) {
+            return Ok(k);
+        }
+        let list = format!("invariants: {}", all.join(", "));
+        Err(Diag::at(sp, format!("unknown invariant `{n}`")).help(
+            match suggest(n, all.iter().copied()) {
+                Some(s) => format!("did you mean `{s}`? ({list})"),
+                None => list,
+            },
+        ))
+    };
+    let mut chosen: Vec<&'static str> = match &set.base {
+        ast::InvariantBase::All => all.clone(),
+        ast::InvariantBase::Default => dflt.to_vec(),
+        ast::InvariantBase::Names(ns) => ns
+            .iter()
+            .map(|(n, sp)| lookup(n, *sp))
+            .collect::<Result<_, _>>()?,
+    };
+    for (add, n, sp) in &set.edits {
+        let k = lookup(n, *sp)?;
+        if *add {
+            chosen.push(k);
+        } else if k == "model_error" {
+            return Err(Diag::at(*sp, "model_error is always checked")
+                .help("a model that goes wrong at run time is an error, never a verdict"));
+        } else {
+            chosen.retain(|c| *c != k);
+        }
+    }
+    chosen.push("model_error");
+    Ok(all.into_iter().filter(|k| chosen.contains(k)).collect())
+}
+
 const MAX_CPUS: i64 = 8;
 const MAX_PAGES_PER_VMA: i64 = 16;
 const MAX_FRAMES: i64 = 64;
@@ -702,6 +747,12 @@ pub fn compile_test(
     let mut programs: Vec<(i64, Block, Span)> = Vec::new();
     let mut expect: Vec<Expect> = Vec::new();
     let mut expect_span = t.span;
+    let mut dflt: Vec<&'static str> = crate::machine::INVARIANTS.iter().map(|(n, _)| *n).collect();
+    for set in &table.invariant_defaults {
+        dflt = invariant_set(set, &dflt)?;
+    }
+    let mut invariants: Option<Vec<&'static str>> = None;
+    let mut expected_names: Vec<(String, Span)> = Vec::new();
     let lookup_target = |vmas: &Vec<VmaSpec>, tg: &ast::Target| -> Result<usize, Diag> {
         let v = vmas.iter().find(|v| v.name == tg.vma).ok_or_else(|| {
             Diag::at(tg.span, format!("unknown VMA `{}`", tg.vma))
@@ -726,6 +777,12 @@ pub fn compile_test(
     for item in &t.items {
         match item {
             TestItem::Kernel(..) | TestItem::Import(..) => {}
+            TestItem::Invariants(set, sp) => {
+                if invariants.is_some() {
+                    return Err(Diag::at(*sp, "this test already chose its invariants"));
+                }
+                invariants = Some(invariant_set(set, &dflt)?);
+            }
             TestItem::Cpus(n, sp) => {
                 if !(1..=MAX_CPUS).contains(n) {
                     return Err(Diag::at(
@@ -939,6 +996,9 @@ pub fn compile_test(
                     return Err(Diag::at(*sp, format!("unknown invariant `{n}`"))
                         .help(format!("invariants: {}", names.join(", "))));
                 }
+                if let Some(n) = name {
+                    expected_names.push((n.clone(), *sp));
+                }
                 let new = match e {
                     ast::Expectation::Safe => Expect::Safe,
                     ast::Expectation::Violation(n) => Expect::Violation(n.clone()),
@@ -960,6 +1020,16 @@ pub fn compile_test(
                 expect_span = *sp;
             }
         }
+    }
+    let invariants = invariants.unwrap_or(dflt);
+    if let Some((n, sp)) = expected_names
+        .iter()
+        .find(|(n, _)| !invariants.contains(&n.as_str()))
+    {
+        return Err(Diag::at(*sp, format!("`{n}` is not checked in this test")).help(format!(
+            "this test checks {}; add it to the test's set (e.g. `invariants: default + {n};`) or drop the expectation",
+            invariants.join(", ")
+        )));
     }
     let ncpus = match cpus {
         Some((n, _)) => n as usize,
@@ -1064,6 +1134,7 @@ pub fn compile_test(
             programs: progs,
             expect,
             expect_span,
+            invariants,
             fault_entry,
         },
     })

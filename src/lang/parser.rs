@@ -199,6 +199,17 @@ impl Parser {
                 span: start.to(self.prev_span()),
             }));
         }
+        if self.eat_word("invariants") {
+            if !self.eat_word("default") {
+                return Err(
+                    self.unexpected("`default` (a model file states `invariants default: SET;`)")
+                );
+            }
+            self.expect_punct(":")?;
+            let set = self.invariant_set()?;
+            self.expect_punct(";")?;
+            return Ok(Item::InvariantsDefault(set));
+        }
         if self.eat_word("test") {
             let (name, _) = self.string("the test's name in quotes")?;
             self.expect_punct("{")?;
@@ -217,8 +228,43 @@ impl Parser {
             }));
         }
         Err(self
-            .unexpected("`fn`, `override fn`, `import`, `const`, `struct` or `test`")
+            .unexpected(
+                "`fn`, `override fn`, `import`, `const`, `struct`, `invariants default` or `test`",
+            )
             .help("a model file holds functions; a test file holds `test \"name\" { ... }` blocks"))
+    }
+
+    /// `all` | `default` | NAME (`,` NAME)*, then (`+` | `-`) NAME ...
+    fn invariant_set(&mut self) -> PResult<InvariantSet> {
+        let start = self.span();
+        let base = if self.eat_word("all") {
+            InvariantBase::All
+        } else if self.eat_word("default") {
+            InvariantBase::Default
+        } else {
+            let mut names = vec![self.ident("`all`, `default` or an invariant name")?];
+            while self.eat_punct(",") {
+                names.push(self.ident("an invariant name")?);
+            }
+            InvariantBase::Names(names)
+        };
+        let mut edits = Vec::new();
+        loop {
+            let add = if self.eat_punct("+") {
+                true
+            } else if self.eat_punct("-") {
+                false
+            } else {
+                break;
+            };
+            let (n, sp) = self.ident("an invariant name")?;
+            edits.push((add, n, sp));
+        }
+        Ok(InvariantSet {
+            base,
+            edits,
+            span: start.to(self.prev_span()),
+        })
     }
 
     fn words_in_braces(&mut self) -> PResult<Vec<(String, Span)>> {
@@ -250,7 +296,7 @@ impl Parser {
             Tok::Ident(s) => s.clone(),
             _ => {
                 return Err(self.unexpected(
-                    "a test item (kernel, import, cpus, frames, vma, page, pte, tlb, knob, cpuN, expect)",
+                    "a test item (kernel, import, cpus, frames, vma, page, pte, tlb, knob, cpuN, invariants, expect)",
                 ));
             }
         };
@@ -365,6 +411,13 @@ impl Parser {
                 let (k, sp) = self.ident("a knob name")?;
                 simple(self, TestItem::Knob(k, sp))
             }
+            "invariants" => {
+                self.bump();
+                self.expect_punct(":")?;
+                let set = self.invariant_set()?;
+                let end = self.expect_punct(";")?;
+                Ok(TestItem::Invariants(set, start.to(end)))
+            }
             "expect" => {
                 self.bump();
                 let negated = self.eat_word("no");
@@ -392,7 +445,7 @@ impl Parser {
                 })
             }
             _ => Err(self.unexpected(
-                "a test item (kernel, import, cpus, frames, vma, page, pte, tlb, knob, cpuN, expect)",
+                "a test item (kernel, import, cpus, frames, vma, page, pte, tlb, knob, cpuN, invariants, expect)",
             )),
         }
     }

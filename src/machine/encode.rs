@@ -162,6 +162,13 @@ fn shared(s: &State, b: &mut Vec<u8>) {
                 b.extend_from_slice(&v.to_le_bytes());
             }
         }
+        match f.discarded {
+            None => b.push(0xff),
+            Some((c, slot)) => {
+                b.push(c);
+                b.extend_from_slice(&slot.to_le_bytes());
+            }
+        }
     }
     for e in &s.expected {
         b.extend_from_slice(&e.to_le_bytes());
@@ -272,6 +279,10 @@ pub fn decode_into(b: &[u8], s: &mut State) {
             0xff => None,
             c => Some((c, r.i64())),
         };
+        let discarded = match r.u8() {
+            0xff => None,
+            c => Some((c, r.u16())),
+        };
         *f = Frame {
             allocated,
             refcount,
@@ -284,6 +295,7 @@ pub fn decode_into(b: &[u8], s: &mut State) {
             private_to,
             copied_from,
             last_store,
+            discarded,
         };
     }
     for e in s.expected.iter_mut() {

@@ -82,13 +82,15 @@ pub fn prim(p: Prim) -> Footprint {
         MmTlbFlushPending | MmTlbFlushNested => rw(PENDING, 0),
         CopyUserHighpage => rw(DATA | META, DATA),
         MemcmpPages => rw(DATA, 0),
-        CopyFromUserInatomic => USER_ACCESS,
+        CopyFromUserInatomic | CopyToUserInatomic => USER_ACCESS,
         UffdEnqueue | UffdDequeue | UffdWake => rw(UFFD | WAKE, UFFD | WAKE),
         Schedule => rw(WAKE, 0),
         UffdReadMsg | UffdWpGroupEnter | UffdWpGroupExit => rw(UFFD, UFFD),
         Assert | BugOn => NONE,
         SpinIsLocked => rw(PTL, 0),
         AssumeTlbCoherent => rw(ALL_TLBS | PTE | PENDING | PTL | MMAP, 0),
+        GhostDiscard => rw(0, DATA | EXPECTED),
+        GhostDiscardDone => rw(DATA, DATA),
         _ => rw(!0, !0),
     }
 }

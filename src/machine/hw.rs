@@ -135,17 +135,24 @@ pub fn user_access(
         UserKind::Store(v) => v,
         UserKind::Add(v) => fr.data.wrapping_add(v),
     };
+    // A store into a page a discard in progress is throwing away is lost with it (the
+    // discard's contract allows that); any other store is expected to stay.
+    let discarded = fr.discarded.is_some_and(|(_, s)| s as usize == slot);
     match kind {
         UserKind::Load => {}
         UserKind::Store(v) => {
             fr.data = value;
             fr.last_store = Some((cpu as u8, value));
-            st.expected[slot] = v;
+            if !discarded {
+                st.expected[slot] = v;
+            }
         }
         UserKind::Add(v) => {
             fr.data = value;
             fr.last_store = Some((cpu as u8, value));
-            st.expected[slot] = st.expected[slot].wrapping_add(v);
+            if !discarded {
+                st.expected[slot] = st.expected[slot].wrapping_add(v);
+            }
         }
     }
     Access::Done { value, how }
@@ -158,6 +165,16 @@ fn fill_desc(e: TlbEntry, page_name: &dyn Fn(usize) -> String) -> String {
         e.write as u8,
         e.dirty as u8
     )
+}
+
+/// The frame a slot's PTE maps (present or PROTNONE), if any: what a user access would
+/// reach once the TLBs agree with the page table.
+pub fn mapped_frame(st: &State, slot: usize) -> Option<usize> {
+    let p = st.ptes[slot];
+    if p.pfn() == 0 || !(p.hw_present() || p.has(pte_bits::PROTNONE)) {
+        return None;
+    }
+    Some(p.pfn() as usize - 1)
 }
 
 /// A TLB entry more permissive than the PTE: it grants an access the PTE no longer does.
@@ -315,6 +332,31 @@ mod tests {
         assert!(st.ptes[0].has(ACCESSED) && st.ptes[0].has(DIRTY));
         assert_eq!(st.tlb[0], entry(1, true, true));
         assert_eq!(st.expected[0], 8);
+    }
+
+    #[test]
+    fn a_store_into_a_page_being_discarded_is_lost_with_it() {
+        // The PTE no longer maps P (a zap cleared it); CPU0's stale entry still does.
+        let mut st = state(PRESENT | WRITE | ACCESSED | DIRTY, entry(1, true, true));
+        st.ptes[0] = Pte::NONE;
+        st.expected[0] = 0;
+        st.frames[0].discarded = Some((1, 0));
+        assert!(matches!(
+            user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name),
+            Access::Done { value: 9, .. }
+        ));
+        assert_eq!(st.frames[0].data, 9, "the store lands in P");
+        assert_eq!(
+            st.expected[0], 0,
+            "and goes with it: the address still expects 0"
+        );
+        // Once the discard is over, the same store is one the address must keep.
+        st.frames[0].discarded = None;
+        assert!(matches!(
+            user_access(&mut st, 1, 0, 0, UserKind::Add(1), &name),
+            Access::Done { value: 10, .. }
+        ));
+        assert_eq!(st.expected[0], 1);
     }
 
     #[test]

@@ -10,6 +10,7 @@ mod init;
 mod interp;
 mod liveness;
 mod prims;
+mod select;
 pub mod state;
 mod symmetry;
 pub mod trace;
@@ -163,15 +164,15 @@ impl Model for Machine {
     }
 
     fn at_end(&self, s: &State) -> Option<Violation> {
-        self.check_end(s)
+        self.selected_end(self.check_end(s))
     }
 
     fn is_program(&self, a: Action) -> bool {
         matches!(a, Action::Cpu(_))
     }
 
-    fn never_ends(&self, s: &State) -> Violation {
-        self.livelock(s)
+    fn never_ends(&self, s: &State) -> Option<Violation> {
+        self.checks("livelock").then(|| self.livelock(s))
     }
 
     fn state_bytes(&self, s: &State) -> usize {
@@ -303,9 +304,9 @@ impl Machine {
         }
         let t = match r {
             interp::StepResult::Blocked => Transition::Disabled,
-            interp::StepResult::Violation(v) => Transition::Violation(v),
+            interp::StepResult::Violation(v) => Transition::Violation(self.selected_stop(v)),
             interp::StepResult::Stepped => {
-                let v = soft.or_else(|| self.check_state(st));
+                let v = self.selected(soft, st);
                 Transition::Next((), v)
             }
         };

@@ -443,9 +443,6 @@ fn exec_inner(
                         ));
                     }
                     st.frames[f].copied_from = None;
-                } else if st.frames[f].private_to == Some(t) {
-                    // A fresh page (anonymous fault, UFFDIO_COPY) defines the contents anew.
-                    st.expected[slot] = st.frames[f].data;
                 }
                 st.frames[f].private_to = None;
             }
@@ -693,6 +690,21 @@ fn exec_inner(
                 None => Value::Bool(false),
             }
         }
+        Prim::CopyToUserInatomic => {
+            let addr = int_arg(a[0])?;
+            let v = int_arg(a[1])?;
+            let names = |f: usize| super::trace::page_name(m, f);
+            match hw::user_access(st, slots, tid, addr, hw::UserKind::Store(v), &names) {
+                hw::Access::Done { .. } => Value::Bool(true),
+                hw::Access::Fault { .. } => Value::Bool(false),
+                hw::Access::UseAfterFree(msg) => {
+                    return Ok(Violation(
+                        "use_after_free",
+                        format!("cpu{tid}: copy_to_user: {msg}"),
+                    ));
+                }
+            }
+        }
         Prim::MemcmpPages => {
             let (x, y) = (page_of(m, a[0])?, page_of(m, a[1])?);
             Value::Int((st.frames[x].data != st.frames[y].data) as i64)
@@ -787,6 +799,35 @@ fn exec_inner(
             Value::Ptl(l) => Value::Bool(st.ptl.get(l as usize).is_some_and(|o| o.is_some())),
             _ => return Err("expected a spinlock".into()),
         },
+        Prim::GhostDiscard => {
+            mm_of(a[0])?;
+            let addr = int_arg(a[1])?;
+            if addr < 0 || addr as usize >= slots {
+                return Err(format!("address {addr} has no page table in this scenario"));
+            }
+            st.expected[addr as usize] = 0;
+            if a[2] != Value::Null {
+                let f = page_of(m, a[2])?;
+                if let Some(fr) = st.frames.get_mut(f) {
+                    fr.discarded = Some((t, addr as u16));
+                }
+            }
+            Value::Null
+        }
+        Prim::GhostDiscardDone => {
+            mm_of(a[0])?;
+            let (s, e) = (int_arg(a[1])?, int_arg(a[2])?);
+            // Only this CPU's discards: another call on the range may still be zapping.
+            for fr in st.frames.iter_mut() {
+                if fr
+                    .discarded
+                    .is_some_and(|(c, d)| c == t && s <= d as i64 && (d as i64) < e)
+                {
+                    fr.discarded = None;
+                }
+            }
+            Value::Null
+        }
         Prim::AssumeTlbCoherent => {
             let addr = int_arg(a[1])?;
             if addr >= 0 && (addr as usize) < slots {

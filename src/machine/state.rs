@@ -33,6 +33,10 @@ pub struct Frame {
     pub copied_from: Option<u16>,
     /// Ghost: the last user store to land here (cpu, value).
     pub last_store: Option<(u8, i64)>,
+    /// Ghost: (cpu, address) a zap on that CPU took this page from that address and threw
+    /// its contents away; until its discard is over (`ghost_discard_done` on the same CPU),
+    /// a store landing here is lost with it.
+    pub discarded: Option<(u8, u16)>,
 }
 
 /// mmap_lock: a reader/writer semaphore.

@@ -177,8 +177,8 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, usize> {
                 let (r, soft, _) = interp::step(m, &mut next, c as usize, Some(&mut log));
                 match r {
                     StepResult::Blocked => return Err(i),
-                    StepResult::Violation(v) => (Some(v), true),
-                    StepResult::Stepped => (soft.or_else(|| m.check_state(&next)), false),
+                    StepResult::Violation(v) => (Some(m.selected_stop(v)), true),
+                    StepResult::Stepped => (m.selected(soft, &next), false),
                 }
             }
             _ => match m.next(&st, a) {
