@@ -82,7 +82,7 @@ fn json_output_carries_verdict_and_trace() {
     let (code, out, _) = mmcheck(&["check", "--json", SCENARIO_A]);
     assert_eq!(code, 1);
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
-    let t = &v[0];
+    let t = &v["tests"][0];
     assert_eq!(t["as_expected"], true);
     assert!(
         t["verdict"]
