@@ -653,7 +653,7 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                 shown,
                 trace: tr.as_ref(),
                 met,
-                many: machines.len() > 1,
+                many: only.is_some() || machines.len() > 1,
             }));
             continue;
         }
@@ -742,7 +742,7 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                 if let Some(t) = &tok {
                     println!(
                         "replay: {}",
-                        replay_command(file, t, machines.len() > 1, name, o)
+                        replay_command(file, t, only.is_some() || machines.len() > 1, name, o)
                     );
                 }
             }

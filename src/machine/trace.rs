@@ -28,7 +28,7 @@ pub struct TraceStep {
     /// statement is a step of its own.
     pub continues: bool,
     /// PTEs the step read with `*ptep`, and the values read.
-    pub reads: Vec<String>,
+    pub reads: Vec<PteRead>,
     /// The conditions the step decided, in order.
     pub decisions: Vec<Decision>,
     /// Hardware detail: TLB hits, walks, faults.
@@ -194,6 +194,15 @@ pub struct Decision {
     pub shared: bool,
     /// The left operand of `&&` / `||` rather than a whole `if` / `while` condition.
     pub operand: bool,
+}
+
+/// A PTE read by `*ptep`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PteRead {
+    /// The PTE, named by its address (`X`, `X[1]`).
+    pub pte: String,
+    /// The value read, e.g. `P rw=0 d=1`.
+    pub value: String,
 }
 
 /// A replay that cannot go on: step `step` (0-based) of the path cannot run here.
@@ -592,7 +601,10 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
         let reads = log
             .reads
             .iter()
-            .map(|&(slot, p)| format!("reads PTE {}: {}", slot_name(m, slot), pte_text(m, p)))
+            .map(|&(slot, p)| PteRead {
+                pte: slot_name(m, slot),
+                value: pte_text(m, p),
+            })
             .collect();
         let new: Vec<&Violation> = now
             .iter()

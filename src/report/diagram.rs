@@ -65,7 +65,8 @@ pub fn render(t: &Trace) -> String {
             cell.extend(wrap(&format!("    {n}"), COL - 1, "      "));
         }
         for r in &s.reads {
-            cell.extend(wrap(&format!("    {r}"), COL - 1, "      "));
+            let r = format!("    reads PTE {}: {}", r.pte, r.value);
+            cell.extend(wrap(&r, COL - 1, "      "));
         }
         // consecutive equal outcomes (a loop deciding the same way) are shown once, counted
         let mut shown: Vec<(String, usize)> = Vec::new();
