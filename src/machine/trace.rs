@@ -24,8 +24,8 @@ pub struct TraceStep {
     pub statement: String,
     /// file:line:column of the statement.
     pub location: String,
-    /// The step goes on with a statement an earlier step began: each shared access of a
-    /// statement is a step of its own.
+    /// The step goes on with the statement this CPU's previous step showed: each shared
+    /// access of a statement is a step of its own.
     pub continues: bool,
     /// PTEs the step read with `*ptep`, and the values read.
     pub reads: Vec<PteRead>,
@@ -504,6 +504,8 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
     let mut ongoing: Vec<Violation> = Vec::new();
     let mut last: Option<Violation> = None;
     let mut not_run = 0;
+    // per CPU, the statement its last step showed
+    let mut shown: Vec<Option<(u16, crate::lang::Span)>> = vec![None; m.cpus()];
     for (i, &a) in path.iter().enumerate() {
         let err = |message: String| ReplayError { step: i, message };
         let mut log = StepLog::default();
@@ -553,15 +555,21 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
                 folded.push(t);
             }
         }
-        // A step that goes on with a statement an earlier step began names the access it
-        // goes on with, not the statement again.
+        // A step that goes on with the statement this CPU's previous step showed names the
+        // access it goes on with, not the statement again. (A statement begun by local code
+        // at the end of a step, or left for a call or a fault, is shown whole.)
         let continues = match (before, main_stmt) {
             (Some((f, pc, true)), Some((g, span))) if !hardware => {
                 let func = &m.prog.funcs[f as usize];
-                f == g && func.spans[statement_of(func, pc)] == span
+                f == g
+                    && func.spans[statement_of(func, pc)] == span
+                    && shown[cpu] == Some((g, span))
             }
             _ => false,
         };
+        if !hardware {
+            shown[cpu] = main_stmt;
+        }
         let (function, source, statement, location) = match main_stmt {
             Some((f, span)) => {
                 let func = &m.prog.funcs[f as usize];
