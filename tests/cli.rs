@@ -766,3 +766,40 @@ fn bad_input_with_json_is_a_located_json_error() {
         (Some(18), Some(17))
     );
 }
+
+#[test]
+fn random_replay_tokens_never_panic() {
+    // well-formed tokens with CPU, slot and count values in and out of range, on a test
+    // without hardware knobs and one with TLB eviction
+    let files = [SCENARIO_A, "tests/mmk/uffd-wp/scenario-a-tlb-evict.mmk"];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    for i in 0..120 {
+        let parts: Vec<String> = (0..1 + next(8))
+            .map(|_| {
+                let (c, s) = (next(5), next(3));
+                match next(6) {
+                    0 => format!("e{c}.{s}"),
+                    1 => format!("f{c}.{s}"),
+                    2 => format!("{c}x{}", 1 + next(30)),
+                    _ => format!("{c}"),
+                }
+            })
+            .collect();
+        let tok = parts.join("-");
+        let file = files[i % 2];
+        let (code, out, err) = mmcheck(&["replay", file, &tok]);
+        assert!(
+            (0..=2).contains(&code) && !err.contains("panicked"),
+            "{file} {tok}: exit {code}\n{out}{err}"
+        );
+        if code == 2 {
+            assert!(err.starts_with("error: step "), "{tok}: {err}");
+        }
+    }
+}

@@ -193,3 +193,26 @@ mod tests {
         assert!(decode("").unwrap_err().contains("empty"));
     }
 }
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn decoding_any_text_never_panics(s in "\\PC{0,40}") {
+            let _ = decode(&s);
+        }
+
+        #[test]
+        fn encode_then_decode_is_the_identity(p in proptest::collection::vec((0u8..4, 0u8..3, 0u16..3), 0..40)) {
+            let path: Vec<Action> = p.iter().map(|&(k, c, s)| match k {
+                0 => Action::Evict(c, s),
+                1 => Action::Fill(c, s),
+                _ => Action::Cpu(c),
+            }).collect();
+            prop_assert_eq!(decode(&encode(&path)).unwrap(), path);
+        }
+    }
+}
