@@ -616,7 +616,7 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
             .collect();
         let new: Vec<&Violation> = now
             .iter()
-            .filter(|v| !ongoing.iter().any(|w| w.invariant == v.invariant))
+            .filter(|v| stops || !ongoing.iter().any(|w| w.invariant == v.invariant))
             .collect();
         for v in &new {
             found.push(TraceViolation {
@@ -650,7 +650,9 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
         }
     }
     // A path can also end where nothing can move (deadlock, end-of-run checks).
-    let stopped = found.last().is_some_and(|f| f.stops);
+    let stopped = found
+        .last()
+        .is_some_and(|f| f.stops && f.step == Some(steps.len()));
     if !stopped
         && crate::explore::is_stuck(m, &st)
         && let Some(v) = m.at_end(&st)
@@ -663,7 +665,14 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
         });
         last = Some(v);
     }
-    let positions = (0..m.cpus()).map(|c| position(m, &st, c)).collect();
+    // The CPU whose step stopped the machine stands inside that step's statement.
+    let stopper = match steps.last() {
+        Some(s) if stopped && !s.hardware => Some(s.cpu),
+        _ => None,
+    };
+    let positions = (0..m.cpus())
+        .map(|c| position(m, &st, c, stopper == Some(c)))
+        .collect();
     Ok(Trace {
         test: m.prog.scenario.name.clone(),
         cpus: m.cpus(),
@@ -715,7 +724,7 @@ fn at_schedule(m: &Machine, st: &State, cpu: usize) -> bool {
 }
 
 /// The function a CPU is in and the statement it runs next.
-fn position(m: &Machine, st: &State, cpu: usize) -> String {
+fn position(m: &Machine, st: &State, cpu: usize, stopped: bool) -> String {
     let t = &st.threads[cpu];
     match t.status {
         super::state::Status::Done => return format!("cpu{cpu}: finished"),
@@ -733,14 +742,17 @@ fn position(m: &Machine, st: &State, cpu: usize) -> String {
         .copied()
         .unwrap_or(func.span);
     let mut text = one_line(m.prog.sources.text(span));
-    if func.code.get(pc).is_some_and(|&i| is_access(i)) {
-        text = format!("{} (cont. of `{text}`)", access_text(m, f.func, pc));
-    }
     let place = if func.user {
         "user code".to_string()
     } else {
         format!("{}()", func.name)
     };
+    if stopped {
+        return format!("cpu{cpu}: in {place}, stopped in: {text}");
+    }
+    if func.code.get(pc).is_some_and(|&i| is_access(i)) {
+        text = format!("{} (cont. of `{text}`)", access_text(m, f.func, pc));
+    }
     // TASK_INTERRUPTIBLE alone is not sleep: the CPU sleeps once it is in schedule().
     let waiting = if t.task_running {
         ""
