@@ -170,13 +170,21 @@ pub fn main() -> i32 {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
-            let code = if e.use_stderr() {
-                EXIT_BAD_INPUT
-            } else {
-                EXIT_OK
-            };
+            if !e.use_stderr() {
+                // --help, --version
+                let _ = e.print();
+                return EXIT_OK;
+            }
+            if let Some(command) = json_command() {
+                // the message without the usage lines, on one line
+                let text = e.render().to_string();
+                let head = text.split("\n\nUsage:").next().unwrap_or("");
+                let msg = head.split_whitespace().collect::<Vec<_>>().join(" ");
+                let msg = msg.trim_start_matches("error: ");
+                return input_error(InputError::plain(msg), Some(command));
+            }
             let _ = e.print();
-            return code;
+            return EXIT_BAD_INPUT;
         }
     };
     let _ = ctrlc::set_handler(|| bfs::STOP.store(true, std::sync::atomic::Ordering::SeqCst));
@@ -211,6 +219,20 @@ pub fn main() -> i32 {
             }
             EXIT_OK
         }
+    }
+}
+
+/// The command of a command line that asks for JSON (`check --json`, `replay --json`),
+/// for usage errors the argument parser finds before it knows the options.
+fn json_command() -> Option<&'static str> {
+    let args: Vec<String> = std::env::args().skip(1).take_while(|a| a != "--").collect();
+    if !args.iter().any(|a| a == "--json") {
+        return None;
+    }
+    match args.iter().find(|a| !a.starts_with('-'))?.as_str() {
+        "check" => Some("check"),
+        "replay" => Some("replay"),
+        _ => None,
     }
 }
 
@@ -253,13 +275,22 @@ fn limits(o: &SearchOpts) -> Result<Limits, String> {
 
 /// Loads a file and builds a machine per test; errors are printed, located.
 fn load(file: &Path, models: Option<PathBuf>, only: Option<&str>) -> Result<Vec<Machine>, i32> {
+    load_as(file, models, only, None)
+}
+
+/// `load`, with errors printed as JSON when `json` names the command.
+fn load_as(
+    file: &Path,
+    models: Option<PathBuf>,
+    only: Option<&str>,
+    json: Option<&str>,
+) -> Result<Vec<Machine>, i32> {
     let opts = LoadOptions { models_dir: models };
     let loaded = match lang::load_file(file, &opts) {
         Ok(l) => l,
         Err(e) => {
             let (map, d) = *e;
-            eprint!("{}", d.render(&map));
-            return Err(EXIT_BAD_INPUT);
+            return Err(input_error(InputError::from_diag(&d, &map), json));
         }
     };
     let mut out = Vec::new();
@@ -270,20 +301,140 @@ fn load(file: &Path, models: Option<PathBuf>, only: Option<&str>) -> Result<Vec<
         match Machine::new(p) {
             Ok(m) => out.push(m),
             Err(d) => {
-                eprint!("{}", d.render(&loaded.sources));
-                return Err(EXIT_BAD_INPUT);
+                return Err(input_error(
+                    InputError::from_diag(&d, &loaded.sources),
+                    json,
+                ));
             }
         }
     }
     if out.is_empty() {
-        eprintln!(
-            "error: {}: no test named {:?}",
-            file.display(),
-            only.unwrap_or("")
-        );
-        return Err(EXIT_BAD_INPUT);
+        let msg = match only {
+            Some(n) => format!("no test named {n:?}"),
+            None => "no test in this file".to_string(),
+        };
+        return Err(input_error(
+            InputError::plain(format!("{}: {msg}", file.display())).in_file(file),
+            json,
+        ));
     }
     Ok(out)
+}
+
+/// The version of the JSON output (docs/json.md). A change that removes or renames a
+/// field, or changes its meaning, gets a new version; new fields may appear in any version.
+pub const JSON_SCHEMA: &str = "mmcheck/1";
+
+/// Bad input (exit code 2), with its place when it has one.
+struct InputError {
+    message: String,
+    help: Option<String>,
+    file: Option<String>,
+    line: Option<usize>,
+    column: Option<usize>,
+    /// The human-readable report (with a source snippet when located).
+    text: String,
+}
+
+impl InputError {
+    fn plain(message: impl Into<String>) -> InputError {
+        let message = message.into();
+        InputError {
+            text: format!("error: {message}\n"),
+            message,
+            help: None,
+            file: None,
+            line: None,
+            column: None,
+        }
+    }
+
+    fn in_file(mut self, file: &Path) -> InputError {
+        self.file = Some(file.display().to_string());
+        self
+    }
+
+    fn from_diag(d: &lang::Diag, map: &lang::SourceMap) -> InputError {
+        let (file, line, column) = match d.span {
+            Some(sp) if (sp.file as usize) < map.files.len() => {
+                let (l, c) = map.line_col(sp);
+                (Some(map.display_path(sp.file)), Some(l), Some(c))
+            }
+            _ => (None, None, None),
+        };
+        InputError {
+            message: d.message.clone(),
+            help: d.help.clone(),
+            file,
+            line,
+            column,
+            text: d.render(map),
+        }
+    }
+
+    /// From a run-time message `path:line:col (in f()): what`, or `path:line:col: what`.
+    fn from_located(message: &str) -> InputError {
+        let (loc, func, msg) = match message
+            .split_once(" (in ")
+            .and_then(|(loc, rest)| rest.split_once("): ").map(|(f, m)| (loc, Some(f), m)))
+        {
+            Some(x) => x,
+            None => match message.split_once(": ") {
+                Some((loc, m)) => (loc, None, m),
+                None => ("", None, message),
+            },
+        };
+        let mut parts = loc.rsplitn(3, ':');
+        let (c, l, f) = (parts.next(), parts.next(), parts.next());
+        let (line, column) = match (
+            l.and_then(|l| l.parse().ok()),
+            c.and_then(|c| c.parse().ok()),
+        ) {
+            (Some(l), Some(c)) if f.is_some() => (Some(l), Some(c)),
+            _ => return InputError::plain(message),
+        };
+        let message = match func {
+            Some(func) => format!("{msg} (in {func})"),
+            None => msg.to_string(),
+        };
+        InputError {
+            text: format!("{loc}: error: {message}\n"),
+            message,
+            help: None,
+            file: f.map(str::to_string),
+            line,
+            column,
+        }
+    }
+
+    fn json(&self) -> serde_json::Value {
+        serde_json::json!({
+            "message": self.message,
+            "help": self.help,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+        })
+    }
+}
+
+/// Prints bad input (as JSON on stdout when `json` names the command, else on stderr)
+/// and gives its exit code.
+fn input_error(e: InputError, json: Option<&str>) -> i32 {
+    match json {
+        Some(command) => print_json(&serde_json::json!({
+            "schema": JSON_SCHEMA,
+            "command": command,
+            "error": e.json(),
+            "exit_code": EXIT_BAD_INPUT,
+        })),
+        None => eprint!("{}", e.text),
+    }
+    EXIT_BAD_INPUT
+}
+
+fn print_json(v: &serde_json::Value) {
+    println!("{}", serde_json::to_string_pretty(v).unwrap_or_default());
 }
 
 /// What a test's expectations need from the search.
@@ -438,14 +589,12 @@ fn stats_line(s: &Stats) -> String {
 }
 
 fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts) -> i32 {
+    let as_json = json.then_some("check");
     let lim = match limits(o) {
         Ok(l) => l,
-        Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_BAD_INPUT;
-        }
+        Err(e) => return input_error(InputError::plain(e), as_json),
     };
-    let machines = match load(file, o.models.clone(), only) {
+    let machines = match load_as(file, o.models.clone(), only, as_json) {
         Ok(m) => m,
         Err(c) => return c,
     };
@@ -529,41 +678,30 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
         if let (Some(tr), Some(f)) = (tr.as_mut(), shown)
             && tr.violation.is_none()
         {
-            tr.violation = Some(trace::TraceViolation {
+            let v = trace::TraceViolation {
+                step: None,
                 invariant: f.violation.invariant.to_string(),
                 message: f.violation.message.clone(),
-            });
+                stops: false,
+            };
+            tr.violations.push(v.clone());
+            tr.violation = Some(v);
         }
         let tok = shown.map(|f| token::encode(&f.path));
         let met = (!sc.expect.is_empty()).then(|| outcome == Outcome::Met);
         if json {
-            json_out.push(serde_json::json!({
-                "test": name,
-                "file": file.display().to_string(),
-                "verdict": verdict_text(&r),
-                "violations": r.found.iter().map(|f| serde_json::json!({
-                    "invariant": f.violation.invariant,
-                    "message": f.violation.message,
-                    "steps": f.path.len(),
-                    "replay": token::encode(&f.path),
-                })).collect::<Vec<_>>(),
-                "expected": expect_list(&sc.expect),
-                "invariants": m.checked_invariants(),
-                "as_expected": met,
-                "outcome": format!("{outcome:?}").to_lowercase(),
-                "exhaustive": r.complete,
-                "stopped": r.stopped,
-                "reduction": if r.stats.singletons.is_some() { "por" } else { "none" },
-                "singletons": r.stats.singletons,
-                "mode": format!("{:?}", o.mode).to_lowercase(),
-                "coverage": coverage,
-                "states": r.stats.states,
-                "transitions": r.stats.transitions,
-                "depth": r.stats.max_depth,
-                "seconds": r.stats.seconds,
-                "peak_resident_bytes": explore::memory::peak_resident(),
-                "replay": tok,
-                "trace": tr,
+            json_out.push(test_json(&TestJson {
+                m,
+                file,
+                r: &r,
+                o,
+                coverage: coverage.as_deref(),
+                shortened,
+                shown,
+                trace: tr.as_ref(),
+                met,
+                outcome,
+                many: only.is_some() || machines.len() > 1,
             }));
             continue;
         }
@@ -659,9 +797,8 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                 }
                 if let Some(t) = &tok {
                     println!(
-                        "replay: mmcheck replay {} {t}{}",
-                        file.display(),
-                        test_flag(&machines, name)
+                        "replay: {}",
+                        replay_command(file, t, only.is_some() || machines.len() > 1, name, o)
                     );
                 }
             }
@@ -675,20 +812,102 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
         println!();
     }
     if json {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&json_out).unwrap_or_default()
-        );
+        print_check_json(file, json_out, outcome_all.exit_code());
     }
     outcome_all.exit_code()
 }
 
-fn test_flag(machines: &[Machine], name: &str) -> String {
-    if machines.len() > 1 {
-        format!(" --test {name:?}")
-    } else {
-        String::new()
+/// The shell command that replays a counterexample, every word quoted for the shell.
+fn replay_command(file: &Path, token: &str, many: bool, name: &str, o: &SearchOpts) -> String {
+    use crate::report::shell::quote;
+    let mut c = format!(
+        "mmcheck replay {} {}",
+        quote(&file.display().to_string()),
+        quote(token)
+    );
+    if many {
+        c.push_str(&format!(" --test {}", quote(name)));
     }
+    if let Some(d) = &o.models {
+        c.push_str(&format!(" --models {}", quote(&d.display().to_string())));
+    }
+    c
+}
+
+/// What the JSON object of one checked test is built from.
+struct TestJson<'a> {
+    m: &'a Machine,
+    file: &'a Path,
+    r: &'a explore::Report<crate::machine::Action>,
+    o: &'a SearchOpts,
+    coverage: Option<&'a str>,
+    shortened: bool,
+    shown: Option<&'a explore::Found<crate::machine::Action>>,
+    trace: Option<&'a trace::Trace>,
+    met: Option<bool>,
+    outcome: Outcome,
+    /// The file holds several tests (the replay command names this one).
+    many: bool,
+}
+
+/// One test of `check --json` (docs/json.md, "check").
+fn test_json(t: &TestJson) -> serde_json::Value {
+    let (r, sc) = (t.r, &t.m.prog.scenario);
+    let error = r
+        .get("model_error")
+        .map(|f| InputError::from_located(&f.violation.message).json());
+    serde_json::json!({
+        "test": sc.name,
+        "file": t.file.display().to_string(),
+        "verdict": verdict_text(r),
+        "violations": r.found.iter().map(|f| serde_json::json!({
+            "invariant": f.violation.invariant,
+            "message": f.violation.message,
+            "steps": f.path.len(),
+            "replay": token::encode(&f.path),
+        })).collect::<Vec<_>>(),
+        "expected": expect_list(&sc.expect),
+        "expectations": sc.expect.iter().map(expect_text).collect::<Vec<_>>(),
+        "as_expected": t.met,
+        "outcome": format!("{:?}", t.outcome).to_lowercase(),
+        "invariants": t.m.checked_invariants(),
+        "exhaustive": r.complete,
+        "stopped": r.stopped,
+        "complete_depth": r.stats.complete_depth,
+        "reduction": if r.stats.singletons.is_some() { "por" } else { "none" },
+        "singletons": r.stats.singletons,
+        "shortened": t.shortened,
+        "mode": format!("{:?}", t.o.mode).to_lowercase(),
+        "coverage": t.coverage,
+        "states": r.stats.states,
+        "transitions": r.stats.transitions,
+        "depth": r.stats.max_depth,
+        "seconds": r.stats.seconds,
+        "peak_resident_bytes": explore::memory::peak_resident(),
+        "shown": t.shown.map(|f| f.violation.invariant),
+        "replay": t.shown.map(|f| token::encode(&f.path)),
+        "replay_command": t.shown.map(|f| {
+            replay_command(
+                t.file,
+                &token::encode(&f.path),
+                t.many,
+                &sc.name,
+                t.o,
+            )
+        }),
+        "trace": t.trace,
+        "error": error,
+    })
+}
+
+fn print_check_json(file: &Path, tests: Vec<serde_json::Value>, code: i32) {
+    print_json(&serde_json::json!({
+        "schema": JSON_SCHEMA,
+        "command": "check",
+        "file": file.display().to_string(),
+        "tests": tests,
+        "exit_code": code,
+    }));
 }
 
 fn expect_text(e: &Expect) -> String {
@@ -980,56 +1199,69 @@ fn run_test_file(
 }
 
 fn replay(file: &Path, tok: &str, only: Option<&str>, json: bool, models: Option<PathBuf>) -> i32 {
+    let as_json = json.then_some("replay");
     let path = match token::decode(tok) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("error: {e}");
-            return EXIT_BAD_INPUT;
+            return input_error(
+                InputError::plain(format!("malformed replay token: {e}")),
+                as_json,
+            );
         }
     };
-    let machines = match load(file, models, only) {
+    let machines = match load_as(file, models, only, as_json) {
         Ok(m) => m,
         Err(c) => return c,
     };
     if machines.len() > 1 {
-        eprintln!(
-            "error: {} holds several tests; name one with --test",
-            file.display()
+        return input_error(
+            InputError::plain(format!(
+                "{} holds several tests; name one with --test",
+                file.display()
+            ))
+            .in_file(file),
+            as_json,
         );
-        return EXIT_BAD_INPUT;
     }
     let m = &machines[0];
-    if path.iter().any(|a| match a {
-        crate::machine::Action::Cpu(c)
-        | crate::machine::Action::Evict(c, _)
-        | crate::machine::Action::Fill(c, _) => *c as usize >= m.cpus(),
-    }) {
-        eprintln!(
-            "error: the token names a CPU this test does not have ({} CPUs)",
-            m.cpus()
-        );
-        return EXIT_BAD_INPUT;
-    }
-    match trace::build(m, &path) {
-        Err(i) => {
-            eprintln!(
-                "error: step {} of the token cannot run in this test (blocked, finished, or after the violation)",
-                i + 1
+    let tr = match trace::build(m, &path) {
+        Ok(tr) => tr,
+        Err(e) => {
+            let part = token::part_of_step(tok, e.step).unwrap_or_default();
+            return input_error(
+                InputError::plain(format!(
+                    "step {} of the replay token (`{part}`) cannot run in test {:?}: {}",
+                    e.step + 1,
+                    m.prog.scenario.name,
+                    e.message
+                ))
+                .in_file(file),
+                as_json,
             );
-            EXIT_BAD_INPUT
         }
-        Ok(tr) => {
-            if json {
-                println!("{}", serde_json::to_string_pretty(&tr).unwrap_or_default());
-            } else {
-                print!("{}", diagram::render(&tr));
-                println!("\n{}", diagram::conclusion(&tr));
-            }
-            match &tr.violation {
-                Some(v) if v.invariant == "model_error" => EXIT_BAD_INPUT,
-                Some(_) => EXIT_VIOLATION,
-                None => EXIT_OK,
-            }
-        }
+    };
+    // 2 for a model error, 1 for any other violation along the path, 0 for none.
+    let code = if tr.violations.iter().any(|v| v.invariant == "model_error") {
+        EXIT_BAD_INPUT
+    } else if tr.violations.is_empty() {
+        EXIT_OK
+    } else {
+        EXIT_VIOLATION
+    };
+    if json {
+        print_json(&serde_json::json!({
+            "schema": JSON_SCHEMA,
+            "command": "replay",
+            "file": file.display().to_string(),
+            "test": m.prog.scenario.name,
+            "token": tok.trim(),
+            "steps": path.len(),
+            "trace": tr,
+            "exit_code": code,
+        }));
+    } else {
+        print!("{}", diagram::render(&tr));
+        println!("\n{}", diagram::conclusion(&tr));
     }
+    code
 }

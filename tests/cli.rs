@@ -81,9 +81,9 @@ fn replay_token_reproduces_the_counterexample() {
 #[test]
 fn json_output_carries_verdict_and_trace() {
     let (code, out, _) = mmcheck(&["check", "--json", SCENARIO_A]);
-    assert_eq!(code, 0);
+    assert_eq!(code, 0, "the expected violation: exit 0");
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
-    let t = &v[0];
+    let t = &v["tests"][0];
     assert_eq!(t["as_expected"], true);
     assert!(
         t["verdict"]
@@ -340,9 +340,14 @@ fn max_memory_bounds_the_real_peak() {
     ]);
     assert_eq!(code, 3, "{out}");
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
-    let stopped = v[0]["stopped"].as_str().unwrap_or_default().to_string();
+    let stopped = v["tests"][0]["stopped"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
     assert!(stopped.contains("memory limit"), "{stopped}");
-    let peak = v[0]["peak_resident_bytes"].as_u64().expect("a peak");
+    let peak = v["tests"][0]["peak_resident_bytes"]
+        .as_u64()
+        .expect("a peak");
     assert!(peak <= 165 << 20, "peak resident {} MiB", peak >> 20);
 }
 
@@ -360,10 +365,10 @@ fn max_states_is_one_count_with_a_small_overshoot() {
         ]);
         assert_eq!(code, 3, "{out}");
         let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
-        let states = v[0]["states"].as_u64().expect("states");
+        let states = v["tests"][0]["states"].as_u64().expect("states");
         // documented overshoot: the successors of one state per thread
         assert!((1000..1000 + 64).contains(&states), "{states} states");
-        let stopped = v[0]["stopped"].as_str().unwrap_or_default();
+        let stopped = v["tests"][0]["stopped"].as_str().unwrap_or_default();
         assert_eq!(stopped, format!("state limit reached ({states} states)"));
     }
 }
@@ -383,7 +388,7 @@ fn limits_are_global_to_a_run() {
     let (_d, f) = scratch_test(&two);
     let (code, out, _) = mmcheck(&["check", "--json", "--max-states", "3000", &f]);
     let v: serde_json::Value = serde_json::from_str(&out).expect("valid JSON");
-    let tests = v.as_array().expect("one object per test");
+    let tests = v["tests"].as_array().expect("one object per test");
     assert_eq!(tests.len(), 2, "{out}");
     let total: u64 = tests
         .iter()
@@ -392,4 +397,575 @@ fn limits_are_global_to_a_run() {
     assert!(total <= 3000 + 64, "{total} states in all: {out}");
     assert!(tests[0]["states"].as_u64().unwrap_or(0) >= 1000, "{out}");
     assert_eq!(code, 3, "{out}");
+}
+
+// ---- Issue 8, section 4, the report side: replay, race diagrams, shell quoting, JSON ----
+
+/// Writes `text` as `name` in a fresh directory (kept alive by the returned guard).
+fn fixture(name: &str, text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join(name);
+    std::fs::write(&path, text).expect("write fixture");
+    (dir, path.display().to_string())
+}
+
+fn json(out: &str) -> serde_json::Value {
+    serde_json::from_str(out).unwrap_or_else(|e| panic!("not JSON ({e}):\n{out}"))
+}
+
+/// The diagram part of an output (before the conclusion).
+fn diagram_of(out: &str) -> &str {
+    out.split("\nAfter ").next().unwrap_or(out)
+}
+
+/// cpu0 write-protects under the PTL and flushes only after dropping it (stale_tlb in
+/// between, then mended); cpu1 writes the PTE without its PTL (lock_hygiene, which stops
+/// the machine).
+const STALE_THEN_FLUSHED: &str = r#"
+test "stale for a while, then flushed" {
+    kernel "linux-5.10";
+    cpus 2;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty };
+    tlb cpu1: X -> P { write dirty };
+    cpu0 { wrprotect_flush_late(X); }
+    cpu1 { unlocked_write(X); }
+}
+
+fn wrprotect_flush_late(addr) {
+    let mm = current_mm();
+    let vma = find_vma(mm, addr);
+    let ptep = pte_offset_map(mm, addr);
+    let ptl = pte_lockptr(mm, ptep);
+    spin_lock(ptl);
+    set_pte_at(mm, addr, ptep, pte_wrprotect(*ptep));
+    spin_unlock(ptl);
+    flush_tlb_page(vma, addr);
+}
+
+fn unlocked_write(addr) {
+    let mm = current_mm();
+    let ptep = pte_offset_map(mm, addr);
+    set_pte_at(mm, addr, ptep, pte_mkwrite(*ptep));
+}
+"#;
+
+/// How many steps cpu `c` can take alone from the start (replaying `cxK` until it fails).
+fn solo_steps(file: &str, c: u8) -> usize {
+    (1..200)
+        .find(|k| mmcheck(&["replay", file, &format!("{c}x{k}")]).0 == 2)
+        .expect("the program ends")
+        - 1
+}
+
+#[test]
+fn replay_reports_a_violation_the_run_went_past() {
+    let (_d, f) = fixture("stale.mmk", STALE_THEN_FLUSHED);
+    let n = solo_steps(&f, 0);
+    // cpu0's whole program: stale_tlb once the PTL is dropped, mended by the flush
+    let tok = format!("0x{n}");
+    let (code, out, err) = mmcheck(&["replay", &f, &tok]);
+    assert_eq!(
+        code, 1,
+        "a violation on the way is a violation:\n{out}{err}"
+    );
+    assert!(out.contains("the last state breaks no invariant"), "{out}");
+    let line = out
+        .lines()
+        .find(|l| l.starts_with("On the way, step "))
+        .unwrap_or_else(|| panic!("no earlier violation reported:\n{out}"));
+    assert!(line.contains("broke stale_tlb (the run went on)"), "{out}");
+    assert!(diagram_of(&out).contains("!! breaks stale_tlb"), "{out}");
+    let (_, out, _) = mmcheck(&["replay", "--json", &f, &tok]);
+    let v = json(&out);
+    let vs = v["trace"]["violations"].as_array().expect("violations");
+    assert_eq!(vs.len(), 1, "{out}");
+    assert_eq!(vs[0]["invariant"], "stale_tlb");
+    assert!(vs[0]["step"].as_u64().unwrap() < n as u64, "{out}");
+    assert_eq!(vs[0]["stops"], false);
+    assert!(v["trace"]["violation"].is_null(), "{out}");
+}
+
+#[test]
+fn replay_past_a_stopping_violation_says_the_rest_was_not_run() {
+    let (_d, f) = fixture("stale.mmk", STALE_THEN_FLUSHED);
+    let n = solo_steps(&f, 0);
+    // cpu0 runs out, then cpu1 writes without the PTL (stops the machine) and the token
+    // asks for more cpu1 steps than it has
+    let tok = format!("0x{n}-1x20");
+    let (code, out, err) = mmcheck(&["replay", &f, &tok]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(out.contains("lock_hygiene is violated"), "{out}");
+    assert!(out.contains("broke stale_tlb (the run went on)"), "{out}");
+    assert!(out.contains("they were not run"), "{out}");
+    let (_, out, _) = mmcheck(&["replay", "--json", &f, &tok]);
+    let v = json(&out);
+    let t = &v["trace"];
+    let kinds: Vec<&str> = t["violations"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["invariant"].as_str().unwrap())
+        .collect();
+    assert_eq!(kinds, ["stale_tlb", "lock_hygiene"], "{out}");
+    assert_eq!(t["violation"]["invariant"], "lock_hygiene");
+    assert_eq!(t["violation"]["stops"], true);
+    let run = t["steps"].as_array().unwrap().len() as u64;
+    assert_eq!(t["violation"]["step"].as_u64(), Some(run));
+    assert_eq!(t["not_run"].as_u64(), Some(n as u64 + 20 - run), "{out}");
+}
+
+#[test]
+fn replay_of_the_founding_race_lists_every_violation_on_the_way() {
+    let (_, out, _) = mmcheck(&["check", "--json", SCENARIO_A]);
+    let c = json(&out);
+    let t = &c["tests"][0];
+    let tok = t["replay"].as_str().expect("token");
+    let (code, out, _) = mmcheck(&["replay", "--json", SCENARIO_A, tok]);
+    assert_eq!(code, 1);
+    let r = json(&out);
+    let vs = r["trace"]["violations"].as_array().unwrap();
+    let steps = r["trace"]["steps"].as_array().unwrap();
+    // each violation is at a step whose own `violations` names it, and the path ends in
+    // the one the check showed
+    for v in vs {
+        let k = v["step"].as_u64().unwrap() as usize;
+        assert!(
+            steps[k - 1]["violations"]
+                .as_array()
+                .unwrap()
+                .contains(&v["invariant"]),
+            "{out}"
+        );
+    }
+    assert_eq!(vs.last().unwrap()["invariant"], t["shown"]);
+    let marked = steps
+        .iter()
+        .map(|s| s["violations"].as_array().unwrap().len())
+        .sum::<usize>();
+    assert_eq!(marked, vs.len(), "{out}");
+    // the human output names each earlier one
+    let (_, text, _) = mmcheck(&["replay", SCENARIO_A, tok]);
+    let on_the_way = text
+        .lines()
+        .filter(|l| l.starts_with("On the way, step "))
+        .count();
+    assert_eq!(on_the_way, vs.len() - 1, "{text}");
+}
+
+#[test]
+fn malformed_replay_tokens_are_clear_errors() {
+    let (_d, locks) = fixture(
+        "locks.mmk",
+        r#"
+test "two CPUs take one spinlock" {
+    kernel "linux-5.10";
+    cpus 2;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty };
+    cpu0 { take(X); }
+    cpu1 { take(X); }
+}
+
+fn take(addr) {
+    let mm = current_mm();
+    let ptl = pte_lockptr(mm, pte_offset_map(mm, addr));
+    spin_lock(ptl);
+    spin_unlock(ptl);
+}
+"#,
+    );
+    let evict = "tests/mmk/uffd-wp/scenario-a-tlb-evict.mmk";
+    // SCENARIO_A: 3 CPUs, one page slot (X), no hardware knob
+    let cases: &[(&str, &str, &str)] = &[
+        (SCENARIO_A, "f0.5", "no page slot 5"),
+        (SCENARIO_A, "e0.5", "no page slot 5"),
+        (SCENARIO_A, "e0.65535", "no page slot 65535"),
+        (SCENARIO_A, "e2.0", "knob tlb_evict"),
+        (SCENARIO_A, "f1.0", "knob tlb_speculative"),
+        (SCENARIO_A, "5", "no cpu5"),
+        (SCENARIO_A, "e7.0", "no cpu7"),
+        (SCENARIO_A, "2x40", "cpu2 has already finished"),
+        (evict, "e0.0", "holds no entry for X"),
+        (
+            &locks,
+            "0-1",
+            "cpu1 cannot move here: it waits in spin_lock",
+        ),
+        (SCENARIO_A, "", "empty"),
+        (SCENARIO_A, "  ", "empty"),
+        (SCENARIO_A, "zz", "`zz`"),
+        (SCENARIO_A, "1x2x3", "`1x2x3`"),
+        (SCENARIO_A, "+1", "`+1`"),
+        (SCENARIO_A, "0x0", "step count of 0"),
+        (SCENARIO_A, "0--1", "empty part"),
+        (SCENARIO_A, "e1", "`e1`"),
+        (SCENARIO_A, "99999999999999999999999", "too large"),
+        (SCENARIO_A, "0x99999999999", "too large"),
+        (SCENARIO_A, "e0.99999", "too large"),
+    ];
+    for &(file, tok, needle) in cases {
+        let (code, out, err) = mmcheck(&["replay", file, tok]);
+        assert_eq!(code, 2, "{tok:?}: {out}{err}");
+        assert!(!err.contains("panicked"), "{tok:?}: {err}");
+        assert!(err.starts_with("error: "), "{tok:?}: {err}");
+        assert!(err.contains(needle), "{tok:?} should say {needle:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{tok:?}: {err}");
+        let (code, out, err) = mmcheck(&["replay", "--json", file, tok]);
+        assert_eq!(code, 2, "{tok:?}: {out}{err}");
+        let v = json(&out);
+        assert_eq!(v["schema"], "mmcheck/1");
+        assert_eq!(v["exit_code"], 2);
+        assert!(
+            v["error"]["message"].as_str().unwrap().contains(needle),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn a_statement_split_over_steps_is_printed_once_with_its_condition_outcomes() {
+    let (_d, f) = fixture(
+        "recheck.mmk",
+        r#"
+test "a recheck under the PTL sees the PTE changed" {
+    kernel "linux-5.10";
+    cpus 2;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty };
+    cpu0 { recheck(X); }
+    cpu1 { wrprotect(X); }
+    expect violation(assertion);
+}
+
+fn recheck(addr) {
+    let mm = current_mm();
+    let ptep = pte_offset_map(mm, addr);
+    let orig = *ptep;
+    let page = pte_page(orig);
+    if !trylock_page(page) {
+        return;
+    }
+    let ptl = pte_lockptr(mm, ptep);
+    spin_lock(ptl);
+    if !pte_same(*ptep, orig) {
+        BUG_ON(true);
+    }
+    spin_unlock(ptl);
+    unlock_page(page);
+}
+
+fn wrprotect(addr) {
+    let mm = current_mm();
+    let vma = find_vma(mm, addr);
+    let ptep = pte_offset_map(mm, addr);
+    let ptl = pte_lockptr(mm, ptep);
+    spin_lock(ptl);
+    set_pte_at(mm, addr, ptep, pte_wrprotect(*ptep));
+    spin_unlock(ptl);
+    flush_tlb_page(vma, addr);
+}
+"#,
+    );
+    let (code, out, err) = mmcheck(&["check", &f]);
+    assert_eq!(code, 0, "the expected violation: {out}{err}");
+    let d = diagram_of(&out);
+    // the write-protect reads the PTE (one step) and writes it (another): its text once
+    assert_eq!(d.matches("pte_wrprotect(*ptep)").count(), 1, "{d}");
+    assert!(d.contains("(cont.) set_pte_at()"), "{d}");
+    // the conditions show their outcome: the lock was taken, the recheck failed
+    assert!(d.contains("trylock_page(page) -> true"), "{d}");
+    assert!(d.contains("pte_same(*ptep, orig) -> false"), "{d}");
+    assert!(!d.contains("!trylock_page"), "{d}");
+    // and the values the PTE reads saw
+    assert!(d.contains("reads PTE X: P rw=1 d=1"), "{d}");
+    assert!(d.contains("reads PTE X: P rw=0 d=1"), "{d}");
+    // no step prints the same statement as the step before it on that CPU
+    let (_, js, _) = mmcheck(&["check", "--json", &f]);
+    let v = json(&js);
+    let steps = v["tests"][0]["trace"]["steps"].as_array().unwrap();
+    for w in steps.windows(2) {
+        if w[0]["cpu"] == w[1]["cpu"] {
+            assert!(
+                w[0]["statement"] != w[1]["statement"],
+                "printed twice: {}",
+                w[1]["statement"]
+            );
+        }
+    }
+}
+
+#[test]
+fn the_founding_diagram_shows_each_step_once_with_its_decisions() {
+    let (_, out, _) = mmcheck(&["check", SCENARIO_A]);
+    let d = diagram_of(&out);
+    assert!(d.contains("9. mmap_read_trylock(mm) -> true"), "{d}");
+    assert!(!d.contains("!mmap_read_trylock"), "{d}");
+    let (_, js, _) = mmcheck(&["check", "--json", SCENARIO_A]);
+    let v = json(&js);
+    let steps = v["tests"][0]["trace"]["steps"].as_array().unwrap();
+    let decided: Vec<&str> = steps
+        .iter()
+        .flat_map(|s| s["decisions"].as_array().unwrap())
+        .map(|d| d["text"].as_str().unwrap())
+        .collect();
+    for needle in [
+        "pte_same(*vmf->pte, entry) -> true",
+        "pte_same(*vmf->pte, vmf->orig_pte) -> true",
+        "page_count(page) != 1 -> true",
+    ] {
+        assert!(decided.contains(&needle), "missing {needle:?}: {decided:?}");
+    }
+}
+
+#[test]
+fn a_cpu_that_set_task_interruptible_is_not_asleep_until_schedule() {
+    let f = "tests/mmk/uffd-wp/monitor-resolves-wp-fault.mmk";
+    // cpu1 writes to a uffd-wp page: handle_userfault() queues the message and sets
+    // TASK_INTERRUPTIBLE, checks whether it must wait, drops mmap_lock, then sleeps
+    let mut interruptible_awake = 0;
+    let mut asleep = 0;
+    for k in 1..60 {
+        let (code, out, _) = mmcheck(&["replay", f, &format!("1x{k}")]);
+        if code == 2 {
+            break;
+        }
+        let pos = out
+            .lines()
+            .find(|l| l.trim_start().starts_with("cpu1:"))
+            .expect("cpu1 position");
+        if pos.contains("asleep") {
+            asleep += 1;
+            assert!(pos.contains("next: schedule();"), "{pos}");
+        }
+        if pos.contains("TASK_INTERRUPTIBLE") {
+            interruptible_awake += 1;
+            assert!(!pos.contains("asleep"), "{pos}");
+        }
+    }
+    assert!(asleep > 0, "cpu1 never reached schedule()");
+    assert!(interruptible_awake > 0, "cpu1 never stood between the two");
+}
+
+#[test]
+fn the_printed_replay_command_is_shell_quoted() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let canary = dir.path().join("PWNED");
+    let name = format!(
+        "x $(touch {}) `touch {}` 'q' $HOME",
+        canary.display(),
+        canary.display()
+    );
+    let body = |n: &str| {
+        format!(
+            r#"
+test "{n}" {{
+    kernel "linux-5.10";
+    cpus 1;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P {{ write dirty }};
+    cpu0 {{ check_absent(X); }}
+    expect violation(assertion);
+}}
+"#
+        )
+    };
+    let text = format!(
+        "{}{}\nfn check_absent(addr) {{\n    BUG_ON(pte_present(*pte_offset_map(current_mm(), addr)));\n}}\n",
+        body(&name),
+        body("another test")
+    );
+    let file = dir.path().join("it's a $(test) file.mmk");
+    std::fs::write(&file, text).expect("write");
+    let f = file.display().to_string();
+    let (code, out, err) = mmcheck(&["check", &f, "--test", &name]);
+    assert_eq!(code, 0, "the expected violation: {out}{err}");
+    let cmd = out
+        .lines()
+        .find_map(|l| l.strip_prefix("replay: mmcheck "))
+        .expect("replay line");
+    // run the printed command through a shell, with the binary in place of `mmcheck`
+    let bin = env!("CARGO_BIN_EXE_mmcheck");
+    let Ok(run) = Command::new("sh")
+        .arg("-c")
+        .arg(format!("'{bin}' {cmd}"))
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+    else {
+        return; // no shell to try it with
+    };
+    let rep = String::from_utf8_lossy(&run.stdout);
+    assert!(!canary.exists(), "the test name ran as a command: {cmd}");
+    assert_eq!(
+        run.status.code(),
+        Some(1),
+        "{cmd}\n{rep}{}",
+        String::from_utf8_lossy(&run.stderr)
+    );
+    assert!(rep.contains("assertion is violated"), "{rep}");
+    // the JSON gives the same command
+    let (_, js, _) = mmcheck(&["check", "--json", &f, "--test", &name]);
+    let v = json(&js);
+    assert_eq!(
+        v["tests"][0]["replay_command"].as_str(),
+        Some(format!("mmcheck {cmd}").as_str())
+    );
+}
+
+#[test]
+fn json_outputs_carry_a_schema_version_and_documented_fields() {
+    let doc = std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/docs/json.md"))
+        .expect("docs/json.md");
+    // check
+    let (code, out, _) = mmcheck(&["check", "--json", SCENARIO_A]);
+    assert_eq!(code, 0, "the expected violation: exit 0");
+    let check = json(&out);
+    assert_eq!(check["schema"], "mmcheck/1");
+    assert_eq!(check["command"], "check");
+    assert_eq!(check["exit_code"], 0);
+    assert_eq!(check["file"], SCENARIO_A);
+    let t = &check["tests"][0];
+    assert_eq!(t["as_expected"], true);
+    assert_eq!(t["shown"], "lost_write");
+    assert_eq!(t["expectations"][0], "violation(lost_write)");
+    assert!(t["states"].as_u64().unwrap() > 0);
+    assert!(t["trace"]["steps"].as_array().unwrap().len() > 1);
+    // replay
+    let tok = t["replay"].as_str().unwrap();
+    let (code, out, _) = mmcheck(&["replay", "--json", SCENARIO_A, tok]);
+    assert_eq!(code, 1);
+    let replay = json(&out);
+    assert_eq!(replay["schema"], "mmcheck/1");
+    assert_eq!(replay["command"], "replay");
+    assert_eq!(replay["token"], tok);
+    assert_eq!(replay["exit_code"], 1);
+    assert_eq!(replay["trace"]["violation"], t["trace"]["violation"]);
+    // a safe test
+    let (code, out, _) = mmcheck(&[
+        "check",
+        "--json",
+        "tests/mmk/uffd-wp/scenario-a-fix-6ce64428d620.mmk",
+    ]);
+    assert_eq!(code, 0);
+    let safe = json(&out);
+    assert_eq!(safe["tests"][0]["verdict"], "safe");
+    assert!(safe["tests"][0]["trace"].is_null());
+    // every key any of these outputs uses is documented
+    fn keys(v: &serde_json::Value, out: &mut std::collections::BTreeSet<String>) {
+        match v {
+            serde_json::Value::Object(m) => {
+                for (k, x) in m {
+                    out.insert(k.clone());
+                    keys(x, out);
+                }
+            }
+            serde_json::Value::Array(a) => a.iter().for_each(|x| keys(x, out)),
+            _ => {}
+        }
+    }
+    let (_, err_out, _) = mmcheck(&["check", "--json", "tests/bad/syntax-error.mmk"]);
+    let (_, me_out, _) = mmcheck(&["check", "--json", "tests/bad/runtime-null-deref.mmk"]);
+    let mut all = std::collections::BTreeSet::new();
+    for v in [&check, &replay, &safe, &json(&err_out), &json(&me_out)] {
+        keys(v, &mut all);
+    }
+    for k in all {
+        assert!(
+            doc.contains(&format!("`{k}`")),
+            "docs/json.md does not document `{k}`"
+        );
+    }
+}
+
+#[test]
+fn bad_input_with_json_is_a_located_json_error() {
+    // a syntax error
+    let (code, out, err) = mmcheck(&["check", "--json", "tests/bad/syntax-error.mmk"]);
+    assert_eq!(code, 2, "{out}{err}");
+    let v = json(&out);
+    assert_eq!(v["schema"], "mmcheck/1");
+    assert_eq!(v["command"], "check");
+    assert_eq!(v["exit_code"], 2);
+    let e = &v["error"];
+    assert_eq!(e["file"], "tests/bad/syntax-error.mmk");
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_u64()),
+        (Some(8), Some(18))
+    );
+    assert!(
+        e["message"].as_str().unwrap().contains("expected `;`"),
+        "{out}"
+    );
+    // an impossible initial state, a missing file, an absurd limit, a usage error
+    let (code, out, _) = mmcheck(&["check", "--json", "tests/bad/impossible-initial-state.mmk"]);
+    assert_eq!(code, 2);
+    assert_eq!(json(&out)["error"]["line"], 9);
+    for args in [
+        &["check", "--json", "no/such/file.mmk"][..],
+        &["check", "--json", "--max-states", "0", SCENARIO_A],
+        &["check", "--json"],
+        &["replay", "--json", SCENARIO_A],
+        &["replay", "--json", "tests/bad/syntax-error.mmk", "0"],
+    ] {
+        let (code, out, err) = mmcheck(args);
+        assert_eq!(code, 2, "{args:?}: {out}{err}");
+        let v = json(&out);
+        assert_eq!(v["schema"], "mmcheck/1", "{args:?}");
+        assert_eq!(v["exit_code"], 2, "{args:?}");
+        assert!(
+            !v["error"]["message"].as_str().unwrap().is_empty(),
+            "{args:?}"
+        );
+    }
+    // a model error found while running: the test carries it, located
+    let (code, out, _) = mmcheck(&["check", "--json", "tests/bad/runtime-null-deref.mmk"]);
+    assert_eq!(code, 2);
+    let e = &json(&out)["tests"][0]["error"];
+    assert_eq!(e["file"], "tests/bad/runtime-null-deref.mmk");
+    assert_eq!(
+        (e["line"].as_u64(), e["column"].as_u64()),
+        (Some(18), Some(17))
+    );
+}
+
+#[test]
+fn random_replay_tokens_never_panic() {
+    // well-formed tokens with CPU, slot and count values in and out of range, on a test
+    // without hardware knobs and one with TLB eviction
+    let files = [SCENARIO_A, "tests/mmk/uffd-wp/scenario-a-tlb-evict.mmk"];
+    let mut seed: u64 = 0x9e37_79b9_7f4a_7c15;
+    let mut next = |n: u64| {
+        seed = seed
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        (seed >> 33) % n
+    };
+    for i in 0..120 {
+        let parts: Vec<String> = (0..1 + next(8))
+            .map(|_| {
+                let (c, s) = (next(5), next(3));
+                match next(6) {
+                    0 => format!("e{c}.{s}"),
+                    1 => format!("f{c}.{s}"),
+                    2 => format!("{c}x{}", 1 + next(30)),
+                    _ => format!("{c}"),
+                }
+            })
+            .collect();
+        let tok = parts.join("-");
+        let file = files[i % 2];
+        let (code, out, err) = mmcheck(&["replay", file, &tok]);
+        assert!(
+            (0..=2).contains(&code) && !err.contains("panicked"),
+            "{file} {tok}: exit {code}\n{out}{err}"
+        );
+        if code == 2 {
+            assert!(err.starts_with("error: step "), "{tok}: {err}");
+        }
+    }
 }

@@ -30,6 +30,11 @@ pub struct StepLog {
     pub folded: Vec<(u16, Span)>,
     /// Hardware events: TLB hits, walks, faults, retired stores.
     pub notes: Vec<String>,
+    /// Conditions decided, in order: (function, position of the conditional jump, the
+    /// value tested). A short-circuit jump (`&&`, `||`) logs its left operand.
+    pub decisions: Vec<(u16, u32, bool)>,
+    /// PTEs read by `*ptep`: (slot, value read).
+    pub reads: Vec<(usize, crate::ir::Pte)>,
 }
 
 const STEP_BUDGET: u32 = 100_000;
@@ -310,6 +315,9 @@ impl Exec<'_> {
                         );
                     };
                     let f = frame(st, tid);
+                    if let Some(log) = self.log.as_deref_mut() {
+                        log.decisions.push((f.func, f.pc, b));
+                    }
                     f.pc = if b { f.pc + 1 } else { t };
                 }
                 Instr::JumpIfFalseKeep(t) | Instr::JumpIfTrueKeep(t) => {
@@ -319,6 +327,9 @@ impl Exec<'_> {
                     };
                     let jump = matches!(instr, Instr::JumpIfTrueKeep(_)) == b;
                     let f = frame(st, tid);
+                    if let Some(log) = self.log.as_deref_mut() {
+                        log.decisions.push((f.func, f.pc, b));
+                    }
                     f.pc = if jump { t } else { f.pc + 1 };
                 }
                 Instr::Call { func: callee, argc } => {
@@ -401,6 +412,9 @@ impl Exec<'_> {
                                 return StepResult::Stepped;
                             }
                             self.fp.reads |= footprint::PTE;
+                            if let Some(log) = self.log.as_deref_mut() {
+                                log.reads.push((slot as usize, st.ptes[slot as usize]));
+                            }
                             let v = Value::Pte(st.ptes[slot as usize]);
                             let f = frame(st, tid);
                             f.stack.pop();

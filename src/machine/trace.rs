@@ -4,7 +4,7 @@
 use super::interp::{self, StepLog, StepResult};
 use super::state::State;
 use super::{Action, Machine};
-use crate::explore::{Model, Transition, Violation};
+use crate::explore::{Model, Violation};
 use crate::ir::Pte;
 use serde::Serialize;
 
@@ -18,18 +18,28 @@ pub struct TraceStep {
     pub function: String,
     /// The kernel source the function follows.
     pub source: Option<String>,
-    /// The statement, as written in the model.
+    /// The statement, as written in the model (on one line). When the step goes on with a
+    /// statement an earlier step of this CPU began (`continues`), the shared access it goes
+    /// on with instead, e.g. `(cont.) set_pte_at()`.
     pub statement: String,
     /// file:line:column of the statement.
     pub location: String,
+    /// The step goes on with the statement this CPU's previous step showed: each shared
+    /// access of a statement is a step of its own.
+    pub continues: bool,
+    /// PTEs the step read with `*ptep`, and the values read.
+    pub reads: Vec<PteRead>,
+    /// The conditions the step decided, in order.
+    pub decisions: Vec<Decision>,
     /// Hardware detail: TLB hits, walks, faults.
     pub notes: Vec<String>,
     /// Statements folded into this step: they touched only pages still private to the CPU.
     pub folded: Vec<String>,
     /// Changes to shared state.
     pub effects: Vec<String>,
-    /// An invariant this step broke.
-    pub violation: Option<String>,
+    /// The invariants this step broke (a state invariant that stays broken is listed at the
+    /// step that broke it only).
+    pub violations: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -40,13 +50,24 @@ pub struct Trace {
     /// Where each CPU stands after the last step, e.g. "cpu0: in change_protection_range(),
     /// next: flush_tlb_range(vma, start, end);".
     pub positions: Vec<String>,
+    /// The invariant broken where the path ends: by its last step, in its last state, or at
+    /// the end of the run (deadlock, end-of-run checks). None if the last state breaks none.
     pub violation: Option<TraceViolation>,
+    /// Every invariant broken along the path, in order.
+    pub violations: Vec<TraceViolation>,
+    /// Steps of the path after a step that stopped the machine: they were not run.
+    pub not_run: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct TraceViolation {
+    /// The step (1-based) that broke it; None: found at the end of the path (a deadlock or an
+    /// end-of-run check).
+    pub step: Option<usize>,
     pub invariant: String,
     pub message: String,
+    /// The violation stops the machine: the step has no successor state.
+    pub stops: bool,
 }
 
 pub fn page_name(m: &Machine, frame: usize) -> String {
@@ -153,65 +174,414 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
     out
 }
 
-/// Replays `path` and describes each step. Err(i): action i does not apply.
-pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, usize> {
+/// A condition a step decided: an `if`/`while` condition, or the left operand of `&&`/`||`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Decision {
+    /// The model function the condition is in.
+    pub function: String,
+    /// The condition as written in the model.
+    pub condition: String,
+    /// Its value.
+    pub value: bool,
+    /// How the diagram shows it: `!trylock_page(page)` that is false reads
+    /// `trylock_page(page) -> true`.
+    pub text: String,
+    /// file:line:column of the condition.
+    pub location: String,
+    /// The condition reads shared state itself (a `*ptep`, a shared primitive such as
+    /// `trylock_page()` or `page_count()`), rather than locals computed earlier. The
+    /// diagram shows these (and the step's own condition).
+    pub shared: bool,
+    /// The left operand of `&&` / `||` rather than a whole `if` / `while` condition.
+    pub operand: bool,
+}
+
+/// A PTE read by `*ptep`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PteRead {
+    /// The PTE, named by its address (`X`, `X[1]`).
+    pub pte: String,
+    /// The value read, e.g. `P rw=0 d=1`.
+    pub value: String,
+}
+
+/// A replay that cannot go on: step `step` (0-based) of the path cannot run here.
+#[derive(Debug, Clone)]
+pub struct ReplayError {
+    pub step: usize,
+    pub message: String,
+}
+
+/// Source text on one line: comments dropped, whitespace collapsed, a trailing `{` removed.
+pub fn one_line(text: &str) -> String {
+    let mut words: Vec<&str> = Vec::new();
+    for line in text.lines() {
+        let code = line.split_once("//").map_or(line, |(c, _)| c);
+        words.extend(code.split_whitespace());
+    }
+    let s = words.join(" ");
+    let s = s.trim_end_matches('{').trim_end();
+    balance(s)
+}
+
+/// Closes or opens the parentheses a span cut through (a span of `a` in `(a || b) && c`).
+fn balance(s: &str) -> String {
+    let (mut open, mut missing) = (0i32, 0i32);
+    for c in s.chars() {
+        match c {
+            '(' => open += 1,
+            ')' if open > 0 => open -= 1,
+            ')' => missing += 1,
+            _ => {}
+        }
+    }
+    let mut out = "(".repeat(missing as usize);
+    out.push_str(s);
+    out.push_str(&")".repeat(open.max(0) as usize));
+    out
+}
+
+/// `f(x)`, `a->b`, `(a && b)`: an operand that a leading `!` negates as a whole.
+fn single_operand(s: &str) -> bool {
+    let b = s.as_bytes();
+    let mut i = 0;
+    while i < b.len() && (b[i].is_ascii_alphanumeric() || b[i] == b'_' || b[i] == b'.') {
+        i += 1;
+        if i + 1 < b.len() && &b[i..i + 2] == b"->" {
+            i += 2;
+        }
+    }
+    if i == b.len() {
+        return i > 0;
+    }
+    if b[i] != b'(' {
+        return false;
+    }
+    let mut depth = 0;
+    for (j, &c) in b.iter().enumerate().skip(i) {
+        match c {
+            b'(' => depth += 1,
+            b')' => {
+                depth -= 1;
+                if depth == 0 {
+                    return j + 1 == b.len();
+                }
+            }
+            _ => {}
+        }
+    }
+    false
+}
+
+/// How a decided condition reads: a negated call shows the call's own value.
+pub fn decision_text(condition: &str, value: bool) -> String {
+    if let Some(rest) = condition.strip_prefix('!')
+        && single_operand(rest.trim_start())
+    {
+        return format!("{} -> {}", rest.trim_start(), !value);
+    }
+    format!("{condition} -> {value}")
+}
+
+/// The position of the statement (`Instr::Stmt`) that instruction `pc` belongs to.
+fn statement_of(func: &crate::ir::Func, pc: usize) -> usize {
+    let mut pc = pc.min(func.code.len().saturating_sub(1));
+    while pc > 0 && !matches!(func.code[pc], crate::ir::Instr::Stmt { .. }) {
+        pc -= 1;
+    }
+    pc
+}
+
+/// An instruction a thread can stop at in the middle of a statement: a shared access.
+fn is_access(i: crate::ir::Instr) -> bool {
+    use crate::ir::Instr::*;
+    matches!(i, Prim { .. } | Deref | User(_) | SetField(_))
+}
+
+/// Where a running thread stands: (function, pc), and whether it stands inside a
+/// statement an earlier step began (it stopped at a second shared access of it).
+fn stands_at(m: &Machine, st: &State, cpu: usize) -> Option<(u16, usize, bool)> {
+    let f = st.threads.get(cpu)?.frames.last()?;
+    let func = &m.prog.funcs[f.func as usize];
+    let pc = f.pc as usize;
+    let mid = func.code.get(pc).is_some_and(|&i| is_access(i));
+    Some((f.func, pc, mid))
+}
+
+/// How the diagram names the shared access a resumed statement goes on with.
+fn access_text(m: &Machine, func: u16, pc: usize) -> String {
+    use crate::ir::{Instr, UserOp};
+    let f = &m.prog.funcs[func as usize];
+    match f.code.get(pc) {
+        Some(Instr::Prim { prim, .. }) => format!("{}()", prim.name()),
+        Some(Instr::User(UserOp::Store)) => "the store".into(),
+        Some(Instr::User(UserOp::Add)) => "the atomic add".into(),
+        Some(Instr::SetField(fid)) => format!("the write of {}", m.prog.field_name(*fid)),
+        _ => one_line(m.prog.sources.text(f.spans[pc])),
+    }
+}
+
+/// The decisions of a step as the diagram shows them. A short-circuit operand whose
+/// statement was rolled back (the step stopped before that statement's shared access) is
+/// dropped, and so is one whose whole condition the step decided too.
+fn decisions(m: &Machine, log: &StepLog, end: Option<(u16, usize, bool)>) -> Vec<Decision> {
+    use crate::ir::Instr;
+    let mut raw: Vec<(u16, usize, bool)> = log
+        .decisions
+        .iter()
+        .map(|&(f, pc, b)| (f, pc as usize, b))
+        .collect();
+    let keep_jump = |f: u16, pc: usize| {
+        matches!(
+            m.prog.funcs[f as usize].code.get(pc),
+            Some(Instr::JumpIfFalseKeep(_) | Instr::JumpIfTrueKeep(_))
+        )
+    };
+    // The step ended back at the start of a statement: operands it had decided before the
+    // statement's first shared access were undone.
+    if let Some((ef, epc, false)) = end {
+        let func = &m.prog.funcs[ef as usize];
+        let first_access = (epc + 1..func.code.len())
+            .find(|&i| is_access(func.code[i]) || matches!(func.code[i], Instr::Stmt { .. }))
+            .unwrap_or(func.code.len());
+        while let Some(&(f, pc, _)) = raw.last() {
+            if f == ef && pc > epc && pc < first_access && keep_jump(f, pc) {
+                raw.pop();
+            } else {
+                break;
+            }
+        }
+    }
+    let span_of = |f: u16, pc: usize| {
+        let func = &m.prog.funcs[f as usize];
+        let sp = func.spans[pc];
+        if keep_jump(f, pc) && pc > 0 {
+            // the left operand: from the start of `a && b` to the end of `a`'s code
+            crate::lang::Span {
+                end: func.spans[pc - 1].end.max(sp.start),
+                ..sp
+            }
+        } else {
+            sp
+        }
+    };
+    let mut out: Vec<Decision> = Vec::new();
+    for (i, &(f, pc, value)) in raw.iter().enumerate() {
+        let sp = span_of(f, pc);
+        if keep_jump(f, pc)
+            && raw[i + 1..].iter().any(|&(g, qc, _)| {
+                let outer = span_of(g, qc);
+                g == f && outer.file == sp.file && outer.start <= sp.start && outer.end > sp.end
+            })
+        {
+            continue;
+        }
+        let condition = one_line(m.prog.sources.text(sp));
+        if condition == "true" || condition == "false" {
+            continue;
+        }
+        let func = &m.prog.funcs[f as usize];
+        let shared = func.code[statement_of(func, pc)..pc].iter().any(|&i| {
+            matches!(i, Instr::Deref | Instr::User(_))
+                || matches!(i, Instr::Prim { prim, .. } if prim.class() == crate::ir::PrimClass::Shared)
+        });
+        out.push(Decision {
+            shared,
+            operand: keep_jump(f, pc),
+            function: func.name.clone(),
+            text: decision_text(&condition, value),
+            condition,
+            value,
+            location: m.prog.sources.location(sp),
+        });
+    }
+    out
+}
+
+/// Replays a hardware event on the raw machine (no state reductions, so that frame names
+/// stay the same along the trace). Err: why it cannot happen here.
+fn hardware_event(m: &Machine, st: &mut State, a: Action) -> Result<(), String> {
+    let slots = m.slots();
+    let k = &m.prog.scenario.knobs;
+    let (c, s, evict) = match a {
+        Action::Evict(c, s) => (c as usize, s as usize, true),
+        Action::Fill(c, s) => (c as usize, s as usize, false),
+        Action::Cpu(_) => return Err("not a hardware event".into()),
+    };
+    if c >= m.cpus() {
+        return Err(format!(
+            "there is no cpu{c}: this test has {} CPU(s)",
+            m.cpus()
+        ));
+    }
+    if s >= slots {
+        let names: Vec<String> = (0..slots).map(|i| slot_name(m, i)).collect();
+        return Err(format!(
+            "there is no page slot {s}: this test has {slots} page slot(s) ({})",
+            names
+                .iter()
+                .enumerate()
+                .map(|(i, n)| format!("{i} = {n}"))
+                .collect::<Vec<_>>()
+                .join(", ")
+        ));
+    }
+    let entry = st.tlb[c * slots + s];
+    if evict {
+        if !k.tlb_evict {
+            return Err(
+                "this test does not enable `knob tlb_evict;`: its TLB entries are never evicted"
+                    .into(),
+            );
+        }
+        if entry.is_none() {
+            return Err(format!(
+                "cpu{c}'s TLB holds no entry for {} here",
+                slot_name(m, s)
+            ));
+        }
+        st.tlb[c * slots + s] = None;
+    } else {
+        if !k.tlb_speculative {
+            return Err("this test does not enable `knob tlb_speculative;`: its TLBs are never filled speculatively".into());
+        }
+        match super::hw::speculative_fill(st, s) {
+            None => {
+                return Err(format!(
+                    "PTE {} ({}) maps no live page here: nothing to fill",
+                    slot_name(m, s),
+                    pte_text(m, st.ptes[s])
+                ));
+            }
+            Some(e) if Some(e) == entry => {
+                return Err(format!(
+                    "cpu{c}'s TLB already holds that entry for {}",
+                    slot_name(m, s)
+                ));
+            }
+            Some(e) => {
+                st.tlb[c * slots + s] = Some(e);
+                st.ptes[s] = st.ptes[s].with(crate::ir::pte_bits::ACCESSED, true);
+            }
+        }
+    }
+    // The search offers exactly the enabled events; anything it would not offer is refused.
+    Ok(())
+}
+
+/// Why cpu `c` cannot take a step in `st`.
+fn cannot_move(m: &Machine, st: &State, c: usize) -> String {
+    use super::state::Status;
+    let Some(t) = st.threads.get(c) else {
+        return format!("there is no cpu{c}: this test has {} CPU(s)", m.cpus());
+    };
+    match t.status {
+        Status::Done => format!("cpu{c} has already finished its program"),
+        Status::Killed if t.signal == super::state::SIGBUS => {
+            format!("cpu{c} was killed by SIGBUS")
+        }
+        Status::Killed => format!("cpu{c} was killed by SIGSEGV"),
+        Status::Running => match super::waiting_on(m, st, c) {
+            Some(w) => format!("cpu{c} cannot move here: it {w}"),
+            None if at_schedule(m, st, c) && !t.task_running => {
+                format!("cpu{c} cannot move here: it sleeps in schedule() until woken")
+            }
+            None => format!("cpu{c} cannot move here: it waits for a userfaultfd message"),
+        },
+    }
+}
+
+/// Replays `path` and describes each step, with every invariant broken along the way.
+///
+/// A step that breaks an invariant without stopping the machine (`Transition::Next` with a
+/// violation) is recorded and the replay goes on; a state invariant that stays broken over
+/// several steps is recorded at the step that broke it. A step that stops the machine ends
+/// the replay: the steps after it are counted in `not_run`, not run. Err: a step that cannot
+/// run here (no such CPU or slot, a CPU that is blocked or finished, a hardware event the
+/// test does not enable or that has nothing to act on).
+pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
     let mut st = m.initial();
     let mut steps = Vec::new();
+    let mut found: Vec<TraceViolation> = Vec::new();
+    // the violations of the state after the previous step (to record each once)
+    let mut ongoing: Vec<Violation> = Vec::new();
     let mut last: Option<Violation> = None;
+    let mut not_run = 0;
+    // per CPU, the statement its last step showed
+    let mut shown: Vec<Option<(u16, crate::lang::Span)>> = vec![None; m.cpus()];
     for (i, &a) in path.iter().enumerate() {
+        let err = |message: String| ReplayError { step: i, message };
         let mut log = StepLog::default();
         let (cpu, hardware) = match a {
             Action::Cpu(c) => (c as usize, false),
             Action::Evict(c, _) | Action::Fill(c, _) => (c as usize, true),
         };
-        if cpu >= m.cpus() {
-            return Err(i);
-        }
-        // A step that stops the machine can only be the last one.
+        let before = stands_at(m, &st, cpu);
         let mut next = st.clone();
-        let (violation, stops) = match a {
+        let mut now: Vec<Violation> = Vec::new();
+        let mut stops = false;
+        match a {
             Action::Cpu(c) => {
-                if st.threads[c as usize].status != super::state::Status::Running {
-                    return Err(i);
+                let c = c as usize;
+                if c >= m.cpus() || st.threads[c].status != super::state::Status::Running {
+                    return Err(err(cannot_move(m, &st, c)));
                 }
-                let (r, soft, _) = interp::step(m, &mut next, c as usize, Some(&mut log));
+                let (r, soft, _) = interp::step(m, &mut next, c, Some(&mut log));
                 match r {
-                    StepResult::Blocked => return Err(i),
-                    StepResult::Violation(v) => (Some(m.selected_stop(v)), true),
-                    StepResult::Stepped => (m.selected(soft, &next), false),
+                    StepResult::Blocked => return Err(err(cannot_move(m, &st, c))),
+                    StepResult::Violation(v) => {
+                        now.push(m.selected_stop(v));
+                        stops = true;
+                    }
+                    StepResult::Stepped => now.extend(soft.filter(|v| m.checks(v.invariant))),
                 }
             }
-            _ => match m.next(&st, a) {
-                Transition::Next(s, v) => {
-                    next = s;
-                    (v, false)
-                }
-                Transition::Violation(v) => (Some(v), true),
-                Transition::Disabled => return Err(i),
-            },
-        };
-        if stops && i + 1 != path.len() {
-            return Err(i + 1);
+            _ => hardware_event(m, &mut next, a).map_err(err)?,
         }
-        let stmt_text = |span| {
-            let text: &str = m.prog.sources.text(span);
-            text.lines()
-                .next()
-                .unwrap_or("")
-                .trim()
-                .trim_end_matches('{')
-                .trim()
-                .to_string()
+        if !stops
+            && let Some(v) = m.check_state(&next)
+            && !now.iter().any(|w| w.invariant == v.invariant)
+        {
+            now.push(v);
+        }
+        let after = if stops {
+            None
+        } else {
+            stands_at(m, &next, cpu)
         };
-        let folded = log
-            .folded
-            .iter()
-            .map(|&(f, span)| format!("{}: {}", m.prog.funcs[f as usize].name, stmt_text(span)))
-            .collect();
-        let (function, source, statement, location) = match log.main {
+        let stmt_text = |span| one_line(m.prog.sources.text(span));
+        let main_stmt = log.main;
+        let mut folded: Vec<String> = Vec::new();
+        for &(f, span) in &log.folded {
+            let t = format!("{}: {}", m.prog.funcs[f as usize].name, stmt_text(span));
+            if Some((f, span)) != main_stmt && !folded.contains(&t) {
+                folded.push(t);
+            }
+        }
+        // A step that goes on with the statement this CPU's previous step showed names the
+        // access it goes on with, not the statement again. (A statement begun by local code
+        // at the end of a step, or left for a call or a fault, is shown whole.)
+        let continues = match (before, main_stmt) {
+            (Some((f, pc, true)), Some((g, span))) if !hardware => {
+                let func = &m.prog.funcs[f as usize];
+                f == g
+                    && func.spans[statement_of(func, pc)] == span
+                    && shown[cpu] == Some((g, span))
+            }
+            _ => false,
+        };
+        if !hardware {
+            shown[cpu] = main_stmt;
+        }
+        let (function, source, statement, location) = match main_stmt {
             Some((f, span)) => {
                 let func = &m.prog.funcs[f as usize];
-                let first = stmt_text(span);
+                let text = match before {
+                    Some((bf, pc, _)) if continues => {
+                        format!("(cont.) {}", access_text(m, bf, pc))
+                    }
+                    _ => stmt_text(span),
+                };
                 (
                     if func.user {
                         "user".to_string()
@@ -219,7 +589,7 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, usize> {
                         func.name.clone()
                     },
                     func.source.clone(),
-                    first,
+                    text,
                     m.prog.sources.location(span),
                 )
             }
@@ -239,6 +609,26 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, usize> {
                 Action::Cpu(_) => ("(returns)".into(), None, String::new(), String::new()),
             },
         };
+        let reads = log
+            .reads
+            .iter()
+            .map(|&(slot, p)| PteRead {
+                pte: slot_name(m, slot),
+                value: pte_text(m, p),
+            })
+            .collect();
+        let new: Vec<&Violation> = now
+            .iter()
+            .filter(|v| stops || !ongoing.iter().any(|w| w.invariant == v.invariant))
+            .collect();
+        for v in &new {
+            found.push(TraceViolation {
+                step: Some(i + 1),
+                invariant: v.invariant.to_string(),
+                message: v.message.clone(),
+                stops,
+            });
+        }
         steps.push(TraceStep {
             cpu,
             hardware,
@@ -246,35 +636,98 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, usize> {
             source,
             statement,
             location,
+            continues,
+            reads,
+            decisions: decisions(m, &log, after),
             notes: log.notes,
             folded,
             effects: effects(m, &st, &next),
-            violation: violation.as_ref().map(|v| v.invariant.to_string()),
+            violations: new.iter().map(|v| v.invariant.to_string()).collect(),
         });
-        last = violation;
+        last = now.first().cloned();
+        ongoing = now;
         st = next;
+        if stops {
+            not_run = path.len() - i - 1;
+            break;
+        }
     }
     // A path can also end where nothing can move (deadlock, end-of-run checks).
-    if crate::explore::is_stuck(m, &st)
+    let stopped = found
+        .last()
+        .is_some_and(|f| f.stops && f.step == Some(steps.len()));
+    if !stopped
+        && crate::explore::is_stuck(m, &st)
         && let Some(v) = m.at_end(&st)
     {
+        found.push(TraceViolation {
+            step: None,
+            invariant: v.invariant.to_string(),
+            message: v.message.clone(),
+            stops: true,
+        });
         last = Some(v);
     }
-    let positions = (0..m.cpus()).map(|c| position(m, &st, c)).collect();
+    // The CPU whose step stopped the machine stands inside that step's statement.
+    let stopper = match steps.last() {
+        Some(s) if stopped && !s.hardware => Some(s.cpu),
+        _ => None,
+    };
+    let positions = (0..m.cpus())
+        .map(|c| position(m, &st, c, stopper == Some(c)))
+        .collect();
     Ok(Trace {
         test: m.prog.scenario.name.clone(),
         cpus: m.cpus(),
         steps,
         positions,
-        violation: last.map(|v| TraceViolation {
-            invariant: v.invariant.to_string(),
-            message: v.message,
+        violation: last.map(|v| {
+            // a state invariant still broken: named at the step that broke it
+            let first = found.iter().rev().find(|f| f.invariant == v.invariant);
+            TraceViolation {
+                step: first.and_then(|f| f.step),
+                invariant: v.invariant.to_string(),
+                message: v.message,
+                stops: first.is_some_and(|f| f.stops),
+            }
         }),
+        violations: found,
+        not_run,
     })
 }
 
+/// Is the thread about to call schedule() (the next shared primitive it reaches)?
+fn at_schedule(m: &Machine, st: &State, cpu: usize) -> bool {
+    use crate::ir::{Instr, Prim, PrimClass};
+    let Some(f) = st.threads[cpu].frames.last() else {
+        return false;
+    };
+    let func = &m.prog.funcs[f.func as usize];
+    for i in func.code.iter().skip(f.pc as usize) {
+        match i {
+            Instr::Prim {
+                prim: Prim::Schedule,
+                ..
+            } => return true,
+            Instr::Prim { prim, .. } if prim.class() == PrimClass::Shared => return false,
+            Instr::Stmt { .. }
+            | Instr::Const(_)
+            | Instr::Load(_)
+            | Instr::Store(_)
+            | Instr::GetField(_)
+            | Instr::Dup
+            | Instr::Pop
+            | Instr::Unary(_)
+            | Instr::Binary(_)
+            | Instr::Prim { .. } => {}
+            _ => return false,
+        }
+    }
+    false
+}
+
 /// The function a CPU is in and the statement it runs next.
-fn position(m: &Machine, st: &State, cpu: usize) -> String {
+fn position(m: &Machine, st: &State, cpu: usize, stopped: bool) -> String {
     let t = &st.threads[cpu];
     match t.status {
         super::state::Status::Done => return format!("cpu{cpu}: finished"),
@@ -292,27 +745,74 @@ fn position(m: &Machine, st: &State, cpu: usize) -> String {
         return format!("cpu{cpu}: finished");
     };
     let func = &m.prog.funcs[f.func as usize];
-    let mut pc = f.pc as usize;
-    while pc > 0 && !matches!(func.code.get(pc), Some(crate::ir::Instr::Stmt { .. })) {
-        pc -= 1;
-    }
-    let span = func.spans.get(pc).copied().unwrap_or(func.span);
-    let text = m
-        .prog
-        .sources
-        .text(span)
-        .lines()
-        .next()
-        .unwrap_or("")
-        .trim()
-        .trim_end_matches('{')
-        .trim()
-        .to_string();
+    let pc = f.pc as usize;
+    let span = func
+        .spans
+        .get(statement_of(func, pc))
+        .copied()
+        .unwrap_or(func.span);
+    let mut text = one_line(m.prog.sources.text(span));
     let place = if func.user {
         "user code".to_string()
     } else {
         format!("{}()", func.name)
     };
-    let waiting = if t.task_running { "" } else { " (asleep)" };
+    if stopped {
+        return format!("cpu{cpu}: in {place}, stopped in: {text}");
+    }
+    if func.code.get(pc).is_some_and(|&i| is_access(i)) {
+        text = format!("{} (cont. of `{text}`)", access_text(m, f.func, pc));
+    }
+    // TASK_INTERRUPTIBLE alone is not sleep: the CPU sleeps once it is in schedule().
+    let waiting = if t.task_running {
+        ""
+    } else if at_schedule(m, st, cpu) {
+        " (asleep in schedule())"
+    } else {
+        " (TASK_INTERRUPTIBLE, not yet in schedule())"
+    };
     format!("cpu{cpu}: in {place}{waiting}, next: {text}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_negated_call_shows_the_call_value() {
+        assert_eq!(
+            decision_text("!trylock_page(page)", false),
+            "trylock_page(page) -> true"
+        );
+        assert_eq!(
+            decision_text("!pte_same(*vmf->pte, entry)", false),
+            "pte_same(*vmf->pte, entry) -> true"
+        );
+        assert_eq!(decision_text("!vmf->pte", true), "vmf->pte -> false");
+        // a negation of only the first operand stays as written
+        assert_eq!(
+            decision_text("!pte_write(*pte) && (reason & VM_UFFD_WP)", true),
+            "!pte_write(*pte) && (reason & VM_UFFD_WP) -> true"
+        );
+        assert_eq!(
+            decision_text("!f(a) || g(b)", false),
+            "!f(a) || g(b) -> false"
+        );
+        assert_eq!(
+            decision_text("page_count(page) != 1", true),
+            "page_count(page) != 1 -> true"
+        );
+    }
+
+    #[test]
+    fn source_text_on_one_line() {
+        assert_eq!(
+            one_line("set_pte_at(mm, addr,\n        ptep, // why\n  pte);"),
+            "set_pte_at(mm, addr, ptep, pte);"
+        );
+        assert_eq!(one_line("while x {"), "while x");
+        // a span that starts inside parentheses
+        assert_eq!(one_line("a || b) && c"), "(a || b) && c");
+        assert_eq!(one_line("f(a"), "f(a)");
+    }
 }

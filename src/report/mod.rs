@@ -1,5 +1,6 @@
-//! Output: race diagrams in kernel commit-message style, and replay tokens. This layer sees
-//! only a `Trace` (plain data).
+//! Output: race diagrams in kernel commit-message style, replay tokens and the shell
+//! commands that replay them. This layer sees only a `Trace` (plain data).
 
 pub mod diagram;
+pub mod shell;
 pub mod token;

@@ -1,8 +1,16 @@
 //! Replay tokens: a counterexample as a short string, e.g. `0x6-1x11-2-1x6`
 //! (cpu0 runs 6 steps, cpu1 11, cpu2 one, cpu1 six). Hardware events: `e2.0` (cpu2's TLB
-//! evicts address 0), `f1.0` (speculative fill).
+//! evicts page slot 0), `f1.0` (speculative fill of slot 0 into cpu1's TLB). `-` is the
+//! empty path.
+//!
+//! Decoding only checks the syntax and the sizes; whether each step can run in a given test
+//! is for the replay (`machine::trace::build`) to say.
 
 use crate::machine::Action;
+
+/// The longest path a token may describe (a breadth-first counterexample is a few dozen
+/// steps; this only keeps a mistyped count from allocating without bound).
+pub const MAX_STEPS: usize = 1_000_000;
 
 pub fn encode(path: &[Action]) -> String {
     let mut parts: Vec<String> = Vec::new();
@@ -38,36 +46,95 @@ pub fn encode(path: &[Action]) -> String {
     }
 }
 
-pub fn decode(token: &str) -> Result<Vec<Action>, String> {
-    let mut out = Vec::new();
-    if token.trim() == "-" {
-        return Ok(out);
+/// A decimal number of ASCII digits (no sign, no spaces) that fits `max`.
+fn number(s: &str, what: &str, max: u64) -> Result<u64, String> {
+    if s.is_empty() {
+        return Err(format!("a {what} is missing"));
     }
-    for part in token.trim().split('-') {
-        let bad =
-            || format!("malformed replay token part `{part}` (expected e.g. `1x11`, `2`, `e2.0`)");
-        if let Some(rest) = part.strip_prefix('e').or_else(|| part.strip_prefix('f')) {
-            let (c, s) = rest.split_once('.').ok_or_else(bad)?;
-            let c: u8 = c.parse().map_err(|_| bad())?;
-            let s: u16 = s.parse().map_err(|_| bad())?;
-            out.push(if part.starts_with('e') {
-                Action::Evict(c, s)
-            } else {
-                Action::Fill(c, s)
-            });
-            continue;
+    if !s.bytes().all(|b| b.is_ascii_digit()) {
+        return Err(format!("`{s}` is not a {what} (decimal digits only)"));
+    }
+    match s.parse::<u64>() {
+        Ok(n) if n <= max => Ok(n),
+        _ => Err(format!("{what} `{s}` is too large (at most {max})")),
+    }
+}
+
+/// One part of a token and the actions it stands for.
+fn part(p: &str) -> Result<Vec<Action>, String> {
+    let shape = "a part is `C` (a step of cpu C), `CxN` (N steps of cpu C), `eC.S` (cpu C's TLB \
+                 evicts page slot S) or `fC.S` (speculative fill of slot S into cpu C's TLB)";
+    if p.is_empty() {
+        return Err(format!(
+            "an empty part (two `-` in a row, or one at an end); {shape}"
+        ));
+    }
+    let bad = |why: String| format!("bad part `{p}`: {why}; {shape}");
+    if let Some(rest) = p.strip_prefix('e').or_else(|| p.strip_prefix('f')) {
+        let (c, s) = rest
+            .split_once('.')
+            .ok_or_else(|| bad("a hardware event needs `.` between CPU and slot".into()))?;
+        let c = number(c, "CPU number", u8::MAX as u64).map_err(bad)? as u8;
+        let s = number(s, "page slot", u16::MAX as u64).map_err(bad)? as u16;
+        return Ok(vec![if p.starts_with('e') {
+            Action::Evict(c, s)
+        } else {
+            Action::Fill(c, s)
+        }]);
+    }
+    let (c, n) = match p.split_once('x') {
+        Some((c, n)) => (c, number(n, "step count", MAX_STEPS as u64).map_err(bad)?),
+        None => (p, 1),
+    };
+    let c = number(c, "CPU number", u8::MAX as u64).map_err(bad)? as u8;
+    if n == 0 {
+        return Err(bad("a step count of 0".into()));
+    }
+    Ok(vec![Action::Cpu(c); n as usize])
+}
+
+/// The path a token stands for; a syntax error or an absurd size is an error message.
+pub fn decode(token: &str) -> Result<Vec<Action>, String> {
+    Ok(decode_parts(token)?
+        .into_iter()
+        .flat_map(|(_, a)| a)
+        .collect())
+}
+
+/// The token split into its parts, each with the actions it stands for.
+pub fn decode_parts(token: &str) -> Result<Vec<(String, Vec<Action>)>, String> {
+    let t = token.trim();
+    if t.is_empty() {
+        return Err("the replay token is empty (the empty path is written `-`)".into());
+    }
+    if t == "-" {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    let mut total = 0usize;
+    for p in t.split('-') {
+        let actions = part(p)?;
+        total += actions.len();
+        if total > MAX_STEPS {
+            return Err(format!(
+                "the replay token describes more than {MAX_STEPS} steps"
+            ));
         }
-        let (c, n) = match part.split_once('x') {
-            Some((c, n)) => (c, n.parse::<usize>().map_err(|_| bad())?),
-            None => (part, 1),
-        };
-        let c: u8 = c.parse().map_err(|_| bad())?;
-        if n == 0 || n > 100_000 {
-            return Err(bad());
-        }
-        out.extend(std::iter::repeat_n(Action::Cpu(c), n));
+        out.push((p.to_string(), actions));
     }
     Ok(out)
+}
+
+/// The part of a (well-formed) token that holds step `i` (0-based), for error messages.
+pub fn part_of_step(token: &str, i: usize) -> Option<String> {
+    let mut at = 0;
+    for (p, a) in decode_parts(token).ok()? {
+        if i < at + a.len() {
+            return Some(p);
+        }
+        at += a.len();
+    }
+    None
 }
 
 #[cfg(test)]
@@ -87,12 +154,65 @@ mod tests {
         let t = encode(&p);
         assert_eq!(t, "0x2-1-e2.3-f1.0-2");
         assert_eq!(decode(&t).unwrap(), p);
+        assert_eq!(decode(&encode(&[])).unwrap(), vec![]);
+        assert_eq!(part_of_step(&t, 1).as_deref(), Some("0x2"));
+        assert_eq!(part_of_step(&t, 3).as_deref(), Some("e2.3"));
+        assert_eq!(part_of_step(&t, 6), None);
     }
 
     #[test]
     fn rejects_garbage() {
-        assert!(decode("1x").is_err());
-        assert!(decode("q").is_err());
-        assert!(decode("e1").is_err());
+        for t in [
+            "",
+            " ",
+            "1x",
+            "q",
+            "e1",
+            "e1.",
+            "e.1",
+            "f0.5.1",
+            "0--1",
+            "-1",
+            "1-",
+            "+1",
+            "1x+2",
+            "0x0",
+            "e-1.0",
+            "1 x2",
+            "٣",
+            "0x1000001",
+            "256",
+            "e0.65536",
+            "99999999999999999999",
+            "0x1e3",
+        ] {
+            assert!(decode(t).is_err(), "{t:?} decoded");
+        }
+        let many = ["0x1000000"; 2].join("-");
+        assert!(decode(&many).unwrap_err().contains("more than"));
+        assert!(decode("").unwrap_err().contains("empty"));
+    }
+}
+
+#[cfg(test)]
+mod props {
+    use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        #[test]
+        fn decoding_any_text_never_panics(s in "\\PC{0,40}") {
+            let _ = decode(&s);
+        }
+
+        #[test]
+        fn encode_then_decode_is_the_identity(p in proptest::collection::vec((0u8..4, 0u8..3, 0u16..3), 0..40)) {
+            let path: Vec<Action> = p.iter().map(|&(k, c, s)| match k {
+                0 => Action::Evict(c, s),
+                1 => Action::Fill(c, s),
+                _ => Action::Cpu(c),
+            }).collect();
+            prop_assert_eq!(decode(&encode(&path)).unwrap(), path);
+        }
     }
 }
