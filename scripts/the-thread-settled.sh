@@ -539,7 +539,11 @@ for n, (_, files) in enumerate(questions, 1):
                            capture_output=True, text=True)
         if p.returncode not in (0, 1, 3):
             die(f"mmcheck check {path} exited {p.returncode}:\n{p.stderr}")
+        # Drop what varies from run to run or machine to machine (time, threads, resident
+        # memory); the search and its counterexample do not depend on them.
         text = re.sub(r", [0-9.]+ s([,;]) ", r"\1 ", p.stdout.rstrip("\n"))
+        text = re.sub(r"breadth-first, [0-9]+ threads?, ", "breadth-first, ", text)
+        text = re.sub(r", peak resident [0-9.]+ [KMGT]i?B", "", text)
         w(f"### `tests/mmk/{f}` (question {n})")
         w("")
         w(cmd(f))
