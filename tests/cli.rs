@@ -49,9 +49,11 @@ fn founding_race_is_a_lost_write_with_a_short_three_cpu_diagram() {
         .and_then(|l| l.split_whitespace().next())
         .and_then(|n| n.parse().ok())
         .expect("step count line");
+    // 24 is this model's own shortest counterexample (its steps are finer than the
+    // reference's, so the two counts are not comparable): a longer one is a regression.
     assert!(
         steps <= 24,
-        "counterexample of {steps} steps is longer than the reference's 24"
+        "counterexample of {steps} steps is longer than the model's shortest, 24"
     );
 }
 
