@@ -715,6 +715,10 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
                 ),
             },
             Verdict::Incomplete => match &coverage {
+                _ if r.complete => println!(
+                    "NO END STATE  {name}\n      every reachable state was explored, but no interleaving lets the programs finish (livelock is not among the invariants this test checks)\n      {}",
+                    stats_line(&r.stats)
+                ),
                 Some(c) => println!("NO VIOLATION FOUND  {name}\n      {c}"),
                 None => println!(
                     "INCOMPLETE  {name}\n      {}: no violation in any interleaving of up to {} steps{}\n      {}",
@@ -962,6 +966,8 @@ fn judge_one<A>(e: &Expect, r: &explore::Report<A>) -> Outcome {
         Expect::Safe if !r.found.is_empty() => Outcome::Missed,
         Expect::Safe => match r.verdict() {
             Verdict::Safe => Outcome::Met,
+            // exhaustive, yet never SAFE: no run can end
+            _ if r.complete => Outcome::Missed,
             _ => Outcome::Undecided,
         },
         Expect::Violation(n) if r.get(n).is_some() => Outcome::Met,
@@ -982,6 +988,7 @@ fn judge<A>(es: &[Expect], r: &explore::Report<A>) -> Outcome {
         return match r.verdict() {
             Verdict::Safe => Outcome::Met,
             Verdict::Violation(_) => Outcome::Missed,
+            Verdict::Incomplete if r.complete => Outcome::Missed,
             Verdict::Incomplete => Outcome::Undecided,
         };
     }

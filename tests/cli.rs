@@ -971,3 +971,49 @@ fn random_replay_tokens_never_panic() {
         }
     }
 }
+
+#[test]
+fn a_search_that_reaches_no_end_state_never_says_safe() {
+    // livelock left unchecked: the search is exhaustive, but no run ends, so no end-of-run
+    // check ever ran
+    let (_d, f) = scratch_test(
+        r#"
+test "spins for ever, livelock unchecked" {
+    kernel "linux-5.10";
+    cpus 1;
+    invariants: all - livelock;
+    vma X: anon private read write;
+    cpu0 { spin(); }
+    expect safe;
+}
+fn spin() {
+    let mm = current_mm();
+    while true { mmap_read_lock(mm); mmap_read_unlock(mm); }
+}
+"#,
+    );
+    let (code, out, _) = mmcheck(&["check", "-q", &f]);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains("NO END STATE") && !out.contains("SAFE"),
+        "{out}"
+    );
+    // with livelock checked (the default), it is a livelock from the very first state
+    let (_d, f) = scratch_test(
+        r#"
+test "spins for ever" {
+    kernel "linux-5.10";
+    cpus 1;
+    vma X: anon private read write;
+    cpu0 { spin(); }
+}
+fn spin() {
+    let mm = current_mm();
+    while true { mmap_read_lock(mm); mmap_read_unlock(mm); }
+}
+"#,
+    );
+    let (code, out, _) = mmcheck(&["check", "-q", &f]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("no end state is reachable at all"), "{out}");
+}
