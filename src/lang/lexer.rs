@@ -123,7 +123,7 @@ pub fn lex(file: u16, text: &str) -> Result<Vec<Token>, Diag> {
         let ch = text[i..].chars().next().unwrap_or('?');
         return Err(Diag::at(
             Span::new(file, start, start + ch.len_utf8()),
-            format!("unexpected character `{ch}`"),
+            format!("unexpected character `{}`", ch.escape_debug()),
         ));
     }
     out.push(Token {
