@@ -18,7 +18,9 @@ pub struct FuncTable {
     funcs: Vec<FuncDecl>,
     by_name: HashMap<String, usize>,
     consts: Vec<(String, Expr)>,
+    const_at: HashMap<String, usize>,
     structs: Vec<StructDecl>,
+    struct_at: HashMap<String, usize>,
 }
 
 /// A struct declaration: name, fields, and where it was declared.
@@ -75,12 +77,24 @@ impl FuncTable {
                     }
                 }
                 Item::Const { name, value, .. } => {
-                    self.consts.retain(|(n, _)| n != name);
-                    self.consts.push((name.clone(), value.clone()));
+                    let c = (name.clone(), value.clone());
+                    match self.const_at.get(name) {
+                        Some(&i) => self.consts[i] = c,
+                        None => {
+                            self.const_at.insert(name.clone(), self.consts.len());
+                            self.consts.push(c);
+                        }
+                    }
                 }
                 Item::Struct { name, fields, span } => {
-                    self.structs.retain(|(n, _, _)| n != name);
-                    self.structs.push((name.clone(), fields.clone(), *span));
+                    let d = (name.clone(), fields.clone(), *span);
+                    match self.struct_at.get(name) {
+                        Some(&i) => self.structs[i] = d,
+                        None => {
+                            self.struct_at.insert(name.clone(), self.structs.len());
+                            self.structs.push(d);
+                        }
+                    }
                 }
                 Item::Import { .. } | Item::Test(_) => {}
             }
@@ -93,6 +107,7 @@ struct Ctx<'a> {
     table: &'a FuncTable,
     consts: HashMap<String, Value>,
     fields: Vec<String>,
+    field_at: HashMap<String, u16>,
     structs: Vec<StructDef>,
     /// VMA names of the test, with their first address (user programs only).
     vmas: HashMap<String, (i64, i64)>,
@@ -101,8 +116,8 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     /// The id of a field name (`GetField`/`SetField` carry 16 bits).
     fn field_id(&mut self, name: &str, at: Span) -> Result<u16, Diag> {
-        if let Some(i) = self.fields.iter().position(|f| f == name) {
-            return Ok(u16::try_from(i).expect("only ids that fit are handed out"));
+        if let Some(&i) = self.field_at.get(name) {
+            return Ok(i);
         }
         let id = u16::try_from(self.fields.len()).map_err(|_| {
             Diag::at(
@@ -114,6 +129,7 @@ impl Ctx<'_> {
             )
         })?;
         self.fields.push(name.to_string());
+        self.field_at.insert(name.to_string(), id);
         Ok(id)
     }
 
@@ -134,7 +150,7 @@ impl Ctx<'_> {
                         format!("constants defined through more than {MAX_CONST_CHAIN} other constants"),
                     ));
                 }
-                let Some((_, ce)) = self.table.consts.iter().rev().find(|(k, _)| k == n) else {
+                let Some((_, ce)) = self.table.const_at.get(n).map(|&i| &self.table.consts[i]) else {
                     return Err(Diag::at(e.span, format!("unknown constant `{n}`")));
                 };
                 seen.push(n.clone());
@@ -441,7 +457,8 @@ impl FnBuilder<'_, '_> {
                 if self.user {
                     return Err(Diag::at(sp, "user programs cannot build kernel structs"));
                 }
-                let Some(sid) = self.ctx.structs.iter().position(|s| &s.name == name) else {
+                // ctx.structs follows table.structs, index for index.
+                let Some(&sid) = self.ctx.table.struct_at.get(name) else {
                     return Err(Diag::at(sp, format!("unknown struct `{name}`")));
                 };
                 let id = u16::try_from(sid).map_err(|_| {
@@ -677,6 +694,9 @@ impl FnBuilder<'_, '_> {
 }
 
 fn suggest<'a>(name: &str, cands: impl Iterator<Item = &'a str>) -> Option<String> {
+    if name.len() > super::source::MAX_WORD_IN_MESSAGE {
+        return None;
+    }
     let mut best: Option<(usize, &str)> = None;
     for c in cands {
         let d = edit_distance(name, c);
@@ -751,6 +771,7 @@ pub fn compile_test(
         table,
         consts: HashMap::new(),
         fields: Vec::new(),
+        field_at: HashMap::new(),
         structs: Vec::new(),
         vmas: HashMap::new(),
     };

@@ -39,6 +39,9 @@ fn describe(t: &Tok) -> String {
     match t {
         Tok::Ident(s) => format!("`{s}`"),
         Tok::Int(v) => format!("number `{v}`"),
+        Tok::Str(s) if s.chars().count() > 64 => {
+            format!("string \"{}…\"", s.chars().take(64).collect::<String>())
+        }
         Tok::Str(s) => format!("string \"{s}\""),
         Tok::Punct(p) => format!("`{p}`"),
         Tok::Eof => "end of file".into(),
