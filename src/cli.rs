@@ -765,7 +765,10 @@ fn collect_tests(
 /// A file that parses and holds definitions but no `test` block.
 fn is_model_file(p: &Path) -> bool {
     use crate::lang::ast::Item;
-    let Some(text) = std::fs::read(p).ok().and_then(|b| String::from_utf8(b).ok()) else {
+    let Some(text) = std::fs::read(p)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+    else {
         return false;
     };
     let Ok(module) = lang::lexer::lex(0, &text).and_then(lang::parser::parse_module) else {
@@ -853,15 +856,17 @@ fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
 /// `run_test_file`, except that a panic (a bug in mmcheck) becomes an ERROR row for the file
 /// instead of ending the whole run.
 fn run_test_file_guarded(dir: &Path, f: &Path, lim: Limits, o: &SearchOpts) -> (String, u32, u32) {
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| run_test_file(dir, f, lim, o)))
-        .unwrap_or_else(|_| {
-            error_row(
-                dir,
-                f,
-                "internal error",
-                "error: mmcheck panicked on this file (a bug in mmcheck; the message is above)",
-            )
-        })
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_test_file(dir, f, lim, o)
+    }))
+    .unwrap_or_else(|_| {
+        error_row(
+            dir,
+            f,
+            "internal error",
+            "error: mmcheck panicked on this file (a bug in mmcheck; the message is above)",
+        )
+    })
 }
 
 /// The row of a file that could not be run (counted as failed): ERROR, why, and the first

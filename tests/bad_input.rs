@@ -10,7 +10,10 @@ fn mmcheck_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
     let out = Command::new(env!("CARGO_BIN_EXE_mmcheck"))
         .args(args)
         .current_dir(dir)
-        .env("MMCHECK_MODELS", Path::new(env!("CARGO_MANIFEST_DIR")).join("models"))
+        .env(
+            "MMCHECK_MODELS",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),
+        )
         .output()
         .expect("run mmcheck");
     (
@@ -32,7 +35,8 @@ fn check_text(name: &str, text: &[u8]) -> (tempfile::TempDir, i32, String, Strin
     (dir, code, out, err)
 }
 
-const HEAD: &str = "test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X: anon private read write;\n";
+const HEAD: &str =
+    "test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X: anon private read write;\n";
 
 /// Exit 2 with `file:line:col: error: <needle>` as the first line, and no panic.
 fn assert_located(code: i32, out: &str, err: &str, at: &str, needle: &str) {
@@ -82,7 +86,9 @@ fn more_than_512_pages_is_an_error_not_a_panic() {
     let vmas: String = (0..40)
         .map(|i| format!("    vma V{i}[16]: anon private read write;\n"))
         .collect();
-    let s = format!("test \"t\" {{\n    kernel \"linux-5.10\";\n{vmas}    cpu0 {{ V39[15] = 1; }}\n}}\n");
+    let s = format!(
+        "test \"t\" {{\n    kernel \"linux-5.10\";\n{vmas}    cpu0 {{ V39[15] = 1; }}\n}}\n"
+    );
     let (_d, code, out, err) = check_text("slots.mmk", s.as_bytes());
     assert_located(code, &out, &err, "slots.mmk:35:5:", "past 512 pages");
 }
@@ -104,7 +110,13 @@ fn deep_nesting_is_a_located_error_not_a_stack_overflow() {
         ")".repeat(n)
     );
     let (_d, code, out, err) = check_text("deep.mmk", s.as_bytes());
-    assert_located(code, &out, &err, "deep.mmk:7:", "nesting deeper than 256 levels");
+    assert_located(
+        code,
+        &out,
+        &err,
+        "deep.mmk:7:",
+        "nesting deeper than 256 levels",
+    );
     assert!(err.len() < 1000, "{err}");
 }
 
@@ -115,7 +127,13 @@ fn an_error_naming_a_5mb_identifier_stays_short() {
         "x".repeat(5 << 20)
     );
     let (_d, code, out, err) = check_text("huge.mmk", s.as_bytes());
-    assert_located(code, &out, &err, "huge.mmk:7:10:", "unknown function or primitive");
+    assert_located(
+        code,
+        &out,
+        &err,
+        "huge.mmk:7:10:",
+        "unknown function or primitive",
+    );
     assert!(err.len() < 1000, "{} bytes of error", err.len());
 }
 
@@ -204,7 +222,8 @@ fn test_dir(files: &[(&str, &[u8])]) -> (tempfile::TempDir, i32, String, String)
 fn test_dir_finds_tests_however_they_are_spaced() {
     let two = GOOD.replace("test \"good\"", "test  \"two spaces\"");
     let tab = GOOD.replace("test \"good\"", "test\t\"tab\"");
-    let (_d, code, out, err) = test_dir(&[("two.mmk", two.as_bytes()), ("tab.mmk", tab.as_bytes())]);
+    let (_d, code, out, err) =
+        test_dir(&[("two.mmk", two.as_bytes()), ("tab.mmk", tab.as_bytes())]);
     assert_eq!(code, 0, "{out}\n{err}");
     assert!(out.contains("PASS   two.mmk"), "{out}");
     assert!(out.contains("PASS   tab.mmk"), "{out}");
@@ -257,12 +276,10 @@ fn test_dir_does_not_follow_a_symlink_loop() {
 fn test_dir_goes_on_after_a_file_that_breaks_mmcheck() {
     // i64::MIN / -1 panicked in the interpreter; whatever happens to that file, the other
     // files run and the summary is printed.
-    let breaks = GOOD
-        .replace("test \"good\"", "test \"divide\"")
-        .replace(
-            "cpu0 { X = 1; }",
-            "cpu0 { let x = -9223372036854775807 - 1; let y = x / -1; X = y; }",
-        );
+    let breaks = GOOD.replace("test \"good\"", "test \"divide\"").replace(
+        "cpu0 { X = 1; }",
+        "cpu0 { let x = -9223372036854775807 - 1; let y = x / -1; X = y; }",
+    );
     let (_d, _, out, _) = test_dir(&[
         ("a-divide.mmk", breaks.as_bytes()),
         ("b-good.mmk", GOOD.as_bytes()),

@@ -147,10 +147,13 @@ impl Ctx<'_> {
                 if seen.len() >= MAX_CONST_CHAIN {
                     return Err(Diag::at(
                         e.span,
-                        format!("constants defined through more than {MAX_CONST_CHAIN} other constants"),
+                        format!(
+                            "constants defined through more than {MAX_CONST_CHAIN} other constants"
+                        ),
                     ));
                 }
-                let Some((_, ce)) = self.table.const_at.get(n).map(|&i| &self.table.consts[i]) else {
+                let Some((_, ce)) = self.table.const_at.get(n).map(|&i| &self.table.consts[i])
+                else {
                     return Err(Diag::at(e.span, format!("unknown constant `{n}`")));
                 };
                 seen.push(n.clone());
@@ -1095,7 +1098,10 @@ pub fn compile_test(
                 if !(0..MAX_CPUS).contains(cpu) {
                     return Err(Diag::at(
                         *span,
-                        format!("cpu{cpu}: a test has at most {MAX_CPUS} CPUs, cpu0 to cpu{}", MAX_CPUS - 1),
+                        format!(
+                            "cpu{cpu}: a test has at most {MAX_CPUS} CPUs, cpu0 to cpu{}",
+                            MAX_CPUS - 1
+                        ),
                     ));
                 }
                 if programs.iter().any(|(c, _, _)| c == cpu) {

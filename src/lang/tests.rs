@@ -119,7 +119,7 @@ fn missing_files_are_errors_not_panics() {
     assert!(load_file(Path::new("/no/such/file.mmk"), &LoadOptions::default()).is_err());
 }
 
-/// A test file of the toy tree with `body` as cpu0's program and `extra` after the test.
+/// A test of the toy tree: `HEAD`, then `items` in the test block, then `extra` after it.
 fn toy(items: &str, extra: &str) -> String {
     format!("{HEAD} {items} }}\n{extra}")
 }
@@ -157,13 +157,13 @@ fn sizes_past_the_machine_limits_are_located_errors_not_wraps() {
         (toy(&vmas(300, 1), ""), "at most 256 VMAs"),
         (toy(&pages, ""), "at most 64 pages"),
         (
-            format!(r#"test "t" {{ kernel "toy"; vma X: anon private read write; cpu8 {{ X = 1; }} }}"#),
+            r#"test "t" { kernel "toy"; vma X: anon private read write; cpu8 { X = 1; } }"#
+                .to_string(),
             "at most 8 CPUs",
         ),
         (
-            format!(
-                r#"test "t" {{ kernel "toy"; vma X: anon private read write; cpu9223372036854775807 {{ X = 1; }} }}"#
-            ),
+            r#"test "t" { kernel "toy"; vma X: anon private read write; cpu9223372036854775807 { X = 1; } }"#
+                .to_string(),
             "at most 8 CPUs",
         ),
         (
@@ -174,7 +174,10 @@ fn sizes_past_the_machine_limits_are_located_errors_not_wraps() {
             toy("", &format!("struct big {{ {} }}", fields.join(", "))),
             "at most 255 are supported",
         ),
-        (toy("", "struct twice { a, b, a }"), "declares field `a` twice"),
+        (
+            toy("", "struct twice { a, b, a }"),
+            "declares field `a` twice",
+        ),
         (
             toy(
                 "cpu0 { g(); }",
@@ -193,13 +196,20 @@ fn sizes_past_the_machine_limits_are_located_errors_not_wraps() {
             "nested more than 127 deep",
         ),
         (
-            toy("cpu0 { g(); }", &format!("{consts}fn g() {{ let x = C299; }}")),
+            toy(
+                "cpu0 { g(); }",
+                &format!("{consts}fn g() {{ let x = C299; }}"),
+            ),
             "more than 256 other constants",
         ),
     ];
     for (src, needle) in cases {
         let e = load_err(&src, &[]);
-        assert!(e.contains(needle), "{}...\n=> {e}", &src[..src.len().min(300)]);
+        assert!(
+            e.contains(needle),
+            "{}...\n=> {e}",
+            &src[..src.len().min(300)]
+        );
     }
 }
 
@@ -213,7 +223,10 @@ fn clauses_stated_once_per_test_and_test_names_once_per_file() {
             format!("{HEAD} }}\n{HEAD} }}\n"),
             "a second test named \"t\" (the first is on line 1)",
         ),
-        (toy("cpu0 { X = 1; } cpu0 { X = 2; }", ""), "has two programs"),
+        (
+            toy("cpu0 { X = 1; } cpu0 { X = 2; }", ""),
+            "has two programs",
+        ),
         (toy("vma X: anon private read;", ""), "declared twice"),
     ];
     for (src, needle) in cases {
@@ -252,7 +265,10 @@ fn a_file_that_is_not_utf8_is_located_at_its_first_bad_byte() {
     let mut src = toy("", "").into_bytes();
     src.extend_from_slice(b"\n// caf\xe9\n");
     let r = rendered(&src);
-    assert!(r.starts_with(":3:7: error: this file is not valid UTF-8"), "{r}");
+    assert!(
+        r.starts_with(":3:7: error: this file is not valid UTF-8"),
+        "{r}"
+    );
 }
 
 #[test]
@@ -260,11 +276,18 @@ fn deep_nesting_is_a_located_error_not_a_stack_overflow() {
     let n = 100_000;
     let cases = [
         format!("fn g() {{ let x = {}1{}; }}", "(".repeat(n), ")".repeat(n)),
-        format!("fn g() {}{}", "{ if true ".repeat(n), "{}".to_string() + &"}".repeat(n)),
+        format!(
+            "fn g() {}{}",
+            "{ if true ".repeat(n),
+            "{}".to_string() + &"}".repeat(n)
+        ),
         format!("fn g() {{ let x = 1{}; }}", " + 1".repeat(n)),
         format!("fn g() {{ let x = a{}; }}", ".b".repeat(n)),
         format!("fn g() {{ let x = {}true; }}", "!".repeat(n)),
-        format!("fn g() {{ if false {{}} {} }}", "else if false {} ".repeat(n)),
+        format!(
+            "fn g() {{ if false {{}} {} }}",
+            "else if false {} ".repeat(n)
+        ),
     ];
     for extra in cases {
         // `mmcheck test` loads files on threads with the default 2 MiB stack.
