@@ -132,7 +132,7 @@ fn an_error_naming_a_5mb_identifier_stays_short() {
         &out,
         &err,
         "huge.mmk:7:10:",
-        "unknown function or primitive",
+        "an identifier of 5242880 characters",
     );
     assert!(err.len() < 1000, "{} bytes of error", err.len());
 }

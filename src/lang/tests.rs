@@ -337,6 +337,14 @@ fn an_error_naming_a_huge_identifier_stays_short() {
         assert!(r.len() < 1500, "{} bytes: {}", r.len(), &r[..300]);
         assert!(r.contains('…'), "{r}");
     }
+    // A name the lexer accepts is shortened in the message itself.
+    let long = "y".repeat(250);
+    let r = rendered(toy("cpu0 { g(); }", &format!("fn g() {{ let v = {long}; }}")).as_bytes());
+    let first = r.lines().next().unwrap_or("");
+    assert!(
+        first.ends_with(&format!("unknown name `{}…`", "y".repeat(64))),
+        "{first}"
+    );
 }
 
 #[test]

@@ -259,16 +259,23 @@ pub fn apply(op: usize, t: &mut Vec<u8>, corpus: &[Vec<u8>], rng: &mut Rng, size
             }
         }
         "huge_identifier" => {
-            let n = match rng.below(4) {
+            // Around the lexer's limits (256-character names, 1024-byte strings) and far past.
+            let n = match rng.below(6) {
                 0 => 65 + rng.below(64),
-                1 => 1000 + rng.below(10_000),
-                2 => sizes.max_identifier.min(100_000),
+                1 => 255 + rng.below(3),
+                2 => 1023 + rng.below(3),
+                3 => 1000 + rng.below(10_000),
+                4 => sizes.max_identifier.min(100_000),
                 _ => sizes.max_identifier,
             };
             let c = b'a' + rng.below(26) as u8;
             let huge = vec![c; n];
             let words: Vec<_> = toks.iter().filter(|k| k.2 == Kind::Word).collect();
-            if words.is_empty() || rng.chance(4) {
+            let strings: Vec<_> = toks.iter().filter(|k| k.2 == Kind::Str).collect();
+            if !strings.is_empty() && rng.chance(3) {
+                let &&(s, e, _) = rng.pick(&strings);
+                t.splice(s..e, [b"\"".as_slice(), &huge, b"\""].concat());
+            } else if words.is_empty() || rng.chance(4) {
                 let i = at(rng, t);
                 t.splice(i..i, huge);
             } else {
