@@ -149,6 +149,9 @@ pub const OPS: &[&str] = &[
     "splice",
 ];
 
+/// The most bytes one operator adds by repeating text.
+const MAX_GROWTH: usize = 8 << 20;
+
 /// Size limits of the generated text: the bounded in-test run keeps them small.
 #[derive(Clone, Copy)]
 pub struct Sizes {
@@ -330,8 +333,11 @@ pub fn apply(op: usize, t: &mut Vec<u8>, corpus: &[Vec<u8>], rng: &mut Rng, size
             if !lines.is_empty() {
                 let (s, e) = *rng.pick(&lines);
                 let counts = [2, 255, 256, 300, 513, sizes.max_repeat];
-                let n = (*rng.pick(&counts)).min(sizes.max_repeat);
                 let line = t[s..e].to_vec();
+                // At most MAX_GROWTH bytes of copies (a line may hold a huge identifier).
+                let n = (*rng.pick(&counts))
+                    .min(sizes.max_repeat)
+                    .min(MAX_GROWTH / line.len().max(1));
                 // Numbered copies make distinct declarations (`let v` -> `let v_1`, ...).
                 let mut block = Vec::with_capacity(line.len() * n);
                 let rename = rng.chance(2);
@@ -380,6 +386,9 @@ pub fn mutate(
     };
     let mut ops = Vec::with_capacity(n);
     for _ in 0..n {
+        if t.len() > 2 * MAX_GROWTH {
+            break;
+        }
         let op = rng.below(OPS.len());
         apply(op, &mut t, corpus, rng, sizes);
         ops.push(OPS[op]);
