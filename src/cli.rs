@@ -886,7 +886,7 @@ fn run_test_file(dir: &Path, f: &Path, lim: Limits, o: &SearchOpts) -> (String, 
     let rel = f.strip_prefix(dir).unwrap_or(f).display().to_string();
     if f.is_dir() {
         let e = std::fs::read_dir(f).err().map(|e| e.to_string());
-        let e = e.unwrap_or_else(|| "it went away".into());
+        let e = e.unwrap_or_else(|| "it could not be listed".into());
         let msg = format!("error: cannot read directory {}: {e}", f.display());
         return error_row(dir, f, "unreadable directory", &msg);
     }
