@@ -9,6 +9,41 @@ use clap::{Args, Parser, Subcommand};
 use std::path::{Path, PathBuf};
 use std::time::Instant;
 
+// Every `print!`/`println!` below goes through `write_stdout` (these definitions shadow std's
+// for the rest of this file): std's macros panic when stdout cannot be written
+// (`> /dev/full`); this ends the run quietly instead. Messages on stderr never fail a run.
+macro_rules! print {
+    ($($arg:tt)*) => { write_stdout(format_args!($($arg)*)) };
+}
+macro_rules! println {
+    () => { write_stdout(format_args!("\n")) };
+    ($($arg:tt)*) => { write_stdout(format_args!("{}\n", format_args!($($arg)*))) };
+}
+macro_rules! eprint {
+    ($($arg:tt)*) => { write_stderr(format_args!($($arg)*)) };
+}
+macro_rules! eprintln {
+    ($($arg:tt)*) => { write_stderr(format_args!("{}\n", format_args!($($arg)*))) };
+}
+
+/// Writes to stdout; if it fails, ends the process: silently for a closed pipe, else with
+/// one line on stderr, and exit code 2 (the output the verdict needed was not delivered).
+fn write_stdout(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let res = std::io::stdout().lock().write_fmt(args);
+    if let Err(e) = res {
+        if e.kind() != std::io::ErrorKind::BrokenPipe {
+            write_stderr(format_args!("error: cannot write the output: {e}\n"));
+        }
+        std::process::exit(EXIT_BAD_INPUT);
+    }
+}
+
+fn write_stderr(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let _ = std::io::stderr().lock().write_fmt(args);
+}
+
 /// Exit codes.
 pub const EXIT_OK: i32 = 0;
 pub const EXIT_VIOLATION: i32 = 1;
@@ -273,24 +308,29 @@ fn limits(o: &SearchOpts) -> Result<Limits, String> {
     })
 }
 
-/// Loads a file and builds a machine per test; errors are printed, located.
-fn load(file: &Path, models: Option<PathBuf>, only: Option<&str>) -> Result<Vec<Machine>, i32> {
-    load_as(file, models, only, None)
-}
-
-/// `load`, with errors printed as JSON when `json` names the command.
+/// Loads a file and builds a machine per test; errors are printed, located (as JSON when
+/// `json` names the command).
 fn load_as(
     file: &Path,
     models: Option<PathBuf>,
     only: Option<&str>,
     json: Option<&str>,
 ) -> Result<Vec<Machine>, i32> {
+    load_machines(file, models, only).map_err(|e| input_error(*e, json))
+}
+
+/// Loads a file and builds a machine per test; an error comes back located (`InputError`).
+fn load_machines(
+    file: &Path,
+    models: Option<PathBuf>,
+    only: Option<&str>,
+) -> Result<Vec<Machine>, Box<InputError>> {
     let opts = LoadOptions { models_dir: models };
     let loaded = match lang::load_file(file, &opts) {
         Ok(l) => l,
         Err(e) => {
             let (map, d) = *e;
-            return Err(input_error(InputError::from_diag(&d, &map), json));
+            return Err(Box::new(InputError::from_diag(&d, &map)));
         }
     };
     let mut out = Vec::new();
@@ -300,12 +340,7 @@ fn load_as(
         }
         match Machine::new(p) {
             Ok(m) => out.push(m),
-            Err(d) => {
-                return Err(input_error(
-                    InputError::from_diag(&d, &loaded.sources),
-                    json,
-                ));
-            }
+            Err(d) => return Err(Box::new(InputError::from_diag(&d, &loaded.sources))),
         }
     }
     if out.is_empty() {
@@ -313,9 +348,8 @@ fn load_as(
             Some(n) => format!("no test named {n:?}"),
             None => "no test in this file".to_string(),
         };
-        return Err(input_error(
+        return Err(Box::new(
             InputError::plain(format!("{}: {msg}", file.display())).in_file(file),
-            json,
         ));
     }
     Ok(out)
@@ -1028,22 +1062,60 @@ fn verdict_text<A>(r: &explore::Report<A>) -> String {
     }
 }
 
-fn collect_tests(dir: &Path, out: &mut Vec<PathBuf>) -> std::io::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for p in entries {
-        if p.is_dir() {
-            collect_tests(&p, out)?;
-        } else if p.extension().is_some_and(|x| x == "mmk") {
-            let text = std::fs::read_to_string(&p).unwrap_or_default();
-            if text.lines().any(|l| l.trim_start().starts_with("test \"")) {
-                out.push(p);
+/// Finds the files `test DIR` runs: every `.mmk` file under `dir` (symbolic links followed,
+/// each directory once, so a link loop ends), except model files, which are returned in
+/// `models` so they can be listed. A model file parses and holds definitions but no `test`
+/// block. A file that cannot be read or parsed, or that holds nothing, is kept: it becomes
+/// an ERROR row rather than being skipped silently. So is a subdirectory that cannot be read.
+fn collect_tests(
+    dir: &Path,
+    out: &mut Vec<PathBuf>,
+    models: &mut Vec<PathBuf>,
+) -> std::io::Result<()> {
+    fn walk(
+        dir: &Path,
+        out: &mut Vec<PathBuf>,
+        models: &mut Vec<PathBuf>,
+        seen: &mut std::collections::HashSet<PathBuf>,
+    ) -> std::io::Result<()> {
+        if !seen.insert(dir.canonicalize().unwrap_or_else(|_| dir.to_path_buf())) {
+            return Ok(());
+        }
+        let mut entries: Vec<_> = std::fs::read_dir(dir)?
+            .filter_map(|e| e.ok().map(|e| e.path()))
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                if walk(&p, out, models, seen).is_err() {
+                    out.push(p);
+                }
+            } else if p.extension().is_some_and(|x| x == "mmk") {
+                if is_model_file(&p) {
+                    models.push(p);
+                } else {
+                    out.push(p);
+                }
             }
         }
+        Ok(())
     }
-    Ok(())
+    walk(dir, out, models, &mut std::collections::HashSet::new())
+}
+
+/// A file that parses and holds definitions but no `test` block.
+fn is_model_file(p: &Path) -> bool {
+    use crate::lang::ast::Item;
+    let Some(text) = std::fs::read(p)
+        .ok()
+        .and_then(|b| String::from_utf8(b).ok())
+    else {
+        return false;
+    };
+    let Ok(module) = lang::lexer::lex(0, &text).and_then(lang::parser::parse_module) else {
+        return false;
+    };
+    !module.items.is_empty() && !module.items.iter().any(|i| matches!(i, Item::Test(_)))
 }
 
 fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
@@ -1054,8 +1126,8 @@ fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
             return EXIT_BAD_INPUT;
         }
     };
-    let mut files = Vec::new();
-    if let Err(e) = collect_tests(dir, &mut files) {
+    let (mut files, mut models) = (Vec::new(), Vec::new());
+    if let Err(e) = collect_tests(dir, &mut files, &mut models) {
         eprintln!("error: cannot read {}: {e}", dir.display());
         return EXIT_BAD_INPUT;
     }
@@ -1089,7 +1161,7 @@ fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
                     }
                     let i = next.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
                     let Some(f) = files.get(i) else { break };
-                    let (rows, outs) = run_test_file(dir, f, lim, o, start);
+                    let (rows, outs) = run_test_file_guarded(dir, f, lim, o, start);
                     if tx.send((i, rows, outs)).is_err() {
                         break;
                     }
@@ -1113,6 +1185,17 @@ fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
             print!("{rows}");
         }
     });
+    if !models.is_empty() {
+        let names: Vec<String> = models
+            .iter()
+            .map(|f| f.strip_prefix(dir).unwrap_or(f).display().to_string())
+            .collect();
+        println!(
+            "\nnot run: {} model file(s) without a test block: {}",
+            names.len(),
+            names.join(", ")
+        );
+    }
     let count = |k: Outcome| outcomes.iter().filter(|&&o| o == k).count();
     let mut summary = format!(
         "{} passed, {} failed",
@@ -1144,8 +1227,41 @@ fn test_dir(dir: &Path, o: &SearchOpts) -> i32 {
     }
 }
 
-/// Runs the tests of one file; returns its table rows and each test's outcome (a file that
-/// does not load is one row, and one bad-input outcome).
+/// `run_test_file`, except that a panic (a bug in mmcheck) becomes an ERROR row for the file
+/// instead of ending the whole run.
+fn run_test_file_guarded(
+    dir: &Path,
+    f: &Path,
+    lim: Limits,
+    o: &SearchOpts,
+    run_start: Instant,
+) -> (String, Vec<Outcome>) {
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+        run_test_file(dir, f, lim, o, run_start)
+    }))
+    .unwrap_or_else(|_| {
+        error_row(
+            dir,
+            f,
+            "internal error",
+            "error: mmcheck panicked on this file (a bug in mmcheck; the message is above)",
+        )
+    })
+}
+
+/// The row of a file that could not be run (a bad-input outcome): ERROR, why, and the first
+/// line of the located error under it.
+fn error_row(dir: &Path, f: &Path, why: &str, error: &str) -> (String, Vec<Outcome>) {
+    let rel = f.strip_prefix(dir).unwrap_or(f).display().to_string();
+    let mut row = format!("{:<10} {:<58} {:<24} {:<46}\n", "ERROR", rel, "-", why);
+    if let Some(l) = error.lines().next() {
+        row.push_str(&format!("{:<10} {l}\n", ""));
+    }
+    (row, vec![Outcome::BadInput])
+}
+
+/// Runs the tests of one file; returns its table rows and each test's outcome. A file that
+/// cannot be loaded is an ERROR row with its located error (printed there, once).
 /// Time is global to the run (`run_start`); states are a budget per file, shared by its
 /// tests (files run in parallel, so a global count would depend on the schedule).
 fn run_test_file(
@@ -1156,17 +1272,15 @@ fn run_test_file(
     run_start: Instant,
 ) -> (String, Vec<Outcome>) {
     let rel = f.strip_prefix(dir).unwrap_or(f).display().to_string();
-    let machines = match load(f, o.models.clone(), None) {
+    if f.is_dir() {
+        let e = std::fs::read_dir(f).err().map(|e| e.to_string());
+        let e = e.unwrap_or_else(|| "it could not be listed".into());
+        let msg = format!("error: cannot read directory {}: {e}", f.display());
+        return error_row(dir, f, "unreadable directory", &msg);
+    }
+    let machines = match load_machines(f, o.models.clone(), None) {
         Ok(m) => m,
-        Err(_) => {
-            return (
-                format!(
-                    "{:<10} {:<58} {:<24} {:<46}\n",
-                    "ERROR", rel, "-", "bad input"
-                ),
-                vec![Outcome::BadInput],
-            );
-        }
+        Err(e) => return error_row(dir, f, "bad input", &e.text),
     };
     let (mut rows, mut outs) = (String::new(), Vec::new());
     let mut spent_states = 0u64;

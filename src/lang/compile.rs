@@ -18,9 +18,11 @@ pub struct FuncTable {
     funcs: Vec<FuncDecl>,
     by_name: HashMap<String, usize>,
     consts: Vec<(String, Expr)>,
+    const_at: HashMap<String, usize>,
     structs: Vec<StructDecl>,
     /// `invariants default: SET;` lines, in load order (each may refer to the one before).
     invariant_defaults: Vec<ast::InvariantSet>,
+    struct_at: HashMap<String, usize>,
 }
 
 /// A struct declaration: name, fields, and where it was declared.
@@ -77,12 +79,24 @@ impl FuncTable {
                     }
                 }
                 Item::Const { name, value, .. } => {
-                    self.consts.retain(|(n, _)| n != name);
-                    self.consts.push((name.clone(), value.clone()));
+                    let c = (name.clone(), value.clone());
+                    match self.const_at.get(name) {
+                        Some(&i) => self.consts[i] = c,
+                        None => {
+                            self.const_at.insert(name.clone(), self.consts.len());
+                            self.consts.push(c);
+                        }
+                    }
                 }
                 Item::Struct { name, fields, span } => {
-                    self.structs.retain(|(n, _, _)| n != name);
-                    self.structs.push((name.clone(), fields.clone(), *span));
+                    let d = (name.clone(), fields.clone(), *span);
+                    match self.struct_at.get(name) {
+                        Some(&i) => self.structs[i] = d,
+                        None => {
+                            self.struct_at.insert(name.clone(), self.structs.len());
+                            self.structs.push(d);
+                        }
+                    }
                 }
                 Item::InvariantsDefault(set) => self.invariant_defaults.push(set.clone()),
                 Item::Import { .. } | Item::Test(_) => {}
@@ -96,18 +110,30 @@ struct Ctx<'a> {
     table: &'a FuncTable,
     consts: HashMap<String, Value>,
     fields: Vec<String>,
+    field_at: HashMap<String, u16>,
     structs: Vec<StructDef>,
     /// VMA names of the test, with their first address (user programs only).
     vmas: HashMap<String, (i64, i64)>,
 }
 
 impl Ctx<'_> {
-    fn field_id(&mut self, name: &str) -> u16 {
-        if let Some(i) = self.fields.iter().position(|f| f == name) {
-            return i as u16;
+    /// The id of a field name (`GetField`/`SetField` carry 16 bits).
+    fn field_id(&mut self, name: &str, at: Span) -> Result<u16, Diag> {
+        if let Some(&i) = self.field_at.get(name) {
+            return Ok(i);
         }
+        let id = u16::try_from(self.fields.len()).map_err(|_| {
+            Diag::at(
+                at,
+                format!(
+                    "more than {} distinct field names: the program is too large",
+                    u32::from(u16::MAX) + 1
+                ),
+            )
+        })?;
         self.fields.push(name.to_string());
-        (self.fields.len() - 1) as u16
+        self.field_at.insert(name.to_string(), id);
+        Ok(id)
     }
 
     fn const_eval(&self, e: &Expr, seen: &mut Vec<String>) -> Result<Value, Diag> {
@@ -121,7 +147,16 @@ impl Ctx<'_> {
                 if seen.contains(n) {
                     return Err(Diag::at(e.span, format!("constant `{n}` refers to itself")));
                 }
-                let Some((_, ce)) = self.table.consts.iter().rev().find(|(k, _)| k == n) else {
+                if seen.len() >= MAX_CONST_CHAIN {
+                    return Err(Diag::at(
+                        e.span,
+                        format!(
+                            "constants defined through more than {MAX_CONST_CHAIN} other constants"
+                        ),
+                    ));
+                }
+                let Some((_, ce)) = self.table.const_at.get(n).map(|&i| &self.table.consts[i])
+                else {
                     return Err(Diag::at(e.span, format!("unknown constant `{n}`")));
                 };
                 seen.push(n.clone());
@@ -172,17 +207,30 @@ struct FnBuilder<'c, 'a> {
     user: bool,
     loops: Vec<(usize, Vec<usize>)>,
     atomic_depth: usize,
+    /// Lexical nesting of `atomic { }` blocks (loops do not reset it).
+    atomic_nesting: usize,
     func_ids: &'c HashMap<String, (u16, usize)>,
+    /// Operand-stack depth after the code emitted so far, and the first place it passed
+    /// `MAX_STACK`.
+    stack: usize,
+    stack_overflow: Option<Span>,
 }
 
 impl FnBuilder<'_, '_> {
     fn emit(&mut self, i: Instr, span: Span) -> usize {
+        // Expressions are structured, so the depth after each instruction in emission order
+        // bounds the depth on every path through it.
+        let (pops, pushes) = stack_effect(i);
+        self.stack = self.stack.saturating_sub(pops) + pushes;
+        if self.stack > MAX_STACK && self.stack_overflow.is_none() {
+            self.stack_overflow = Some(span);
+        }
         self.code.push(i);
         self.spans.push(span);
         self.code.len() - 1
     }
     fn patch(&mut self, at: usize, target: usize) {
-        let t = target as u32;
+        let t = jump_target(target);
         match &mut self.code[at] {
             Instr::Jump(x)
             | Instr::JumpIfFalse(x)
@@ -192,14 +240,24 @@ impl FnBuilder<'_, '_> {
         }
     }
     fn local(&self, name: &str) -> Option<u16> {
-        self.locals.iter().position(|l| l == name).map(|i| i as u16)
+        self.locals
+            .iter()
+            .position(|l| l == name)
+            .and_then(|i| u16::try_from(i).ok())
     }
-    fn declare(&mut self, name: &str) -> u16 {
+    fn declare(&mut self, name: &str, at: Span) -> Result<u16, Diag> {
         if let Some(i) = self.local(name) {
-            return i;
+            return Ok(i);
+        }
+        if self.locals.len() >= MAX_LOCALS {
+            return Err(Diag::at(
+                at,
+                format!("more than {MAX_LOCALS} parameters and local variables in one function"),
+            )
+            .help("split the function"));
         }
         self.locals.push(name.to_string());
-        (self.locals.len() - 1) as u16
+        Ok(u16::try_from(self.locals.len() - 1).expect("MAX_LOCALS fits in u16"))
     }
 
     /// Does evaluating this expression touch shared state directly (not through a call)?
@@ -298,13 +356,10 @@ impl FnBuilder<'_, '_> {
                     for a in args {
                         self.expr(a)?;
                     }
-                    self.emit(
-                        Instr::Call {
-                            func: id,
-                            argc: args.len() as u8,
-                        },
-                        sp,
-                    );
+                    let argc = u8::try_from(args.len()).map_err(|_| {
+                        Diag::at(sp, format!("a call passes at most {} arguments", u8::MAX))
+                    })?;
+                    self.emit(Instr::Call { func: id, argc }, sp);
                 } else if let Some(p) = Prim::by_name(name) {
                     if args.len() != p.arity() {
                         return Err(Diag::at(
@@ -327,13 +382,10 @@ impl FnBuilder<'_, '_> {
                     for a in args {
                         self.expr(a)?;
                     }
-                    self.emit(
-                        Instr::Prim {
-                            prim: p,
-                            argc: args.len() as u8,
-                        },
-                        sp,
-                    );
+                    let argc = u8::try_from(args.len()).map_err(|_| {
+                        Diag::at(sp, format!("a call passes at most {} arguments", u8::MAX))
+                    })?;
+                    self.emit(Instr::Prim { prim: p, argc }, sp);
                 } else {
                     let mut d = Diag::at(sp, format!("unknown function or primitive `{name}`"));
                     if let Some(s) = suggest(
@@ -354,7 +406,7 @@ impl FnBuilder<'_, '_> {
             }
             ExprKind::Field(b, f) => {
                 self.expr(b)?;
-                let id = self.ctx.field_id(f);
+                let id = self.ctx.field_id(f, sp)?;
                 self.emit(Instr::GetField(id), sp);
             }
             ExprKind::Unary(op, a) => {
@@ -411,12 +463,16 @@ impl FnBuilder<'_, '_> {
                 if self.user {
                     return Err(Diag::at(sp, "user programs cannot build kernel structs"));
                 }
-                let Some(sid) = self.ctx.structs.iter().position(|s| &s.name == name) else {
+                // ctx.structs follows table.structs, index for index.
+                let Some(&sid) = self.ctx.table.struct_at.get(name) else {
                     return Err(Diag::at(sp, format!("unknown struct `{name}`")));
                 };
-                self.emit(Instr::NewRecord(sid as u16), sp);
+                let id = u16::try_from(sid).map_err(|_| {
+                    Diag::at(sp, format!("more than {} structs", u32::from(u16::MAX) + 1))
+                })?;
+                self.emit(Instr::NewRecord(id), sp);
                 for (f, v) in fields {
-                    let fid = self.ctx.field_id(f);
+                    let fid = self.ctx.field_id(f, v.span)?;
                     if !self.ctx.structs[sid].fields.contains(&fid) {
                         return Err(Diag::at(
                             v.span,
@@ -457,7 +513,7 @@ impl FnBuilder<'_, '_> {
                         format!("`{name}` is a VMA of this test; pick another variable name"),
                     ));
                 }
-                let slot = self.declare(name);
+                let slot = self.declare(name, sp)?;
                 self.emit(Instr::Store(slot), sp);
             }
             StmtKind::Assign(lhs, op, rhs) => self.assign(lhs, *op, rhs, sp)?,
@@ -490,7 +546,7 @@ impl FnBuilder<'_, '_> {
                 self.atomic_depth = 0;
                 self.block(body)?;
                 self.atomic_depth = depth;
-                self.emit(Instr::Jump(top as u32), sp);
+                self.emit(Instr::Jump(jump_target(top)), sp);
                 let end = self.code.len();
                 self.patch(jf, end);
                 let (_, breaks) = self.loops.pop().unwrap_or_default();
@@ -531,16 +587,24 @@ impl FnBuilder<'_, '_> {
                         l.1.push(j);
                     }
                 } else {
-                    self.emit(Instr::Jump(top as u32), sp);
+                    self.emit(Instr::Jump(jump_target(top)), sp);
                 }
             }
             StmtKind::Atomic(b) => {
+                if self.atomic_nesting >= MAX_ATOMIC_NESTING {
+                    return Err(Diag::at(
+                        sp,
+                        format!("`atomic {{ }}` blocks nested more than {MAX_ATOMIC_NESTING} deep"),
+                    ));
+                }
                 // A block is a step of its own: the statement start lets the interpreter
                 // end the step before it (see `Instr::AtomicBegin` in the machine).
                 self.emit(Instr::Stmt { shared: true }, sp);
                 self.emit(Instr::AtomicBegin, sp);
                 self.atomic_depth += 1;
+                self.atomic_nesting += 1;
                 self.block(b)?;
+                self.atomic_nesting -= 1;
                 self.atomic_depth -= 1;
                 self.emit(Instr::AtomicEnd, sp);
             }
@@ -614,7 +678,7 @@ impl FnBuilder<'_, '_> {
             ExprKind::Field(base, f) => {
                 // May write a VMA field (shared); records are thread-local.
                 self.emit(Instr::Stmt { shared: true }, sp);
-                let fid = self.ctx.field_id(f);
+                let fid = self.ctx.field_id(f, sp)?;
                 self.expr(base)?;
                 if let Some(b) = binop {
                     self.emit(Instr::Dup, sp);
@@ -639,6 +703,9 @@ impl FnBuilder<'_, '_> {
 }
 
 fn suggest<'a>(name: &str, cands: impl Iterator<Item = &'a str>) -> Option<String> {
+    if name.len() > super::source::MAX_WORD_IN_MESSAGE {
+        return None;
+    }
     let mut best: Option<(usize, &str)> = None;
     for c in cands {
         let d = edit_distance(name, c);
@@ -708,6 +775,41 @@ fn invariant_set(
 const MAX_CPUS: i64 = 8;
 const MAX_PAGES_PER_VMA: i64 = 16;
 const MAX_FRAMES: i64 = 64;
+/// Pages of all VMAs together: the model has one PTE table (one PTL), as one PMD on x86-64.
+const MAX_SLOTS: usize = 512;
+/// VMA handles carry 8 bits.
+const MAX_VMAS: usize = 256;
+/// The machine state stores a frame's locals, operand stack and a record's fields with
+/// 8-bit lengths, and the `atomic` nesting in 7 bits.
+const MAX_LOCALS: usize = u8::MAX as usize;
+const MAX_STACK: usize = u8::MAX as usize;
+const MAX_STRUCT_FIELDS: usize = u8::MAX as usize;
+const MAX_ATOMIC_NESTING: usize = 127;
+/// A constant may be defined through at most this many others (keeps evaluation shallow).
+const MAX_CONST_CHAIN: usize = super::parser::MAX_NESTING;
+
+/// A jump target; function length is checked against `u32` once the function is built.
+fn jump_target(at: usize) -> u32 {
+    u32::try_from(at).unwrap_or(u32::MAX)
+}
+
+/// Values an instruction pops from and pushes onto the operand stack.
+fn stack_effect(i: Instr) -> (usize, usize) {
+    match i {
+        Instr::Stmt { .. }
+        | Instr::Jump(_)
+        | Instr::JumpIfFalseKeep(_)
+        | Instr::JumpIfTrueKeep(_)
+        | Instr::AtomicBegin
+        | Instr::AtomicEnd => (0, 0),
+        Instr::Const(_) | Instr::Load(_) | Instr::NewRecord(_) | Instr::Dup => (0, 1),
+        Instr::Store(_) | Instr::Pop | Instr::Return | Instr::JumpIfFalse(_) => (1, 0),
+        Instr::GetField(_) | Instr::Unary(_) | Instr::Deref => (1, 1),
+        Instr::SetField(_) | Instr::User(_) => (2, 0),
+        Instr::Binary(_) => (2, 1),
+        Instr::Call { argc, .. } | Instr::Prim { argc, .. } => (usize::from(argc), 1),
+    }
+}
 
 /// Lowers one test block (with the functions visible to it) to a program.
 pub fn compile_test(
@@ -720,6 +822,7 @@ pub fn compile_test(
         table,
         consts: HashMap::new(),
         fields: Vec::new(),
+        field_at: HashMap::new(),
         structs: Vec::new(),
         vmas: HashMap::new(),
     };
@@ -727,8 +830,27 @@ pub fn compile_test(
         let v = ctx.const_eval(e, &mut vec![name.clone()])?;
         ctx.consts.insert(name.clone(), v);
     }
-    for (name, fields, _) in &table.structs {
-        let ids = fields.iter().map(|(f, _)| ctx.field_id(f)).collect();
+    for (name, fields, span) in &table.structs {
+        if fields.len() > MAX_STRUCT_FIELDS {
+            return Err(Diag::at(
+                *span,
+                format!(
+                    "struct `{name}` has {} fields; at most {MAX_STRUCT_FIELDS} are supported",
+                    fields.len()
+                ),
+            ));
+        }
+        let mut ids = Vec::with_capacity(fields.len());
+        for (f, fsp) in fields {
+            let id = ctx.field_id(f, *fsp)?;
+            if ids.contains(&id) {
+                return Err(Diag::at(
+                    *fsp,
+                    format!("struct `{name}` declares field `{f}` twice"),
+                ));
+            }
+            ids.push(id);
+        }
         ctx.structs.push(StructDef {
             name: name.clone(),
             fields: ids,
@@ -774,9 +896,28 @@ pub fn compile_test(
             Diag::at(*sp, format!("unknown page `{n}`")).help("declare it first: `page P = 7;`")
         })
     };
+    // Clauses that say one thing about the whole test may appear once.
+    let mut kernel_at: Option<Span> = None;
+    let once = |first: Option<Span>, what: &str, at: Span| -> Result<(), Diag> {
+        match first {
+            Some(f) => {
+                let (line, _) = map.line_col(f);
+                Err(Diag::at(
+                    at,
+                    format!("a second `{what}` line in this test (the first is on line {line})"),
+                )
+                .help(format!("a test states `{what}` once")))
+            }
+            None => Ok(()),
+        }
+    };
     for item in &t.items {
         match item {
-            TestItem::Kernel(..) | TestItem::Import(..) => {}
+            TestItem::Kernel(_, sp) => {
+                once(kernel_at, "kernel", *sp)?;
+                kernel_at = Some(*sp);
+            }
+            TestItem::Import(..) => {}
             TestItem::Invariants(set, sp) => {
                 if invariants.is_some() {
                     return Err(Diag::at(*sp, "this test already chose its invariants"));
@@ -784,6 +925,7 @@ pub fn compile_test(
                 invariants = Some(invariant_set(set, &dflt)?);
             }
             TestItem::Cpus(n, sp) => {
+                once(cpus.map(|c| c.1), "cpus", *sp)?;
                 if !(1..=MAX_CPUS).contains(n) {
                     return Err(Diag::at(
                         *sp,
@@ -793,6 +935,7 @@ pub fn compile_test(
                 cpus = Some((*n, *sp));
             }
             TestItem::Frames(n, sp) => {
+                once(frames.map(|f| f.1), "frames", *sp)?;
                 if !(1..=MAX_FRAMES).contains(n) {
                     return Err(Diag::at(
                         *sp,
@@ -816,17 +959,33 @@ pub fn compile_test(
                         format!("a VMA has 1 to {MAX_PAGES_PER_VMA} pages, not {np}"),
                     ));
                 }
+                if vmas.len() >= MAX_VMAS {
+                    return Err(Diag::at(
+                        *span,
+                        format!("a test declares at most {MAX_VMAS} VMAs"),
+                    ));
+                }
+                if slots + *np as usize > MAX_SLOTS {
+                    return Err(Diag::at(
+                        *span,
+                        format!(
+                            "this VMA takes the test past {MAX_SLOTS} pages (the model has one page table)"
+                        ),
+                    ));
+                }
                 let mut flags = vm::VM_MAY_ALL;
                 let mut anon = false;
                 let mut shared = false;
                 let mut private = false;
+                let mut shared_at = *span;
                 for (a, asp) in attrs {
                     match a.as_str() {
                         "anon" => anon = true,
                         "private" => private = true,
                         "shared" => {
                             shared = true;
-                            flags |= vm::VM_SHARED
+                            flags |= vm::VM_SHARED;
+                            shared_at = *asp;
                         }
                         "read" => flags |= vm::VM_READ,
                         "write" => flags |= vm::VM_WRITE,
@@ -852,6 +1011,15 @@ pub fn compile_test(
                     return Err(Diag::at(*span, "only anonymous VMAs are modelled so far")
                         .help("add `anon`; file-backed mappings are not modelled yet"));
                 }
+                if shared {
+                    // The machine copies every written page on write; a shared mapping
+                    // would silently behave like a private one.
+                    return Err(Diag::at(
+                        shared_at,
+                        "shared mappings are not modelled yet: only `private` VMAs",
+                    )
+                    .help("the model has no page cache or shmem, and would copy a shared page on write like a private one; write `anon private`"));
+                }
                 vmas.push(VmaSpec {
                     name: name.clone(),
                     first_slot: slots,
@@ -870,6 +1038,12 @@ pub fn compile_test(
             } => {
                 if pages.iter().any(|p| &p.name == name) {
                     return Err(Diag::at(*span, format!("page `{name}` is declared twice")));
+                }
+                if pages.len() >= MAX_FRAMES as usize {
+                    return Err(Diag::at(
+                        *span,
+                        format!("a test declares at most {MAX_FRAMES} pages"),
+                    ));
                 }
                 let mut extra = 0;
                 let mut exclusive = false;
@@ -957,8 +1131,11 @@ pub fn compile_test(
                         }
                     }
                 }
-                if cpu.0 < 0 {
-                    return Err(Diag::at(cpu.1, "no such CPU"));
+                if !(0..MAX_CPUS).contains(&cpu.0) {
+                    return Err(Diag::at(
+                        cpu.1,
+                        format!("no such CPU: CPUs are cpu0 to cpu{}", MAX_CPUS - 1),
+                    ));
                 }
                 tlbs.push(TlbSpec {
                     cpu: cpu.0 as usize,
@@ -978,6 +1155,15 @@ pub fn compile_test(
                 }
             },
             TestItem::Cpu { cpu, body, span } => {
+                if !(0..MAX_CPUS).contains(cpu) {
+                    return Err(Diag::at(
+                        *span,
+                        format!(
+                            "cpu{cpu}: a test has at most {MAX_CPUS} CPUs, cpu0 to cpu{}",
+                            MAX_CPUS - 1
+                        ),
+                    ));
+                }
                 if programs.iter().any(|(c, _, _)| c == cpu) {
                     return Err(Diag::at(*span, format!("cpu{cpu} has two programs")));
                 }
@@ -1073,8 +1259,18 @@ pub fn compile_test(
 
     // ---- functions ----
     let mut func_ids: HashMap<String, (u16, usize)> = HashMap::new();
+    let too_many = |at: Span| {
+        Diag::at(
+            at,
+            format!(
+                "more than {} functions (CPU programs included): function ids have 16 bits",
+                u32::from(u16::MAX) + 1
+            ),
+        )
+    };
     for (i, f) in table.funcs.iter().enumerate() {
-        func_ids.insert(f.name.clone(), (i as u16, f.params.len()));
+        let id = u16::try_from(i).map_err(|_| too_many(f.name_span))?;
+        func_ids.insert(f.name.clone(), (id, f.params.len()));
     }
     let mut funcs = Vec::new();
     for f in &table.funcs {
@@ -1091,7 +1287,7 @@ pub fn compile_test(
     }
     let mut progs = vec![None; ncpus];
     for (c, body, sp) in &programs {
-        progs[*c as usize] = Some(funcs.len() as u16);
+        progs[*c as usize] = Some(u16::try_from(funcs.len()).map_err(|_| too_many(*sp))?);
         funcs.push(compile_fn(
             &mut ctx,
             &func_ids,
@@ -1113,7 +1309,6 @@ pub fn compile_test(
             .help("user accesses fault into it; import a kernel model such as linux-5.10"));
         }
     };
-    let _ = map;
     Ok(Program {
         funcs,
         structs: ctx.structs,
@@ -1159,18 +1354,31 @@ fn compile_fn(
         user,
         loops: Vec::new(),
         atomic_depth: 0,
+        atomic_nesting: 0,
         func_ids,
+        stack: 0,
+        stack_overflow: None,
     };
     for (p, psp) in params {
         if b.local(p).is_some() {
             return Err(Diag::at(*psp, format!("parameter `{p}` appears twice")));
         }
-        b.declare(p);
+        b.declare(p, *psp)?;
     }
     b.block(body)?;
     b.emit(Instr::Stmt { shared: false }, span);
     b.emit(Instr::Const(Value::Null), span);
     b.emit(Instr::Return, span);
+    if let Some(at) = b.stack_overflow {
+        return Err(Diag::at(
+            at,
+            format!("this expression needs more than {MAX_STACK} operand-stack slots"),
+        )
+        .help("split it with `let` into smaller expressions"));
+    }
+    if u32::try_from(b.code.len()).is_err() {
+        return Err(Diag::at(span, "this function is too long"));
+    }
     Ok(Func {
         name,
         source,

@@ -23,6 +23,11 @@ const PUNCTS: &[&str] = &[
     "|", "^", "<", ">", "#",
 ];
 
+/// Longer identifiers and strings are errors: names and test names end up in every trace,
+/// diagram and message, which must stay readable whatever the input.
+pub const MAX_IDENT: usize = 256;
+pub const MAX_STRING: usize = 1024;
+
 pub fn lex(file: u16, text: &str) -> Result<Vec<Token>, Diag> {
     let bytes = text.as_bytes();
     let mut i = 0;
@@ -62,6 +67,15 @@ pub fn lex(file: u16, text: &str) -> Result<Vec<Token>, Diag> {
         if c.is_ascii_alphabetic() || c == b'_' {
             while i < bytes.len() && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_') {
                 i += 1;
+            }
+            if i - start > MAX_IDENT {
+                return Err(Diag::at(
+                    Span::new(file, start, i),
+                    format!(
+                        "an identifier of {} characters; at most {MAX_IDENT} are allowed",
+                        i - start
+                    ),
+                ));
             }
             out.push(Token {
                 tok: Tok::Ident(text[start..i].to_string()),
@@ -105,6 +119,15 @@ pub fn lex(file: u16, text: &str) -> Result<Vec<Token>, Diag> {
                 return Err(Diag::at(Span::new(file, start, i), "unterminated string")
                     .help("strings end with `\"` on the same line"));
             }
+            if i - s > MAX_STRING {
+                return Err(Diag::at(
+                    Span::new(file, start, i + 1),
+                    format!(
+                        "a string of {} bytes; at most {MAX_STRING} are allowed",
+                        i - s
+                    ),
+                ));
+            }
             out.push(Token {
                 tok: Tok::Str(text[s..i].to_string()),
                 span: Span::new(file, start, i + 1),
@@ -123,7 +146,7 @@ pub fn lex(file: u16, text: &str) -> Result<Vec<Token>, Diag> {
         let ch = text[i..].chars().next().unwrap_or('?');
         return Err(Diag::at(
             Span::new(file, start, start + ch.len_utf8()),
-            format!("unexpected character `{ch}`"),
+            format!("unexpected character `{}`", ch.escape_debug()),
         ));
     }
     out.push(Token {

@@ -24,6 +24,9 @@ pub struct Loaded {
 /// Errors come back with the source map needed to render them.
 pub type LoadError = (SourceMap, Diag);
 
+/// Source files must be smaller than this (spans hold 32-bit offsets; far below that anyway).
+pub const MAX_FILE_BYTES: usize = 64 << 20;
+
 struct Loader<'a> {
     map: SourceMap,
     modules: HashMap<PathBuf, (u16, Arc<Module>)>,
@@ -58,14 +61,42 @@ impl Loader<'_> {
         if let Some(m) = self.modules.get(&canon) {
             return Ok(m.clone());
         }
-        let text = std::fs::read_to_string(path).map_err(|e| {
-            let msg = format!("cannot read {}: {e}", path.display());
-            match at {
-                Some(s) => Diag::at(s, msg),
-                None => Diag::plain(msg),
+        let located = |msg: String| match at {
+            Some(s) => Diag::at(s, msg),
+            None => Diag::plain(msg),
+        };
+        let bytes = std::fs::read(path)
+            .map_err(|e| located(format!("cannot read {}: {e}", path.display())))?;
+        if bytes.len() >= MAX_FILE_BYTES {
+            return Err(located(format!(
+                "{} is too large ({} bytes; source files must be under {} MiB)",
+                path.display(),
+                bytes.len(),
+                MAX_FILE_BYTES >> 20
+            )));
+        }
+        // Not UTF-8: point at the first bad byte (the text before it is kept as it is).
+        let (text, bad) = match String::from_utf8(bytes) {
+            Ok(t) => (t, None),
+            Err(e) => {
+                let at = e.utf8_error().valid_up_to();
+                (String::from_utf8_lossy(e.as_bytes()).into_owned(), Some(at))
             }
+        };
+        let id = self.map.add(path, text).ok_or_else(|| {
+            located(format!(
+                "cannot load {}: a run reads at most {} files",
+                path.display(),
+                u32::from(u16::MAX) + 1
+            ))
         })?;
-        let id = self.map.add(path, text);
+        if let Some(at) = bad {
+            return Err(Diag::at(
+                Span::new(id, at, at + '\u{FFFD}'.len_utf8()),
+                "this file is not valid UTF-8 text",
+            )
+            .help("model and test files are UTF-8 (ASCII outside comments and strings)"));
+        }
         let toks = lexer::lex(id, &self.map.files[id as usize].text)?;
         let m = Arc::new(parser::parse_module(toks)?);
         self.modules.insert(canon, (id, m.clone()));
@@ -177,6 +208,19 @@ impl Loader<'_> {
                 path.display()
             ))
             .help("mmcheck check and test run test files; model files are pulled in by `kernel` and `import`"));
+        }
+        for (i, t) in tests.iter().enumerate() {
+            if let Some(first) = tests[..i].iter().find(|u| u.name == t.name) {
+                let (line, _) = self.map.line_col(first.span);
+                return Err(Diag::at(
+                    t.span,
+                    format!(
+                        "a second test named \"{}\" (the first is on line {line})",
+                        t.name
+                    ),
+                )
+                .help("test names must be unique within a file: `--test NAME` and replay tokens pick a test by name"));
+            }
         }
         let mut out = Vec::new();
         for t in tests {

@@ -7,7 +7,13 @@ use super::source::{Diag, Span};
 pub struct Parser {
     toks: Vec<Token>,
     pos: usize,
+    /// Current nesting of blocks, parentheses, operators and `else if` (see `enter`).
+    depth: usize,
 }
+
+/// Deeper nesting is an error: it keeps the recursive parser, the compiler and the syntax
+/// tree's destructor within the stack, whatever the input.
+pub const MAX_NESTING: usize = 256;
 
 type PResult<T> = Result<T, Diag>;
 
@@ -17,7 +23,11 @@ const KEYWORDS: &[&str] = &[
 ];
 
 pub fn parse_module(toks: Vec<Token>) -> PResult<Module> {
-    let mut p = Parser { toks, pos: 0 };
+    let mut p = Parser {
+        toks,
+        pos: 0,
+        depth: 0,
+    };
     let mut items = Vec::new();
     while !p.at_eof() {
         items.push(p.item()?);
@@ -29,6 +39,9 @@ fn describe(t: &Tok) -> String {
     match t {
         Tok::Ident(s) => format!("`{s}`"),
         Tok::Int(v) => format!("number `{v}`"),
+        Tok::Str(s) if s.chars().count() > 64 => {
+            format!("string \"{}…\"", s.chars().take(64).collect::<String>())
+        }
         Tok::Str(s) => format!("string \"{s}\""),
         Tok::Punct(p) => format!("`{p}`"),
         Tok::Eof => "end of file".into(),
@@ -36,6 +49,24 @@ fn describe(t: &Tok) -> String {
 }
 
 impl Parser {
+    /// One level deeper; an error past `MAX_NESTING`. Every construct that makes the syntax
+    /// tree deeper (a block, a parenthesised or argument expression, a prefix operator, a
+    /// binary operator or field access added to a chain, an `else if`) enters a level and
+    /// leaves it when it is built, so the tree's depth stays below the limit too.
+    fn enter(&mut self) -> PResult<()> {
+        if self.depth >= MAX_NESTING {
+            return Err(Diag::at(
+                self.span(),
+                format!("nesting deeper than {MAX_NESTING} levels"),
+            )
+            .help("blocks, parentheses, operator chains and `else if` chains count as levels; split the code into functions"));
+        }
+        self.depth += 1;
+        Ok(())
+    }
+    fn leave(&mut self, levels: usize) {
+        self.depth -= levels;
+    }
     fn peek(&self) -> &Tok {
         &self.toks[self.pos].tok
     }
@@ -452,6 +483,7 @@ impl Parser {
 
     fn block(&mut self) -> PResult<Block> {
         self.expect_punct("{")?;
+        self.enter()?;
         let mut stmts = Vec::new();
         while !self.is_punct("}") {
             if self.at_eof() {
@@ -460,6 +492,7 @@ impl Parser {
             stmts.push(self.stmt()?);
         }
         self.expect_punct("}")?;
+        self.leave(1);
         Ok(stmts)
     }
 
@@ -534,7 +567,10 @@ impl Parser {
             if self.is_word("if") {
                 let s2 = self.span();
                 self.bump();
-                Some(vec![self.if_rest(s2)?])
+                self.enter()?;
+                let nested = self.if_rest(s2)?;
+                self.leave(1);
+                Some(vec![nested])
             } else {
                 Some(self.block()?)
             }
@@ -548,7 +584,10 @@ impl Parser {
     }
 
     pub fn expr(&mut self) -> PResult<Expr> {
-        self.binary(0)
+        self.enter()?;
+        let e = self.binary(0)?;
+        self.leave(1);
+        Ok(e)
     }
 
     fn binop(&self) -> Option<(BinOp, u8)> {
@@ -580,10 +619,13 @@ impl Parser {
 
     fn binary(&mut self, min: u8) -> PResult<Expr> {
         let mut lhs = self.unary()?;
+        let mut chain = 0;
         while let Some((op, prec)) = self.binop() {
             if prec <= min {
                 break;
             }
+            self.enter()?;
+            chain += 1;
             self.bump();
             let rhs = self.binary(prec)?;
             let span = lhs.span.to(rhs.span);
@@ -592,6 +634,7 @@ impl Parser {
                 span,
             };
         }
+        self.leave(chain);
         Ok(lhs)
     }
 
@@ -607,7 +650,9 @@ impl Parser {
             None
         };
         if let Some(op) = op {
+            self.enter()?;
             let e = self.unary()?;
+            self.leave(1);
             let span = start.to(e.span);
             return Ok(Expr {
                 kind: ExprKind::Unary(op, Box::new(e)),
@@ -615,7 +660,9 @@ impl Parser {
             });
         }
         if self.eat_punct("*") {
+            self.enter()?;
             let e = self.unary()?;
+            self.leave(1);
             let span = start.to(e.span);
             return Ok(Expr {
                 kind: ExprKind::Deref(Box::new(e)),
@@ -627,7 +674,12 @@ impl Parser {
 
     fn postfix(&mut self) -> PResult<Expr> {
         let mut e = self.primary()?;
+        let mut chain = 0;
         loop {
+            if self.is_punct(".") || self.is_punct("->") || self.is_punct("[") {
+                self.enter()?;
+                chain += 1;
+            }
             if self.eat_punct(".") || self.eat_punct("->") {
                 let (f, sp) = self.ident("a field name")?;
                 let span = e.span.to(sp);
@@ -644,6 +696,7 @@ impl Parser {
                     span,
                 };
             } else {
+                self.leave(chain);
                 return Ok(e);
             }
         }

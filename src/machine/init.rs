@@ -4,9 +4,21 @@ use super::state::*;
 use crate::ir::{Program, Pte, Value, pte_bits};
 use crate::lang::Diag;
 
+/// A page's frame number: index + 1 (frame 0 is never used), within the 16 bits of a TLB
+/// entry and the 24 bits of a PTE's frame field.
+fn pfn(page: usize, at: crate::lang::Span) -> Result<u16, Diag> {
+    u16::try_from(page + 1)
+        .ok()
+        .filter(|&p| u32::from(p) < 1 << (32 - pte_bits::PFN_SHIFT))
+        .ok_or_else(|| Diag::at(at, "too many page frames"))
+}
+
 pub fn initial_state(prog: &Program) -> Result<State, Diag> {
     let sc = &prog.scenario;
     let slots = sc.slots;
+    if sc.pages.len() > sc.frames {
+        return Err(Diag::at(sc.span, "more pages than frames"));
+    }
     // The allocatable frames, then the zero page: always allocated, never freed, all zeroes.
     let mut frames = vec![Frame::default(); sc.frames + 1];
     frames[sc.frames] = Frame {
@@ -17,7 +29,8 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
     for (i, p) in sc.pages.iter().enumerate() {
         frames[i] = Frame {
             allocated: true,
-            refcount: p.extra_refs as i16,
+            refcount: i16::try_from(p.extra_refs)
+                .map_err(|_| Diag::at(p.span, "extra_refs out of range"))?,
             anon: true,
             anon_exclusive: p.exclusive,
             data: p.value,
@@ -56,9 +69,12 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
                 "impossible initial state: a PTE cannot be both writable and uffd write-protected",
             ));
         }
-        ptes[p.slot] = Pte::new(p.page as u32 + 1, p.bits);
-        frames[p.page].refcount += 1;
-        frames[p.page].mapcount += 1;
+        ptes[p.slot] = Pte::new(u32::from(pfn(p.page, p.span)?), p.bits);
+        let f = &mut frames[p.page];
+        let (Some(r), Some(m)) = (f.refcount.checked_add(1), f.mapcount.checked_add(1)) else {
+            return Err(Diag::at(p.span, "this page is mapped too many times"));
+        };
+        (f.refcount, f.mapcount) = (r, m);
         expected[p.slot] = frames[p.page].data;
     }
     for (i, p) in sc.pages.iter().enumerate() {
@@ -78,7 +94,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         let pte = ptes[t.slot];
         let why = if !pte.hw_present() {
             Some("the PTE is not present".to_string())
-        } else if pte.pfn() != t.page as u32 + 1 {
+        } else if pte.pfn() != u32::from(pfn(t.page, t.span)?) {
             Some(format!(
                 "the PTE maps page `{}`",
                 sc.pages[pte.pfn() as usize - 1].name
@@ -105,7 +121,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
             return Err(Diag::at(t.span, "this TLB entry is already set"));
         }
         tlb[t.cpu * slots + t.slot] = Some(TlbEntry {
-            pfn: t.page as u16 + 1,
+            pfn: pfn(t.page, t.span)?,
             write: t.write,
             dirty: t.dirty,
             generation: 0,
@@ -144,7 +160,8 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         threads,
         tlb,
         ptes,
-        ptl: vec![None; 1],
+        // One lock per PTE table of 512 entries (the front end allows one table).
+        ptl: vec![None; slots.div_ceil(512).max(1)],
         mms: vec![MmState::default()],
         vma_flags: sc.vmas.iter().map(|v| v.flags).collect(),
         frames,

@@ -39,6 +39,8 @@ pub struct StepLog {
 
 const STEP_BUDGET: u32 = 100_000;
 const MAX_CALL_DEPTH: usize = 64;
+/// Records a thread may hold at once (`encode` stores the count in a byte).
+const MAX_RECORDS: usize = 255;
 
 struct Exec<'a> {
     m: &'a Machine,
@@ -252,6 +254,20 @@ impl Exec<'_> {
                             let Value::Int(flags) = val else {
                                 return self.error(st, "vm_flags must be an integer");
                             };
+                            let Ok(flags) = u32::try_from(flags) else {
+                                return self.error(
+                                    st,
+                                    format!(
+                                        "vm_flags {flags:#x} does not fit the 32 modelled bits"
+                                    ),
+                                );
+                            };
+                            if flags & crate::ir::consts::vm::VM_SHARED != 0 {
+                                return self.error(
+                                    st,
+                                    "VM_SHARED set at run time: shared mappings are not modelled yet",
+                                );
+                            }
                             if st.mms[0].mmap_lock.writer != Some(tid as u8) {
                                 return StepResult::Violation(Violation {
                                     invariant: "lock_hygiene",
@@ -265,7 +281,7 @@ impl Exec<'_> {
                                 reads: footprint::VMA,
                                 writes: footprint::VMA,
                             });
-                            st.vma_flags[v as usize] = flags as u32;
+                            st.vma_flags[v as usize] = flags;
                         }
                         other => {
                             return self.error(
@@ -518,6 +534,14 @@ impl Exec<'_> {
                 }
                 Instr::NewRecord(sid) => {
                     let n = self.m.prog.structs[sid as usize].fields.len();
+                    // records live until the return to user space; the state keeps their
+                    // count in a byte
+                    if st.threads[tid].heap.len() >= MAX_RECORDS {
+                        return self.error(
+                            st,
+                            format!("more than {MAX_RECORDS} records made in one kernel entry"),
+                        );
+                    }
                     let th = &mut st.threads[tid];
                     th.heap.push(Record {
                         strukt: sid,
@@ -668,12 +692,24 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, String> {
             BinOp::Ge => Bool(x >= y),
             BinOp::Shl if (0..64).contains(&y) => Int(x << y),
             BinOp::Shr if (0..64).contains(&y) => Int(x >> y),
-            BinOp::Add => Int(x.wrapping_add(y)),
-            BinOp::Sub => Int(x.wrapping_sub(y)),
-            BinOp::Mul => Int(x.wrapping_mul(y)),
-            BinOp::Div if y != 0 => Int(x / y),
-            BinOp::Rem if y != 0 => Int(x % y),
-            _ => return Err("division by zero or shift out of range".into()),
+            // Model integers are 64-bit: an overflow is an error, never a wrap-around.
+            BinOp::Add | BinOp::Sub | BinOp::Mul | BinOp::Div | BinOp::Rem => {
+                let r = match op {
+                    BinOp::Add => x.checked_add(y),
+                    BinOp::Sub => x.checked_sub(y),
+                    BinOp::Mul => x.checked_mul(y),
+                    BinOp::Div => x.checked_div(y),
+                    _ => x.checked_rem(y),
+                };
+                match r {
+                    Some(v) => Int(v),
+                    None if y == 0 && matches!(op, BinOp::Div | BinOp::Rem) => {
+                        return Err("division by zero".into());
+                    }
+                    None => return Err(format!("integer overflow in {x} {op:?} {y}")),
+                }
+            }
+            _ => return Err("shift out of range (0..64)".into()),
         },
         (BinOp::BitOr | BinOp::BitAnd | BinOp::BitXor, Bool(x), Bool(y)) => match op {
             BinOp::BitOr => Bool(x | y),

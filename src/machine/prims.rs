@@ -495,7 +495,11 @@ fn exec_inner(
             Value::Null
         }
         Prim::IncTlbFlushPending => {
-            st.mms[mm_arg(a[0])? as usize].tlb_flush_pending += 1;
+            let mm = &mut st.mms[mm_arg(a[0])? as usize];
+            mm.tlb_flush_pending = mm
+                .tlb_flush_pending
+                .checked_add(1)
+                .ok_or("tlb_flush_pending overflows its counter")?;
             Value::Null
         }
         Prim::DecTlbFlushPending => {
@@ -543,7 +547,10 @@ fn exec_inner(
                     ),
                 ));
             }
-            st.frames[f].refcount += 1;
+            st.frames[f].refcount = st.frames[f]
+                .refcount
+                .checked_add(1)
+                .ok_or("the page refcount overflows its counter")?;
             Value::Null
         }
         Prim::PutPage => {
@@ -775,7 +782,9 @@ fn exec_inner(
                 if groups[1 - g as usize] > 0 {
                     return Ok(Blocked);
                 }
-                groups[g as usize] += 1;
+                groups[g as usize] = groups[g as usize]
+                    .checked_add(1)
+                    .ok_or("the uffd-wp group count overflows")?;
             } else {
                 if groups[g as usize] == 0 {
                     return Ok(Violation(

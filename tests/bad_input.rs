@@ -1,0 +1,354 @@
+//! Bad and oversized input through the `mmcheck` binary: sizes past the machine's fixed-width
+//! fields, deep nesting, huge identifiers, shared VMAs, duplicate clauses, a full stdout, and
+//! `mmcheck test DIR` on directories holding odd files. Every case is a located error or a
+//! table row with exit code 2 or 1, never a panic, a wrong verdict or a silent skip.
+
+use std::path::Path;
+use std::process::{Command, Stdio};
+
+fn mmcheck_in(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_mmcheck"))
+        .args(args)
+        .current_dir(dir)
+        .env(
+            "MMCHECK_MODELS",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("models"),
+        )
+        .output()
+        .expect("run mmcheck");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn mmcheck(args: &[&str]) -> (i32, String, String) {
+    mmcheck_in(Path::new(env!("CARGO_MANIFEST_DIR")), args)
+}
+
+/// Writes `text` as `name` in a fresh directory and checks it: (dir, exit code, stdout, stderr).
+fn check_text(name: &str, text: &[u8]) -> (tempfile::TempDir, i32, String, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join(name), text).expect("write");
+    let (code, out, err) = mmcheck_in(dir.path(), &["check", "-q", name]);
+    (dir, code, out, err)
+}
+
+const HEAD: &str =
+    "test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X: anon private read write;\n";
+
+/// Exit 2 with `file:line:col: error: <needle>` as the first line, and no panic.
+fn assert_located(code: i32, out: &str, err: &str, at: &str, needle: &str) {
+    assert_eq!(code, 2, "{out}\n{err}");
+    let first = err.lines().next().unwrap_or("");
+    assert!(first.starts_with(at), "{first}");
+    assert!(first.contains(needle), "{first}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
+fn more_than_65536_functions_is_an_error_not_a_wrong_function() {
+    // With 16-bit ids wrapping, cpu0 called f3 instead of the last function and the test
+    // was SAFE.
+    let n = 65_540;
+    let mut s = format!(
+        "{HEAD}    cpu0 {{ f{}(); }}\n    expect violation(assertion);\n}}\n",
+        n - 1
+    );
+    for i in 0..n - 1 {
+        s.push_str(&format!("fn f{i}() {{ return 0; }}\n"));
+    }
+    s.push_str(&format!("fn f{}() {{ BUG_ON(true); }}\n", n - 1));
+    let (_d, code, out, err) = check_text("many.mmk", s.as_bytes());
+    assert_located(code, &out, &err, "many.mmk:", "more than 65536 functions");
+    assert!(!out.contains("SAFE"), "{out}");
+}
+
+#[test]
+fn more_than_255_locals_is_an_error_not_a_panic() {
+    let lets: String = (0..300).map(|i| format!("    let v{i} = {i};\n")).collect();
+    let s = format!(
+        "{HEAD}    cpu0 {{ g(); }}\n}}\nfn g() {{\n{lets}    let mm = current_mm();\n    mmap_read_lock(mm);\n    mmap_read_unlock(mm);\n}}\n"
+    );
+    let (_d, code, out, err) = check_text("locals.mmk", s.as_bytes());
+    assert_located(
+        code,
+        &out,
+        &err,
+        "locals.mmk:263:5:",
+        "more than 255 parameters and local variables",
+    );
+}
+
+#[test]
+fn more_than_512_pages_is_an_error_not_a_panic() {
+    let vmas: String = (0..40)
+        .map(|i| format!("    vma V{i}[16]: anon private read write;\n"))
+        .collect();
+    let s = format!(
+        "test \"t\" {{\n    kernel \"linux-5.10\";\n{vmas}    cpu0 {{ V39[15] = 1; }}\n}}\n"
+    );
+    let (_d, code, out, err) = check_text("slots.mmk", s.as_bytes());
+    assert_located(code, &out, &err, "slots.mmk:35:5:", "past 512 pages");
+}
+
+#[test]
+fn a_cpu_past_the_last_is_an_error_not_a_panic() {
+    // Without a `cpus` line the CPU count came from the highest program: cpu40 made 41 CPUs.
+    let s = "test \"t\" {\n    kernel \"linux-5.10\";\n    vma X: anon private read write;\n    cpu40 { X = 1; }\n}\n";
+    let (_d, code, out, err) = check_text("cpu.mmk", s.as_bytes());
+    assert_located(code, &out, &err, "cpu.mmk:4:5:", "at most 8 CPUs");
+}
+
+#[test]
+fn deep_nesting_is_a_located_error_not_a_stack_overflow() {
+    let n = 100_000;
+    let s = format!(
+        "{HEAD}    cpu0 {{ g(); }}\n}}\nfn g() {{ let x = {}1{}; }}\n",
+        "(".repeat(n),
+        ")".repeat(n)
+    );
+    let (_d, code, out, err) = check_text("deep.mmk", s.as_bytes());
+    assert_located(
+        code,
+        &out,
+        &err,
+        "deep.mmk:7:",
+        "nesting deeper than 256 levels",
+    );
+    assert!(err.len() < 1000, "{err}");
+}
+
+#[test]
+fn an_error_naming_a_5mb_identifier_stays_short() {
+    let s = format!(
+        "{HEAD}    cpu0 {{ g(); }}\n}}\nfn g() {{ {}(); }}\n",
+        "x".repeat(5 << 20)
+    );
+    let (_d, code, out, err) = check_text("huge.mmk", s.as_bytes());
+    assert_located(
+        code,
+        &out,
+        &err,
+        "huge.mmk:7:10:",
+        "an identifier of 5242880 characters",
+    );
+    assert!(err.len() < 1000, "{} bytes of error", err.len());
+}
+
+#[test]
+fn shared_vmas_are_rejected_until_they_are_modelled() {
+    let (code, out, err) = mmcheck(&["check", "tests/bad/shared-vma.mmk"]);
+    assert_located(
+        code,
+        &out,
+        &err,
+        "tests/bad/shared-vma.mmk:6:17:",
+        "shared mappings are not modelled yet",
+    );
+    assert!(!out.contains("SAFE"), "{out}");
+}
+
+#[test]
+fn duplicate_test_names_and_cpus_lines_are_errors() {
+    let (code, out, err) = mmcheck(&["check", "tests/bad/duplicate-test-name.mmk"]);
+    assert_located(
+        code,
+        &out,
+        &err,
+        "tests/bad/duplicate-test-name.mmk:8:1:",
+        "a second test named \"store\"",
+    );
+    let (code, out, err) = mmcheck(&["check", "tests/bad/duplicate-cpus.mmk"]);
+    assert_located(
+        code,
+        &out,
+        &err,
+        "tests/bad/duplicate-cpus.mmk:6:10:",
+        "a second `cpus` line",
+    );
+}
+
+#[test]
+fn an_error_is_printed_once() {
+    let (code, _, err) = mmcheck(&["check", "tests/bad/syntax-error.mmk"]);
+    assert_eq!(code, 2);
+    assert_eq!(err.matches("expected `;`, found `}`").count(), 1, "{err}");
+    // `test` prints it once too: in its table row, in file order, not also on stderr.
+    let (_, out, err) = mmcheck(&["test", "tests/bad"]);
+    assert_eq!(out.matches("expected `;`, found `}`").count(), 1, "{out}");
+    assert!(
+        out.contains("tests/bad/syntax-error.mmk:8:18: error: expected `;`"),
+        "{out}"
+    );
+    assert!(!err.contains("expected `;`"), "{err}");
+}
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_full_stdout_ends_the_run_quietly() {
+    let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+        return;
+    };
+    let out = Command::new(env!("CARGO_BIN_EXE_mmcheck"))
+        .args(["check", "-q", "tests/mmk/checks/bug-on.mmk"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .stdout(Stdio::from(full))
+        .output()
+        .expect("run mmcheck");
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(err.contains("cannot write the output"), "{err}");
+    assert!(err.lines().count() <= 1, "{err}");
+}
+
+const GOOD: &str = "// a good test\ntest \"good\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X: anon private read write;\n    cpu0 { X = 1; }\n    expect safe;\n}\n";
+
+/// Runs `mmcheck test` on a fresh directory holding `files`.
+fn test_dir(files: &[(&str, &[u8])]) -> (tempfile::TempDir, i32, String, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for (name, text) in files {
+        let p = dir.path().join(name);
+        std::fs::create_dir_all(p.parent().unwrap()).unwrap();
+        std::fs::write(p, text).unwrap();
+    }
+    let (code, out, err) = mmcheck_in(dir.path(), &["test", "-j", "1", "."]);
+    (dir, code, out, err)
+}
+
+/// Does the `test` table have a row with this tag and this file?
+fn has_row(out: &str, tag: &str, file: &str) -> bool {
+    out.lines().any(|l| {
+        let mut w = l.split_whitespace();
+        w.next() == Some(tag) && w.next() == Some(file)
+    })
+}
+
+#[test]
+fn test_dir_finds_tests_however_they_are_spaced() {
+    let two = GOOD.replace("test \"good\"", "test  \"two spaces\"");
+    let tab = GOOD.replace("test \"good\"", "test\t\"tab\"");
+    let (_d, code, out, err) =
+        test_dir(&[("two.mmk", two.as_bytes()), ("tab.mmk", tab.as_bytes())]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(has_row(&out, "PASS", "two.mmk"), "{out}");
+    assert!(has_row(&out, "PASS", "tab.mmk"), "{out}");
+    assert!(out.contains("2 passed, 0 failed"), "{out}");
+}
+
+#[test]
+fn test_dir_reports_a_file_that_is_not_utf8() {
+    let mut bad = GOOD.as_bytes().to_vec();
+    bad.extend_from_slice(b"// \xff\xfe\n");
+    let (_d, _, out, _) = test_dir(&[("good.mmk", GOOD.as_bytes()), ("latin1.mmk", &bad)]);
+    assert!(has_row(&out, "PASS", "good.mmk"), "{out}");
+    assert!(has_row(&out, "ERROR", "latin1.mmk"), "{out}");
+    assert!(
+        out.contains("latin1.mmk:9:4: error: this file is not valid UTF-8"),
+        "{out}"
+    );
+    assert!(out.contains("1 passed, 0 failed, 1 errors"), "{out}");
+}
+
+#[test]
+fn test_dir_lists_model_files_and_reports_empty_ones() {
+    let model = b"fn helper() source \"mm/memory.c@v5.10\" { return 1; }\n";
+    let (_d, _, out, _) = test_dir(&[
+        ("good.mmk", GOOD.as_bytes()),
+        ("lib/helper.mmk", model),
+        ("empty.mmk", b"// nothing here\n"),
+    ]);
+    assert!(has_row(&out, "PASS", "good.mmk"), "{out}");
+    assert!(has_row(&out, "ERROR", "empty.mmk"), "{out}");
+    assert!(
+        out.contains("not run: 1 model file(s) without a test block: lib/helper.mmk"),
+        "{out}"
+    );
+}
+
+#[test]
+#[cfg(unix)]
+fn test_dir_does_not_follow_a_symlink_loop() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(dir.path().join("good.mmk"), GOOD).unwrap();
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::os::unix::fs::symlink("..", dir.path().join("sub/up")).unwrap();
+    let (code, out, err) = mmcheck_in(dir.path(), &["test", "-j", "1", "."]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert_eq!(out.matches("PASS").count(), 1, "{out}");
+}
+
+#[test]
+fn test_dir_goes_on_after_a_file_that_breaks_mmcheck() {
+    // i64::MIN / -1 panicked in the interpreter; whatever happens to that file, the other
+    // files run and the summary is printed.
+    let breaks = GOOD.replace("test \"good\"", "test \"divide\"").replace(
+        "cpu0 { X = 1; }",
+        "cpu0 { let x = -9223372036854775807 - 1; let y = x / -1; X = y; }",
+    );
+    let (_d, _, out, _) = test_dir(&[
+        ("a-divide.mmk", breaks.as_bytes()),
+        ("b-good.mmk", GOOD.as_bytes()),
+    ]);
+    assert!(out.contains("a-divide.mmk"), "{out}");
+    assert!(has_row(&out, "PASS", "b-good.mmk"), "{out}");
+    assert!(out.contains("passed,"), "{out}");
+}
+
+/// One test running `body` on cpu0, with `defs` after it; checked, its (exit code, stdout, stderr).
+fn run_model(body: &str, defs: &str) -> (i32, String, String) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let text = format!(
+        "test \"t\" {{\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X: anon private read write;\n    page P = 1;\n    pte X -> P {{ write dirty }};\n    cpu0 {{ {body} }}\n}}\n{defs}\n"
+    );
+    std::fs::write(dir.path().join("t.mmk"), text).unwrap();
+    mmcheck_in(dir.path(), &["check", "-q", "--max-seconds", "60", "t.mmk"])
+}
+
+#[test]
+fn arithmetic_and_counters_never_wrap() {
+    let cases = [
+        (
+            "let x = -9223372036854775807 - 1; let y = x / -1; X = y;",
+            "",
+            "integer overflow",
+        ),
+        (
+            "let x = 9223372036854775807; let y = x + 1; X = y;",
+            "",
+            "integer overflow",
+        ),
+        (
+            "refs();",
+            "fn refs() { let mm = current_mm(); let p = vm_normal_page(find_vma(mm, 0), 0, *pte_offset_map(mm, 0)); let i = 0; while i < 40000 { get_page(p); i += 1; } }",
+            "refcount overflows",
+        ),
+        (
+            "pend();",
+            "fn pend() { let mm = current_mm(); let i = 0; while i < 40000 { inc_tlb_flush_pending(mm); i += 1; } }",
+            "tlb_flush_pending overflows",
+        ),
+        (
+            "grp();",
+            "fn grp() { let i = 0; while i < 300 { uffd_wp_group_enter(0); i += 1; } }",
+            "group count overflows",
+        ),
+        (
+            "recs();",
+            "struct s { a } fn recs() { let r = null; let i = 0; while i < 300 { r = struct s { .a = i }; i += 1; } let mm = current_mm(); mmap_read_lock(mm); mmap_read_unlock(mm); }",
+            "more than 255 records",
+        ),
+        (
+            "share();",
+            "fn share() { let mm = current_mm(); mmap_write_lock(mm); let vma = find_vma(mm, 0); vma->vm_flags = vma->vm_flags | VM_SHARED; mmap_write_unlock(mm); }",
+            "VM_SHARED set at run time",
+        ),
+    ];
+    for (body, defs, needle) in cases {
+        let (code, out, err) = run_model(body, defs);
+        assert_eq!(code, 2, "{body}: {out}\n{err}");
+        assert!(err.contains(needle), "{body}: {err}");
+    }
+}
