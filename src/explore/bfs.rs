@@ -185,6 +185,7 @@ pub fn check<M: Model>(
     }
     let d = depth.saturating_sub(1);
     stats.complete_depth = d;
+    drop(visited);
     super::record_livelock(model, &graph, &nodes, &mut found);
     finish(stats, found, true, None, d)
 }

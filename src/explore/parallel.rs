@@ -721,6 +721,8 @@ pub fn check<M: Reducible + Compact>(
     }
     stats.singletons = opts.reduce.then_some(singletons);
     if complete {
+        // the visited set is no longer needed: free it before the backward pass needs room
+        drop(visited);
         super::record_livelock(model, &graph, &nodes, &mut found);
     }
     found.sort_by_key(|f| f.path.len());

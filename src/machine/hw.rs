@@ -209,6 +209,19 @@ pub fn speculative_fill(st: &State, slot: usize) -> Option<TlbEntry> {
     })
 }
 
+/// Hardware fills `cpu`'s TLB entry for `slot` from its present PTE, setting A as a walk
+/// does; false if the PTE maps no live page.
+pub fn fill_tlb(st: &mut State, slots: usize, cpu: usize, slot: usize) -> bool {
+    match speculative_fill(st, slot) {
+        Some(e) => {
+            st.tlb[cpu * slots + slot] = Some(e);
+            st.ptes[slot] = st.ptes[slot].with(pte_bits::ACCESSED, true);
+            true
+        }
+        None => false,
+    }
+}
+
 /// A kernel read through the user address on `cpu` (copy_from_user in atomic context):
 /// the CPU's TLB entry if any, else a walk that fills it. None if it would fault.
 pub fn kernel_read(st: &mut State, slots: usize, cpu: usize, addr: i64) -> Option<(usize, i64)> {

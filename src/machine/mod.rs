@@ -286,15 +286,10 @@ impl Machine {
                 interp::StepResult::Stepped
             }
             Action::Fill(c, slot) => {
-                let slots = self.slots();
-                match hw::speculative_fill(st, slot as usize) {
-                    Some(e) => {
-                        st.tlb[c as usize * slots + slot as usize] = Some(e);
-                        st.ptes[slot as usize] =
-                            st.ptes[slot as usize].with(crate::ir::pte_bits::ACCESSED, true);
-                        interp::StepResult::Stepped
-                    }
-                    None => interp::StepResult::Blocked,
+                if hw::fill_tlb(st, self.slots(), c as usize, slot as usize) {
+                    interp::StepResult::Stepped
+                } else {
+                    interp::StepResult::Blocked
                 }
             }
         };

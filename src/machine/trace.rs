@@ -459,9 +459,8 @@ fn hardware_event(m: &Machine, st: &mut State, a: Action) -> Result<(), String> 
                     slot_name(m, s)
                 ));
             }
-            Some(e) => {
-                st.tlb[c * slots + s] = Some(e);
-                st.ptes[s] = st.ptes[s].with(crate::ir::pte_bits::ACCESSED, true);
+            Some(_) => {
+                super::hw::fill_tlb(st, slots, c, s);
             }
         }
     }
