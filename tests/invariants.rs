@@ -83,7 +83,7 @@ fn an_unchecked_invariant_is_not_reported_and_the_report_names_the_set() {
         repo(),
     );
     let v: serde_json::Value = serde_json::from_str(&json).expect("json");
-    let t = &v[0];
+    let t = &v["tests"][0];
     let found: Vec<&str> = t["violations"]
         .as_array()
         .expect("violations")
@@ -108,7 +108,7 @@ fn a_test_that_checks_everything_lists_every_invariant_in_json() {
         .iter()
         .map(|(n, _)| *n)
         .collect();
-    assert_eq!(v[0]["invariants"], serde_json::json!(names));
+    assert_eq!(v["tests"][0]["invariants"], serde_json::json!(names));
 }
 
 #[test]
