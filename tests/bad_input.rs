@@ -352,3 +352,11 @@ fn arithmetic_and_counters_never_wrap() {
         assert!(err.contains(needle), "{body}: {err}");
     }
 }
+
+#[test]
+fn an_advice_the_model_does_not_cover_is_an_error_not_a_quiet_einval() {
+    // 8 is MADV_FREE: v5.10 accepts it, the model has only MADV_DONTNEED
+    let (code, out, err) = run_model("madvise(X, 1, 8);", "");
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(err.contains("not modelled"), "{err}");
+}

@@ -8,7 +8,10 @@ fn madvise(start, len, behavior) source "mm/madvise.c:do_madvise@v5.10 (MADV_DON
     let mm = current_mm();
     let end = start + len;
     if behavior != MADV_DONTNEED {
-        return -EINVAL;
+        // Only MADV_DONTNEED is modelled: any other advice would run a path the model does
+        // not have (v5.10 accepts MADV_FREE, MADV_COLD, ... here), so it is a model error
+        // rather than a quiet -EINVAL.
+        not_modelled();
     }
     mmap_read_lock(mm);
     let vma = find_vma(mm, start);

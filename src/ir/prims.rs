@@ -79,6 +79,7 @@ prims! {
     ClearPageAnonExclusive = "ClearPageAnonExclusive", 1, Shared, "v5.19+: the page may be shared (fork, GUP)";
     ForceSigSegv = "force_sig_segv", 0, Local, "kill the user program with SIGSEGV when the fault returns";
     ForceSigBus = "force_sig_bus", 0, Local, "kill the user program with SIGBUS when the fault returns (do_sigbus)";
+    NotModelled = "not_modelled", 0, Local, "stop with a model error here: the model does not cover this path (say which in a comment)";
     SetTaskRunning = "set_task_running", 0, Local, "__set_current_state(TASK_RUNNING)";
     // ---- locks ----
     MmapReadLock = "mmap_read_lock", 1, Shared, "down_read(mmap_lock); blocks while a writer holds it; may sleep";

@@ -58,7 +58,7 @@ pub fn prim(p: Prim) -> Footprint {
     match p {
         _ if p.class() == PrimClass::Pure => NONE,
         CurrentMm | FindVma | FirstVma | NextVma | PteOffsetMap | PteLockptr | VmNormalPage
-        | ZeroPage | IsZeroPfn | ForceSigSegv | ForceSigBus => NONE,
+        | ZeroPage | IsZeroPfn | ForceSigSegv | ForceSigBus | NotModelled => NONE,
         SetTaskRunning => rw(WAKE, WAKE),
         PageAnon | PageAnonExclusive | PageCount | PageMapcount => rw(META, 0),
         ClearPageAnonExclusive

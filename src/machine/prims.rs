@@ -299,6 +299,12 @@ fn exec_inner(
             st.threads[tid].signal = super::state::SIGSEGV;
             Value::Null
         }
+        Prim::NotModelled => {
+            return Err(
+                "this path is not modelled (see the model's comment here): the scenario reached it"
+                    .into(),
+            );
+        }
         Prim::ForceSigBus => {
             // SIGSEGV, if already due, is not replaced: the first signal kills.
             if st.threads[tid].signal == 0 {
