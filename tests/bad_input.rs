@@ -360,3 +360,14 @@ fn an_advice_the_model_does_not_cover_is_an_error_not_a_quiet_einval() {
     assert_eq!(code, 2, "{out}\n{err}");
     assert!(err.contains("not modelled"), "{err}");
 }
+
+#[test]
+fn a_ghost_change_beside_a_shared_access_is_an_error() {
+    // run again from its start when the shared access waits, the ghost change would apply twice
+    let (code, out, err) = run_model(
+        "bad();",
+        "fn bad() { let mm = current_mm(); let vma = find_vma(mm, 0); let p = pte_offset_map(mm, 0); let x = ghost_discard(vma, 0, null) + pte_pfn(*p); }",
+    );
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(err.contains("statement of its own"), "{err}");
+}

@@ -277,6 +277,21 @@ impl FnBuilder<'_, '_> {
         }
     }
 
+    /// Does the statement whose expression is `e` touch shared state directly? A primitive
+    /// that changes ghost state must then be a statement of its own: it runs in the step of
+    /// the shared access before it, and a statement that waits at a later shared access is
+    /// run again from its start, which would apply the ghost change twice.
+    fn stmt_shared(&self, e: &Expr) -> Result<bool, Diag> {
+        let shared = self.shared(e);
+        if shared && let Some(sp) = ghost_change(e) {
+            return Err(Diag::at(
+                sp,
+                "a primitive that changes ghost state must be a statement of its own, with no shared access beside it",
+            ));
+        }
+        Ok(shared)
+    }
+
     fn vma_address(&self, e: &Expr) -> Result<Option<i64>, Diag> {
         match &e.kind {
             ExprKind::Var(n) if self.local(n).is_none() => {
@@ -499,7 +514,10 @@ impl FnBuilder<'_, '_> {
         let sp = s.span;
         match &s.kind {
             StmtKind::Let(name, init) => {
-                let shared = init.as_ref().is_some_and(|e| self.shared(e));
+                let shared = match init {
+                    Some(e) => self.stmt_shared(e)?,
+                    None => false,
+                };
                 self.emit(Instr::Stmt { shared }, sp);
                 match init {
                     Some(e) => self.expr(e)?,
@@ -518,7 +536,7 @@ impl FnBuilder<'_, '_> {
             }
             StmtKind::Assign(lhs, op, rhs) => self.assign(lhs, *op, rhs, sp)?,
             StmtKind::If(cond, then, els) => {
-                let shared = self.shared(cond);
+                let shared = self.stmt_shared(cond)?;
                 self.emit(Instr::Stmt { shared }, cond.span);
                 self.expr(cond)?;
                 let jf = self.emit(Instr::JumpIfFalse(0), cond.span);
@@ -537,7 +555,7 @@ impl FnBuilder<'_, '_> {
             }
             StmtKind::While(cond, body) => {
                 let top = self.code.len();
-                let shared = self.shared(cond);
+                let shared = self.stmt_shared(cond)?;
                 self.emit(Instr::Stmt { shared }, cond.span);
                 self.expr(cond)?;
                 let jf = self.emit(Instr::JumpIfFalse(0), cond.span);
@@ -558,7 +576,10 @@ impl FnBuilder<'_, '_> {
                 if self.atomic_depth > 0 {
                     return Err(Diag::at(sp, "`return` inside `atomic { }` is not allowed"));
                 }
-                let shared = e.as_ref().is_some_and(|e| self.shared(e));
+                let shared = match e {
+                    Some(e) => self.stmt_shared(e)?,
+                    None => false,
+                };
                 self.emit(Instr::Stmt { shared }, sp);
                 match e {
                     Some(e) => self.expr(e)?,
@@ -609,7 +630,7 @@ impl FnBuilder<'_, '_> {
                 self.emit(Instr::AtomicEnd, sp);
             }
             StmtKind::Expr(e) => {
-                let shared = self.shared(e);
+                let shared = self.stmt_shared(e)?;
                 self.emit(Instr::Stmt { shared }, sp);
                 self.expr(e)?;
                 self.emit(Instr::Pop, sp);
@@ -664,7 +685,7 @@ impl FnBuilder<'_, '_> {
                     )
                     .help(format!("declare it first: `let {n} = ...;`")));
                 };
-                let shared = self.shared(rhs);
+                let shared = self.stmt_shared(rhs)?;
                 self.emit(Instr::Stmt { shared }, sp);
                 if let Some(b) = binop {
                     self.emit(Instr::Load(slot), sp);
@@ -1390,4 +1411,22 @@ fn compile_fn(
         user,
         span,
     })
+}
+
+/// Where `e` calls a primitive that changes ghost state (`ghost_discard`, ...), if it does.
+fn ghost_change(e: &Expr) -> Option<Span> {
+    match &e.kind {
+        ExprKind::Call(name, args) => {
+            if matches!(name.as_str(), "ghost_discard" | "ghost_discard_done") {
+                return Some(e.span);
+            }
+            args.iter().find_map(ghost_change)
+        }
+        ExprKind::Field(b, _) | ExprKind::Unary(_, b) | ExprKind::Deref(b) => ghost_change(b),
+        ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
+            ghost_change(a).or_else(|| ghost_change(b))
+        }
+        ExprKind::StructLit(_, fs) => fs.iter().find_map(|(_, e)| ghost_change(e)),
+        _ => None,
+    }
 }
