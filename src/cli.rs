@@ -472,16 +472,18 @@ fn print_json(v: &serde_json::Value) {
 }
 
 /// What a test's expectations need from the search.
-fn goal(e: &[Expect], all: bool) -> StopOn {
+fn goal(m: &Machine, all: bool) -> StopOn {
     if all {
         return StopOn::Never;
     }
-    match e {
-        [Expect::Violation(n)] => crate::machine::INVARIANTS
+    match m.prog.scenario.expect.as_slice() {
+        // the checked set names every invariant, the model's own included
+        [Expect::Violation(n)] => m
+            .checked_invariants()
             .iter()
-            .find(|(k, _)| k == n)
-            .map(|(k, _)| StopOn::Invariant(k))
-            .unwrap_or(StopOn::Any),
+            .find(|k| *k == n)
+            .map(|k| StopOn::Invariant(k))
+            .unwrap_or(StopOn::Never),
         [] | [Expect::Safe] => StopOn::Any,
         _ => StopOn::Never,
     }
@@ -644,13 +646,7 @@ fn check(file: &Path, only: Option<&str>, json: bool, all: bool, o: &SearchOpts)
         let (mut r, coverage) = match budget(spent_states).exhausted() {
             // nothing left for this test: it is not run, and says why
             Some(reason) => (not_run(reason), None),
-            None => run_search(
-                m,
-                budget(spent_states),
-                goal(&sc.expect, all),
-                o,
-                o.quiet || json,
-            ),
+            None => run_search(m, budget(spent_states), goal(m, all), o, o.quiet || json),
         };
         spent_states += r.stats.states;
         if coverage.is_some() {
@@ -1295,7 +1291,7 @@ fn run_test_file(
         let lim = lim.after(spent_states, run_start.elapsed().as_secs_f64());
         let (r, _) = match lim.exhausted() {
             Some(reason) => (not_run(reason), None),
-            None => run_search(m, lim, goal(&sc.expect, false), o, true),
+            None => run_search(m, lim, goal(m, false), o, true),
         };
         spent_states += r.stats.states;
         let outcome = judge(&sc.expect, &r);

@@ -371,3 +371,16 @@ fn a_ghost_change_beside_a_shared_access_is_an_error() {
     assert_eq!(code, 2, "{out}\n{err}");
     assert!(err.contains("statement of its own"), "{err}");
 }
+
+#[test]
+fn a_declared_invariant_must_only_read_and_have_a_name_of_its_own() {
+    let (code, _, err) = run_model(
+        "X = 1;",
+        "invariant writes for page p \"it takes a reference\" { get_page(p) == null }",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("an invariant may only read"), "{err}");
+    let (code, _, err) = run_model("X = 1;", "invariant refcount \"mine\" { true }");
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("is a built-in invariant"), "{err}");
+}

@@ -192,6 +192,22 @@ pub struct Program {
     pub field_names: Vec<String>,
     pub sources: Arc<SourceMap>,
     pub scenario: Scenario,
+    /// The model's own invariants this test checks (`invariant NAME ... { }`).
+    pub declared: Vec<DeclaredInvariant>,
+}
+
+/// An invariant a model declares: a function that asserts its condition.
+#[derive(Debug, Clone)]
+pub struct DeclaredInvariant {
+    pub name: &'static str,
+    /// What it says, for reports.
+    pub says: String,
+    /// `assert(<condition>)`, with one parameter (the page) when `for_page`.
+    pub func: u16,
+    /// Checked for every allocated page.
+    pub for_page: bool,
+    /// Checked only at end states where every program has finished.
+    pub at_end: bool,
 }
 
 impl Program {

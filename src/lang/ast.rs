@@ -27,6 +27,24 @@ pub enum Item {
     Test(TestDecl),
     /// `invariants default: SET;`: the invariants a model tree (or file) checks by default.
     InvariantsDefault(InvariantSet),
+    /// `invariant NAME [for page P] [at end] "what it says" { EXPR }`: a kernel contract the
+    /// model declares, checked on every state (or at end states).
+    Invariant(InvariantDecl),
+}
+
+#[derive(Debug, Clone)]
+pub struct InvariantDecl {
+    pub name: String,
+    pub name_span: Span,
+    /// `for page p`: checked for every allocated page, bound to `p`.
+    pub for_page: Option<(String, Span)>,
+    /// `at end`: checked only where every program has finished.
+    pub at_end: bool,
+    /// What holding it means, for reports.
+    pub says: String,
+    /// True while the contract holds.
+    pub holds: Expr,
+    pub span: Span,
 }
 
 /// A set of invariants: a base (`all`, `default`, or `a, b, c`), then `+ NAME` / `- NAME`.

@@ -23,6 +23,14 @@ pub struct FuncTable {
     /// `invariants default: SET;` lines, in load order (each may refer to the one before).
     invariant_defaults: Vec<ast::InvariantSet>,
     struct_at: HashMap<String, usize>,
+    /// `invariant NAME ...` declarations; each is checked by the function
+    /// `invariant NAME` (a name no model can write) made from its condition.
+    invariants: Vec<ast::InvariantDecl>,
+}
+
+/// The function that checks a declared invariant: `assert(<condition>)`.
+fn invariant_fn_name(name: &str) -> String {
+    format!("invariant {name}")
 }
 
 /// A struct declaration: name, fields, and where it was declared.
@@ -99,11 +107,74 @@ impl FuncTable {
                     }
                 }
                 Item::InvariantsDefault(set) => self.invariant_defaults.push(set.clone()),
+                Item::Invariant(d) => self.add_invariant(d)?,
                 Item::Import { .. } | Item::Test(_) => {}
             }
         }
         Ok(())
     }
+}
+
+impl FuncTable {
+    fn add_invariant(&mut self, d: &ast::InvariantDecl) -> Result<(), Diag> {
+        if crate::machine::INVARIANTS.iter().any(|(n, _)| *n == d.name) {
+            return Err(
+                Diag::at(d.name_span, format!("`{}` is a built-in invariant", d.name))
+                    .help("give the model's invariant a name of its own"),
+            );
+        }
+        if self.invariants.iter().any(|o| o.name == d.name) {
+            return Err(Diag::at(
+                d.name_span,
+                format!("invariant `{}` is already declared", d.name),
+            ));
+        }
+        let call = Expr {
+            kind: ExprKind::Call("assert".into(), vec![d.holds.clone()]),
+            span: d.holds.span,
+        };
+        let f = FuncDecl {
+            name: invariant_fn_name(&d.name),
+            name_span: d.name_span,
+            params: d.for_page.iter().cloned().collect(),
+            body: vec![ast::Stmt {
+                kind: StmtKind::Expr(call),
+                span: d.holds.span,
+            }],
+            is_override: false,
+            source: Some(format!("invariant {}: {}", d.name, d.says)),
+            span: d.span,
+        };
+        self.by_name.insert(f.name.clone(), self.funcs.len());
+        self.funcs.push(f);
+        self.invariants.push(d.clone());
+        Ok(())
+    }
+
+    /// Every invariant a test may name: the machine's, then the model's own.
+    fn all_invariants(&self) -> Vec<&'static str> {
+        let mut all: Vec<&'static str> =
+            crate::machine::INVARIANTS.iter().map(|(n, _)| *n).collect();
+        // Violations carry `&'static str` names: a declared name is interned once per load.
+        all.extend(self.invariants.iter().map(|d| intern(&d.name)));
+        all
+    }
+}
+
+/// A `&'static str` for a declared invariant's name, shared by every test that names it.
+fn intern(name: &str) -> &'static str {
+    use std::sync::{Mutex, OnceLock};
+    static NAMES: OnceLock<Mutex<Vec<&'static str>>> = OnceLock::new();
+    let mut names = NAMES
+        .get_or_init(|| Mutex::new(Vec::new()))
+        .lock()
+        .unwrap_or_else(|e| e.into_inner());
+    if let Some(n) = names.iter().find(|n| **n == name) {
+        return n;
+    }
+    let n: &'static str = Box::leak(name.to_string().into_boxed_str());
+    names.push(n);
+    n
 }
 
 struct Ctx<'a> {
@@ -756,8 +827,9 @@ fn edit_distance(a: &str, b: &str) -> usize {
 fn invariant_set(
     set: &ast::InvariantSet,
     dflt: &[&'static str],
+    all: &[&'static str],
 ) -> Result<Vec<&'static str>, Diag> {
-    let all: Vec<&'static str> = crate::machine::INVARIANTS.iter().map(|(n, _)| *n).collect();
+    let all: Vec<&'static str> = all.to_vec();
     let lookup = |n: &str, sp: Span| -> Result<&'static str, Diag> {
         if let Some(k) = all.iter().find(|k| **k == n) {
             return Ok(k);
@@ -890,9 +962,10 @@ pub fn compile_test(
     let mut programs: Vec<(i64, Block, Span)> = Vec::new();
     let mut expect: Vec<Expect> = Vec::new();
     let mut expect_span = t.span;
-    let mut dflt: Vec<&'static str> = crate::machine::INVARIANTS.iter().map(|(n, _)| *n).collect();
+    let all_invariants = table.all_invariants();
+    let mut dflt: Vec<&'static str> = all_invariants.clone();
     for set in &table.invariant_defaults {
-        dflt = invariant_set(set, &dflt)?;
+        dflt = invariant_set(set, &dflt, &all_invariants)?;
     }
     let mut invariants: Option<Vec<&'static str>> = None;
     let mut expected_names: Vec<(String, Span)> = Vec::new();
@@ -943,7 +1016,7 @@ pub fn compile_test(
                 if invariants.is_some() {
                     return Err(Diag::at(*sp, "this test already chose its invariants"));
                 }
-                invariants = Some(invariant_set(set, &dflt)?);
+                invariants = Some(invariant_set(set, &dflt, &all_invariants)?);
             }
             TestItem::Cpus(n, sp) => {
                 once(cpus.map(|c| c.1), "cpus", *sp)?;
@@ -1196,10 +1269,9 @@ pub fn compile_test(
                     ast::Expectation::Violation(n) | ast::Expectation::NoViolation(n) => Some(n),
                 };
                 if let Some(n) = name
-                    && !crate::machine::INVARIANTS.iter().any(|(k, _)| k == n)
+                    && !all_invariants.iter().any(|k| k == n)
                 {
-                    let names: Vec<&str> =
-                        crate::machine::INVARIANTS.iter().map(|(n, _)| *n).collect();
+                    let names: Vec<&str> = all_invariants.clone();
                     return Err(Diag::at(*sp, format!("unknown invariant `{n}`"))
                         .help(format!("invariants: {}", names.join(", "))));
                 }
@@ -1320,6 +1392,18 @@ pub fn compile_test(
             *sp,
         )?);
     }
+    let declared = table
+        .invariants
+        .iter()
+        .filter(|d| invariants.contains(&intern(&d.name)))
+        .map(|d| crate::ir::DeclaredInvariant {
+            name: intern(&d.name),
+            says: d.says.clone(),
+            func: func_ids[&invariant_fn_name(&d.name)].0,
+            for_page: d.for_page.is_some(),
+            at_end: d.at_end,
+        })
+        .collect();
     let fault_entry = match func_ids.get("do_user_addr_fault") {
         Some(&(id, 2)) => id,
         _ => {
@@ -1353,6 +1437,7 @@ pub fn compile_test(
             invariants,
             fault_entry,
         },
+        declared,
     })
 }
 

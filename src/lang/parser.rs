@@ -230,6 +230,38 @@ impl Parser {
                 span: start.to(self.prev_span()),
             }));
         }
+        if self.eat_word("invariant") {
+            let (name, name_span) = self.ident("the invariant's name")?;
+            let for_page = if self.eat_word("for") {
+                if !self.eat_word("page") {
+                    return Err(self.unexpected("`page` (an invariant may hold `for page p`)"));
+                }
+                Some(self.ident("the page's name, as in `for page p`")?)
+            } else {
+                None
+            };
+            let at_end = if self.eat_word("at") {
+                if !self.eat_word("end") {
+                    return Err(self.unexpected("`end` (an invariant may be checked `at end`)"));
+                }
+                true
+            } else {
+                false
+            };
+            let (says, _) = self.string("what the invariant says, in quotes")?;
+            self.expect_punct("{")?;
+            let holds = self.expr()?;
+            let end = self.expect_punct("}")?;
+            return Ok(Item::Invariant(InvariantDecl {
+                name,
+                name_span,
+                for_page,
+                at_end,
+                says,
+                holds,
+                span: start.to(end),
+            }));
+        }
         if self.eat_word("invariants") {
             if !self.eat_word("default") {
                 return Err(

@@ -175,6 +175,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         live: Vec::new(),
         state_reductions: false,
         pool: None,
+        observed: super::footprint::OBSERVED,
     };
     for tid in 0..sc.cpus {
         if st.threads[tid].status != Status::Running {

@@ -3,6 +3,7 @@
 //! It implements `explore::Model`; it never knows how it is being searched.
 
 mod check;
+mod declared;
 mod encode;
 pub mod footprint;
 mod hw;
@@ -86,6 +87,9 @@ pub struct Machine {
     state_reductions: bool,
     /// The interchangeable pool frames, when relabelling them is sound.
     pool: Option<std::ops::Range<usize>>,
+    /// What the per-state invariants read, the model's own included: a step writing it is
+    /// visible to them and never reduced.
+    observed: u64,
 }
 
 impl Machine {
@@ -101,7 +105,9 @@ impl Machine {
             live,
             state_reductions: true,
             pool: None,
+            observed: footprint::OBSERVED,
         };
+        m.observed |= m.declared_footprint()?;
         m.pool = symmetry::pool(&m.prog);
         let mut initial = m.initial.clone();
         for tid in 0..initial.threads.len() {
@@ -164,7 +170,16 @@ impl Model for Machine {
     }
 
     fn at_end(&self, s: &State) -> Option<Violation> {
-        self.selected_end(self.check_end(s))
+        self.selected_end(self.check_end(s)).or_else(|| {
+            // the model's end-of-run invariants, where every program has finished
+            if self.prog.declared.iter().any(|d| d.at_end)
+                && (0..s.threads.len()).all(|t| waiting_on(self, s, t).is_none())
+            {
+                self.check_declared(&mut s.clone(), true)
+            } else {
+                None
+            }
+        })
     }
 
     fn is_program(&self, a: Action) -> bool {
@@ -322,7 +337,7 @@ impl Reducible for Machine {
     }
 
     fn observed(&self) -> u64 {
-        footprint::OBSERVED
+        self.observed
     }
 }
 

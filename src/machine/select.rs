@@ -52,9 +52,10 @@ impl Machine {
 
     /// The violation a completed step reports: its own soft one if checked, else the first
     /// checked one of the state it reached.
-    pub(crate) fn selected(&self, soft: Option<Violation>, st: &State) -> Option<Violation> {
+    pub(crate) fn selected(&self, soft: Option<Violation>, st: &mut State) -> Option<Violation> {
         soft.filter(|v| self.checks(v.invariant))
             .or_else(|| self.check_state(st))
+            .or_else(|| self.check_declared(st, false))
     }
 
     /// A violation that stopped a step: kept, with a note if the test does not check it.

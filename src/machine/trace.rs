@@ -538,7 +538,9 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
             _ => hardware_event(m, &mut next, a).map_err(err)?,
         }
         if !stops
-            && let Some(v) = m.check_state(&next)
+            && let Some(v) = m
+                .check_state(&next)
+                .or_else(|| m.check_declared(&mut next, false))
             && !now.iter().any(|w| w.invariant == v.invariant)
         {
             now.push(v);

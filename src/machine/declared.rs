@@ -1,0 +1,118 @@
+//! Invariants the model declares: `invariant NAME [for page p] [at end] "what it says" { cond }`
+//! (DESIGN.md section 7: kernel contracts change between versions, so they live in the model
+//! tree). Each is compiled to a function asserting its condition; the machine runs it to the
+//! end on a scratch thread of the state, as one atomic evaluation, for every allocated page
+//! when it is `for page`. It may only read: `Machine::new` rejects one that writes shared
+//! state, so the evaluation leaves the state as it found it.
+
+use super::Machine;
+use super::interp::{self, StepResult};
+use super::state::{CallFrame, State, Status, Thread};
+use crate::explore::Violation;
+use crate::ir::Value;
+
+impl Machine {
+    /// What the per-state declared invariants read; a located error if one writes.
+    pub(super) fn declared_footprint(&self) -> Result<u64, crate::lang::Diag> {
+        let mut reads = 0;
+        for d in &self.prog.declared {
+            let fp = self.futures[d.func as usize]
+                .first()
+                .copied()
+                .unwrap_or_default();
+            if fp.writes != 0 {
+                let f = &self.prog.funcs[d.func as usize];
+                return Err(crate::lang::Diag::at(
+                    f.span,
+                    format!(
+                        "invariant `{}` changes shared state: an invariant may only read",
+                        d.name
+                    ),
+                ));
+            }
+            if !d.at_end {
+                reads |= fp.reads;
+            }
+        }
+        Ok(reads)
+    }
+
+    /// The first declared invariant (of end states, when `at_end`) broken in `st`.
+    pub(crate) fn check_declared(&self, st: &mut State, at_end: bool) -> Option<Violation> {
+        for d in self.prog.declared.iter().filter(|d| d.at_end == at_end) {
+            if d.for_page {
+                for f in 0..st.frames.len() {
+                    if !st.frames[f].allocated {
+                        continue;
+                    }
+                    match self.evaluate(st, d.func, Some(Value::Page(f as u16))) {
+                        Ok(true) => {}
+                        Ok(false) => {
+                            return Some(Violation {
+                                invariant: d.name,
+                                message: format!(
+                                    "{} (page {})",
+                                    d.says,
+                                    super::trace::page_name(self, f)
+                                ),
+                            });
+                        }
+                        Err(v) => return Some(v),
+                    }
+                }
+            } else {
+                match self.evaluate(st, d.func, None) {
+                    Ok(true) => {}
+                    Ok(false) => {
+                        return Some(Violation {
+                            invariant: d.name,
+                            message: d.says.clone(),
+                        });
+                    }
+                    Err(v) => return Some(v),
+                }
+            }
+        }
+        None
+    }
+
+    /// Runs an invariant's function on a scratch thread: Ok(holds), or the model error it hit.
+    fn evaluate(&self, st: &mut State, func: u16, arg: Option<Value>) -> Result<bool, Violation> {
+        let f = &self.prog.funcs[func as usize];
+        let mut locals = vec![Value::Null; f.nlocals];
+        if let (Some(a), Some(slot)) = (arg, locals.first_mut()) {
+            *slot = a;
+        }
+        st.threads.push(Thread {
+            frames: vec![CallFrame {
+                func,
+                pc: 0,
+                locals,
+                stack: Vec::new(),
+                // one atomic evaluation: no step boundary inside
+                atomic: 1,
+                exception: false,
+            }],
+            heap: Vec::new(),
+            status: Status::Running,
+            task_running: true,
+            mm: 0,
+            signal: 0,
+        });
+        let tid = st.threads.len() - 1;
+        let r = match interp::step(self, st, tid, None).0 {
+            StepResult::Stepped if st.threads[tid].status == Status::Done => Ok(true),
+            StepResult::Violation(v) if v.invariant == "assertion" => Ok(false),
+            StepResult::Violation(v) => Err(v),
+            StepResult::Stepped | StepResult::Blocked => Err(Violation {
+                invariant: "model_error",
+                message: format!(
+                    "{}: an invariant must evaluate at once, without waiting on anything",
+                    self.prog.sources.location(f.span)
+                ),
+            }),
+        };
+        st.threads.pop();
+        r
+    }
+}
