@@ -12,9 +12,10 @@ use crate::explore::Violation;
 use crate::ir::Value;
 
 impl Machine {
-    /// What the per-state declared invariants read; a located error if one writes.
-    pub(super) fn declared_footprint(&self) -> Result<u64, crate::lang::Diag> {
-        let mut reads = 0;
+    /// What each declared invariant reads (0 for end-of-run ones: they are not per-state);
+    /// a located error if one writes.
+    pub(super) fn declared_footprint(&self) -> Result<Vec<u64>, crate::lang::Diag> {
+        let mut reads = Vec::new();
         for d in &self.prog.declared {
             let fp = self.futures[d.func as usize]
                 .first()
@@ -30,16 +31,31 @@ impl Machine {
                     ),
                 ));
             }
-            if !d.at_end {
-                reads |= fp.reads;
+            // The evaluation runs on a scratch thread: its own TLB is nobody's.
+            // (a static summary's own-TLB bit stands for whichever CPU runs: any of them)
+            let mut r = fp.reads | fp.writes;
+            if r & super::footprint::OWN_TLB != 0 {
+                r |= super::footprint::ALL_TLBS;
             }
+            reads.push(if d.at_end { 0 } else { r });
         }
         Ok(reads)
     }
 
-    /// The first declared invariant (of end states, when `at_end`) broken in `st`.
-    pub(crate) fn check_declared(&self, st: &mut State, at_end: bool) -> Option<Violation> {
-        for d in self.prog.declared.iter().filter(|d| d.at_end == at_end) {
+    /// The first declared invariant (of end states, when `at_end`) broken in `st`, skipping
+    /// those that read nothing in `written` (they hold as they did before the step).
+    pub(crate) fn check_declared(
+        &self,
+        st: &mut State,
+        at_end: bool,
+        written: u64,
+    ) -> Option<Violation> {
+        for (i, d) in self.prog.declared.iter().enumerate() {
+            if d.at_end != at_end
+                || (!at_end && self.declared_reads.get(i).is_some_and(|r| r & written == 0))
+            {
+                continue;
+            }
             if d.for_page {
                 for f in 0..st.frames.len() {
                     if !st.frames[f].allocated {

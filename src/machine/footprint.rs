@@ -14,8 +14,8 @@ use crate::ir::{Func, Instr, Prim, PrimClass};
 /// One bit per CPU's TLB (`tlb_bit`), then the object classes.
 pub const MAX_CPUS: usize = 16;
 /// In static summaries: the TLB of whichever CPU runs the code.
-const OWN_TLB: u64 = 1 << 16;
-const ALL_TLBS: u64 = (1 << MAX_CPUS) - 1;
+pub(super) const OWN_TLB: u64 = 1 << 16;
+pub(super) const ALL_TLBS: u64 = (1 << MAX_CPUS) - 1;
 pub const PTE: u64 = 1 << 17;
 pub const PTL: u64 = 1 << 18;
 /// mmap_lock: readers' operations are reads (they commute), writers' are writes.

@@ -176,6 +176,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         state_reductions: false,
         pool: None,
         observed: super::footprint::OBSERVED,
+        declared_reads: Vec::new(),
     };
     for tid in 0..sc.cpus {
         if st.threads[tid].status != Status::Running {

@@ -56,7 +56,7 @@ pub const INVARIANTS: &[(&str, &str)] = &[
     ),
     (
         "refcount",
-        "page refcount below mapcount, or a refcount/mapcount underflow",
+        "a refcount or mapcount underflow, or a page freed while mapped (refcount against mapcount is the model tree's own invariant)",
     ),
     ("assertion", "an assert()/BUG_ON() in a model failed"),
     (
@@ -90,6 +90,8 @@ pub struct Machine {
     /// What the per-state invariants read, the model's own included: a step writing it is
     /// visible to them and never reduced.
     observed: u64,
+    /// Per declared invariant, what it reads (0 for end-of-run ones).
+    declared_reads: Vec<u64>,
 }
 
 impl Machine {
@@ -106,8 +108,10 @@ impl Machine {
             state_reductions: true,
             pool: None,
             observed: footprint::OBSERVED,
+            declared_reads: Vec::new(),
         };
-        m.observed |= m.declared_footprint()?;
+        m.declared_reads = m.declared_footprint()?;
+        m.observed |= m.declared_reads.iter().fold(0, |a, r| a | r);
         m.pool = symmetry::pool(&m.prog);
         let mut initial = m.initial.clone();
         for tid in 0..initial.threads.len() {
@@ -175,7 +179,7 @@ impl Model for Machine {
             if self.prog.declared.iter().any(|d| d.at_end)
                 && (0..s.threads.len()).all(|t| waiting_on(self, s, t).is_none())
             {
-                self.check_declared(&mut s.clone(), true)
+                self.check_declared(&mut s.clone(), true, !0)
             } else {
                 None
             }
@@ -316,7 +320,7 @@ impl Machine {
             interp::StepResult::Blocked => Transition::Disabled,
             interp::StepResult::Violation(v) => Transition::Violation(self.selected_stop(v)),
             interp::StepResult::Stepped => {
-                let v = self.selected(soft, st);
+                let v = self.selected(soft, st, fp.writes);
                 Transition::Next((), v)
             }
         };

@@ -52,10 +52,17 @@ impl Machine {
 
     /// The violation a completed step reports: its own soft one if checked, else the first
     /// checked one of the state it reached.
-    pub(crate) fn selected(&self, soft: Option<Violation>, st: &mut State) -> Option<Violation> {
+    /// `written`: what the step may have written (its footprint); a declared invariant that
+    /// reads none of it still holds as it did before the step.
+    pub(crate) fn selected(
+        &self,
+        soft: Option<Violation>,
+        st: &mut State,
+        written: u64,
+    ) -> Option<Violation> {
         soft.filter(|v| self.checks(v.invariant))
             .or_else(|| self.check_state(st))
-            .or_else(|| self.check_declared(st, false))
+            .or_else(|| self.check_declared(st, false, written))
     }
 
     /// A violation that stopped a step: kept, with a note if the test does not check it.

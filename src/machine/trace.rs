@@ -540,7 +540,7 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
         if !stops
             && let Some(v) = m
                 .check_state(&next)
-                .or_else(|| m.check_declared(&mut next, false))
+                .or_else(|| m.check_declared(&mut next, false, !0))
             && !now.iter().any(|w| w.invariant == v.invariant)
         {
             now.push(v);
