@@ -15,6 +15,9 @@ pub enum PrimClass {
     /// Touches shared state: one atomic step (folded only if it touches a page frame
     /// that is still private to the caller).
     Shared,
+    /// A nondeterministic choice: a step of its own that touches nothing shared, which the
+    /// search takes both ways (`Action::Choose`).
+    Choice,
 }
 
 macro_rules! prims {
@@ -126,6 +129,8 @@ prims! {
     UffdReadMsg = "uffd_read_msg", 0, Shared, "(monitor) wait for a fault message; returns its address";
     UffdWpGroupEnter = "uffd_wp_group_enter", 1, Shared, "(group 0 protect / 1 unprotect) Andrea's two-group semaphore: blocks while the other group is inside";
     UffdWpGroupExit = "uffd_wp_group_exit", 1, Shared, "leave the group";
+    // ---- choices ----
+    Nondet = "nondet", 0, Choice, "true or false, both explored: an outcome decided outside the model (need_resched(), an allocation that may fail); wrap it in a function named for what it stands for. A step of its own that touches nothing shared; the diagram shows which way it went";
     // ---- ghost checks ----
     Assert = "assert", 1, Ghost, "a model assertion: violation(assertion) if false";
     BugOn = "BUG_ON", 1, Ghost, "violation(assertion) if true";

@@ -299,6 +299,9 @@ fn exec_inner(
             st.threads[tid].signal = super::state::SIGSEGV;
             Value::Null
         }
+        Prim::Nondet => {
+            return Err("reached outside a step's start (interp::choose runs it)".into());
+        }
         Prim::NotModelled => {
             return Err(
                 "this path is not modelled (see the model's comment here): the scenario reached it"
