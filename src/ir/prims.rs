@@ -62,10 +62,10 @@ prims! {
     PteClearSoftDirty = "pte_clear_soft_dirty", 1, Pure, "clear _PAGE_SOFT_DIRTY";
     PteSame = "pte_same", 2, Pure, "bit-exact PTE equality";
     PteModify = "pte_modify", 2, Pure, "protection bits from pgprot, _PAGE_CHG_MASK bits from the PTE";
-    MkPte = "mk_pte", 2, Pure, "a PTE for a page with a pgprot";
+    MkPte = "mk_pte", 2, Pure, "a PTE for a page with a pgprot (its bits kept: the x86 user pgprots carry _PAGE_ACCESSED, so the PTE is young)";
     PtePage = "pte_page", 1, Pure, "the page a PTE maps";
     PteMkspecial = "pte_mkspecial", 1, Pure, "set _PAGE_SPECIAL (no struct page behind it for vm_normal_page)";
-    VmGetPageProt = "vm_get_page_prot", 1, Pure, "protection_map[] of VM_READ|VM_WRITE|VM_EXEC|VM_SHARED (x86)";
+    VmGetPageProt = "vm_get_page_prot", 1, Pure, "protection_map[] of VM_READ|VM_WRITE|VM_EXEC|VM_SHARED (x86: PAGE_NONE, PAGE_COPY, PAGE_SHARED, each with _PAGE_ACCESSED)";
     PgprotWrite = "pgprot_write", 1, Pure, "true if the pgprot allows writes";
     // ---- thread-local or fixed state ----
     CurrentMm = "current_mm", 0, Local, "the mm of the task running on this CPU";
