@@ -1017,3 +1017,49 @@ fn spin() {
     assert_eq!(code, 1, "{out}");
     assert!(out.contains("no end state is reachable at all"), "{out}");
 }
+
+// ---- Issue 9, item 7: nondet() choices in tokens and diagrams ----
+
+const CHOICES: &str = "tests/mmk/semantics/nondet-choice.mmk";
+
+#[test]
+fn a_token_with_choices_replays_each_outcome_and_the_diagram_shows_it() {
+    let t = "a BUG_ON on the true outcome is found";
+    let (code, out, err) = mmcheck(&["check", CHOICES, "--test", t]);
+    assert_eq!(code, 0, "{out}{err}");
+    assert!(out.contains("replay: mmcheck replay"), "{out}");
+    assert!(out.contains(" 0-c0.1-0 "), "{out}");
+    let (code, out, _) = mmcheck(&["replay", CHOICES, "0-c0.1-0", "--test", t]);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("model_says_yes() -> true (chosen)"), "{out}");
+    assert!(out.contains("breaks assertion"), "{out}");
+    // the other outcome runs to the end without a violation
+    let (code, out, _) = mmcheck(&["replay", CHOICES, "0-c0.0-0", "--test", t]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("model_says_yes() -> false (chosen)"), "{out}");
+    assert!(out.contains("no invariant is violated"), "{out}");
+}
+
+#[test]
+fn malformed_or_misplaced_choice_tokens_are_rejected() {
+    let t = "a BUG_ON on the true outcome is found";
+    let cases: &[(&str, &str)] = &[
+        ("c0.2", "outcome is 0 or 1"),
+        ("c0.01", "outcome is 0 or 1"),
+        ("c0", "`.` between CPU and outcome"),
+        ("c.1", "CPU number is missing"),
+        ("c256.1", "too large"),
+        ("c5.1", "no cpu5"),
+        // a plain step where the CPU stands at a choice, and a choice where it does not
+        ("0-0", "stands at a nondet() here"),
+        ("c0.1", "stands at no nondet() here"),
+        ("0-c0.1-c0.1", "stands at no nondet() here"),
+    ];
+    for &(tok, needle) in cases {
+        let (code, out, err) = mmcheck(&["replay", CHOICES, tok, "--test", t]);
+        assert_eq!(code, 2, "{tok:?}: {out}{err}");
+        assert!(err.starts_with("error: "), "{tok:?}: {err}");
+        assert!(err.contains(needle), "{tok:?} should say {needle:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{tok:?}: {err}");
+    }
+}

@@ -65,3 +65,27 @@ fn random_and_pct_find_only_violations_bfs_can_reach() {
         }
     }
 }
+
+#[test]
+fn every_search_takes_both_outcomes_of_a_choice() {
+    // A choice's outcomes are two moves of one CPU: the bounded search must not count the
+    // second as a preemption, and PCT must not always take the same one.
+    let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/mmk/semantics/nondet-choice.mmk");
+    let mut ms = Vec::new();
+    common::load(&path, false, &mut ms);
+    for (name, m) in ms.iter().filter(|(n, _)| n.contains("is found")) {
+        let (b, _) = bounded::run(m, 0, Limits::default(), StopOn::Never);
+        assert_eq!(b.kinds(), vec!["assertion"], "{name}: bound 0");
+        for strategy in [random::Strategy::Uniform, random::Strategy::Pct(3)] {
+            let opts = random::RandomOpts {
+                strategy,
+                seed: 11,
+                runs: 50,
+                max_steps: 500,
+            };
+            let (r, _) = random::run(m, opts, Limits::default(), StopOn::Never);
+            assert_eq!(r.kinds(), vec!["assertion"], "{name}: {strategy:?}");
+        }
+    }
+}

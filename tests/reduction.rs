@@ -324,3 +324,26 @@ fn state_canonicalisation_keeps_verdicts_and_violation_kinds() {
     }
     assert!(compared >= 100, "only {compared} scenarios compared");
 }
+
+#[test]
+fn reduction_never_takes_one_outcome_of_a_choice_alone() {
+    // A choice's two outcomes are two actions of one CPU; a persistent singleton of either
+    // would drop the other, and a BUG_ON on the dropped one would be a false SAFE.
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/mmk/semantics/nondet-choice.mmk");
+    let mut ms = Vec::new();
+    common::load(&path, false, &mut ms);
+    assert_eq!(ms.len(), 4);
+    for (name, m) in &ms {
+        if let Some(why) = reduction_disagrees(name, m, 1, 0) {
+            panic!("{why}");
+        }
+        let por = run(m, StopOn::Never, 1, true, 0);
+        let expect_bug = !name.contains("impossible");
+        assert_eq!(
+            por.kinds().contains(&"assertion"),
+            expect_bug,
+            "{name}: the reduced search finds {:?}",
+            por.kinds()
+        );
+    }
+}

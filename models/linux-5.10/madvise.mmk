@@ -39,6 +39,15 @@ fn zap_page_range(vma, start, size) source "mm/memory.c:zap_page_range@v5.10" {
     tlb_finish_mmu(tlb, start, end);
 }
 
+// TIF_NEED_RESCHED is set by the scheduler (a tick, a wakeup), outside the model: both
+// answers are explored.
+fn need_resched() source "include/linux/sched.h:need_resched@v5.10" {
+    return nondet();
+}
+
+// Breaking out on need_resched() leaves the PTEs cleared so far with their flush deferred
+// (no force_flush), drops the PTL, and goes `again` from the same address; cond_resched()
+// itself is not modelled (it only lets other CPUs run, which they may anyway).
 fn zap_pte_range(tlb, vma, addr, end) source "mm/memory.c:zap_pte_range@v5.10" {
     let mm = tlb->mm;
     let force_flush = false;
@@ -51,29 +60,36 @@ fn zap_pte_range(tlb, vma, addr, end) source "mm/memory.c:zap_pte_range@v5.10" {
         flush_tlb_batched_pending(mm);
         while addr != end {
             let ptent = *pte;
-            if !pte_none(ptent) && pte_present(ptent) {
-                let page = vm_normal_page(vma, addr, ptent);
-                // ptep_get_and_clear_full()
-                ptent = ptep_get_and_clear(mm, addr, pte);
-                // Ghost, not kernel code: a private anonymous page is thrown away with its
-                // contents; until the flush, a store through a stale entry goes with it.
-                ghost_discard(vma, addr, page);
-                tlb_remove_tlb_entry(tlb, pte, addr);
-                if page != null {
-                    // anonymous: no set_page_dirty(), no mark_page_accessed()
-                    page_remove_rmap(page);
-                    if __tlb_remove_page(tlb, page) {
-                        force_flush = true;
-                        addr = addr + PAGE_SIZE;
-                        break;
+            if !pte_none(ptent) {
+                if need_resched() {
+                    break;
+                }
+                if pte_present(ptent) {
+                    let page = vm_normal_page(vma, addr, ptent);
+                    // ptep_get_and_clear_full()
+                    ptent = ptep_get_and_clear(mm, addr, pte);
+                    // Ghost, not kernel code: a private anonymous page is thrown away with
+                    // its contents; until the flush, a store through a stale entry goes with it.
+                    ghost_discard(vma, addr, page);
+                    tlb_remove_tlb_entry(tlb, pte, addr);
+                    if page != null {
+                        // anonymous: no set_page_dirty(), no mark_page_accessed()
+                        page_remove_rmap(page);
+                        if __tlb_remove_page(tlb, page) {
+                            force_flush = true;
+                            addr = addr + PAGE_SIZE;
+                            break;
+                        }
                     }
                 }
+                // swap and migration entries: not modelled (none are made)
             }
             addr = addr + PAGE_SIZE;
             if addr != end {
                 pte = pte_offset_map(mm, addr);
             }
         }
+        // Do the actual TLB flush before dropping ptl
         if force_flush {
             tlb_flush_mmu_tlbonly(tlb);
         }
@@ -82,6 +98,7 @@ fn zap_pte_range(tlb, vma, addr, end) source "mm/memory.c:zap_pte_range@v5.10" {
             force_flush = false;
             tlb_flush_mmu(tlb);
         }
+        // addr != end: cond_resched(); goto again;
     }
     return addr;
 }

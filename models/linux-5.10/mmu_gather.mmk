@@ -1,7 +1,18 @@
 // The mmu_gather of v5.10: mm/mmu_gather.c, include/asm-generic/tlb.h and x86's
 // arch/x86/include/asm/tlb.h (text read from a v5.10.142 tree; these functions are as in
-// v5.10). Page-table freeing (tlb_remove_table) is not modelled. The page batch holds
-// four pages instead of MMU_GATHER_BUNDLE: a full batch forces a flush, as in the kernel.
+// v5.10). Page-table freeing (tlb_remove_table) is not modelled. A page batch holds four
+// pages instead of MAX_GATHER_BATCH: when one is full, tlb_next_batch() chains a new batch,
+// and only when that GFP_NOWAIT allocation fails (a choice the search takes both ways) does
+// __tlb_remove_page() ask the caller to flush now, as in the kernel.
+
+struct mmu_gather_batch {
+    next,
+    nr,
+    page0,
+    page1,
+    page2,
+    page3,
+}
 
 struct mmu_gather {
     mm,
@@ -11,23 +22,26 @@ struct mmu_gather {
     need_flush_all,
     freed_tables,
     cleared_ptes,
-    nr,
-    page0,
-    page1,
-    page2,
-    page3,
+    local,
+    active,
+    batch_count,
 }
 
 const TASK_SIZE = 0x7ffffffff000;
 const TLB_FLUSH_ALL = -1;
 const MMU_GATHER_MODEL_BATCH = 4;
+// MAX_GATHER_BATCH_COUNT is 10000UL / MAX_GATHER_BATCH (19 with 4 KiB pages); the
+// scenarios' few pages never reach it.
+const MAX_GATHER_BATCH_COUNT = 19;
 
 fn tlb_gather_mmu(mm, start, end) source "mm/mmu_gather.c:tlb_gather_mmu@v5.10" {
     let tlb = struct mmu_gather { .mm = mm };
     // fullmm = !(start | (end+1))
     tlb->fullmm = (start | (end + 1)) == 0;
     tlb->need_flush_all = false;
-    tlb->nr = 0;
+    tlb->local = struct mmu_gather_batch { .next = null, .nr = 0 };
+    tlb->active = tlb->local;
+    tlb->batch_count = 0;
     __tlb_reset_range(tlb);
     inc_tlb_flush_pending(tlb->mm);
     return tlb;
@@ -60,19 +74,52 @@ fn tlb_remove_tlb_entry(tlb, ptep, address) source "include/asm-generic/tlb.h:tl
     tlb->cleared_ptes = true;
 }
 
-// Queue a page to free after the flush; true when the batch is full (flush now).
-fn __tlb_remove_page(tlb, page) source "mm/mmu_gather.c:__tlb_remove_page_size@v5.10" {
-    if tlb->nr == 0 {
-        tlb->page0 = page;
-    } else if tlb->nr == 1 {
-        tlb->page1 = page;
-    } else if tlb->nr == 2 {
-        tlb->page2 = page;
-    } else {
-        tlb->page3 = page;
+// __get_free_pages(GFP_NOWAIT | __GFP_NOWARN, 0) for a new batch: it does not sleep or
+// reclaim, and fails when no page is free at once. Whether it does depends on memory outside
+// the model: both outcomes are explored.
+fn get_free_page_nowait() source "mm/page_alloc.c:__get_free_pages@v5.10 (GFP_NOWAIT: may fail)" {
+    return nondet();
+}
+
+fn tlb_next_batch(tlb) source "mm/mmu_gather.c:tlb_next_batch@v5.10" {
+    let batch = tlb->active;
+    if batch->next != null {
+        tlb->active = batch->next;
+        return true;
     }
-    tlb->nr = tlb->nr + 1;
-    return tlb->nr == MMU_GATHER_MODEL_BATCH;
+    if tlb->batch_count == MAX_GATHER_BATCH_COUNT {
+        return false;
+    }
+    if !get_free_page_nowait() {
+        return false;
+    }
+    tlb->batch_count = tlb->batch_count + 1;
+    batch = struct mmu_gather_batch { .next = null, .nr = 0 };
+    tlb->active->next = batch;
+    tlb->active = batch;
+    return true;
+}
+
+// Queue a page to free after the flush; true when it must be flushed now (a full batch and
+// no new one).
+fn __tlb_remove_page(tlb, page) source "mm/mmu_gather.c:__tlb_remove_page_size@v5.10" {
+    let batch = tlb->active;
+    if batch->nr == 0 {
+        batch->page0 = page;
+    } else if batch->nr == 1 {
+        batch->page1 = page;
+    } else if batch->nr == 2 {
+        batch->page2 = page;
+    } else {
+        batch->page3 = page;
+    }
+    batch->nr = batch->nr + 1;
+    if batch->nr == MMU_GATHER_MODEL_BATCH {
+        if !tlb_next_batch(tlb) {
+            return true;
+        }
+    }
+    return false;
 }
 
 // arch/x86/include/asm/tlb.h
@@ -99,19 +146,29 @@ fn tlb_flush_mmu_tlbonly(tlb) source "include/asm-generic/tlb.h:tlb_flush_mmu_tl
 
 // tlb_flush_mmu_free() -> tlb_batch_pages_flush() -> free_pages_and_swap_cache()
 fn tlb_batch_pages_flush(tlb) source "mm/mmu_gather.c:tlb_batch_pages_flush@v5.10" {
-    if tlb->nr > 0 {
-        put_page(tlb->page0);
+    let batch = tlb->local;
+    while batch != null && batch->nr > 0 {
+        if batch->nr > 0 {
+            put_page(batch->page0);
+        }
+        if batch->nr > 1 {
+            put_page(batch->page1);
+        }
+        if batch->nr > 2 {
+            put_page(batch->page2);
+        }
+        if batch->nr > 3 {
+            put_page(batch->page3);
+        }
+        batch->nr = 0;
+        batch = batch->next;
     }
-    if tlb->nr > 1 {
-        put_page(tlb->page1);
-    }
-    if tlb->nr > 2 {
-        put_page(tlb->page2);
-    }
-    if tlb->nr > 3 {
-        put_page(tlb->page3);
-    }
-    tlb->nr = 0;
+    tlb->active = tlb->local;
+}
+
+// free_pages() of the chained batches: records need no freeing
+fn tlb_batch_list_free(tlb) source "mm/mmu_gather.c:tlb_batch_list_free@v5.10" {
+    tlb->local->next = null;
 }
 
 fn tlb_flush_mmu(tlb) source "mm/mmu_gather.c:tlb_flush_mmu@v5.10" {
@@ -127,5 +184,6 @@ fn tlb_finish_mmu(tlb, start, end) source "mm/mmu_gather.c:tlb_finish_mmu@v5.10"
         tlb->freed_tables = true;
     }
     tlb_flush_mmu(tlb);
+    tlb_batch_list_free(tlb);
     dec_tlb_flush_pending(tlb->mm);
 }

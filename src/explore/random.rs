@@ -117,11 +117,21 @@ pub fn run<M: Actors>(
                     // the highest-priority enabled actor; hardware only when no actor can run
                     let best = enabled
                         .iter()
-                        .enumerate()
-                        .filter_map(|(i, (a, _))| model.actor(a).map(|c| (prio[c], i)))
+                        .filter_map(|(a, _)| model.actor(a).map(|c| prio[c]))
                         .max();
+                    // that actor's move, or one of its moves at random (a choice's outcomes)
+                    let best = best.map(|p| {
+                        let mine: Vec<usize> = (0..enabled.len())
+                            .filter(|&i| model.actor(&enabled[i].0).map(|c| prio[c]) == Some(p))
+                            .collect();
+                        match mine.len() {
+                            // no draw: runs without choices keep their random sequence
+                            1 => mine[0],
+                            n => mine[rng.random_range(0..n)],
+                        }
+                    });
                     match best {
-                        Some((_, i)) => {
+                        Some(i) => {
                             if let Some(k) = change_points.iter().position(|&p| p == step)
                                 && let Some(c) = model.actor(&enabled[i].0)
                             {

@@ -20,20 +20,28 @@ pub mod vm {
     pub const VM_SOFTDIRTY: u32 = 0x0800_0000;
 }
 
-/// x86 protection_map[] for private and shared mappings (arch/x86/include/asm/pgtable_types.h).
+/// x86 protection_map[] for private and shared mappings (arch/x86/include/asm/pgtable_types.h
+/// of v5.10). Every user pgprot there carries `_PAGE_ACCESSED` (PAGE_NONE is `___A|___G`,
+/// and `_PAGE_PROTNONE` is `_PAGE_GLOBAL`), and `mk_pte()` keeps it: PTEs the kernel makes
+/// are young.
 pub fn vm_get_page_prot(flags: u32) -> u32 {
-    use pte_bits::*;
     let rwx = flags & (vm::VM_READ | vm::VM_WRITE | vm::VM_EXEC);
     if rwx == 0 {
-        return PROTNONE; // PAGE_NONE
+        return PAGE_NONE;
     }
     // Private mappings get PAGE_COPY / PAGE_READONLY: never writable (COW).
     if flags & vm::VM_SHARED != 0 && flags & vm::VM_WRITE != 0 {
-        PRESENT | WRITE // PAGE_SHARED
+        PAGE_SHARED
     } else {
-        PRESENT
+        PAGE_COPY
     }
 }
+
+/// The x86 user pgprots the model uses, as in v5.10 (PAGE_READONLY equals PAGE_COPY; the
+/// NX and USER bits are not modelled).
+const PAGE_NONE: u32 = pte_bits::PROTNONE | pte_bits::ACCESSED;
+const PAGE_COPY: u32 = pte_bits::PRESENT | pte_bits::ACCESSED;
+const PAGE_SHARED: u32 = pte_bits::PRESENT | pte_bits::WRITE | pte_bits::ACCESSED;
 
 pub fn builtin(name: &str) -> Option<Value> {
     use vm::*;
@@ -50,9 +58,9 @@ pub fn builtin(name: &str) -> Option<Value> {
         "VM_LOCKED" => Value::Int(VM_LOCKED as i64),
         "VM_SOFTDIRTY" => Value::Int(VM_SOFTDIRTY as i64),
         "PAGE_SIZE" => Value::Int(1),
-        "PAGE_NONE" => Value::Prot(pte_bits::PROTNONE),
-        "PAGE_READONLY" | "PAGE_COPY" => Value::Prot(pte_bits::PRESENT),
-        "PAGE_SHARED" => Value::Prot(pte_bits::PRESENT | pte_bits::WRITE),
+        "PAGE_NONE" => Value::Prot(PAGE_NONE),
+        "PAGE_READONLY" | "PAGE_COPY" => Value::Prot(PAGE_COPY),
+        "PAGE_SHARED" => Value::Prot(PAGE_SHARED),
         _ => return None,
     };
     Some(v)

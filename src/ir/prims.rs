@@ -15,6 +15,9 @@ pub enum PrimClass {
     /// Touches shared state: one atomic step (folded only if it touches a page frame
     /// that is still private to the caller).
     Shared,
+    /// A nondeterministic choice: a step of its own that touches nothing shared, which the
+    /// search takes both ways (`Action::Choose`).
+    Choice,
 }
 
 macro_rules! prims {
@@ -59,10 +62,10 @@ prims! {
     PteClearSoftDirty = "pte_clear_soft_dirty", 1, Pure, "clear _PAGE_SOFT_DIRTY";
     PteSame = "pte_same", 2, Pure, "bit-exact PTE equality";
     PteModify = "pte_modify", 2, Pure, "protection bits from pgprot, _PAGE_CHG_MASK bits from the PTE";
-    MkPte = "mk_pte", 2, Pure, "a PTE for a page with a pgprot";
+    MkPte = "mk_pte", 2, Pure, "a PTE for a page with a pgprot (its bits kept: the x86 user pgprots carry _PAGE_ACCESSED, so the PTE is young)";
     PtePage = "pte_page", 1, Pure, "the page a PTE maps";
     PteMkspecial = "pte_mkspecial", 1, Pure, "set _PAGE_SPECIAL (no struct page behind it for vm_normal_page)";
-    VmGetPageProt = "vm_get_page_prot", 1, Pure, "protection_map[] of VM_READ|VM_WRITE|VM_EXEC|VM_SHARED (x86)";
+    VmGetPageProt = "vm_get_page_prot", 1, Pure, "protection_map[] of VM_READ|VM_WRITE|VM_EXEC|VM_SHARED (x86: PAGE_NONE, PAGE_COPY, PAGE_SHARED, each with _PAGE_ACCESSED)";
     PgprotWrite = "pgprot_write", 1, Pure, "true if the pgprot allows writes";
     // ---- thread-local or fixed state ----
     CurrentMm = "current_mm", 0, Local, "the mm of the task running on this CPU";
@@ -126,6 +129,8 @@ prims! {
     UffdReadMsg = "uffd_read_msg", 0, Shared, "(monitor) wait for a fault message; returns its address";
     UffdWpGroupEnter = "uffd_wp_group_enter", 1, Shared, "(group 0 protect / 1 unprotect) Andrea's two-group semaphore: blocks while the other group is inside";
     UffdWpGroupExit = "uffd_wp_group_exit", 1, Shared, "leave the group";
+    // ---- choices ----
+    Nondet = "nondet", 0, Choice, "true or false, both explored: an outcome decided outside the model (need_resched(), an allocation that may fail); wrap it in a function named for what it stands for. A step of its own that touches nothing shared; the diagram shows which way it went";
     // ---- ghost checks ----
     Assert = "assert", 1, Ghost, "a model assertion: violation(assertion) if false";
     BugOn = "BUG_ON", 1, Ghost, "violation(assertion) if true";

@@ -59,6 +59,8 @@ pub fn prim(p: Prim) -> Footprint {
         _ if p.class() == PrimClass::Pure => NONE,
         CurrentMm | FindVma | FirstVma | NextVma | PteOffsetMap | PteLockptr | VmNormalPage
         | ZeroPage | IsZeroPfn | ForceSigSegv | ForceSigBus | NotModelled => NONE,
+        // a choice reads and writes only its own CPU's position
+        Nondet => NONE,
         SetTaskRunning => rw(WAKE, WAKE),
         PageAnon | PageAnonExclusive | PageCount | PageMapcount => rw(META, 0),
         ClearPageAnonExclusive

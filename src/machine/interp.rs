@@ -55,14 +55,20 @@ struct Exec<'a> {
     soft: Option<Violation>,
     /// The shared objects the step touched (partial-order reduction).
     fp: Footprint,
+    /// The outcome of the `nondet()` this step starts at (`Action::Choose`); None for a
+    /// plain step, which stops before any choice.
+    choice: Option<bool>,
 }
 
 /// One step of thread `tid`, the first invariant it broke without stopping, and what it
 /// touched.
-pub fn step(
+/// `choice`: the outcome of the `nondet()` the thread stands at (`at_choice`), for an
+/// `Action::Choose`; None for a plain step.
+pub fn step_with(
     m: &Machine,
     st: &mut State,
     tid: usize,
+    choice: Option<bool>,
     log: Option<&mut StepLog>,
 ) -> (StepResult, Option<Violation>, Footprint) {
     let mut e = Exec {
@@ -74,9 +80,24 @@ pub fn step(
         log,
         soft: None,
         fp: Footprint::default(),
+        choice,
     };
     let r = e.run(st);
     (r, e.soft, footprint::on_cpu(e.fp, tid))
+}
+
+/// Does thread `tid` stand at a `nondet()`, its next step being one of the two outcomes?
+pub fn at_choice(m: &Machine, st: &State, tid: usize) -> bool {
+    let Some(f) = st.threads[tid].frames.last() else {
+        return false;
+    };
+    matches!(
+        m.prog.funcs[f.func as usize].code.get(f.pc as usize),
+        Some(Instr::Prim {
+            prim: crate::ir::Prim::Nondet,
+            ..
+        })
+    )
 }
 
 /// Runs a fresh thread's leading local code up to its first shared statement.
@@ -90,6 +111,7 @@ pub fn prelude(m: &Machine, st: &mut State, tid: usize) -> StepResult {
         log: None,
         soft: None,
         fp: Footprint::default(),
+        choice: None,
     }
     .run(st)
 }
@@ -370,6 +392,14 @@ impl Exec<'_> {
                         exception: false,
                     });
                 }
+                Instr::Prim {
+                    prim: crate::ir::Prim::Nondet,
+                    ..
+                } => {
+                    if let Some(r) = self.choose(st) {
+                        return r;
+                    }
+                }
                 Instr::Prim { prim, argc } => {
                     let f = frame(st, tid);
                     let n = f.stack.len();
@@ -552,6 +582,41 @@ impl Exec<'_> {
                 }
             }
         }
+    }
+
+    /// `nondet()` at the current instruction; `None` means go on with the next one. A plain
+    /// step stops right before it, mid-statement (what the statement did so far was local,
+    /// so nothing is rolled back): the thread then stands at the choice and the search
+    /// offers its two outcomes. A step that starts there pushes the outcome it was given.
+    fn choose(&mut self, st: &mut State) -> Option<StepResult> {
+        if self.in_atomic(st) {
+            return Some(self.error(
+                st,
+                "nondet() inside an atomic block: a choice is a step of its own",
+            ));
+        }
+        let b = match self.choice {
+            Some(b) if !self.visible_done => b,
+            _ => {
+                self.snap = None;
+                return Some(StepResult::Stepped);
+            }
+        };
+        self.choice = None;
+        self.visible_done = true;
+        self.log_op(st, true);
+        if let Some(log) = self.log.as_deref_mut() {
+            // `return nondet();` names the outcome after its function (need_resched())
+            let f = st.threads[self.tid].frames.last().expect("frame");
+            let func = &self.m.prog.funcs[f.func as usize];
+            let what = match func.code.get(f.pc as usize + 1) {
+                Some(Instr::Return) => format!("{}()", func.name),
+                _ => "nondet()".to_string(),
+            };
+            log.notes.push(format!("{what} -> {b} (chosen)"));
+        }
+        self.push_next(st, Value::Bool(b));
+        None
     }
 
     /// A user access at the current instruction; `None` means go on with the next one.

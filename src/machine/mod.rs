@@ -70,6 +70,9 @@ pub const INVARIANTS: &[(&str, &str)] = &[
 pub enum Action {
     /// CPU n runs its next step (kernel or user code).
     Cpu(u8),
+    /// CPU n stands at a `nondet()` and runs its next step with that outcome (both are
+    /// offered, instead of `Cpu(n)`).
+    Choose(u8, bool),
     /// Hardware drops a TLB entry (knob `tlb_evict`).
     Evict(u8, u16),
     /// Hardware fills a TLB entry speculatively from a present PTE (knob `tlb_speculative`).
@@ -141,7 +144,13 @@ impl Model for Machine {
 
     fn actions(&self, s: &State, out: &mut Vec<Action>) {
         for (i, t) in s.threads.iter().enumerate() {
-            if t.status == state::Status::Running {
+            if t.status != state::Status::Running {
+                continue;
+            }
+            if interp::at_choice(self, s, i) {
+                out.push(Action::Choose(i as u8, false));
+                out.push(Action::Choose(i as u8, true));
+            } else {
                 out.push(Action::Cpu(i as u8));
             }
         }
@@ -187,7 +196,7 @@ impl Model for Machine {
     }
 
     fn is_program(&self, a: Action) -> bool {
-        matches!(a, Action::Cpu(_))
+        matches!(a, Action::Cpu(_) | Action::Choose(..))
     }
 
     fn never_ends(&self, s: &State) -> Option<Violation> {
@@ -257,7 +266,7 @@ impl Machine {
     /// free-pool frame is which (`symmetry`).
     /// False if frames were renumbered (every thread may have changed).
     fn canonicalise(&self, st: &mut State, a: Action) -> bool {
-        if let Action::Cpu(c) = a {
+        if let Action::Cpu(c) | Action::Choose(c, _) = a {
             self.clear_dead_locals(st, c as usize);
         }
         forget_unseen_generations(st);
@@ -294,8 +303,18 @@ impl Machine {
         };
         let mut fp = all;
         let r = match a {
-            Action::Cpu(c) => {
-                let (r, v, f) = interp::step(self, st, c as usize, None);
+            // a choice is taken by its two outcomes only, and only where the CPU stands at one
+            Action::Cpu(c) | Action::Choose(c, _)
+                if interp::at_choice(self, st, c as usize) != matches!(a, Action::Choose(..)) =>
+            {
+                interp::StepResult::Blocked
+            }
+            Action::Cpu(c) | Action::Choose(c, _) => {
+                let choice = match a {
+                    Action::Choose(_, b) => Some(b),
+                    _ => None,
+                };
+                let (r, v, f) = interp::step_with(self, st, c as usize, choice, None);
                 soft = v;
                 fp = f;
                 r
@@ -332,7 +351,10 @@ impl Reducible for Machine {
     fn actor_of(&self, a: Action) -> Option<usize> {
         match a {
             Action::Cpu(c) => Some(c as usize),
-            Action::Evict(..) | Action::Fill(..) => None,
+            // A choice's two outcomes are two actions of one CPU: taking either alone as a
+            // persistent singleton would drop the other (a false SAFE), so neither is ever
+            // reduced.
+            Action::Choose(..) | Action::Evict(..) | Action::Fill(..) => None,
         }
     }
 
@@ -388,7 +410,8 @@ fn state_bytes(s: &State) -> usize {
 impl crate::explore::random::Actors for Machine {
     fn actor(&self, a: &Action) -> Option<usize> {
         match a {
-            Action::Cpu(c) => Some(*c as usize),
+            // a choice is its CPU's own move: no preemption, same PCT priority
+            Action::Cpu(c) | Action::Choose(c, _) => Some(*c as usize),
             Action::Evict(..) | Action::Fill(..) => None,
         }
     }

@@ -233,7 +233,8 @@ fn exec_inner(
             let Value::Prot(prot) = a[1] else {
                 return Err("expected a pgprot".into());
             };
-            Value::Pte(Pte::new(f as u32 + 1, prot & PROT_MASK))
+            // pfn_pte(): the pgprot's bits as they are, _PAGE_ACCESSED included
+            Value::Pte(Pte::new(f as u32 + 1, prot & (PROT_MASK | ACCESSED)))
         }
         Prim::VmGetPageProt => Value::Prot(vm_get_page_prot(int_arg(a[0])? as u32)),
         Prim::PgprotWrite => match a[0] {
@@ -298,6 +299,9 @@ fn exec_inner(
         Prim::ForceSigSegv => {
             st.threads[tid].signal = super::state::SIGSEGV;
             Value::Null
+        }
+        Prim::Nondet => {
+            return Err("reached outside a step's start (interp::choose runs it)".into());
         }
         Prim::NotModelled => {
             return Err(

@@ -406,7 +406,7 @@ fn hardware_event(m: &Machine, st: &mut State, a: Action) -> Result<(), String> 
     let (c, s, evict) = match a {
         Action::Evict(c, s) => (c as usize, s as usize, true),
         Action::Fill(c, s) => (c as usize, s as usize, false),
-        Action::Cpu(_) => return Err("not a hardware event".into()),
+        Action::Cpu(_) | Action::Choose(..) => return Err("not a hardware event".into()),
     };
     if c >= m.cpus() {
         return Err(format!(
@@ -512,7 +512,7 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
         let err = |message: String| ReplayError { step: i, message };
         let mut log = StepLog::default();
         let (cpu, hardware) = match a {
-            Action::Cpu(c) => (c as usize, false),
+            Action::Cpu(c) | Action::Choose(c, _) => (c as usize, false),
             Action::Evict(c, _) | Action::Fill(c, _) => (c as usize, true),
         };
         let before = stands_at(m, &st, cpu);
@@ -520,12 +520,31 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
         let mut now: Vec<Violation> = Vec::new();
         let mut stops = false;
         match a {
-            Action::Cpu(c) => {
+            Action::Cpu(c) | Action::Choose(c, _) => {
                 let c = c as usize;
                 if c >= m.cpus() || st.threads[c].status != super::state::Status::Running {
                     return Err(err(cannot_move(m, &st, c)));
                 }
-                let (r, soft, _) = interp::step(m, &mut next, c, Some(&mut log));
+                let choice = match a {
+                    Action::Choose(_, b) => Some(b),
+                    _ => None,
+                };
+                // the search offers a choice's two outcomes exactly where a CPU stands at one
+                match (interp::at_choice(m, &st, c), choice) {
+                    (true, None) => {
+                        return Err(err(format!(
+                            "cpu{c} stands at a nondet() here: its step is a choice, written \
+                             `c{c}.0` (false) or `c{c}.1` (true)"
+                        )));
+                    }
+                    (false, Some(_)) => {
+                        return Err(err(format!(
+                            "cpu{c} stands at no nondet() here: its step is written `{c}`"
+                        )));
+                    }
+                    _ => {}
+                }
+                let (r, soft, _) = interp::step_with(m, &mut next, c, choice, Some(&mut log));
                 match r {
                     StepResult::Blocked => return Err(err(cannot_move(m, &st, c))),
                     StepResult::Violation(v) => {
@@ -607,7 +626,9 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
                     format!("speculative TLB fill of {}", slot_name(m, s as usize)),
                     String::new(),
                 ),
-                Action::Cpu(_) => ("(returns)".into(), None, String::new(), String::new()),
+                Action::Cpu(_) | Action::Choose(..) => {
+                    ("(returns)".into(), None, String::new(), String::new())
+                }
             },
         };
         let reads = log

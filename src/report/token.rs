@@ -1,7 +1,8 @@
 //! Replay tokens: a counterexample as a short string, e.g. `0x6-1x11-2-1x6`
 //! (cpu0 runs 6 steps, cpu1 11, cpu2 one, cpu1 six). Hardware events: `e2.0` (cpu2's TLB
-//! evicts page slot 0), `f1.0` (speculative fill of slot 0 into cpu1's TLB). `-` is the
-//! empty path.
+//! evicts page slot 0), `f1.0` (speculative fill of slot 0 into cpu1's TLB). A step that
+//! starts at a `nondet()` names its outcome: `c1.0` (cpu1 takes false), `c1.1` (true).
+//! `-` is the empty path.
 //!
 //! Decoding only checks the syntax and the sizes; whether each step can run in a given test
 //! is for the replay (`machine::trace::build`) to say.
@@ -37,6 +38,10 @@ pub fn encode(path: &[Action]) -> String {
                 parts.push(format!("f{c}.{s}"));
                 i += 1;
             }
+            Action::Choose(c, b) => {
+                parts.push(format!("c{c}.{}", b as u8));
+                i += 1;
+            }
         }
     }
     if parts.is_empty() {
@@ -62,14 +67,28 @@ fn number(s: &str, what: &str, max: u64) -> Result<u64, String> {
 
 /// One part of a token and the actions it stands for.
 fn part(p: &str) -> Result<Vec<Action>, String> {
-    let shape = "a part is `C` (a step of cpu C), `CxN` (N steps of cpu C), `eC.S` (cpu C's TLB \
-                 evicts page slot S) or `fC.S` (speculative fill of slot S into cpu C's TLB)";
+    let shape = "a part is `C` (a step of cpu C), `CxN` (N steps of cpu C), `cC.B` (a step of \
+                 cpu C that takes outcome B, 0 or 1, of the nondet() it stands at), `eC.S` (cpu \
+                 C's TLB evicts page slot S) or `fC.S` (speculative fill of slot S into cpu C's \
+                 TLB)";
     if p.is_empty() {
         return Err(format!(
             "an empty part (two `-` in a row, or one at an end); {shape}"
         ));
     }
     let bad = |why: String| format!("bad part `{p}`: {why}; {shape}");
+    if let Some(rest) = p.strip_prefix('c') {
+        let (c, b) = rest
+            .split_once('.')
+            .ok_or_else(|| bad("a choice needs `.` between CPU and outcome".into()))?;
+        let c = number(c, "CPU number", u8::MAX as u64).map_err(bad)? as u8;
+        let b = match b {
+            "0" => false,
+            "1" => true,
+            _ => return Err(bad(format!("a choice's outcome is 0 or 1, not `{b}`"))),
+        };
+        return Ok(vec![Action::Choose(c, b)]);
+    }
     if let Some(rest) = p.strip_prefix('e').or_else(|| p.strip_prefix('f')) {
         let (c, s) = rest
             .split_once('.')
@@ -150,14 +169,17 @@ mod tests {
             Action::Evict(2, 3),
             Action::Fill(1, 0),
             Action::Cpu(2),
+            Action::Choose(1, true),
+            Action::Choose(1, false),
         ];
         let t = encode(&p);
-        assert_eq!(t, "0x2-1-e2.3-f1.0-2");
+        assert_eq!(t, "0x2-1-e2.3-f1.0-2-c1.1-c1.0");
         assert_eq!(decode(&t).unwrap(), p);
         assert_eq!(decode(&encode(&[])).unwrap(), vec![]);
         assert_eq!(part_of_step(&t, 1).as_deref(), Some("0x2"));
         assert_eq!(part_of_step(&t, 3).as_deref(), Some("e2.3"));
-        assert_eq!(part_of_step(&t, 6), None);
+        assert_eq!(part_of_step(&t, 6).as_deref(), Some("c1.1"));
+        assert_eq!(part_of_step(&t, 8), None);
     }
 
     #[test]
@@ -185,6 +207,16 @@ mod tests {
             "e0.65536",
             "99999999999999999999",
             "0x1e3",
+            "c0",
+            "c0.",
+            "c.1",
+            "c0.2",
+            "c0.01",
+            "c0.1.1",
+            "c256.1",
+            "c0.t",
+            "c0x2",
+            "c-1.0",
         ] {
             assert!(decode(t).is_err(), "{t:?} decoded");
         }
@@ -206,10 +238,11 @@ mod props {
         }
 
         #[test]
-        fn encode_then_decode_is_the_identity(p in proptest::collection::vec((0u8..4, 0u8..3, 0u16..3), 0..40)) {
+        fn encode_then_decode_is_the_identity(p in proptest::collection::vec((0u8..5, 0u8..3, 0u16..3), 0..40)) {
             let path: Vec<Action> = p.iter().map(|&(k, c, s)| match k {
                 0 => Action::Evict(c, s),
                 1 => Action::Fill(c, s),
+                2 => Action::Choose(c, s == 1),
                 _ => Action::Cpu(c),
             }).collect();
             prop_assert_eq!(decode(&encode(&path)).unwrap(), path);

@@ -24,27 +24,34 @@ override fn zap_pte_range(tlb, vma, addr, end) source "mm/memory.c:zap_pte_range
         flush_tlb_batched_pending(mm);
         while addr != end {
             let ptent = *pte;
-            if !pte_none(ptent) && pte_present(ptent) {
-                let page = vm_normal_page(vma, addr, ptent);
-                // ptep_get_and_clear_full()
-                ptent = ptep_get_and_clear(mm, addr, pte);
-                // the mutation: no ghost_discard(vma, addr, page) here
-                tlb_remove_tlb_entry(tlb, pte, addr);
-                if page != null {
-                    // anonymous: no set_page_dirty(), no mark_page_accessed()
-                    page_remove_rmap(page);
-                    if __tlb_remove_page(tlb, page) {
-                        force_flush = true;
-                        addr = addr + PAGE_SIZE;
-                        break;
+            if !pte_none(ptent) {
+                if need_resched() {
+                    break;
+                }
+                if pte_present(ptent) {
+                    let page = vm_normal_page(vma, addr, ptent);
+                    // ptep_get_and_clear_full()
+                    ptent = ptep_get_and_clear(mm, addr, pte);
+                    // the mutation: no ghost_discard(vma, addr, page) here
+                    tlb_remove_tlb_entry(tlb, pte, addr);
+                    if page != null {
+                        // anonymous: no set_page_dirty(), no mark_page_accessed()
+                        page_remove_rmap(page);
+                        if __tlb_remove_page(tlb, page) {
+                            force_flush = true;
+                            addr = addr + PAGE_SIZE;
+                            break;
+                        }
                     }
                 }
+                // swap and migration entries: not modelled (none are made)
             }
             addr = addr + PAGE_SIZE;
             if addr != end {
                 pte = pte_offset_map(mm, addr);
             }
         }
+        // Do the actual TLB flush before dropping ptl
         if force_flush {
             tlb_flush_mmu_tlbonly(tlb);
         }
@@ -53,6 +60,7 @@ override fn zap_pte_range(tlb, vma, addr, end) source "mm/memory.c:zap_pte_range
             force_flush = false;
             tlb_flush_mmu(tlb);
         }
+        // addr != end: cond_resched(); goto again;
     }
     return addr;
 }
