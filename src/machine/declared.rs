@@ -116,7 +116,7 @@ impl Machine {
             signal: 0,
         });
         let tid = st.threads.len() - 1;
-        let r = match interp::step(self, st, tid, None).0 {
+        let r = match interp::step_with(self, st, tid, None, None).0 {
             StepResult::Stepped if st.threads[tid].status == Status::Done => Ok(true),
             StepResult::Violation(v) if v.invariant == "assertion" => Ok(false),
             StepResult::Violation(v) => Err(v),
