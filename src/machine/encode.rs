@@ -44,6 +44,10 @@ fn value(b: &mut Vec<u8>, v: &Value) {
             b.push(12);
             b.extend_from_slice(&x.to_le_bytes());
         }
+        Value::Word(x) => {
+            b.push(13);
+            b.extend_from_slice(&x.to_le_bytes());
+        }
     }
 }
 
@@ -173,6 +177,20 @@ fn shared(s: &State, b: &mut Vec<u8>) {
     for e in &s.expected {
         b.extend_from_slice(&e.to_le_bytes());
     }
+    for &w in &s.mem {
+        word(b, w);
+    }
+}
+
+/// A word of declared memory: one byte for the small values locks and counters hold.
+fn word(b: &mut Vec<u8>, w: i64) {
+    match u8::try_from(w) {
+        Ok(x) if x < 0xff => b.push(x),
+        _ => {
+            b.push(0xff);
+            b.extend_from_slice(&w.to_le_bytes());
+        }
+    }
 }
 
 /// Reads an encoding back into `s`, reusing its vectors; `s` must have the machine's shape
@@ -301,6 +319,12 @@ pub fn decode_into(b: &[u8], s: &mut State) {
     for e in s.expected.iter_mut() {
         *e = r.i64();
     }
+    for w in s.mem.iter_mut() {
+        *w = match r.u8() {
+            0xff => r.i64(),
+            x => x as i64,
+        };
+    }
     debug_assert_eq!(r.i, b.len(), "the encoding was read to its end");
 }
 
@@ -348,7 +372,8 @@ impl Reader<'_> {
             9 => Value::Mm(self.u8()),
             10 => Value::PtePtr(self.u16()),
             11 => Value::Ptl(self.u16()),
-            _ => Value::Rec(self.u16()),
+            12 => Value::Rec(self.u16()),
+            _ => Value::Word(self.u32()),
         }
     }
     fn values(&mut self, out: &mut Vec<Value>) {

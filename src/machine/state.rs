@@ -123,6 +123,9 @@ pub struct State {
     pub frames: Vec<Frame>,
     /// Ghost: the value each address must hold, from the retired user stores in order.
     pub expected: Vec<i64>,
+    /// Shared memory of the declared objects (`global`s), one word per field, laid out at
+    /// load time (`ir::Memory`).
+    pub mem: Vec<i64>,
 }
 
 impl State {
@@ -178,5 +181,6 @@ impl State {
         self.vma_flags.clone_from(&src.vma_flags);
         self.frames.clone_from(&src.frames);
         self.expected.clone_from(&src.expected);
+        self.mem.clone_from(&src.mem);
     }
 }
