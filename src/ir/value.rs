@@ -144,9 +144,7 @@ impl Value {
             | Value::Mm(_)
             | Value::PtePtr(_)
             | Value::Rec(_)
-            | Value::Word(_) => {
-                Some(true)
-            }
+            | Value::Word(_) => Some(true),
             _ => None,
         }
     }

@@ -34,7 +34,12 @@ pub struct FuncTable {
 /// A struct declaration: name, fields, and where it was declared.
 type StructDecl = (String, Vec<(String, Span)>, Span);
 /// A shared object type: name, source, (field, span, type, type span), where declared.
-type ObjStructDecl = (String, Option<String>, Vec<(String, Span, String, Span)>, Span);
+type ObjStructDecl = (
+    String,
+    Option<String>,
+    Vec<(String, Span, String, Span)>,
+    Span,
+);
 
 impl FuncTable {
     pub fn add_module(&mut self, m: &Module, require_source: bool) -> Result<(), Diag> {
@@ -131,7 +136,10 @@ impl FuncTable {
                     span,
                 } => {
                     if self.globals.iter().any(|g| &g.0 == name) {
-                        return Err(Diag::at(*span, format!("global `{name}` is already declared")));
+                        return Err(Diag::at(
+                            *span,
+                            format!("global `{name}` is already declared"),
+                        ));
                     }
                     self.globals
                         .push((name.clone(), strukt.clone(), *strukt_span, *span));
@@ -336,7 +344,10 @@ impl FnBuilder<'_, '_> {
             return Ok(None);
         }
         if self.user {
-            return Err(Diag::at(e.span, "user programs cannot touch kernel objects"));
+            return Err(Diag::at(
+                e.span,
+                "user programs cannot touch kernel objects",
+            ));
         }
         let gl = self.ctx.global(g).expect("checked");
         let st = &self.ctx.memory.structs[gl.strukt as usize];
@@ -348,7 +359,11 @@ impl FnBuilder<'_, '_> {
             )
             .help(format!(
                 "its fields: {}",
-                st.fields.iter().map(|(n, _)| n.as_str()).collect::<Vec<_>>().join(", ")
+                st.fields
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
             ))),
         }
     }
@@ -460,7 +475,9 @@ impl FnBuilder<'_, '_> {
                 } else if self.ctx.global(n).is_some() {
                     return Err(Diag::at(
                         sp,
-                        format!("global object `{n}` is used through its fields, e.g. `&{n}.field`"),
+                        format!(
+                            "global object `{n}` is used through its fields, e.g. `&{n}.field`"
+                        ),
                     ));
                 } else {
                     return Err(Diag::at(sp, format!("unknown name `{n}`"))
@@ -964,7 +981,10 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
         let mut fs: Vec<(String, WordKind)> = Vec::new();
         for (f, fsp, ty, tsp) in fields {
             if fs.iter().any(|(n, _)| n == f) {
-                return Err(Diag::at(*fsp, format!("struct `{name}` declares field `{f}` twice")));
+                return Err(Diag::at(
+                    *fsp,
+                    format!("struct `{name}` declares field `{f}` twice"),
+                ));
             }
             let Some(kind) = WordKind::by_name(ty) else {
                 let names: Vec<&str> = WordKind::ALL.iter().map(|(_, n)| *n).collect();

@@ -181,7 +181,12 @@ impl Parser {
         if self.eat_word("struct") {
             let (name, _) = self.ident("a struct name")?;
             let source = if self.eat_word("source") {
-                Some(self.string("the kernel source it follows, e.g. \"include/linux/mm_types.h@v5.10\"")?.0)
+                Some(
+                    self.string(
+                        "the kernel source it follows, e.g. \"include/linux/mm_types.h@v5.10\"",
+                    )?
+                    .0,
+                )
             } else {
                 None
             };
@@ -191,7 +196,9 @@ impl Parser {
             while !self.is_punct("}") {
                 let f = self.ident("a field name")?;
                 // `field: TYPE` makes a shared object; bare names a thread-local record.
-                if (typed.is_empty() && fields.is_empty() && self.is_punct(":")) || !typed.is_empty() {
+                if (typed.is_empty() && fields.is_empty() && self.is_punct(":"))
+                    || !typed.is_empty()
+                {
                     self.expect_punct(":")?;
                     let (ty, tsp) = self.ident("a field type (int, bits, atomic_t, spinlock_t)")?;
                     typed.push((f.0, f.1, ty, tsp));

@@ -384,3 +384,58 @@ impl Reader<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(mem: Vec<i64>) -> State {
+        State {
+            threads: vec![Thread {
+                frames: vec![CallFrame {
+                    func: 0,
+                    pc: 3,
+                    locals: vec![Value::Word(7), Value::Word(u32::MAX)],
+                    stack: vec![Value::Word(0)],
+                    atomic: 0,
+                    exception: false,
+                }],
+                heap: Vec::new(),
+                status: Status::Running,
+                task_running: true,
+                mm: 0,
+                signal: 0,
+            }],
+            tlb: vec![None],
+            ptes: vec![crate::ir::Pte::NONE],
+            ptl: vec![None],
+            mms: vec![MmState::default()],
+            vma_flags: vec![0],
+            frames: vec![Frame::default()],
+            expected: vec![0],
+            mem,
+        }
+    }
+
+    #[test]
+    fn flat_words_and_word_pointers_round_trip() {
+        let words = vec![0, 1, 254, 255, -1, 1 << 40, i64::MAX, i64::MIN];
+        let s = state(words.clone());
+        let mut b = Vec::new();
+        encode(&s, &mut b);
+        let mut back = state(vec![42; words.len()]);
+        back.threads[0].frames[0].locals.clear();
+        decode_into(&b, &mut back);
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn states_differing_in_one_word_encode_differently() {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        encode(&state(vec![0, 255]), &mut a);
+        encode(&state(vec![255, 0]), &mut b);
+        assert_ne!(a, b);
+        encode(&state(vec![254, 0]), &mut b);
+        assert_ne!(a, b);
+    }
+}

@@ -51,50 +51,136 @@ macro_rules! row {
 }
 
 pub const ROWS: &[Row] = &[
-    row!("atomic_read", 1, 0, Read, "(v) the counter's value: one load", |c, a| {
-        let w = c.word(a[0], WordKind::Atomic)?;
-        Ok(PrimOut::Value(Value::Int(c.st.mem[w])))
-    }),
-    row!("atomic_set", 2, 0, Write, "(v, i) store i: one store", |c, a| {
-        let i = int_arg(a[1])?;
-        rmw(c, a[0], |_| Ok((i, Value::Null)))
-    }),
-    row!("atomic_inc", 1, 0, Write, "(v) v + 1, atomically", |c, a| {
-        rmw(c, a[0], |x| Ok((add(x, 1)?, Value::Null)))
-    }),
-    row!("atomic_dec", 1, 0, Write, "(v) v - 1, atomically", |c, a| {
-        rmw(c, a[0], |x| Ok((add(x, -1)?, Value::Null)))
-    }),
-    row!("atomic_add", 2, 1, Write, "(i, v) v + i, atomically", |c, a| {
-        let i = int_arg(a[0])?;
-        rmw(c, a[1], |x| Ok((add(x, i)?, Value::Null)))
-    }),
-    row!("atomic_sub", 2, 1, Write, "(i, v) v - i, atomically", |c, a| {
-        let i = int_arg(a[0])?;
-        rmw(c, a[1], |x| Ok((add(x, i.checked_neg().ok_or("integer overflow")?)?, Value::Null)))
-    }),
-    row!("atomic_add_return", 2, 1, Write, "(i, v) v + i, atomically; returns the new value", |c, a| {
-        let i = int_arg(a[0])?;
-        rmw(c, a[1], |x| {
-            let n = add(x, i)?;
-            Ok((n, Value::Int(n)))
-        })
-    }),
-    row!("atomic_inc_not_zero", 1, 0, Write, "(v) v + 1 unless v is 0, atomically; true if it incremented", |c, a| {
-        rmw(c, a[0], |x| Ok(if x == 0 { (0, Value::Bool(false)) } else { (add(x, 1)?, Value::Bool(true)) }))
-    }),
-    row!("atomic_dec_and_test", 1, 0, Write, "(v) v - 1, atomically; true if the result is 0", |c, a| {
-        rmw(c, a[0], |x| {
-            let n = add(x, -1)?;
-            Ok((n, Value::Bool(n == 0)))
-        })
-    }),
-    row!("atomic_cmpxchg", 3, 0, Write, "(v, old, new) if v == old then v = new, atomically; returns the value read", |c, a| {
-        let (old, new) = (int_arg(a[1])?, int_arg(a[2])?);
-        rmw(c, a[0], |x| Ok((if x == old { new } else { x }, Value::Int(x))))
-    }),
-    row!("atomic_xchg", 2, 0, Write, "(v, new) v = new, atomically; returns the old value", |c, a| {
-        let new = int_arg(a[1])?;
-        rmw(c, a[0], |x| Ok((new, Value::Int(x))))
-    }),
+    row!(
+        "atomic_read",
+        1,
+        0,
+        Read,
+        "(v) the counter's value: one load",
+        |c, a| {
+            let w = c.word(a[0], WordKind::Atomic)?;
+            Ok(PrimOut::Value(Value::Int(c.st.mem[w])))
+        }
+    ),
+    row!(
+        "atomic_set",
+        2,
+        0,
+        Write,
+        "(v, i) store i: one store",
+        |c, a| {
+            let i = int_arg(a[1])?;
+            rmw(c, a[0], |_| Ok((i, Value::Null)))
+        }
+    ),
+    row!(
+        "atomic_inc",
+        1,
+        0,
+        Write,
+        "(v) v + 1, atomically",
+        |c, a| { rmw(c, a[0], |x| Ok((add(x, 1)?, Value::Null))) }
+    ),
+    row!(
+        "atomic_dec",
+        1,
+        0,
+        Write,
+        "(v) v - 1, atomically",
+        |c, a| { rmw(c, a[0], |x| Ok((add(x, -1)?, Value::Null))) }
+    ),
+    row!(
+        "atomic_add",
+        2,
+        1,
+        Write,
+        "(i, v) v + i, atomically",
+        |c, a| {
+            let i = int_arg(a[0])?;
+            rmw(c, a[1], |x| Ok((add(x, i)?, Value::Null)))
+        }
+    ),
+    row!(
+        "atomic_sub",
+        2,
+        1,
+        Write,
+        "(i, v) v - i, atomically",
+        |c, a| {
+            let i = int_arg(a[0])?;
+            rmw(c, a[1], |x| {
+                Ok((
+                    add(x, i.checked_neg().ok_or("integer overflow")?)?,
+                    Value::Null,
+                ))
+            })
+        }
+    ),
+    row!(
+        "atomic_add_return",
+        2,
+        1,
+        Write,
+        "(i, v) v + i, atomically; returns the new value",
+        |c, a| {
+            let i = int_arg(a[0])?;
+            rmw(c, a[1], |x| {
+                let n = add(x, i)?;
+                Ok((n, Value::Int(n)))
+            })
+        }
+    ),
+    row!(
+        "atomic_inc_not_zero",
+        1,
+        0,
+        Write,
+        "(v) v + 1 unless v is 0, atomically; true if it incremented",
+        |c, a| {
+            rmw(c, a[0], |x| {
+                Ok(if x == 0 {
+                    (0, Value::Bool(false))
+                } else {
+                    (add(x, 1)?, Value::Bool(true))
+                })
+            })
+        }
+    ),
+    row!(
+        "atomic_dec_and_test",
+        1,
+        0,
+        Write,
+        "(v) v - 1, atomically; true if the result is 0",
+        |c, a| {
+            rmw(c, a[0], |x| {
+                let n = add(x, -1)?;
+                Ok((n, Value::Bool(n == 0)))
+            })
+        }
+    ),
+    row!(
+        "atomic_cmpxchg",
+        3,
+        0,
+        Write,
+        "(v, old, new) if v == old then v = new, atomically; returns the value read",
+        |c, a| {
+            let (old, new) = (int_arg(a[1])?, int_arg(a[2])?);
+            rmw(c, a[0], |x| {
+                Ok((if x == old { new } else { x }, Value::Int(x)))
+            })
+        }
+    ),
+    row!(
+        "atomic_xchg",
+        2,
+        0,
+        Write,
+        "(v, new) v = new, atomically; returns the old value",
+        |c, a| {
+            let new = int_arg(a[1])?;
+            rmw(c, a[0], |x| Ok((new, Value::Int(x))))
+        }
+    ),
 ];

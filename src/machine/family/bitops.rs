@@ -52,29 +52,58 @@ macro_rules! row {
 }
 
 pub const ROWS: &[Row] = &[
-    row!("set_bit", Write, "(nr, addr) set bit nr, atomically", |c, a| {
-        change(c, a, true)?;
-        Ok(PrimOut::Value(Value::Null))
-    }),
-    row!("clear_bit", Write, "(nr, addr) clear bit nr, atomically", |c, a| {
-        change(c, a, false)?;
-        Ok(PrimOut::Value(Value::Null))
-    }),
-    row!("test_bit", Read, "(nr, addr) true if bit nr is set: one load", |c, a| {
-        let (w, mask) = bit(c, a[0], a[1])?;
-        Ok(PrimOut::Value(Value::Bool(c.st.mem[w] & mask != 0)))
-    }),
-    row!("test_and_set_bit", Write, "(nr, addr) set bit nr, atomically; true if it was set", |c, a| {
-        Ok(PrimOut::Value(Value::Bool(change(c, a, true)?)))
-    }),
-    row!("test_and_clear_bit", Write, "(nr, addr) clear bit nr, atomically; true if it was set", |c, a| {
-        Ok(PrimOut::Value(Value::Bool(change(c, a, false)?)))
-    }),
-    row!("test_and_set_bit_lock", Write, "(nr, addr) set bit nr with acquire, atomically; false if this took the bit lock", |c, a| {
-        Ok(PrimOut::Value(Value::Bool(change(c, a, true)?)))
-    }),
-    row!("clear_bit_unlock", Write, "(nr, addr) clear bit nr with release: drops a bit lock", |c, a| {
-        change(c, a, false)?;
-        Ok(PrimOut::Value(Value::Null))
-    }),
+    row!(
+        "set_bit",
+        Write,
+        "(nr, addr) set bit nr, atomically",
+        |c, a| {
+            change(c, a, true)?;
+            Ok(PrimOut::Value(Value::Null))
+        }
+    ),
+    row!(
+        "clear_bit",
+        Write,
+        "(nr, addr) clear bit nr, atomically",
+        |c, a| {
+            change(c, a, false)?;
+            Ok(PrimOut::Value(Value::Null))
+        }
+    ),
+    row!(
+        "test_bit",
+        Read,
+        "(nr, addr) true if bit nr is set: one load",
+        |c, a| {
+            let (w, mask) = bit(c, a[0], a[1])?;
+            Ok(PrimOut::Value(Value::Bool(c.st.mem[w] & mask != 0)))
+        }
+    ),
+    row!(
+        "test_and_set_bit",
+        Write,
+        "(nr, addr) set bit nr, atomically; true if it was set",
+        |c, a| { Ok(PrimOut::Value(Value::Bool(change(c, a, true)?))) }
+    ),
+    row!(
+        "test_and_clear_bit",
+        Write,
+        "(nr, addr) clear bit nr, atomically; true if it was set",
+        |c, a| { Ok(PrimOut::Value(Value::Bool(change(c, a, false)?))) }
+    ),
+    row!(
+        "test_and_set_bit_lock",
+        Write,
+        "(nr, addr) set bit nr with acquire, atomically; false if this took the bit lock",
+        |c, a| { Ok(PrimOut::Value(Value::Bool(change(c, a, true)?))) }
+    ),
+    row!(
+        "clear_bit_unlock",
+        Write,
+        "(nr, addr) clear bit nr with release: drops a bit lock",
+        |c, a| {
+            change(c, a, false)?;
+            Ok(PrimOut::Value(Value::Null))
+        }
+    ),
 ];

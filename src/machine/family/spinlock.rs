@@ -71,7 +71,7 @@ pub const ROWS: &[Row] = &[
         access: Access::Write,
         other: ON_PTL,
         blocks: "while another CPU holds the lock",
-        doc: "(lock) take the spinlock (`&obj.lock` or a PTL); blocks while held",
+        doc: "(lock) take the spinlock (`&obj.lock` or a PTL)",
         exec: |c, a| {
             let l = lock(c, a[0])?;
             match holder(c, &l) {
