@@ -149,8 +149,6 @@ prims! {
     UffdDequeue = "uffd_dequeue", 0, Shared, "drop this task's message if it is still queued";
     UffdWake = "uffd_wake", 2, Shared, "(start, len): wake faulting tasks in the range";
     UffdReadMsg = "uffd_read_msg", 0, Shared, "(monitor) wait for a fault message; returns its address";
-    UffdWpGroupEnter = "uffd_wp_group_enter", 1, Shared, "(group 0 protect / 1 unprotect) Andrea's two-group semaphore: blocks while the other group is inside";
-    UffdWpGroupExit = "uffd_wp_group_exit", 1, Shared, "leave the group";
     // ---- ghost checks ----
     Assert = "assert", 1, Ghost, "a model assertion: violation(assertion) if false";
     BugOn = "BUG_ON", 1, Ghost, "violation(assertion) if true";

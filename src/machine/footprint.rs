@@ -28,7 +28,7 @@ pub const PENDING: u64 = 1 << 21;
 pub const DATA: u64 = 1 << 22;
 /// Page metadata: allocation, refcount, mapcount, page lock, flags.
 pub const META: u64 = 1 << 23;
-/// userfaultfd message queues and the wp groups.
+/// userfaultfd message queues.
 pub const UFFD: u64 = 1 << 24;
 /// Tasks' TASK_RUNNING state (uffd wakeups).
 pub const WAKE: u64 = 1 << 25;
@@ -94,7 +94,7 @@ pub fn prim(p: Prim) -> Footprint {
         CopyFromUserInatomic | CopyToUserInatomic => USER_ACCESS,
         UffdEnqueue | UffdDequeue | UffdWake => rw(UFFD | WAKE, UFFD | WAKE),
         Schedule => rw(WAKE, 0),
-        UffdReadMsg | UffdWpGroupEnter | UffdWpGroupExit => rw(UFFD, UFFD),
+        UffdReadMsg => rw(UFFD, UFFD),
         Assert | BugOn => NONE,
         AssumeTlbCoherent => rw(ALL_TLBS | PTE | PENDING | PTL | MMAP, 0),
         GhostDiscard => rw(0, DATA | EXPECTED),

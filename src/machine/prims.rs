@@ -753,31 +753,6 @@ fn exec_inner(
                 None => return Ok(Blocked),
             }
         }
-        Prim::UffdWpGroupEnter | Prim::UffdWpGroupExit => {
-            let g = int_arg(a[0])?;
-            if !(0..=1).contains(&g) {
-                return Err("the group is 0 (protect) or 1 (unprotect)".into());
-            }
-            let mm = st.threads[tid].mm as usize;
-            let groups = &mut st.mms[mm].uffd_wp_groups;
-            if prim == Prim::UffdWpGroupEnter {
-                if groups[1 - g as usize] > 0 {
-                    return Ok(Blocked);
-                }
-                groups[g as usize] = groups[g as usize]
-                    .checked_add(1)
-                    .ok_or("the uffd-wp group count overflows")?;
-            } else {
-                if groups[g as usize] == 0 {
-                    return Ok(Violation(
-                        "lock_hygiene",
-                        "uffd_wp_group_exit without enter".into(),
-                    ));
-                }
-                groups[g as usize] -= 1;
-            }
-            Value::Null
-        }
         // ---- ghost ----
         Prim::Assert | Prim::BugOn => {
             let v = a[0].truthy().ok_or("expected a condition")?;

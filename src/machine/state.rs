@@ -63,8 +63,6 @@ pub struct MmState {
     /// mm->tlb_flush_batched (reclaim's deferred flush).
     pub tlb_flush_batched: bool,
     pub uffd_msgs: Vec<UffdMsg>,
-    /// Andrea's two-group semaphore: threads inside (protect, unprotect).
-    pub uffd_wp_groups: [u8; 2],
 }
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -174,7 +172,6 @@ impl State {
             d.tlb_flush_pending = s.tlb_flush_pending;
             d.tlb_flush_batched = s.tlb_flush_batched;
             d.uffd_msgs.clone_from(&s.uffd_msgs);
-            d.uffd_wp_groups = s.uffd_wp_groups;
         }
         let n = self.mms.len();
         self.mms.extend_from_slice(&src.mms[n..]);

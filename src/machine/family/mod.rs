@@ -10,6 +10,7 @@ mod atomic;
 mod bitops;
 mod once;
 pub mod spinlock;
+mod wait;
 
 use super::Machine;
 use super::footprint;
@@ -89,10 +90,16 @@ pub fn int_arg(v: Value) -> Result<i64, String> {
 }
 
 static ROWS: LazyLock<Vec<&'static Row>> = LazyLock::new(|| {
-    [atomic::ROWS, bitops::ROWS, spinlock::ROWS, once::ROWS]
-        .iter()
-        .flat_map(|f| f.iter())
-        .collect()
+    [
+        atomic::ROWS,
+        bitops::ROWS,
+        spinlock::ROWS,
+        once::ROWS,
+        wait::ROWS,
+    ]
+    .iter()
+    .flat_map(|f| f.iter())
+    .collect()
 });
 
 pub fn rows() -> &'static [&'static Row] {
