@@ -244,9 +244,13 @@ pub fn main() -> i32 {
             models,
         } => replay(&file, &token, test.as_deref(), json, models),
         Cmd::Prims => {
-            for p in Prim::ALL {
+            for p in Prim::all() {
+                let blocks = match p.blocks() {
+                    "" => String::new(),
+                    b => format!("; blocks {b}"),
+                };
                 println!(
-                    "{:<26} {:<8} {}",
+                    "{:<26} {:<8} {}{blocks}",
                     format!("{}/{}", p.name(), p.arity()),
                     format!("{:?}", p.class()).to_lowercase(),
                     p.doc()

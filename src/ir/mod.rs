@@ -107,6 +107,84 @@ pub struct StructDef {
     pub fields: Vec<u16>,
 }
 
+/// The type of one word of a declared shared object (`struct NAME { field: TYPE; }`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum WordKind {
+    /// A plain integer: `READ_ONCE`/`WRITE_ONCE`, or `g.f` and `g.f = v` (one access each).
+    Int,
+    /// A flags word for the bit operations (bits 0 to 63).
+    Bits,
+    /// `atomic_t`: only the atomic family touches it; its value stays within C's `int`.
+    Atomic,
+    /// `spinlock_t`: 0 when free, the holder's CPU + 1 when held.
+    Spinlock,
+}
+
+impl WordKind {
+    pub const ALL: &'static [(WordKind, &'static str)] = &[
+        (WordKind::Int, "int"),
+        (WordKind::Bits, "bits"),
+        (WordKind::Atomic, "atomic_t"),
+        (WordKind::Spinlock, "spinlock_t"),
+    ];
+    pub fn name(self) -> &'static str {
+        WordKind::ALL
+            .iter()
+            .find(|(k, _)| *k == self)
+            .map_or("?", |(_, n)| n)
+    }
+    pub fn by_name(s: &str) -> Option<WordKind> {
+        WordKind::ALL.iter().find(|(_, n)| *n == s).map(|(k, _)| *k)
+    }
+}
+
+/// A shared kernel object type declared by a model: its fields, one word each.
+#[derive(Debug, Clone)]
+pub struct ObjStruct {
+    pub name: String,
+    /// The kernel source it follows, e.g. "lore: <message-id>".
+    pub source: Option<String>,
+    pub fields: Vec<(String, WordKind)>,
+}
+
+/// A model global: one zero-initialised instance of an object type at a fixed place.
+#[derive(Debug, Clone)]
+pub struct Global {
+    pub name: String,
+    pub strukt: u16,
+    /// Its first word in `State::mem`.
+    pub base: u32,
+}
+
+/// The layout of shared memory, fixed at load time: every word belongs to one field of one
+/// global.
+#[derive(Debug, Clone, Default)]
+pub struct Memory {
+    pub structs: Vec<ObjStruct>,
+    pub globals: Vec<Global>,
+    /// Per word: (global, field index in its struct).
+    pub words: Vec<(u16, u16)>,
+}
+
+impl Memory {
+    pub fn kind(&self, w: usize) -> Option<WordKind> {
+        let &(g, f) = self.words.get(w)?;
+        let s = self.globals[g as usize].strukt as usize;
+        Some(self.structs[s].fields[f as usize].1)
+    }
+    /// `global.field`, for messages and diagrams.
+    pub fn word_name(&self, w: usize) -> String {
+        match self.words.get(w) {
+            Some(&(g, f)) => {
+                let g = &self.globals[g as usize];
+                let s = &self.structs[g.strukt as usize];
+                format!("{}.{}", g.name, s.fields[f as usize].0)
+            }
+            None => format!("word {w}"),
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct VmaSpec {
     pub name: String,
@@ -190,6 +268,8 @@ pub struct Program {
     pub funcs: Vec<Func>,
     pub structs: Vec<StructDef>,
     pub field_names: Vec<String>,
+    /// Declared shared objects and where their words live.
+    pub memory: Memory,
     pub sources: Arc<SourceMap>,
     pub scenario: Scenario,
     /// The model's own invariants this test checks (`invariant NAME ... { }`).

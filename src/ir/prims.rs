@@ -22,21 +22,48 @@ pub enum PrimClass {
 
 macro_rules! prims {
     ($( $variant:ident = $name:literal, $arity:literal, $class:ident, $doc:literal; )*) => {
+        /// A primitive: one of the v1 built-ins below, or a row of a primitive family
+        /// (`machine::family`: atomics, bit operations, spinlocks, ...), by its index there.
         #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-        pub enum Prim { $( $variant, )* }
+        pub enum Prim { $( $variant, )* Family(u16) }
         impl Prim {
+            /// The v1 built-ins (the family rows are in `Prim::all`).
             pub const ALL: &'static [Prim] = &[ $( Prim::$variant, )* ];
-            pub fn name(self) -> &'static str { match self { $( Prim::$variant => $name, )* } }
-            pub fn arity(self) -> usize { match self { $( Prim::$variant => $arity, )* } }
-            pub fn class(self) -> PrimClass { match self { $( Prim::$variant => PrimClass::$class, )* } }
+            pub fn name(self) -> &'static str {
+                match self { $( Prim::$variant => $name, )* Prim::Family(i) => family::row(i).name }
+            }
+            pub fn arity(self) -> usize {
+                match self { $( Prim::$variant => $arity, )* Prim::Family(i) => family::row(i).arity }
+            }
+            pub fn class(self) -> PrimClass {
+                match self { $( Prim::$variant => PrimClass::$class, )* Prim::Family(i) => family::row(i).class }
+            }
             /// One line on what it does and its atomicity (`mmcheck prims` prints these).
-            pub fn doc(self) -> &'static str { match self { $( Prim::$variant => $doc, )* } }
+            pub fn doc(self) -> &'static str {
+                match self { $( Prim::$variant => $doc, )* Prim::Family(i) => family::row(i).doc }
+            }
             pub fn by_name(name: &str) -> Option<Prim> {
-                match name { $( $name => Some(Prim::$variant), )* _ => None }
+                match name {
+                    $( $name => Some(Prim::$variant), )*
+                    _ => family::by_name(name).map(Prim::Family),
+                }
+            }
+            /// When a family primitive blocks ("" if never; the built-ins say it in `doc`).
+            pub fn blocks(self) -> &'static str {
+                match self { Prim::Family(i) => family::row(i).blocks, _ => "" }
+            }
+            /// Every primitive: the built-ins, then the family rows.
+            pub fn all() -> impl Iterator<Item = Prim> {
+                Prim::ALL
+                    .iter()
+                    .copied()
+                    .chain((0..family::rows().len()).map(|i| Prim::Family(i as u16)))
             }
         }
     };
 }
+
+use crate::machine::family;
 
 prims! {
     // ---- PTE values (arch/x86/include/asm/pgtable.h) ----
@@ -91,8 +118,6 @@ prims! {
     MmapWriteLock = "mmap_write_lock", 1, Shared, "down_write(mmap_lock); blocks while held; may sleep";
     MmapWriteUnlock = "mmap_write_unlock", 1, Shared, "up_write(mmap_lock)";
     MmapWriteDowngrade = "mmap_write_downgrade", 1, Shared, "downgrade_write(mmap_lock): writer becomes a reader";
-    SpinLock = "spin_lock", 1, Shared, "acquire a spinlock (the PTL); blocks while held";
-    SpinUnlock = "spin_unlock", 1, Shared, "release a spinlock";
     // ---- page tables and TLBs ----
     SetPteAt = "set_pte_at", 4, Shared, "(mm, addr, ptep, pte): write a PTE; the PTL must be held";
     PtepGetAndClear = "ptep_get_and_clear", 3, Shared, "(mm, addr, ptep): atomic xchg with 0; returns the old PTE";
@@ -127,14 +152,11 @@ prims! {
     UffdDequeue = "uffd_dequeue", 0, Shared, "drop this task's message if it is still queued";
     UffdWake = "uffd_wake", 2, Shared, "(start, len): wake faulting tasks in the range";
     UffdReadMsg = "uffd_read_msg", 0, Shared, "(monitor) wait for a fault message; returns its address";
-    UffdWpGroupEnter = "uffd_wp_group_enter", 1, Shared, "(group 0 protect / 1 unprotect) Andrea's two-group semaphore: blocks while the other group is inside";
-    UffdWpGroupExit = "uffd_wp_group_exit", 1, Shared, "leave the group";
     // ---- choices ----
     Nondet = "nondet", 0, Choice, "true or false, both explored: an outcome decided outside the model (need_resched(), an allocation that may fail); wrap it in a function named for what it stands for. A step of its own that touches nothing shared; the diagram shows which way it went";
     // ---- ghost checks ----
     Assert = "assert", 1, Ghost, "a model assertion: violation(assertion) if false";
     BugOn = "BUG_ON", 1, Ghost, "violation(assertion) if true";
-    SpinIsLocked = "spin_is_locked", 1, Ghost, "true if some CPU holds the spinlock (a racy read: for ghost checks)";
     AssumeTlbCoherent = "assume_tlb_coherent", 2, Ghost, "(vma, addr): the caller relies on no CPU caching a more permissive entry than the PTE; violation(stale_tlb) otherwise";
     GhostDiscard = "ghost_discard", 3, Ghost, "(vma, addr, page or null): a zap just cleared addr's PTE and throws page's contents away (MADV_DONTNEED, munmap): addr expects 0 (zero-fill on demand), and until ghost_discard_done a store that still lands in page (through a TLB entry not yet flushed) races with the discard and is lost with it. Changes only the lost-write ghost";
     GhostDiscardDone = "ghost_discard_done", 3, Ghost, "(vma, start, end): this CPU's discard of [start, end) is over (the syscall's zap and flush are done): a store that lands in a page it discarded is from now on a lost write. Changes only the lost-write ghost";

@@ -112,6 +112,9 @@ pub enum Value {
     Ptl(u16),
     /// A record in the running thread's heap (`struct vm_fault` and friends).
     Rec(u16),
+    /// A pointer to one word of shared memory: a field of a declared object
+    /// (`&uffd_wp_groups.count`), an index into `State::mem`.
+    Word(u32),
 }
 
 impl Value {
@@ -128,6 +131,7 @@ impl Value {
             Value::PtePtr(_) => "pte pointer",
             Value::Ptl(_) => "spinlock",
             Value::Rec(_) => "struct",
+            Value::Word(_) => "pointer",
         }
     }
     pub fn truthy(&self) -> Option<bool> {
@@ -135,9 +139,12 @@ impl Value {
             Value::Bool(b) => Some(*b),
             Value::Int(i) => Some(*i != 0),
             Value::Null => Some(false),
-            Value::Page(_) | Value::Vma(_) | Value::Mm(_) | Value::PtePtr(_) | Value::Rec(_) => {
-                Some(true)
-            }
+            Value::Page(_)
+            | Value::Vma(_)
+            | Value::Mm(_)
+            | Value::PtePtr(_)
+            | Value::Rec(_)
+            | Value::Word(_) => Some(true),
             _ => None,
         }
     }

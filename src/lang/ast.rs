@@ -23,6 +23,22 @@ pub enum Item {
         fields: Vec<(String, Span)>,
         span: Span,
     },
+    /// `struct NAME source "..." { field: TYPE; ... }`: a shared kernel object type (typed
+    /// fields, one word each), instantiated by `global`.
+    ObjStruct {
+        name: String,
+        source: Option<String>,
+        /// (field, its span, type name, the type's span)
+        fields: Vec<(String, Span, String, Span)>,
+        span: Span,
+    },
+    /// `global NAME: STRUCT;`: one zero-initialised instance in shared memory.
+    Global {
+        name: String,
+        strukt: String,
+        strukt_span: Span,
+        span: Span,
+    },
     Func(FuncDecl),
     Test(TestDecl),
     /// `invariants default: SET;`: the invariants a model tree (or file) checks by default.
@@ -125,6 +141,8 @@ pub enum ExprKind {
     Unary(UnOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
     Deref(Box<Expr>),
+    /// `&obj.field`: a pointer to one word of a declared object.
+    AddrOf(Box<Expr>),
     StructLit(String, Vec<(String, Expr)>),
 }
 

@@ -6,8 +6,9 @@ use super::ast::{
 use super::source::{Diag, SourceMap, Span};
 use crate::ir::consts::{self, vm};
 use crate::ir::{
-    BinOp, Expect, Func, Instr, Knobs, PageSpec, Prim, PrimClass, Program, PteSpec, Scenario,
-    StructDef, TlbSpec, UnOp, UserOp, Value, VmaSpec, pte_bits,
+    BinOp, Expect, Func, Global, Instr, Knobs, Memory, ObjStruct, PageSpec, Prim, PrimClass,
+    Program, PteSpec, Scenario, StructDef, TlbSpec, UnOp, UserOp, Value, VmaSpec, WordKind,
+    pte_bits,
 };
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -26,6 +27,11 @@ pub struct FuncTable {
     /// `invariant NAME ...` declarations; each is checked by the function
     /// `invariant NAME` (a name no model can write) made from its condition.
     invariants: Vec<ast::InvariantDecl>,
+    /// Shared object types (`struct NAME { field: TYPE; }`), by name.
+    obj_structs: Vec<ObjStructDecl>,
+    obj_at: HashMap<String, usize>,
+    /// `global NAME: STRUCT;`: (name, struct, its span, the declaration's span).
+    globals: Vec<(String, String, Span, Span)>,
 }
 
 /// The function that checks a declared invariant: `assert(<condition>)`.
@@ -35,6 +41,13 @@ fn invariant_fn_name(name: &str) -> String {
 
 /// A struct declaration: name, fields, and where it was declared.
 type StructDecl = (String, Vec<(String, Span)>, Span);
+/// A shared object type: name, source, (field, span, type, type span), where declared.
+type ObjStructDecl = (
+    String,
+    Option<String>,
+    Vec<(String, Span, String, Span)>,
+    Span,
+);
 
 impl FuncTable {
     pub fn add_module(&mut self, m: &Module, require_source: bool) -> Result<(), Diag> {
@@ -96,7 +109,56 @@ impl FuncTable {
                         }
                     }
                 }
+                Item::ObjStruct {
+                    name,
+                    source,
+                    fields,
+                    span,
+                } => {
+                    if require_source && source.is_none() {
+                        return Err(Diag::at(
+                            *span,
+                            format!("object type `{name}` does not name the kernel source it follows"),
+                        )
+                        .help("write e.g. `struct page source \"include/linux/mm_types.h@v5.10\" { ... }`"));
+                    }
+                    if self.struct_at.contains_key(name) {
+                        return Err(Diag::at(
+                            *span,
+                            format!("`{name}` is already a record struct (untyped fields)"),
+                        ));
+                    }
+                    let d = (name.clone(), source.clone(), fields.clone(), *span);
+                    match self.obj_at.get(name) {
+                        Some(&i) => self.obj_structs[i] = d,
+                        None => {
+                            self.obj_at.insert(name.clone(), self.obj_structs.len());
+                            self.obj_structs.push(d);
+                        }
+                    }
+                }
+                Item::Global {
+                    name,
+                    strukt,
+                    strukt_span,
+                    span,
+                } => {
+                    if self.globals.iter().any(|g| &g.0 == name) {
+                        return Err(Diag::at(
+                            *span,
+                            format!("global `{name}` is already declared"),
+                        ));
+                    }
+                    self.globals
+                        .push((name.clone(), strukt.clone(), *strukt_span, *span));
+                }
                 Item::Struct { name, fields, span } => {
+                    if self.obj_at.contains_key(name) {
+                        return Err(Diag::at(
+                            *span,
+                            format!("`{name}` is already an object type (typed fields)"),
+                        ));
+                    }
                     let d = (name.clone(), fields.clone(), *span);
                     match self.struct_at.get(name) {
                         Some(&i) => self.structs[i] = d,
@@ -185,9 +247,14 @@ struct Ctx<'a> {
     structs: Vec<StructDef>,
     /// VMA names of the test, with their first address (user programs only).
     vmas: HashMap<String, (i64, i64)>,
+    /// Declared objects and their words.
+    memory: Memory,
 }
 
 impl Ctx<'_> {
+    fn global(&self, name: &str) -> Option<&Global> {
+        self.memory.globals.iter().find(|g| g.name == name)
+    }
     /// The id of a field name (`GetField`/`SetField` carry 16 bits).
     fn field_id(&mut self, name: &str, at: Span) -> Result<u16, Diag> {
         if let Some(&i) = self.field_at.get(name) {
@@ -331,9 +398,70 @@ impl FnBuilder<'_, '_> {
         Ok(u16::try_from(self.locals.len() - 1).expect("MAX_LOCALS fits in u16"))
     }
 
+    /// Is `name` a global object here (not shadowed by a local)?
+    fn is_global(&self, name: &str) -> bool {
+        self.local(name).is_none() && self.ctx.global(name).is_some()
+    }
+
+    /// `g.field` of a global object: its word and type.
+    fn global_field(&self, e: &Expr) -> Result<Option<(u32, WordKind)>, Diag> {
+        let ExprKind::Field(b, f) = &e.kind else {
+            return Ok(None);
+        };
+        let ExprKind::Var(g) = &b.kind else {
+            return Ok(None);
+        };
+        if !self.is_global(g) {
+            return Ok(None);
+        }
+        if self.user {
+            return Err(Diag::at(
+                e.span,
+                "user programs cannot touch kernel objects",
+            ));
+        }
+        let gl = self.ctx.global(g).expect("checked");
+        let st = &self.ctx.memory.structs[gl.strukt as usize];
+        match st.fields.iter().position(|(n, _)| n == f) {
+            Some(i) => Ok(Some((gl.base + i as u32, st.fields[i].1))),
+            None => Err(Diag::at(
+                e.span,
+                format!("`{g}` (struct {}) has no field `{f}`", st.name),
+            )
+            .help(format!(
+                "its fields: {}",
+                st.fields
+                    .iter()
+                    .map(|(n, _)| n.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
+    }
+
+    /// The word of a plain (`int` or `bits`) field, or why it cannot be read or written
+    /// directly.
+    fn plain_word(&self, e: &Expr, w: u32, kind: WordKind) -> Result<u32, Diag> {
+        match kind {
+            WordKind::Int | WordKind::Bits => Ok(w),
+            WordKind::Atomic => Err(Diag::at(
+                e.span,
+                "this field is an atomic_t: use atomic_read(&obj.field), atomic_set(), atomic_inc(), ...",
+            )),
+            WordKind::Spinlock => Err(Diag::at(
+                e.span,
+                "this field is a spinlock_t: use spin_lock(&obj.field), spin_unlock(), ...",
+            )),
+        }
+    }
+
     /// Does evaluating this expression touch shared state directly (not through a call)?
     fn shared(&self, e: &Expr) -> bool {
         match &e.kind {
+            ExprKind::Field(b, _) if matches!(&b.kind, ExprKind::Var(g) if self.is_global(g)) => {
+                true
+            }
+            ExprKind::AddrOf(_) => false,
             ExprKind::Call(name, args) => {
                 let me = Prim::by_name(name).is_some_and(|p| p.class() == PrimClass::Shared)
                     && !self.func_ids.contains_key(name);
@@ -415,6 +543,13 @@ impl FnBuilder<'_, '_> {
                     .or_else(|| consts::builtin(n))
                 {
                     self.emit(Instr::Const(v), sp);
+                } else if self.ctx.global(n).is_some() {
+                    return Err(Diag::at(
+                        sp,
+                        format!(
+                            "global object `{n}` is used through its fields, e.g. `&{n}.field`"
+                        ),
+                    ));
                 } else {
                     return Err(Diag::at(sp, format!("unknown name `{n}`"))
                         .help("declare local variables with `let`; constants with `const`"));
@@ -479,7 +614,7 @@ impl FnBuilder<'_, '_> {
                         self.func_ids
                             .keys()
                             .map(|s| s.as_str())
-                            .chain(Prim::ALL.iter().map(|p| p.name())),
+                            .chain(Prim::all().map(|p| p.name())),
                     ) {
                         d = d.help(format!(
                             "did you mean `{s}`? (`mmcheck prims` lists the primitives)"
@@ -491,10 +626,28 @@ impl FnBuilder<'_, '_> {
                 }
             }
             ExprKind::Field(b, f) => {
+                if let Some((w, kind)) = self.global_field(e)? {
+                    let w = self.plain_word(e, w, kind)?;
+                    self.emit(Instr::Const(Value::Word(w)), sp);
+                    let prim = Prim::by_name("load_word").expect("a family row");
+                    self.emit(Instr::Prim { prim, argc: 1 }, sp);
+                    return Ok(());
+                }
                 self.expr(b)?;
                 let id = self.ctx.field_id(f, sp)?;
                 self.emit(Instr::GetField(id), sp);
             }
+            ExprKind::AddrOf(a) => match self.global_field(a)? {
+                Some((w, _)) => {
+                    self.emit(Instr::Const(Value::Word(w)), sp);
+                }
+                None => {
+                    return Err(Diag::at(
+                        sp,
+                        "`&` takes a field of a global object, e.g. `&uffd_wp_groups.count`",
+                    ));
+                }
+            },
             ExprKind::Unary(op, a) => {
                 self.expr(a)?;
                 let op = match op {
@@ -747,6 +900,24 @@ impl FnBuilder<'_, '_> {
             self.emit(Instr::User(uop), sp);
             return Ok(());
         }
+        if let Some((w, kind)) = self.global_field(lhs)? {
+            let w = self.plain_word(lhs, w, kind)?;
+            if binop.is_some() {
+                return Err(Diag::at(
+                    sp,
+                    "`op=` on a shared field would be one atomic step, which C does not give",
+                )
+                .help("write the load and the store apart (`let v = g.f; g.f = v + 1;`), or make the field an atomic_t"));
+            }
+            self.stmt_shared(rhs)?;
+            self.emit(Instr::Stmt { shared: true }, sp);
+            self.emit(Instr::Const(Value::Word(w)), sp);
+            self.expr(rhs)?;
+            let prim = Prim::by_name("store_word").expect("a family row");
+            self.emit(Instr::Prim { prim, argc: 2 }, sp);
+            self.emit(Instr::Pop, sp);
+            return Ok(());
+        }
         match &lhs.kind {
             ExprKind::Var(n) => {
                 let Some(slot) = self.local(n) else {
@@ -865,6 +1036,69 @@ fn invariant_set(
     Ok(all.into_iter().filter(|k| chosen.contains(k)).collect())
 }
 
+/// Words of declared objects in one test (`Value::Word` has 32 bits; this keeps states
+/// small).
+const MAX_WORDS: usize = 4096;
+
+/// Lays the globals out in flat memory, one word per field, in declaration order.
+fn layout(table: &FuncTable) -> Result<Memory, Diag> {
+    let mut mem = Memory::default();
+    for (name, source, fields, span) in &table.obj_structs {
+        if fields.len() > MAX_STRUCT_FIELDS {
+            return Err(Diag::at(
+                *span,
+                format!("struct `{name}` has more than {MAX_STRUCT_FIELDS} fields"),
+            ));
+        }
+        let mut fs: Vec<(String, WordKind)> = Vec::new();
+        for (f, fsp, ty, tsp) in fields {
+            if fs.iter().any(|(n, _)| n == f) {
+                return Err(Diag::at(
+                    *fsp,
+                    format!("struct `{name}` declares field `{f}` twice"),
+                ));
+            }
+            let Some(kind) = WordKind::by_name(ty) else {
+                let names: Vec<&str> = WordKind::ALL.iter().map(|(_, n)| *n).collect();
+                return Err(Diag::at(*tsp, format!("unknown field type `{ty}`"))
+                    .help(format!("field types: {}", names.join(", "))));
+            };
+            fs.push((f.clone(), kind));
+        }
+        mem.structs.push(ObjStruct {
+            name: name.clone(),
+            source: source.clone(),
+            fields: fs,
+        });
+    }
+    for (gi, (name, strukt, ssp, gsp)) in table.globals.iter().enumerate() {
+        let Some(&sid) = table.obj_at.get(strukt) else {
+            let mut d = Diag::at(*ssp, format!("unknown object type `{strukt}`"));
+            if table.struct_at.contains_key(strukt) {
+                d = d.help(format!("`{strukt}` is a thread-local record (untyped fields); a global needs typed fields, e.g. `count: atomic_t;`"));
+            }
+            return Err(d);
+        };
+        let n = mem.structs[sid].fields.len();
+        if mem.words.len() + n > MAX_WORDS {
+            return Err(Diag::at(
+                *gsp,
+                format!("the globals need more than {MAX_WORDS} words"),
+            ));
+        }
+        let (Ok(g), Ok(s)) = (u16::try_from(gi), u16::try_from(sid)) else {
+            return Err(Diag::at(*gsp, "too many globals"));
+        };
+        mem.globals.push(Global {
+            name: name.clone(),
+            strukt: s,
+            base: mem.words.len() as u32,
+        });
+        mem.words.extend((0..n).map(|f| (g, f as u16)));
+    }
+    Ok(mem)
+}
+
 const MAX_CPUS: i64 = 8;
 const MAX_PAGES_PER_VMA: i64 = 16;
 const MAX_FRAMES: i64 = 64;
@@ -918,6 +1152,7 @@ pub fn compile_test(
         field_at: HashMap::new(),
         structs: Vec::new(),
         vmas: HashMap::new(),
+        memory: layout(table)?,
     };
     for (name, e) in &table.consts {
         let v = ctx.const_eval(e, &mut vec![name.clone()])?;
@@ -1418,6 +1653,7 @@ pub fn compile_test(
         funcs,
         structs: ctx.structs,
         field_names: ctx.fields,
+        memory: ctx.memory,
         sources: Arc::default(),
         scenario: Scenario {
             name: t.name.clone(),
@@ -1507,7 +1743,10 @@ fn ghost_change(e: &Expr) -> Option<Span> {
             }
             args.iter().find_map(ghost_change)
         }
-        ExprKind::Field(b, _) | ExprKind::Unary(_, b) | ExprKind::Deref(b) => ghost_change(b),
+        ExprKind::Field(b, _)
+        | ExprKind::Unary(_, b)
+        | ExprKind::Deref(b)
+        | ExprKind::AddrOf(b) => ghost_change(b),
         ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => {
             ghost_change(a).or_else(|| ghost_change(b))
         }

@@ -180,19 +180,60 @@ impl Parser {
         }
         if self.eat_word("struct") {
             let (name, _) = self.ident("a struct name")?;
+            let source = if self.eat_word("source") {
+                Some(
+                    self.string(
+                        "the kernel source it follows, e.g. \"include/linux/mm_types.h@v5.10\"",
+                    )?
+                    .0,
+                )
+            } else {
+                None
+            };
             self.expect_punct("{")?;
             let mut fields = Vec::new();
+            let mut typed = Vec::new();
             while !self.is_punct("}") {
-                fields.push(self.ident("a field name")?);
+                let f = self.ident("a field name")?;
+                // `field: TYPE` makes a shared object; bare names a thread-local record.
+                if (typed.is_empty() && fields.is_empty() && self.is_punct(":"))
+                    || !typed.is_empty()
+                {
+                    self.expect_punct(":")?;
+                    let (ty, tsp) = self.ident("a field type (int, bits, atomic_t, spinlock_t)")?;
+                    typed.push((f.0, f.1, ty, tsp));
+                } else {
+                    fields.push(f);
+                }
                 if !self.eat_punct(",") && !self.eat_punct(";") {
                     break;
                 }
             }
             let end = self.expect_punct("}")?;
             self.eat_punct(";");
+            if !typed.is_empty() || source.is_some() {
+                return Ok(Item::ObjStruct {
+                    name,
+                    source,
+                    fields: typed,
+                    span: start.to(end),
+                });
+            }
             return Ok(Item::Struct {
                 name,
                 fields,
+                span: start.to(end),
+            });
+        }
+        if self.eat_word("global") {
+            let (name, _) = self.ident("a global's name")?;
+            self.expect_punct(":")?;
+            let (strukt, strukt_span) = self.ident("the struct type of the global")?;
+            let end = self.expect_punct(";")?;
+            return Ok(Item::Global {
+                name,
+                strukt,
+                strukt_span,
                 span: start.to(end),
             });
         }
@@ -292,7 +333,7 @@ impl Parser {
         }
         Err(self
             .unexpected(
-                "`fn`, `override fn`, `import`, `const`, `struct`, `invariants default` or `test`",
+                "`fn`, `override fn`, `import`, `const`, `struct`, `global`, `invariants default` or `test`",
             )
             .help("a model file holds functions; a test file holds `test \"name\" { ... }` blocks"))
     }
@@ -691,13 +732,22 @@ impl Parser {
                 span,
             });
         }
-        if self.eat_punct("*") {
+        if self.is_punct("*") || self.is_punct("&") {
+            let addr = self.eat_punct("&");
+            if !addr {
+                self.bump();
+            }
             self.enter()?;
             let e = self.unary()?;
             self.leave(1);
             let span = start.to(e.span);
+            let e = Box::new(e);
             return Ok(Expr {
-                kind: ExprKind::Deref(Box::new(e)),
+                kind: if addr {
+                    ExprKind::AddrOf(e)
+                } else {
+                    ExprKind::Deref(e)
+                },
                 span,
             });
         }

@@ -44,6 +44,10 @@ fn value(b: &mut Vec<u8>, v: &Value) {
             b.push(12);
             b.extend_from_slice(&x.to_le_bytes());
         }
+        Value::Word(x) => {
+            b.push(13);
+            b.extend_from_slice(&x.to_le_bytes());
+        }
     }
 }
 
@@ -134,7 +138,6 @@ fn shared(s: &State, b: &mut Vec<u8>) {
         b.push(m.mmap_lock.writer.map_or(0xff, |x| x));
         b.extend_from_slice(&m.tlb_flush_pending.to_le_bytes());
         b.push(m.tlb_flush_batched as u8);
-        b.extend_from_slice(&m.uffd_wp_groups);
         b.push(m.uffd_msgs.len() as u8);
         for msg in &m.uffd_msgs {
             b.push(msg.tid);
@@ -172,6 +175,20 @@ fn shared(s: &State, b: &mut Vec<u8>) {
     }
     for e in &s.expected {
         b.extend_from_slice(&e.to_le_bytes());
+    }
+    for &w in &s.mem {
+        word(b, w);
+    }
+}
+
+/// A word of declared memory: one byte for the small values locks and counters hold.
+fn word(b: &mut Vec<u8>, w: i64) {
+    match u8::try_from(w) {
+        Ok(x) if x < 0xff => b.push(x),
+        _ => {
+            b.push(0xff);
+            b.extend_from_slice(&w.to_le_bytes());
+        }
     }
 }
 
@@ -248,7 +265,6 @@ pub fn decode_into(b: &[u8], s: &mut State) {
         m.mmap_lock.writer = r.opt_u8();
         m.tlb_flush_pending = r.u16() as i16;
         m.tlb_flush_batched = r.u8() != 0;
-        m.uffd_wp_groups = [r.u8(), r.u8()];
         let n = r.u8() as usize;
         m.uffd_msgs.clear();
         for _ in 0..n {
@@ -301,6 +317,12 @@ pub fn decode_into(b: &[u8], s: &mut State) {
     for e in s.expected.iter_mut() {
         *e = r.i64();
     }
+    for w in s.mem.iter_mut() {
+        *w = match r.u8() {
+            0xff => r.i64(),
+            x => x as i64,
+        };
+    }
     debug_assert_eq!(r.i, b.len(), "the encoding was read to its end");
 }
 
@@ -348,7 +370,8 @@ impl Reader<'_> {
             9 => Value::Mm(self.u8()),
             10 => Value::PtePtr(self.u16()),
             11 => Value::Ptl(self.u16()),
-            _ => Value::Rec(self.u16()),
+            12 => Value::Rec(self.u16()),
+            _ => Value::Word(self.u32()),
         }
     }
     fn values(&mut self, out: &mut Vec<Value>) {
@@ -357,5 +380,60 @@ impl Reader<'_> {
         for _ in 0..n {
             out.push(self.value());
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(mem: Vec<i64>) -> State {
+        State {
+            threads: vec![Thread {
+                frames: vec![CallFrame {
+                    func: 0,
+                    pc: 3,
+                    locals: vec![Value::Word(7), Value::Word(u32::MAX)],
+                    stack: vec![Value::Word(0)],
+                    atomic: 0,
+                    exception: false,
+                }],
+                heap: Vec::new(),
+                status: Status::Running,
+                task_running: true,
+                mm: 0,
+                signal: 0,
+            }],
+            tlb: vec![None],
+            ptes: vec![crate::ir::Pte::NONE],
+            ptl: vec![None],
+            mms: vec![MmState::default()],
+            vma_flags: vec![0],
+            frames: vec![Frame::default()],
+            expected: vec![0],
+            mem,
+        }
+    }
+
+    #[test]
+    fn flat_words_and_word_pointers_round_trip() {
+        let words = vec![0, 1, 254, 255, -1, 1 << 40, i64::MAX, i64::MIN];
+        let s = state(words.clone());
+        let mut b = Vec::new();
+        encode(&s, &mut b);
+        let mut back = state(vec![42; words.len()]);
+        back.threads[0].frames[0].locals.clear();
+        decode_into(&b, &mut back);
+        assert_eq!(back, s);
+    }
+
+    #[test]
+    fn states_differing_in_one_word_encode_differently() {
+        let (mut a, mut b) = (Vec::new(), Vec::new());
+        encode(&state(vec![0, 255]), &mut a);
+        encode(&state(vec![255, 0]), &mut b);
+        assert_ne!(a, b);
+        encode(&state(vec![254, 0]), &mut b);
+        assert_ne!(a, b);
     }
 }

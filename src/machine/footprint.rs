@@ -28,12 +28,22 @@ pub const PENDING: u64 = 1 << 21;
 pub const DATA: u64 = 1 << 22;
 /// Page metadata: allocation, refcount, mapcount, page lock, flags.
 pub const META: u64 = 1 << 23;
-/// userfaultfd message queues and the wp groups.
+/// userfaultfd message queues.
 pub const UFFD: u64 = 1 << 24;
 /// Tasks' TASK_RUNNING state (uffd wakeups).
 pub const WAKE: u64 = 1 << 25;
 /// Ghost: the values the retired user stores leave.
 pub const EXPECTED: u64 = 1 << 26;
+/// Words of declared objects (`machine::family`): one bit per word, words beyond the bits
+/// sharing them (two steps on different words whose bits differ commute).
+const OBJ_FIRST: u32 = 27;
+const OBJ_BITS: usize = 64 - OBJ_FIRST as usize;
+pub const OBJ_ALL: u64 = !0 << OBJ_FIRST;
+
+/// The class of word `w` of `State::mem`.
+pub fn obj_bit(w: usize) -> u64 {
+    1 << (OBJ_FIRST as usize + w % OBJ_BITS)
+}
 
 pub fn tlb_bit(cpu: usize) -> u64 {
     1 << cpu
@@ -75,7 +85,6 @@ pub fn prim(p: Prim) -> Footprint {
         PutPage | FreePage => rw(META | DATA, META | DATA),
         MmapReadLock | MmapReadTrylock | MmapReadUnlock => rw(MMAP, 0),
         MmapWriteLock | MmapWriteUnlock | MmapWriteDowngrade => rw(MMAP, MMAP),
-        SpinLock | SpinUnlock => rw(PTL, PTL),
         SetPteAt => rw(PTE | DATA | META, PTE | DATA | META | EXPECTED),
         PtepGetAndClear => rw(PTE, PTE),
         FlushTlbPage | FlushTlbRange | FlushTlbMm => rw(ALL_TLBS, ALL_TLBS),
@@ -87,13 +96,21 @@ pub fn prim(p: Prim) -> Footprint {
         CopyFromUserInatomic | CopyToUserInatomic => USER_ACCESS,
         UffdEnqueue | UffdDequeue | UffdWake => rw(UFFD | WAKE, UFFD | WAKE),
         Schedule => rw(WAKE, 0),
-        UffdReadMsg | UffdWpGroupEnter | UffdWpGroupExit => rw(UFFD, UFFD),
+        UffdReadMsg => rw(UFFD, UFFD),
         Assert | BugOn => NONE,
-        SpinIsLocked => rw(PTL, 0),
         AssumeTlbCoherent => rw(ALL_TLBS | PTE | PENDING | PTL | MMAP, 0),
         GhostDiscard => rw(0, DATA | EXPECTED),
         GhostDiscardDone => rw(DATA, DATA),
+        Family(i) => super::family::footprint(i, None),
         _ => rw(!0, !0),
+    }
+}
+
+/// What one call touches, given its arguments: a family row names the one word it works on.
+pub fn prim_call(p: Prim, args: &[crate::ir::Value]) -> Footprint {
+    match p {
+        Prim::Family(i) => super::family::footprint(i, Some(args)),
+        _ => prim(p),
     }
 }
 

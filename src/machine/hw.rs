@@ -284,6 +284,7 @@ mod tests {
             vma_flags: vec![0],
             frames: vec![frame(7), frame(5)],
             expected: vec![7],
+            mem: Vec::new(),
         }
     }
 

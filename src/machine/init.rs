@@ -166,6 +166,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         vma_flags: sc.vmas.iter().map(|v| v.flags).collect(),
         frames,
         expected,
+        mem: vec![0; prog.memory.words.len()],
     };
     // Run each program's leading local code, so every thread starts at a shared step.
     let m = super::Machine {

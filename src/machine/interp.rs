@@ -408,9 +408,9 @@ impl Exec<'_> {
                         if let Flow::Yield = self.before_visible(st) {
                             return StepResult::Stepped;
                         }
-                        self.fp = self.fp.union(footprint::prim(prim));
+                        self.fp = self.fp.union(footprint::prim_call(prim, &args));
                     } else if prim.class() != crate::ir::PrimClass::Shared {
-                        self.fp = self.fp.union(footprint::prim(prim));
+                        self.fp = self.fp.union(footprint::prim_call(prim, &args));
                     } else if prim.class() == crate::ir::PrimClass::Shared {
                         self.log_op(st, false);
                     }
@@ -511,7 +511,7 @@ impl Exec<'_> {
                     }
                     if kernel_fn && th.frames.len() == 1 {
                         // Back to user space: the kernel must hold nothing.
-                        if let Some(what) = prims::held_locks(st, tid) {
+                        if let Some(what) = prims::held_locks(self.m, st, tid) {
                             return StepResult::Violation(Violation {
                                 invariant: "lock_hygiene",
                                 message: format!(

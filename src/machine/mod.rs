@@ -5,6 +5,7 @@
 mod check;
 mod declared;
 mod encode;
+pub(crate) mod family;
 pub mod footprint;
 mod hw;
 mod init;
@@ -404,6 +405,7 @@ fn state_bytes(s: &State) -> usize {
             + s.vma_flags.capacity() * 4
             + s.frames.capacity() * size_of::<state::Frame>()
             + s.expected.capacity() * 8
+            + s.mem.capacity() * 8
     }
 }
 

@@ -86,12 +86,13 @@ fn table_of(slot: usize) -> usize {
 }
 
 /// Locks a thread holds, for hygiene messages (None: nothing held).
-pub fn held_locks(st: &State, tid: usize) -> Option<String> {
+pub fn held_locks(m: &Machine, st: &State, tid: usize) -> Option<String> {
     let t = tid as u8;
     let mut held = Vec::new();
     if st.ptl.contains(&Some(t)) {
         held.push("the PTL".to_string());
     }
+    held.extend(super::family::spinlock::held(m, st, tid));
     for mm in &st.mms {
         if mm.mmap_lock.writer == Some(t) {
             held.push("mmap_lock (write)".into());
@@ -108,8 +109,9 @@ pub fn held_locks(st: &State, tid: usize) -> Option<String> {
     (!held.is_empty()).then(|| held.join(" and "))
 }
 
-fn holds_spinlock(st: &State, tid: usize) -> bool {
-    st.ptl.contains(&Some(tid as u8))
+/// The PTL or a declared spinlock: sleeping now is a bug.
+fn holds_spinlock(m: &Machine, st: &State, tid: usize) -> bool {
+    st.ptl.contains(&Some(tid as u8)) || !super::family::spinlock::held(m, st, tid).is_empty()
 }
 
 /// Does this call touch state another thread can see? Page operations on a frame the
@@ -151,6 +153,9 @@ pub fn is_visible(m: &Machine, st: &State, tid: usize, prim: Prim, args: &[Value
 }
 
 pub fn exec(m: &Machine, st: &mut State, tid: usize, prim: Prim, args: &[Value]) -> PrimOut {
+    if let Prim::Family(i) = prim {
+        return super::family::exec(m, st, tid, i, args);
+    }
     match exec_inner(m, st, tid, prim, args) {
         Ok(o) => o,
         Err(e) => Error(format!("{}: {e}", prim.name())),
@@ -321,10 +326,10 @@ fn exec_inner(
             Value::Null
         }
         // ---- locks ----
-        Prim::MmapReadLock | Prim::MmapWriteLock | Prim::LockPage if holds_spinlock(st, tid) => {
+        Prim::MmapReadLock | Prim::MmapWriteLock | Prim::LockPage if holds_spinlock(m, st, tid) => {
             return Ok(Violation(
                 "lock_hygiene",
-                format!("{} may sleep, but cpu{tid} holds the PTL", prim.name()),
+                format!("{} may sleep, but cpu{tid} holds a spinlock", prim.name()),
             ));
         }
         Prim::MmapReadLock | Prim::MmapReadTrylock => {
@@ -379,35 +384,6 @@ fn exec_inner(
             if prim == Prim::MmapWriteDowngrade {
                 mm.readers |= bit;
             }
-            Value::Null
-        }
-        Prim::SpinLock => {
-            let Value::Ptl(l) = a[0] else {
-                return Err("expected a spinlock".into());
-            };
-            match st.ptl[l as usize] {
-                Some(o) if o == t => {
-                    return Ok(Violation(
-                        "deadlock",
-                        format!("cpu{tid} takes the PTL it already holds (self-deadlock)"),
-                    ));
-                }
-                Some(_) => return Ok(Blocked),
-                None => st.ptl[l as usize] = Some(t),
-            }
-            Value::Null
-        }
-        Prim::SpinUnlock => {
-            let Value::Ptl(l) = a[0] else {
-                return Err("expected a spinlock".into());
-            };
-            if st.ptl[l as usize] != Some(t) {
-                return Ok(Violation(
-                    "lock_hygiene",
-                    format!("cpu{tid} releases a PTL it does not hold"),
-                ));
-            }
-            st.ptl[l as usize] = None;
             Value::Null
         }
         // ---- page tables and TLBs ----
@@ -739,10 +715,10 @@ fn exec_inner(
             Value::Null
         }
         Prim::Schedule => {
-            if holds_spinlock(st, tid) {
+            if holds_spinlock(m, st, tid) {
                 return Ok(Violation(
                     "lock_hygiene",
-                    format!("cpu{tid} sleeps in schedule() holding the PTL"),
+                    format!("cpu{tid} sleeps in schedule() holding a spinlock"),
                 ));
             }
             if !st.threads[tid].task_running {
@@ -781,31 +757,6 @@ fn exec_inner(
                 None => return Ok(Blocked),
             }
         }
-        Prim::UffdWpGroupEnter | Prim::UffdWpGroupExit => {
-            let g = int_arg(a[0])?;
-            if !(0..=1).contains(&g) {
-                return Err("the group is 0 (protect) or 1 (unprotect)".into());
-            }
-            let mm = st.threads[tid].mm as usize;
-            let groups = &mut st.mms[mm].uffd_wp_groups;
-            if prim == Prim::UffdWpGroupEnter {
-                if groups[1 - g as usize] > 0 {
-                    return Ok(Blocked);
-                }
-                groups[g as usize] = groups[g as usize]
-                    .checked_add(1)
-                    .ok_or("the uffd-wp group count overflows")?;
-            } else {
-                if groups[g as usize] == 0 {
-                    return Ok(Violation(
-                        "lock_hygiene",
-                        "uffd_wp_group_exit without enter".into(),
-                    ));
-                }
-                groups[g as usize] -= 1;
-            }
-            Value::Null
-        }
         // ---- ghost ----
         Prim::Assert | Prim::BugOn => {
             let v = a[0].truthy().ok_or("expected a condition")?;
@@ -814,10 +765,6 @@ fn exec_inner(
             }
             Value::Null
         }
-        Prim::SpinIsLocked => match a[0] {
-            Value::Ptl(l) => Value::Bool(st.ptl.get(l as usize).is_some_and(|o| o.is_some())),
-            _ => return Err("expected a spinlock".into()),
-        },
         Prim::GhostDiscard => {
             mm_of(a[0])?;
             let addr = int_arg(a[1])?;
@@ -873,5 +820,6 @@ fn exec_inner(
             }
             Value::Null
         }
+        Prim::Family(_) => return Err("a family row reached the built-in table".into()),
     }))
 }

@@ -63,8 +63,6 @@ pub struct MmState {
     /// mm->tlb_flush_batched (reclaim's deferred flush).
     pub tlb_flush_batched: bool,
     pub uffd_msgs: Vec<UffdMsg>,
-    /// Andrea's two-group semaphore: threads inside (protect, unprotect).
-    pub uffd_wp_groups: [u8; 2],
 }
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -123,6 +121,9 @@ pub struct State {
     pub frames: Vec<Frame>,
     /// Ghost: the value each address must hold, from the retired user stores in order.
     pub expected: Vec<i64>,
+    /// Shared memory of the declared objects (`global`s), one word per field, laid out at
+    /// load time (`ir::Memory`).
+    pub mem: Vec<i64>,
 }
 
 impl State {
@@ -171,12 +172,12 @@ impl State {
             d.tlb_flush_pending = s.tlb_flush_pending;
             d.tlb_flush_batched = s.tlb_flush_batched;
             d.uffd_msgs.clone_from(&s.uffd_msgs);
-            d.uffd_wp_groups = s.uffd_wp_groups;
         }
         let n = self.mms.len();
         self.mms.extend_from_slice(&src.mms[n..]);
         self.vma_flags.clone_from(&src.vma_flags);
         self.frames.clone_from(&src.frames);
         self.expected.clone_from(&src.expected);
+        self.mem.clone_from(&src.mem);
     }
 }

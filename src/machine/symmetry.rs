@@ -230,6 +230,7 @@ mod tests {
             vma_flags: vec![0],
             frames,
             expected: vec![7],
+            mem: Vec::new(),
         }
     }
 

@@ -1,0 +1,142 @@
+//! Primitive families: the kernel's synchronization and object primitives over the words
+//! of declared objects (`struct NAME { field: TYPE; }` and `global`), one file per family.
+//!
+//! A primitive is one row (`Row`): name, arity, atomicity, what it touches, when it blocks,
+//! a doc line and its semantics. Adding one touches its family file only: the front end
+//! finds it by name (`Prim::Family`), the machine runs it through `exec`, and partial-order
+//! reduction takes its footprint from the row.
+
+mod atomic;
+mod bitops;
+mod once;
+pub mod spinlock;
+mod wait;
+
+use super::Machine;
+use super::footprint;
+use super::prims::PrimOut;
+use super::state::State;
+use crate::explore::Footprint;
+use crate::ir::{PrimClass, Value, WordKind};
+use std::sync::LazyLock;
+
+/// How a row touches the word its pointer argument names.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    Read,
+    /// A store or an atomic read-modify-write.
+    Write,
+}
+
+pub struct Row {
+    pub name: &'static str,
+    pub arity: usize,
+    /// Shared: one atomic step. Ghost: a racy read that never makes a step of its own.
+    pub class: PrimClass,
+    /// Which argument is the pointer to the word it works on.
+    pub ptr: usize,
+    pub access: Access,
+    /// Other state it may touch when that argument is not a word (the PTL for spin_lock).
+    pub other: Footprint,
+    /// When the step is disabled ("" if never).
+    pub blocks: &'static str,
+    pub doc: &'static str,
+    pub exec: fn(&mut Ctx<'_>, &[Value]) -> Result<PrimOut, String>,
+}
+
+/// What a row's semantics sees: the machine, the state and the calling CPU.
+pub struct Ctx<'a> {
+    pub m: &'a Machine,
+    pub st: &'a mut State,
+    pub tid: usize,
+}
+
+impl Ctx<'_> {
+    /// The word a pointer names, checked against the type the primitive works on.
+    pub fn word(&self, v: Value, kind: WordKind) -> Result<usize, String> {
+        let mem = &self.m.prog.memory;
+        match v {
+            Value::Word(w) if (w as usize) < mem.words.len() => {
+                let w = w as usize;
+                match mem.kind(w) {
+                    Some(k) if k == kind => Ok(w),
+                    k => Err(format!(
+                        "expected a pointer to a {}, got &{} (a {})",
+                        kind.name(),
+                        mem.word_name(w),
+                        k.map_or("?", |k| k.name())
+                    )),
+                }
+            }
+            Value::Null => Err(format!("NULL pointer where a {} is expected", kind.name())),
+            other => Err(format!(
+                "expected a pointer to a {} (e.g. `&obj.field`), got a {}",
+                kind.name(),
+                other.type_name()
+            )),
+        }
+    }
+    pub fn name(&self, w: usize) -> String {
+        self.m.prog.memory.word_name(w)
+    }
+}
+
+pub fn int_arg(v: Value) -> Result<i64, String> {
+    match v {
+        Value::Int(i) => Ok(i),
+        Value::Bool(b) => Ok(b as i64),
+        other => Err(format!("expected an integer, got a {}", other.type_name())),
+    }
+}
+
+static ROWS: LazyLock<Vec<&'static Row>> = LazyLock::new(|| {
+    [
+        atomic::ROWS,
+        bitops::ROWS,
+        spinlock::ROWS,
+        once::ROWS,
+        wait::ROWS,
+    ]
+    .iter()
+    .flat_map(|f| f.iter())
+    .collect()
+});
+
+pub fn rows() -> &'static [&'static Row] {
+    &ROWS
+}
+
+pub fn row(i: u16) -> &'static Row {
+    ROWS[i as usize]
+}
+
+pub fn by_name(name: &str) -> Option<u16> {
+    ROWS.iter().position(|r| r.name == name).map(|i| i as u16)
+}
+
+pub fn exec(m: &Machine, st: &mut State, tid: usize, i: u16, args: &[Value]) -> PrimOut {
+    let r = row(i);
+    match (r.exec)(&mut Ctx { m, st, tid }, args) {
+        Ok(o) => o,
+        Err(e) => PrimOut::Error(format!("{}: {e}", r.name)),
+    }
+}
+
+/// What a call touches: the word its pointer names (one bit per word, `footprint::obj_bit`),
+/// or, without the arguments (static summaries), any word.
+pub fn footprint(i: u16, args: Option<&[Value]>) -> Footprint {
+    let r = row(i);
+    let obj = match args.and_then(|a| a.get(r.ptr)) {
+        Some(Value::Word(w)) => footprint::obj_bit(*w as usize),
+        Some(_) => return r.other,
+        None => footprint::OBJ_ALL,
+    };
+    let mut fp = Footprint {
+        reads: obj,
+        writes: if r.access == Access::Write { obj } else { 0 },
+    };
+    if args.is_none() {
+        fp = fp.union(r.other);
+    }
+    fp
+}

@@ -1,0 +1,59 @@
+//! Plain loads and stores of `int` and `bits` words: what `obj.field` and `obj.field = v`
+//! lower to (one access each, READ_ONCE/WRITE_ONCE in the kernel). `atomic_t` and
+//! `spinlock_t` words are reached only through their families.
+
+use super::{Access, Ctx, Row, int_arg};
+use crate::explore::Footprint;
+use crate::ir::{PrimClass, Value, WordKind};
+use crate::machine::prims::PrimOut;
+
+const NONE: Footprint = Footprint {
+    reads: 0,
+    writes: 0,
+};
+
+/// An `int` or `bits` word.
+fn plain(c: &Ctx<'_>, p: Value) -> Result<usize, String> {
+    c.word(p, WordKind::Int)
+        .or_else(|_| c.word(p, WordKind::Bits))
+        .map_err(|_| match p {
+            Value::Word(w) => format!(
+                "{} is a {}: use its primitives (atomic_read, spin_lock, ...)",
+                c.name(w as usize),
+                c.m.prog.memory.kind(w as usize).map_or("?", |k| k.name())
+            ),
+            other => format!("expected a pointer to an int, got a {}", other.type_name()),
+        })
+}
+
+pub const ROWS: &[Row] = &[
+    Row {
+        name: "load_word",
+        arity: 1,
+        class: PrimClass::Shared,
+        ptr: 0,
+        access: Access::Read,
+        other: NONE,
+        blocks: "",
+        doc: "(p) one load of an int or bits field (what `obj.field` lowers to)",
+        exec: |c, a| {
+            let w = plain(c, a[0])?;
+            Ok(PrimOut::Value(Value::Int(c.st.mem[w])))
+        },
+    },
+    Row {
+        name: "store_word",
+        arity: 2,
+        class: PrimClass::Shared,
+        ptr: 0,
+        access: Access::Write,
+        other: NONE,
+        blocks: "",
+        doc: "(p, v) one store to an int or bits field (what `obj.field = v` lowers to)",
+        exec: |c, a| {
+            let w = plain(c, a[0])?;
+            c.st.mem[w] = int_arg(a[1])?;
+            Ok(PrimOut::Value(Value::Null))
+        },
+    },
+];

@@ -1,0 +1,33 @@
+//! Waiting for a condition (the shape of `wait_event(wq, cond)`, include/linux/wait.h@v5.10):
+//! `wait_until(cond)` is disabled until `cond`, which the same statement evaluates, holds.
+//! The statement is one step, so the sleep, the wake-up and the re-check of the condition
+//! are one transition: no wait queue, no spurious wake-ups, no extra states. A waiter that
+//! nothing can ever satisfy is a deadlock (or a livelock).
+
+use super::{Access, Row};
+use crate::explore::Footprint;
+use crate::ir::{PrimClass, Value};
+use crate::machine::prims::PrimOut;
+
+pub const ROWS: &[Row] = &[Row {
+    name: "wait_until",
+    arity: 1,
+    // Touches nothing itself: the condition's loads are the statement's shared accesses.
+    class: PrimClass::Local,
+    ptr: 0,
+    access: Access::Read,
+    other: Footprint {
+        reads: 0,
+        writes: 0,
+    },
+    blocks: "until its condition holds",
+    doc: "(cond) wait_event(): the step is disabled until cond (evaluated in the same statement) holds",
+    exec: |_, a| match a[0].truthy() {
+        Some(true) => Ok(PrimOut::Value(Value::Null)),
+        Some(false) => Ok(PrimOut::Blocked),
+        None => Err(format!(
+            "a condition must be a bool, not a {}",
+            a[0].type_name()
+        )),
+    },
+}];
