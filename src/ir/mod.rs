@@ -118,6 +118,10 @@ pub enum WordKind {
     Atomic,
     /// `spinlock_t`: 0 when free, the holder's CPU + 1 when held.
     Spinlock,
+    /// `seqcount_t`: the sequence count, odd while a writer is inside.
+    Seqcount,
+    /// `rw_semaphore`: the writer's CPU + 1 in bits 0-3, readers' CPU bitmask from bit 4.
+    Rwsem,
 }
 
 impl WordKind {
@@ -126,6 +130,8 @@ impl WordKind {
         (WordKind::Bits, "bits"),
         (WordKind::Atomic, "atomic_t"),
         (WordKind::Spinlock, "spinlock_t"),
+        (WordKind::Seqcount, "seqcount_t"),
+        (WordKind::Rwsem, "rw_semaphore"),
     ];
     pub fn name(self) -> &'static str {
         WordKind::ALL

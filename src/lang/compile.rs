@@ -452,6 +452,14 @@ impl FnBuilder<'_, '_> {
                 e.span,
                 "this field is a spinlock_t: use spin_lock(&obj.field), spin_unlock(), ...",
             )),
+            WordKind::Seqcount => Err(Diag::at(
+                e.span,
+                "this field is a seqcount_t: use raw_read_seqcount(&obj.field), write_seqcount_begin(), ...",
+            )),
+            WordKind::Rwsem => Err(Diag::at(
+                e.span,
+                "this field is an rw_semaphore: use down_read(&obj.field), up_read(), down_write(), ...",
+            )),
         }
     }
 

@@ -9,6 +9,7 @@
 mod atomic;
 mod bitops;
 mod once;
+mod seqcount;
 pub mod spinlock;
 mod wait;
 
@@ -94,6 +95,7 @@ static ROWS: LazyLock<Vec<&'static Row>> = LazyLock::new(|| {
         atomic::ROWS,
         bitops::ROWS,
         spinlock::ROWS,
+        seqcount::ROWS,
         once::ROWS,
         wait::ROWS,
     ]
