@@ -93,6 +93,7 @@ pub fn held_locks(m: &Machine, st: &State, tid: usize) -> Option<String> {
         held.push("the PTL".to_string());
     }
     held.extend(super::family::spinlock::held(m, st, tid));
+    held.extend(super::family::rwsem::held(m, st, tid));
     for mm in &st.mms {
         if mm.mmap_lock.writer == Some(t) {
             held.push("mmap_lock (write)".into());
@@ -110,7 +111,7 @@ pub fn held_locks(m: &Machine, st: &State, tid: usize) -> Option<String> {
 }
 
 /// The PTL or a declared spinlock: sleeping now is a bug.
-fn holds_spinlock(m: &Machine, st: &State, tid: usize) -> bool {
+pub(crate) fn holds_spinlock(m: &Machine, st: &State, tid: usize) -> bool {
     st.ptl.contains(&Some(tid as u8)) || !super::family::spinlock::held(m, st, tid).is_empty()
 }
 

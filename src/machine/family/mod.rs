@@ -9,6 +9,7 @@
 mod atomic;
 mod bitops;
 mod once;
+pub mod rwsem;
 mod seqcount;
 pub mod spinlock;
 mod wait;
@@ -96,6 +97,7 @@ static ROWS: LazyLock<Vec<&'static Row>> = LazyLock::new(|| {
         bitops::ROWS,
         spinlock::ROWS,
         seqcount::ROWS,
+        rwsem::ROWS,
         once::ROWS,
         wait::ROWS,
     ]

@@ -1,0 +1,229 @@
+//! Read-write semaphores (include/linux/rwsem.h, kernel/locking/rwsem.c@v5.10): an
+//! `rw_semaphore` word. Encoding: bits 0-3 hold the writer's CPU + 1 (0: no writer), bit
+//! 4 + cpu is set while that CPU holds it for read (CPUs are at most 8). Every primitive is
+//! one step on the word; the blocking ones are disabled while the semaphore is held
+//! incompatibly, and, as sleeping locks, taking them with a spinlock held is lock_hygiene.
+//!
+//! Left out: the wait queue and its hand-off order (a waiter is simply disabled until it can
+//! take the semaphore, so writer starvation and reader-after-waiting-writer blocking are not
+//! modelled), optimistic spinning, owner tracking beyond the holders, and recursive read
+//! holds: a CPU takes a given rwsem at most once (a second down_read() on the same CPU is
+//! reported as a deadlock, as lockdep would for a read recursion that a waiting writer can
+//! block).
+
+use super::{Access, Ctx, Row};
+use crate::explore::Footprint;
+use crate::ir::{PrimClass, Value, WordKind};
+use crate::machine::Machine;
+use crate::machine::prims::PrimOut;
+use crate::machine::state::State;
+
+const NONE: Footprint = Footprint {
+    reads: 0,
+    writes: 0,
+};
+const WRITER_MASK: i64 = 0xf;
+const READER_SHIFT: u32 = 4;
+
+fn writer(v: i64) -> Option<usize> {
+    usize::try_from((v & WRITER_MASK) - 1).ok()
+}
+fn reader_bit(cpu: usize) -> i64 {
+    1 << (READER_SHIFT as usize + cpu)
+}
+fn readers(v: i64) -> i64 {
+    v >> READER_SHIFT
+}
+
+fn sem(c: &Ctx<'_>, p: Value) -> Result<usize, String> {
+    if c.tid >= 8 {
+        return Err("an rw_semaphore supports at most 8 CPUs".into());
+    }
+    c.word(p, WordKind::Rwsem)
+}
+
+/// How CPU `tid` holds the semaphore, for messages.
+fn how(v: i64, tid: usize) -> Option<&'static str> {
+    if writer(v) == Some(tid) {
+        Some("for write")
+    } else if v & reader_bit(tid) != 0 {
+        Some("for read")
+    } else {
+        None
+    }
+}
+
+fn holders(v: i64) -> String {
+    let mut h = Vec::new();
+    if let Some(w) = writer(v) {
+        h.push(format!("cpu{w} holds it for write"));
+    }
+    for cpu in 0..8 {
+        if readers(v) & (1 << cpu) != 0 {
+            h.push(format!("cpu{cpu} holds it for read"));
+        }
+    }
+    if h.is_empty() {
+        "it is free".into()
+    } else {
+        h.join(", ")
+    }
+}
+
+/// down_read/down_write: disabled until the current holders let this CPU in.
+fn down(c: &mut Ctx<'_>, p: Value, write: bool) -> Result<PrimOut, String> {
+    let w = sem(c, p)?;
+    let v = c.st.mem[w];
+    let what = if write { "down_write" } else { "down_read" };
+    if crate::machine::prims::holds_spinlock(c.m, c.st, c.tid) {
+        return Ok(PrimOut::Violation(
+            "lock_hygiene",
+            format!("{what} may sleep, but cpu{} holds a spinlock", c.tid),
+        ));
+    }
+    if let Some(h) = how(v, c.tid) {
+        return Ok(PrimOut::Violation(
+            "deadlock",
+            format!(
+                "cpu{} calls {what} on {} it already holds {h}",
+                c.tid,
+                c.name(w)
+            ),
+        ));
+    }
+    let free = if write { v == 0 } else { writer(v).is_none() };
+    if !free {
+        return Ok(PrimOut::Blocked);
+    }
+    c.st.mem[w] = if write {
+        c.tid as i64 + 1
+    } else {
+        v | reader_bit(c.tid)
+    };
+    Ok(PrimOut::Value(Value::Null))
+}
+
+fn trylock(c: &mut Ctx<'_>, p: Value, write: bool) -> Result<PrimOut, String> {
+    let w = sem(c, p)?;
+    let v = c.st.mem[w];
+    if how(v, c.tid).is_some() {
+        return Err(format!(
+            "cpu{} already holds {}: the model keeps one hold per CPU",
+            c.tid,
+            c.name(w)
+        ));
+    }
+    let free = if write { v == 0 } else { writer(v).is_none() };
+    if free {
+        c.st.mem[w] = if write {
+            c.tid as i64 + 1
+        } else {
+            v | reader_bit(c.tid)
+        };
+    }
+    Ok(PrimOut::Value(Value::Bool(free)))
+}
+
+/// up_read/up_write/downgrade_write: the caller must hold it as `write` says.
+fn release(
+    c: &mut Ctx<'_>,
+    p: Value,
+    write: bool,
+    what: &str,
+    then: i64,
+) -> Result<PrimOut, String> {
+    let w = sem(c, p)?;
+    let v = c.st.mem[w];
+    let holds = if write {
+        writer(v) == Some(c.tid)
+    } else {
+        v & reader_bit(c.tid) != 0
+    };
+    if !holds {
+        return Ok(PrimOut::Violation(
+            "lock_hygiene",
+            format!(
+                "cpu{} calls {what} on {} it does not hold {} ({})",
+                c.tid,
+                c.name(w),
+                if write { "for write" } else { "for read" },
+                holders(v)
+            ),
+        ));
+    }
+    c.st.mem[w] = if write { then } else { v & !reader_bit(c.tid) };
+    Ok(PrimOut::Value(Value::Null))
+}
+
+/// The rw_semaphores CPU `tid` holds, by name and mode.
+pub fn held(m: &Machine, st: &State, tid: usize) -> Vec<String> {
+    let mem = &m.prog.memory;
+    (0..st.mem.len())
+        .filter(|&w| mem.kind(w) == Some(WordKind::Rwsem))
+        .filter_map(|w| how(st.mem[w], tid).map(|h| format!("{} ({h})", mem.word_name(w))))
+        .collect()
+}
+
+macro_rules! row {
+    ($name:literal, $blocks:literal, $doc:literal, $exec:expr) => {
+        Row {
+            name: $name,
+            arity: 1,
+            class: PrimClass::Shared,
+            ptr: 0,
+            access: Access::Write,
+            other: NONE,
+            blocks: $blocks,
+            doc: $doc,
+            exec: $exec,
+        }
+    };
+}
+
+pub const ROWS: &[Row] = &[
+    row!(
+        "down_read",
+        "while a CPU holds it for write",
+        "(sem) take the rwsem for read; may sleep",
+        |c, a| down(c, a[0], false)
+    ),
+    row!(
+        "down_write",
+        "while any CPU holds it",
+        "(sem) take the rwsem for write; may sleep",
+        |c, a| down(c, a[0], true)
+    ),
+    row!(
+        "down_read_trylock",
+        "",
+        "(sem) take it for read unless a writer holds it: true if taken",
+        |c, a| trylock(c, a[0], false)
+    ),
+    row!(
+        "down_write_trylock",
+        "",
+        "(sem) take it for write if it is free: true if taken",
+        |c, a| trylock(c, a[0], true)
+    ),
+    row!(
+        "up_read",
+        "",
+        "(sem) release a read hold; lock_hygiene unless this CPU holds it for read",
+        |c, a| release(c, a[0], false, "up_read", 0)
+    ),
+    row!(
+        "up_write",
+        "",
+        "(sem) release the write hold; lock_hygiene unless this CPU holds it for write",
+        |c, a| release(c, a[0], true, "up_write", 0)
+    ),
+    row!(
+        "downgrade_write",
+        "",
+        "(sem) turn this CPU's write hold into a read hold, in one step (no writer can get in between)",
+        |c, a| {
+            let then = reader_bit(c.tid);
+            release(c, a[0], true, "downgrade_write", then)
+        }
+    ),
+];
