@@ -114,6 +114,7 @@ impl Machine {
             task_running: true,
             mm: 0,
             signal: 0,
+            irqs_off: false,
         });
         let tid = st.threads.len() - 1;
         let r = match interp::step_with(self, st, tid, None, None).0 {

@@ -63,6 +63,7 @@ fn thread_flags(t: &Thread) -> u8 {
         | (t.task_running as u8) << 2
         | ((t.signal == SIGSEGV) as u8) << 3
         | ((t.signal == SIGBUS) as u8) << 4
+        | (t.irqs_off as u8) << 5
 }
 
 /// One thread, preceded by its length (so a successor's encoding can copy it whole).
@@ -205,6 +206,7 @@ pub fn decode_into(b: &[u8], s: &mut State) {
             _ => Status::Killed,
         };
         t.task_running = flags & 4 != 0;
+        t.irqs_off = flags & 32 != 0;
         t.signal = match flags & 24 {
             8 => SIGSEGV,
             16 => SIGBUS,
@@ -403,6 +405,7 @@ mod tests {
                 task_running: true,
                 mm: 0,
                 signal: 0,
+                irqs_off: false,
             }],
             tlb: vec![None],
             ptes: vec![crate::ir::Pte::NONE],

@@ -276,6 +276,7 @@ mod tests {
                 task_running: true,
                 mm: 0,
                 signal: 0,
+                irqs_off: false,
             }],
             tlb: vec![tlb],
             ptes: vec![Pte::new(1, pte_bits)],

@@ -145,6 +145,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
                 task_running: true,
                 mm: 0,
                 signal: 0,
+                irqs_off: false,
             },
             None => Thread {
                 frames: Vec::new(),
@@ -153,6 +154,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
                 task_running: true,
                 mm: 0,
                 signal: 0,
+                irqs_off: false,
             },
         })
         .collect();

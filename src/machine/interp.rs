@@ -520,6 +520,15 @@ impl Exec<'_> {
                                 ),
                             });
                         }
+                        if st.threads[tid].irqs_off {
+                            return StepResult::Violation(Violation {
+                                invariant: "lock_hygiene",
+                                message: format!(
+                                    "cpu{tid} returned to user space from {}() with IRQs disabled",
+                                    self.m.prog.funcs[done.func as usize].name
+                                ),
+                            });
+                        }
                         let th = &mut st.threads[tid];
                         th.heap.clear();
                         if th.signal != 0 {

@@ -115,6 +115,17 @@ pub(crate) fn holds_spinlock(m: &Machine, st: &State, tid: usize) -> bool {
     st.ptl.contains(&Some(tid as u8)) || !super::family::spinlock::held(m, st, tid).is_empty()
 }
 
+/// Why CPU `tid` must not sleep now (None: it may): a spinlock held, or IRQs disabled.
+pub(crate) fn atomic_context(m: &Machine, st: &State, tid: usize) -> Option<&'static str> {
+    if holds_spinlock(m, st, tid) {
+        Some("holds a spinlock")
+    } else if st.threads[tid].irqs_off {
+        Some("has IRQs disabled")
+    } else {
+        None
+    }
+}
+
 /// Does this call touch state another thread can see? Page operations on a frame the
 /// caller allocated and has not published are private.
 pub fn is_visible(m: &Machine, st: &State, tid: usize, prim: Prim, args: &[Value]) -> bool {
@@ -327,10 +338,13 @@ fn exec_inner(
             Value::Null
         }
         // ---- locks ----
-        Prim::MmapReadLock | Prim::MmapWriteLock | Prim::LockPage if holds_spinlock(m, st, tid) => {
+        Prim::MmapReadLock | Prim::MmapWriteLock | Prim::LockPage
+            if atomic_context(m, st, tid).is_some() =>
+        {
+            let why = atomic_context(m, st, tid).unwrap_or_default();
             return Ok(Violation(
                 "lock_hygiene",
-                format!("{} may sleep, but cpu{tid} holds a spinlock", prim.name()),
+                format!("{} may sleep, but cpu{tid} {why}", prim.name()),
             ));
         }
         Prim::MmapReadLock | Prim::MmapReadTrylock => {
@@ -716,10 +730,10 @@ fn exec_inner(
             Value::Null
         }
         Prim::Schedule => {
-            if holds_spinlock(m, st, tid) {
+            if let Some(why) = atomic_context(m, st, tid) {
                 return Ok(Violation(
                     "lock_hygiene",
-                    format!("cpu{tid} sleeps in schedule() holding a spinlock"),
+                    format!("cpu{tid} sleeps in schedule(), but it {why}"),
                 ));
             }
             if !st.threads[tid].task_running {

@@ -106,6 +106,8 @@ pub struct Thread {
     /// The signal that will kill the program when the fault returns (0: none; SIGBUS or
     /// SIGSEGV), and that killed it once `status` is `Killed`.
     pub signal: u8,
+    /// This CPU's IRQs are disabled (local_irq_disable(), `family/irq.rs`).
+    pub irqs_off: bool,
 }
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -160,6 +162,7 @@ impl State {
             d.task_running = s.task_running;
             d.mm = s.mm;
             d.signal = s.signal;
+            d.irqs_off = s.irqs_off;
         }
         let n = self.threads.len();
         self.threads.extend_from_slice(&src.threads[n..]);

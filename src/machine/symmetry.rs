@@ -220,6 +220,7 @@ mod tests {
             task_running: true,
             mm: 0,
             signal: 0,
+            irqs_off: false,
         };
         State {
             threads: vec![thread(held[0]), thread(held[1])],

@@ -8,6 +8,7 @@
 
 mod atomic;
 mod bitops;
+mod irq;
 mod once;
 pub mod rwsem;
 mod seqcount;
@@ -30,12 +31,15 @@ pub enum Access {
     Write,
 }
 
+/// `Row::ptr` of a primitive that works on no shared word (the per-CPU IRQ flag).
+pub const NO_WORD: usize = usize::MAX;
+
 pub struct Row {
     pub name: &'static str,
     pub arity: usize,
     /// Shared: one atomic step. Ghost: a racy read that never makes a step of its own.
     pub class: PrimClass,
-    /// Which argument is the pointer to the word it works on.
+    /// Which argument is the pointer to the word it works on (`NO_WORD`: none).
     pub ptr: usize,
     pub access: Access,
     /// Other state it may touch when that argument is not a word (the PTL for spin_lock).
@@ -100,6 +104,7 @@ static ROWS: LazyLock<Vec<&'static Row>> = LazyLock::new(|| {
         rwsem::ROWS,
         once::ROWS,
         wait::ROWS,
+        irq::ROWS,
     ]
     .iter()
     .flat_map(|f| f.iter())
@@ -130,6 +135,9 @@ pub fn exec(m: &Machine, st: &mut State, tid: usize, i: u16, args: &[Value]) -> 
 /// or, without the arguments (static summaries), any word.
 pub fn footprint(i: u16, args: Option<&[Value]>) -> Footprint {
     let r = row(i);
+    if r.ptr == NO_WORD {
+        return r.other;
+    }
     let obj = match args.and_then(|a| a.get(r.ptr)) {
         Some(Value::Word(w)) => footprint::obj_bit(*w as usize),
         Some(_) => return r.other,

@@ -75,10 +75,10 @@ fn down(c: &mut Ctx<'_>, p: Value, write: bool) -> Result<PrimOut, String> {
     let w = sem(c, p)?;
     let v = c.st.mem[w];
     let what = if write { "down_write" } else { "down_read" };
-    if crate::machine::prims::holds_spinlock(c.m, c.st, c.tid) {
+    if let Some(why) = crate::machine::prims::atomic_context(c.m, c.st, c.tid) {
         return Ok(PrimOut::Violation(
             "lock_hygiene",
-            format!("{what} may sleep, but cpu{} holds a spinlock", c.tid),
+            format!("{what} may sleep, but cpu{} {why}", c.tid),
         ));
     }
     if let Some(h) = how(v, c.tid) {

@@ -22,8 +22,13 @@ pub const ROWS: &[Row] = &[Row {
     },
     blocks: "until its condition holds",
     doc: "(cond) wait_event(): the step is disabled until cond (evaluated in the same statement) holds",
-    exec: |_, a| match a[0].truthy() {
+    exec: |c, a| match a[0].truthy() {
         Some(true) => Ok(PrimOut::Value(Value::Null)),
+        // wait_event() sleeps only when the condition is false.
+        Some(false) if c.st.threads[c.tid].irqs_off => Ok(PrimOut::Violation(
+            "lock_hygiene",
+            format!("cpu{} waits (sleeps) with IRQs disabled", c.tid),
+        )),
         Some(false) => Ok(PrimOut::Blocked),
         None => Err(format!(
             "a condition must be a bool, not a {}",
