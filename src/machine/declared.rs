@@ -115,6 +115,9 @@ impl Machine {
             mm: 0,
             signal: 0,
             irqs_off: false,
+            rcu_depth: 0,
+            gp_wait: 0,
+            gp_active: false,
         });
         let tid = st.threads.len() - 1;
         let r = match interp::step_with(self, st, tid, None, None).0 {

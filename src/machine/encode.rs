@@ -64,6 +64,7 @@ fn thread_flags(t: &Thread) -> u8 {
         | ((t.signal == SIGSEGV) as u8) << 3
         | ((t.signal == SIGBUS) as u8) << 4
         | (t.irqs_off as u8) << 5
+        | (t.gp_active as u8) << 6
 }
 
 /// One thread, preceded by its length (so a successor's encoding can copy it whole).
@@ -72,6 +73,8 @@ fn thread(b: &mut Vec<u8>, t: &Thread) {
     b.extend_from_slice(&[0, 0]);
     b.push(thread_flags(t));
     b.push(t.mm);
+    b.push(t.rcu_depth);
+    b.push(t.gp_wait);
     b.push(t.frames.len() as u8);
     for f in &t.frames {
         b.extend_from_slice(&f.func.to_le_bytes());
@@ -98,8 +101,9 @@ pub fn encode(s: &State, b: &mut Vec<u8>) {
 }
 
 /// The encoding of `s`, a state reached from the one encoded as `parent` by a step of CPU
-/// `actor`: a step changes only its own CPU's thread and other threads' flags (a wakeup),
-/// so every other thread is copied from the parent's encoding.
+/// `actor`: a step changes only its own CPU's thread and other threads' flags (a wakeup)
+/// and RCU bytes (a read section's end clears a waiter's grace period), so every other
+/// thread is copied from the parent's encoding with those re-encoded.
 pub fn encode_successor(parent: &[u8], actor: usize, s: &State, b: &mut Vec<u8>) {
     b.clear();
     let mut p = 0;
@@ -111,6 +115,8 @@ pub fn encode_successor(parent: &[u8], actor: usize, s: &State, b: &mut Vec<u8>)
             let at = b.len();
             b.extend_from_slice(&parent[p..p + 2 + len]);
             b[at + 2] = thread_flags(t);
+            b[at + 4] = t.rcu_depth;
+            b[at + 5] = t.gp_wait;
         }
         p += 2 + len;
     }
@@ -207,12 +213,15 @@ pub fn decode_into(b: &[u8], s: &mut State) {
         };
         t.task_running = flags & 4 != 0;
         t.irqs_off = flags & 32 != 0;
+        t.gp_active = flags & 64 != 0;
         t.signal = match flags & 24 {
             8 => SIGSEGV,
             16 => SIGBUS,
             _ => 0,
         };
         t.mm = r.u8();
+        t.rcu_depth = r.u8();
+        t.gp_wait = r.u8();
         let nframes = r.u8() as usize;
         t.frames.truncate(nframes);
         while t.frames.len() < nframes {
@@ -406,6 +415,9 @@ mod tests {
                 mm: 0,
                 signal: 0,
                 irqs_off: false,
+                rcu_depth: 0,
+                gp_wait: 0,
+                gp_active: false,
             }],
             tlb: vec![None],
             ptes: vec![crate::ir::Pte::NONE],

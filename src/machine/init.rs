@@ -146,6 +146,9 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
                 mm: 0,
                 signal: 0,
                 irqs_off: false,
+                rcu_depth: 0,
+                gp_wait: 0,
+                gp_active: false,
             },
             None => Thread {
                 frames: Vec::new(),
@@ -155,6 +158,9 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
                 mm: 0,
                 signal: 0,
                 irqs_off: false,
+                rcu_depth: 0,
+                gp_wait: 0,
+                gp_active: false,
             },
         })
         .collect();

@@ -441,6 +441,7 @@ impl Exec<'_> {
                             f.pc += 1;
                         }
                         PrimOut::Blocked => return StepResult::Blocked,
+                        PrimOut::Again => return StepResult::Stepped,
                         PrimOut::Violation(inv, msg) => {
                             return StepResult::Violation(Violation {
                                 invariant: inv,
@@ -520,11 +521,18 @@ impl Exec<'_> {
                                 ),
                             });
                         }
-                        if st.threads[tid].irqs_off {
+                        let left_on = if st.threads[tid].irqs_off {
+                            Some("with IRQs disabled")
+                        } else if st.threads[tid].rcu_depth > 0 {
+                            Some("inside an RCU read section")
+                        } else {
+                            None
+                        };
+                        if let Some(how) = left_on {
                             return StepResult::Violation(Violation {
                                 invariant: "lock_hygiene",
                                 message: format!(
-                                    "cpu{tid} returned to user space from {}() with IRQs disabled",
+                                    "cpu{tid} returned to user space from {}() {how}",
                                     self.m.prog.funcs[done.func as usize].name
                                 ),
                             });

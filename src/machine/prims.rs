@@ -10,6 +10,9 @@ use crate::ir::{Prim, PrimClass, Pte, Value, pte_bits::*};
 pub enum PrimOut {
     Value(Value),
     Blocked,
+    /// The call made progress but has not returned: its changes stand, the step ends, and
+    /// the same call runs again as the thread's next step (synchronize_rcu() waiting).
+    Again,
     /// (invariant, message): the step stops here.
     Violation(&'static str, String),
     /// An invariant broke, but the call completed with this value; the search goes on.
@@ -115,12 +118,15 @@ pub(crate) fn holds_spinlock(m: &Machine, st: &State, tid: usize) -> bool {
     st.ptl.contains(&Some(tid as u8)) || !super::family::spinlock::held(m, st, tid).is_empty()
 }
 
-/// Why CPU `tid` must not sleep now (None: it may): a spinlock held, or IRQs disabled.
+/// Why CPU `tid` must not sleep now (None: it may): a spinlock held, IRQs disabled, or an
+/// RCU read section.
 pub(crate) fn atomic_context(m: &Machine, st: &State, tid: usize) -> Option<&'static str> {
     if holds_spinlock(m, st, tid) {
         Some("holds a spinlock")
     } else if st.threads[tid].irqs_off {
         Some("has IRQs disabled")
+    } else if st.threads[tid].rcu_depth > 0 {
+        Some("is inside an RCU read section")
     } else {
         None
     }

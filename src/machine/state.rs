@@ -108,6 +108,12 @@ pub struct Thread {
     pub signal: u8,
     /// This CPU's IRQs are disabled (local_irq_disable(), `family/irq.rs`).
     pub irqs_off: bool,
+    /// RCU (`family/rcu.rs`): this CPU's read-side nesting depth (at most 3), and, while it
+    /// is in synchronize_rcu(), the CPUs whose read sections it still waits for
+    /// (`gp_active`: a grace period has been started).
+    pub rcu_depth: u8,
+    pub gp_wait: u8,
+    pub gp_active: bool,
 }
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
@@ -163,6 +169,9 @@ impl State {
             d.mm = s.mm;
             d.signal = s.signal;
             d.irqs_off = s.irqs_off;
+            d.rcu_depth = s.rcu_depth;
+            d.gp_wait = s.gp_wait;
+            d.gp_active = s.gp_active;
         }
         let n = self.threads.len();
         self.threads.extend_from_slice(&src.threads[n..]);

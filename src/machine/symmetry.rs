@@ -221,6 +221,9 @@ mod tests {
             mm: 0,
             signal: 0,
             irqs_off: false,
+            rcu_depth: 0,
+            gp_wait: 0,
+            gp_active: false,
         };
         State {
             threads: vec![thread(held[0]), thread(held[1])],

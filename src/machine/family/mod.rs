@@ -10,6 +10,7 @@ mod atomic;
 mod bitops;
 mod irq;
 mod once;
+mod rcu;
 pub mod rwsem;
 mod seqcount;
 pub mod spinlock;
@@ -105,6 +106,7 @@ static ROWS: LazyLock<Vec<&'static Row>> = LazyLock::new(|| {
         once::ROWS,
         wait::ROWS,
         irq::ROWS,
+        rcu::ROWS,
     ]
     .iter()
     .flat_map(|f| f.iter())

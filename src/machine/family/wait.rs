@@ -29,6 +29,10 @@ pub const ROWS: &[Row] = &[Row {
             "lock_hygiene",
             format!("cpu{} waits (sleeps) with IRQs disabled", c.tid),
         )),
+        Some(false) if c.st.threads[c.tid].rcu_depth > 0 => Ok(PrimOut::Violation(
+            "lock_hygiene",
+            format!("cpu{} waits (sleeps) inside an RCU read section", c.tid),
+        )),
         Some(false) => Ok(PrimOut::Blocked),
         None => Err(format!(
             "a condition must be a bool, not a {}",
