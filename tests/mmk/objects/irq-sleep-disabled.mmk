@@ -1,7 +1,8 @@
-// The IRQ family: GUP-fast walks the page tables with IRQs disabled (local_irq_save() in
-// lockless_pages_from_mm(), mm/gup.c@v5.10) and must not sleep there; falling back to the
-// slow path, which takes mmap_lock, before local_irq_restore() sleeps with IRQs disabled.
-// irq-sleep-after-restore.mmk restores first, as the kernel does.
+// The IRQ family: GUP-fast walks the page tables with IRQs disabled (local_irq_save()
+// around gup_pgd_range() in internal_get_user_pages_fast(), mm/gup.c@v5.10) and must not
+// sleep there; falling back to the slow path, which takes mmap_lock, before
+// local_irq_restore() sleeps with IRQs disabled. irq-sleep-after-restore.mmk restores
+// first, as the kernel does.
 struct mm_obj {
     mmap_lock: rw_semaphore;
     pinned: int;

@@ -1,6 +1,6 @@
 // The rwsem family: a writer that downgrade_write()s and then keeps modifying what it now
-// holds only for read races with a reader (the shape of the munmap race that 246c320a8cfe,
-// v5.8, closed: after __do_munmap() downgraded mmap_lock it still changed the page tables
+// holds only for read races with a reader (the shape of the munmap race that 246c320a8cfe
+// closed in 2020: after __do_munmap() downgraded mmap_lock it still changed the page tables
 // a reader could reach). rwsem-downgrade.mmk modifies before downgrading.
 struct object {
     sem: rw_semaphore;
