@@ -99,26 +99,10 @@ impl Machine {
         if let (Some(a), Some(slot)) = (arg, locals.first_mut()) {
             *slot = a;
         }
-        st.threads.push(Thread {
-            frames: vec![CallFrame {
-                func,
-                pc: 0,
-                locals,
-                stack: Vec::new(),
-                // one atomic evaluation: no step boundary inside
-                atomic: 1,
-                exception: false,
-            }],
-            heap: Vec::new(),
-            status: Status::Running,
-            task_running: true,
-            mm: 0,
-            signal: 0,
-            irqs_off: false,
-            rcu_depth: 0,
-            gp_wait: 0,
-            gp_active: false,
-        });
+        // one atomic evaluation: no step boundary inside
+        let mut frame = CallFrame::new(func, locals);
+        frame.atomic = 1;
+        st.threads.push(Thread::new(vec![frame]));
         let tid = st.threads.len() - 1;
         let r = match interp::step_with(self, st, tid, None, None).0 {
             StepResult::Stepped if st.threads[tid].status == Status::Done => Ok(true),

@@ -400,25 +400,11 @@ mod tests {
 
     fn state(mem: Vec<i64>) -> State {
         State {
-            threads: vec![Thread {
-                frames: vec![CallFrame {
-                    func: 0,
-                    pc: 3,
-                    locals: vec![Value::Word(7), Value::Word(u32::MAX)],
-                    stack: vec![Value::Word(0)],
-                    atomic: 0,
-                    exception: false,
-                }],
-                heap: Vec::new(),
-                status: Status::Running,
-                task_running: true,
-                mm: 0,
-                signal: 0,
-                irqs_off: false,
-                rcu_depth: 0,
-                gp_wait: 0,
-                gp_active: false,
-            }],
+            threads: vec![Thread::new(vec![CallFrame {
+                pc: 3,
+                stack: vec![Value::Word(0)],
+                ..CallFrame::new(0, vec![Value::Word(7), Value::Word(u32::MAX)])
+            }])],
             tlb: vec![None],
             ptes: vec![crate::ir::Pte::NONE],
             ptl: vec![None],

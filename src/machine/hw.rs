@@ -270,16 +270,8 @@ mod tests {
         };
         State {
             threads: vec![Thread {
-                frames: Vec::new(),
-                heap: Vec::new(),
                 status: Status::Running,
-                task_running: true,
-                mm: 0,
-                signal: 0,
-                irqs_off: false,
-                rcu_depth: 0,
-                gp_wait: 0,
-                gp_active: false,
+                ..Thread::new(Vec::new())
             }],
             tlb: vec![tlb],
             ptes: vec![Pte::new(1, pte_bits)],

@@ -131,37 +131,11 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         .programs
         .iter()
         .map(|p| match p {
-            Some(f) => Thread {
-                frames: vec![CallFrame {
-                    func: *f,
-                    pc: 0,
-                    locals: vec![Value::Null; prog.funcs[*f as usize].nlocals],
-                    stack: Vec::new(),
-                    atomic: 0,
-                    exception: false,
-                }],
-                heap: Vec::new(),
-                status: Status::Running,
-                task_running: true,
-                mm: 0,
-                signal: 0,
-                irqs_off: false,
-                rcu_depth: 0,
-                gp_wait: 0,
-                gp_active: false,
-            },
-            None => Thread {
-                frames: Vec::new(),
-                heap: Vec::new(),
-                status: Status::Done,
-                task_running: true,
-                mm: 0,
-                signal: 0,
-                irqs_off: false,
-                rcu_depth: 0,
-                gp_wait: 0,
-                gp_active: false,
-            },
+            Some(f) => Thread::new(vec![CallFrame::new(
+                *f,
+                vec![Value::Null; prog.funcs[*f as usize].nlocals],
+            )]),
+            None => Thread::new(Vec::new()),
         })
         .collect();
     let mut st = State {

@@ -116,6 +116,43 @@ pub struct Thread {
     pub gp_active: bool,
 }
 
+impl Thread {
+    /// A task in mm 0 running `frames` (none: a finished program), with nothing held: IRQs
+    /// on, outside RCU read sections, no signal pending.
+    pub fn new(frames: Vec<CallFrame>) -> Thread {
+        Thread {
+            status: if frames.is_empty() {
+                Status::Done
+            } else {
+                Status::Running
+            },
+            frames,
+            heap: Vec::new(),
+            task_running: true,
+            mm: 0,
+            signal: 0,
+            irqs_off: false,
+            rcu_depth: 0,
+            gp_wait: 0,
+            gp_active: false,
+        }
+    }
+}
+
+impl CallFrame {
+    /// The first frame of a call to `func`, with its locals.
+    pub fn new(func: u16, locals: Vec<crate::ir::Value>) -> CallFrame {
+        CallFrame {
+            func,
+            pc: 0,
+            locals,
+            stack: Vec::new(),
+            atomic: 0,
+            exception: false,
+        }
+    }
+}
+
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct State {
     pub threads: Vec<Thread>,

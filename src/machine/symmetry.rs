@@ -206,24 +206,11 @@ mod tests {
         let mut frames = vec![used(7), Frame::default(), Frame::default()];
         frames[held[0] as usize] = used(data[0]);
         frames[held[1] as usize] = used(data[1]);
-        let thread = |page: u16| Thread {
-            frames: vec![CallFrame {
-                func: 0,
-                pc: 0,
-                locals: vec![Value::Page(page), Value::Pte(Pte::new(page as u32 + 1, 1))],
-                stack: Vec::new(),
-                atomic: 0,
-                exception: false,
-            }],
-            heap: Vec::new(),
-            status: Status::Running,
-            task_running: true,
-            mm: 0,
-            signal: 0,
-            irqs_off: false,
-            rcu_depth: 0,
-            gp_wait: 0,
-            gp_active: false,
+        let thread = |page: u16| {
+            Thread::new(vec![CallFrame::new(
+                0,
+                vec![Value::Page(page), Value::Pte(Pte::new(page as u32 + 1, 1))],
+            )])
         };
         State {
             threads: vec![thread(held[0]), thread(held[1])],
