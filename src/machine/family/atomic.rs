@@ -3,14 +3,8 @@
 //! within C's `int`: an overflow is a model error, never a wrap.
 
 use super::{Access, Ctx, Row, int_arg};
-use crate::explore::Footprint;
-use crate::ir::{PrimClass, Value, WordKind};
+use crate::ir::{Value, WordKind};
 use crate::machine::prims::PrimOut;
-
-const NONE: Footprint = Footprint {
-    reads: 0,
-    writes: 0,
-};
 
 /// Reads the counter `p` names, applies `f` (new value, result), and stores the new value.
 fn rmw(
@@ -34,19 +28,10 @@ fn add(a: i64, b: i64) -> Result<i64, String> {
     a.checked_add(b).ok_or_else(|| "integer overflow".into())
 }
 
+/// One row: name, arity, which argument is the pointer, how it touches the word, doc, semantics.
 macro_rules! row {
     ($name:literal, $arity:literal, $ptr:literal, $access:ident, $doc:literal, $exec:expr) => {
-        Row {
-            name: $name,
-            arity: $arity,
-            class: PrimClass::Shared,
-            ptr: $ptr,
-            access: Access::$access,
-            other: NONE,
-            blocks: "",
-            doc: $doc,
-            exec: $exec,
-        }
+        Row::on_word($name, $arity, $ptr, Access::$access, $doc, $exec)
     };
 }
 

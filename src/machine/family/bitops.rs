@@ -4,14 +4,8 @@
 //! differ from the plain forms only in name (and in what a reader of the model expects).
 
 use super::{Access, Ctx, Row, int_arg};
-use crate::explore::Footprint;
-use crate::ir::{PrimClass, Value, WordKind};
+use crate::ir::{Value, WordKind};
 use crate::machine::prims::PrimOut;
-
-const NONE: Footprint = Footprint {
-    reads: 0,
-    writes: 0,
-};
 
 /// The word `p` names and the mask of bit `nr`.
 fn bit(c: &Ctx<'_>, nr: Value, p: Value) -> Result<(usize, i64), String> {
@@ -35,19 +29,10 @@ fn change(c: &mut Ctx<'_>, a: &[Value], on: bool) -> Result<bool, String> {
     Ok(old)
 }
 
+/// One row: `(nr, addr)`, the pointer second; how it touches the word, doc, semantics.
 macro_rules! row {
     ($name:literal, $access:ident, $doc:literal, $exec:expr) => {
-        Row {
-            name: $name,
-            arity: 2,
-            class: PrimClass::Shared,
-            ptr: 1,
-            access: Access::$access,
-            other: NONE,
-            blocks: "",
-            doc: $doc,
-            exec: $exec,
-        }
+        Row::on_word($name, 2, 1, Access::$access, $doc, $exec)
     };
 }
 

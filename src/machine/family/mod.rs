@@ -51,6 +51,34 @@ pub struct Row {
     pub exec: fn(&mut Ctx<'_>, &[Value]) -> Result<PrimOut, String>,
 }
 
+impl Row {
+    /// A one-step primitive on the word its argument `ptr` points to, touching nothing else
+    /// and never blocking (the shape of every atomic and bit operation).
+    pub const fn on_word(
+        name: &'static str,
+        arity: usize,
+        ptr: usize,
+        access: Access,
+        doc: &'static str,
+        exec: fn(&mut Ctx<'_>, &[Value]) -> Result<PrimOut, String>,
+    ) -> Row {
+        Row {
+            name,
+            arity,
+            class: PrimClass::Shared,
+            ptr,
+            access,
+            other: Footprint {
+                reads: 0,
+                writes: 0,
+            },
+            blocks: "",
+            doc,
+            exec,
+        }
+    }
+}
+
 /// What a row's semantics sees: the machine, the state and the calling CPU.
 pub struct Ctx<'a> {
     pub m: &'a Machine,
