@@ -79,6 +79,13 @@ impl Row {
     }
 }
 
+impl Row {
+    /// The same row, disabled while `blocks` (a blocking primitive on its word).
+    pub const fn blocking(self, blocks: &'static str) -> Row {
+        Row { blocks, ..self }
+    }
+}
+
 /// What a row's semantics sees: the machine, the state and the calling CPU.
 pub struct Ctx<'a> {
     pub m: &'a Machine,

@@ -12,16 +12,11 @@
 //! block).
 
 use super::{Access, Ctx, Row};
-use crate::explore::Footprint;
-use crate::ir::{PrimClass, Value, WordKind};
+use crate::ir::{Value, WordKind};
 use crate::machine::Machine;
 use crate::machine::prims::PrimOut;
 use crate::machine::state::State;
 
-const NONE: Footprint = Footprint {
-    reads: 0,
-    writes: 0,
-};
 const WRITER_MASK: i64 = 0xf;
 const READER_SHIFT: u32 = 4;
 
@@ -164,19 +159,10 @@ pub fn held(m: &Machine, st: &State, tid: usize) -> Vec<String> {
         .collect()
 }
 
+/// One row: a one-step operation on the rwsem its argument points to, disabled while `blocks`.
 macro_rules! row {
     ($name:literal, $blocks:literal, $doc:literal, $exec:expr) => {
-        Row {
-            name: $name,
-            arity: 1,
-            class: PrimClass::Shared,
-            ptr: 0,
-            access: Access::Write,
-            other: NONE,
-            blocks: $blocks,
-            doc: $doc,
-            exec: $exec,
-        }
+        Row::on_word($name, 1, 0, Access::Write, $doc, $exec).blocking($blocks)
     };
 }
 

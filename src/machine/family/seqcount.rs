@@ -8,14 +8,8 @@
 //! lockdep, the seqcount_LOCKNAME_t variants and PREEMPT_RT's lock-then-retry.
 
 use super::{Access, Ctx, Row, int_arg};
-use crate::explore::Footprint;
-use crate::ir::{PrimClass, Value, WordKind};
+use crate::ir::{Value, WordKind};
 use crate::machine::prims::PrimOut;
-
-const NONE: Footprint = Footprint {
-    reads: 0,
-    writes: 0,
-};
 
 fn count(c: &Ctx<'_>, p: Value) -> Result<usize, String> {
     c.word(p, WordKind::Seqcount)
@@ -44,19 +38,10 @@ fn write_step(c: &mut Ctx<'_>, p: Value, odd: bool, what: &str) -> Result<PrimOu
     Ok(PrimOut::Value(Value::Null))
 }
 
+/// One row: a one-step operation on the count its first argument points to.
 macro_rules! row {
     ($name:literal, $arity:literal, $access:ident, $blocks:literal, $doc:literal, $exec:expr) => {
-        Row {
-            name: $name,
-            arity: $arity,
-            class: PrimClass::Shared,
-            ptr: 0,
-            access: Access::$access,
-            other: NONE,
-            blocks: $blocks,
-            doc: $doc,
-            exec: $exec,
-        }
+        Row::on_word($name, $arity, 0, Access::$access, $doc, $exec).blocking($blocks)
     };
 }
 
