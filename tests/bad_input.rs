@@ -322,8 +322,8 @@ fn arithmetic_and_counters_never_wrap() {
         ),
         (
             "refs();",
-            "fn refs() { let mm = current_mm(); let p = vm_normal_page(find_vma(mm, 0), 0, *pte_offset_map(mm, 0)); let i = 0; while i < 40000 { get_page(p); i += 1; } }",
-            "refcount overflows",
+            "fn refs() { let mm = current_mm(); let p = vm_normal_page(find_vma(mm, 0), 0, *pte_offset_map(mm, 0)); atomic_set(&p->_refcount, 2147483647); get_page(p); }",
+            "P->_refcount would become 2147483648",
         ),
         (
             "pend();",
@@ -380,7 +380,7 @@ fn a_declared_invariant_must_only_read_and_have_a_name_of_its_own() {
     );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("an invariant may only read"), "{err}");
-    let (code, _, err) = run_model("X = 1;", "invariant refcount \"mine\" { true }");
+    let (code, _, err) = run_model("X = 1;", "invariant lock_hygiene \"mine\" { true }");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("is a built-in invariant"), "{err}");
 }

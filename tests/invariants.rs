@@ -109,7 +109,7 @@ fn a_test_that_checks_everything_lists_every_invariant_in_json() {
         .iter()
         .map(|(n, _)| *n)
         .collect();
-    names.push("refcount_covers_mapcount");
+    names.push("refcount");
     assert_eq!(v["tests"][0]["invariants"], serde_json::json!(names));
 }
 
@@ -213,12 +213,13 @@ fn naming_mistakes_are_located_errors() {
 
 #[test]
 fn a_violation_that_stops_the_machine_is_reported_even_when_unchecked() {
-    // put_page() twice: the second underflows the refcount, and the machine has no next
-    // state to offer. With refcount unchecked it is still reported, and says so.
+    // put_page() twice: the first frees the page under its mapping, the second touches the
+    // free page's struct page, and the machine has no next state to offer. With neither
+    // refcount nor use_after_free checked it is still reported, and says so.
     let dir = tempfile::tempdir().expect("tempdir");
-    let t = r#"test "put_page twice, refcount unchecked" {
+    let t = r#"test "put_page twice, use_after_free unchecked" {
     kernel "linux-5.10";
-    invariants: default - refcount;
+    invariants: default - refcount - use_after_free;
     cpus 1;
     vma X: anon private read write;
     page P = 7;
@@ -237,11 +238,11 @@ fn double_put(addr) {
     let (code, out, err) = mmcheck(&["check", "t.mmk"], dir.path());
     assert_eq!(code, 1, "{out}{err}");
     assert!(
-        out.contains("VIOLATION  put_page twice, refcount unchecked: refcount"),
+        out.contains("VIOLATION  put_page twice, use_after_free unchecked: use_after_free"),
         "{out}"
     );
     assert!(
-        out.contains("refcount is not among the invariants this test checks, but the machine cannot go on past it"),
+        out.contains("use_after_free is not among the invariants this test checks, but the machine cannot go on past it"),
         "{out}"
     );
     assert!(out.contains("NOT as expected"), "{out}");

@@ -6,6 +6,8 @@
 // reference (mm/memory.c, zap_pte_range() and wp_page_copy(), v5.10), so a mapped page's
 // _refcount is never below its mapcount. Breaking it is how a page gets freed under a
 // mapping. (v5.10's checks of it are VM_BUG_ON_PAGE()s, off in production kernels.)
-invariant refcount_covers_mapcount for page p "a page's refcount covers its mappings (each PTE mapping holds a reference)" {
-    page_count(p) >= page_mapcount(p)
+// The counts never go negative either (a put_page() or page_remove_rmap() too many), and
+// the free path's bad_page() check (free_pages_prepare() in page.mmk) raises it too.
+invariant refcount for page p "a page's refcount covers its mappings (each PTE mapping holds a reference) and neither count is negative" {
+    page_count(p) >= page_mapcount(p) && page_mapcount(p) >= 0
 }

@@ -58,6 +58,8 @@ pub enum Instr {
     GetField(u16),
     /// Stack: base, value. Sets base.field = value.
     SetField(u16),
+    /// `&obj->field` of a handle (a page, an mm): replace it by a pointer to the word.
+    FieldAddr(u16),
     Unary(UnOp),
     Binary(BinOp),
     Jump(u32),
@@ -151,9 +153,24 @@ pub struct ObjStruct {
     /// The kernel source it follows, e.g. "lore: <message-id>".
     pub source: Option<String>,
     pub fields: Vec<(String, WordKind)>,
+    /// Each field's value in a fresh (or freed) object.
+    pub init: Vec<i64>,
+    /// Fields written only while the object is private to one CPU (`stable`): a read is
+    /// no step of its own.
+    pub stable: Vec<bool>,
+    /// The object's reference count: at 0 the object is the last holder's alone.
+    pub refcount: Vec<bool>,
+    /// Each field's interned name (`Program::field_names`), as `obj->field` looks it up.
+    pub field_ids: Vec<u16>,
 }
 
-/// A model global: one zero-initialised instance of an object type at a fixed place.
+impl ObjStruct {
+    pub fn field_of(&self, fid: u16) -> Option<usize> {
+        self.field_ids.iter().position(|&f| f == fid)
+    }
+}
+
+/// A model global: one instance of an object type at a fixed place.
 #[derive(Debug, Clone)]
 pub struct Global {
     pub name: String,
@@ -162,29 +179,137 @@ pub struct Global {
     pub base: u32,
 }
 
+/// The objects one per machine object: `struct page` per frame, `struct mm_struct` per mm.
+#[derive(Debug, Clone, Copy)]
+pub struct PerHandle {
+    pub strukt: u16,
+    pub base: u32,
+    pub count: u32,
+    /// Words per instance (the struct's fields).
+    pub stride: u32,
+}
+
+impl PerHandle {
+    fn instance(&self, w: usize) -> Option<(usize, usize)> {
+        let off = w.checked_sub(self.base as usize)?;
+        let stride = self.stride as usize;
+        (off < stride * self.count as usize).then(|| (off / stride, off % stride))
+    }
+}
+
+/// Whose word it is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Owner {
+    Global(u16),
+    /// The `struct page` of a frame.
+    Page(u16),
+    Mm(u8),
+}
+
 /// The layout of shared memory, fixed at load time: every word belongs to one field of one
-/// global.
+/// global, of one frame's `struct page`, or of one mm's `struct mm_struct`.
 #[derive(Debug, Clone, Default)]
 pub struct Memory {
     pub structs: Vec<ObjStruct>,
     pub globals: Vec<Global>,
-    /// Per word: (global, field index in its struct).
-    pub words: Vec<(u16, u16)>,
+    /// `struct page`, one per frame (the zero page's last), when the model declares it.
+    pub page: Option<PerHandle>,
+    /// `struct mm_struct`, one per mm, when the model declares it.
+    pub mm: Option<PerHandle>,
+    /// Per word: (owner, field index in its struct).
+    pub words: Vec<(Owner, u16)>,
+    /// Names of the frames (the scenario's pages, then the pool), for messages.
+    pub frame_names: Vec<String>,
 }
 
 impl Memory {
-    pub fn kind(&self, w: usize) -> Option<WordKind> {
-        let &(g, f) = self.words.get(w)?;
-        let s = self.globals[g as usize].strukt as usize;
-        Some(self.structs[s].fields[f as usize].1)
+    fn strukt_of(&self, o: Owner) -> usize {
+        match o {
+            Owner::Global(g) => self.globals[g as usize].strukt as usize,
+            Owner::Page(_) => self.page.map_or(0, |p| p.strukt as usize),
+            Owner::Mm(_) => self.mm.map_or(0, |p| p.strukt as usize),
+        }
     }
-    /// `global.field`, for messages and diagrams.
+    pub fn kind(&self, w: usize) -> Option<WordKind> {
+        let &(o, f) = self.words.get(w)?;
+        Some(self.structs[self.strukt_of(o)].fields[f as usize].1)
+    }
+    pub fn is_stable(&self, w: usize) -> bool {
+        self.words
+            .get(w)
+            .is_some_and(|&(o, f)| self.structs[self.strukt_of(o)].stable[f as usize])
+    }
+    pub fn is_refcount(&self, w: usize) -> bool {
+        self.words
+            .get(w)
+            .is_some_and(|&(o, f)| self.structs[self.strukt_of(o)].refcount[f as usize])
+    }
+    /// The frame whose `struct page` holds word `w`.
+    pub fn frame_of(&self, w: usize) -> Option<usize> {
+        self.page?.instance(w).map(|(i, _)| i)
+    }
+    /// A word's initial value (a free page's, for a `struct page` word).
+    pub fn init_of(&self, w: usize) -> i64 {
+        self.words.get(w).map_or(0, |&(o, f)| {
+            self.structs[self.strukt_of(o)].init[f as usize]
+        })
+    }
+    /// Every word's initial value.
+    pub fn initial_words(&self) -> Vec<i64> {
+        self.words
+            .iter()
+            .map(|&(o, f)| self.structs[self.strukt_of(o)].init[f as usize])
+            .collect()
+    }
+    /// The initial values of one frame's `struct page` (what a free frame holds).
+    pub fn page_words(&self, frame: usize) -> std::ops::Range<usize> {
+        match self.page {
+            Some(p) if (frame as u32) < p.count => {
+                let b = p.base as usize + frame * p.stride as usize;
+                b..b + p.stride as usize
+            }
+            _ => 0..0,
+        }
+    }
+    /// `obj->field` of a handle: the word, or why there is none.
+    pub fn handle_word(&self, v: Value, fid: u16, field: &str) -> Result<usize, String> {
+        let (per, i, what) = match v {
+            Value::Page(p) => (self.page, p as u32, "struct page"),
+            Value::Mm(m) => (self.mm, m as u32, "struct mm_struct"),
+            Value::Null => return Err(format!("NULL pointer dereference at `->{field}`")),
+            other => {
+                return Err(format!(
+                    "a {} has no shared field `{field}`",
+                    other.type_name()
+                ));
+            }
+        };
+        let Some(per) = per else {
+            return Err(format!("the model declares no {what} (for `->{field}`)"));
+        };
+        let s = &self.structs[per.strukt as usize];
+        let Some(f) = s.field_of(fid) else {
+            return Err(format!("{what} has no field `{field}`"));
+        };
+        if i >= per.count {
+            return Err(format!("no {what} number {i}"));
+        }
+        Ok((per.base + i * per.stride) as usize + f)
+    }
+    /// `global.field` or `P->field`, for messages and diagrams.
     pub fn word_name(&self, w: usize) -> String {
         match self.words.get(w) {
-            Some(&(g, f)) => {
-                let g = &self.globals[g as usize];
-                let s = &self.structs[g.strukt as usize];
-                format!("{}.{}", g.name, s.fields[f as usize].0)
+            Some(&(o, f)) => {
+                let field = &self.structs[self.strukt_of(o)].fields[f as usize].0;
+                match o {
+                    Owner::Global(g) => format!("{}.{field}", self.globals[g as usize].name),
+                    Owner::Page(p) => match self.frame_names.get(p as usize) {
+                        Some(n) => format!("{n}->{field}"),
+                        None => format!("page{p}->{field}"),
+                    },
+                    Owner::Mm(0) => format!("mm->{field}"),
+                    Owner::Mm(m) => format!("mm{m}->{field}"),
+                }
             }
             None => format!("word {w}"),
         }
@@ -280,6 +405,9 @@ pub struct Program {
     pub scenario: Scenario,
     /// The model's own invariants this test checks (`invariant NAME ... { }`).
     pub declared: Vec<DeclaredInvariant>,
+    /// Every invariant the model declares, checked or not: (name, what it says), indexed
+    /// by `violation(NAME)`.
+    pub model_invariants: Vec<(&'static str, String)>,
 }
 
 /// An invariant a model declares: a function that asserts its condition.

@@ -101,12 +101,8 @@ prims! {
     NextVma = "next_vma", 1, Local, "vma->vm_next, or null";
     PteOffsetMap = "pte_offset_map", 2, Local, "pointer to the PTE of (mm, address)";
     PteLockptr = "pte_lockptr", 2, Local, "the PTL of the PTE table holding a PTE pointer";
-    VmNormalPage = "vm_normal_page", 3, Local, "the page of a present PTE, or null for special PTEs";
     ZeroPage = "ZERO_PAGE", 1, Local, "(addr) the shared zero page: read-only, never freed";
     IsZeroPfn = "is_zero_pfn", 1, Local, "(pfn) true for the zero page's frame number";
-    PageAnon = "PageAnon", 1, Local, "the page is anonymous (stable while it is referenced)";
-    PageAnonExclusive = "PageAnonExclusive", 1, Shared, "v5.19+: the anon page is exclusive to one mm (set for new anon pages)";
-    ClearPageAnonExclusive = "ClearPageAnonExclusive", 1, Shared, "v5.19+: the page may be shared (fork, GUP)";
     ForceSigSegv = "force_sig_segv", 0, Local, "kill the user program with SIGSEGV when the fault returns";
     ForceSigBus = "force_sig_bus", 0, Local, "kill the user program with SIGBUS when the fault returns (do_sigbus)";
     NotModelled = "not_modelled", 0, Local, "stop with a model error here: the model does not cover this path (say which in a comment)";
@@ -130,22 +126,10 @@ prims! {
     MmTlbFlushPending = "mm_tlb_flush_pending", 1, Shared, "atomic_read(&mm->tlb_flush_pending) != 0";
     MmTlbFlushNested = "mm_tlb_flush_nested", 1, Shared, "atomic_read(&mm->tlb_flush_pending) > 1";
     // ---- pages ----
-    AllocPage = "alloc_page", 0, Shared, "a free zeroed frame with refcount 1 (private to the caller until mapped), or null";
-    GetPage = "get_page", 1, Shared, "refcount + 1";
-    PutPage = "put_page", 1, Shared, "refcount - 1; the frame is freed at 0";
-    FreePage = "__free_page", 1, Shared, "free a page whose refcount is 1 (the caller's only reference)";
-    PageCount = "page_count", 1, Shared, "the refcount";
-    PageMapcount = "page_mapcount", 1, Shared, "the mapcount";
-    PageAddNewAnonRmap = "page_add_new_anon_rmap", 3, Shared, "(page, vma, addr): mark anon, mapcount = 1";
-    PageRemoveRmap = "page_remove_rmap", 1, Shared, "mapcount - 1";
-    TrylockPage = "trylock_page", 1, Shared, "take the page lock if free: true if taken";
-    LockPage = "lock_page", 1, Shared, "take the page lock; blocks while held; may sleep";
-    UnlockPage = "unlock_page", 1, Shared, "release the page lock";
     CopyUserHighpage = "copy_user_highpage", 2, Shared, "(dst, src): copy the contents of src into dst";
     MemcmpPages = "memcmp_pages", 2, Shared, "(a, b): 0 if the contents are equal";
     CopyFromUserInatomic = "copy_from_user_inatomic", 2, Shared, "(dst, addr): the kernel copies a page through the user address, on this CPU's TLB or a walk; false if that would fault";
     CopyToUserInatomic = "copy_to_user_inatomic", 2, Shared, "(addr, value): the kernel stores value through the user address, on this CPU's TLB or a walk (sets A and D), exactly as a user store would, and the lost-write ghost expects it; false (and this CPU's entry dropped) if that would fault";
-    LruCacheAdd = "lru_cache_add", 1, Shared, "put the page on a per-CPU LRU pagevec: refcount + 1";
     // ---- userfaultfd ----
     UffdEnqueue = "uffd_enqueue", 1, Shared, "(addr): queue a fault message and set TASK_INTERRUPTIBLE";
     Schedule = "schedule", 0, Shared, "sleep until woken (returns at once if already woken)";
@@ -155,6 +139,7 @@ prims! {
     // ---- choices ----
     Nondet = "nondet", 0, Choice, "true or false, both explored: an outcome decided outside the model (need_resched(), an allocation that may fail); wrap it in a function named for what it stands for. A step of its own that touches nothing shared; the diagram shows which way it went";
     // ---- ghost checks ----
+    Violation = "violation", 1, Ghost, "(NAME) a kernel check the model makes (bad_page(), a VM_BUG_ON) found the declared invariant NAME broken here; nothing if the test does not check NAME";
     Assert = "assert", 1, Ghost, "a model assertion: violation(assertion) if false";
     BugOn = "BUG_ON", 1, Ghost, "violation(assertion) if true";
     AssumeTlbCoherent = "assume_tlb_coherent", 2, Ghost, "(vma, addr): the caller relies on no CPU caching a more permissive entry than the PTE; violation(stale_tlb) otherwise";

@@ -28,11 +28,11 @@ pub enum Item {
     ObjStruct {
         name: String,
         source: Option<String>,
-        /// (field, its span, type name, the type's span)
-        fields: Vec<(String, Span, String, Span)>,
+        fields: Vec<ObjField>,
         span: Span,
     },
-    /// `global NAME: STRUCT;`: one zero-initialised instance in shared memory.
+    /// `global NAME: STRUCT;`: one instance in shared memory, its fields at their initial
+    /// values.
     Global {
         name: String,
         strukt: String,
@@ -238,4 +238,21 @@ pub enum Expectation {
     Violation(String),
     /// `expect no violation(NAME);`: NAME must be unreachable (exhaustive search).
     NoViolation(String),
+}
+
+/// A field of a shared object type: `NAME: TYPE [= INIT] [stable];`.
+#[derive(Debug, Clone)]
+pub struct ObjField {
+    pub name: String,
+    pub span: Span,
+    pub ty: String,
+    pub ty_span: Span,
+    /// The value of a fresh (or freed) object's field: 0 unless `= INIT`.
+    pub init: i64,
+    /// Written only while no other CPU can reach the object (a new page before it is
+    /// mapped): reading it is then no step of its own (`ir::ObjStruct::stable`).
+    pub stable: bool,
+    /// The object's reference count (`refcount`): when an atomic operation brings it to 0,
+    /// the object belongs to the CPU that did, until it frees it.
+    pub refcount: bool,
 }

@@ -41,13 +41,8 @@ fn invariant_fn_name(name: &str) -> String {
 
 /// A struct declaration: name, fields, and where it was declared.
 type StructDecl = (String, Vec<(String, Span)>, Span);
-/// A shared object type: name, source, (field, span, type, type span), where declared.
-type ObjStructDecl = (
-    String,
-    Option<String>,
-    Vec<(String, Span, String, Span)>,
-    Span,
-);
+/// A shared object type: name, source, fields, where declared.
+type ObjStructDecl = (String, Option<String>, Vec<ast::ObjField>, Span);
 
 impl FuncTable {
     pub fn add_module(&mut self, m: &Module, require_source: bool) -> Result<(), Diag> {
@@ -476,7 +471,15 @@ impl FnBuilder<'_, '_> {
                 me || args.iter().any(|a| self.shared(a))
             }
             ExprKind::Deref(_) => true,
-            ExprKind::Field(b, _) => self.shared(b),
+            // a field of a page or an mm is a word of shared memory
+            ExprKind::Field(b, f) => {
+                self.ctx
+                    .memory
+                    .structs
+                    .iter()
+                    .any(|s| s.fields.iter().any(|(n, _)| n == f))
+                    || self.shared(b)
+            }
             ExprKind::Index(a, b) | ExprKind::Binary(_, a, b) => self.shared(a) || self.shared(b),
             ExprKind::Unary(_, a) => self.shared(a),
             ExprKind::StructLit(_, fs) => fs.iter().any(|(_, e)| self.shared(e)),
@@ -574,6 +577,30 @@ impl FnBuilder<'_, '_> {
                     ));
                 }
             },
+            ExprKind::Call(name, args)
+                if name == "violation" && !self.func_ids.contains_key(name) =>
+            {
+                // `violation(NAME)`: the model's invariant NAME, by its index among them
+                let inv = match args.as_slice() {
+                    [
+                        Expr {
+                            kind: ExprKind::Var(n),
+                            ..
+                        },
+                    ] => self.ctx.table.invariants.iter().position(|d| d.name == *n),
+                    _ => None,
+                };
+                let Some(i) = inv else {
+                    return Err(Diag::at(
+                        sp,
+                        "`violation(NAME)` names an invariant the model declares",
+                    )
+                    .help("declare it with `invariant NAME \"what it says\" { cond }`"));
+                };
+                self.emit(Instr::Const(Value::Int(i as i64)), sp);
+                let prim = Prim::by_name("violation").expect("a built-in");
+                self.emit(Instr::Prim { prim, argc: 1 }, sp);
+            }
             ExprKind::Call(name, args) => {
                 if let Some(&(id, arity)) = self.func_ids.get(name) {
                     if args.len() != arity {
@@ -648,6 +675,17 @@ impl FnBuilder<'_, '_> {
             ExprKind::AddrOf(a) => match self.global_field(a)? {
                 Some((w, _)) => {
                     self.emit(Instr::Const(Value::Word(w)), sp);
+                }
+                None if matches!(&a.kind, ExprKind::Field(..)) => {
+                    let ExprKind::Field(b, f) = &a.kind else {
+                        unreachable!("matched above")
+                    };
+                    if self.user {
+                        return Err(Diag::at(sp, "user programs cannot touch kernel objects"));
+                    }
+                    self.expr(b)?;
+                    let id = self.ctx.field_id(f, sp)?;
+                    self.emit(Instr::FieldAddr(id), sp);
                 }
                 None => {
                     return Err(Diag::at(
@@ -1059,24 +1097,51 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
             ));
         }
         let mut fs: Vec<(String, WordKind)> = Vec::new();
-        for (f, fsp, ty, tsp) in fields {
-            if fs.iter().any(|(n, _)| n == f) {
+        for f in fields {
+            if fs.iter().any(|(n, _)| *n == f.name) {
                 return Err(Diag::at(
-                    *fsp,
-                    format!("struct `{name}` declares field `{f}` twice"),
+                    f.span,
+                    format!("struct `{name}` declares field `{}` twice", f.name),
                 ));
             }
-            let Some(kind) = WordKind::by_name(ty) else {
+            let Some(kind) = WordKind::by_name(&f.ty) else {
                 let names: Vec<&str> = WordKind::ALL.iter().map(|(_, n)| *n).collect();
-                return Err(Diag::at(*tsp, format!("unknown field type `{ty}`"))
-                    .help(format!("field types: {}", names.join(", "))));
+                return Err(
+                    Diag::at(f.ty_span, format!("unknown field type `{}`", f.ty))
+                        .help(format!("field types: {}", names.join(", "))),
+                );
             };
-            fs.push((f.clone(), kind));
+            if f.init != 0 && !matches!(kind, WordKind::Int | WordKind::Bits | WordKind::Atomic) {
+                return Err(Diag::at(
+                    f.span,
+                    format!("a {} starts unlocked: it takes no initial value", f.ty),
+                ));
+            }
+            if f.init != 0 && i32::try_from(f.init).is_err() && kind == WordKind::Atomic {
+                return Err(Diag::at(
+                    f.span,
+                    "an atomic_t's initial value must fit a C int",
+                ));
+            }
+            if f.stable && !matches!(kind, WordKind::Int | WordKind::Bits) {
+                return Err(Diag::at(
+                    f.span,
+                    "only an int or bits field can be `stable` (read without a step)",
+                ));
+            }
+            if f.refcount && kind != WordKind::Atomic {
+                return Err(Diag::at(f.span, "only an atomic_t can be a `refcount`"));
+            }
+            fs.push((f.name.clone(), kind));
         }
         mem.structs.push(ObjStruct {
             name: name.clone(),
             source: source.clone(),
             fields: fs,
+            init: fields.iter().map(|f| f.init).collect(),
+            stable: fields.iter().map(|f| f.stable).collect(),
+            refcount: fields.iter().map(|f| f.refcount).collect(),
+            field_ids: Vec::new(),
         });
     }
     for (gi, (name, strukt, ssp, gsp)) in table.globals.iter().enumerate() {
@@ -1102,9 +1167,53 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
             strukt: s,
             base: mem.words.len() as u32,
         });
-        mem.words.extend((0..n).map(|f| (g, f as u16)));
+        mem.words
+            .extend((0..n).map(|f| (crate::ir::Owner::Global(g), f as u16)));
     }
     Ok(mem)
+}
+
+/// One `struct page` per frame (the zero page's last) and one `struct mm_struct` per mm,
+/// after the globals, when the model tree declares those structs.
+fn per_handle_objects(
+    mem: &mut Memory,
+    frame_names: Vec<String>,
+    mms: usize,
+    at: Span,
+) -> Result<(), Diag> {
+    use crate::ir::{Owner, PerHandle};
+    let find = |n: &str| mem.structs.iter().position(|s| s.name == n);
+    for (name, count) in [("page", frame_names.len()), ("mm_struct", mms)] {
+        let Some(sid) = find(name) else { continue };
+        let stride = mem.structs[sid].fields.len();
+        if mem.words.len() + stride * count > MAX_WORDS {
+            return Err(Diag::at(
+                at,
+                format!("the shared objects need more than {MAX_WORDS} words"),
+            ));
+        }
+        let per = PerHandle {
+            strukt: sid as u16,
+            base: mem.words.len() as u32,
+            count: count as u32,
+            stride: stride as u32,
+        };
+        for i in 0..count {
+            let owner = if name == "page" {
+                Owner::Page(i as u16)
+            } else {
+                Owner::Mm(i as u8)
+            };
+            mem.words.extend((0..stride).map(|f| (owner, f as u16)));
+        }
+        if name == "page" {
+            mem.page = Some(per);
+        } else {
+            mem.mm = Some(per);
+        }
+    }
+    mem.frame_names = frame_names;
+    Ok(())
 }
 
 const MAX_CPUS: i64 = 8;
@@ -1139,7 +1248,7 @@ fn stack_effect(i: Instr) -> (usize, usize) {
         | Instr::AtomicEnd => (0, 0),
         Instr::Const(_) | Instr::Load(_) | Instr::NewRecord(_) | Instr::Dup => (0, 1),
         Instr::Store(_) | Instr::Pop | Instr::Return | Instr::JumpIfFalse(_) => (1, 0),
-        Instr::GetField(_) | Instr::Unary(_) | Instr::Deref => (1, 1),
+        Instr::GetField(_) | Instr::FieldAddr(_) | Instr::Unary(_) | Instr::Deref => (1, 1),
         Instr::SetField(_) | Instr::User(_) => (2, 0),
         Instr::Binary(_) => (2, 1),
         Instr::Call { argc, .. } | Instr::Prim { argc, .. } => (usize::from(argc), 1),
@@ -1162,6 +1271,16 @@ pub fn compile_test(
         vmas: HashMap::new(),
         memory: layout(table)?,
     };
+    for i in 0..ctx.memory.structs.len() {
+        let sp = table.obj_structs[i].3;
+        let ids = ctx.memory.structs[i]
+            .fields
+            .clone()
+            .iter()
+            .map(|(n, _)| ctx.field_id(n, sp))
+            .collect::<Result<Vec<_>, _>>()?;
+        ctx.memory.structs[i].field_ids = ids;
+    }
     for (name, e) in &table.consts {
         let v = ctx.const_eval(e, &mut vec![name.clone()])?;
         ctx.consts.insert(name.clone(), v);
@@ -1592,6 +1711,14 @@ pub fn compile_test(
         }
         None => pages.len() + 2 * ncpus,
     };
+    let names = (0..=nframes)
+        .map(|f| match pages.get(f) {
+            _ if f == nframes => "ZERO".to_string(),
+            Some(p) => p.name.clone(),
+            None => format!("N{}", f + 1 - pages.len()),
+        })
+        .collect();
+    per_handle_objects(&mut ctx.memory, names, 1, t.span)?;
 
     // ---- functions ----
     let mut func_ids: HashMap<String, (u16, usize)> = HashMap::new();
@@ -1647,6 +1774,11 @@ pub fn compile_test(
             at_end: d.at_end,
         })
         .collect();
+    let model_invariants = table
+        .invariants
+        .iter()
+        .map(|d| (intern(&d.name), d.says.clone()))
+        .collect();
     let fault_entry = match func_ids.get("do_user_addr_fault") {
         Some(&(id, 2)) => id,
         _ => {
@@ -1662,6 +1794,7 @@ pub fn compile_test(
         structs: ctx.structs,
         field_names: ctx.fields,
         memory: ctx.memory,
+        model_invariants,
         sources: Arc::default(),
         scenario: Scenario {
             name: t.name.clone(),

@@ -201,7 +201,30 @@ impl Parser {
                 {
                     self.expect_punct(":")?;
                     let (ty, tsp) = self.ident("a field type (int, bits, atomic_t, spinlock_t)")?;
-                    typed.push((f.0, f.1, ty, tsp));
+                    let init = if self.eat_punct("=") {
+                        self.int("the field's initial value")?.0
+                    } else {
+                        0
+                    };
+                    let (mut stable, mut refcount) = (false, false);
+                    loop {
+                        if self.eat_word("stable") {
+                            stable = true;
+                        } else if self.eat_word("refcount") {
+                            refcount = true;
+                        } else {
+                            break;
+                        }
+                    }
+                    typed.push(ObjField {
+                        name: f.0,
+                        span: f.1,
+                        ty,
+                        ty_span: tsp,
+                        init,
+                        stable,
+                        refcount,
+                    });
                 } else {
                     fields.push(f);
                 }

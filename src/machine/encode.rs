@@ -158,10 +158,6 @@ fn shared(s: &State, b: &mut Vec<u8>) {
     for f in &s.frames {
         b.push(f.allocated as u8);
         b.push(f.generation);
-        b.extend_from_slice(&f.refcount.to_le_bytes());
-        b.extend_from_slice(&f.mapcount.to_le_bytes());
-        b.push(f.locked_by.map_or(0xff, |x| x));
-        b.push(f.anon as u8 | (f.anon_exclusive as u8) << 1);
         b.extend_from_slice(&f.data.to_le_bytes());
         b.push(f.private_to.map_or(0xff, |x| x));
         b.extend_from_slice(&f.copied_from.map_or(0xffff, |x| x).to_le_bytes());
@@ -292,10 +288,6 @@ pub fn decode_into(b: &[u8], s: &mut State) {
     for f in s.frames.iter_mut() {
         let allocated = r.u8() != 0;
         let generation = r.u8();
-        let refcount = r.u16() as i16;
-        let mapcount = r.u16() as i16;
-        let locked_by = r.opt_u8();
-        let flags = r.u8();
         let data = r.i64();
         let private_to = r.opt_u8();
         let copied_from = match r.u16() {
@@ -312,11 +304,6 @@ pub fn decode_into(b: &[u8], s: &mut State) {
         };
         *f = Frame {
             allocated,
-            refcount,
-            mapcount,
-            locked_by,
-            anon: flags & 1 != 0,
-            anon_exclusive: flags & 2 != 0,
             data,
             generation,
             private_to,

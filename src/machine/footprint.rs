@@ -67,22 +67,11 @@ pub fn prim(p: Prim) -> Footprint {
     use Prim::*;
     match p {
         _ if p.class() == PrimClass::Pure => NONE,
-        CurrentMm | FindVma | FirstVma | NextVma | PteOffsetMap | PteLockptr | VmNormalPage
-        | ZeroPage | IsZeroPfn | ForceSigSegv | ForceSigBus | NotModelled => NONE,
+        CurrentMm | FindVma | FirstVma | NextVma | PteOffsetMap | PteLockptr | ZeroPage
+        | IsZeroPfn | ForceSigSegv | ForceSigBus | NotModelled => NONE,
         // a choice reads and writes only its own CPU's position
         Nondet => NONE,
         SetTaskRunning => rw(WAKE, WAKE),
-        PageAnon | PageAnonExclusive | PageCount | PageMapcount => rw(META, 0),
-        ClearPageAnonExclusive
-        | GetPage
-        | PageAddNewAnonRmap
-        | PageRemoveRmap
-        | TrylockPage
-        | LockPage
-        | UnlockPage
-        | LruCacheAdd
-        | AllocPage => rw(META, META),
-        PutPage | FreePage => rw(META | DATA, META | DATA),
         MmapReadLock | MmapReadTrylock | MmapReadUnlock => rw(MMAP, 0),
         MmapWriteLock | MmapWriteUnlock | MmapWriteDowngrade => rw(MMAP, MMAP),
         SetPteAt => rw(PTE | DATA | META, PTE | DATA | META | EXPECTED),
@@ -97,7 +86,7 @@ pub fn prim(p: Prim) -> Footprint {
         UffdEnqueue | UffdDequeue | UffdWake => rw(UFFD | WAKE, UFFD | WAKE),
         Schedule => rw(WAKE, 0),
         UffdReadMsg => rw(UFFD, UFFD),
-        Assert | BugOn => NONE,
+        Assert | BugOn | Violation => NONE,
         AssumeTlbCoherent => rw(ALL_TLBS | PTE | PENDING | PTL | MMAP, 0),
         GhostDiscard => rw(0, DATA | EXPECTED),
         GhostDiscardDone => rw(DATA, DATA),
@@ -122,15 +111,74 @@ pub fn field(m_field: &str, write: bool) -> Footprint {
     }
 }
 
-/// What one instruction may touch by itself (calls and faults are added by `summaries`).
-pub fn instr(m: &crate::ir::Program, func: &Func, i: Instr) -> Footprint {
+/// For each field name (`Program::field_names`), the words of declared objects that have
+/// it: what `obj->field` may touch when the object is known only at run time.
+pub fn field_masks(p: &crate::ir::Program) -> Vec<u64> {
+    let mem = &p.memory;
+    let mut masks = vec![0u64; p.field_names.len()];
+    for (w, &(o, f)) in mem.words.iter().enumerate() {
+        let s = match o {
+            crate::ir::Owner::Global(g) => mem.globals[g as usize].strukt,
+            crate::ir::Owner::Page(_) => mem.page.map_or(0, |x| x.strukt),
+            crate::ir::Owner::Mm(_) => mem.mm.map_or(0, |x| x.strukt),
+        };
+        if let Some(&fid) = mem.structs[s as usize].field_ids.get(f as usize)
+            && let Some(m) = masks.get_mut(fid as usize)
+        {
+            *m |= obj_bit(w);
+        }
+    }
+    masks
+}
+
+/// The words a family primitive at `pc` may touch, from how its pointer was made: a
+/// constant `&g.field`, or `&obj->field` (any object with that field) just before it.
+fn family_words(masks: &[u64], func: &Func, pc: usize, row: u16, argc: u8) -> Option<u64> {
+    let r = super::family::row(row);
+    // only a pointer pushed last is found by looking one instruction back
+    if r.ptr == super::family::NO_WORD || r.ptr + 1 != argc as usize || pc == 0 {
+        return None;
+    }
+    match func.code[pc - 1] {
+        Instr::Const(crate::ir::Value::Word(w)) => Some(obj_bit(w as usize)),
+        Instr::FieldAddr(fid) => masks.get(fid as usize).copied(),
+        _ => None,
+    }
+}
+
+/// What one instruction may touch by itself (calls and faults are added by `summaries`),
+/// `masks` being `field_masks`.
+pub fn instr(m: &crate::ir::Program, masks: &[u64], func: &Func, pc: usize) -> Footprint {
+    let i = func.code[pc];
     match i {
+        Instr::Prim {
+            prim: Prim::Family(row),
+            argc,
+        } => match family_words(masks, func, pc, row, argc) {
+            Some(words) => {
+                let r = super::family::row(row);
+                let w = if r.access == super::family::Access::Write {
+                    words
+                } else {
+                    0
+                };
+                rw(words, w).union(r.other)
+            }
+            None => prim(Prim::Family(row)),
+        },
         Instr::Prim { prim: p, .. } => prim(p),
         Instr::Deref if func.user => USER_ACCESS,
         Instr::Deref => rw(PTE, 0),
         Instr::User(_) => USER_ACCESS,
-        Instr::GetField(f) => field(m.field_name(f), false),
-        Instr::SetField(f) => field(m.field_name(f), true),
+        // a field of a record, a VMA, or a page's or an mm's word
+        Instr::GetField(f) => {
+            let words = masks.get(f as usize).copied().unwrap_or(0);
+            field(m.field_name(f), false).union(rw(words | if words != 0 { META } else { 0 }, 0))
+        }
+        Instr::SetField(f) => {
+            let words = masks.get(f as usize).copied().unwrap_or(0);
+            field(m.field_name(f), true).union(rw(words, words))
+        }
         _ => NONE,
     }
 }
@@ -144,12 +192,13 @@ pub fn summaries(p: &crate::ir::Program) -> Vec<Vec<Footprint>> {
         .map(|f| vec![NONE; f.code.len() + 1])
         .collect();
     let fault = p.scenario.fault_entry as usize;
+    let masks = field_masks(p);
     loop {
         let mut changed = false;
         for (fi, f) in p.funcs.iter().enumerate() {
             for pc in (0..f.code.len()).rev() {
                 let i = f.code[pc];
-                let mut acc = instr(p, f, i);
+                let mut acc = instr(p, &masks, f, pc);
                 match i {
                     Instr::Call { func, .. } => acc = acc.union(fut[func as usize][0]),
                     Instr::Deref | Instr::User(_) if f.user => {

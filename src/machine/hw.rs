@@ -263,8 +263,6 @@ mod tests {
     fn state(pte_bits: u32, tlb: Option<TlbEntry>) -> State {
         let frame = |data| Frame {
             allocated: true,
-            refcount: 1,
-            mapcount: 1,
             data,
             ..Frame::default()
         };

@@ -23,20 +23,17 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
     let mut frames = vec![Frame::default(); sc.frames + 1];
     frames[sc.frames] = Frame {
         allocated: true,
-        refcount: i16::MAX / 2,
         ..Frame::default()
     };
     for (i, p) in sc.pages.iter().enumerate() {
         frames[i] = Frame {
             allocated: true,
-            refcount: i16::try_from(p.extra_refs)
-                .map_err(|_| Diag::at(p.span, "extra_refs out of range"))?,
-            anon: true,
-            anon_exclusive: p.exclusive,
             data: p.value,
             ..Frame::default()
         };
     }
+    // How many PTEs map each scenario page (the model's scenario_page() sets the counts).
+    let mut mappings = vec![0i64; sc.pages.len()];
     let mut ptes = vec![Pte::NONE; slots];
     let mut expected = vec![0; slots];
     for p in &sc.ptes {
@@ -70,15 +67,11 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
             ));
         }
         ptes[p.slot] = Pte::new(u32::from(pfn(p.page, p.span)?), p.bits);
-        let f = &mut frames[p.page];
-        let (Some(r), Some(m)) = (f.refcount.checked_add(1), f.mapcount.checked_add(1)) else {
-            return Err(Diag::at(p.span, "this page is mapped too many times"));
-        };
-        (f.refcount, f.mapcount) = (r, m);
+        mappings[p.page] += 1;
         expected[p.slot] = frames[p.page].data;
     }
     for (i, p) in sc.pages.iter().enumerate() {
-        if frames[i].refcount == 0 {
+        if mappings[i] + p.extra_refs <= 0 {
             return Err(Diag::at(
                 p.span,
                 format!(
@@ -148,7 +141,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         vma_flags: sc.vmas.iter().map(|v| v.flags).collect(),
         frames,
         expected,
-        mem: vec![0; prog.memory.words.len()],
+        mem: prog.memory.initial_words(),
     };
     // Run each program's leading local code, so every thread starts at a shared step.
     let m = super::Machine {
@@ -161,6 +154,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         observed: super::footprint::OBSERVED,
         declared_reads: Vec::new(),
     };
+    scenario_pages(&m, &mut st, &mappings)?;
     for tid in 0..sc.cpus {
         if st.threads[tid].status != Status::Running {
             continue;
@@ -187,4 +181,66 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         }
     }
     Ok(st)
+}
+
+/// Runs the model's `scenario_page(page, mappings, extra_refs, exclusive)` for each page the
+/// scenario declares: the model tree says what a page mapped that many times (with that
+/// many further references) looks like in its `struct page`.
+fn scenario_pages(m: &super::Machine, st: &mut State, mappings: &[i64]) -> Result<(), Diag> {
+    let prog = &m.prog;
+    let sc = &prog.scenario;
+    let Some(func) = prog.funcs.iter().position(|f| f.name == "scenario_page") else {
+        if prog.memory.page.is_some() && !sc.pages.is_empty() {
+            return Err(Diag::at(
+                sc.span,
+                "the model declares `struct page` but no `scenario_page(page, mappings, extra_refs, exclusive)` to set up the scenario's pages",
+            ));
+        }
+        return Ok(());
+    };
+    let f = &prog.funcs[func];
+    if f.nparams != 4 {
+        return Err(Diag::at(
+            f.span,
+            "scenario_page must take (page, mappings, extra_refs, exclusive)",
+        ));
+    }
+    for (i, p) in sc.pages.iter().enumerate() {
+        let mut locals = vec![Value::Null; f.nlocals.max(4)];
+        locals[..4].copy_from_slice(&[
+            Value::Page(i as u16),
+            Value::Int(mappings[i]),
+            Value::Int(p.extra_refs),
+            Value::Bool(p.exclusive),
+        ]);
+        let mut frame = CallFrame::new(func as u16, locals);
+        frame.atomic = 1;
+        st.threads.push(Thread::new(vec![frame]));
+        let tid = st.threads.len() - 1;
+        // the page is being set up: nobody else can see it yet
+        st.frames[i].private_to = Some(tid as u8);
+        let r = super::interp::step_with(m, st, tid, None, None).0;
+        st.frames[i].private_to = None;
+        let done = st.threads[tid].status == Status::Done;
+        st.threads.pop();
+        match r {
+            super::interp::StepResult::Stepped if done => {}
+            super::interp::StepResult::Violation(v) => {
+                return Err(Diag::at(
+                    p.span,
+                    format!("scenario_page() fails for page `{}`: {}", p.name, v.message),
+                ));
+            }
+            _ => {
+                return Err(Diag::at(
+                    p.span,
+                    format!(
+                        "scenario_page() for page `{}` must run at once, without waiting",
+                        p.name
+                    ),
+                ));
+            }
+        }
+    }
+    Ok(())
 }

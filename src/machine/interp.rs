@@ -48,8 +48,9 @@ struct Exec<'a> {
     visible_done: bool,
     /// The thread as it was at the start of the current trailing statement.
     snap: Option<Thread>,
-    /// Frames changed by private operations since `snap`, restored on rollback.
+    /// Frames and words changed by private operations since `snap`, restored on rollback.
     undo: Vec<(usize, Frame)>,
+    undo_mem: Vec<(usize, i64)>,
     log: Option<&'a mut StepLog>,
     /// An invariant broken on the way that does not stop the step (see `Transition::Next`).
     soft: Option<Violation>,
@@ -77,6 +78,7 @@ pub fn step_with(
         visible_done: false,
         snap: None,
         undo: Vec::new(),
+        undo_mem: Vec::new(),
         log,
         soft: None,
         fp: Footprint::default(),
@@ -108,6 +110,7 @@ pub fn prelude(m: &Machine, st: &mut State, tid: usize) -> StepResult {
         visible_done: true,
         snap: None,
         undo: Vec::new(),
+        undo_mem: Vec::new(),
         log: None,
         soft: None,
         fp: Footprint::default(),
@@ -119,6 +122,11 @@ pub fn prelude(m: &Machine, st: &mut State, tid: usize) -> StepResult {
 enum Flow {
     Go,
     Yield,
+}
+
+/// A page or an mm: a handle whose fields are words of shared memory.
+fn is_handle(v: Option<&Value>) -> bool {
+    matches!(v, Some(Value::Page(_) | Value::Mm(_)))
 }
 
 fn frame(st: &mut State, tid: usize) -> &mut CallFrame {
@@ -184,6 +192,9 @@ impl Exec<'_> {
             for (i, f) in self.undo.drain(..).rev() {
                 st.frames[i] = f;
             }
+            for (w, v) in self.undo_mem.drain(..).rev() {
+                st.mem[w] = v;
+            }
         }
         Flow::Yield
     }
@@ -211,6 +222,7 @@ impl Exec<'_> {
                     if shared && self.visible_done && !self.in_atomic(st) {
                         self.snap = Some(st.threads[tid].clone());
                         self.undo.clear();
+                        self.undo_mem.clear();
                     } else {
                         self.snap = None;
                     }
@@ -234,6 +246,24 @@ impl Exec<'_> {
                 Instr::Pop => {
                     self.pop(st);
                     frame(st, tid).pc += 1;
+                }
+                Instr::FieldAddr(fid) => {
+                    let base = self.pop(st);
+                    let name = self.m.prog.field_name(fid);
+                    match self.m.prog.memory.handle_word(base, fid, name) {
+                        Ok(w) => self.push_next(st, Value::Word(w as u32)),
+                        Err(e) => return self.error(st, e),
+                    }
+                }
+                Instr::GetField(fid) if is_handle(frame(st, tid).stack.last()) => {
+                    if let Some(r) = self.handle_field(st, fid, false) {
+                        return r;
+                    }
+                }
+                Instr::SetField(fid) if is_handle(frame(st, tid).stack.iter().nth_back(1)) => {
+                    if let Some(r) = self.handle_field(st, fid, true) {
+                        return r;
+                    }
                 }
                 Instr::GetField(fid) => {
                     let base = self.pop(st);
@@ -401,54 +431,8 @@ impl Exec<'_> {
                     }
                 }
                 Instr::Prim { prim, argc } => {
-                    let f = frame(st, tid);
-                    let n = f.stack.len();
-                    let args: Vec<Value> = f.stack[n - argc as usize..].to_vec();
-                    if prims::is_visible(self.m, st, tid, prim, &args) {
-                        if let Flow::Yield = self.before_visible(st) {
-                            return StepResult::Stepped;
-                        }
-                        self.fp = self.fp.union(footprint::prim_call(prim, &args));
-                    } else if prim.class() != crate::ir::PrimClass::Shared {
-                        self.fp = self.fp.union(footprint::prim_call(prim, &args));
-                    } else if prim.class() == crate::ir::PrimClass::Shared {
-                        self.log_op(st, false);
-                    }
-                    if !prims::is_visible(self.m, st, tid, prim, &args) && self.snap.is_some() {
-                        for a in &args {
-                            if let Value::Page(p) = a {
-                                self.undo.push((*p as usize, st.frames[*p as usize]));
-                            }
-                        }
-                    }
-                    match prims::exec(self.m, st, tid, prim, &args) {
-                        PrimOut::Value(v) => {
-                            let f = frame(st, tid);
-                            f.stack.truncate(n - argc as usize);
-                            f.stack.push(v);
-                            f.pc += 1;
-                        }
-                        PrimOut::Soft(inv, msg, v) => {
-                            if self.soft.is_none() {
-                                self.soft = Some(Violation {
-                                    invariant: inv,
-                                    message: format!("{}: {msg}", self.location(st)),
-                                });
-                            }
-                            let f = frame(st, tid);
-                            f.stack.truncate(n - argc as usize);
-                            f.stack.push(v);
-                            f.pc += 1;
-                        }
-                        PrimOut::Blocked => return StepResult::Blocked,
-                        PrimOut::Again => return StepResult::Stepped,
-                        PrimOut::Violation(inv, msg) => {
-                            return StepResult::Violation(Violation {
-                                invariant: inv,
-                                message: format!("{}: {msg}", self.location(st)),
-                            });
-                        }
-                        PrimOut::Error(msg) => return self.error(st, msg),
+                    if let Some(r) = self.prim(st, prim, argc) {
+                        return r;
                     }
                 }
                 Instr::Deref => {
@@ -698,6 +682,120 @@ impl Exec<'_> {
 
     fn pop(&self, st: &mut State) -> Value {
         frame(st, self.tid).stack.pop().unwrap_or(Value::Null)
+    }
+
+    /// `obj->field` (or `obj->field = v`) of a page or an mm: a load (store) of its word, as
+    /// `load_word` (`store_word`); a read of a `stable` field is no step of its own.
+    fn handle_field(&mut self, st: &mut State, fid: u16, store: bool) -> Option<StepResult> {
+        let mem = &self.m.prog.memory;
+        let f = frame(st, self.tid);
+        let at = f.stack.len() - 1 - store as usize;
+        let w = match mem.handle_word(f.stack[at], fid, self.m.prog.field_name(fid)) {
+            Ok(w) => w,
+            Err(e) => return Some(self.error(st, e)),
+        };
+        if !store && mem.is_stable(w) {
+            if let Some(why) = super::family::page_gone(self.m, st, self.tid, w) {
+                return Some(StepResult::Violation(Violation {
+                    invariant: "use_after_free",
+                    message: format!("{}: reads {}: {why}", self.location(st), mem.word_name(w)),
+                }));
+            }
+            // Written only while private: the read commutes with every step but the
+            // page's allocation and free.
+            self.fp.reads |= footprint::META;
+            let v = Value::Int(st.mem[w]);
+            let f = frame(st, self.tid);
+            f.stack.pop();
+            f.stack.push(v);
+            f.pc += 1;
+            return None;
+        }
+        let f = frame(st, self.tid);
+        let (handle, pc, depth) = (f.stack[at], f.pc, st.threads[self.tid].frames.len());
+        frame(st, self.tid).stack[at] = Value::Word(w as u32);
+        let name = if store { "store_word" } else { "load_word" };
+        let prim = crate::ir::Prim::by_name(name).expect("a family row");
+        // The primitive leaves its result where the field access leaves it.
+        let r = self.prim(st, prim, 1 + store as u8);
+        // The step ended before the access: leave the handle where the next step finds it.
+        if st.threads[self.tid].frames.len() == depth {
+            let f = frame(st, self.tid);
+            if f.pc == pc && f.stack.get(at) == Some(&Value::Word(w as u32)) {
+                f.stack[at] = handle;
+            }
+        }
+        if r.is_none() && store {
+            frame(st, self.tid).stack.pop();
+        }
+        r
+    }
+
+    /// Runs the primitive `prim` on the top `argc` values of the stack; Some to end the step.
+    fn prim(&mut self, st: &mut State, prim: crate::ir::Prim, argc: u8) -> Option<StepResult> {
+        let tid = self.tid;
+        let f = frame(st, tid);
+        let n = f.stack.len();
+        let args: Vec<Value> = f.stack[n - argc as usize..].to_vec();
+        let visible = prims::is_visible(self.m, st, tid, prim, &args);
+        if visible {
+            if let Flow::Yield = self.before_visible(st) {
+                return Some(StepResult::Stepped);
+            }
+            self.fp = self.fp.union(footprint::prim_call(prim, &args));
+        } else if prim.class() != crate::ir::PrimClass::Shared {
+            self.fp = self.fp.union(footprint::prim_call(prim, &args));
+        } else {
+            // private: no other CPU can see it, but the hardware and the invariants can
+            self.fp = self.fp.union(footprint::prim_call(prim, &args));
+            self.log_op(st, false);
+        }
+        if !visible && self.snap.is_some() {
+            for a in &args {
+                match *a {
+                    Value::Page(p) => {
+                        self.undo.push((p as usize, st.frames[p as usize]));
+                        for w in self.m.prog.memory.page_words(p as usize) {
+                            self.undo_mem.push((w, st.mem[w]));
+                        }
+                    }
+                    Value::Word(w) if (w as usize) < st.mem.len() => {
+                        self.undo_mem.push((w as usize, st.mem[w as usize]))
+                    }
+                    _ => {}
+                }
+            }
+        }
+        match prims::exec(self.m, st, tid, prim, &args) {
+            PrimOut::Value(v) => {
+                let f = frame(st, tid);
+                f.stack.truncate(n - argc as usize);
+                f.stack.push(v);
+                f.pc += 1;
+            }
+            PrimOut::Soft(inv, msg, v) => {
+                if self.soft.is_none() {
+                    self.soft = Some(Violation {
+                        invariant: inv,
+                        message: format!("{}: {msg}", self.location(st)),
+                    });
+                }
+                let f = frame(st, tid);
+                f.stack.truncate(n - argc as usize);
+                f.stack.push(v);
+                f.pc += 1;
+            }
+            PrimOut::Blocked => return Some(StepResult::Blocked),
+            PrimOut::Again => return Some(StepResult::Stepped),
+            PrimOut::Violation(inv, msg) => {
+                return Some(StepResult::Violation(Violation {
+                    invariant: inv,
+                    message: format!("{}: {msg}", self.location(st)),
+                }));
+            }
+            PrimOut::Error(msg) => return Some(self.error(st, msg)),
+        }
+        None
     }
 
     fn push_next(&self, st: &mut State, v: Value) {

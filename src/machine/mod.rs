@@ -55,10 +55,6 @@ pub const INVARIANTS: &[(&str, &str)] = &[
         "lock_hygiene",
         "a PTE written without its PTL, a sleep with the PTL held, a lock leaked or released twice",
     ),
-    (
-        "refcount",
-        "a refcount or mapcount underflow, or a page freed while mapped (refcount against mapcount is the model tree's own invariant)",
-    ),
     ("assertion", "an assert()/BUG_ON() in a model failed"),
     (
         "model_error",
@@ -275,7 +271,7 @@ impl Machine {
             fr.last_store = None;
         }
         match &self.pool {
-            Some(pool) => !symmetry::canonicalise(st, pool),
+            Some(pool) => !symmetry::canonicalise(st, pool, &self.prog.memory),
             None => true,
         }
     }

@@ -3,7 +3,7 @@
 
 use super::Machine;
 use super::hw;
-use super::state::{Frame, State};
+use super::state::State;
 use crate::ir::consts::vm_get_page_prot;
 use crate::ir::{Prim, PrimClass, Pte, Value, pte_bits::*};
 
@@ -24,17 +24,6 @@ pub enum PrimOut {
 use PrimOut::*;
 
 /// A page operation on a frame that was freed: the struct page may belong to someone else.
-fn freed_page(m: &Machine, prim: Prim, f: usize) -> PrimOut {
-    Violation(
-        "use_after_free",
-        format!(
-            "{} on frame {}, which is free",
-            prim.name(),
-            super::trace::page_name(m, f)
-        ),
-    )
-}
-
 fn page_of(m: &Machine, v: Value) -> Result<usize, String> {
     match v {
         Value::Page(p) if (p as usize) <= m.prog.scenario.frames => Ok(p as usize),
@@ -105,11 +94,6 @@ pub fn held_locks(m: &Machine, st: &State, tid: usize) -> Option<String> {
             held.push("mmap_lock (read)".into());
         }
     }
-    for (i, f) in st.frames.iter().enumerate() {
-        if f.locked_by == Some(t) {
-            held.push(format!("the page lock of frame {i}"));
-        }
-    }
     (!held.is_empty()).then(|| held.join(" and "))
 }
 
@@ -145,20 +129,17 @@ pub fn is_visible(m: &Machine, st: &State, tid: usize, prim: Prim, args: &[Value
             .is_some_and(|f| f.private_to == Some(tid as u8)),
         _ => false,
     };
-    let _ = m;
     match prim {
-        Prim::GetPage
-        | Prim::PutPage
-        | Prim::FreePage
-        | Prim::PageCount
-        | Prim::PageMapcount
-        | Prim::PageAddNewAnonRmap
-        | Prim::PageRemoveRmap
-        | Prim::PageAnonExclusive
-        | Prim::ClearPageAnonExclusive
-        | Prim::TrylockPage
-        | Prim::UnlockPage
-        | Prim::LruCacheAdd => !private(&args[0]),
+        // A word of the `struct page` of a frame only this CPU can reach.
+        Prim::Family(i) => match args.get(super::family::row(i).ptr) {
+            Some(Value::Word(w)) => m
+                .prog
+                .memory
+                .frame_of(*w as usize)
+                .is_none_or(|f| st.frames[f].private_to != Some(tid as u8)),
+            // a frame operation (free_one_page) on a page only this CPU has
+            _ => !args.first().is_some_and(private),
+        },
         Prim::CopyUserHighpage | Prim::MemcmpPages => !(private(&args[0]) && private(&args[1])),
         // Read under the PTL; its only writer (reclaim's set_tlb_ubc_flush_pending) holds
         // the PTL too, so a clear flag is a read that commutes with every other step.
@@ -305,20 +286,6 @@ fn exec_inner(
             mm_arg(a[0])?;
             Value::Ptl(table_of(slot_arg(m, a[1])?) as u16)
         }
-        Prim::VmNormalPage => {
-            let p = pte_arg(a[2])?;
-            if p.pfn() == 0 || p.has(SPECIAL) {
-                Value::Null
-            } else {
-                Value::Page((p.pfn() - 1) as u16)
-            }
-        }
-        Prim::PageAnon => Value::Bool(st.frames[page_of(m, a[0])?].anon),
-        Prim::PageAnonExclusive => Value::Bool(st.frames[page_of(m, a[0])?].anon_exclusive),
-        Prim::ClearPageAnonExclusive => {
-            st.frames[page_of(m, a[0])?].anon_exclusive = false;
-            Value::Null
-        }
         Prim::ForceSigSegv => {
             st.threads[tid].signal = super::state::SIGSEGV;
             Value::Null
@@ -344,9 +311,7 @@ fn exec_inner(
             Value::Null
         }
         // ---- locks ----
-        Prim::MmapReadLock | Prim::MmapWriteLock | Prim::LockPage
-            if atomic_context(m, st, tid).is_some() =>
-        {
+        Prim::MmapReadLock | Prim::MmapWriteLock if atomic_context(m, st, tid).is_some() => {
             let why = atomic_context(m, st, tid).unwrap_or_default();
             return Ok(Violation(
                 "lock_hygiene",
@@ -528,158 +493,6 @@ fn exec_inner(
         Prim::ZeroPage => Value::Page(m.prog.scenario.frames as u16),
         Prim::IsZeroPfn => Value::Bool(int_arg(a[0])? == m.prog.scenario.frames as i64 + 1),
         Prim::PteMkspecial => Value::Pte(pte_arg(a[0])?.with(SPECIAL, true)),
-        Prim::AllocPage => match st.frames.iter().position(|f| !f.allocated) {
-            Some(i) => {
-                let generation = st.frames[i].generation;
-                st.frames[i] = Frame {
-                    allocated: true,
-                    refcount: 1,
-                    generation,
-                    private_to: Some(t),
-                    ..Frame::default()
-                };
-                Value::Page(i as u16)
-            }
-            None => Value::Null,
-        },
-        Prim::GetPage | Prim::LruCacheAdd => {
-            let f = page_of(m, a[0])?;
-            if !st.frames[f].allocated {
-                return Ok(Violation(
-                    "use_after_free",
-                    format!(
-                        "{} on freed frame {}",
-                        prim.name(),
-                        super::trace::page_name(m, f)
-                    ),
-                ));
-            }
-            st.frames[f].refcount = st.frames[f]
-                .refcount
-                .checked_add(1)
-                .ok_or("the page refcount overflows its counter")?;
-            Value::Null
-        }
-        Prim::PutPage => {
-            let f = page_of(m, a[0])?;
-            let fr = &mut st.frames[f];
-            if !fr.allocated || fr.refcount <= 0 {
-                return Ok(Violation(
-                    "refcount",
-                    format!(
-                        "put_page on frame {} with refcount {}",
-                        super::trace::page_name(m, f),
-                        fr.refcount
-                    ),
-                ));
-            }
-            fr.refcount -= 1;
-            if fr.refcount == 0 {
-                if fr.mapcount > 0 {
-                    return Ok(Violation(
-                        "refcount",
-                        format!(
-                            "frame {} freed while still mapped (mapcount {})",
-                            super::trace::page_name(m, f),
-                            fr.mapcount
-                        ),
-                    ));
-                }
-                let generation = fr.generation.wrapping_add(1);
-                *fr = Frame {
-                    generation,
-                    ..Frame::default()
-                };
-            }
-            Value::Null
-        }
-        Prim::FreePage => {
-            let f = page_of(m, a[0])?;
-            let fr = &mut st.frames[f];
-            if !fr.allocated || fr.refcount != 1 || fr.mapcount != 0 {
-                return Ok(Violation(
-                    "refcount",
-                    format!(
-                        "__free_page on frame {} with refcount {} and mapcount {}",
-                        super::trace::page_name(m, f),
-                        fr.refcount,
-                        fr.mapcount
-                    ),
-                ));
-            }
-            let generation = fr.generation.wrapping_add(1);
-            *fr = Frame {
-                generation,
-                ..Frame::default()
-            };
-            Value::Null
-        }
-        Prim::PageCount => Value::Int(st.frames[page_of(m, a[0])?].refcount as i64),
-        Prim::PageMapcount => Value::Int(st.frames[page_of(m, a[0])?].mapcount as i64),
-        Prim::PageAddNewAnonRmap => {
-            let f = page_of(m, a[0])?;
-            st.frames[f].mapcount = 1;
-            st.frames[f].anon = true;
-            st.frames[f].anon_exclusive = true;
-            Value::Null
-        }
-        Prim::PageRemoveRmap => {
-            let f = page_of(m, a[0])?;
-            if st.frames[f].mapcount <= 0 {
-                return Ok(Violation(
-                    "refcount",
-                    format!(
-                        "mapcount underflow on frame {}",
-                        super::trace::page_name(m, f)
-                    ),
-                ));
-            }
-            st.frames[f].mapcount -= 1;
-            Value::Null
-        }
-        Prim::TrylockPage => {
-            let f = page_of(m, a[0])?;
-            if !st.frames[f].allocated {
-                return Ok(freed_page(m, prim, f));
-            }
-            if st.frames[f].locked_by.is_some() {
-                Value::Bool(false)
-            } else {
-                st.frames[f].locked_by = Some(t);
-                Value::Bool(true)
-            }
-        }
-        Prim::LockPage => {
-            let f = page_of(m, a[0])?;
-            if !st.frames[f].allocated {
-                return Ok(freed_page(m, prim, f));
-            }
-            match st.frames[f].locked_by {
-                Some(o) if o == t => {
-                    return Ok(Violation(
-                        "deadlock",
-                        format!("cpu{tid} locks a page it already locked"),
-                    ));
-                }
-                Some(_) => return Ok(Blocked),
-                None => st.frames[f].locked_by = Some(t),
-            }
-            Value::Null
-        }
-        Prim::UnlockPage => {
-            let f = page_of(m, a[0])?;
-            if !st.frames[f].allocated {
-                return Ok(freed_page(m, prim, f));
-            }
-            if st.frames[f].locked_by != Some(t) {
-                return Ok(Violation(
-                    "lock_hygiene",
-                    format!("cpu{tid} unlocks a page it has not locked"),
-                ));
-            }
-            st.frames[f].locked_by = None;
-            Value::Null
-        }
         Prim::CopyUserHighpage => {
             let (d, s) = (page_of(m, a[0])?, page_of(m, a[1])?);
             if !st.frames[s].allocated || !st.frames[d].allocated {
@@ -779,6 +592,14 @@ fn exec_inner(
             }
         }
         // ---- ghost ----
+        Prim::Violation => {
+            let i = int_arg(a[0])? as usize;
+            let (name, says) = m.prog.model_invariants.get(i).ok_or("no such invariant")?;
+            if m.checks(name) {
+                return Ok(Violation(name, says.clone()));
+            }
+            Value::Null
+        }
         Prim::Assert | Prim::BugOn => {
             let v = a[0].truthy().ok_or("expected a condition")?;
             if v != (prim == Prim::Assert) {

@@ -16,13 +16,6 @@ pub struct TlbEntry {
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
 pub struct Frame {
     pub allocated: bool,
-    pub refcount: i16,
-    pub mapcount: i16,
-    /// Thread holding the page lock.
-    pub locked_by: Option<u8>,
-    pub anon: bool,
-    /// v5.19 PageAnonExclusive.
-    pub anon_exclusive: bool,
     /// The page's contents: one word is enough to lose an update.
     pub data: i64,
     /// Bumped at every free, so a stale TLB entry to a reused frame is detected.

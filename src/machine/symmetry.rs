@@ -46,14 +46,15 @@ pub fn pool(p: &Program) -> Option<std::ops::Range<usize>> {
     Some(pool)
 }
 
-struct Order {
+struct Order<'a> {
+    mem: &'a crate::ir::Memory,
     pool: std::ops::Range<usize>,
     seen: u64,
     order: [u8; MAX_POOL],
     n: usize,
 }
 
-impl Order {
+impl Order<'_> {
     fn frame(&mut self, f: usize) {
         if self.pool.contains(&f) {
             let bit = 1u64 << (f - self.pool.start);
@@ -73,13 +74,22 @@ impl Order {
         match *v {
             Value::Page(p) => self.frame(p as usize),
             Value::Pte(p) => self.pte(p),
+            Value::Word(w) => {
+                if let Some(f) = self.mem.frame_of(w as usize) {
+                    self.frame(f)
+                }
+            }
             _ => {}
         }
     }
 }
 
 /// Relabels the pool frames of `st` in order of first reference; true if it changed any.
-pub fn canonicalise(st: &mut State, pool: &std::ops::Range<usize>) -> bool {
+pub fn canonicalise(
+    st: &mut State,
+    pool: &std::ops::Range<usize>,
+    mem: &crate::ir::Memory,
+) -> bool {
     // Nothing to gain with at most one frame in use, already first.
     let mut used = st.frames[pool.clone()]
         .iter()
@@ -90,13 +100,16 @@ pub fn canonicalise(st: &mut State, pool: &std::ops::Range<usize>) -> bool {
         _ => {}
     }
     let free = Frame::default();
+    let fresh = |f: usize| mem.page_words(f).all(|w| st.mem[w] == mem.init_of(w));
     if st.frames[pool.clone()]
         .iter()
-        .any(|f| !f.allocated && *f != free)
+        .enumerate()
+        .any(|(i, f)| !f.allocated && (*f != free || !fresh(pool.start + i)))
     {
         return false;
     }
     let mut o = Order {
+        mem,
         pool: pool.clone(),
         seen: 0,
         order: [0; MAX_POOL],
@@ -159,9 +172,20 @@ pub fn canonicalise(st: &mut State, pool: &std::ops::Range<usize>) -> bool {
             )
         }
     };
+    // a pointer into a pool page's struct page follows its page
+    let map_word = |w: usize| -> usize {
+        match mem.frame_of(w) {
+            Some(f) if pool.contains(&f) => {
+                let (old, new) = (mem.page_words(f), mem.page_words(map(f)));
+                new.start + (w - old.start)
+            }
+            _ => w,
+        }
+    };
     let map_value = |v: &mut Value| match *v {
         Value::Page(p) => *v = Value::Page(map(p as usize) as u16),
         Value::Pte(p) => *v = Value::Pte(map_pte(p)),
+        Value::Word(w) => *v = Value::Word(map_word(w as usize) as u32),
         _ => {}
     };
     for p in st.ptes.iter_mut() {
@@ -178,6 +202,11 @@ pub fn canonicalise(st: &mut State, pool: &std::ops::Range<usize>) -> bool {
         for r in t.heap.iter_mut() {
             r.fields.iter_mut().for_each(map_value);
         }
+    }
+    let words: Vec<i64> = st.mem.clone();
+    for i in pool.clone() {
+        let (from, to) = (mem.page_words(i), mem.page_words(map(i)));
+        st.mem[to].copy_from_slice(&words[from]);
     }
     let old: Vec<Frame> = st.frames[pool.clone()].to_vec();
     for (i, mut fr) in old.into_iter().enumerate() {
@@ -199,7 +228,6 @@ mod tests {
     fn state(held: [u16; 2], data: [i64; 2]) -> State {
         let used = |d| Frame {
             allocated: true,
-            refcount: 1,
             data: d,
             ..Frame::default()
         };
@@ -231,8 +259,11 @@ mod tests {
         let mut a = state([1, 2], [5, 6]);
         let mut b = state([2, 1], [5, 6]);
         assert_ne!(a, b);
-        canonicalise(&mut a, &pool);
-        assert!(canonicalise(&mut b, &pool), "b is relabelled");
+        canonicalise(&mut a, &pool, &crate::ir::Memory::default());
+        assert!(
+            canonicalise(&mut b, &pool, &crate::ir::Memory::default()),
+            "b is relabelled"
+        );
         assert_eq!(a, b);
         // references follow their frames: cpu0 still holds the page with 5
         let Value::Page(p) = b.threads[0].frames[0].locals[0] else {
@@ -250,8 +281,8 @@ mod tests {
         let pool = 1..3;
         let mut a = state([1, 2], [5, 6]);
         let mut b = state([2, 1], [6, 5]);
-        canonicalise(&mut a, &pool);
-        canonicalise(&mut b, &pool);
+        canonicalise(&mut a, &pool, &crate::ir::Memory::default());
+        canonicalise(&mut b, &pool, &crate::ir::Memory::default());
         assert_ne!(a, b, "cpu0 holds 5 in one and 6 in the other");
         assert_eq!(a.ptes[0].pfn(), 1, "the named page is not renumbered");
     }
@@ -266,7 +297,7 @@ mod tests {
         };
         a.threads[1].frames[0].locals.clear();
         let before = a.clone();
-        assert!(!canonicalise(&mut a, &pool));
+        assert!(!canonicalise(&mut a, &pool, &crate::ir::Memory::default()));
         assert_eq!(a, before);
     }
 }

@@ -156,11 +156,16 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
         if x.data != y.data {
             out.push(format!("{n} = {}", y.data));
         }
-        if x.refcount != y.refcount {
-            out.push(format!("page_count({n}) {} -> {}", x.refcount, y.refcount));
-        }
-        if x.mapcount != y.mapcount {
-            out.push(format!("mapcount({n}) {} -> {}", x.mapcount, y.mapcount));
+    }
+    // the words of declared objects: globals, each page's struct page, the mm
+    let mem = &m.prog.memory;
+    for (w, (x, y)) in a.mem.iter().zip(&b.mem).enumerate() {
+        if x != y
+            && mem
+                .frame_of(w)
+                .is_none_or(|f| a.frames[f].allocated == b.frames[f].allocated)
+        {
+            out.push(format!("{} {x} -> {y}", mem.word_name(w)));
         }
     }
     for (i, (x, y)) in a.vma_flags.iter().zip(&b.vma_flags).enumerate() {
@@ -384,6 +389,10 @@ fn decisions(m: &Machine, log: &StepLog, end: Option<(u16, usize, bool)>) -> Vec
         let shared = func.code[statement_of(func, pc)..pc].iter().any(|&i| {
             matches!(i, Instr::Deref | Instr::User(_))
                 || matches!(i, Instr::Prim { prim, .. } if prim.class() == crate::ir::PrimClass::Shared)
+                // a model function that touches shared state (trylock_page(), page_count())
+                || matches!(i, Instr::Call { func, .. } if m.futures.get(func as usize)
+                    .and_then(|f| f.first())
+                    .is_some_and(|fp| fp.reads | fp.writes != 0))
         });
         out.push(Decision {
             shared,

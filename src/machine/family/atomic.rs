@@ -21,6 +21,14 @@ fn rmw(
         ));
     }
     c.st.mem[w] = new;
+    // The last reference dropped: the page is this CPU's alone until it frees it (what
+    // follows on it folds into this step; another CPU touching it is use_after_free).
+    if new == 0
+        && c.m.prog.memory.is_refcount(w)
+        && let Some(f) = c.m.prog.memory.frame_of(w)
+    {
+        c.st.frames[f].private_to = Some(c.tid as u8);
+    }
     Ok(PrimOut::Value(out))
 }
 

@@ -6,6 +6,7 @@
 //! finds it by name (`Prim::Family`), the machine runs it through `exec`, and partial-order
 //! reduction takes its footprint from the row.
 
+mod alloc;
 mod atomic;
 mod bitops;
 mod irq;
@@ -133,6 +134,7 @@ pub fn int_arg(v: Value) -> Result<i64, String> {
 
 static ROWS: LazyLock<Vec<&'static Row>> = LazyLock::new(|| {
     [
+        alloc::ROWS,
         atomic::ROWS,
         bitops::ROWS,
         spinlock::ROWS,
@@ -160,8 +162,38 @@ pub fn by_name(name: &str) -> Option<u16> {
     ROWS.iter().position(|r| r.name == name).map(|i| i as u16)
 }
 
+/// Why CPU `tid` may not touch word `w` of a `struct page` (None: it may).
+pub fn page_gone(m: &Machine, st: &State, tid: usize, w: usize) -> Option<String> {
+    let f = m.prog.memory.frame_of(w)?;
+    let fr = &st.frames[f];
+    if !fr.allocated {
+        return Some("the page is free".into());
+    }
+    match fr.private_to {
+        // (an invariant's evaluation, on a scratch thread past the CPUs, may read anything)
+        Some(o) if o as usize != tid && tid < m.cpus() => Some(format!(
+            "the page is cpu{o}'s alone (it dropped the last reference, or has not published it)"
+        )),
+        _ => None,
+    }
+}
+
 pub fn exec(m: &Machine, st: &mut State, tid: usize, i: u16, args: &[Value]) -> PrimOut {
     let r = row(i);
+    // A field of a free page's `struct page`, or of one whose last reference another CPU
+    // dropped: the page is used after it was freed.
+    if let Some(&Value::Word(w)) = args.get(r.ptr)
+        && let Some(why) = page_gone(m, st, tid, w as usize)
+    {
+        return PrimOut::Violation(
+            "use_after_free",
+            format!(
+                "{} on {}: {why}",
+                r.name,
+                m.prog.memory.word_name(w as usize)
+            ),
+        );
+    }
     match (r.exec)(&mut Ctx { m, st, tid }, args) {
         Ok(o) => o,
         Err(e) => PrimOut::Error(format!("{}: {e}", r.name)),

@@ -52,7 +52,18 @@ pub const ROWS: &[Row] = &[
         doc: "(p, v) one store to an int or bits field (what `obj.field = v` lowers to)",
         exec: |c, a| {
             let w = plain(c, a[0])?;
-            c.st.mem[w] = int_arg(a[1])?;
+            let v = int_arg(a[1])?;
+            let mem = &c.m.prog.memory;
+            let private = mem
+                .frame_of(w)
+                .is_some_and(|f| c.st.frames[f].private_to == Some(c.tid as u8));
+            if mem.is_stable(w) && !private && c.st.mem[w] != v {
+                return Err(format!(
+                    "{} is declared `stable` (read without a step), but this store changes it while other CPUs can reach it",
+                    c.name(w)
+                ));
+            }
+            c.st.mem[w] = v;
             Ok(PrimOut::Value(Value::Null))
         },
     },

@@ -9,34 +9,56 @@ use crate::explore::Footprint;
 use crate::ir::{PrimClass, Value};
 use crate::machine::prims::PrimOut;
 
-pub const ROWS: &[Row] = &[Row {
-    name: "wait_until",
-    arity: 1,
-    // Touches nothing itself: the condition's loads are the statement's shared accesses.
-    class: PrimClass::Local,
-    ptr: 0,
-    access: Access::Read,
-    other: Footprint {
-        reads: 0,
-        writes: 0,
+pub const ROWS: &[Row] = &[
+    Row {
+        name: "wait_until",
+        arity: 1,
+        // Touches nothing itself: the condition's loads are the statement's shared accesses.
+        class: PrimClass::Local,
+        ptr: 0,
+        access: Access::Read,
+        other: Footprint {
+            reads: 0,
+            writes: 0,
+        },
+        blocks: "until its condition holds",
+        doc: "(cond) wait_event(): the step is disabled until cond (evaluated in the same statement) holds",
+        exec: |c, a| match a[0].truthy() {
+            Some(true) => Ok(PrimOut::Value(Value::Null)),
+            // wait_event() sleeps only when the condition is false.
+            Some(false) if c.st.threads[c.tid].irqs_off => Ok(PrimOut::Violation(
+                "lock_hygiene",
+                format!("cpu{} waits (sleeps) with IRQs disabled", c.tid),
+            )),
+            Some(false) if c.st.threads[c.tid].rcu_depth > 0 => Ok(PrimOut::Violation(
+                "lock_hygiene",
+                format!("cpu{} waits (sleeps) inside an RCU read section", c.tid),
+            )),
+            Some(false) => Ok(PrimOut::Blocked),
+            None => Err(format!(
+                "a condition must be a bool, not a {}",
+                a[0].type_name()
+            )),
+        },
     },
-    blocks: "until its condition holds",
-    doc: "(cond) wait_event(): the step is disabled until cond (evaluated in the same statement) holds",
-    exec: |c, a| match a[0].truthy() {
-        Some(true) => Ok(PrimOut::Value(Value::Null)),
-        // wait_event() sleeps only when the condition is false.
-        Some(false) if c.st.threads[c.tid].irqs_off => Ok(PrimOut::Violation(
-            "lock_hygiene",
-            format!("cpu{} waits (sleeps) with IRQs disabled", c.tid),
-        )),
-        Some(false) if c.st.threads[c.tid].rcu_depth > 0 => Ok(PrimOut::Violation(
-            "lock_hygiene",
-            format!("cpu{} waits (sleeps) inside an RCU read section", c.tid),
-        )),
-        Some(false) => Ok(PrimOut::Blocked),
-        None => Err(format!(
-            "a condition must be a bool, not a {}",
-            a[0].type_name()
-        )),
+    Row {
+        name: "might_sleep",
+        arity: 0,
+        class: PrimClass::Local,
+        ptr: super::NO_WORD,
+        access: Access::Read,
+        other: Footprint {
+            reads: 0,
+            writes: 0,
+        },
+        blocks: "",
+        doc: "() this path may sleep: lock_hygiene if the CPU holds a spinlock, has IRQs disabled or is in an RCU read section (include/linux/kernel.h might_sleep(), as with CONFIG_DEBUG_ATOMIC_SLEEP)",
+        exec: |c, _| match crate::machine::prims::atomic_context(c.m, c.st, c.tid) {
+            Some(why) => Ok(PrimOut::Violation(
+                "lock_hygiene",
+                format!("cpu{} may sleep here, but it {why}", c.tid),
+            )),
+            None => Ok(PrimOut::Value(Value::Null)),
+        },
     },
-}];
+];

@@ -12,8 +12,8 @@ invariant pending_drained at end "tlb_flush_pending is back to 0 when every prog
 
 test "a put_page too many breaks the file's refcount invariant" {
     kernel "linux-5.10";
-    // the tree's refcount_covers_mapcount says the same: this test checks the file's own
-    invariants: default - refcount_covers_mapcount;
+    // the tree's refcount invariant says the same: this test checks the file's own
+    invariants: default - refcount;
     cpus 1;
     vma X[2]: anon private read write;
     page P = 7;
@@ -35,7 +35,7 @@ test "a get_page and a put_page keep it" {
     expect safe;
 }
 
-test "the v5.10 tree's refcount_covers_mapcount catches the same put_page" {
+test "the v5.10 tree's refcount invariant catches the same put_page" {
     kernel "linux-5.10";
     cpus 1;
     vma X[2]: anon private read write;
@@ -43,7 +43,7 @@ test "the v5.10 tree's refcount_covers_mapcount catches the same put_page" {
     pte X[0] -> P { write dirty };
     pte X[1] -> P { write dirty };
     cpu0 { drop_ref(X); }
-    expect violation(refcount_covers_mapcount);
+    expect violation(refcount);
 }
 
 test "a raised tlb_flush_pending at the end breaks the end-of-run invariant" {
