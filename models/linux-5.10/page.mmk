@@ -143,10 +143,12 @@ fn alloc_page() source "include/linux/gfp.h:alloc_page@v5.10" {
     return page;
 }
 
-// free_pages_prepare(): an anon page's mapping is cleared; free_pages_check() ->
-// page_expected_state() then finds a page still mapped (or referenced) bad: bad_page()
-// reports it, which is the tree's `refcount` invariant broken. Its other checks (page
-// flags to clear on free, hwpoison, memcg) are left out.
+// free_pages_prepare(): `if (PageMappingFlags(page)) page->mapping = NULL;` (only anon
+// mappings exist here); check_free_page() -> page_expected_state() then finds a page still
+// mapped (or referenced) bad, and bad_page() reports it: the tree's `refcount` invariant
+// broken. (v5.10 runs that check here with CONFIG_DEBUG_VM, else when the per-CPU list
+// drains; the model checks at once.) Its other work (flags to clear on free, hwpoison,
+// memcg, poisoning) is left out.
 fn free_pages_prepare(page) source "mm/page_alloc.c:free_pages_prepare@v5.10" {
     if PageAnon(page) {
         page->mapping = 0;
