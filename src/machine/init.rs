@@ -160,6 +160,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         pool: None,
         observed: super::footprint::OBSERVED,
         declared_reads: Vec::new(),
+        takes_address: super::takes_address(prog),
     };
     for tid in 0..sc.cpus {
         if st.threads[tid].status != Status::Running {
