@@ -429,11 +429,16 @@ impl FnBuilder<'_, '_> {
             if self.ctx.global(n).is_some() {
                 return Err(Diag::at(
                     amp,
-                    format!("`&` takes a field of a global object, e.g. `&{n}.field`, or a local variable"),
+                    format!(
+                        "`&` takes a field of a global object, e.g. `&{n}.field`, or a local variable"
+                    ),
                 ));
             }
-            return Err(Diag::at(e.span, format!("`&{n}`: `{n}` is not a local variable of this function"))
-                .help(what));
+            return Err(Diag::at(
+                e.span,
+                format!("`&{n}`: `{n}` is not a local variable of this function"),
+            )
+            .help(what));
         };
         Ok(slot)
     }
@@ -856,9 +861,13 @@ impl FnBuilder<'_, '_> {
                 {
                     return Err(Diag::at(
                         *span,
-                        format!("returns a pointer to its own local `{n}`, which ends with the call"),
+                        format!(
+                            "returns a pointer to its own local `{n}`, which ends with the call"
+                        ),
                     )
-                    .help("return the value, or let the caller pass a pointer to its own variable"));
+                    .help(
+                        "return the value, or let the caller pass a pointer to its own variable",
+                    ));
                 }
                 let shared = match e {
                     Some(e) => self.stmt_shared(e)?,
