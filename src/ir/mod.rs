@@ -6,7 +6,7 @@ pub mod prims;
 pub mod value;
 
 pub use prims::{Prim, PrimClass};
-pub use value::{Pte, Value, pte_bits};
+pub use value::{LocalPtr, Pte, Value, pte_bits};
 
 use crate::lang::source::{SourceMap, Span};
 use std::sync::Arc;
@@ -75,8 +75,13 @@ pub enum Instr {
         prim: Prim,
         argc: u8,
     },
-    /// `*p`: a PTE read (kernel) or a user load (user program).
+    /// `*p`: a PTE read or a read through a pointer to a local (kernel), or a user load
+    /// (user program).
     Deref,
+    /// `&x` of local `x` of the running call: push a pointer to it (`Value::Local`).
+    AddrLocal(u16),
+    /// Stack: pointer, value. `*p = v` through a pointer to a local (kernel code).
+    StoreDeref,
     /// Stack: addr, value. A user store or atomic add.
     User(UserOp),
     Pop,

@@ -115,6 +115,27 @@ pub enum Value {
     /// A pointer to one word of shared memory: a field of a declared object
     /// (`&uffd_wp_groups.count`), an index into `State::mem`.
     Word(u32),
+    /// `&x`: a pointer to a local variable of a call on the running thread's stack (an
+    /// out-parameter such as `bool *need_flush`). Thread-private, like the local itself.
+    Local(LocalPtr),
+}
+
+/// Where a pointer to a local points: the call (its depth on the thread's stack, 0 for the
+/// outermost) and the local's index in it. The call's function is kept to name it when the
+/// pointer is misused; once the call returns, the pointer dangles (`depth == DANGLING`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct LocalPtr {
+    pub depth: u8,
+    pub slot: u8,
+    pub func: u16,
+}
+
+impl LocalPtr {
+    /// The depth of a pointer whose call has returned.
+    pub const DANGLING: u8 = u8::MAX;
+    pub fn dangling(self) -> bool {
+        self.depth == LocalPtr::DANGLING
+    }
 }
 
 impl Value {
@@ -132,6 +153,7 @@ impl Value {
             Value::Ptl(_) => "spinlock",
             Value::Rec(_) => "struct",
             Value::Word(_) => "pointer",
+            Value::Local(_) => "pointer to a local",
         }
     }
     pub fn truthy(&self) -> Option<bool> {
@@ -144,7 +166,8 @@ impl Value {
             | Value::Mm(_)
             | Value::PtePtr(_)
             | Value::Rec(_)
-            | Value::Word(_) => Some(true),
+            | Value::Word(_)
+            | Value::Local(_) => Some(true),
             _ => None,
         }
     }

@@ -141,7 +141,8 @@ pub enum ExprKind {
     Unary(UnOp, Box<Expr>),
     Binary(BinOp, Box<Expr>, Box<Expr>),
     Deref(Box<Expr>),
-    /// `&obj.field`: a pointer to one word of a declared object.
+    /// `&obj.field`: a pointer to one word of a declared object; `&x`: a pointer to a local
+    /// of the running call (an out-parameter).
     AddrOf(Box<Expr>),
     StructLit(String, Vec<(String, Expr)>),
 }

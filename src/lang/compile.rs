@@ -398,6 +398,46 @@ impl FnBuilder<'_, '_> {
         self.local(name).is_none() && self.ctx.global(name).is_some()
     }
 
+    /// The local that `&e` points to, or why `e` cannot be pointed to.
+    fn addressable_local(&self, e: &Expr, amp: Span) -> Result<u16, Diag> {
+        let what = "`&` takes a local variable (`&need_flush`) or a field of a global object (`&uffd_wp_groups.count`)";
+        if self.user {
+            return Err(Diag::at(
+                amp,
+                "a user program cannot take the address of its variables: they are registers, not user memory",
+            )
+            .help("user memory is the test's VMAs: `X = 1;`, `X[1] += 1;`, `let v = *X;`"));
+        }
+        let ExprKind::Var(n) = &e.kind else {
+            let d = Diag::at(amp, what);
+            return Err(match &e.kind {
+                ExprKind::Field(..) => d.help(
+                    "a record is already passed by reference: pass the record and write its field in the callee",
+                ),
+                ExprKind::AddrOf(_) | ExprKind::Deref(_) => {
+                    d.help("a pointer to a pointer is not modelled; pass the pointer itself")
+                }
+                _ => d,
+            });
+        };
+        let Some(slot) = self.local(n) else {
+            if self.ctx.global(n).is_some() {
+                return Err(Diag::at(
+                    amp,
+                    format!(
+                        "`&` takes a field of a global object, e.g. `&{n}.field`, or a local variable"
+                    ),
+                ));
+            }
+            return Err(Diag::at(
+                e.span,
+                format!("`&{n}`: `{n}` is not a local variable of this function"),
+            )
+            .help(what));
+        };
+        Ok(slot)
+    }
+
     /// `g.field` of a global object: its word and type.
     fn global_field(&self, e: &Expr) -> Result<Option<(u32, WordKind)>, Diag> {
         let ExprKind::Field(b, f) = &e.kind else {
@@ -672,29 +712,31 @@ impl FnBuilder<'_, '_> {
                 let id = self.ctx.field_id(f, sp)?;
                 self.emit(Instr::GetField(id), sp);
             }
-            ExprKind::AddrOf(a) => match self.global_field(a)? {
-                Some((w, _)) => {
+            ExprKind::AddrOf(a) => {
+                if let Some((w, _)) = self.global_field(a)? {
                     self.emit(Instr::Const(Value::Word(w)), sp);
-                }
-                None if matches!(&a.kind, ExprKind::Field(..)) => {
-                    let ExprKind::Field(b, f) = &a.kind else {
-                        unreachable!("matched above")
-                    };
-                    if self.user {
-                        return Err(Diag::at(sp, "user programs cannot touch kernel objects"));
-                    }
+                } else if let ExprKind::Field(b, f) = &a.kind
+                    && !self.user
+                    && self
+                        .ctx
+                        .memory
+                        .structs
+                        .iter()
+                        .any(|s| s.fields.iter().any(|(n, _)| n == f))
+                {
+                    // `&page->field`: a word of a page's or an mm's object, found at run time
                     self.expr(b)?;
                     let id = self.ctx.field_id(f, sp)?;
                     self.emit(Instr::FieldAddr(id), sp);
+                } else {
+                    let slot = self.addressable_local(a, sp)?;
+                    self.emit(Instr::AddrLocal(slot), sp);
                 }
-                None => {
-                    return Err(Diag::at(
-                        sp,
-                        "`&` takes a field of a global object, e.g. `&uffd_wp_groups.count`",
-                    ));
-                }
-            },
+            }
             ExprKind::Unary(op, a) => {
+                if *op != ast::UnOp::Not {
+                    no_pointer_arithmetic(a)?;
+                }
                 self.expr(a)?;
                 let op = match op {
                     ast::UnOp::Not => UnOp::Not,
@@ -716,6 +758,10 @@ impl FnBuilder<'_, '_> {
                     let end = self.code.len();
                     self.patch(j, end);
                     return Ok(());
+                }
+                if !matches!(op, ast::BinOp::Eq | ast::BinOp::Ne) {
+                    no_pointer_arithmetic(a)?;
+                    no_pointer_arithmetic(b)?;
                 }
                 self.expr(a)?;
                 self.expr(b)?;
@@ -845,6 +891,23 @@ impl FnBuilder<'_, '_> {
             StmtKind::Return(e) => {
                 if self.atomic_depth > 0 {
                     return Err(Diag::at(sp, "`return` inside `atomic { }` is not allowed"));
+                }
+                if let Some(Expr {
+                    kind: ExprKind::AddrOf(a),
+                    span,
+                }) = e
+                    && let ExprKind::Var(n) = &a.kind
+                    && self.local(n).is_some()
+                {
+                    return Err(Diag::at(
+                        *span,
+                        format!(
+                            "returns a pointer to its own local `{n}`, which ends with the call"
+                        ),
+                    )
+                    .help(
+                        "return the value, or let the caller pass a pointer to its own variable",
+                    ));
                 }
                 let shared = match e {
                     Some(e) => self.stmt_shared(e)?,
@@ -999,11 +1062,22 @@ impl FnBuilder<'_, '_> {
                 }
                 self.emit(Instr::SetField(fid), sp);
             }
-            ExprKind::Deref(_) => {
-                return Err(Diag::at(
-                    sp,
-                    "kernel code writes PTEs with set_pte_at(), not `*ptep = ...`",
-                ));
+            ExprKind::Deref(ptr) => {
+                // A write through a pointer to a local (`*need_flush = true`); any other
+                // pointer is refused when the write runs (a PTE is written with
+                // set_pte_at(), a global's field as `obj.field = v`).
+                let shared = self.stmt_shared(lhs)? | self.stmt_shared(rhs)?;
+                self.emit(Instr::Stmt { shared }, sp);
+                self.expr(ptr)?;
+                if let Some(b) = binop {
+                    self.emit(Instr::Dup, sp);
+                    self.emit(Instr::Deref, sp);
+                    self.expr(rhs)?;
+                    self.emit(Instr::Binary(b), sp);
+                } else {
+                    self.expr(rhs)?;
+                }
+                self.emit(Instr::StoreDeref, sp);
             }
             _ => return Err(Diag::at(lhs.span, "cannot assign to this expression")),
         }
@@ -1246,10 +1320,14 @@ fn stack_effect(i: Instr) -> (usize, usize) {
         | Instr::JumpIfTrueKeep(_)
         | Instr::AtomicBegin
         | Instr::AtomicEnd => (0, 0),
-        Instr::Const(_) | Instr::Load(_) | Instr::NewRecord(_) | Instr::Dup => (0, 1),
+        Instr::Const(_)
+        | Instr::Load(_)
+        | Instr::NewRecord(_)
+        | Instr::Dup
+        | Instr::AddrLocal(_) => (0, 1),
         Instr::Store(_) | Instr::Pop | Instr::Return | Instr::JumpIfFalse(_) => (1, 0),
         Instr::GetField(_) | Instr::FieldAddr(_) | Instr::Unary(_) | Instr::Deref => (1, 1),
-        Instr::SetField(_) | Instr::User(_) => (2, 0),
+        Instr::SetField(_) | Instr::User(_) | Instr::StoreDeref => (2, 0),
         Instr::Binary(_) => (2, 1),
         Instr::Call { argc, .. } | Instr::Prim { argc, .. } => (usize::from(argc), 1),
     }
@@ -1873,6 +1951,19 @@ fn compile_fn(
         user,
         span,
     })
+}
+
+/// `&x` as an operand of arithmetic or ordering: a pointer names one variable, there is no
+/// memory around it to step through (equality is fine).
+fn no_pointer_arithmetic(e: &Expr) -> Result<(), Diag> {
+    if let ExprKind::AddrOf(_) = e.kind {
+        return Err(Diag::at(
+            e.span,
+            "pointer arithmetic: a pointer names one variable or field, it cannot be offset or ordered",
+        )
+        .help("compare pointers with `==` and `!=` only"));
+    }
+    Ok(())
 }
 
 /// Where `e` calls a primitive that changes ghost state (`ghost_discard`, ...), if it does.

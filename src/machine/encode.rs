@@ -48,6 +48,10 @@ fn value(b: &mut Vec<u8>, v: &Value) {
             b.push(13);
             b.extend_from_slice(&x.to_le_bytes());
         }
+        Value::Local(p) => {
+            b.extend_from_slice(&[14, p.depth, p.slot]);
+            b.extend_from_slice(&p.func.to_le_bytes());
+        }
     }
 }
 
@@ -369,7 +373,12 @@ impl Reader<'_> {
             10 => Value::PtePtr(self.u16()),
             11 => Value::Ptl(self.u16()),
             12 => Value::Rec(self.u16()),
-            _ => Value::Word(self.u32()),
+            13 => Value::Word(self.u32()),
+            _ => Value::Local(crate::ir::LocalPtr {
+                depth: self.u8(),
+                slot: self.u8(),
+                func: self.u16(),
+            }),
         }
     }
     fn values(&mut self, out: &mut Vec<Value>) {
@@ -413,6 +422,45 @@ mod tests {
         back.threads[0].frames[0].locals.clear();
         decode_into(&b, &mut back);
         assert_eq!(back, s);
+    }
+
+    #[test]
+    fn pointers_to_locals_round_trip_and_stay_distinct() {
+        use crate::ir::LocalPtr;
+        let ptr = |depth, slot, func| Value::Local(LocalPtr { depth, slot, func });
+        let mut s = state(vec![0]);
+        let outer = s.threads[0].frames[0].clone();
+        // a callee holding pointers to its caller's locals, one in a record, one dangling
+        s.threads[0].frames.push(CallFrame {
+            stack: vec![ptr(0, 1, 0)],
+            ..CallFrame::new(
+                9,
+                vec![
+                    ptr(0, 0, 0),
+                    ptr(LocalPtr::DANGLING, 254, u16::MAX),
+                    Value::Int(3),
+                ],
+            )
+        });
+        s.threads[0].heap.push(Record {
+            strukt: 2,
+            fields: vec![ptr(1, 2, 9), Value::Null],
+        });
+        let mut b = Vec::new();
+        encode(&s, &mut b);
+        let mut back = state(vec![7]);
+        back.threads[0].frames = vec![outer];
+        decode_into(&b, &mut back);
+        assert_eq!(back, s);
+
+        // every field of the pointer is in the encoding
+        for other in [ptr(1, 0, 0), ptr(0, 1, 0), ptr(0, 0, 1), Value::Word(0)] {
+            let mut t = s.clone();
+            t.threads[0].frames[1].locals[0] = other;
+            let mut c = Vec::new();
+            encode(&t, &mut c);
+            assert_ne!(b, c, "{other:?}");
+        }
     }
 
     #[test]

@@ -12,7 +12,7 @@ use super::hw::{self, Access, UserKind};
 use super::prims::{self, PrimOut};
 use super::state::*;
 use crate::explore::{Footprint, Violation};
-use crate::ir::{BinOp, Instr, UnOp, UserOp, Value};
+use crate::ir::{BinOp, Instr, LocalPtr, UnOp, UserOp, Value};
 use crate::lang::Span;
 
 pub enum StepResult {
@@ -267,6 +267,11 @@ impl Exec<'_> {
                 }
                 Instr::GetField(fid) => {
                     let base = self.pop(st);
+                    // `ctx->page_mask` with `ctx` a pointer to a local holding a record
+                    let base = match self.through_local(st, base) {
+                        Ok(v) => v,
+                        Err(e) => return self.error(st, e),
+                    };
                     if let Value::Vma(_) = base {
                         let f = footprint::field(self.m.prog.field_name(fid), false);
                         self.fp = self.fp.union(f);
@@ -283,6 +288,10 @@ impl Exec<'_> {
                         return self.error(st, "stack underflow");
                     }
                     let (base, val) = (f.stack[n - 2], f.stack[n - 1]);
+                    let base = match self.through_local(st, base) {
+                        Ok(v) => v,
+                        Err(e) => return self.error(st, e),
+                    };
                     match base {
                         Value::Rec(r) => {
                             let rec = &st.threads[tid].heap[r as usize];
@@ -435,9 +444,50 @@ impl Exec<'_> {
                         return r;
                     }
                 }
+                Instr::AddrLocal(slot) => {
+                    let th = &st.threads[tid];
+                    let depth = th.frames.len() - 1;
+                    let func = th.frames[depth].func;
+                    // MAX_CALL_DEPTH and MAX_LOCALS keep both within a byte
+                    let (Ok(depth), Ok(slot)) = (u8::try_from(depth), u8::try_from(slot)) else {
+                        return self.error(st, "a pointer to a local too deep to represent");
+                    };
+                    self.push_next(st, Value::Local(LocalPtr { depth, slot, func }));
+                }
+                Instr::StoreDeref => {
+                    let f = frame(st, tid);
+                    let n = f.stack.len();
+                    if n < 2 {
+                        return self.error(st, "stack underflow");
+                    }
+                    let (ptr, val) = (f.stack[n - 2], f.stack[n - 1]);
+                    let Value::Local(p) = ptr else {
+                        return self.error(st, store_through_what(ptr));
+                    };
+                    let (depth, slot) = match self.local_target(st, p) {
+                        Ok(t) => t,
+                        Err(e) => return self.error(st, e),
+                    };
+                    let th = &mut st.threads[tid];
+                    th.frames[depth].locals[slot] = val;
+                    let f = frame(st, tid);
+                    f.stack.truncate(n - 2);
+                    f.pc += 1;
+                }
                 Instr::Deref => {
                     let base = *frame(st, tid).stack.last().unwrap_or(&Value::Null);
                     match base {
+                        // a thread-private read: no step, no footprint
+                        Value::Local(p) => {
+                            let v = match self.local_target(st, p) {
+                                Ok((depth, slot)) => st.threads[tid].frames[depth].locals[slot],
+                                Err(e) => return self.error(st, e),
+                            };
+                            let f = frame(st, tid);
+                            f.stack.pop();
+                            f.stack.push(v);
+                            f.pc += 1;
+                        }
                         Value::PtePtr(slot) => {
                             if let Flow::Yield = self.before_visible(st) {
                                 return StepResult::Stepped;
@@ -479,9 +529,12 @@ impl Exec<'_> {
                     }
                 }
                 Instr::Return => {
-                    let v = self.pop(st);
+                    let mut v = self.pop(st);
                     let th = &mut st.threads[tid];
                     let done = th.frames.pop().expect("frame");
+                    if self.m.takes_address[done.func as usize] {
+                        dangle(th, th.frames.len(), &mut v);
+                    }
                     let kernel_fn = !self.m.prog.funcs[done.func as usize].user;
                     match th.frames.last_mut() {
                         None => {
@@ -804,6 +857,43 @@ impl Exec<'_> {
         f.pc += 1;
     }
 
+    /// Where a pointer to a local points, (call depth, local index), or why it points
+    /// nowhere.
+    fn local_target(&self, st: &State, p: LocalPtr) -> Result<(usize, usize), String> {
+        let func = &self.m.prog.funcs[p.func as usize];
+        let local = func
+            .local_names
+            .get(p.slot as usize)
+            .map_or("?", |s| s.as_str());
+        if p.dangling() {
+            return Err(format!(
+                "a pointer to local `{local}` of {name}() is used after {name}() returned: a local lives as long as its call",
+                name = func.name
+            ));
+        }
+        let frames = &st.threads[self.tid].frames;
+        match frames.get(p.depth as usize) {
+            Some(f) if f.func == p.func && (p.slot as usize) < f.locals.len() => {
+                Ok((p.depth as usize, p.slot as usize))
+            }
+            _ => Err(format!(
+                "a pointer to local `{local}` of {}() names a call that is not running",
+                func.name
+            )),
+        }
+    }
+
+    /// A pointer to a local stands for the local's value where a record is expected (`->`).
+    fn through_local(&self, st: &State, v: Value) -> Result<Value, String> {
+        match v {
+            Value::Local(p) => {
+                let (depth, slot) = self.local_target(st, p)?;
+                Ok(st.threads[self.tid].frames[depth].locals[slot])
+            }
+            v => Ok(v),
+        }
+    }
+
     fn get_field(&self, st: &State, base: Value, fid: u16) -> Result<Value, String> {
         let name = self.m.prog.field_name(fid);
         match base {
@@ -857,6 +947,38 @@ impl Exec<'_> {
     }
 }
 
+/// Call `depth` of thread `th` has returned (`ret` is its return value): every pointer to
+/// its locals the thread still holds, in its other calls, its records or `ret`, dangles.
+fn dangle(th: &mut Thread, depth: usize, ret: &mut Value) {
+    let kill = |v: &mut Value| {
+        if let Value::Local(p) = v
+            && p.depth as usize == depth
+        {
+            p.depth = LocalPtr::DANGLING;
+        }
+    };
+    kill(ret);
+    for f in th.frames.iter_mut() {
+        f.locals.iter_mut().for_each(kill);
+        f.stack.iter_mut().for_each(kill);
+    }
+    for r in th.heap.iter_mut() {
+        r.fields.iter_mut().for_each(kill);
+    }
+}
+
+/// Why `*p = v` cannot write through `p` (only pointers to locals can be written so).
+fn store_through_what(p: Value) -> String {
+    match p {
+        Value::PtePtr(_) => "kernel code writes PTEs with set_pte_at(), not `*ptep = ...`".into(),
+        Value::Word(_) => {
+            "`*p = v` writes a local through a pointer; write a global's field as `obj.field = v` or with its primitive".into()
+        }
+        Value::Null => "NULL pointer dereference writing `*p`".into(),
+        other => format!("cannot write through a {}", other.type_name()),
+    }
+}
+
 fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, String> {
     use Value::*;
     Ok(match (op, a, b) {
@@ -891,6 +1013,11 @@ fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, String> {
             }
             _ => return Err("shift out of range (0..64)".into()),
         },
+        (_, Local(_), _) | (_, _, Local(_)) => {
+            return Err(
+                "pointer arithmetic: a pointer names one variable, it cannot be offset or ordered (only `==` and `!=`)".into(),
+            );
+        }
         (BinOp::BitOr | BinOp::BitAnd | BinOp::BitXor, Bool(x), Bool(y)) => match op {
             BinOp::BitOr => Bool(x | y),
             BinOp::BitAnd => Bool(x & y),

@@ -1,7 +1,8 @@
 //! Live locals: a backward data-flow analysis over each function's bytecode. A step clears
 //! the locals that no path from the thread's position reads again, so states that differ
 //! only in dead values are one state (dead-variable reduction; it never changes a verdict,
-//! since a dead value is never read).
+//! since a dead value is never read). A local whose address the function takes (`&x`) may
+//! be read through the pointer anywhere, in a callee too: it stays live throughout.
 
 use crate::ir::{Func, Instr, Program};
 
@@ -18,6 +19,10 @@ fn analyse(f: &Func) -> Vec<u128> {
     if f.nlocals > MAX_TRACKED {
         return vec![u128::MAX; n + 1];
     }
+    let addressed = f.code.iter().fold(0u128, |m, i| match i {
+        Instr::AddrLocal(l) => m | 1 << l,
+        _ => m,
+    });
     let mut live = vec![0u128; n + 1];
     loop {
         let mut changed = false;
@@ -35,11 +40,12 @@ fn analyse(f: &Func) -> Vec<u128> {
             for &s in succ {
                 out |= live.get(s).copied().unwrap_or(u128::MAX);
             }
-            let v = match i {
-                Instr::Load(l) => out | 1 << l,
-                Instr::Store(l) => out & !(1 << l),
-                _ => out,
-            };
+            let v = addressed
+                | match i {
+                    Instr::Load(l) => out | 1 << l,
+                    Instr::Store(l) => out & !(1 << l),
+                    _ => out,
+                };
             if v != live[pc] {
                 live[pc] = v;
                 changed = true;
@@ -95,6 +101,24 @@ mod tests {
         assert_eq!(live[4], 0b010, "a is live until it is returned");
         assert_eq!(live[5], 0b010);
         assert_eq!(live[6], 0b000);
+    }
+
+    #[test]
+    fn a_local_whose_address_is_taken_stays_live() {
+        // x = 1; then &x is made (and, say, passed to a callee). x is never loaded here, but
+        // whoever holds the pointer may read it through it at any later point.
+        let f = func(
+            1,
+            vec![
+                Instr::Const(crate::ir::Value::Int(1)),
+                Instr::Store(0),
+                Instr::AddrLocal(0),
+                Instr::Pop,
+                Instr::Return,
+            ],
+        );
+        let live = analyse(&f);
+        assert!(live[..5].iter().all(|l| l & 1 == 1), "{live:?}");
     }
 
     #[test]

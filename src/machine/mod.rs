@@ -92,6 +92,17 @@ pub struct Machine {
     observed: u64,
     /// Per declared invariant, what it reads (0 for end-of-run ones).
     declared_reads: Vec<u64>,
+    /// Per function: it takes the address of a local (`&x`), so pointers to its call may
+    /// outlive it and are made dangling when it returns.
+    takes_address: Vec<bool>,
+}
+
+/// Per function: does it take the address of one of its locals (`&x`)?
+fn takes_address(prog: &Program) -> Vec<bool> {
+    prog.funcs
+        .iter()
+        .map(|f| f.code.iter().any(|i| matches!(i, Instr::AddrLocal(_))))
+        .collect()
 }
 
 impl Machine {
@@ -100,6 +111,7 @@ impl Machine {
         let initial = init::initial_state(&prog)?;
         let futures = footprint::summaries(&prog);
         let live = liveness::live_locals(&prog);
+        let takes_address = takes_address(&prog);
         let mut m = Machine {
             prog,
             initial,
@@ -109,6 +121,7 @@ impl Machine {
             pool: None,
             observed: footprint::OBSERVED,
             declared_reads: Vec::new(),
+            takes_address,
         };
         m.declared_reads = m.declared_footprint()?;
         m.observed |= m.declared_reads.iter().fold(0, |a, r| a | r);

@@ -79,6 +79,8 @@ impl Order<'_> {
                     self.frame(f)
                 }
             }
+            // A pointer to a local names a call frame of its own thread, not a page frame:
+            // relabelling leaves it alone (the local it points to is relabelled in place).
             _ => {}
         }
     }
@@ -285,6 +287,33 @@ mod tests {
         canonicalise(&mut b, &pool, &crate::ir::Memory::default());
         assert_ne!(a, b, "cpu0 holds 5 in one and 6 in the other");
         assert_eq!(a.ptes[0].pfn(), 1, "the named page is not renumbered");
+    }
+
+    #[test]
+    fn a_pointer_to_a_local_keeps_pointing_at_that_local() {
+        use crate::ir::LocalPtr;
+        let pool = 1..3;
+        let mut a = state([2, 1], [5, 6]);
+        // cpu0's callee holds a pointer to its caller's local 0, which holds a pool page
+        let ptr = Value::Local(LocalPtr {
+            depth: 0,
+            slot: 0,
+            func: 0,
+        });
+        a.threads[0]
+            .frames
+            .push(CallFrame::new(1, vec![ptr, Value::Int(2)]));
+        assert!(
+            canonicalise(&mut a, &pool, &crate::ir::Memory::default()),
+            "relabelled"
+        );
+        assert_eq!(a.threads[0].frames[1].locals, vec![ptr, Value::Int(2)]);
+        // the local it points to still holds the page with 5, renumbered
+        let Value::Page(p) = a.threads[0].frames[0].locals[0] else {
+            panic!("a page")
+        };
+        assert_eq!(a.frames[p as usize].data, 5);
+        assert_eq!(p, 1, "the first pool frame referenced becomes the first");
     }
 
     #[test]
