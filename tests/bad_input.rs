@@ -406,9 +406,9 @@ fn declared_objects_misused_are_located_errors() {
             "has no field `nope`",
         ),
         (
-            "    cpu0 { f(); }\n}\nfn f() { let p = &g; }\n",
-            "13:18:",
-            "`&` takes a field",
+            "    cpu0 { f(); }\n}\npercpu pc: o;\nfn f() { let v = pc.n; }\n",
+            "14:18:",
+            "is a per-CPU variable",
         ),
         (
             "    cpu0 { let v = g.n; }\n}\n",

@@ -30,7 +30,7 @@ fn madvise(start, len, behavior) source "mm/madvise.c:do_madvise@v5.10 (MADV_DON
 }
 
 fn zap_page_range(vma, start, size) source "mm/memory.c:zap_page_range@v5.10" {
-    // lru_add_drain(): pagevecs are not modelled apart from their reference
+    lru_add_drain();
     let end = start + size;
     let tlb = tlb_gather_mmu(vma->vm_mm, start, end);
     // update_hiwater_rss(), mmu notifiers: not modelled

@@ -144,10 +144,13 @@ fn tlb_flush_mmu_tlbonly(tlb) source "include/asm-generic/tlb.h:tlb_flush_mmu_tl
     __tlb_reset_range(tlb);
 }
 
-// tlb_flush_mmu_free() -> tlb_batch_pages_flush() -> free_pages_and_swap_cache()
+// tlb_flush_mmu_free() -> tlb_batch_pages_flush() -> free_pages_and_swap_cache(), which
+// drains this CPU's LRU pagevec first (lru_add_drain(); free_swap_cache() has no swap
+// cache to drop here) and then release_pages() the batch: a put_page() each.
 fn tlb_batch_pages_flush(tlb) source "mm/mmu_gather.c:tlb_batch_pages_flush@v5.10" {
     let batch = tlb->local;
     while batch != null && batch->nr > 0 {
+        lru_add_drain();
         if batch->nr > 0 {
             put_page(batch->page0);
         }

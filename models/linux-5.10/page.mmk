@@ -104,13 +104,26 @@ fn PageLocked(page) source "include/linux/page-flags.h:PageLocked@v5.10" {
     return test_bit(PG_locked, &page->flags);
 }
 
+fn PageLRU(page) source "include/linux/page-flags.h:PageLRU@v5.10" {
+    return test_bit(PG_lru, &page->flags);
+}
+
+fn SetPageLRU(page) source "include/linux/page-flags.h:SetPageLRU@v5.10" {
+    set_bit(PG_lru, &page->flags);
+}
+
+// __ClearPageLRU() is the non-atomic __clear_bit(): the page is its caller's alone there.
+fn __ClearPageLRU(page) source "include/linux/page-flags.h:__ClearPageLRU@v5.10" {
+    clear_bit(PG_lru, &page->flags);
+}
+
 // ---- mm/swap.c ----
 
 // __page_cache_release(): a page on the LRU is taken off it under the lruvec lock; the
 // LRU lists are not modelled, so only PG_lru is cleared.
 fn __page_cache_release(page) source "mm/swap.c:__page_cache_release@v5.10" {
-    if test_bit(PG_lru, &page->flags) {
-        clear_bit(PG_lru, &page->flags);
+    if PageLRU(page) {
+        __ClearPageLRU(page);
     }
 }
 
@@ -232,13 +245,4 @@ fn vm_normal_page(vma, addr, pte) source "mm/memory.c:vm_normal_page@v5.10" {
         return null;
     }
     return pte_page(pte);
-}
-
-// ---- mm/swap.c: the LRU ----
-
-// lru_cache_add() puts the page on this CPU's lru_pvecs.lru_add pagevec with a reference
-// the pagevec holds until it is drained. The pagevec and its draining are not modelled
-// yet: the reference is taken and never dropped, and PG_lru is never set.
-fn lru_cache_add(page) source "mm/swap.c:lru_cache_add@v5.10" {
-    get_page(page);
 }

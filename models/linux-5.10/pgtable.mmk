@@ -59,11 +59,6 @@ fn alloc_zeroed_user_highpage_movable(vma, addr) source "include/linux/highmem.h
     return alloc_page();
 }
 
-// mm/swap.c: lru_cache_add() takes a reference that the per-CPU pagevec holds until it
-// is drained (mlock handling for VM_LOCKED is not modelled).
-fn lru_cache_add_inactive_or_unevictable(page, vma) source "mm/swap.c:lru_cache_add_inactive_or_unevictable@v5.10" {
-    lru_cache_add(page);
-}
 
 // include/linux/userfaultfd_k.h
 fn userfaultfd_wp(vma) source "include/linux/userfaultfd_k.h:userfaultfd_wp@v5.10" {

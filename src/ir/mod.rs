@@ -60,6 +60,8 @@ pub enum Instr {
     SetField(u16),
     /// `&obj->field` of a handle (a page, an mm): replace it by a pointer to the word.
     FieldAddr(u16),
+    /// Stack: a pointer to an array field's first word, an index. The element's pointer.
+    Elem,
     Unary(UnOp),
     Binary(BinOp),
     Jump(u32),
@@ -129,11 +131,45 @@ pub enum WordKind {
     Seqcount,
     /// `rw_semaphore`: the writer's CPU + 1 in bits 0-3, readers' CPU bitmask from bit 4.
     Rwsem,
+    /// `handle`: a pointer to another object (a page, an mm, a declared object), or null
+    /// (`ir::handle_word` says how it is stored).
+    Handle,
+}
+
+/// A handle as a word of shared memory: 0 is null; otherwise the kind in bits 32-39 and
+/// the index below.
+pub fn handle_to_word(v: Value) -> Result<i64, String> {
+    Ok(match v {
+        Value::Null => 0,
+        Value::Page(p) => (1 << 32) | p as i64,
+        Value::Mm(m) => (2 << 32) | m as i64,
+        Value::Vma(v) => (3 << 32) | v as i64,
+        Value::Obj(b) => (4 << 32) | b as i64,
+        other => {
+            return Err(format!(
+                "a {} cannot be stored in a handle field",
+                other.type_name()
+            ));
+        }
+    })
+}
+
+/// The handle a word holds (`handle_to_word`'s inverse).
+pub fn word_to_handle(w: i64) -> Value {
+    let i = (w & 0xffff_ffff) as u32;
+    match w >> 32 {
+        1 => Value::Page(i as u16),
+        2 => Value::Mm(i as u8),
+        3 => Value::Vma(i as u8),
+        4 => Value::Obj(i),
+        _ => Value::Null,
+    }
 }
 
 impl WordKind {
     pub const ALL: &'static [(WordKind, &'static str)] = &[
         (WordKind::Int, "int"),
+        (WordKind::Handle, "handle"),
         (WordKind::Bits, "bits"),
         (WordKind::Atomic, "atomic_t"),
         (WordKind::Spinlock, "spinlock_t"),
@@ -151,13 +187,19 @@ impl WordKind {
     }
 }
 
-/// A shared kernel object type declared by a model: its fields, one word each.
+/// A shared kernel object type declared by a model: its fields, one word each (an array
+/// field `name: TYPE[N]` has N).
 #[derive(Debug, Clone)]
 pub struct ObjStruct {
     pub name: String,
     /// The kernel source it follows, e.g. "lore: <message-id>".
     pub source: Option<String>,
     pub fields: Vec<(String, WordKind)>,
+    /// Each field's first word in the object, and its number of words (1, or N).
+    pub offsets: Vec<u32>,
+    pub lens: Vec<u32>,
+    /// Words per object.
+    pub size: u32,
     /// Each field's value in a fresh (or freed) object.
     pub init: Vec<i64>,
     /// Fields written only while the object is private to one CPU (`stable`): a read is
@@ -173,6 +215,13 @@ impl ObjStruct {
     pub fn field_of(&self, fid: u16) -> Option<usize> {
         self.field_ids.iter().position(|&f| f == fid)
     }
+    /// The field each word of an object belongs to, in order.
+    pub fn word_fields(&self) -> impl Iterator<Item = u16> + '_ {
+        self.lens
+            .iter()
+            .enumerate()
+            .flat_map(|(f, &n)| std::iter::repeat_n(f as u16, n as usize))
+    }
 }
 
 /// A model global: one instance of an object type at a fixed place.
@@ -180,8 +229,10 @@ impl ObjStruct {
 pub struct Global {
     pub name: String,
     pub strukt: u16,
-    /// Its first word in `State::mem`.
+    /// Its first word in `State::mem` (CPU 0's instance, for a per-CPU variable).
     pub base: u32,
+    /// `percpu`: one instance per CPU after `base`, each touched by its own CPU only.
+    pub per_cpu: bool,
 }
 
 /// The objects one per machine object: `struct page` per frame, `struct mm_struct` per mm.
@@ -225,6 +276,9 @@ pub struct Memory {
     pub words: Vec<(Owner, u16)>,
     /// Names of the frames (the scenario's pages, then the pool), for messages.
     pub frame_names: Vec<String>,
+    /// Each word's type, and the words that hold handles (`finish` fills both).
+    pub kinds: Vec<WordKind>,
+    pub handle_words: Vec<u32>,
 }
 
 impl Memory {
@@ -236,8 +290,18 @@ impl Memory {
         }
     }
     pub fn kind(&self, w: usize) -> Option<WordKind> {
-        let &(o, f) = self.words.get(w)?;
-        Some(self.structs[self.strukt_of(o)].fields[f as usize].1)
+        self.kinds.get(w).copied()
+    }
+    /// Caches each word's type once the layout is complete.
+    pub fn finish(&mut self) {
+        self.kinds = self
+            .words
+            .iter()
+            .map(|&(o, f)| self.structs[self.strukt_of(o)].fields[f as usize].1)
+            .collect();
+        self.handle_words = (0..self.kinds.len() as u32)
+            .filter(|&w| self.kinds[w as usize] == WordKind::Handle)
+            .collect();
     }
     pub fn is_stable(&self, w: usize) -> bool {
         self.words
@@ -276,8 +340,48 @@ impl Memory {
             _ => 0..0,
         }
     }
+    /// The CPU whose instance of a per-CPU variable holds word `w`.
+    pub fn cpu_of(&self, w: usize) -> Option<usize> {
+        let &(Owner::Global(g), _) = self.words.get(w)? else {
+            return None;
+        };
+        let gl = &self.globals[g as usize];
+        let size = self.structs[gl.strukt as usize].size.max(1) as usize;
+        gl.per_cpu.then(|| (w - gl.base as usize) / size)
+    }
+    /// The first word of the object holding word `w`, and its struct.
+    pub fn object_of(&self, w: usize) -> Option<(usize, usize)> {
+        let &(o, _) = self.words.get(w)?;
+        let base = match o {
+            Owner::Global(g) => {
+                let gl = &self.globals[g as usize];
+                let size = self.structs[gl.strukt as usize].size.max(1) as usize;
+                gl.base as usize + (w - gl.base as usize) / size * size
+            }
+            Owner::Page(_) => {
+                let p = self.page?;
+                p.base as usize + p.instance(w)?.0 * p.stride as usize
+            }
+            Owner::Mm(_) => {
+                let p = self.mm?;
+                p.base as usize + p.instance(w)?.0 * p.stride as usize
+            }
+        };
+        Some((base, self.strukt_of(o)))
+    }
     /// `obj->field` of a handle: the word, or why there is none.
     pub fn handle_word(&self, v: Value, fid: u16, field: &str) -> Result<usize, String> {
+        if let Value::Obj(base) = v {
+            let (b, sid) = self
+                .object_of(base as usize)
+                .filter(|&(b, _)| b == base as usize)
+                .ok_or("a stale object pointer")?;
+            let s = &self.structs[sid];
+            let f = s
+                .field_of(fid)
+                .ok_or_else(|| format!("struct {} has no field `{field}`", s.name))?;
+            return Ok(b + s.offsets[f] as usize);
+        }
         let (per, i, what) = match v {
             Value::Page(p) => (self.page, p as u32, "struct page"),
             Value::Mm(m) => (self.mm, m as u32, "struct mm_struct"),
@@ -299,14 +403,25 @@ impl Memory {
         if i >= per.count {
             return Err(format!("no {what} number {i}"));
         }
-        Ok((per.base + i * per.stride) as usize + f)
+        Ok((per.base + i * per.stride + s.offsets[f]) as usize)
     }
     /// `global.field` or `P->field`, for messages and diagrams.
     pub fn word_name(&self, w: usize) -> String {
         match self.words.get(w) {
             Some(&(o, f)) => {
-                let field = &self.structs[self.strukt_of(o)].fields[f as usize].0;
+                let s = &self.structs[self.strukt_of(o)];
+                let mut field = s.fields[f as usize].0.clone();
+                if s.lens[f as usize] > 1
+                    && let Some((base, _)) = self.object_of(w)
+                {
+                    let i = w - base - s.offsets[f as usize] as usize;
+                    field = format!("{field}[{i}]");
+                }
                 match o {
+                    Owner::Global(g) if self.globals[g as usize].per_cpu => {
+                        let cpu = self.cpu_of(w).unwrap_or(0);
+                        format!("{}[cpu{cpu}].{field}", self.globals[g as usize].name)
+                    }
                     Owner::Global(g) => format!("{}.{field}", self.globals[g as usize].name),
                     Owner::Page(p) => match self.frame_names.get(p as usize) {
                         Some(n) => format!("{n}->{field}"),

@@ -137,6 +137,9 @@ prims! {
     UffdWake = "uffd_wake", 2, Shared, "(start, len): wake faulting tasks in the range";
     UffdReadMsg = "uffd_read_msg", 0, Shared, "(monitor) wait for a fault message; returns its address";
     // ---- choices ----
+    SmpProcessorId = "smp_processor_id", 0, Local, "() the number of the CPU running this code";
+    PerCpuPtr = "per_cpu_ptr", 2, Local, "(&var, cpu) that CPU's instance of a per-CPU variable; only its own CPU may touch it (a drain for a dead CPU is not modelled)";
+    ThisCpuPtr = "this_cpu_ptr", 1, Local, "(&var) this CPU's instance of a per-CPU variable (`percpu NAME: STRUCT;`): its fields are this CPU's alone, so touching them is never a step of its own";
     Nondet = "nondet", 0, Choice, "true or false, both explored: an outcome decided outside the model (need_resched(), an allocation that may fail); wrap it in a function named for what it stands for. A step of its own that touches nothing shared; the diagram shows which way it went";
     // ---- ghost checks ----
     Violation = "violation", 1, Ghost, "(NAME) a kernel check the model makes (bad_page(), a VM_BUG_ON) found the declared invariant NAME broken here; nothing if the test does not check NAME";

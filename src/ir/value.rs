@@ -118,6 +118,9 @@ pub enum Value {
     /// `&x`: a pointer to a local variable of a call on the running thread's stack (an
     /// out-parameter such as `bool *need_flush`). Thread-private, like the local itself.
     Local(LocalPtr),
+    /// A declared object in shared memory (a global, this CPU's instance of a per-CPU
+    /// variable): its first word. `obj->field` reaches its fields.
+    Obj(u32),
 }
 
 /// Where a pointer to a local points: the call (its depth on the thread's stack, 0 for the
@@ -153,6 +156,7 @@ impl Value {
             Value::Ptl(_) => "spinlock",
             Value::Rec(_) => "struct",
             Value::Word(_) => "pointer",
+            Value::Obj(_) => "object",
             Value::Local(_) => "pointer to a local",
         }
     }

@@ -38,6 +38,9 @@ pub enum Item {
         strukt: String,
         strukt_span: Span,
         span: Span,
+        /// `percpu NAME: STRUCT;`: one instance per CPU, each touched by its own CPU only
+        /// (through `this_cpu_ptr(&NAME)`).
+        per_cpu: bool,
     },
     Func(FuncDecl),
     Test(TestDecl),
@@ -250,6 +253,8 @@ pub struct ObjField {
     pub ty_span: Span,
     /// The value of a fresh (or freed) object's field: 0 unless `= INIT`.
     pub init: i64,
+    /// Words: 1, or N for an array `TYPE[N]`.
+    pub len: u32,
     /// Written only while no other CPU can reach the object (a new page before it is
     /// mapped): reading it is then no step of its own (`ir::ObjStruct::stable`).
     pub stable: bool,

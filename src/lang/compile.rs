@@ -30,8 +30,9 @@ pub struct FuncTable {
     /// Shared object types (`struct NAME { field: TYPE; }`), by name.
     obj_structs: Vec<ObjStructDecl>,
     obj_at: HashMap<String, usize>,
-    /// `global NAME: STRUCT;`: (name, struct, its span, the declaration's span).
-    globals: Vec<(String, String, Span, Span)>,
+    /// `global NAME: STRUCT;` (or `percpu`): (name, struct, its span, the declaration's
+    /// span, per CPU).
+    globals: Vec<(String, String, Span, Span, bool)>,
 }
 
 /// The function that checks a declared invariant: `assert(<condition>)`.
@@ -137,6 +138,7 @@ impl FuncTable {
                     strukt,
                     strukt_span,
                     span,
+                    per_cpu,
                 } => {
                     if self.globals.iter().any(|g| &g.0 == name) {
                         return Err(Diag::at(
@@ -144,8 +146,13 @@ impl FuncTable {
                             format!("global `{name}` is already declared"),
                         ));
                     }
-                    self.globals
-                        .push((name.clone(), strukt.clone(), *strukt_span, *span));
+                    self.globals.push((
+                        name.clone(),
+                        strukt.clone(),
+                        *strukt_span,
+                        *span,
+                        *per_cpu,
+                    ));
                 }
                 Item::Struct { name, fields, span } => {
                     if self.obj_at.contains_key(name) {
@@ -438,6 +445,39 @@ impl FnBuilder<'_, '_> {
         Ok(slot)
     }
 
+    /// Is `f` a field of some declared object type (a word of shared memory)?
+    fn is_object_field(&self, f: &str) -> bool {
+        self.ctx
+            .memory
+            .structs
+            .iter()
+            .any(|s| s.fields.iter().any(|(n, _)| n == f))
+    }
+
+    /// `obj->array[i]` or `g.array[i]`: emits the element's address; false if `e` is not
+    /// such an element.
+    fn elem_addr(&mut self, e: &Expr) -> Result<bool, Diag> {
+        let ExprKind::Index(a, i) = &e.kind else {
+            return Ok(false);
+        };
+        let ExprKind::Field(b, f) = &a.kind else {
+            return Ok(false);
+        };
+        if !self.is_object_field(f) {
+            return Ok(false);
+        }
+        if let Some((w, _)) = self.global_field(a)? {
+            self.emit(Instr::Const(Value::Word(w)), e.span);
+        } else {
+            self.expr(b)?;
+            let id = self.ctx.field_id(f, e.span)?;
+            self.emit(Instr::FieldAddr(id), e.span);
+        }
+        self.expr(i)?;
+        self.emit(Instr::Elem, e.span);
+        Ok(true)
+    }
+
     /// `g.field` of a global object: its word and type.
     fn global_field(&self, e: &Expr) -> Result<Option<(u32, WordKind)>, Diag> {
         let ExprKind::Field(b, f) = &e.kind else {
@@ -456,9 +496,17 @@ impl FnBuilder<'_, '_> {
             ));
         }
         let gl = self.ctx.global(g).expect("checked");
+        if gl.per_cpu {
+            return Err(Diag::at(
+                e.span,
+                format!(
+                    "`{g}` is a per-CPU variable: reach this CPU's with `this_cpu_ptr(&{g})->{f}`"
+                ),
+            ));
+        }
         let st = &self.ctx.memory.structs[gl.strukt as usize];
         match st.fields.iter().position(|(n, _)| n == f) {
-            Some(i) => Ok(Some((gl.base + i as u32, st.fields[i].1))),
+            Some(i) => Ok(Some((gl.base + st.offsets[i], st.fields[i].1))),
             None => Err(Diag::at(
                 e.span,
                 format!("`{g}` (struct {}) has no field `{f}`", st.name),
@@ -495,6 +543,7 @@ impl FnBuilder<'_, '_> {
                 e.span,
                 "this field is an rw_semaphore: use down_read(&obj.field), up_read(), down_write(), ...",
             )),
+            WordKind::Handle => Ok(w),
         }
     }
 
@@ -606,6 +655,10 @@ impl FnBuilder<'_, '_> {
                         .help("declare local variables with `let`; constants with `const`"));
                 }
             }
+            ExprKind::Index(..) if self.elem_addr(e)? => {
+                let prim = Prim::by_name("load_word").expect("a family row");
+                self.emit(Instr::Prim { prim, argc: 1 }, sp);
+            }
             ExprKind::Index(..) => match self.vma_address(e)? {
                 Some(a) => {
                     self.emit(Instr::Const(Value::Int(a)), sp);
@@ -713,7 +766,16 @@ impl FnBuilder<'_, '_> {
                 self.emit(Instr::GetField(id), sp);
             }
             ExprKind::AddrOf(a) => {
-                if let Some((w, _)) = self.global_field(a)? {
+                if let ExprKind::Var(g) = &a.kind
+                    && self.is_global(g)
+                    && !self.user
+                {
+                    // `&g`: the object itself (a per-CPU variable's CPU 0 instance, which
+                    // this_cpu_ptr() moves to the running CPU's)
+                    let base = self.ctx.global(g).expect("checked").base;
+                    self.emit(Instr::Const(Value::Obj(base)), sp);
+                } else if self.elem_addr(a)? {
+                } else if let Some((w, _)) = self.global_field(a)? {
                     self.emit(Instr::Const(Value::Word(w)), sp);
                 } else if let ExprKind::Field(b, f) = &a.kind
                     && !self.user
@@ -1062,6 +1124,22 @@ impl FnBuilder<'_, '_> {
                 }
                 self.emit(Instr::SetField(fid), sp);
             }
+            ExprKind::Index(..) if !self.user => {
+                if binop.is_some() {
+                    return Err(Diag::at(
+                        sp,
+                        "`op=` on a shared field would be one atomic step, which C does not give",
+                    ));
+                }
+                self.emit(Instr::Stmt { shared: true }, sp);
+                if !self.elem_addr(lhs)? {
+                    return Err(Diag::at(lhs.span, "cannot assign to this expression"));
+                }
+                self.expr(rhs)?;
+                let prim = Prim::by_name("store_word").expect("a family row");
+                self.emit(Instr::Prim { prim, argc: 2 }, sp);
+                self.emit(Instr::Pop, sp);
+            }
             ExprKind::Deref(ptr) => {
                 // A write through a pointer to a local (`*need_flush = true`); any other
                 // pointer is refused when the write runs (a PTE is written with
@@ -1208,17 +1286,30 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
             }
             fs.push((f.name.clone(), kind));
         }
+        let lens: Vec<u32> = fields.iter().map(|f| f.len).collect();
+        let offsets: Vec<u32> = lens
+            .iter()
+            .scan(0u32, |at, &n| {
+                let o = *at;
+                *at += n;
+                Some(o)
+            })
+            .collect();
         mem.structs.push(ObjStruct {
             name: name.clone(),
             source: source.clone(),
             fields: fs,
+            size: lens.iter().sum(),
+            offsets,
+            lens,
             init: fields.iter().map(|f| f.init).collect(),
             stable: fields.iter().map(|f| f.stable).collect(),
             refcount: fields.iter().map(|f| f.refcount).collect(),
             field_ids: Vec::new(),
         });
     }
-    for (gi, (name, strukt, ssp, gsp)) in table.globals.iter().enumerate() {
+    // per-CPU variables are laid out once the CPUs are known (`per_handle_objects`)
+    for (gi, (name, strukt, ssp, gsp, per_cpu)) in table.globals.iter().enumerate() {
         let Some(&sid) = table.obj_at.get(strukt) else {
             let mut d = Diag::at(*ssp, format!("unknown object type `{strukt}`"));
             if table.struct_at.contains_key(strukt) {
@@ -1226,7 +1317,7 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
             }
             return Err(d);
         };
-        let n = mem.structs[sid].fields.len();
+        let n = mem.structs[sid].size as usize;
         if mem.words.len() + n > MAX_WORDS {
             return Err(Diag::at(
                 *gsp,
@@ -1236,13 +1327,24 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
         let (Ok(g), Ok(s)) = (u16::try_from(gi), u16::try_from(sid)) else {
             return Err(Diag::at(*gsp, "too many globals"));
         };
+        if *per_cpu {
+            mem.globals.push(Global {
+                name: name.clone(),
+                strukt: s,
+                base: u32::MAX,
+                per_cpu: true,
+            });
+            continue;
+        }
         mem.globals.push(Global {
             name: name.clone(),
             strukt: s,
             base: mem.words.len() as u32,
+            per_cpu: false,
         });
+        let fields: Vec<u16> = mem.structs[sid].word_fields().collect();
         mem.words
-            .extend((0..n).map(|f| (crate::ir::Owner::Global(g), f as u16)));
+            .extend(fields.into_iter().map(|f| (crate::ir::Owner::Global(g), f)));
     }
     Ok(mem)
 }
@@ -1253,13 +1355,35 @@ fn per_handle_objects(
     mem: &mut Memory,
     frame_names: Vec<String>,
     mms: usize,
+    cpus: usize,
     at: Span,
 ) -> Result<(), Diag> {
     use crate::ir::{Owner, PerHandle};
+    // per-CPU variables: one instance per CPU, side by side
+    for g in 0..mem.globals.len() {
+        if !mem.globals[g].per_cpu {
+            continue;
+        }
+        let sid = mem.globals[g].strukt as usize;
+        let size = mem.structs[sid].size as usize;
+        if mem.words.len() + size * cpus > MAX_WORDS {
+            return Err(Diag::at(
+                at,
+                format!("the shared objects need more than {MAX_WORDS} words"),
+            ));
+        }
+        mem.globals[g].base = mem.words.len() as u32;
+        let fields: Vec<u16> = mem.structs[sid].word_fields().collect();
+        for _ in 0..cpus {
+            mem.words
+                .extend(fields.iter().map(|&f| (Owner::Global(g as u16), f)));
+        }
+    }
     let find = |n: &str| mem.structs.iter().position(|s| s.name == n);
     for (name, count) in [("page", frame_names.len()), ("mm_struct", mms)] {
         let Some(sid) = find(name) else { continue };
-        let stride = mem.structs[sid].fields.len();
+        let stride = mem.structs[sid].size as usize;
+        let fields: Vec<u16> = mem.structs[sid].word_fields().collect();
         if mem.words.len() + stride * count > MAX_WORDS {
             return Err(Diag::at(
                 at,
@@ -1278,7 +1402,7 @@ fn per_handle_objects(
             } else {
                 Owner::Mm(i as u8)
             };
-            mem.words.extend((0..stride).map(|f| (owner, f as u16)));
+            mem.words.extend(fields.iter().map(|&f| (owner, f)));
         }
         if name == "page" {
             mem.page = Some(per);
@@ -1287,6 +1411,7 @@ fn per_handle_objects(
         }
     }
     mem.frame_names = frame_names;
+    mem.finish();
     Ok(())
 }
 
@@ -1328,7 +1453,7 @@ fn stack_effect(i: Instr) -> (usize, usize) {
         Instr::Store(_) | Instr::Pop | Instr::Return | Instr::JumpIfFalse(_) => (1, 0),
         Instr::GetField(_) | Instr::FieldAddr(_) | Instr::Unary(_) | Instr::Deref => (1, 1),
         Instr::SetField(_) | Instr::User(_) | Instr::StoreDeref => (2, 0),
-        Instr::Binary(_) => (2, 1),
+        Instr::Binary(_) | Instr::Elem => (2, 1),
         Instr::Call { argc, .. } | Instr::Prim { argc, .. } => (usize::from(argc), 1),
     }
 }
@@ -1796,7 +1921,7 @@ pub fn compile_test(
             None => format!("N{}", f + 1 - pages.len()),
         })
         .collect();
-    per_handle_objects(&mut ctx.memory, names, 1, t.span)?;
+    per_handle_objects(&mut ctx.memory, names, 1, ncpus, t.span)?;
 
     // ---- functions ----
     let mut func_ids: HashMap<String, (u16, usize)> = HashMap::new();

@@ -201,6 +201,16 @@ impl Parser {
                 {
                     self.expect_punct(":")?;
                     let (ty, tsp) = self.ident("a field type (int, bits, atomic_t, spinlock_t)")?;
+                    let len = if self.eat_punct("[") {
+                        let (n, nsp) = self.int("the array's length")?;
+                        self.expect_punct("]")?;
+                        u32::try_from(n)
+                            .ok()
+                            .filter(|n| (1..=64).contains(n))
+                            .ok_or_else(|| Diag::at(nsp, "an array field has 1 to 64 elements"))?
+                    } else {
+                        1
+                    };
                     let init = if self.eat_punct("=") {
                         self.int("the field's initial value")?.0
                     } else {
@@ -222,6 +232,7 @@ impl Parser {
                         ty,
                         ty_span: tsp,
                         init,
+                        len,
                         stable,
                         refcount,
                     });
@@ -248,7 +259,8 @@ impl Parser {
                 span: start.to(end),
             });
         }
-        if self.eat_word("global") {
+        let per_cpu = self.is_word("percpu");
+        if self.eat_word("global") || self.eat_word("percpu") {
             let (name, _) = self.ident("a global's name")?;
             self.expect_punct(":")?;
             let (strukt, strukt_span) = self.ident("the struct type of the global")?;
@@ -258,6 +270,7 @@ impl Parser {
                 strukt,
                 strukt_span,
                 span: start.to(end),
+                per_cpu,
             });
         }
         if self.is_word("override") || self.is_word("fn") {

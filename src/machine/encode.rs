@@ -52,6 +52,10 @@ fn value(b: &mut Vec<u8>, v: &Value) {
             b.extend_from_slice(&[14, p.depth, p.slot]);
             b.extend_from_slice(&p.func.to_le_bytes());
         }
+        Value::Obj(x) => {
+            b.push(15);
+            b.extend_from_slice(&x.to_le_bytes());
+        }
     }
 }
 
@@ -188,15 +192,15 @@ fn shared(s: &State, b: &mut Vec<u8>) {
     }
 }
 
-/// A word of declared memory: one byte for the small values locks and counters hold.
+/// A word of declared memory, zigzag LEB128: one byte for the small values (and -1, a free
+/// page's _mapcount) that locks and counters hold, five or six for a handle.
 fn word(b: &mut Vec<u8>, w: i64) {
-    match u8::try_from(w) {
-        Ok(x) if x < 0xff => b.push(x),
-        _ => {
-            b.push(0xff);
-            b.extend_from_slice(&w.to_le_bytes());
-        }
+    let mut z = ((w << 1) ^ (w >> 63)) as u64;
+    while z >= 0x80 {
+        b.push(z as u8 | 0x80);
+        z >>= 7;
     }
+    b.push(z as u8);
 }
 
 /// Reads an encoding back into `s`, reusing its vectors; `s` must have the machine's shape
@@ -320,10 +324,16 @@ pub fn decode_into(b: &[u8], s: &mut State) {
         *e = r.i64();
     }
     for w in s.mem.iter_mut() {
-        *w = match r.u8() {
-            0xff => r.i64(),
-            x => x as i64,
-        };
+        let (mut z, mut shift) = (0u64, 0);
+        loop {
+            let x = r.u8();
+            z |= u64::from(x & 0x7f) << shift;
+            if x & 0x80 == 0 {
+                break;
+            }
+            shift += 7;
+        }
+        *w = (z >> 1) as i64 ^ -((z & 1) as i64);
     }
     debug_assert_eq!(r.i, b.len(), "the encoding was read to its end");
 }
@@ -374,6 +384,7 @@ impl Reader<'_> {
             11 => Value::Ptl(self.u16()),
             12 => Value::Rec(self.u16()),
             13 => Value::Word(self.u32()),
+            15 => Value::Obj(self.u32()),
             _ => Value::Local(crate::ir::LocalPtr {
                 depth: self.u8(),
                 slot: self.u8(),

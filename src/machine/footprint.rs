@@ -67,8 +67,9 @@ pub fn prim(p: Prim) -> Footprint {
     use Prim::*;
     match p {
         _ if p.class() == PrimClass::Pure => NONE,
-        CurrentMm | FindVma | FirstVma | NextVma | PteOffsetMap | PteLockptr | ZeroPage
-        | IsZeroPfn | ForceSigSegv | ForceSigBus | NotModelled => NONE,
+        ThisCpuPtr | PerCpuPtr | SmpProcessorId | CurrentMm | FindVma | FirstVma | NextVma
+        | PteOffsetMap | PteLockptr | ZeroPage | IsZeroPfn | ForceSigSegv | ForceSigBus
+        | NotModelled => NONE,
         // a choice reads and writes only its own CPU's position
         Nondet => NONE,
         SetTaskRunning => rw(WAKE, WAKE),

@@ -126,7 +126,7 @@ enum Flow {
 
 /// A page or an mm: a handle whose fields are words of shared memory.
 fn is_handle(v: Option<&Value>) -> bool {
-    matches!(v, Some(Value::Page(_) | Value::Mm(_)))
+    matches!(v, Some(Value::Page(_) | Value::Mm(_) | Value::Obj(_)))
 }
 
 fn frame(st: &mut State, tid: usize) -> &mut CallFrame {
@@ -246,6 +246,34 @@ impl Exec<'_> {
                 Instr::Pop => {
                     self.pop(st);
                     frame(st, tid).pc += 1;
+                }
+                Instr::Elem => {
+                    let i = self.pop(st);
+                    let a = self.pop(st);
+                    let mem = &self.m.prog.memory;
+                    let r = match (a, i) {
+                        (Value::Word(w), Value::Int(i)) => {
+                            let (w, e) = (w as usize, i as usize);
+                            let same = |x: usize| {
+                                mem.words.get(x) == mem.words.get(w)
+                                    && mem.object_of(x) == mem.object_of(w)
+                            };
+                            if i >= 0 && same(w + e) && (w == 0 || !same(w - 1) || e == 0) {
+                                Ok(Value::Word((w + e) as u32))
+                            } else {
+                                Err(format!("index {i} is outside {}", mem.word_name(w)))
+                            }
+                        }
+                        (a, i) => Err(format!(
+                            "indexing a {} with a {}",
+                            a.type_name(),
+                            i.type_name()
+                        )),
+                    };
+                    match r {
+                        Ok(v) => self.push_next(st, v),
+                        Err(e) => return self.error(st, e),
+                    }
                 }
                 Instr::FieldAddr(fid) => {
                     let base = self.pop(st);
@@ -757,7 +785,11 @@ impl Exec<'_> {
             // Written only while private: the read commutes with every step but the
             // page's allocation and free.
             self.fp.reads |= footprint::META;
-            let v = Value::Int(st.mem[w]);
+            let v = if mem.kind(w) == Some(crate::ir::WordKind::Handle) {
+                crate::ir::word_to_handle(st.mem[w])
+            } else {
+                Value::Int(st.mem[w])
+            };
             let f = frame(st, self.tid);
             f.stack.pop();
             f.stack.push(v);
@@ -800,7 +832,13 @@ impl Exec<'_> {
             self.fp = self.fp.union(footprint::prim_call(prim, &args));
         } else {
             // private: no other CPU can see it, but the hardware and the invariants can
-            self.fp = self.fp.union(footprint::prim_call(prim, &args));
+            // (a per-CPU variable's words: nothing but this CPU can)
+            let per_cpu = args.iter().any(
+                |a| matches!(a, Value::Word(w) if self.m.prog.memory.cpu_of(*w as usize).is_some()),
+            );
+            if !per_cpu {
+                self.fp = self.fp.union(footprint::prim_call(prim, &args));
+            }
             self.log_op(st, false);
         }
         if !visible && self.snap.is_some() {

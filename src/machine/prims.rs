@@ -132,6 +132,8 @@ pub fn is_visible(m: &Machine, st: &State, tid: usize, prim: Prim, args: &[Value
     match prim {
         // A word of the `struct page` of a frame only this CPU can reach.
         Prim::Family(i) => match args.get(super::family::row(i).ptr) {
+            // this CPU's instance of a per-CPU variable is its own
+            Some(Value::Word(w)) if m.prog.memory.cpu_of(*w as usize) == Some(tid) => false,
             Some(Value::Word(w)) => m
                 .prog
                 .memory
@@ -305,6 +307,32 @@ fn exec_inner(
                 st.threads[tid].signal = super::state::SIGBUS;
             }
             Value::Null
+        }
+        Prim::SmpProcessorId => Value::Int(tid as i64),
+        Prim::ThisCpuPtr | Prim::PerCpuPtr => {
+            let cpu = if prim == Prim::PerCpuPtr {
+                let c = int_arg(a[1])?;
+                if c < 0 || c as usize >= m.cpus() {
+                    return Err(format!("there is no cpu{c}"));
+                }
+                c as u32
+            } else {
+                tid as u32
+            };
+            let mem = &m.prog.memory;
+            let Value::Obj(b) = a[0] else {
+                return Err(format!(
+                    "expected `&VAR` of a per-CPU variable, got a {}",
+                    a[0].type_name()
+                ));
+            };
+            let g = mem
+                .globals
+                .iter()
+                .find(|g| g.per_cpu && g.base == b)
+                .ok_or("expected `&VAR` of a per-CPU variable (`percpu VAR: STRUCT;`)")?;
+            let size = mem.structs[g.strukt as usize].size;
+            Value::Obj(b + cpu * size)
         }
         Prim::SetTaskRunning => {
             st.threads[tid].task_running = true;

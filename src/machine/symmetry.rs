@@ -123,6 +123,10 @@ pub fn canonicalise(
     for e in st.tlb.iter().flatten() {
         o.frame(e.pfn as usize - 1);
     }
+    // handles kept in shared memory (a pagevec's pages)
+    for &w in &mem.handle_words {
+        o.value(&crate::ir::word_to_handle(st.mem[w as usize]));
+    }
     for t in &st.threads {
         for f in &t.frames {
             f.locals.iter().chain(&f.stack).for_each(|v| o.value(v));
@@ -204,6 +208,12 @@ pub fn canonicalise(
         for r in t.heap.iter_mut() {
             r.fields.iter_mut().for_each(map_value);
         }
+    }
+    for &w in &mem.handle_words {
+        let w = w as usize;
+        let mut v = crate::ir::word_to_handle(st.mem[w]);
+        map_value(&mut v);
+        st.mem[w] = crate::ir::handle_to_word(v).unwrap_or(st.mem[w]);
     }
     let words: Vec<i64> = st.mem.clone();
     for i in pool.clone() {

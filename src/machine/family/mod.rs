@@ -180,6 +180,17 @@ pub fn page_gone(m: &Machine, st: &State, tid: usize, w: usize) -> Option<String
 
 pub fn exec(m: &Machine, st: &mut State, tid: usize, i: u16, args: &[Value]) -> PrimOut {
     let r = row(i);
+    if let Some(&Value::Word(w)) = args.get(r.ptr)
+        && let Some(c) = m.prog.memory.cpu_of(w as usize)
+        && c != tid
+        && tid < m.cpus()
+    {
+        return PrimOut::Error(format!(
+            "{}: {} is cpu{c}'s instance of a per-CPU variable (reach your own with this_cpu_ptr())",
+            r.name,
+            m.prog.memory.word_name(w as usize)
+        ));
+    }
     // A field of a free page's `struct page`, or of one whose last reference another CPU
     // dropped: the page is used after it was freed.
     if let Some(&Value::Word(w)) = args.get(r.ptr)

@@ -12,10 +12,20 @@ const NONE: Footprint = Footprint {
     writes: 0,
 };
 
-/// An `int` or `bits` word.
+/// The value a word holds: an integer, or the handle a `handle` word stores.
+pub fn read(c: &Ctx<'_>, w: usize) -> Value {
+    if c.m.prog.memory.kind(w) == Some(WordKind::Handle) {
+        crate::ir::word_to_handle(c.st.mem[w])
+    } else {
+        Value::Int(c.st.mem[w])
+    }
+}
+
+/// An `int`, `bits` or `handle` word.
 fn plain(c: &Ctx<'_>, p: Value) -> Result<usize, String> {
     c.word(p, WordKind::Int)
         .or_else(|_| c.word(p, WordKind::Bits))
+        .or_else(|_| c.word(p, WordKind::Handle))
         .map_err(|_| match p {
             Value::Word(w) => format!(
                 "{} is a {}: use its primitives (atomic_read, spin_lock, ...)",
@@ -35,10 +45,10 @@ pub const ROWS: &[Row] = &[
         access: Access::Read,
         other: NONE,
         blocks: "",
-        doc: "(p) one load of an int or bits field (what `obj.field` lowers to)",
+        doc: "(p) one load of an int, bits or handle field (what `obj.field` lowers to)",
         exec: |c, a| {
             let w = plain(c, a[0])?;
-            Ok(PrimOut::Value(Value::Int(c.st.mem[w])))
+            Ok(PrimOut::Value(read(c, w)))
         },
     },
     Row {
@@ -49,10 +59,14 @@ pub const ROWS: &[Row] = &[
         access: Access::Write,
         other: NONE,
         blocks: "",
-        doc: "(p, v) one store to an int or bits field (what `obj.field = v` lowers to)",
+        doc: "(p, v) one store to an int, bits or handle field (what `obj.field = v` lowers to)",
         exec: |c, a| {
             let w = plain(c, a[0])?;
-            let v = int_arg(a[1])?;
+            let v = if c.m.prog.memory.kind(w) == Some(WordKind::Handle) {
+                crate::ir::handle_to_word(a[1])?
+            } else {
+                int_arg(a[1])?
+            };
             let mem = &c.m.prog.memory;
             let private = mem
                 .frame_of(w)
