@@ -4,7 +4,8 @@
 //!   transitions, every counterexample step for step);
 //! - with reduction, the verdict and the set of reachable violation kinds are the same, and
 //!   every counterexample replays;
-//! - a bug injected into the reduction (PTE accesses taken as independent) is caught.
+//! - a bug injected into the reduction (PTE accesses, or accesses to words of declared
+//!   objects, taken as independent) is caught.
 
 mod common;
 
@@ -283,6 +284,29 @@ fn an_injected_reduction_bug_is_caught() {
         "no scenario exposes a reduction that ignores PTE conflicts"
     );
     // shown with --nocapture
+    println!(
+        "the injected bug is caught on {} of {} scenarios, e.g.:",
+        caught.len(),
+        ms.len()
+    );
+    for c in caught.iter().take(3) {
+        println!("  {c}");
+    }
+}
+
+#[test]
+fn an_injected_word_independence_bug_is_caught() {
+    // Taking accesses to words of declared objects (a page's _refcount and flags, a lock)
+    // as independent of each other is wrong: the tests must say so.
+    let ms = scenarios(20_000);
+    let caught: Vec<String> = ms
+        .iter()
+        .filter_map(|(name, m)| reduction_disagrees(name, m, 1, footprint::OBJ_ALL))
+        .collect();
+    assert!(
+        !caught.is_empty(),
+        "no scenario exposes a reduction that ignores conflicts on object words"
+    );
     println!(
         "the injected bug is caught on {} of {} scenarios, e.g.:",
         caught.len(),
