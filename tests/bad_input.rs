@@ -513,3 +513,76 @@ fn pointers_to_locals_misused_are_located_errors() {
         assert_located(code, &out, &err, &format!("ptr.mmk:{at}"), needle);
     }
 }
+
+/// Field declarations of shared objects: array lengths, initial values and qualifiers that
+/// make no sense are located errors when the file loads.
+#[test]
+fn object_field_declarations_misused_are_located_errors() {
+    let cases: &[(&str, &str, &str)] = &[
+        ("struct o { a: handle[0]; }\n", "1:22:", "1 to 64 elements"),
+        ("struct o { a: int[65]; }\n", "1:19:", "1 to 64 elements"),
+        (
+            "struct o { l: spinlock_t = 1; }\n",
+            "1:12:",
+            "takes no initial value",
+        ),
+        (
+            "struct o { c: atomic_t stable; }\n",
+            "1:12:",
+            "can be `stable`",
+        ),
+        (
+            "struct o { n: int refcount; }\n",
+            "1:12:",
+            "only an atomic_t can be a `refcount`",
+        ),
+        (
+            "struct o { c: atomic_t = 4294967296; }\n",
+            "1:12:",
+            "must fit a C int",
+        ),
+    ];
+    for (decl, at, needle) in cases {
+        let text = format!("{decl}global g: o;\n{HEAD}    cpu0 {{ }}\n}}\n");
+        let (_d, code, out, err) = check_text("obj.mmk", text.as_bytes());
+        assert_located(code, &out, &err, &format!("obj.mmk:{at}"), needle);
+    }
+}
+
+/// Misuses that only show when the model runs are model errors naming the place: an index
+/// outside an array field, another CPU's per-CPU variable, a stable field changed while
+/// shared, `violation()` of an invariant nobody declared (that one at load time).
+#[test]
+fn object_misuse_at_run_time_is_a_located_model_error() {
+    let obj = "struct o { a: int[2]; n: int stable; }\nglobal g: o;\npercpu pc: o;\n";
+    let cases: &[(&str, &str)] = &[
+        ("fn f() { g.a[2] = 1; }", "index 2 is outside g.a"),
+        (
+            "fn f() { let p = per_cpu_ptr(&pc, 1); p->a[0] = 1; }",
+            "cpu1's instance of a per-CPU variable",
+        ),
+        ("fn f() { g.n = 3; }", "declared `stable`"),
+    ];
+    for (f, needle) in cases {
+        let text = format!(
+            "{obj}test \"t\" {{\n    kernel \"linux-5.10\";\n    cpus 2;\n    vma X: anon private read write;\n    cpu0 {{ f(); }}\n}}\n{f}\n"
+        );
+        let (_d, code, out, err) = check_text("obj.mmk", text.as_bytes());
+        assert_eq!(code, 2, "{f}: {out}{err}");
+        // (before cpu0's first step it is a load error, else a model error of the run)
+        let all = format!("{out}{err}");
+        assert!(
+            all.contains("model_error") && all.contains(needle) && all.contains("obj.mmk:"),
+            "{f}: {out}{err}"
+        );
+    }
+    let text = format!("{HEAD}    cpu0 {{ f(); }}\n}}\nfn f() {{ violation(nobody); }}\n");
+    let (_d, code, out, err) = check_text("v.mmk", text.as_bytes());
+    assert_located(
+        code,
+        &out,
+        &err,
+        "v.mmk:7:10:",
+        "names an invariant the model declares",
+    );
+}

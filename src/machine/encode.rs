@@ -409,8 +409,11 @@ mod tests {
         State {
             threads: vec![Thread::new(vec![CallFrame {
                 pc: 3,
-                stack: vec![Value::Word(0)],
-                ..CallFrame::new(0, vec![Value::Word(7), Value::Word(u32::MAX)])
+                stack: vec![Value::Word(0), Value::Obj(u32::MAX)],
+                ..CallFrame::new(
+                    0,
+                    vec![Value::Word(7), Value::Word(u32::MAX), Value::Obj(3)],
+                )
             }])],
             tlb: vec![None],
             ptes: vec![crate::ir::Pte::NONE],
@@ -425,7 +428,20 @@ mod tests {
 
     #[test]
     fn flat_words_and_word_pointers_round_trip() {
-        let words = vec![0, 1, 254, 255, -1, 1 << 40, i64::MAX, i64::MIN];
+        let handle = crate::ir::handle_to_word(Value::Page(65535)).expect("a handle");
+        let words = vec![
+            0,
+            1,
+            254,
+            255,
+            -1,
+            -64,
+            64,
+            1 << 40,
+            handle,
+            i64::MAX,
+            i64::MIN,
+        ];
         let s = state(words.clone());
         let mut b = Vec::new();
         encode(&s, &mut b);
