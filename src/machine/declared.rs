@@ -7,6 +7,28 @@
 
 use super::Machine;
 use super::interp::{self, StepResult};
+use std::cell::{Cell, RefCell};
+use std::sync::atomic::Ordering;
+
+thread_local! {
+    /// The words of declared memory the step being checked wrote, in order (`interp`
+    /// records family stores and a frame's words when it is allocated or freed); None when
+    /// unknown (then every page is evaluated).
+    pub(crate) static WRITTEN: RefCell<Option<Vec<u32>>> = const { RefCell::new(None) };
+    /// While a `for page` invariant is evaluated for one page: that page's words, and
+    /// whether the evaluation read anything else.
+    pub(crate) static EVAL_PAGE: Cell<Option<(u32, u32)>> = const { Cell::new(None) };
+    pub(crate) static READ_ELSEWHERE: Cell<bool> = const { Cell::new(false) };
+}
+
+/// Notes that an invariant's evaluation read word `w` (interp, for family reads).
+pub(crate) fn note_read(w: usize) {
+    if let Some((a, b)) = EVAL_PAGE.get()
+        && !(a as usize..b as usize).contains(&w)
+    {
+        READ_ELSEWHERE.set(true);
+    }
+}
 use super::state::{CallFrame, State, Status, Thread};
 use crate::explore::Violation;
 use crate::ir::Value;
@@ -57,11 +79,32 @@ impl Machine {
                 continue;
             }
             if d.for_page {
+                // A page whose words the step left alone keeps its verdict, as long as the
+                // invariant has only ever read the page it is evaluated for.
+                let touched: Option<Vec<u32>> = if self.page_local[i].load(Ordering::SeqCst) {
+                    WRITTEN.with_borrow(|w| w.clone())
+                } else {
+                    None
+                };
+                let mem = &self.prog.memory;
                 for f in 0..st.frames.len() {
                     if !st.frames[f].allocated {
                         continue;
                     }
-                    match self.evaluate(st, d.func, Some(Value::Page(f as u16))) {
+                    let words = mem.page_words(f);
+                    if let Some(t) = &touched
+                        && !t.iter().any(|&w| words.contains(&(w as usize)))
+                    {
+                        continue;
+                    }
+                    EVAL_PAGE.set(Some((words.start as u32, words.end as u32)));
+                    READ_ELSEWHERE.set(false);
+                    let r = self.evaluate(st, d.func, Some(Value::Page(f as u16)));
+                    EVAL_PAGE.set(None);
+                    if READ_ELSEWHERE.get() {
+                        self.page_local[i].store(false, Ordering::SeqCst);
+                    }
+                    match r {
                         Ok(true) => {}
                         Ok(false) => {
                             return Some(Violation {
@@ -104,7 +147,12 @@ impl Machine {
         frame.atomic = 1;
         st.threads.push(Thread::new(vec![frame]));
         let tid = st.threads.len() - 1;
-        let r = match interp::step_with(self, st, tid, None, None).0 {
+        let (r, _, fp) = interp::step_with(self, st, tid, None, None);
+        // anything but declared words (PTEs, frames, TLBs) is read from elsewhere
+        if fp.reads & !super::footprint::OBJ_ALL & !super::footprint::ALL_TLBS != 0 {
+            READ_ELSEWHERE.set(true);
+        }
+        let r = match r {
             StepResult::Stepped if st.threads[tid].status == Status::Done => Ok(true),
             StepResult::Violation(v) if v.invariant == "assertion" => Ok(false),
             StepResult::Violation(v) => Err(v),

@@ -153,6 +153,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         pool: None,
         observed: super::footprint::OBSERVED,
         declared_reads: Vec::new(),
+        page_local: std::sync::Arc::new(Vec::new()),
         takes_address: super::takes_address(prog),
     };
     scenario_pages(&m, &mut st, &mappings)?;

@@ -124,6 +124,32 @@ enum Flow {
     Yield,
 }
 
+thread_local! {
+    /// Vectors of returned calls, for the next calls' locals and operand stacks: a model
+    /// function call allocates nothing once the pool has warmed up.
+    static SPARE: std::cell::RefCell<Vec<Vec<Value>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Two empty vectors, from the pool when it has them.
+fn spare_vecs() -> (Vec<Value>, Vec<Value>) {
+    SPARE.with_borrow_mut(|p| (p.pop().unwrap_or_default(), p.pop().unwrap_or_default()))
+}
+
+/// Gives a returned call's vectors back to the pool (a bounded one).
+fn keep_vecs(done: &mut CallFrame) {
+    SPARE.with_borrow_mut(|p| {
+        for mut v in [
+            std::mem::take(&mut done.locals),
+            std::mem::take(&mut done.stack),
+        ] {
+            if p.len() < 64 && v.capacity() > 0 {
+                v.clear();
+                p.push(v);
+            }
+        }
+    });
+}
+
 /// A page or an mm: a handle whose fields are words of shared memory.
 fn is_handle(v: Option<&Value>) -> bool {
     matches!(v, Some(Value::Page(_) | Value::Mm(_) | Value::Obj(_)))
@@ -441,20 +467,21 @@ impl Exec<'_> {
                     if st.threads[tid].frames.len() >= MAX_CALL_DEPTH {
                         return self.error(st, "call depth above 64: unbounded recursion?");
                     }
+                    // the callee's locals and stack reuse vectors of returned calls
+                    let (mut locals, stack) = spare_vecs();
                     let f = frame(st, tid);
                     let n = f.stack.len();
-                    let args: Vec<Value> = f.stack.split_off(n - argc as usize);
+                    locals.extend(f.stack.drain(n - argc as usize..));
                     f.pc += 1;
                     // The caller's statement is committed once it calls.
                     self.snap = None;
                     let cf = &self.m.prog.funcs[callee as usize];
-                    let mut locals = args;
                     locals.resize(cf.nlocals.max(locals.len()), Value::Null);
                     st.threads[tid].frames.push(CallFrame {
                         func: callee,
                         pc: 0,
                         locals,
-                        stack: Vec::new(),
+                        stack,
                         atomic: 0,
                         exception: false,
                     });
@@ -559,10 +586,11 @@ impl Exec<'_> {
                 Instr::Return => {
                     let mut v = self.pop(st);
                     let th = &mut st.threads[tid];
-                    let done = th.frames.pop().expect("frame");
+                    let mut done = th.frames.pop().expect("frame");
                     if self.m.takes_address[done.func as usize] {
                         dangle(th, th.frames.len(), &mut v);
                     }
+                    keep_vecs(&mut done);
                     let kernel_fn = !self.m.prog.funcs[done.func as usize].user;
                     match th.frames.last_mut() {
                         None => {
@@ -782,6 +810,7 @@ impl Exec<'_> {
                     message: format!("{}: reads {}: {why}", self.location(st), mem.word_name(w)),
                 }));
             }
+            super::declared::note_read(w);
             // Written only while private: the read commutes with every step but the
             // page's allocation and free.
             self.fp.reads |= footprint::META;
@@ -814,6 +843,42 @@ impl Exec<'_> {
             frame(st, self.tid).stack.pop();
         }
         r
+    }
+
+    /// Tells the declared invariants' bookkeeping (`declared.rs`) which words of declared
+    /// memory a family primitive reads and writes; a frame allocated or freed has all its
+    /// `struct page` words written (`result`: what an allocation returned). True for a row
+    /// that works on frames, whose result must be noted too.
+    fn note_words(&self, prim: crate::ir::Prim, args: &[Value], result: Option<Value>) -> bool {
+        let crate::ir::Prim::Family(i) = prim else {
+            return false;
+        };
+        let row = super::family::row(i);
+        let mem = &self.m.prog.memory;
+        if let Some(&Value::Word(w)) = args.get(row.ptr) {
+            super::declared::note_read(w as usize);
+            if row.access == super::family::Access::Write {
+                super::declared::WRITTEN.with_borrow_mut(|x| {
+                    if let Some(x) = x {
+                        x.push(w)
+                    }
+                });
+            }
+            return false;
+        }
+        if row.ptr != super::family::NO_WORD || row.other.writes & footprint::META == 0 {
+            return false;
+        }
+        for v in args.iter().copied().chain(result) {
+            if let Value::Page(p) = v {
+                super::declared::WRITTEN.with_borrow_mut(|x| {
+                    if let Some(x) = x {
+                        x.extend(mem.page_words(p as usize).map(|w| w as u32))
+                    }
+                });
+            }
+        }
+        true
     }
 
     /// Runs the primitive `prim` on the top `argc` values of the stack; Some to end the step.
@@ -857,7 +922,12 @@ impl Exec<'_> {
                 }
             }
         }
-        match prims::exec(self.m, st, tid, prim, &args) {
+        let words = self.note_words(prim, &args, None);
+        let out = prims::exec(self.m, st, tid, prim, &args);
+        if words && let PrimOut::Value(v) = &out {
+            self.note_words(prim, &[], Some(*v));
+        }
+        match out {
             PrimOut::Value(v) => {
                 let f = frame(st, tid);
                 f.stack.truncate(n - argc as usize);

@@ -92,6 +92,9 @@ pub struct Machine {
     observed: u64,
     /// Per declared invariant, what it reads (0 for end-of-run ones).
     declared_reads: Vec<u64>,
+    /// Per declared invariant: every evaluation for a page so far read only that page's
+    /// words (`declared.rs`), so a step that leaves a page's words alone leaves its verdict.
+    page_local: std::sync::Arc<Vec<std::sync::atomic::AtomicBool>>,
     /// Per function: it takes the address of a local (`&x`), so pointers to its call may
     /// outlive it and are made dangling when it returns.
     takes_address: Vec<bool>,
@@ -112,6 +115,12 @@ impl Machine {
         let futures = footprint::summaries(&prog);
         let live = liveness::live_locals(&prog);
         let takes_address = takes_address(&prog);
+        let page_local = std::sync::Arc::new(
+            prog.declared
+                .iter()
+                .map(|_| std::sync::atomic::AtomicBool::new(true))
+                .collect(),
+        );
         let mut m = Machine {
             prog,
             initial,
@@ -121,6 +130,7 @@ impl Machine {
             pool: None,
             observed: footprint::OBSERVED,
             declared_reads: Vec::new(),
+            page_local,
             takes_address,
         };
         m.declared_reads = m.declared_footprint()?;
@@ -324,16 +334,19 @@ impl Machine {
                     Action::Choose(_, b) => Some(b),
                     _ => None,
                 };
+                declared::WRITTEN.with_borrow_mut(|w| *w = Some(Vec::new()));
                 let (r, v, f) = interp::step_with(self, st, c as usize, choice, None);
                 soft = v;
                 fp = f;
                 r
             }
             Action::Evict(c, slot) => {
+                declared::WRITTEN.with_borrow_mut(|w| *w = Some(Vec::new()));
                 st.tlb[c as usize * self.slots() + slot as usize] = None;
                 interp::StepResult::Stepped
             }
             Action::Fill(c, slot) => {
+                declared::WRITTEN.with_borrow_mut(|w| *w = Some(Vec::new()));
                 if hw::fill_tlb(st, self.slots(), c as usize, slot as usize) {
                     interp::StepResult::Stepped
                 } else {
@@ -345,6 +358,10 @@ impl Machine {
         if let (interp::StepResult::Stepped, true) = (&r, self.state_reductions) {
             local = self.canonicalise(st, a);
         }
+        if !local {
+            // pages relabelled: the written words no longer say which page is which
+            declared::WRITTEN.with_borrow_mut(|w| *w = None);
+        }
         let t = match r {
             interp::StepResult::Blocked => Transition::Disabled,
             interp::StepResult::Violation(v) => Transition::Violation(self.selected_stop(v)),
@@ -353,6 +370,7 @@ impl Machine {
                 Transition::Next((), v)
             }
         };
+        declared::WRITTEN.with_borrow_mut(|w| *w = None);
         (t, fp, local)
     }
 }
