@@ -1216,6 +1216,7 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
             stable: fields.iter().map(|f| f.stable).collect(),
             refcount: fields.iter().map(|f| f.refcount).collect(),
             field_ids: Vec::new(),
+            type_spans: fields.iter().map(|f| f.ty_span).collect(),
         });
     }
     for (gi, (name, strukt, ssp, gsp)) in table.globals.iter().enumerate() {

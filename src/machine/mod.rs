@@ -15,6 +15,7 @@ mod prims;
 mod select;
 pub mod state;
 mod symmetry;
+mod tlb_contract;
 pub mod trace;
 
 use crate::explore::{Footprint, Model, Reducible, Transition, Violation};
@@ -95,6 +96,8 @@ pub struct Machine {
     /// Per function: it takes the address of a local (`&x`), so pointers to its call may
     /// outlive it and are made dangling when it returns.
     takes_address: Vec<bool>,
+    /// The mm_struct words the TLB checks read (`tlb_flush_pending`, `tlb_flush_batched`).
+    tlb_contract: tlb_contract::TlbContract,
 }
 
 /// Per function: does it take the address of one of its locals (`&x`)?
@@ -112,6 +115,7 @@ impl Machine {
         let futures = footprint::summaries(&prog);
         let live = liveness::live_locals(&prog);
         let takes_address = takes_address(&prog);
+        let tlb_contract = tlb_contract::TlbContract::resolve(&prog.memory)?;
         let mut m = Machine {
             prog,
             initial,
@@ -122,9 +126,12 @@ impl Machine {
             observed: footprint::OBSERVED,
             declared_reads: Vec::new(),
             takes_address,
+            tlb_contract,
         };
         m.declared_reads = m.declared_footprint()?;
         m.observed |= m.declared_reads.iter().fold(0, |a, r| a | r);
+        // stale_tlb reads the model's tlb_flush_pending and tlb_flush_batched
+        m.observed |= m.tlb_contract.observed(&m.prog.memory);
         m.pool = symmetry::pool(&m.prog);
         let mut initial = m.initial.clone();
         for tid in 0..initial.threads.len() {
