@@ -327,8 +327,8 @@ fn arithmetic_and_counters_never_wrap() {
         ),
         (
             "pend();",
-            "fn pend() { let mm = current_mm(); let i = 0; while i < 40000 { inc_tlb_flush_pending(mm); i += 1; } }",
-            "tlb_flush_pending overflows",
+            "fn pend() { let mm = current_mm(); atomic_set(&mm->tlb_flush_pending, 2147483647); inc_tlb_flush_pending(mm); }",
+            "mm->tlb_flush_pending would become 2147483648",
         ),
         (
             "grp();",
@@ -429,6 +429,65 @@ fn declared_objects_misused_are_located_errors() {
         &err,
         "obj.mmk:1:15:",
         "unknown field type `float`",
+    );
+}
+
+/// The machine's TLB checks read mm_struct's `tlb_flush_pending` (an atomic_t) and
+/// `tlb_flush_batched` (an int) by name: a tree declaring either with another type is a
+/// located error at the field's type, and one writing the flag without the PTL breaks
+/// lock_hygiene.
+#[test]
+fn the_tlb_contract_fields_are_checked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tree = dir.path().join("models/bad-mm");
+    std::fs::create_dir_all(&tree).expect("mkdir");
+    std::fs::write(
+        tree.join("fault.mmk"),
+        "fn do_user_addr_fault(error_code, address) source \"none\" { force_sig_segv(); }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("t.mmk"),
+        "test \"t\" {\n    kernel \"bad-mm\";\n    cpus 1;\n    vma X: anon private read write;\n    cpu0 { X = 1; }\n    expect safe;\n}\n",
+    )
+    .expect("write");
+    for (fields, at, needle) in [
+        (
+            "    tlb_flush_pending: int;\n",
+            "2:24:",
+            "`tlb_flush_pending` must be declared `atomic_t`",
+        ),
+        (
+            "    tlb_flush_pending: atomic_t;\n    tlb_flush_batched: atomic_t;\n",
+            "3:24:",
+            "`tlb_flush_batched` must be declared `int`",
+        ),
+    ] {
+        std::fs::write(
+            tree.join("mm.mmk"),
+            format!("struct mm_struct source \"x\" {{\n{fields}}}\n"),
+        )
+        .expect("write");
+        let (code, out, err) =
+            mmcheck_in(dir.path(), &["check", "-q", "--models", "models", "t.mmk"]);
+        assert_located(
+            code,
+            &out,
+            &err,
+            &format!("models/bad-mm/mm.mmk:{at}"),
+            needle,
+        );
+    }
+    // the v5.10 tree: reclaim's flag set by a path that holds no PTL
+    let (code, out, err) = run_model(
+        "f();",
+        "fn f() { set_tlb_ubc_flush_pending(current_mm(), false); }",
+    );
+    assert_eq!(code, 1, "{out}\n{err}");
+    assert!(
+        out.contains("lock_hygiene")
+            && out.contains("writes mm->tlb_flush_batched without holding the PTL"),
+        "{out}\n{err}"
     );
 }
 

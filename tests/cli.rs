@@ -114,6 +114,21 @@ fn merged_fix_is_proved_safe_exhaustively() {
     assert!(states > 1000, "{out}");
 }
 
+/// mm->tlb_flush_batched is read and written under the PTL (the machine's TLB contract), so
+/// flush_tlb_batched_pending()'s read of it folds into the step that took the PTL, as the
+/// v1 built-in did on a clear flag: it adds no step and no interleavings.
+#[test]
+fn the_batched_flag_read_under_the_ptl_is_no_step_of_its_own() {
+    let (code, out, _) = mmcheck(&["check", "tests/mmk/mm/batched-flush-mutation-no-flush.mmk"]);
+    assert_eq!(code, 0, "{out}");
+    let lines: Vec<&str> = out.lines().collect();
+    let folded = lines.windows(2).any(|w| {
+        w[0].trim_end().ends_with("spin_lock(ptl);")
+            && w[1].trim() == "+ flush_tlb_batched_pending:"
+    });
+    assert!(folded, "{out}");
+}
+
 fn assert_located_error(file: &str, line_col: &str, needle: &str) {
     let (code, out, err) = mmcheck(&["check", file]);
     assert_eq!(code, 2, "{out}{err}");

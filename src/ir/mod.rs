@@ -209,6 +209,8 @@ pub struct ObjStruct {
     pub refcount: Vec<bool>,
     /// Each field's interned name (`Program::field_names`), as `obj->field` looks it up.
     pub field_ids: Vec<u16>,
+    /// Where each field's type is written (for errors about a field the machine reads).
+    pub type_spans: Vec<Span>,
 }
 
 impl ObjStruct {

@@ -120,11 +120,6 @@ prims! {
     FlushTlbPage = "flush_tlb_page", 2, Shared, "(vma, addr): synchronous shootdown of one page on every CPU";
     FlushTlbRange = "flush_tlb_range", 3, Shared, "(vma or mm, start, end): synchronous shootdown of [start, end); end -1 (TLB_FLUSH_ALL) flushes the whole mm";
     FlushTlbMm = "flush_tlb_mm", 1, Shared, "synchronous shootdown of the whole mm";
-    FlushTlbBatchedPending = "flush_tlb_batched_pending", 1, Shared, "flush if reclaim left a batched flush pending";
-    IncTlbFlushPending = "inc_tlb_flush_pending", 1, Shared, "atomic_inc(&mm->tlb_flush_pending)";
-    DecTlbFlushPending = "dec_tlb_flush_pending", 1, Shared, "atomic_dec(&mm->tlb_flush_pending)";
-    MmTlbFlushPending = "mm_tlb_flush_pending", 1, Shared, "atomic_read(&mm->tlb_flush_pending) != 0";
-    MmTlbFlushNested = "mm_tlb_flush_nested", 1, Shared, "atomic_read(&mm->tlb_flush_pending) > 1";
     // ---- pages ----
     CopyUserHighpage = "copy_user_highpage", 2, Shared, "(dst, src): copy the contents of src into dst";
     MemcmpPages = "memcmp_pages", 2, Shared, "(a, b): 0 if the contents are equal";

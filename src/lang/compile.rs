@@ -1306,6 +1306,7 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
             stable: fields.iter().map(|f| f.stable).collect(),
             refcount: fields.iter().map(|f| f.refcount).collect(),
             field_ids: Vec::new(),
+            type_spans: fields.iter().map(|f| f.ty_span).collect(),
         });
     }
     // per-CPU variables are laid out once the CPUs are known (`per_handle_objects`)

@@ -7,12 +7,15 @@ use crate::lang::Diag;
 
 impl Machine {
     /// stale_tlb in the global form: a more permissive TLB entry is fine only while someone
-    /// is still bound to flush it: a flush is pending, reclaim batched one, the mmap lock is
-    /// held for write (flush before unlock), or the PTL is held (flush inside the lock).
+    /// is still bound to flush it: a flush is pending, reclaim batched one (the model's
+    /// mm_struct words, `tlb_contract`), the mmap lock is held for write (flush before
+    /// unlock), or the PTL is held (flush inside the lock).
     fn stale_entry(&self, s: &State) -> Option<String> {
         let slots = self.slots();
         for (mi, mm) in s.mms.iter().enumerate() {
-            if mm.tlb_flush_pending > 0 || mm.tlb_flush_batched || mm.mmap_lock.writer.is_some() {
+            if self.tlb_contract.flush_owed(&self.prog.memory, s, mi)
+                || mm.mmap_lock.writer.is_some()
+            {
                 continue;
             }
             for slot in 0..slots {
@@ -114,13 +117,13 @@ impl Machine {
         }
         // From here every program has finished (or idles on the uffd monitor).
         if self.checks("lock_hygiene") {
-            for (i, mm) in s.mms.iter().enumerate() {
-                if mm.tlb_flush_pending != 0 {
+            for i in 0..s.mms.len() {
+                let pending = self.tlb_contract.pending(&self.prog.memory, s, i);
+                if pending != 0 {
                     return Some(Violation {
                         invariant: "lock_hygiene",
                         message: format!(
-                            "every CPU finished but mm{i} has tlb_flush_pending = {}",
-                            mm.tlb_flush_pending
+                            "every CPU finished but mm{i} has tlb_flush_pending = {pending}"
                         ),
                     });
                 }

@@ -151,8 +151,6 @@ fn shared(s: &State, b: &mut Vec<u8>) {
     for m in &s.mms {
         b.extend_from_slice(&m.mmap_lock.readers.to_le_bytes());
         b.push(m.mmap_lock.writer.map_or(0xff, |x| x));
-        b.extend_from_slice(&m.tlb_flush_pending.to_le_bytes());
-        b.push(m.tlb_flush_batched as u8);
         b.push(m.uffd_msgs.len() as u8);
         for msg in &m.uffd_msgs {
             b.push(msg.tid);
@@ -278,8 +276,6 @@ pub fn decode_into(b: &[u8], s: &mut State) {
     for m in s.mms.iter_mut() {
         m.mmap_lock.readers = r.u16();
         m.mmap_lock.writer = r.opt_u8();
-        m.tlb_flush_pending = r.u16() as i16;
-        m.tlb_flush_batched = r.u8() != 0;
         let n = r.u8() as usize;
         m.uffd_msgs.clear();
         for _ in 0..n {

@@ -15,6 +15,7 @@ mod prims;
 mod select;
 pub mod state;
 mod symmetry;
+mod tlb_contract;
 pub mod trace;
 
 use crate::explore::{Footprint, Model, Reducible, Transition, Violation};
@@ -98,6 +99,8 @@ pub struct Machine {
     /// Per function: it takes the address of a local (`&x`), so pointers to its call may
     /// outlive it and are made dangling when it returns.
     takes_address: Vec<bool>,
+    /// The mm_struct words the TLB checks read (`tlb_flush_pending`, `tlb_flush_batched`).
+    tlb_contract: tlb_contract::TlbContract,
 }
 
 /// Per function: does it take the address of one of its locals (`&x`)?
@@ -121,6 +124,7 @@ impl Machine {
                 .map(|_| std::sync::atomic::AtomicBool::new(true))
                 .collect(),
         );
+        let tlb_contract = tlb_contract::TlbContract::resolve(&prog.memory)?;
         let mut m = Machine {
             prog,
             initial,
@@ -132,9 +136,12 @@ impl Machine {
             declared_reads: Vec::new(),
             page_local,
             takes_address,
+            tlb_contract,
         };
         m.declared_reads = m.declared_footprint()?;
         m.observed |= m.declared_reads.iter().fold(0, |a, r| a | r);
+        // stale_tlb reads the model's tlb_flush_pending and tlb_flush_batched
+        m.observed |= m.tlb_contract.observed(&m.prog.memory);
         m.pool = symmetry::pool(&m.prog);
         let mut initial = m.initial.clone();
         for tid in 0..initial.threads.len() {

@@ -130,6 +130,13 @@ pub fn is_visible(m: &Machine, st: &State, tid: usize, prim: Prim, args: &[Value
         _ => false,
     };
     match prim {
+        // mm->tlb_flush_batched read under the PTL, which every writer holds
+        Prim::Family(_)
+            if m.tlb_contract
+                .read_folds(&m.prog.memory, st, tid, prim, args) =>
+        {
+            false
+        }
         // A word of the `struct page` of a frame only this CPU can reach.
         Prim::Family(i) => match args.get(super::family::row(i).ptr) {
             // this CPU's instance of a per-CPU variable is its own
@@ -143,18 +150,18 @@ pub fn is_visible(m: &Machine, st: &State, tid: usize, prim: Prim, args: &[Value
             _ => !args.first().is_some_and(private),
         },
         Prim::CopyUserHighpage | Prim::MemcmpPages => !(private(&args[0]) && private(&args[1])),
-        // Read under the PTL; its only writer (reclaim's set_tlb_ubc_flush_pending) holds
-        // the PTL too, so a clear flag is a read that commutes with every other step.
-        Prim::FlushTlbBatchedPending => match args[0] {
-            Value::Mm(mm) => st.mms.get(mm as usize).is_none_or(|x| x.tlb_flush_batched),
-            _ => true,
-        },
         _ => true,
     }
 }
 
 pub fn exec(m: &Machine, st: &mut State, tid: usize, prim: Prim, args: &[Value]) -> PrimOut {
     if let Prim::Family(i) = prim {
+        if let Some(msg) = m
+            .tlb_contract
+            .unlocked_write(&m.prog.memory, st, tid, prim, args)
+        {
+            return Violation("lock_hygiene", msg);
+        }
         return super::family::exec(m, st, tid, i, args);
     }
     match exec_inner(m, st, tid, prim, args) {
@@ -486,37 +493,6 @@ fn exec_inner(
             hw::flush_range(st, slots, mm, 0, slots);
             Value::Null
         }
-        Prim::FlushTlbBatchedPending => {
-            let mm = mm_arg(a[0])?;
-            if st.mms[mm as usize].tlb_flush_batched {
-                hw::flush_range(st, slots, mm, 0, slots);
-                st.mms[mm as usize].tlb_flush_batched = false;
-            }
-            Value::Null
-        }
-        Prim::IncTlbFlushPending => {
-            let mm = &mut st.mms[mm_arg(a[0])? as usize];
-            mm.tlb_flush_pending = mm
-                .tlb_flush_pending
-                .checked_add(1)
-                .ok_or("tlb_flush_pending overflows its counter")?;
-            Value::Null
-        }
-        Prim::DecTlbFlushPending => {
-            let p = &mut st.mms[mm_arg(a[0])? as usize].tlb_flush_pending;
-            if *p == 0 {
-                return Ok(Violation(
-                    "lock_hygiene",
-                    "tlb_flush_pending underflow".into(),
-                ));
-            }
-            *p -= 1;
-            Value::Null
-        }
-        Prim::MmTlbFlushPending => {
-            Value::Bool(st.mms[mm_arg(a[0])? as usize].tlb_flush_pending > 0)
-        }
-        Prim::MmTlbFlushNested => Value::Bool(st.mms[mm_arg(a[0])? as usize].tlb_flush_pending > 1),
         // ---- pages ----
         Prim::ZeroPage => Value::Page(m.prog.scenario.frames as u16),
         Prim::IsZeroPfn => Value::Bool(int_arg(a[0])? == m.prog.scenario.frames as i64 + 1),

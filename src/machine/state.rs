@@ -52,9 +52,6 @@ pub struct UffdMsg {
 #[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
 pub struct MmState {
     pub mmap_lock: RwSem,
-    pub tlb_flush_pending: i16,
-    /// mm->tlb_flush_batched (reclaim's deferred flush).
-    pub tlb_flush_batched: bool,
     pub uffd_msgs: Vec<UffdMsg>,
 }
 
@@ -211,8 +208,6 @@ impl State {
         self.mms.truncate(src.mms.len());
         for (d, s) in self.mms.iter_mut().zip(&src.mms) {
             d.mmap_lock = s.mmap_lock;
-            d.tlb_flush_pending = s.tlb_flush_pending;
-            d.tlb_flush_batched = s.tlb_flush_batched;
             d.uffd_msgs.clone_from(&s.uffd_msgs);
         }
         let n = self.mms.len();

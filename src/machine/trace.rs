@@ -113,12 +113,6 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
     }
     for (i, mm) in a.mms.iter().enumerate() {
         let nb = &b.mms[i];
-        if mm.tlb_flush_pending != nb.tlb_flush_pending {
-            out.push(format!(
-                "tlb_flush_pending {} -> {}",
-                mm.tlb_flush_pending, nb.tlb_flush_pending
-            ));
-        }
         if mm.uffd_msgs.len() < nb.uffd_msgs.len() {
             out.push("uffd: fault message queued".into());
         }

@@ -1,0 +1,80 @@
+// struct mm_struct and the deferred-TLB-flush state on it: the pending count of
+// inc/dec_tlb_flush_pending() (include/linux/mm_types.h) and reclaim's batched-flush flag
+// (mm/rmap.c). The machine gives one mm_struct per mm; everything here is kernel code of
+// v5.10.
+//
+// The TLB checks of the machine read two of these fields by name (its hardware contract,
+// DESIGN.md section 5): `stale_tlb` forgives a more permissive TLB entry while
+// tlb_flush_pending is above 0 or tlb_flush_batched is set, and every CPU finishing with
+// tlb_flush_pending not back at 0 is `lock_hygiene`. They must keep these names and types.
+//
+// Barriers: the model runs every step in one total order (sequential consistency), so the
+// ordering these functions' comments ask of the PTL and of the flush (the increment
+// published by the PTL release together with the PTE change; the decrement ordered after
+// the flush by flush_tlb_range(); barrier() keeping the flag's store after the PTE clear or
+// the flush) always holds here. What the model cannot show is a bug that needs those
+// orderings broken (a weaker memory model, split PTE locks): see the comments below.
+
+// include/linux/mm_types.h, the fields these paths use. tlb_flush_pending is under
+// CONFIG_NUMA_BALANCING || CONFIG_COMPACTION in older kernels, unconditional in v5.10;
+// tlb_flush_batched (a bool) is under CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH, which x86
+// selects. Left out: everything else (the VMA tree, page-table roots, counters, mm_users,
+// the cpumask, ...); mmap_lock and the VMA list are still the machine's.
+struct mm_struct source "include/linux/mm_types.h:struct mm_struct@v5.10" {
+    tlb_flush_pending: atomic_t;
+    tlb_flush_batched: int;
+}
+
+// ---- include/linux/mm_types.h ----
+
+// Its comment: the increment comes before the PTL is taken and the PTEs are changed, so a
+// CPU that takes the same PTL later and sees the changed PTE sees the increment too (the
+// unlock publishes both). Under sequential consistency an increment is seen by every step
+// after it, so the model keeps that guarantee whatever PTL the reader takes; the comment's
+// caveat (with split PTE locks and RCpc locks only the same PTL orders them) is not
+// modelled (one PTE table, one PTL).
+fn inc_tlb_flush_pending(mm) source "include/linux/mm_types.h:inc_tlb_flush_pending@v5.10" {
+    atomic_inc(&mm->tlb_flush_pending);
+}
+
+// Its comment: the decrement must not pass the flush, and smp_mb__before_atomic() cannot
+// order it against TLB invalidate completion, so it relies on tlb_flush_*() to order it.
+// Here a flush is one step that completes on every CPU (flush_tlb_range() is synchronous),
+// so a decrement after it in program order is after it for every CPU. A caller that
+// decrements before its flush is modelled as written (uffd-wp/mutation-dec-before-flush.mmk).
+fn dec_tlb_flush_pending(mm) source "include/linux/mm_types.h:dec_tlb_flush_pending@v5.10" {
+    atomic_dec(&mm->tlb_flush_pending);
+}
+
+// Must be called with the PTL held: it guarantees true only for a flush pending on the PTEs
+// of that PTL (see inc_tlb_flush_pending()). The int count converts to bool.
+fn mm_tlb_flush_pending(mm) source "include/linux/mm_types.h:mm_tlb_flush_pending@v5.10" {
+    return atomic_read(&mm->tlb_flush_pending) != 0;
+}
+
+// Another flusher besides the caller (whose own increment is in the count).
+fn mm_tlb_flush_nested(mm) source "include/linux/mm_types.h:mm_tlb_flush_nested@v5.10" {
+    return atomic_read(&mm->tlb_flush_pending) > 1;
+}
+
+// ---- mm/rmap.c: batched unmap flush (CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH) ----
+
+// Reclaim's side, from try_to_unmap_one() when should_defer_flush(): the PTE was cleared
+// under the PTL and its flush deferred. The task's tlbflush_unmap_batch (the CPUs to flush,
+// flush_required, writable) is not modelled: the reclaiming path flushes for itself
+// (try_to_unmap_flush() is flush_tlb_mm() in a model). barrier() keeps the store after the
+// PTE clear; every step here is in program order.
+fn set_tlb_ubc_flush_pending(mm, writable) source "mm/rmap.c:set_tlb_ubc_flush_pending@v5.10" {
+    mm->tlb_flush_batched = true;
+}
+
+// Called under the PTL by whoever changes PTEs next (mprotect, zap, ...): the PTL orders the
+// flag's store in set_tlb_ubc_flush_pending() (also under the PTL) against this racy read
+// (data_race()). barrier() keeps the clear after the flush; every step here is in program
+// order, so a clear before the flush is modelled only as written.
+fn flush_tlb_batched_pending(mm) source "mm/rmap.c:flush_tlb_batched_pending@v5.10" {
+    if mm->tlb_flush_batched {
+        flush_tlb_mm(mm);
+        mm->tlb_flush_batched = false;
+    }
+}
