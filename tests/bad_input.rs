@@ -600,6 +600,16 @@ fn object_field_declarations_misused_are_located_errors() {
             "1:12:",
             "must fit a C int",
         ),
+        (
+            "struct o { n: int guarded_by m; }\n",
+            "1:30:",
+            "must be a spinlock_t or rw_semaphore field",
+        ),
+        (
+            "struct o { l: spinlock_t; c: atomic_t guarded_by l; }\n",
+            "1:27:",
+            "can be `guarded_by` a lock",
+        ),
     ];
     for (decl, at, needle) in cases {
         let text = format!("{decl}global g: o;\n{HEAD}    cpu0 {{ }}\n}}\n");

@@ -207,6 +207,8 @@ pub struct ObjStruct {
     pub stable: Vec<bool>,
     /// The object's reference count: at 0 the object is the last holder's alone.
     pub refcount: Vec<bool>,
+    /// The lock field (spinlock_t or rw_semaphore) guarding each field, if any.
+    pub guard: Vec<Option<u16>>,
     /// Each field's interned name (`Program::field_names`), as `obj->field` looks it up.
     pub field_ids: Vec<u16>,
     /// Where each field's type is written (for errors about a field the machine reads).
@@ -309,6 +311,14 @@ impl Memory {
         self.words
             .get(w)
             .is_some_and(|&(o, f)| self.structs[self.strukt_of(o)].stable[f as usize])
+    }
+    /// The word of the lock that guards word `w` (`guarded_by`), if any.
+    pub fn guard_of(&self, w: usize) -> Option<usize> {
+        let &(o, f) = self.words.get(w)?;
+        let s = &self.structs[self.strukt_of(o)];
+        let g = s.guard.get(f as usize).copied().flatten()?;
+        let (base, _) = self.object_of(w)?;
+        Some(base + s.offsets[g as usize] as usize)
     }
     pub fn is_refcount(&self, w: usize) -> bool {
         self.words

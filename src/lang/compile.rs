@@ -1281,6 +1281,26 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
                     "only an int or bits field can be `stable` (read without a step)",
                 ));
             }
+            if let Some((lock, lsp)) = &f.guarded_by {
+                let lk = fields
+                    .iter()
+                    .find(|g| g.name == *lock)
+                    .and_then(|g| WordKind::by_name(&g.ty));
+                if !matches!(lk, Some(WordKind::Spinlock | WordKind::Rwsem)) || f.len != 1 {
+                    return Err(Diag::at(
+                        *lsp,
+                        format!(
+                            "`guarded_by {lock}`: {lock} must be a spinlock_t or rw_semaphore field of `{name}` (and the guarded field a single word)"
+                        ),
+                    ));
+                }
+                if !matches!(kind, WordKind::Int | WordKind::Bits | WordKind::Handle) || f.stable {
+                    return Err(Diag::at(
+                        f.span,
+                        "only an int, bits or handle field that is not `stable` can be `guarded_by` a lock",
+                    ));
+                }
+            }
             if f.refcount && kind != WordKind::Atomic {
                 return Err(Diag::at(f.span, "only an atomic_t can be a `refcount`"));
             }
@@ -1305,6 +1325,15 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
             init: fields.iter().map(|f| f.init).collect(),
             stable: fields.iter().map(|f| f.stable).collect(),
             refcount: fields.iter().map(|f| f.refcount).collect(),
+            guard: fields
+                .iter()
+                .map(|f| {
+                    f.guarded_by
+                        .as_ref()
+                        .and_then(|(l, _)| fields.iter().position(|g| g.name == *l))
+                        .map(|i| i as u16)
+                })
+                .collect(),
             field_ids: Vec::new(),
             type_spans: fields.iter().map(|f| f.ty_span).collect(),
         });

@@ -216,12 +216,14 @@ impl Parser {
                     } else {
                         0
                     };
-                    let (mut stable, mut refcount) = (false, false);
+                    let (mut stable, mut refcount, mut guarded_by) = (false, false, None);
                     loop {
                         if self.eat_word("stable") {
                             stable = true;
                         } else if self.eat_word("refcount") {
                             refcount = true;
+                        } else if self.eat_word("guarded_by") {
+                            guarded_by = Some(self.ident("the lock field that guards it")?);
                         } else {
                             break;
                         }
@@ -235,6 +237,7 @@ impl Parser {
                         len,
                         stable,
                         refcount,
+                        guarded_by,
                     });
                 } else {
                     fields.push(f);

@@ -898,10 +898,12 @@ impl Exec<'_> {
         } else {
             // private: no other CPU can see it, but the hardware and the invariants can
             // (a per-CPU variable's words: nothing but this CPU can)
-            let per_cpu = args.iter().any(
-                |a| matches!(a, Value::Word(w) if self.m.prog.memory.cpu_of(*w as usize).is_some()),
-            );
-            if !per_cpu {
+            // (nor a word under the lock that guards it: no other CPU can write it now)
+            let quiet = args.iter().any(|a| {
+                matches!(a, Value::Word(w) if self.m.prog.memory.cpu_of(*w as usize).is_some()
+                    || super::family::guarded_read(self.m, st, tid, *w as usize))
+            });
+            if !quiet {
                 self.fp = self.fp.union(footprint::prim_call(prim, &args));
             }
             self.log_op(st, false);

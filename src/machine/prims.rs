@@ -141,6 +141,13 @@ pub fn is_visible(m: &Machine, st: &State, tid: usize, prim: Prim, args: &[Value
         Prim::Family(i) => match args.get(super::family::row(i).ptr) {
             // this CPU's instance of a per-CPU variable is its own
             Some(Value::Word(w)) if m.prog.memory.cpu_of(*w as usize) == Some(tid) => false,
+            // a load of a word under the lock that guards it
+            Some(Value::Word(w))
+                if super::family::row(i).access == super::family::Access::Read
+                    && super::family::guarded_read(m, st, tid, *w as usize) =>
+            {
+                false
+            }
             Some(Value::Word(w)) => m
                 .prog
                 .memory

@@ -162,6 +162,25 @@ pub fn by_name(name: &str) -> Option<u16> {
     ROWS.iter().position(|r| r.name == name).map(|i| i as u16)
 }
 
+/// Does CPU `tid` hold the lock at word `lock` (a spinlock_t, or an rw_semaphore: for
+/// write when `exclusive`, else either way)?
+pub fn holds_lock(m: &Machine, st: &State, lock: usize, tid: usize, exclusive: bool) -> bool {
+    let v = st.mem[lock];
+    match m.prog.memory.kind(lock) {
+        Some(WordKind::Spinlock) => v == tid as i64 + 1,
+        Some(WordKind::Rwsem) => rwsem::holds(v, tid, exclusive),
+        _ => false,
+    }
+}
+
+/// A load of a `guarded_by` word whose lock this CPU holds: nobody can change it.
+pub fn guarded_read(m: &Machine, st: &State, tid: usize, w: usize) -> bool {
+    m.prog
+        .memory
+        .guard_of(w)
+        .is_some_and(|l| holds_lock(m, st, l, tid, false))
+}
+
 /// Why CPU `tid` may not touch word `w` of a `struct page` (None: it may).
 pub fn page_gone(m: &Machine, st: &State, tid: usize, w: usize) -> Option<String> {
     let f = m.prog.memory.frame_of(w)?;

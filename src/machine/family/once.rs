@@ -68,6 +68,24 @@ pub const ROWS: &[Row] = &[
                 int_arg(a[1])?
             };
             let mem = &c.m.prog.memory;
+            if let Some(l) = mem.guard_of(w)
+                && !super::holds_lock(c.m, c.st, l, c.tid, true)
+            {
+                return Ok(PrimOut::Violation(
+                    "lock_hygiene",
+                    format!(
+                        "cpu{} writes {} without holding {}{}",
+                        c.tid,
+                        c.name(w),
+                        c.name(l),
+                        if mem.kind(l) == Some(WordKind::Rwsem) {
+                            " for write"
+                        } else {
+                            ""
+                        }
+                    ),
+                ));
+            }
             let private = mem
                 .frame_of(w)
                 .is_some_and(|f| c.st.frames[f].private_to == Some(c.tid as u8));

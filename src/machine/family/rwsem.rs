@@ -23,6 +23,11 @@ const READER_SHIFT: u32 = 4;
 fn writer(v: i64) -> Option<usize> {
     usize::try_from((v & WRITER_MASK) - 1).ok()
 }
+/// Does CPU `tid` hold the rwsem with value `v` (for write, when `exclusive`)?
+pub fn holds(v: i64, tid: usize, exclusive: bool) -> bool {
+    writer(v) == Some(tid) || (!exclusive && v & reader_bit(tid) != 0)
+}
+
 fn reader_bit(cpu: usize) -> i64 {
     1 << (READER_SHIFT as usize + cpu)
 }
