@@ -280,6 +280,9 @@ pub struct Memory {
     pub words: Vec<(Owner, u16)>,
     /// Names of the frames (the scenario's pages, then the pool), for messages.
     pub frame_names: Vec<String>,
+    /// Slab caches (`kmem_cache NAME: STRUCT[N]`): the word of objects in use, and the
+    /// global whose N instances are the objects.
+    pub caches: Vec<(u32, u16)>,
     /// Each word's type, and the words that hold handles (`finish` fills both).
     pub kinds: Vec<WordKind>,
     pub handle_words: Vec<u32>,
@@ -351,6 +354,16 @@ impl Memory {
             }
             _ => 0..0,
         }
+    }
+    /// The cache object holding word `w`: (the cache's in-use word, the object's number).
+    pub fn slot_of(&self, w: usize) -> Option<(usize, usize)> {
+        let &(Owner::Global(g), _) = self.words.get(w)? else {
+            return None;
+        };
+        let &(bm, _) = self.caches.iter().find(|c| c.1 == g)?;
+        let gl = &self.globals[g as usize];
+        let size = self.structs[gl.strukt as usize].size.max(1) as usize;
+        Some((bm as usize, (w - gl.base as usize) / size))
     }
     /// The CPU whose instance of a per-CPU variable holds word `w`.
     pub fn cpu_of(&self, w: usize) -> Option<usize> {
@@ -433,6 +446,14 @@ impl Memory {
                     Owner::Global(g) if self.globals[g as usize].per_cpu => {
                         let cpu = self.cpu_of(w).unwrap_or(0);
                         format!("{}[cpu{cpu}].{field}", self.globals[g as usize].name)
+                    }
+                    Owner::Global(_) if self.slot_of(w).is_some() => {
+                        let (_, i) = self.slot_of(w).unwrap_or_default();
+                        let g = self.words[w].0;
+                        let Owner::Global(g) = g else {
+                            unreachable!("matched")
+                        };
+                        format!("{}[{i}].{field}", self.globals[g as usize].name)
                     }
                     Owner::Global(g) => format!("{}.{field}", self.globals[g as usize].name),
                     Owner::Page(p) => match self.frame_names.get(p as usize) {

@@ -41,6 +41,9 @@ pub enum Item {
         /// `percpu NAME: STRUCT;`: one instance per CPU, each touched by its own CPU only
         /// (through `this_cpu_ptr(&NAME)`).
         per_cpu: bool,
+        /// `kmem_cache NAME: STRUCT[N];`: a slab cache of N objects, allocated with
+        /// `kmem_cache_alloc(&NAME)` and freed with `kmem_cache_free(&NAME, obj)`.
+        cache: Option<u32>,
     },
     Func(FuncDecl),
     Test(TestDecl),

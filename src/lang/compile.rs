@@ -30,9 +30,9 @@ pub struct FuncTable {
     /// Shared object types (`struct NAME { field: TYPE; }`), by name.
     obj_structs: Vec<ObjStructDecl>,
     obj_at: HashMap<String, usize>,
-    /// `global NAME: STRUCT;` (or `percpu`): (name, struct, its span, the declaration's
-    /// span, per CPU).
-    globals: Vec<(String, String, Span, Span, bool)>,
+    /// `global NAME: STRUCT;` (or `percpu`, or `kmem_cache ..[N]`): (name, struct, its
+    /// span, the declaration's span, per CPU, cache size).
+    globals: Vec<(String, String, Span, Span, bool, Option<u32>)>,
 }
 
 /// The function that checks a declared invariant: `assert(<condition>)`.
@@ -139,6 +139,7 @@ impl FuncTable {
                     strukt_span,
                     span,
                     per_cpu,
+                    cache,
                 } => {
                     if self.globals.iter().any(|g| &g.0 == name) {
                         return Err(Diag::at(
@@ -152,6 +153,7 @@ impl FuncTable {
                         *strukt_span,
                         *span,
                         *per_cpu,
+                        *cache,
                     ));
                 }
                 Item::Struct { name, fields, span } => {
@@ -1339,7 +1341,8 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
         });
     }
     // per-CPU variables are laid out once the CPUs are known (`per_handle_objects`)
-    for (gi, (name, strukt, ssp, gsp, per_cpu)) in table.globals.iter().enumerate() {
+    for (name, strukt, ssp, gsp, per_cpu, cache) in table.globals.iter() {
+        let gi = mem.globals.len();
         let Some(&sid) = table.obj_at.get(strukt) else {
             let mut d = Diag::at(*ssp, format!("unknown object type `{strukt}`"));
             if table.struct_at.contains_key(strukt) {
@@ -1364,6 +1367,60 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
                 base: u32::MAX,
                 per_cpu: true,
             });
+            continue;
+        }
+        if let Some(n) = *cache {
+            // the cache itself: one word, the objects in use (bit i: object i)
+            let cs = match mem.structs.iter().position(|x| x.name == "kmem_cache") {
+                Some(i) => i,
+                None => {
+                    mem.structs.push(ObjStruct {
+                        name: "kmem_cache".into(),
+                        source: Some("mm/slab.h:struct kmem_cache (objects in use only)".into()),
+                        fields: vec![("objects_in_use".into(), WordKind::Bits)],
+                        offsets: vec![0],
+                        lens: vec![1],
+                        size: 1,
+                        init: vec![0],
+                        stable: vec![false],
+                        refcount: vec![false],
+                        guard: vec![None],
+                        type_spans: vec![*gsp],
+                        field_ids: Vec::new(),
+                    });
+                    mem.structs.len() - 1
+                }
+            };
+            let total = 1 + n as usize * mem.structs[sid].size as usize;
+            if mem.words.len() + total > MAX_WORDS {
+                return Err(Diag::at(
+                    *gsp,
+                    format!("the globals need more than {MAX_WORDS} words"),
+                ));
+            }
+            mem.globals.push(Global {
+                name: name.clone(),
+                strukt: cs as u16,
+                base: mem.words.len() as u32,
+                per_cpu: false,
+            });
+            mem.words.push((crate::ir::Owner::Global(g), 0));
+            let slots = mem.globals.len();
+            mem.caches.push((mem.words.len() as u32 - 1, slots as u16));
+            mem.globals.push(Global {
+                name: name.clone(),
+                strukt: s,
+                base: mem.words.len() as u32,
+                per_cpu: false,
+            });
+            let fields: Vec<u16> = mem.structs[sid].word_fields().collect();
+            for _ in 0..n {
+                mem.words.extend(
+                    fields
+                        .iter()
+                        .map(|&f| (crate::ir::Owner::Global(slots as u16), f)),
+                );
+            }
             continue;
         }
         mem.globals.push(Global {
@@ -1505,7 +1562,8 @@ pub fn compile_test(
         memory: layout(table)?,
     };
     for i in 0..ctx.memory.structs.len() {
-        let sp = table.obj_structs[i].3;
+        // (a synthesized struct, the kmem_cache, has no declaration: the test's span)
+        let sp = table.obj_structs.get(i).map_or(t.span, |d| d.3);
         let ids = ctx.memory.structs[i]
             .fields
             .clone()

@@ -263,10 +263,24 @@ impl Parser {
             });
         }
         let per_cpu = self.is_word("percpu");
-        if self.eat_word("global") || self.eat_word("percpu") {
+        let is_cache = self.is_word("kmem_cache");
+        if self.eat_word("global") || self.eat_word("percpu") || self.eat_word("kmem_cache") {
             let (name, _) = self.ident("a global's name")?;
             self.expect_punct(":")?;
             let (strukt, strukt_span) = self.ident("the struct type of the global")?;
+            let cache = if is_cache {
+                self.expect_punct("[")?;
+                let (n, nsp) = self.int("the number of objects in the cache")?;
+                self.expect_punct("]")?;
+                Some(
+                    u32::try_from(n)
+                        .ok()
+                        .filter(|n| (1..=63).contains(n))
+                        .ok_or_else(|| Diag::at(nsp, "a kmem_cache holds 1 to 63 objects"))?,
+                )
+            } else {
+                None
+            };
             let end = self.expect_punct(";")?;
             return Ok(Item::Global {
                 name,
@@ -274,6 +288,7 @@ impl Parser {
                 strukt_span,
                 span: start.to(end),
                 per_cpu,
+                cache,
             });
         }
         if self.is_word("override") || self.is_word("fn") {

@@ -8,11 +8,17 @@
 //! frames stay interchangeable (`machine::symmetry`). A new frame is private to the CPU that
 //! took it until a PTE maps it: steps on it fold into that CPU's step. Every free bumps the
 //! frame's generation, so a TLB entry that outlives the page is told from a fresh one.
+//!
+//! Typed objects come from slab caches the model declares (`kmem_cache NAME: STRUCT[N];`,
+//! mm/slab_common.c): `kmem_cache_alloc(&NAME)` gives the lowest free object, its fields at
+//! their initial values (kmem_cache_zalloc()'s zeroing, or a constructor's values), and
+//! `kmem_cache_free(&NAME, obj)` takes it back. Touching a free object, or freeing it
+//! twice, is use_after_free.
 
 use super::{Access, Ctx, NO_WORD, Row};
 use crate::explore::Footprint;
 use crate::ir::{PrimClass, Value};
-use crate::machine::footprint::{DATA, META};
+use crate::machine::footprint::{DATA, META, OBJ_ALL};
 use crate::machine::prims::PrimOut;
 use crate::machine::state::Frame;
 
@@ -21,6 +27,38 @@ const ON_FRAMES: Footprint = Footprint {
     reads: META | DATA,
     writes: META | DATA,
 };
+
+/// Any word of any cache: the in-use word and the objects' fields.
+const ON_CACHES: Footprint = Footprint {
+    reads: OBJ_ALL,
+    writes: OBJ_ALL,
+};
+
+/// The cache `&NAME` names: its in-use word and the global of its objects.
+fn cache_arg(c: &Ctx<'_>, v: Value) -> Result<(usize, usize), String> {
+    let mem = &c.m.prog.memory;
+    match v {
+        Value::Obj(b) => mem
+            .caches
+            .iter()
+            .find(|x| x.0 == b)
+            .map(|x| (x.0 as usize, x.1 as usize))
+            .ok_or_else(|| "expected `&NAME` of a kmem_cache".into()),
+        other => Err(format!(
+            "expected `&NAME` of a kmem_cache, got a {}",
+            other.type_name()
+        )),
+    }
+}
+
+/// Object `i` of a cache's objects global: its words.
+fn object_words(c: &Ctx<'_>, g: usize, i: usize) -> std::ops::Range<usize> {
+    let mem = &c.m.prog.memory;
+    let gl = &mem.globals[g];
+    let size = mem.structs[gl.strukt as usize].size as usize;
+    let b = gl.base as usize + i * size;
+    b..b + size
+}
 
 /// The frame a page handle names (the zero page is never freed).
 fn frame_arg(c: &Ctx<'_>, v: Value) -> Result<usize, String> {
@@ -92,6 +130,76 @@ pub const ROWS: &[Row] = &[
                 ..Frame::default()
             };
             reset_words(c, f);
+            Ok(PrimOut::Value(Value::Null))
+        },
+    },
+    Row {
+        name: "kmem_cache_alloc",
+        arity: 1,
+        class: PrimClass::Shared,
+        ptr: NO_WORD,
+        access: Access::Write,
+        other: ON_CACHES,
+        blocks: "",
+        doc: "(&cache) the lowest free object of a `kmem_cache NAME: STRUCT[N]`, its fields at their initial values; null when all N are in use",
+        exec: |c, a| {
+            let (bm, g) = cache_arg(c, a[0])?;
+            let in_use = c.st.mem[bm];
+            // the objects are the words of the cache's objects global, N of them (N <= 63)
+            let mine = |i: usize| {
+                let w = object_words(c, g, i).start;
+                w < c.m.prog.memory.words.len() && c.m.prog.memory.slot_of(w) == Some((bm, i))
+            };
+            let Some(i) = (0..63)
+                .take_while(|&i| mine(i))
+                .find(|&i| in_use & (1 << i) == 0)
+            else {
+                return Ok(PrimOut::Value(Value::Null));
+            };
+            c.st.mem[bm] = in_use | 1 << i;
+            let words = object_words(c, g, i);
+            for w in words.clone() {
+                c.st.mem[w] = c.m.prog.memory.init_of(w);
+            }
+            Ok(PrimOut::Value(Value::Obj(words.start as u32)))
+        },
+    },
+    Row {
+        name: "kmem_cache_free",
+        arity: 2,
+        class: PrimClass::Shared,
+        ptr: NO_WORD,
+        access: Access::Write,
+        other: ON_CACHES,
+        blocks: "",
+        doc: "(&cache, obj) give an object back to its cache; freeing a free object is use_after_free",
+        exec: |c, a| {
+            let (bm, g) = cache_arg(c, a[0])?;
+            let Value::Obj(o) = a[1] else {
+                return Err(format!(
+                    "expected an object of the cache, got a {}",
+                    a[1].type_name()
+                ));
+            };
+            let Some((obm, i)) = c.m.prog.memory.slot_of(o as usize) else {
+                return Err("not an object of a kmem_cache".into());
+            };
+            if obm != bm || object_words(c, g, i).start != o as usize {
+                return Err("the object is not one of this cache's".into());
+            }
+            if c.st.mem[bm] & (1 << i) == 0 {
+                return Ok(PrimOut::Violation(
+                    "use_after_free",
+                    format!(
+                        "kmem_cache_free of {}, which is already free",
+                        c.m.prog.memory.word_name(o as usize)
+                    ),
+                ));
+            }
+            c.st.mem[bm] &= !(1 << i);
+            for w in object_words(c, g, i) {
+                c.st.mem[w] = c.m.prog.memory.init_of(w);
+            }
             Ok(PrimOut::Value(Value::Null))
         },
     },

@@ -183,6 +183,9 @@ pub fn guarded_read(m: &Machine, st: &State, tid: usize, w: usize) -> bool {
 
 /// Why CPU `tid` may not touch word `w` of a `struct page` (None: it may).
 pub fn page_gone(m: &Machine, st: &State, tid: usize, w: usize) -> Option<String> {
+    if let Some((bm, i)) = m.prog.memory.slot_of(w) {
+        return (st.mem[bm] & (1 << i) == 0).then(|| "the object is free".to_string());
+    }
     let f = m.prog.memory.frame_of(w)?;
     let fr = &st.frames[f];
     if !fr.allocated {
