@@ -154,7 +154,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         observed: super::footprint::OBSERVED,
         declared_reads: Vec::new(),
         takes_address: super::takes_address(prog),
-        tlb_contract: super::tlb_contract::TlbContract::resolve(&prog.memory)?,
+        mm_contract: super::mm_contract::MmContract::resolve(&prog.memory)?,
     };
     scenario_pages(&m, &mut st, &mappings)?;
     for tid in 0..sc.cpus {

@@ -329,7 +329,9 @@ impl Exec<'_> {
                                     "VM_SHARED set at run time: shared mappings are not modelled yet",
                                 );
                             }
-                            if st.mms[0].mmap_lock.writer != Some(tid as u8) {
+                            if self.m.mm_contract.mmap_writer(&self.m.prog.memory, st, 0)
+                                != Some(tid)
+                            {
                                 return StepResult::Violation(Violation {
                                     invariant: "lock_hygiene",
                                     message: format!(
@@ -795,12 +797,18 @@ impl Exec<'_> {
             if let Flow::Yield = self.before_visible(st) {
                 return Some(StepResult::Stepped);
             }
-            self.fp = self.fp.union(footprint::prim_call(prim, &args));
+            self.fp = self
+                .fp
+                .union(footprint::prim_call(&self.m.prog.memory, prim, &args));
         } else if prim.class() != crate::ir::PrimClass::Shared {
-            self.fp = self.fp.union(footprint::prim_call(prim, &args));
+            self.fp = self
+                .fp
+                .union(footprint::prim_call(&self.m.prog.memory, prim, &args));
         } else {
             // private: no other CPU can see it, but the hardware and the invariants can
-            self.fp = self.fp.union(footprint::prim_call(prim, &args));
+            self.fp = self
+                .fp
+                .union(footprint::prim_call(&self.m.prog.memory, prim, &args));
             self.log_op(st, false);
         }
         if !visible && self.snap.is_some() {
