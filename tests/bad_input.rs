@@ -380,6 +380,14 @@ fn a_declared_invariant_must_only_read_and_have_a_name_of_its_own() {
     );
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("an invariant may only read"), "{err}");
+    // taking a lock for read changes state too (it commutes with other readers, but an
+    // evaluation would leave the hold behind)
+    let (code, _, err) = run_model(
+        "X = 1;",
+        "fn takes() { mmap_read_lock(current_mm()); return true; } invariant locks \"it takes mmap_lock\" { takes() }",
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("an invariant may only read"), "{err}");
     let (code, _, err) = run_model("X = 1;", "invariant lock_hygiene \"mine\" { true }");
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("is a built-in invariant"), "{err}");
@@ -432,12 +440,12 @@ fn declared_objects_misused_are_located_errors() {
     );
 }
 
-/// The machine's TLB checks read mm_struct's `tlb_flush_pending` (an atomic_t) and
-/// `tlb_flush_batched` (an int) by name: a tree declaring either with another type is a
-/// located error at the field's type, and one writing the flag without the PTL breaks
-/// lock_hygiene.
+/// The machine's checks read mm_struct's `tlb_flush_pending` (an atomic_t),
+/// `tlb_flush_batched` (an int) and `mmap_lock` (an rw_semaphore) by name: a tree declaring
+/// one with another type is a located error at the field's type, and one writing the flag
+/// without the PTL breaks lock_hygiene.
 #[test]
-fn the_tlb_contract_fields_are_checked() {
+fn the_mm_contract_fields_are_checked() {
     let dir = tempfile::tempdir().expect("tempdir");
     let tree = dir.path().join("models/bad-mm");
     std::fs::create_dir_all(&tree).expect("mkdir");
@@ -461,6 +469,11 @@ fn the_tlb_contract_fields_are_checked() {
             "    tlb_flush_pending: atomic_t;\n    tlb_flush_batched: atomic_t;\n",
             "3:24:",
             "`tlb_flush_batched` must be declared `int`",
+        ),
+        (
+            "    tlb_flush_pending: atomic_t;\n    mmap_lock: spinlock_t;\n",
+            "3:16:",
+            "`mmap_lock` must be declared `rw_semaphore`",
         ),
     ] {
         std::fs::write(

@@ -371,3 +371,44 @@ fn reduction_never_takes_one_outcome_of_a_choice_alone() {
         );
     }
 }
+
+#[test]
+fn mm_struct_words_never_share_a_footprint_bit_with_a_struct_page_word() {
+    // Most paths touch mm->mmap_lock and tlb_flush_pending; page refcounts are touched by
+    // faults and zaps. With more words than bits the page words share bits among
+    // themselves, never with the mm's: else a down_read would conflict with a get_page.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let p = dir.path().join("many.mmk");
+    let pages: String = (0..14)
+        .map(|i| format!("    page P{i} = {i};\n    pte X[{i}] -> P{i} {{ write dirty }};\n"))
+        .collect();
+    std::fs::write(
+        &p,
+        format!("test \"t\" {{\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X[14]: anon private read write;\n{pages}    cpu0 {{ X = 1; }}\n    expect safe;\n}}\n"),
+    )
+    .expect("write");
+    let mut ms = Vec::new();
+    common::load(&p, false, &mut ms);
+    let mem = &ms[0].1.prog.memory;
+    let page = mem.page.expect("struct page");
+    let mm = mem.mm.expect("struct mm_struct");
+    let bit = |w: usize| footprint::obj_bit(mem, w);
+    let page_words = page.base as usize..(page.base + page.stride * page.count) as usize;
+    assert!(
+        page_words.len() > 40,
+        "the scenario must have more page words than bits"
+    );
+    let page_bits = page_words.clone().fold(0, |a, w| a | bit(w));
+    for w in mm.base as usize..(mm.base + mm.stride * mm.count) as usize {
+        assert_eq!(bit(w) & page_bits, 0, "{} shares a bit", mem.word_name(w));
+        for v in mm.base as usize..w {
+            assert_ne!(
+                bit(w),
+                bit(v),
+                "{} and {}",
+                mem.word_name(w),
+                mem.word_name(v)
+            );
+        }
+    }
+}

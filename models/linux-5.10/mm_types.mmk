@@ -3,10 +3,11 @@
 // (mm/rmap.c). The machine gives one mm_struct per mm; everything here is kernel code of
 // v5.10.
 //
-// The TLB checks of the machine read two of these fields by name (its hardware contract,
-// DESIGN.md section 5): `stale_tlb` forgives a more permissive TLB entry while
-// tlb_flush_pending is above 0 or tlb_flush_batched is set, and every CPU finishing with
-// tlb_flush_pending not back at 0 is `lock_hygiene`. They must keep these names and types.
+// The machine's checks read three of these fields by name (its hardware contract, DESIGN.md
+// section 5): `stale_tlb` forgives a more permissive TLB entry while tlb_flush_pending is
+// above 0, tlb_flush_batched is set or mmap_lock is held for write; every CPU finishing
+// with tlb_flush_pending not back at 0 is `lock_hygiene`, and so is a vma->vm_flags store
+// without mmap_lock held for write. They must keep these names and types.
 //
 // Barriers: the model runs every step in one total order (sequential consistency), so the
 // ordering these functions' comments ask of the PTL and of the flush (the increment
@@ -18,9 +19,11 @@
 // include/linux/mm_types.h, the fields these paths use. tlb_flush_pending is under
 // CONFIG_NUMA_BALANCING || CONFIG_COMPACTION in older kernels, unconditional in v5.10;
 // tlb_flush_batched (a bool) is under CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH, which x86
-// selects. Left out: everything else (the VMA tree, page-table roots, counters, mm_users,
-// the cpumask, ...); mmap_lock and the VMA list are still the machine's.
+// selects. mmap_lock is the rw_semaphore of mmap_lock.mmk. Left out: everything else (the
+// VMA tree and list, which are still the machine's; page-table roots, counters, mm_users,
+// the cpumask, ...).
 struct mm_struct source "include/linux/mm_types.h:struct mm_struct@v5.10" {
+    mmap_lock: rw_semaphore;
     tlb_flush_pending: atomic_t;
     tlb_flush_batched: int;
 }

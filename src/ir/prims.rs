@@ -107,13 +107,6 @@ prims! {
     ForceSigBus = "force_sig_bus", 0, Local, "kill the user program with SIGBUS when the fault returns (do_sigbus)";
     NotModelled = "not_modelled", 0, Local, "stop with a model error here: the model does not cover this path (say which in a comment)";
     SetTaskRunning = "set_task_running", 0, Local, "__set_current_state(TASK_RUNNING)";
-    // ---- locks ----
-    MmapReadLock = "mmap_read_lock", 1, Shared, "down_read(mmap_lock); blocks while a writer holds it; may sleep";
-    MmapReadTrylock = "mmap_read_trylock", 1, Shared, "down_read_trylock(mmap_lock): true if taken";
-    MmapReadUnlock = "mmap_read_unlock", 1, Shared, "up_read(mmap_lock)";
-    MmapWriteLock = "mmap_write_lock", 1, Shared, "down_write(mmap_lock); blocks while held; may sleep";
-    MmapWriteUnlock = "mmap_write_unlock", 1, Shared, "up_write(mmap_lock)";
-    MmapWriteDowngrade = "mmap_write_downgrade", 1, Shared, "downgrade_write(mmap_lock): writer becomes a reader";
     // ---- page tables and TLBs ----
     SetPteAt = "set_pte_at", 4, Shared, "(mm, addr, ptep, pte): write a PTE; the PTL must be held";
     PtepGetAndClear = "ptep_get_and_clear", 3, Shared, "(mm, addr, ptep): atomic xchg with 0; returns the old PTE";

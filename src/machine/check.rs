@@ -7,15 +7,13 @@ use crate::lang::Diag;
 
 impl Machine {
     /// stale_tlb in the global form: a more permissive TLB entry is fine only while someone
-    /// is still bound to flush it: a flush is pending, reclaim batched one (the model's
-    /// mm_struct words, `tlb_contract`), the mmap lock is held for write (flush before
-    /// unlock), or the PTL is held (flush inside the lock).
+    /// is still bound to flush it: a flush is pending, reclaim batched one, the mmap lock is
+    /// held for write (flush before unlock; these three are the model's mm_struct words,
+    /// `mm_contract`), or the PTL is held (flush inside the lock).
     fn stale_entry(&self, s: &State) -> Option<String> {
         let slots = self.slots();
-        for (mi, mm) in s.mms.iter().enumerate() {
-            if self.tlb_contract.flush_owed(&self.prog.memory, s, mi)
-                || mm.mmap_lock.writer.is_some()
-            {
+        for mi in 0..s.mms.len() {
+            if self.mm_contract.flush_owed(&self.prog.memory, s, mi) {
                 continue;
             }
             for slot in 0..slots {
@@ -118,7 +116,7 @@ impl Machine {
         // From here every program has finished (or idles on the uffd monitor).
         if self.checks("lock_hygiene") {
             for i in 0..s.mms.len() {
-                let pending = self.tlb_contract.pending(&self.prog.memory, s, i);
+                let pending = self.mm_contract.pending(&self.prog.memory, s, i);
                 if pending != 0 {
                     return Some(Violation {
                         invariant: "lock_hygiene",

@@ -149,8 +149,6 @@ fn shared(s: &State, b: &mut Vec<u8>) {
         b.push(l.map_or(0xff, |x| x));
     }
     for m in &s.mms {
-        b.extend_from_slice(&m.mmap_lock.readers.to_le_bytes());
-        b.push(m.mmap_lock.writer.map_or(0xff, |x| x));
         b.push(m.uffd_msgs.len() as u8);
         for msg in &m.uffd_msgs {
             b.push(msg.tid);
@@ -274,8 +272,6 @@ pub fn decode_into(b: &[u8], s: &mut State) {
         *l = r.opt_u8();
     }
     for m in s.mms.iter_mut() {
-        m.mmap_lock.readers = r.u16();
-        m.mmap_lock.writer = r.opt_u8();
         let n = r.u8() as usize;
         m.uffd_msgs.clear();
         for _ in 0..n {

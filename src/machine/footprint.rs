@@ -9,7 +9,7 @@
 use super::Machine;
 use super::state::{State, Status};
 use crate::explore::Footprint;
-use crate::ir::{Func, Instr, Prim, PrimClass};
+use crate::ir::{Func, Instr, Prim, PrimClass, WordKind};
 
 /// One bit per CPU's TLB (`tlb_bit`), then the object classes.
 pub const MAX_CPUS: usize = 16;
@@ -18,8 +18,10 @@ pub(super) const OWN_TLB: u64 = 1 << 16;
 pub(super) const ALL_TLBS: u64 = (1 << MAX_CPUS) - 1;
 pub const PTE: u64 = 1 << 17;
 pub const PTL: u64 = 1 << 18;
-/// mmap_lock: readers' operations are reads (they commute), writers' are writes.
-pub const MMAP: u64 = 1 << 19;
+/// A CPU's own share of a lock (its reader bit in an rw_semaphore, `family::Access::Shared`),
+/// in static summaries only: no step reads or writes it, so it only marks code that may
+/// take a lock as code that changes state (an invariant may not).
+pub const HOLDS: u64 = 1 << 19;
 /// vma->vm_flags (the layout itself never changes).
 pub const VMA: u64 = 1 << 20;
 /// Page contents and their ghosts (last store, copy source).
@@ -38,9 +40,26 @@ const OBJ_FIRST: u32 = 26;
 const OBJ_BITS: usize = 64 - OBJ_FIRST as usize;
 pub const OBJ_ALL: u64 = !0 << OBJ_FIRST;
 
-/// The class of word `w` of `State::mem`.
-pub fn obj_bit(w: usize) -> u64 {
-    1 << (OBJ_FIRST as usize + w % OBJ_BITS)
+/// The class of word `w` of `State::mem`. The words outside every `struct page` (model
+/// globals and each mm's `mm_struct`: few, and touched by most paths, such as mmap_lock)
+/// get a bit each while there are bits for them; the `struct page` words share the others
+/// round robin, so a page's refcount never shares a bit with mmap_lock.
+pub fn obj_bit(mem: &crate::ir::Memory, w: usize) -> u64 {
+    let pages = mem.page.map_or(0..0, |p| {
+        let b = p.base as usize;
+        b..b + (p.stride * p.count) as usize
+    });
+    let own = mem.words.len() - pages.len();
+    let bit = if own >= OBJ_BITS {
+        w % OBJ_BITS
+    } else if pages.contains(&w) {
+        own + (w - pages.start) % (OBJ_BITS - own)
+    } else if w < pages.start {
+        w
+    } else {
+        w - pages.len()
+    };
+    1 << (OBJ_FIRST as usize + bit)
 }
 
 pub fn tlb_bit(cpu: usize) -> u64 {
@@ -49,8 +68,8 @@ pub fn tlb_bit(cpu: usize) -> u64 {
 
 /// Everything the state invariants of `Machine::check_state` read: a step that writes one of
 /// these is visible and never reduced. (The words of the model's mm_struct that `stale_tlb`
-/// reads are added per program: `tlb_contract`.)
-pub const OBSERVED: u64 = ALL_TLBS | PTE | PTL | MMAP | META;
+/// reads, mmap_lock among them, are added per program: `mm_contract`.)
+pub const OBSERVED: u64 = ALL_TLBS | PTE | PTL | META;
 
 const fn rw(reads: u64, writes: u64) -> Footprint {
     Footprint { reads, writes }
@@ -72,8 +91,6 @@ pub fn prim(p: Prim) -> Footprint {
         // a choice reads and writes only its own CPU's position
         Nondet => NONE,
         SetTaskRunning => rw(WAKE, WAKE),
-        MmapReadLock | MmapReadTrylock | MmapReadUnlock => rw(MMAP, 0),
-        MmapWriteLock | MmapWriteUnlock | MmapWriteDowngrade => rw(MMAP, MMAP),
         SetPteAt => rw(PTE | DATA | META, PTE | DATA | META | EXPECTED),
         PtepGetAndClear => rw(PTE, PTE),
         FlushTlbPage | FlushTlbRange | FlushTlbMm => rw(ALL_TLBS, ALL_TLBS),
@@ -84,7 +101,7 @@ pub fn prim(p: Prim) -> Footprint {
         Schedule => rw(WAKE, 0),
         UffdReadMsg => rw(UFFD, UFFD),
         Assert | BugOn | Violation => NONE,
-        AssumeTlbCoherent => rw(ALL_TLBS | PTE | PTL | MMAP, 0),
+        AssumeTlbCoherent => rw(ALL_TLBS | PTE | PTL, 0),
         GhostDiscard => rw(0, DATA | EXPECTED),
         GhostDiscardDone => rw(DATA, DATA),
         Family(i) => super::family::footprint(i, None),
@@ -93,9 +110,9 @@ pub fn prim(p: Prim) -> Footprint {
 }
 
 /// What one call touches, given its arguments: a family row names the one word it works on.
-pub fn prim_call(p: Prim, args: &[crate::ir::Value]) -> Footprint {
+pub fn prim_call(mem: &crate::ir::Memory, p: Prim, args: &[crate::ir::Value]) -> Footprint {
     match p {
-        Prim::Family(i) => super::family::footprint(i, Some(args)),
+        Prim::Family(i) => super::family::footprint(i, Some((mem, args))),
         _ => prim(p),
     }
 }
@@ -108,11 +125,25 @@ pub fn field(m_field: &str, write: bool) -> Footprint {
     }
 }
 
-/// For each field name (`Program::field_names`), the words of declared objects that have
-/// it: what `obj->field` may touch when the object is known only at run time.
-pub fn field_masks(p: &crate::ir::Program) -> Vec<u64> {
+/// The words of declared objects, grouped for static footprints: by field name
+/// (`Program::field_names`: what `obj->field` may touch when the object is known only at
+/// run time) and by type (what a family row may touch when its pointer is not known before
+/// the run: a row works on words of its family's types only).
+pub struct Masks {
+    pub fields: Vec<u64>,
+    kinds: [u64; WordKind::ALL.len()],
+}
+
+fn kind_index(k: WordKind) -> usize {
+    WordKind::ALL.iter().position(|(x, _)| *x == k).unwrap_or(0)
+}
+
+pub fn masks(p: &crate::ir::Program) -> Masks {
     let mem = &p.memory;
-    let mut masks = vec![0u64; p.field_names.len()];
+    let mut m = Masks {
+        fields: vec![0u64; p.field_names.len()],
+        kinds: [0; WordKind::ALL.len()],
+    };
     for (w, &(o, f)) in mem.words.iter().enumerate() {
         let s = match o {
             crate::ir::Owner::Global(g) => mem.globals[g as usize].strukt,
@@ -120,46 +151,56 @@ pub fn field_masks(p: &crate::ir::Program) -> Vec<u64> {
             crate::ir::Owner::Mm(_) => mem.mm.map_or(0, |x| x.strukt),
         };
         if let Some(&fid) = mem.structs[s as usize].field_ids.get(f as usize)
-            && let Some(m) = masks.get_mut(fid as usize)
+            && let Some(x) = m.fields.get_mut(fid as usize)
         {
-            *m |= obj_bit(w);
+            *x |= obj_bit(mem, w);
+        }
+        if let Some(k) = mem.kind(w) {
+            m.kinds[kind_index(k)] |= obj_bit(mem, w);
         }
     }
-    masks
+    m
 }
 
 /// The words a family primitive at `pc` may touch, from how its pointer was made: a
-/// constant `&g.field`, or `&obj->field` (any object with that field) just before it.
-fn family_words(masks: &[u64], func: &Func, pc: usize, row: u16, argc: u8) -> Option<u64> {
+/// constant `&g.field`, or `&obj->field` (any object with that field) just before it;
+/// else any word of the types its family works on, if it names them.
+fn family_words(
+    mem: &crate::ir::Memory,
+    masks: &Masks,
+    func: &Func,
+    pc: usize,
+    row: u16,
+    argc: u8,
+) -> Option<u64> {
     let r = super::family::row(row);
-    // only a pointer pushed last is found by looking one instruction back
-    if r.ptr == super::family::NO_WORD || r.ptr + 1 != argc as usize || pc == 0 {
+    if r.ptr == super::family::NO_WORD {
         return None;
     }
-    match func.code[pc - 1] {
-        Instr::Const(crate::ir::Value::Word(w)) => Some(obj_bit(w as usize)),
-        Instr::FieldAddr(fid) => masks.get(fid as usize).copied(),
-        _ => None,
+    // only a pointer pushed last is found by looking one instruction back
+    let made = (r.ptr + 1 == argc as usize && pc > 0).then(|| func.code[pc - 1]);
+    match made {
+        Some(Instr::Const(crate::ir::Value::Word(w))) => Some(obj_bit(mem, w as usize)),
+        Some(Instr::FieldAddr(fid)) => masks.fields.get(fid as usize).copied(),
+        _ => super::family::kinds(row).map(|kinds| {
+            kinds
+                .iter()
+                .fold(0, |acc, &k| acc | masks.kinds[kind_index(k)])
+        }),
     }
 }
 
-/// What one instruction may touch by itself (calls and faults are added by `summaries`),
-/// `masks` being `field_masks`.
-pub fn instr(m: &crate::ir::Program, masks: &[u64], func: &Func, pc: usize) -> Footprint {
+/// What one instruction may touch by itself (calls and faults are added by `summaries`).
+pub fn instr(m: &crate::ir::Program, masks: &Masks, func: &Func, pc: usize) -> Footprint {
     let i = func.code[pc];
     match i {
         Instr::Prim {
             prim: Prim::Family(row),
             argc,
-        } => match family_words(masks, func, pc, row, argc) {
+        } => match family_words(&m.memory, masks, func, pc, row, argc) {
             Some(words) => {
                 let r = super::family::row(row);
-                let w = if r.access == super::family::Access::Write {
-                    words
-                } else {
-                    0
-                };
-                rw(words, w).union(r.other)
+                r.access.on(words, true).union(r.other)
             }
             None => prim(Prim::Family(row)),
         },
@@ -169,11 +210,11 @@ pub fn instr(m: &crate::ir::Program, masks: &[u64], func: &Func, pc: usize) -> F
         Instr::User(_) => USER_ACCESS,
         // a field of a record, a VMA, or a page's or an mm's word
         Instr::GetField(f) => {
-            let words = masks.get(f as usize).copied().unwrap_or(0);
+            let words = masks.fields.get(f as usize).copied().unwrap_or(0);
             field(m.field_name(f), false).union(rw(words | if words != 0 { META } else { 0 }, 0))
         }
         Instr::SetField(f) => {
-            let words = masks.get(f as usize).copied().unwrap_or(0);
+            let words = masks.fields.get(f as usize).copied().unwrap_or(0);
             field(m.field_name(f), true).union(rw(words, words))
         }
         _ => NONE,
@@ -189,7 +230,7 @@ pub fn summaries(p: &crate::ir::Program) -> Vec<Vec<Footprint>> {
         .map(|f| vec![NONE; f.code.len() + 1])
         .collect();
     let fault = p.scenario.fault_entry as usize;
-    let masks = field_masks(p);
+    let masks = masks(p);
     loop {
         let mut changed = false;
         for (fi, f) in p.funcs.iter().enumerate() {

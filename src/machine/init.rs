@@ -155,7 +155,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         declared_reads: Vec::new(),
         page_local: std::sync::Arc::new(Vec::new()),
         takes_address: super::takes_address(prog),
-        tlb_contract: super::tlb_contract::TlbContract::resolve(&prog.memory)?,
+        mm_contract: super::mm_contract::MmContract::resolve(&prog.memory)?,
     };
     scenario_pages(&m, &mut st, &mappings)?;
     for tid in 0..sc.cpus {

@@ -383,7 +383,9 @@ impl Exec<'_> {
                                     "VM_SHARED set at run time: shared mappings are not modelled yet",
                                 );
                             }
-                            if st.mms[0].mmap_lock.writer != Some(tid as u8) {
+                            if self.m.mm_contract.mmap_writer(&self.m.prog.memory, st, 0)
+                                != Some(tid)
+                            {
                                 return StepResult::Violation(Violation {
                                     invariant: "lock_hygiene",
                                     message: format!(
@@ -892,9 +894,13 @@ impl Exec<'_> {
             if let Flow::Yield = self.before_visible(st) {
                 return Some(StepResult::Stepped);
             }
-            self.fp = self.fp.union(footprint::prim_call(prim, &args));
+            self.fp = self
+                .fp
+                .union(footprint::prim_call(&self.m.prog.memory, prim, &args));
         } else if prim.class() != crate::ir::PrimClass::Shared {
-            self.fp = self.fp.union(footprint::prim_call(prim, &args));
+            self.fp = self
+                .fp
+                .union(footprint::prim_call(&self.m.prog.memory, prim, &args));
         } else {
             // private: no other CPU can see it, but the hardware and the invariants can
             // (a per-CPU variable's words: nothing but this CPU can)
@@ -904,7 +910,9 @@ impl Exec<'_> {
                     || super::family::guarded_read(self.m, st, tid, *w as usize))
             });
             if !quiet {
-                self.fp = self.fp.union(footprint::prim_call(prim, &args));
+                self.fp = self
+                    .fp
+                    .union(footprint::prim_call(&self.m.prog.memory, prim, &args));
             }
             self.log_op(st, false);
         }

@@ -1,5 +1,6 @@
 //! The x86 machine running a lowered program: per-CPU TLBs, page tables with their locks,
-//! page frames, the mmap rwsem, userfaultfd queues, and one kernel/user thread per CPU.
+//! page frames, userfaultfd queues, the model's objects in flat memory (mmap_lock is a word
+//! of its mm_struct: `mm_contract`), and one kernel/user thread per CPU.
 //! It implements `explore::Model`; it never knows how it is being searched.
 
 mod check;
@@ -11,11 +12,11 @@ mod hw;
 mod init;
 mod interp;
 mod liveness;
+mod mm_contract;
 mod prims;
 mod select;
 pub mod state;
 mod symmetry;
-mod tlb_contract;
 pub mod trace;
 
 use crate::explore::{Footprint, Model, Reducible, Transition, Violation};
@@ -100,7 +101,7 @@ pub struct Machine {
     /// outlive it and are made dangling when it returns.
     takes_address: Vec<bool>,
     /// The mm_struct words the TLB checks read (`tlb_flush_pending`, `tlb_flush_batched`).
-    tlb_contract: tlb_contract::TlbContract,
+    mm_contract: mm_contract::MmContract,
 }
 
 /// Per function: does it take the address of one of its locals (`&x`)?
@@ -124,7 +125,7 @@ impl Machine {
                 .map(|_| std::sync::atomic::AtomicBool::new(true))
                 .collect(),
         );
-        let tlb_contract = tlb_contract::TlbContract::resolve(&prog.memory)?;
+        let mm_contract = mm_contract::MmContract::resolve(&prog.memory)?;
         let mut m = Machine {
             prog,
             initial,
@@ -136,12 +137,12 @@ impl Machine {
             declared_reads: Vec::new(),
             page_local,
             takes_address,
-            tlb_contract,
+            mm_contract,
         };
         m.declared_reads = m.declared_footprint()?;
         m.observed |= m.declared_reads.iter().fold(0, |a, r| a | r);
-        // stale_tlb reads the model's tlb_flush_pending and tlb_flush_batched
-        m.observed |= m.tlb_contract.observed(&m.prog.memory);
+        // stale_tlb reads the model's tlb_flush_pending, tlb_flush_batched and mmap_lock
+        m.observed |= m.mm_contract.observed(&m.prog.memory);
         m.pool = symmetry::pool(&m.prog);
         let mut initial = m.initial.clone();
         for tid in 0..initial.threads.len() {

@@ -86,14 +86,6 @@ pub fn held_locks(m: &Machine, st: &State, tid: usize) -> Option<String> {
     }
     held.extend(super::family::spinlock::held(m, st, tid));
     held.extend(super::family::rwsem::held(m, st, tid));
-    for mm in &st.mms {
-        if mm.mmap_lock.writer == Some(t) {
-            held.push("mmap_lock (write)".into());
-        }
-        if mm.mmap_lock.readers & (1 << tid) != 0 {
-            held.push("mmap_lock (read)".into());
-        }
-    }
     (!held.is_empty()).then(|| held.join(" and "))
 }
 
@@ -132,7 +124,7 @@ pub fn is_visible(m: &Machine, st: &State, tid: usize, prim: Prim, args: &[Value
     match prim {
         // mm->tlb_flush_batched read under the PTL, which every writer holds
         Prim::Family(_)
-            if m.tlb_contract
+            if m.mm_contract
                 .read_folds(&m.prog.memory, st, tid, prim, args) =>
         {
             false
@@ -164,7 +156,7 @@ pub fn is_visible(m: &Machine, st: &State, tid: usize, prim: Prim, args: &[Value
 pub fn exec(m: &Machine, st: &mut State, tid: usize, prim: Prim, args: &[Value]) -> PrimOut {
     if let Prim::Family(i) = prim {
         if let Some(msg) = m
-            .tlb_contract
+            .mm_contract
             .unlocked_write(&m.prog.memory, st, tid, prim, args)
         {
             return Violation("lock_hygiene", msg);
@@ -216,7 +208,6 @@ fn exec_inner(
     a: &[Value],
 ) -> Result<PrimOut, String> {
     let t = tid as u8;
-    let bit = 1u16 << tid;
     let slots = m.slots();
     Ok(Value(match prim {
         Prim::PteNone
@@ -350,68 +341,6 @@ fn exec_inner(
         }
         Prim::SetTaskRunning => {
             st.threads[tid].task_running = true;
-            Value::Null
-        }
-        // ---- locks ----
-        Prim::MmapReadLock | Prim::MmapWriteLock if atomic_context(m, st, tid).is_some() => {
-            let why = atomic_context(m, st, tid).unwrap_or_default();
-            return Ok(Violation(
-                "lock_hygiene",
-                format!("{} may sleep, but cpu{tid} {why}", prim.name()),
-            ));
-        }
-        Prim::MmapReadLock | Prim::MmapReadTrylock => {
-            let mm = &mut st.mms[mm_arg(a[0])? as usize].mmap_lock;
-            if mm.readers & bit != 0 || mm.writer == Some(t) {
-                return Ok(Violation(
-                    "lock_hygiene",
-                    format!("cpu{tid} takes mmap_lock it already holds"),
-                ));
-            }
-            if mm.writer.is_some() {
-                if prim == Prim::MmapReadLock {
-                    return Ok(Blocked);
-                }
-                Value::Bool(false)
-            } else {
-                mm.readers |= bit;
-                Value::Bool(true)
-            }
-        }
-        Prim::MmapReadUnlock => {
-            let mm = &mut st.mms[mm_arg(a[0])? as usize].mmap_lock;
-            if mm.readers & bit == 0 {
-                return Ok(Violation(
-                    "lock_hygiene",
-                    format!("cpu{tid} releases mmap_lock (read) it does not hold"),
-                ));
-            }
-            mm.readers &= !bit;
-            Value::Null
-        }
-        Prim::MmapWriteLock => {
-            let mm = &mut st.mms[mm_arg(a[0])? as usize].mmap_lock;
-            if mm.readers != 0 || mm.writer.is_some() {
-                return Ok(Blocked);
-            }
-            mm.writer = Some(t);
-            Value::Null
-        }
-        Prim::MmapWriteUnlock | Prim::MmapWriteDowngrade => {
-            let mm = &mut st.mms[mm_arg(a[0])? as usize].mmap_lock;
-            if mm.writer != Some(t) {
-                return Ok(Violation(
-                    "lock_hygiene",
-                    format!(
-                        "cpu{tid} calls {} without holding mmap_lock for write",
-                        prim.name()
-                    ),
-                ));
-            }
-            mm.writer = None;
-            if prim == Prim::MmapWriteDowngrade {
-                mm.readers |= bit;
-            }
             Value::Null
         }
         // ---- page tables and TLBs ----

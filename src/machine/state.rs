@@ -32,14 +32,6 @@ pub struct Frame {
     pub discarded: Option<(u8, u16)>,
 }
 
-/// mmap_lock: a reader/writer semaphore.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
-pub struct RwSem {
-    /// Bit i: thread i holds it for read.
-    pub readers: u16,
-    pub writer: Option<u8>,
-}
-
 /// A queued userfaultfd message: the faulting thread and its address.
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct UffdMsg {
@@ -51,7 +43,6 @@ pub struct UffdMsg {
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
 pub struct MmState {
-    pub mmap_lock: RwSem,
     pub uffd_msgs: Vec<UffdMsg>,
 }
 
@@ -207,7 +198,6 @@ impl State {
         self.ptl.clone_from(&src.ptl);
         self.mms.truncate(src.mms.len());
         for (d, s) in self.mms.iter_mut().zip(&src.mms) {
-            d.mmap_lock = s.mmap_lock;
             d.uffd_msgs.clone_from(&s.uffd_msgs);
         }
         let n = self.mms.len();

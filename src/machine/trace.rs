@@ -159,7 +159,15 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
                 .frame_of(w)
                 .is_none_or(|f| a.frames[f].allocated == b.frames[f].allocated)
         {
-            out.push(format!("{} {x} -> {y}", mem.word_name(w)));
+            out.push(match mem.kind(w) {
+                Some(crate::ir::WordKind::Rwsem) => format!(
+                    "{}: {} -> {}",
+                    mem.word_name(w),
+                    super::family::rwsem::state_text(*x),
+                    super::family::rwsem::state_text(*y)
+                ),
+                _ => format!("{} {x} -> {y}", mem.word_name(w)),
+            });
         }
     }
     for (i, (x, y)) in a.vma_flags.iter().zip(&b.vma_flags).enumerate() {

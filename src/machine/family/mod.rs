@@ -31,6 +31,30 @@ pub enum Access {
     Read,
     /// A store or an atomic read-modify-write.
     Write,
+    /// A shared-mode lock operation (down_read, up_read): it changes only the calling CPU's
+    /// share of the word, which no other shared-mode operation depends on, and every
+    /// operation that does depend on it (down_write, ...) is a `Write`. For partial-order
+    /// reduction it is a read of the word: two CPUs taking and dropping the lock for read
+    /// commute. (Static summaries add `footprint::HOLDS`, so that code that may take a lock
+    /// is not code that only reads: an invariant may not.)
+    Shared,
+}
+
+impl Access {
+    /// The footprint of this access to `words` (footprint bits), in a step or, with
+    /// `summary`, in the static summary of what code may do.
+    pub fn on(self, words: u64, summary: bool) -> Footprint {
+        let writes = match self {
+            Access::Read => 0,
+            Access::Write => words,
+            Access::Shared if summary => footprint::HOLDS,
+            Access::Shared => 0,
+        };
+        Footprint {
+            reads: words,
+            writes,
+        }
+    }
 }
 
 /// `Row::ptr` of a primitive that works on no shared word (the per-CPU IRQ flag).
@@ -132,34 +156,51 @@ pub fn int_arg(v: Value) -> Result<i64, String> {
     }
 }
 
-static ROWS: LazyLock<Vec<&'static Row>> = LazyLock::new(|| {
-    [
-        alloc::ROWS,
-        atomic::ROWS,
-        bitops::ROWS,
-        spinlock::ROWS,
-        seqcount::ROWS,
-        rwsem::ROWS,
-        once::ROWS,
-        wait::ROWS,
-        irq::ROWS,
-        rcu::ROWS,
-    ]
-    .iter()
-    .flat_map(|f| f.iter())
-    .collect()
+/// The types of word a row's pointer may name (None: not stated, any word).
+type Kinds = Option<&'static [WordKind]>;
+
+/// Every family, with the types of word its rows' pointers may name (every row checks its
+/// pointer against them): static footprints use them when a row's pointer is not known
+/// before the run. None: not stated (any word).
+static FAMILIES: &[(&[Row], Kinds)] = &[
+    (alloc::ROWS, None),
+    (atomic::ROWS, Some(&[WordKind::Atomic])),
+    (bitops::ROWS, Some(&[WordKind::Bits])),
+    // (the PTL is the machine's, not a word: `Row::other`)
+    (spinlock::ROWS, Some(&[WordKind::Spinlock])),
+    (seqcount::ROWS, Some(&[WordKind::Seqcount])),
+    (rwsem::ROWS, Some(&[WordKind::Rwsem])),
+    (once::ROWS, Some(&[WordKind::Int, WordKind::Bits])),
+    // wait_until's argument is the condition its statement evaluated, not a pointer
+    (wait::ROWS, Some(&[])),
+    (irq::ROWS, None),
+    (rcu::ROWS, None),
+];
+
+static ROWS: LazyLock<Vec<(&'static Row, Kinds)>> = LazyLock::new(|| {
+    FAMILIES
+        .iter()
+        .flat_map(|&(rows, kinds)| rows.iter().map(move |r| (r, kinds)))
+        .collect()
 });
 
-pub fn rows() -> &'static [&'static Row] {
-    &ROWS
+pub fn rows() -> impl ExactSizeIterator<Item = &'static Row> {
+    ROWS.iter().map(|&(r, _)| r)
 }
 
 pub fn row(i: u16) -> &'static Row {
-    ROWS[i as usize]
+    ROWS[i as usize].0
+}
+
+/// The types of word row `i` works on (None: not stated).
+pub fn kinds(i: u16) -> Kinds {
+    ROWS[i as usize].1
 }
 
 pub fn by_name(name: &str) -> Option<u16> {
-    ROWS.iter().position(|r| r.name == name).map(|i| i as u16)
+    ROWS.iter()
+        .position(|(r, _)| r.name == name)
+        .map(|i| i as u16)
 }
 
 /// Does CPU `tid` hold the lock at word `lock` (a spinlock_t, or an rw_semaphore: for
@@ -234,21 +275,19 @@ pub fn exec(m: &Machine, st: &mut State, tid: usize, i: u16, args: &[Value]) -> 
 }
 
 /// What a call touches: the word its pointer names (one bit per word, `footprint::obj_bit`),
-/// or, without the arguments (static summaries), any word.
-pub fn footprint(i: u16, args: Option<&[Value]>) -> Footprint {
+/// or, without the call's memory layout and arguments (static summaries), any word.
+pub fn footprint(i: u16, call: Option<(&crate::ir::Memory, &[Value])>) -> Footprint {
     let r = row(i);
     if r.ptr == NO_WORD {
         return r.other;
     }
-    let obj = match args.and_then(|a| a.get(r.ptr)) {
-        Some(Value::Word(w)) => footprint::obj_bit(*w as usize),
+    let args = call.map(|(_, a)| a);
+    let obj = match call.and_then(|(mem, a)| Some((mem, a.get(r.ptr)?))) {
+        Some((mem, Value::Word(w))) => footprint::obj_bit(mem, *w as usize),
         Some(_) => return r.other,
         None => footprint::OBJ_ALL,
     };
-    let mut fp = Footprint {
-        reads: obj,
-        writes: if r.access == Access::Write { obj } else { 0 },
-    };
+    let mut fp = r.access.on(obj, call.is_none());
     if args.is_none() {
         fp = fp.union(r.other);
     }

@@ -20,7 +20,8 @@ use crate::machine::state::State;
 const WRITER_MASK: i64 = 0xf;
 const READER_SHIFT: u32 = 4;
 
-fn writer(v: i64) -> Option<usize> {
+/// The CPU holding the semaphore whose word is `v` for write, if any.
+pub(crate) fn writer(v: i64) -> Option<usize> {
     usize::try_from((v & WRITER_MASK) - 1).ok()
 }
 /// Does CPU `tid` hold the rwsem with value `v` (for write, when `exclusive`)?
@@ -70,6 +71,23 @@ fn holders(v: i64) -> String {
     }
 }
 
+/// Who holds the semaphore whose word is `v`, for diagrams: `free`, `held for write by
+/// cpu0`, `held for read by cpu0, cpu1`.
+pub(crate) fn state_text(v: i64) -> String {
+    if let Some(w) = writer(v) {
+        return format!("held for write by cpu{w}");
+    }
+    let cpus: Vec<String> = (0..8)
+        .filter(|cpu| readers(v) & (1 << cpu) != 0)
+        .map(|cpu| format!("cpu{cpu}"))
+        .collect();
+    if cpus.is_empty() {
+        "free".into()
+    } else {
+        format!("held for read by {}", cpus.join(", "))
+    }
+}
+
 /// down_read/down_write: disabled until the current holders let this CPU in.
 fn down(c: &mut Ctx<'_>, p: Value, write: bool) -> Result<PrimOut, String> {
     let w = sem(c, p)?;
@@ -78,7 +96,7 @@ fn down(c: &mut Ctx<'_>, p: Value, write: bool) -> Result<PrimOut, String> {
     if let Some(why) = crate::machine::prims::atomic_context(c.m, c.st, c.tid) {
         return Ok(PrimOut::Violation(
             "lock_hygiene",
-            format!("{what} may sleep, but cpu{} {why}", c.tid),
+            format!("{what} on {} may sleep, but cpu{} {why}", c.name(w), c.tid),
         ));
     }
     if let Some(h) = how(v, c.tid) {
@@ -164,52 +182,64 @@ pub fn held(m: &Machine, st: &State, tid: usize) -> Vec<String> {
         .collect()
 }
 
-/// One row: a one-step operation on the rwsem its argument points to, disabled while `blocks`.
+/// One row: a one-step operation on the rwsem its argument points to, disabled while
+/// `blocks`. The read-side operations (down_read, its trylock, up_read) are
+/// `Access::Shared`: each changes only its own CPU's reader bit, which no other read-side
+/// operation depends on, and every operation that does (down_write, up_write,
+/// downgrade_write, a trylock for write) is a `Write`. So two CPUs taking and dropping a
+/// semaphore for read commute, as they did on v1's built-in mmap_lock.
 macro_rules! row {
-    ($name:literal, $blocks:literal, $doc:literal, $exec:expr) => {
-        Row::on_word($name, 1, 0, Access::Write, $doc, $exec).blocking($blocks)
+    ($name:literal, $access:ident, $blocks:literal, $doc:literal, $exec:expr) => {
+        Row::on_word($name, 1, 0, Access::$access, $doc, $exec).blocking($blocks)
     };
 }
 
 pub const ROWS: &[Row] = &[
     row!(
         "down_read",
+        Shared,
         "while a CPU holds it for write",
         "(sem) take the rwsem for read; may sleep",
         |c, a| down(c, a[0], false)
     ),
     row!(
         "down_write",
+        Write,
         "while any CPU holds it",
         "(sem) take the rwsem for write; may sleep",
         |c, a| down(c, a[0], true)
     ),
     row!(
         "down_read_trylock",
+        Shared,
         "",
         "(sem) take it for read unless a writer holds it: true if taken",
         |c, a| trylock(c, a[0], false)
     ),
     row!(
         "down_write_trylock",
+        Write,
         "",
         "(sem) take it for write if it is free: true if taken",
         |c, a| trylock(c, a[0], true)
     ),
     row!(
         "up_read",
+        Shared,
         "",
         "(sem) release a read hold; lock_hygiene unless this CPU holds it for read",
         |c, a| release(c, a[0], false, "up_read", 0)
     ),
     row!(
         "up_write",
+        Write,
         "",
         "(sem) release the write hold; lock_hygiene unless this CPU holds it for write",
         |c, a| release(c, a[0], true, "up_write", 0)
     ),
     row!(
         "downgrade_write",
+        Write,
         "",
         "(sem) turn this CPU's write hold into a read hold, in one step (no writer can get in between)",
         |c, a| {

@@ -1,15 +1,20 @@
-//! The TLB contract's hook into the model: the `struct mm_struct` words the machine's own
-//! checks read.
+//! The machine's hook into the model's `struct mm_struct`: the words its own checks read.
 //!
-//! The kernel code that raises and drops a deferred flush (`inc_tlb_flush_pending()`,
-//! reclaim's `tlb_flush_batched`, ...) is model code over a model-declared `mm_struct`. The
-//! hardware contract the machine checks still has to know when a flush is owed: `stale_tlb`
-//! forgives a more permissive TLB entry while one is, and every CPU finishing with
-//! `tlb_flush_pending` still raised is `lock_hygiene`. So the machine reads, by name, the
-//! mm_struct fields `tlb_flush_pending` (an `atomic_t`: a flush is pending while it is
-//! above 0) and `tlb_flush_batched` (an `int`: reclaim deferred a flush while it is not 0).
-//! A tree that declares neither has no deferred flushes to forgive; one that declares them
-//! with another type is a located load error.
+//! The kernel code that takes mmap_lock, raises and drops a deferred flush
+//! (`inc_tlb_flush_pending()`, reclaim's `tlb_flush_batched`) is model code over a
+//! model-declared `mm_struct`. The contracts the machine checks still have to see them:
+//! `stale_tlb` forgives a more permissive TLB entry while a flush is owed (tlb_flush_pending
+//! above 0, tlb_flush_batched set, or mmap_lock held for write: the holder flushes before it
+//! unlocks), every CPU finishing with tlb_flush_pending not back at 0 is `lock_hygiene`, and
+//! so is a `vma->vm_flags` store without mmap_lock held for write. So the machine reads, by
+//! name, the mm_struct fields
+//!
+//! - `tlb_flush_pending`, an `atomic_t`: the count of paths with a flush deferred;
+//! - `tlb_flush_batched`, an `int`: reclaim deferred a flush (a bool in the kernel);
+//! - `mmap_lock`, an `rw_semaphore`.
+//!
+//! A tree that declares none of them has no deferred flush to forgive and no mmap_lock to
+//! hold; one that declares one with another type is a located load error.
 //!
 //! tlb_flush_batched is read and written under the PTL (mm/rmap.c: reclaim sets it in
 //! try_to_unmap_one() with the PTL held, flush_tlb_batched_pending() "must be called under
@@ -24,15 +29,8 @@ use super::state::State;
 use crate::ir::{Memory, Prim, Value, WordKind};
 use crate::lang::Diag;
 
-/// Where the two fields sit in `struct mm_struct` (None: not declared).
-#[derive(Debug, Clone, Copy, Default)]
-pub struct TlbContract {
-    pending: Option<usize>,
-    batched: Option<usize>,
-}
-
-/// The fields, the types the checks read them as, and why.
-const FIELDS: [(&str, WordKind, &str); 2] = [
+/// The fields the machine reads, the types it reads them as, and what it reads them for.
+const FIELDS: [(&str, WordKind, &str); 3] = [
     (
         "tlb_flush_pending",
         WordKind::Atomic,
@@ -43,17 +41,31 @@ const FIELDS: [(&str, WordKind, &str); 2] = [
         WordKind::Int,
         "reclaim's deferred-flush flag (a bool in include/linux/mm_types.h)",
     ),
+    (
+        "mmap_lock",
+        WordKind::Rwsem,
+        "the mm's rw_semaphore (a writer owes its flushes before it unlocks)",
+    ),
 ];
+const PENDING: usize = 0;
+const BATCHED: usize = 1;
+const MMAP_LOCK: usize = 2;
 
-impl TlbContract {
+/// Where the fields sit in `struct mm_struct` (None: not declared).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MmContract {
+    fields: [Option<usize>; 3],
+}
+
+impl MmContract {
     /// Finds the fields in the model's `struct mm_struct`, if it declares one.
-    pub fn resolve(mem: &Memory) -> Result<TlbContract, Diag> {
-        let mut found = [None; 2];
+    pub fn resolve(mem: &Memory) -> Result<MmContract, Diag> {
+        let mut c = MmContract::default();
         let Some(per) = mem.mm else {
-            return Ok(TlbContract::default());
+            return Ok(c);
         };
         let s = &mem.structs[per.strukt as usize];
-        for (slot, (name, kind, what)) in found.iter_mut().zip(FIELDS) {
+        for (slot, (name, kind, what)) in c.fields.iter_mut().zip(FIELDS) {
             let Some(f) = s.fields.iter().position(|(n, _)| n == name) else {
                 continue;
             };
@@ -61,39 +73,48 @@ impl TlbContract {
                 return Err(Diag::at(
                     s.type_spans[f],
                     format!(
-                        "mm_struct's `{name}` must be declared `{}`: the machine's TLB checks read it as {what}",
+                        "mm_struct's `{name}` must be declared `{}`: the machine's checks read it as {what}",
                         kind.name()
                     ),
                 ));
             }
             *slot = Some(f);
         }
-        Ok(TlbContract {
-            pending: found[0],
-            batched: found[1],
-        })
+        Ok(c)
     }
 
-    fn word(mem: &Memory, field: Option<usize>, mm: usize) -> Option<usize> {
-        let (per, field) = (mem.mm?, field?);
+    /// The word of field `which` of mm number `mm`.
+    fn word(&self, mem: &Memory, which: usize, mm: usize) -> Option<usize> {
+        let (per, field) = (mem.mm?, self.fields[which]?);
         (mm < per.count as usize).then(|| per.base as usize + mm * per.stride as usize + field)
+    }
+
+    fn value(&self, mem: &Memory, s: &State, which: usize, mm: usize) -> Option<i64> {
+        self.word(mem, which, mm).map(|w| s.mem[w])
     }
 
     /// mm->tlb_flush_pending (0 if the tree does not declare it).
     pub fn pending(&self, mem: &Memory, s: &State, mm: usize) -> i64 {
-        Self::word(mem, self.pending, mm).map_or(0, |w| s.mem[w])
+        self.value(mem, s, PENDING, mm).unwrap_or(0)
     }
 
-    /// A flush is owed: raised in tlb_flush_pending, or batched by reclaim.
+    /// The CPU holding mm->mmap_lock for write, if any.
+    pub fn mmap_writer(&self, mem: &Memory, s: &State, mm: usize) -> Option<usize> {
+        family::rwsem::writer(self.value(mem, s, MMAP_LOCK, mm)?)
+    }
+
+    /// Someone is bound to flush the mm's TLB entries: a flush is pending, reclaim batched
+    /// one, or mmap_lock is held for write (flush before unlock).
     pub fn flush_owed(&self, mem: &Memory, s: &State, mm: usize) -> bool {
         self.pending(mem, s, mm) > 0
-            || Self::word(mem, self.batched, mm).is_some_and(|w| s.mem[w] != 0)
+            || self.value(mem, s, BATCHED, mm).is_some_and(|v| v != 0)
+            || self.mmap_writer(mem, s, mm).is_some()
     }
 
     /// Is `w` an mm's tlb_flush_batched word?
     fn is_batched(&self, mem: &Memory, w: usize) -> bool {
         let count = mem.mm.map_or(0, |p| p.count as usize);
-        (0..count).any(|mm| Self::word(mem, self.batched, mm) == Some(w))
+        (0..count).any(|mm| self.word(mem, BATCHED, mm) == Some(w))
     }
 
     /// The word a family primitive works on, and whether it writes it.
@@ -148,11 +169,7 @@ impl TlbContract {
     pub fn observed(&self, mem: &Memory) -> u64 {
         let count = mem.mm.map_or(0, |p| p.count as usize);
         (0..count)
-            .flat_map(|mm| {
-                [self.pending, self.batched]
-                    .into_iter()
-                    .filter_map(move |f| Self::word(mem, f, mm))
-            })
-            .fold(0, |acc, w| acc | super::footprint::obj_bit(w))
+            .flat_map(|mm| (0..FIELDS.len()).filter_map(move |f| self.word(mem, f, mm)))
+            .fold(0, |acc, w| acc | super::footprint::obj_bit(mem, w))
     }
 }
