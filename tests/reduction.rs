@@ -384,7 +384,9 @@ fn mm_struct_words_never_share_a_footprint_bit_with_a_struct_page_word() {
         .collect();
     std::fs::write(
         &p,
-        format!("test \"t\" {{\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X[14]: anon private read write;\n{pages}    cpu0 {{ X = 1; }}\n    expect safe;\n}}\n"),
+        // four CPUs: four instances of the per-CPU LRU pagevec, which alone outnumber the
+        // bits, must not push the mm's words into the pages' bits
+        format!("test \"t\" {{\n    kernel \"linux-5.10\";\n    cpus 4;\n    vma X[14]: anon private read write;\n{pages}    cpu0 {{ X = 1; }}\n    expect safe;\n}}\n"),
     )
     .expect("write");
     let mut ms = Vec::new();
@@ -399,6 +401,14 @@ fn mm_struct_words_never_share_a_footprint_bit_with_a_struct_page_word() {
         "the scenario must have more page words than bits"
     );
     let page_bits = page_words.clone().fold(0, |a, w| a | bit(w));
+    // a per-CPU variable's words are touched by their own CPU only: no bit at all
+    let per_cpu: Vec<usize> = (0..mem.words.len())
+        .filter(|&w| mem.cpu_of(w).is_some())
+        .collect();
+    assert!(per_cpu.len() > 40, "the pagevecs of four CPUs");
+    for &w in &per_cpu {
+        assert_eq!(bit(w), 0, "{} has a bit", mem.word_name(w));
+    }
     for w in mm.base as usize..(mm.base + mm.stride * mm.count) as usize {
         assert_eq!(bit(w) & page_bits, 0, "{} shares a bit", mem.word_name(w));
         for v in mm.base as usize..w {

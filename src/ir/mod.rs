@@ -283,6 +283,9 @@ pub struct Memory {
     /// Slab caches (`kmem_cache NAME: STRUCT[N]`): the word of objects in use, and the
     /// global whose N instances are the objects.
     pub caches: Vec<(u32, u16)>,
+    /// Each word's footprint bit for partial-order reduction (`machine::footprint`), kept
+    /// here once computed.
+    pub obj_bits: Vec<u64>,
     /// Each word's type, and the words that hold handles (`finish` fills both).
     pub kinds: Vec<WordKind>,
     pub handle_words: Vec<u32>,

@@ -43,23 +43,43 @@ pub const OBJ_ALL: u64 = !0 << OBJ_FIRST;
 /// The class of word `w` of `State::mem`. The words outside every `struct page` (model
 /// globals and each mm's `mm_struct`: few, and touched by most paths, such as mmap_lock)
 /// get a bit each while there are bits for them; the `struct page` words share the others
-/// round robin, so a page's refcount never shares a bit with mmap_lock.
+/// round robin, so a page's refcount never shares a bit with mmap_lock. A per-CPU
+/// variable's words have none: only their own CPU ever touches them, so no other CPU's
+/// step can depend on them.
 pub fn obj_bit(mem: &crate::ir::Memory, w: usize) -> u64 {
+    match mem.obj_bits.get(w) {
+        Some(&b) => b,
+        None => obj_bit_table(mem).get(w).copied().unwrap_or(OBJ_ALL),
+    }
+}
+
+/// `obj_bit` for every word (kept in `Memory::obj_bits` by `Machine::new`).
+pub fn obj_bit_table(mem: &crate::ir::Memory) -> Vec<u64> {
     let pages = mem.page.map_or(0..0, |p| {
         let b = p.base as usize;
         b..b + (p.stride * p.count) as usize
     });
-    let own = mem.words.len() - pages.len();
-    let bit = if own >= OBJ_BITS {
-        w % OBJ_BITS
-    } else if pages.contains(&w) {
-        own + (w - pages.start) % (OBJ_BITS - own)
-    } else if w < pages.start {
-        w
-    } else {
-        w - pages.len()
-    };
-    1 << (OBJ_FIRST as usize + bit)
+    let per_cpu = |w: usize| mem.cpu_of(w).is_some();
+    let own = (0..mem.words.len())
+        .filter(|&w| !pages.contains(&w) && !per_cpu(w))
+        .count();
+    let mut next_own = 0;
+    (0..mem.words.len())
+        .map(|w| {
+            if per_cpu(w) {
+                return 0;
+            }
+            let bit = if own >= OBJ_BITS {
+                w % OBJ_BITS
+            } else if pages.contains(&w) {
+                own + (w - pages.start) % (OBJ_BITS - own)
+            } else {
+                next_own += 1;
+                next_own - 1
+            };
+            1 << (OBJ_FIRST as usize + bit)
+        })
+        .collect()
 }
 
 pub fn tlb_bit(cpu: usize) -> u64 {

@@ -114,7 +114,8 @@ fn takes_address(prog: &Program) -> Vec<bool> {
 
 impl Machine {
     /// Builds the initial state; an impossible scenario is a located error.
-    pub fn new(prog: Program) -> Result<Machine, crate::lang::Diag> {
+    pub fn new(mut prog: Program) -> Result<Machine, crate::lang::Diag> {
+        prog.memory.obj_bits = footprint::obj_bit_table(&prog.memory);
         let initial = init::initial_state(&prog)?;
         let futures = footprint::summaries(&prog);
         let live = liveness::live_locals(&prog);
