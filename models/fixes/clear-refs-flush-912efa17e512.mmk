@@ -8,10 +8,11 @@ override fn clear_refs_write(type) source "fs/proc/task_mmu.c:clear_refs_write@v
     let mm = current_mm();
     mmap_write_lock(mm);
     if type == CLEAR_REFS_SOFT_DIRTY {
-        let vma = first_vma(mm);
+        let vma = mm->mmap;
         while vma != null {
             vma->vm_flags = vma->vm_flags & ~VM_SOFTDIRTY;
-            vma = next_vma(vma);
+            vma_set_page_prot(vma);
+            vma = vma->vm_next;
         }
         inc_tlb_flush_pending(mm);
     }

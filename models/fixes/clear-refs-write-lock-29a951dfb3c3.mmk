@@ -9,10 +9,11 @@ override fn clear_refs_write(type) source "fs/proc/task_mmu.c:clear_refs_write@v
     mmap_write_lock(mm);
     let tlb = tlb_gather_mmu(mm, 0, -1);
     if type == CLEAR_REFS_SOFT_DIRTY {
-        let vma = first_vma(mm);
+        let vma = mm->mmap;
         while vma != null {
             vma->vm_flags = vma->vm_flags & ~VM_SOFTDIRTY;
-            vma = next_vma(vma);
+            vma_set_page_prot(vma);
+            vma = vma->vm_next;
         }
     }
     clear_refs_walk(mm, type);

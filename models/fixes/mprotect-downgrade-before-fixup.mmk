@@ -14,6 +14,7 @@ override fn mprotect_fixup(vma, start, end, newflags) source "mm/mprotect.c:mpro
     assert(start == vma->vm_start && end == vma->vm_end);
     vma->vm_flags = newflags;
     let dirty_accountable = vma_wants_writenotify(vma, vma->vm_page_prot);
+    vma_set_page_prot(vma);
     let cp_flags = 0;
     if dirty_accountable {
         cp_flags = MM_CP_DIRTY_ACCT;

@@ -13,13 +13,13 @@ fn task_numa_work() source "kernel/sched/fair.c:task_numa_work@v5.10" {
     if !mmap_read_trylock(mm) {
         return;
     }
-    let vma = first_vma(mm);
+    let vma = mm->mmap;
     while vma != null {
         // vma_migratable(), vma_policy_mof(), hugetlb, VM_MIXEDMAP: every modelled VMA passes
         if vma_is_accessible(vma) {
             change_prot_numa(vma, vma->vm_start, vma->vm_end);
         }
-        vma = next_vma(vma);
+        vma = vma->vm_next;
     }
     mmap_read_unlock(mm);
 }

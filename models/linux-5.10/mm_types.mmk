@@ -19,10 +19,12 @@
 // include/linux/mm_types.h, the fields these paths use. tlb_flush_pending is under
 // CONFIG_NUMA_BALANCING || CONFIG_COMPACTION in older kernels, unconditional in v5.10;
 // tlb_flush_batched (a bool) is under CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH, which x86
-// selects. mmap_lock is the rw_semaphore of mmap_lock.mmk. Left out: everything else (the
-// VMA tree and list, which are still the machine's; page-table roots, counters, mm_users,
-// the cpumask, ...).
+// selects. mmap_lock is the rw_semaphore of mmap_lock.mmk. mmap heads the VMA list (set up
+// with the scenario's VMAs, never changed: no mmap/munmap/split is modelled). Left out:
+// everything else (mm_rb, the vmacache, page-table roots, counters, mm_users, the cpumask,
+// ...).
 struct mm_struct source "include/linux/mm_types.h:struct mm_struct@v5.10" {
+    mmap: handle stable;
     mmap_lock: rw_semaphore;
     tlb_flush_pending: atomic_t;
     tlb_flush_batched: int;
@@ -80,4 +82,39 @@ fn flush_tlb_batched_pending(mm) source "mm/rmap.c:flush_tlb_batched_pending@v5.
         flush_tlb_mm(mm);
         mm->tlb_flush_batched = false;
     }
+}
+
+// include/linux/mm_types.h: struct vm_area_struct, the fields these paths use. The VMA
+// layout never changes in a run (no mmap, munmap, split or merge is modelled), so vm_start,
+// vm_end, the list links and vm_mm are `stable`; vm_flags and vm_page_prot are written
+// under mmap_lock held for write ("protected by the mmap_lock held in write mode"), so a
+// path holding mmap_lock reads them without a step of its own. Left out: vm_rb, anon_vma
+// and its chain, vm_file, vm_ops, vm_pgoff, the userfaultfd context.
+struct vm_area_struct source "include/linux/mm_types.h:struct vm_area_struct@v5.10" {
+    vm_start: int stable;
+    vm_end: int stable;
+    vm_next: handle stable;
+    vm_prev: handle stable;
+    vm_mm: handle stable;
+    vm_page_prot: pgprot_t guarded_by vm_mm->mmap_lock;
+    vm_flags: int guarded_by vm_mm->mmap_lock;
+}
+
+// The state a VMA of the scenario starts in: [start, end) of mm with flags, linked after
+// prev (as mmap_region() -> vma_link() leaves it), vm_page_prot set from the flags
+// (vma_set_page_prot()).
+fn scenario_vma(vma, mm, start, end, flags, prev) source "mmcheck: scenario set-up for v5.10" {
+    vma->vm_start = start;
+    vma->vm_end = end;
+    vma->vm_mm = mm;
+    vma->vm_prev = prev;
+    if prev == null {
+        mm->mmap = vma;
+    } else {
+        prev->vm_next = vma;
+    }
+    down_write(&mm->mmap_lock);
+    vma->vm_flags = flags;
+    vma->vm_page_prot = vm_get_page_prot(flags);
+    up_write(&mm->mmap_lock);
 }

@@ -108,7 +108,7 @@ fn mprotect_fixup(vma, start, end, newflags) source "mm/mprotect.c:mprotect_fixu
     // "vm_flags and vm_page_prot are protected by the mmap_lock held in write mode."
     vma->vm_flags = newflags;
     let dirty_accountable = vma_wants_writenotify(vma, vma->vm_page_prot);
-    // vma_set_page_prot(): vm_page_prot follows vm_flags in this model
+    vma_set_page_prot(vma);
     let cp_flags = 0;
     if dirty_accountable {
         cp_flags = MM_CP_DIRTY_ACCT;

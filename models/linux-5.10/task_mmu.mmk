@@ -13,20 +13,20 @@ fn clear_refs_write(type) source "fs/proc/task_mmu.c:clear_refs_write@v5.10" {
     mmap_read_lock(mm);
     let tlb = tlb_gather_mmu(mm, 0, -1);
     if type == CLEAR_REFS_SOFT_DIRTY {
-        let vma = first_vma(mm);
+        let vma = mm->mmap;
         while vma != null {
             if !(vma->vm_flags & VM_SOFTDIRTY) {
-                vma = next_vma(vma);
+                vma = vma->vm_next;
                 continue;
             }
             mmap_read_unlock(mm);
             // mmap_write_lock_killable()
             mmap_write_lock(mm);
-            let v = first_vma(mm);
+            let v = mm->mmap;
             while v != null {
                 v->vm_flags = v->vm_flags & ~VM_SOFTDIRTY;
-                // vma_set_page_prot(): vm_page_prot follows vm_flags in this model
-                v = next_vma(v);
+                vma_set_page_prot(v);
+                v = v->vm_next;
             }
             mmap_write_downgrade(mm);
             break;
@@ -42,10 +42,10 @@ fn clear_refs_write(type) source "fs/proc/task_mmu.c:clear_refs_write@v5.10" {
 // walk_page_range(mm, 0, mm->highest_vm_end, &clear_refs_walk_ops, &cp): every VMA
 // (clear_refs_test_walk skips only VM_PFNMAP and file/anon filters), one PMD each.
 fn clear_refs_walk(mm, type) source "mm/pagewalk.c:walk_page_range@v5.10 with clear_refs_walk_ops" {
-    let vma = first_vma(mm);
+    let vma = mm->mmap;
     while vma != null {
         clear_refs_pte_range(vma, vma->vm_start, vma->vm_end, type);
-        vma = next_vma(vma);
+        vma = vma->vm_next;
     }
 }
 

@@ -134,6 +134,8 @@ pub enum WordKind {
     /// `handle`: a pointer to another object (a page, an mm, a declared object), or null
     /// (`ir::handle_word` says how it is stored).
     Handle,
+    /// `pgprot_t`: PTE protection bits (`vma->vm_page_prot`); loads give a pgprot.
+    Pgprot,
 }
 
 /// A handle as a word of shared memory: 0 is null; otherwise the kind in bits 32-39 and
@@ -170,6 +172,7 @@ impl WordKind {
     pub const ALL: &'static [(WordKind, &'static str)] = &[
         (WordKind::Int, "int"),
         (WordKind::Handle, "handle"),
+        (WordKind::Pgprot, "pgprot_t"),
         (WordKind::Bits, "bits"),
         (WordKind::Atomic, "atomic_t"),
         (WordKind::Spinlock, "spinlock_t"),
@@ -207,12 +210,20 @@ pub struct ObjStruct {
     pub stable: Vec<bool>,
     /// The object's reference count: at 0 the object is the last holder's alone.
     pub refcount: Vec<bool>,
-    /// The lock field (spinlock_t or rw_semaphore) guarding each field, if any.
-    pub guard: Vec<Option<u16>>,
+    /// The lock guarding each field, if any (`guarded_by`).
+    pub guard: Vec<Option<Guard>>,
     /// Each field's interned name (`Program::field_names`), as `obj->field` looks it up.
     pub field_ids: Vec<u16>,
     /// Where each field's type is written (for errors about a field the machine reads).
     pub type_spans: Vec<Span>,
+}
+
+/// What guards a field: a sibling lock field, or (`lock` named) the field of that name in
+/// the object a sibling handle field points to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Guard {
+    pub field: u16,
+    pub lock: Option<String>,
 }
 
 impl ObjStruct {
@@ -264,6 +275,7 @@ pub enum Owner {
     /// The `struct page` of a frame.
     Page(u16),
     Mm(u8),
+    Vma(u8),
 }
 
 /// The layout of shared memory, fixed at load time: every word belongs to one field of one
@@ -276,6 +288,9 @@ pub struct Memory {
     pub page: Option<PerHandle>,
     /// `struct mm_struct`, one per mm, when the model declares it.
     pub mm: Option<PerHandle>,
+    /// `struct vm_area_struct`, one per VMA of the scenario, when the model declares it.
+    pub vma: Option<PerHandle>,
+    pub vma_names: Vec<String>,
     /// Per word: (owner, field index in its struct).
     pub words: Vec<(Owner, u16)>,
     /// Names of the frames (the scenario's pages, then the pool), for messages.
@@ -297,6 +312,7 @@ impl Memory {
             Owner::Global(g) => self.globals[g as usize].strukt as usize,
             Owner::Page(_) => self.page.map_or(0, |p| p.strukt as usize),
             Owner::Mm(_) => self.mm.map_or(0, |p| p.strukt as usize),
+            Owner::Vma(_) => self.vma.map_or(0, |p| p.strukt as usize),
         }
     }
     pub fn kind(&self, w: usize) -> Option<WordKind> {
@@ -318,13 +334,39 @@ impl Memory {
             .get(w)
             .is_some_and(|&(o, f)| self.structs[self.strukt_of(o)].stable[f as usize])
     }
-    /// The word of the lock that guards word `w` (`guarded_by`), if any.
-    pub fn guard_of(&self, w: usize) -> Option<usize> {
+    /// The word of the lock that guards word `w` (`guarded_by`), if any; `vals` is the
+    /// memory, for a lock reached through a handle.
+    pub fn guard_of(&self, w: usize, vals: &[i64]) -> Option<usize> {
         let &(o, f) = self.words.get(w)?;
         let s = &self.structs[self.strukt_of(o)];
-        let g = s.guard.get(f as usize).copied().flatten()?;
+        let g = s.guard.get(f as usize)?.as_ref()?;
         let (base, _) = self.object_of(w)?;
-        Some(base + s.offsets[g as usize] as usize)
+        let at = base + s.offsets[g.field as usize] as usize;
+        match &g.lock {
+            None => Some(at),
+            Some(lock) => {
+                let target = word_to_handle(*vals.get(at)?);
+                let (tb, ts) = match target {
+                    Value::Obj(b) => self.object_of(b as usize)?,
+                    Value::Mm(m) => {
+                        let p = self.mm?;
+                        ((p.base + m as u32 * p.stride) as usize, p.strukt as usize)
+                    }
+                    Value::Vma(v) => {
+                        let p = self.vma?;
+                        ((p.base + v as u32 * p.stride) as usize, p.strukt as usize)
+                    }
+                    Value::Page(p) => {
+                        let x = self.page?;
+                        ((x.base + p as u32 * x.stride) as usize, x.strukt as usize)
+                    }
+                    _ => return None,
+                };
+                let t = &self.structs[ts];
+                let lf = t.fields.iter().position(|(n, _)| n == lock)?;
+                Some(tb + t.offsets[lf] as usize)
+            }
+        }
     }
     pub fn is_refcount(&self, w: usize) -> bool {
         self.words
@@ -394,6 +436,10 @@ impl Memory {
                 let p = self.mm?;
                 p.base as usize + p.instance(w)?.0 * p.stride as usize
             }
+            Owner::Vma(_) => {
+                let p = self.vma?;
+                p.base as usize + p.instance(w)?.0 * p.stride as usize
+            }
         };
         Some((base, self.strukt_of(o)))
     }
@@ -413,6 +459,7 @@ impl Memory {
         let (per, i, what) = match v {
             Value::Page(p) => (self.page, p as u32, "struct page"),
             Value::Mm(m) => (self.mm, m as u32, "struct mm_struct"),
+            Value::Vma(x) => (self.vma, x as u32, "struct vm_area_struct"),
             Value::Null => return Err(format!("NULL pointer dereference at `->{field}`")),
             other => {
                 return Err(format!(
@@ -462,6 +509,10 @@ impl Memory {
                     Owner::Page(p) => match self.frame_names.get(p as usize) {
                         Some(n) => format!("{n}->{field}"),
                         None => format!("page{p}->{field}"),
+                    },
+                    Owner::Vma(v) => match self.vma_names.get(v as usize) {
+                        Some(n) => format!("{n}->{field}"),
+                        None => format!("vma{v}->{field}"),
                     },
                     Owner::Mm(0) => format!("mm->{field}"),
                     Owner::Mm(m) => format!("mm{m}->{field}"),

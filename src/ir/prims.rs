@@ -96,9 +96,6 @@ prims! {
     PgprotWrite = "pgprot_write", 1, Pure, "true if the pgprot allows writes";
     // ---- thread-local or fixed state ----
     CurrentMm = "current_mm", 0, Local, "the mm of the task running on this CPU";
-    FindVma = "find_vma", 2, Local, "the VMA containing an address, or null (the layout is fixed)";
-    FirstVma = "first_vma", 1, Local, "mm->mmap: the lowest VMA, or null";
-    NextVma = "next_vma", 1, Local, "vma->vm_next, or null";
     PteOffsetMap = "pte_offset_map", 2, Local, "pointer to the PTE of (mm, address)";
     PteLockptr = "pte_lockptr", 2, Local, "the PTL of the PTE table holding a PTE pointer";
     ZeroPage = "ZERO_PAGE", 1, Local, "(addr) the shared zero page: read-only, never freed";

@@ -264,7 +264,8 @@ pub struct ObjField {
     /// The object's reference count (`refcount`): when an atomic operation brings it to 0,
     /// the object belongs to the CPU that did, until it frees it.
     pub refcount: bool,
-    /// `guarded_by LOCK`: a sibling spinlock_t or rw_semaphore field that a store must
-    /// hold (for write) and under which a load is no step of its own.
-    pub guarded_by: Option<(String, Span)>,
+    /// `guarded_by LOCK` (a sibling spinlock_t or rw_semaphore field) or `guarded_by
+    /// HANDLE->LOCK` (the lock of the object a sibling handle field names): a store must
+    /// hold it (for write), and a load under it is no step of its own.
+    pub guarded_by: Option<(String, Option<String>, Span)>,
 }

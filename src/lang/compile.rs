@@ -545,7 +545,7 @@ impl FnBuilder<'_, '_> {
                 e.span,
                 "this field is an rw_semaphore: use down_read(&obj.field), up_read(), down_write(), ...",
             )),
-            WordKind::Handle => Ok(w),
+            WordKind::Handle | WordKind::Pgprot => Ok(w),
         }
     }
 
@@ -1277,26 +1277,46 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
                     "an atomic_t's initial value must fit a C int",
                 ));
             }
-            if f.stable && !matches!(kind, WordKind::Int | WordKind::Bits) {
+            if f.stable
+                && !matches!(
+                    kind,
+                    WordKind::Int | WordKind::Bits | WordKind::Handle | WordKind::Pgprot
+                )
+            {
                 return Err(Diag::at(
                     f.span,
                     "only an int or bits field can be `stable` (read without a step)",
                 ));
             }
-            if let Some((lock, lsp)) = &f.guarded_by {
-                let lk = fields
+            if let Some((first, via, lsp)) = &f.guarded_by {
+                // the sibling lock, or the sibling handle the lock is reached through
+                let sib = fields
                     .iter()
-                    .find(|g| g.name == *lock)
+                    .find(|g| g.name == *first)
                     .and_then(|g| WordKind::by_name(&g.ty));
-                if !matches!(lk, Some(WordKind::Spinlock | WordKind::Rwsem)) || f.len != 1 {
+                let ok = match via {
+                    None => matches!(sib, Some(WordKind::Spinlock | WordKind::Rwsem)),
+                    Some(_) => sib == Some(WordKind::Handle),
+                };
+                if !ok || f.len != 1 {
+                    let what = match via {
+                        None => format!(
+                            "`guarded_by {first}`: {first} must be a spinlock_t or rw_semaphore field of `{name}`"
+                        ),
+                        Some(l) => format!(
+                            "`guarded_by {first}->{l}`: {first} must be a handle field of `{name}`"
+                        ),
+                    };
                     return Err(Diag::at(
                         *lsp,
-                        format!(
-                            "`guarded_by {lock}`: {lock} must be a spinlock_t or rw_semaphore field of `{name}` (and the guarded field a single word)"
-                        ),
+                        format!("{what} (and the guarded field a single word)"),
                     ));
                 }
-                if !matches!(kind, WordKind::Int | WordKind::Bits | WordKind::Handle) || f.stable {
+                if !matches!(
+                    kind,
+                    WordKind::Int | WordKind::Bits | WordKind::Handle | WordKind::Pgprot
+                ) || f.stable
+                {
                     return Err(Diag::at(
                         f.span,
                         "only an int, bits or handle field that is not `stable` can be `guarded_by` a lock",
@@ -1330,10 +1350,12 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
             guard: fields
                 .iter()
                 .map(|f| {
-                    f.guarded_by
-                        .as_ref()
-                        .and_then(|(l, _)| fields.iter().position(|g| g.name == *l))
-                        .map(|i| i as u16)
+                    let (first, via, _) = f.guarded_by.as_ref()?;
+                    let i = fields.iter().position(|g| g.name == *first)? as u16;
+                    Some(crate::ir::Guard {
+                        field: i,
+                        lock: via.clone(),
+                    })
                 })
                 .collect(),
             field_ids: Vec::new(),
@@ -1436,11 +1458,13 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
     Ok(mem)
 }
 
-/// One `struct page` per frame (the zero page's last) and one `struct mm_struct` per mm,
-/// after the globals, when the model tree declares those structs.
+/// One `struct page` per frame (the zero page's last), one `struct mm_struct` per mm and
+/// one `struct vm_area_struct` per VMA, after the globals, when the model tree declares
+/// those structs.
 fn per_handle_objects(
     mem: &mut Memory,
     frame_names: Vec<String>,
+    vma_names: Vec<String>,
     mms: usize,
     cpus: usize,
     at: Span,
@@ -1467,7 +1491,11 @@ fn per_handle_objects(
         }
     }
     let find = |n: &str| mem.structs.iter().position(|s| s.name == n);
-    for (name, count) in [("page", frame_names.len()), ("mm_struct", mms)] {
+    for (name, count) in [
+        ("page", frame_names.len()),
+        ("mm_struct", mms),
+        ("vm_area_struct", vma_names.len()),
+    ] {
         let Some(sid) = find(name) else { continue };
         let stride = mem.structs[sid].size as usize;
         let fields: Vec<u16> = mem.structs[sid].word_fields().collect();
@@ -1484,20 +1512,21 @@ fn per_handle_objects(
             stride: stride as u32,
         };
         for i in 0..count {
-            let owner = if name == "page" {
-                Owner::Page(i as u16)
-            } else {
-                Owner::Mm(i as u8)
+            let owner = match name {
+                "page" => Owner::Page(i as u16),
+                "mm_struct" => Owner::Mm(i as u8),
+                _ => Owner::Vma(i as u8),
             };
             mem.words.extend(fields.iter().map(|&f| (owner, f)));
         }
-        if name == "page" {
-            mem.page = Some(per);
-        } else {
-            mem.mm = Some(per);
+        match name {
+            "page" => mem.page = Some(per),
+            "mm_struct" => mem.mm = Some(per),
+            _ => mem.vma = Some(per),
         }
     }
     mem.frame_names = frame_names;
+    mem.vma_names = vma_names;
     mem.finish();
     Ok(())
 }
@@ -2009,7 +2038,8 @@ pub fn compile_test(
             None => format!("N{}", f + 1 - pages.len()),
         })
         .collect();
-    per_handle_objects(&mut ctx.memory, names, 1, ncpus, t.span)?;
+    let vma_names = vmas.iter().map(|v| v.name.clone()).collect();
+    per_handle_objects(&mut ctx.memory, names, vma_names, 1, ncpus, t.span)?;
 
     // ---- functions ----
     let mut func_ids: HashMap<String, (u16, usize)> = HashMap::new();

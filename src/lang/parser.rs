@@ -223,7 +223,13 @@ impl Parser {
                         } else if self.eat_word("refcount") {
                             refcount = true;
                         } else if self.eat_word("guarded_by") {
-                            guarded_by = Some(self.ident("the lock field that guards it")?);
+                            let (first, sp) = self.ident("the lock field that guards it")?;
+                            guarded_by = Some(if self.eat_punct("->") {
+                                let (lock, lsp) = self.ident("the lock field of that object")?;
+                                (first, Some(lock), sp.to(lsp))
+                            } else {
+                                (first, None, sp)
+                            });
                         } else {
                             break;
                         }

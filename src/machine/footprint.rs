@@ -105,9 +105,8 @@ pub fn prim(p: Prim) -> Footprint {
     use Prim::*;
     match p {
         _ if p.class() == PrimClass::Pure => NONE,
-        ThisCpuPtr | PerCpuPtr | SmpProcessorId | CurrentMm | FindVma | FirstVma | NextVma
-        | PteOffsetMap | PteLockptr | ZeroPage | IsZeroPfn | ForceSigSegv | ForceSigBus
-        | NotModelled => NONE,
+        ThisCpuPtr | PerCpuPtr | SmpProcessorId | CurrentMm | PteOffsetMap | PteLockptr
+        | ZeroPage | IsZeroPfn | ForceSigSegv | ForceSigBus | NotModelled => NONE,
         // a choice reads and writes only its own CPU's position
         Nondet => NONE,
         SetTaskRunning => rw(WAKE, WAKE),
@@ -169,6 +168,7 @@ pub fn masks(p: &crate::ir::Program) -> Masks {
             crate::ir::Owner::Global(g) => mem.globals[g as usize].strukt,
             crate::ir::Owner::Page(_) => mem.page.map_or(0, |x| x.strukt),
             crate::ir::Owner::Mm(_) => mem.mm.map_or(0, |x| x.strukt),
+            crate::ir::Owner::Vma(_) => mem.vma.map_or(0, |x| x.strukt),
         };
         if let Some(&fid) = mem.structs[s as usize].field_ids.get(f as usize)
             && let Some(x) = m.fields.get_mut(fid as usize)

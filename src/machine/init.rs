@@ -158,6 +158,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         mm_contract: super::mm_contract::MmContract::resolve(&prog.memory)?,
     };
     scenario_pages(&m, &mut st, &mappings)?;
+    scenario_vmas(&m, &mut st)?;
     for tid in 0..sc.cpus {
         if st.threads[tid].status != Status::Running {
             continue;
@@ -209,41 +210,87 @@ fn scenario_pages(m: &super::Machine, st: &mut State, mappings: &[i64]) -> Resul
         ));
     }
     for (i, p) in sc.pages.iter().enumerate() {
-        let mut locals = vec![Value::Null; f.nlocals.max(4)];
-        locals[..4].copy_from_slice(&[
+        let args = [
             Value::Page(i as u16),
             Value::Int(mappings[i]),
             Value::Int(p.extra_refs),
             Value::Bool(p.exclusive),
-        ]);
-        let mut frame = CallFrame::new(func as u16, locals);
-        frame.atomic = 1;
-        st.threads.push(Thread::new(vec![frame]));
-        let tid = st.threads.len() - 1;
+        ];
         // the page is being set up: nobody else can see it yet
-        st.frames[i].private_to = Some(tid as u8);
-        let r = super::interp::step_with(m, st, tid, None, None).0;
+        let tid = st.threads.len() as u8;
+        st.frames[i].private_to = Some(tid);
+        let r = run_hook(m, st, func, &args);
         st.frames[i].private_to = None;
-        let done = st.threads[tid].status == Status::Done;
-        st.threads.pop();
-        match r {
-            super::interp::StepResult::Stepped if done => {}
-            super::interp::StepResult::Violation(v) => {
-                return Err(Diag::at(
-                    p.span,
-                    format!("scenario_page() fails for page `{}`: {}", p.name, v.message),
-                ));
-            }
-            _ => {
-                return Err(Diag::at(
-                    p.span,
-                    format!(
-                        "scenario_page() for page `{}` must run at once, without waiting",
-                        p.name
-                    ),
-                ));
-            }
-        }
+        r.map_err(|why| {
+            Diag::at(
+                p.span,
+                format!("scenario_page() for page `{}` {why}", p.name),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Runs a model's scenario set-up function to its end on a scratch thread past the CPUs.
+fn run_hook(m: &super::Machine, st: &mut State, func: usize, args: &[Value]) -> Result<(), String> {
+    let f = &m.prog.funcs[func];
+    let mut locals = vec![Value::Null; f.nlocals.max(args.len())];
+    locals[..args.len()].copy_from_slice(args);
+    let mut frame = CallFrame::new(func as u16, locals);
+    frame.atomic = 1;
+    st.threads.push(Thread::new(vec![frame]));
+    let tid = st.threads.len() - 1;
+    let r = super::interp::step_with(m, st, tid, None, None).0;
+    let done = st.threads[tid].status == Status::Done;
+    st.threads.pop();
+    match r {
+        super::interp::StepResult::Stepped if done => Ok(()),
+        super::interp::StepResult::Violation(v) => Err(format!("fails: {}", v.message)),
+        _ => Err("must run at once, without waiting".into()),
+    }
+}
+
+/// Runs the model's `scenario_vma(vma, mm, start, end, flags, prev)` for each VMA of the
+/// scenario, in address order: the model tree fills its `struct vm_area_struct` and links
+/// it into the mm's list.
+fn scenario_vmas(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
+    let prog = &m.prog;
+    let sc = &prog.scenario;
+    if prog.memory.vma.is_none() {
+        return Ok(());
+    }
+    let Some(func) = prog.funcs.iter().position(|f| f.name == "scenario_vma") else {
+        return Err(Diag::at(
+            sc.span,
+            "the model declares `struct vm_area_struct` but no `scenario_vma(vma, mm, start, end, flags, prev)` to set up the scenario's VMAs",
+        ));
+    };
+    if prog.funcs[func].nparams != 6 {
+        return Err(Diag::at(
+            prog.funcs[func].span,
+            "scenario_vma must take (vma, mm, start, end, flags, prev)",
+        ));
+    }
+    for (i, v) in sc.vmas.iter().enumerate() {
+        let prev = if i == 0 {
+            Value::Null
+        } else {
+            Value::Vma(i as u8 - 1)
+        };
+        let args = [
+            Value::Vma(i as u8),
+            Value::Mm(0),
+            Value::Int(v.first_slot as i64),
+            Value::Int((v.first_slot + v.pages) as i64),
+            Value::Int(v.flags as i64),
+            prev,
+        ];
+        run_hook(m, st, func, &args).map_err(|why| {
+            Diag::at(
+                sc.span,
+                format!("scenario_vma() for VMA `{}` {why}", v.name),
+            )
+        })?;
     }
     Ok(())
 }

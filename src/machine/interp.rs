@@ -151,8 +151,13 @@ fn keep_vecs(done: &mut CallFrame) {
 }
 
 /// A page or an mm: a handle whose fields are words of shared memory.
-fn is_handle(v: Option<&Value>) -> bool {
-    matches!(v, Some(Value::Page(_) | Value::Mm(_) | Value::Obj(_)))
+fn is_handle(mem: &crate::ir::Memory, v: Option<&Value>) -> bool {
+    match v {
+        Some(Value::Page(_) | Value::Mm(_) | Value::Obj(_)) => true,
+        // a VMA's fields are words once the model declares struct vm_area_struct
+        Some(Value::Vma(_)) => mem.vma.is_some(),
+        _ => false,
+    }
 }
 
 fn frame(st: &mut State, tid: usize) -> &mut CallFrame {
@@ -309,12 +314,16 @@ impl Exec<'_> {
                         Err(e) => return self.error(st, e),
                     }
                 }
-                Instr::GetField(fid) if is_handle(frame(st, tid).stack.last()) => {
+                Instr::GetField(fid)
+                    if is_handle(&self.m.prog.memory, frame(st, tid).stack.last()) =>
+                {
                     if let Some(r) = self.handle_field(st, fid, false) {
                         return r;
                     }
                 }
-                Instr::SetField(fid) if is_handle(frame(st, tid).stack.iter().nth_back(1)) => {
+                Instr::SetField(fid)
+                    if is_handle(&self.m.prog.memory, frame(st, tid).stack.iter().nth_back(1)) =>
+                {
                     if let Some(r) = self.handle_field(st, fid, true) {
                         return r;
                     }
@@ -815,12 +824,13 @@ impl Exec<'_> {
             super::declared::note_read(w);
             // Written only while private: the read commutes with every step but the
             // page's allocation and free.
-            self.fp.reads |= footprint::META;
-            let v = if mem.kind(w) == Some(crate::ir::WordKind::Handle) {
-                crate::ir::word_to_handle(st.mem[w])
-            } else {
-                Value::Int(st.mem[w])
-            };
+            // (a slab object's free writes its words; the mm and VMAs are never freed)
+            if mem.frame_of(w).is_some() {
+                self.fp.reads |= footprint::META;
+            } else if mem.slot_of(w).is_some() {
+                self.fp.reads |= footprint::obj_bit(mem, w);
+            }
+            let v = super::family::once::word_value(mem.kind(w), st.mem[w]);
             let f = frame(st, self.tid);
             f.stack.pop();
             f.stack.push(v);

@@ -254,33 +254,6 @@ fn exec_inner(
         },
         // ---- local ----
         Prim::CurrentMm => Value::Mm(st.threads[tid].mm),
-        Prim::FindVma => {
-            mm_arg(a[0])?;
-            let addr = int_arg(a[1])?;
-            match m
-                .prog
-                .scenario
-                .vmas
-                .iter()
-                .position(|v| addr >= v.first_slot as i64 && addr < (v.first_slot + v.pages) as i64)
-            {
-                Some(i) => Value::Vma(i as u8),
-                None => Value::Null,
-            }
-        }
-        Prim::FirstVma => {
-            mm_arg(a[0])?;
-            if m.prog.scenario.vmas.is_empty() {
-                Value::Null
-            } else {
-                Value::Vma(0)
-            }
-        }
-        Prim::NextVma => match a[0] {
-            Value::Vma(v) if (v as usize + 1) < m.prog.scenario.vmas.len() => Value::Vma(v + 1),
-            Value::Vma(_) => Value::Null,
-            other => return Err(format!("expected a vma, got a {}", other.type_name())),
-        },
         Prim::PteOffsetMap => {
             mm_arg(a[0])?;
             let addr = int_arg(a[1])?;

@@ -10,7 +10,7 @@ mod alloc;
 mod atomic;
 mod bitops;
 mod irq;
-mod once;
+pub mod once;
 mod rcu;
 pub mod rwsem;
 mod seqcount;
@@ -218,7 +218,7 @@ pub fn holds_lock(m: &Machine, st: &State, lock: usize, tid: usize, exclusive: b
 pub fn guarded_read(m: &Machine, st: &State, tid: usize, w: usize) -> bool {
     m.prog
         .memory
-        .guard_of(w)
+        .guard_of(w, &st.mem)
         .is_some_and(|l| holds_lock(m, st, l, tid, false))
 }
 

@@ -14,10 +14,15 @@ const NONE: Footprint = Footprint {
 
 /// The value a word holds: an integer, or the handle a `handle` word stores.
 pub fn read(c: &Ctx<'_>, w: usize) -> Value {
-    if c.m.prog.memory.kind(w) == Some(WordKind::Handle) {
-        crate::ir::word_to_handle(c.st.mem[w])
-    } else {
-        Value::Int(c.st.mem[w])
+    word_value(c.m.prog.memory.kind(w), c.st.mem[w])
+}
+
+/// What a word holding `x` reads as, by its type.
+pub fn word_value(kind: Option<WordKind>, x: i64) -> Value {
+    match kind {
+        Some(WordKind::Handle) => crate::ir::word_to_handle(x),
+        Some(WordKind::Pgprot) => Value::Prot(x as u32),
+        _ => Value::Int(x),
     }
 }
 
@@ -26,6 +31,7 @@ fn plain(c: &Ctx<'_>, p: Value) -> Result<usize, String> {
     c.word(p, WordKind::Int)
         .or_else(|_| c.word(p, WordKind::Bits))
         .or_else(|_| c.word(p, WordKind::Handle))
+        .or_else(|_| c.word(p, WordKind::Pgprot))
         .map_err(|_| match p {
             Value::Word(w) => format!(
                 "{} is a {}: use its primitives (atomic_read, spin_lock, ...)",
@@ -62,13 +68,28 @@ pub const ROWS: &[Row] = &[
         doc: "(p, v) one store to an int, bits or handle field (what `obj.field = v` lowers to)",
         exec: |c, a| {
             let w = plain(c, a[0])?;
-            let v = if c.m.prog.memory.kind(w) == Some(WordKind::Handle) {
-                crate::ir::handle_to_word(a[1])?
-            } else {
-                int_arg(a[1])?
+            let v = match (c.m.prog.memory.kind(w), a[1]) {
+                (Some(WordKind::Handle), h) => crate::ir::handle_to_word(h)?,
+                (Some(WordKind::Pgprot), Value::Prot(p)) => p as i64,
+                (Some(WordKind::Pgprot), other) => {
+                    return Err(format!(
+                        "{} takes a pgprot, not a {}",
+                        c.name(w),
+                        other.type_name()
+                    ));
+                }
+                (_, x) => int_arg(x)?,
             };
             let mem = &c.m.prog.memory;
-            if let Some(l) = mem.guard_of(w)
+            if matches!(mem.words[w].0, crate::ir::Owner::Vma(_))
+                && mem.word_name(w).ends_with("->vm_flags")
+                && v & crate::ir::consts::vm::VM_SHARED as i64 != 0
+            {
+                return Err(
+                    "VM_SHARED set at run time: shared mappings are not modelled yet".into(),
+                );
+            }
+            if let Some(l) = mem.guard_of(w, &c.st.mem)
                 && !super::holds_lock(c.m, c.st, l, c.tid, true)
             {
                 return Ok(PrimOut::Violation(
@@ -89,7 +110,8 @@ pub const ROWS: &[Row] = &[
             let private = mem
                 .frame_of(w)
                 .is_some_and(|f| c.st.frames[f].private_to == Some(c.tid as u8));
-            if mem.is_stable(w) && !private && c.st.mem[w] != v {
+            // (a scenario set-up runs on a thread past the CPUs: nothing is shared yet)
+            if mem.is_stable(w) && !private && c.tid < c.m.cpus() && c.st.mem[w] != v {
                 return Err(format!(
                     "{} is declared `stable` (read without a step), but this store changes it while other CPUs can reach it",
                     c.name(w)

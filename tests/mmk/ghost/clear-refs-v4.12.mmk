@@ -13,20 +13,20 @@ override fn clear_refs_write(type) source "fs/proc/task_mmu.c:clear_refs_write@v
     // down_read(&mm->mmap_sem)
     mmap_read_lock(mm);
     if type == CLEAR_REFS_SOFT_DIRTY {
-        let vma = first_vma(mm);
+        let vma = mm->mmap;
         while vma != null {
             if !(vma->vm_flags & VM_SOFTDIRTY) {
-                vma = next_vma(vma);
+                vma = vma->vm_next;
                 continue;
             }
             mmap_read_unlock(mm);
             // down_write_killable(&mm->mmap_sem)
             mmap_write_lock(mm);
-            let v = first_vma(mm);
+            let v = mm->mmap;
             while v != null {
                 v->vm_flags = v->vm_flags & ~VM_SOFTDIRTY;
-                // vma_set_page_prot(): vm_page_prot follows vm_flags in this model
-                v = next_vma(v);
+                vma_set_page_prot(v);
+                v = v->vm_next;
             }
             mmap_write_downgrade(mm);
             break;
