@@ -8,9 +8,9 @@
 
 use super::Machine;
 use super::footprint;
-use super::hw::{self, Access, UserKind};
 use super::prims::{self, PrimOut};
 use super::state::*;
+use super::x86::{self, Access, UserKind};
 use crate::explore::{Footprint, Violation};
 use crate::ir::{BinOp, Instr, LocalPtr, UnOp, UserOp, Value};
 use crate::lang::Span;
@@ -755,7 +755,7 @@ impl Exec<'_> {
         let tid = self.tid;
         let slots = self.m.slots();
         let names = |f: usize| super::trace::page_name(self.m, f);
-        match hw::user_access(st, slots, tid, addr, kind, &names) {
+        match x86::user_access(st, slots, tid, addr, kind, &names) {
             Access::Done { value, how } => {
                 if let Some(log) = self.log.as_deref_mut() {
                     let what = match kind {

@@ -3,14 +3,13 @@
 //! of its mm_struct: `mm_contract`), and one kernel/user thread per CPU.
 //! It implements `explore::Model`; it never knows how it is being searched.
 
-mod check;
 mod declared;
 mod encode;
 pub(crate) mod family;
 pub mod footprint;
-mod hw;
 mod init;
 mod interp;
+mod invariants;
 mod liveness;
 mod mm_contract;
 mod prims;
@@ -18,6 +17,7 @@ mod select;
 pub mod state;
 mod symmetry;
 pub mod trace;
+mod x86;
 
 use crate::explore::{Footprint, Model, Reducible, Transition, Violation};
 use crate::ir::{Instr, Prim, Program};
@@ -193,7 +193,7 @@ impl Model for Machine {
                         out.push(Action::Evict(cpu as u8, slot as u16));
                     }
                     if k.tlb_speculative
-                        && hw::speculative_fill(s, slot).is_some_and(|f| Some(f) != e)
+                        && x86::speculative_fill(s, slot).is_some_and(|f| Some(f) != e)
                     {
                         out.push(Action::Fill(cpu as u8, slot as u16));
                     }
@@ -356,7 +356,7 @@ impl Machine {
             }
             Action::Fill(c, slot) => {
                 declared::WRITTEN.with_borrow_mut(|w| *w = Some(Vec::new()));
-                if hw::fill_tlb(st, self.slots(), c as usize, slot as usize) {
+                if x86::fill_tlb(st, self.slots(), c as usize, slot as usize) {
                     interp::StepResult::Stepped
                 } else {
                     interp::StepResult::Blocked

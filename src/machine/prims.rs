@@ -2,8 +2,8 @@
 //! lock is unavailable returns `Blocked` and the whole step is disabled.
 
 use super::Machine;
-use super::hw;
 use super::state::State;
+use super::x86;
 use crate::ir::consts::vm_get_page_prot;
 use crate::ir::{Prim, PrimClass, Pte, Value, pte_bits::*};
 
@@ -386,7 +386,7 @@ fn exec_inner(
         Prim::FlushTlbPage => {
             let mm = mm_of(a[0])?;
             let addr = int_arg(a[1])?.max(0) as usize;
-            hw::flush_range(st, slots, mm, addr, addr + 1);
+            x86::flush_range(st, slots, mm, addr, addr + 1);
             Value::Null
         }
         Prim::FlushTlbRange => {
@@ -394,12 +394,12 @@ fn exec_inner(
             let (s, e) = (int_arg(a[1])?, int_arg(a[2])?);
             // TLB_FLUSH_ALL is ~0UL
             let e = if e < 0 { slots } else { e as usize };
-            hw::flush_range(st, slots, mm, s.max(0) as usize, e);
+            x86::flush_range(st, slots, mm, s.max(0) as usize, e);
             Value::Null
         }
         Prim::FlushTlbMm => {
             let mm = mm_of(a[0])?;
-            hw::flush_range(st, slots, mm, 0, slots);
+            x86::flush_range(st, slots, mm, 0, slots);
             Value::Null
         }
         // ---- pages ----
@@ -421,7 +421,7 @@ fn exec_inner(
         Prim::CopyFromUserInatomic => {
             let d = page_of(m, a[0])?;
             let addr = int_arg(a[1])?;
-            match hw::kernel_read(st, slots, tid, addr) {
+            match x86::kernel_read(st, slots, tid, addr) {
                 Some((src, data)) => {
                     st.frames[d].data = data;
                     st.frames[d].copied_from = Some(src as u16);
@@ -434,10 +434,10 @@ fn exec_inner(
             let addr = int_arg(a[0])?;
             let v = int_arg(a[1])?;
             let names = |f: usize| super::trace::page_name(m, f);
-            match hw::user_access(st, slots, tid, addr, hw::UserKind::Store(v), &names) {
-                hw::Access::Done { .. } => Value::Bool(true),
-                hw::Access::Fault { .. } => Value::Bool(false),
-                hw::Access::UseAfterFree(msg) => {
+            match x86::user_access(st, slots, tid, addr, x86::UserKind::Store(v), &names) {
+                x86::Access::Done { .. } => Value::Bool(true),
+                x86::Access::Fault { .. } => Value::Bool(false),
+                x86::Access::UseAfterFree(msg) => {
                     return Ok(Violation(
                         "use_after_free",
                         format!("cpu{tid}: copy_to_user: {msg}"),
@@ -556,7 +556,7 @@ fn exec_inner(
                 let pte = st.ptes[slot];
                 for cpu in 0..st.threads.len() {
                     if let Some(e) = st.tlb[cpu * slots + slot]
-                        && hw::is_stale(e, pte)
+                        && x86::is_stale(e, pte)
                     {
                         return Ok(Soft(
                             "stale_tlb",

@@ -456,7 +456,7 @@ fn hardware_event(m: &Machine, st: &mut State, a: Action) -> Result<(), String> 
         if !k.tlb_speculative {
             return Err("this test does not enable `knob tlb_speculative;`: its TLBs are never filled speculatively".into());
         }
-        match super::hw::speculative_fill(st, s) {
+        match super::x86::speculative_fill(st, s) {
             None => {
                 return Err(format!(
                     "PTE {} ({}) maps no live page here: nothing to fill",
@@ -471,7 +471,7 @@ fn hardware_event(m: &Machine, st: &mut State, a: Action) -> Result<(), String> 
                 ));
             }
             Some(_) => {
-                super::hw::fill_tlb(st, slots, c, s);
+                super::x86::fill_tlb(st, slots, c, s);
             }
         }
     }

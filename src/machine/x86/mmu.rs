@@ -1,8 +1,8 @@
-//! x86 hardware: user loads and stores through the TLB, page walks, A/D bits, faults and
-//! synchronous TLB shootdowns (DESIGN.md section 3; reference section 1.4).
+//! The x86 MMU: user loads and stores through the TLB, page walks with their A/D bits, and
+//! faults (reference section 1.4); kernel accesses to user memory go the same way.
 
-use super::state::{State, TlbEntry};
-use crate::ir::{Pte, pte_bits};
+use crate::ir::pte_bits;
+use crate::machine::state::{State, TlbEntry};
 
 #[derive(Clone, Copy, Debug)]
 pub enum UserKind {
@@ -25,7 +25,7 @@ pub const X86_PF_WRITE: i64 = 2;
 pub const X86_PF_USER: i64 = 4;
 
 /// The frame a TLB entry or PTE names (pfn - 1), if allocated and of the same generation.
-fn live_frame(st: &State, pfn: u16, generation: Option<u8>) -> Option<usize> {
+pub(super) fn live_frame(st: &State, pfn: u16, generation: Option<u8>) -> Option<usize> {
     let f = (pfn as usize).checked_sub(1)?;
     let fr = st.frames.get(f)?;
     if !fr.allocated || generation.is_some_and(|g| g != fr.generation) {
@@ -177,51 +177,6 @@ pub fn mapped_frame(st: &State, slot: usize) -> Option<usize> {
     Some(p.pfn() as usize - 1)
 }
 
-/// A TLB entry more permissive than the PTE: it grants an access the PTE no longer does.
-pub fn is_stale(e: TlbEntry, pte: Pte) -> bool {
-    !pte.hw_present() || pte.pfn() != e.pfn as u32 || (e.write && e.dirty && !pte.write())
-}
-
-/// Shootdown of `[start, end)` on every CPU running the mm; synchronous (wait=1).
-pub fn flush_range(st: &mut State, slots: usize, mm: u8, start: usize, end: usize) {
-    for cpu in 0..st.threads.len() {
-        if st.threads[cpu].mm != mm {
-            continue;
-        }
-        for slot in start..end.min(slots) {
-            st.tlb[cpu * slots + slot] = None;
-        }
-    }
-}
-
-/// What a speculative fill would cache for (cpu, slot), if anything.
-pub fn speculative_fill(st: &State, slot: usize) -> Option<TlbEntry> {
-    let pte = st.ptes[slot];
-    if !pte.hw_present() {
-        return None;
-    }
-    let f = live_frame(st, pte.pfn() as u16, None)?;
-    Some(TlbEntry {
-        pfn: pte.pfn() as u16,
-        write: pte.write(),
-        dirty: pte.has(pte_bits::DIRTY),
-        generation: st.frames[f].generation,
-    })
-}
-
-/// Hardware fills `cpu`'s TLB entry for `slot` from its present PTE, setting A as a walk
-/// does; false if the PTE maps no live page.
-pub fn fill_tlb(st: &mut State, slots: usize, cpu: usize, slot: usize) -> bool {
-    match speculative_fill(st, slot) {
-        Some(e) => {
-            st.tlb[cpu * slots + slot] = Some(e);
-            st.ptes[slot] = st.ptes[slot].with(pte_bits::ACCESSED, true);
-            true
-        }
-        None => false,
-    }
-}
-
 /// A kernel read through the user address on `cpu` (copy_from_user in atomic context):
 /// the CPU's TLB entry if any, else a walk that fills it. None if it would fault.
 pub fn kernel_read(st: &mut State, slots: usize, cpu: usize, addr: i64) -> Option<(usize, i64)> {
@@ -255,7 +210,9 @@ pub fn kernel_read(st: &mut State, slots: usize, cpu: usize, addr: i64) -> Optio
 
 #[cfg(test)]
 mod tests {
+    use super::super::tlb::*;
     use super::*;
+    use crate::ir::Pte;
     use crate::ir::pte_bits::*;
     use crate::machine::state::*;
 

@@ -1,0 +1,45 @@
+//! stale_tlb, the global form (the v4.13+ contract): a CPU may cache a more permissive
+//! translation than its PTE only while something is bound to flush it.
+
+use crate::machine::state::State;
+use crate::machine::{Machine, trace, x86};
+
+impl Machine {
+    /// stale_tlb in the global form: a more permissive TLB entry is fine only while someone
+    /// is still bound to flush it: a flush is pending, reclaim batched one, the mmap lock is
+    /// held for write (flush before unlock; these three are the model's mm_struct words,
+    /// `mm_contract`), or the PTL is held (flush inside the lock).
+    pub(super) fn stale_entry(&self, s: &State) -> Option<String> {
+        let slots = self.slots();
+        for mi in 0..s.mms.len() {
+            if self.mm_contract.flush_owed(&self.prog.memory, s, mi) {
+                continue;
+            }
+            for slot in 0..slots {
+                if s.ptl[slot / 512].is_some() {
+                    continue;
+                }
+                let pte = s.ptes[slot];
+                for cpu in 0..s.threads.len() {
+                    if s.threads[cpu].mm as usize != mi {
+                        continue;
+                    }
+                    if let Some(e) = s.tlb[cpu * slots + slot]
+                        && x86::is_stale(e, pte)
+                    {
+                        return Some(format!(
+                            "cpu{cpu} still caches {} -> {} rw={} d={}, but PTE {} is {}, no flush is pending and no lock covers it",
+                            trace::slot_name(self, slot),
+                            trace::page_name(self, e.pfn as usize - 1),
+                            e.write as u8,
+                            e.dirty as u8,
+                            trace::slot_name(self, slot),
+                            trace::pte_text(self, pte)
+                        ));
+                    }
+                }
+            }
+        }
+        None
+    }
+}

@@ -1,0 +1,31 @@
+//! use_after_free as a state invariant: a present PTE naming a free frame. (Accesses to a
+//! free frame, a free page's struct page or a free slab object stop the step where they
+//! happen: x86::user_access, family::exec.)
+
+use crate::explore::Violation;
+use crate::machine::state::State;
+use crate::machine::{Machine, trace};
+
+impl Machine {
+    /// A PTE that maps a freed frame. (Refcount and mapcount sanity is a kernel contract:
+    /// the model tree declares it, `refcount` in linux-5.10.)
+    pub(super) fn pte_maps_free_frame(&self, s: &State) -> Option<Violation> {
+        let uaf = self.checks("use_after_free");
+        for (slot, p) in s.ptes.iter().enumerate() {
+            if uaf && p.pfn() != 0 && (p.hw_present() || p.has(crate::ir::pte_bits::PROTNONE)) {
+                let f = p.pfn() as usize - 1;
+                if !s.frames.get(f).is_some_and(|fr| fr.allocated) {
+                    return Some(Violation {
+                        invariant: "use_after_free",
+                        message: format!(
+                            "PTE {} maps frame {}, which is free",
+                            trace::slot_name(self, slot),
+                            trace::page_name(self, f)
+                        ),
+                    });
+                }
+            }
+        }
+        None
+    }
+}
