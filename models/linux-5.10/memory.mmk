@@ -3,7 +3,7 @@
 // charging, mmu notifiers (no secondary MMUs). Comments mark where code is elided.
 
 fn handle_mm_fault(vma, address, flags) source "mm/memory.c:handle_mm_fault@v5.10" {
-    set_task_running();
+    __set_current_state(TASK_RUNNING);
     // count_vm_event(), mem_cgroup_enter_user_fault(): no shared state modelled
     return __handle_mm_fault(vma, address, flags);
 }

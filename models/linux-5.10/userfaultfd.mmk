@@ -2,6 +2,31 @@
 // One uffd context per mm, registered on every VMA with VM_UFFD_*; never released, and no
 // non-cooperative events (mmap_changing stays false).
 
+// include/linux/sched.h
+const TASK_RUNNING = 0x0;
+const TASK_INTERRUPTIBLE = 0x1;
+// the CPUs a userfaultfd context tracks (a task is named by the CPU that runs it)
+const UFFD_MAX_TASKS = 8;
+
+// fs/userfaultfd.c: struct userfaultfd_ctx, the fault queues. A faulting task's struct
+// userfaultfd_wait_queue lives on its stack; here entry `t` (task t's) of the arrays holds
+// its fields: msg.arg.pagefault.address, and which queue its wq entry is on (`pending`:
+// fault_pending_wqh; `read`: moved to fault_wqh by the monitor's read). `order` keeps the
+// queue's FIFO order (list_add() at the head, find_userfault() takes the tail). All of it
+// is under fault_pending_wqh.lock, and each locked section below is one `atomic { }` step:
+// sound because every access to these fields holds the lock. An entry off both queues is
+// all zeroes (its stack frame is gone), so states differ only in what is queued. Left out: fd_wqh and poll,
+// event_wqh (non-cooperative events), the refile of fault_wqh on release, `waken` (the
+// wake below makes the task runnable directly).
+struct userfaultfd_ctx source "fs/userfaultfd.c:struct userfaultfd_ctx@v5.10" {
+    fault_pending_wqh_lock: spinlock_t;
+    pending: bits guarded_by fault_pending_wqh_lock;
+    read: bits guarded_by fault_pending_wqh_lock;
+    address: int[8] guarded_by fault_pending_wqh_lock;
+    order: int[8] guarded_by fault_pending_wqh_lock;
+}
+global uffd_ctx: userfaultfd_ctx;
+
 // mm/userfaultfd.c: protect (enable_wp) or unprotect a range, under mmap_read_lock.
 fn mwriteprotect_range(dst_mm, start, len, enable_wp) source "mm/userfaultfd.c:mwriteprotect_range@v5.10" {
     BUG_ON(start + len <= start);
@@ -73,29 +98,85 @@ fn userfaultfd_writeprotect(start, len, mode) source "fs/userfaultfd.c:userfault
 }
 
 // fs/userfaultfd.c: wake faulting threads waiting on addresses in the range.
+// __wake_userfault(): under fault_pending_wqh.lock, __wake_up_locked_key() on both queues;
+// userfaultfd_wake_function() wakes each waiter whose address is in the range and takes
+// its entry off the queue (list_del_init()).
 fn wake_userfault(start, len) source "fs/userfaultfd.c:wake_userfault@v5.10" {
-    // __wake_userfault(): under fault_pending_wqh.lock, wake both queues in the range
-    uffd_wake(start, len);
+    let ctx = &uffd_ctx;
+    atomic {
+        spin_lock(&ctx->fault_pending_wqh_lock);
+        let t = 0;
+        while t < UFFD_MAX_TASKS {
+            let queued = (ctx->pending | ctx->read) & (1 << t);
+            if queued && ctx->address[t] >= start && ctx->address[t] < start + len {
+                uffd_unqueue(ctx, t);
+                clear_idle(t);
+                wake_up_process(t);
+            }
+            t += 1;
+        }
+        spin_unlock(&ctx->fault_pending_wqh_lock);
+    }
 }
 
 // fs/userfaultfd.c: entered with mmap_lock held for read; returns with it dropped.
 fn handle_userfault(vmf, reason) source "fs/userfaultfd.c:handle_userfault@v5.10" {
     let mm = vmf->vma->vm_mm;
+    let ctx = &uffd_ctx;
+    let me = smp_processor_id();
     // ctx->released, UFFD_FEATURE_SIGBUS, the missing-fault checks: not reached here.
     // User faults carry FAULT_FLAG_ALLOW_RETRY and never FAULT_FLAG_RETRY_NOWAIT.
     let ret = VM_FAULT_RETRY;
-    // Under fault_pending_wqh.lock: __add_wait_queue(); set_current_state(TASK_INTERRUPTIBLE)
-    uffd_enqueue(vmf->address);
+    atomic {
+        spin_lock(&ctx->fault_pending_wqh_lock);
+        // __add_wait_queue(&ctx->fault_pending_wqh, &uwq.wq): behind every queued entry
+        let last = 0;
+        let t = 0;
+        while t < UFFD_MAX_TASKS {
+            if (ctx->pending | ctx->read) & (1 << t) && ctx->order[t] > last {
+                last = ctx->order[t];
+            }
+            t += 1;
+        }
+        ctx->address[me] = vmf->address;
+        ctx->order[me] = last + 1;
+        ctx->pending = ctx->pending | (1 << me);
+        set_current_state(TASK_INTERRUPTIBLE);
+        // (model device) asleep here while the message is queued is an idle end: the
+        // monitor may be outside the scenario
+        set_idle(true);
+        spin_unlock(&ctx->fault_pending_wqh_lock);
+    }
     let must_wait = userfaultfd_must_wait(vmf->address, vmf->flags, reason);
     mmap_read_unlock(mm);
     if must_wait {
         // wake_up_poll(&ctx->fd_wqh): the monitor's read sees the queued message
         schedule();
     }
-    set_task_running();
+    __set_current_state(TASK_RUNNING);
+    set_idle(false);
     // if (!list_empty_careful(&uwq.wq.entry)) list_del() under the lock
-    uffd_dequeue();
+    atomic {
+        spin_lock(&ctx->fault_pending_wqh_lock);
+        if (ctx->pending | ctx->read) & (1 << me) {
+            uffd_unqueue(ctx, me);
+        }
+        spin_unlock(&ctx->fault_pending_wqh_lock);
+    }
     return ret;
+}
+
+// list_del_init(&uwq->wq.entry), called with fault_pending_wqh.lock held: task t's entry
+// leaves its queue (and, with its stack frame, its message).
+fn uffd_unqueue(ctx, t) source "include/linux/list.h:list_del_init@v5.10 (a uwq entry)" {
+    ctx->pending = ctx->pending & ~(1 << t);
+    ctx->read = ctx->read & ~(1 << t);
+    ctx->address[t] = 0;
+    ctx->order[t] = 0;
+}
+
+fn __set_current_state(state) source "include/linux/sched.h:__set_current_state@v5.10" {
+    set_current_state(state);
 }
 
 // fs/userfaultfd.c: does the fault still need the monitor? (PMD levels always present)
@@ -111,8 +192,32 @@ fn userfaultfd_must_wait(address, flags, reason) source "fs/userfaultfd.c:userfa
     return ret;
 }
 
-// fs/userfaultfd.c: the monitor's blocking read(): wait for a message on
-// fault_pending_wqh, move it to fault_wqh and return the fault address.
+// fs/userfaultfd.c: the monitor's blocking read(): userfaultfd_ctx_read() waits for a
+// message on fault_pending_wqh (find_userfault(): the oldest), moves its entry to
+// fault_wqh and returns the fault address. The sleep and the wake-up through fd_wqh are
+// the wait_until(); the take is one locked step with it.
 fn userfaultfd_read() source "fs/userfaultfd.c:userfaultfd_ctx_read@v5.10" {
-    return uffd_read_msg();
+    let ctx = &uffd_ctx;
+    // (model device) a monitor blocked reading is an idle end, like a server with no work
+    set_idle(true);
+    let addr = 0;
+    atomic {
+        wait_until((ctx->pending & ~ctx->read) != 0);
+        spin_lock(&ctx->fault_pending_wqh_lock);
+        let oldest = -1;
+        let t = 0;
+        while t < UFFD_MAX_TASKS {
+            if (ctx->pending & ~ctx->read) & (1 << t) {
+                if oldest < 0 || ctx->order[t] < ctx->order[oldest] {
+                    oldest = t;
+                }
+            }
+            t += 1;
+        }
+        ctx->read = ctx->read | (1 << oldest);
+        addr = ctx->address[oldest];
+        spin_unlock(&ctx->fault_pending_wqh_lock);
+    }
+    set_idle(false);
+    return addr;
 }

@@ -103,7 +103,6 @@ prims! {
     ForceSigSegv = "force_sig_segv", 0, Local, "kill the user program with SIGSEGV when the fault returns";
     ForceSigBus = "force_sig_bus", 0, Local, "kill the user program with SIGBUS when the fault returns (do_sigbus)";
     NotModelled = "not_modelled", 0, Local, "stop with a model error here: the model does not cover this path (say which in a comment)";
-    SetTaskRunning = "set_task_running", 0, Local, "__set_current_state(TASK_RUNNING)";
     // ---- page tables and TLBs ----
     SetPteAt = "set_pte_at", 4, Shared, "(mm, addr, ptep, pte): write a PTE; the PTL must be held";
     PtepGetAndClear = "ptep_get_and_clear", 3, Shared, "(mm, addr, ptep): atomic xchg with 0; returns the old PTE";
@@ -116,11 +115,7 @@ prims! {
     CopyFromUserInatomic = "copy_from_user_inatomic", 2, Shared, "(dst, addr): the kernel copies a page through the user address, on this CPU's TLB or a walk; false if that would fault";
     CopyToUserInatomic = "copy_to_user_inatomic", 2, Shared, "(addr, value): the kernel stores value through the user address, on this CPU's TLB or a walk (sets A and D), exactly as a user store would, and the lost-write ghost expects it; false (and this CPU's entry dropped) if that would fault";
     // ---- userfaultfd ----
-    UffdEnqueue = "uffd_enqueue", 1, Shared, "(addr): queue a fault message and set TASK_INTERRUPTIBLE";
     Schedule = "schedule", 0, Shared, "sleep until woken (returns at once if already woken)";
-    UffdDequeue = "uffd_dequeue", 0, Shared, "drop this task's message if it is still queued";
-    UffdWake = "uffd_wake", 2, Shared, "(start, len): wake faulting tasks in the range";
-    UffdReadMsg = "uffd_read_msg", 0, Shared, "(monitor) wait for a fault message; returns its address";
     // ---- choices ----
     SmpProcessorId = "smp_processor_id", 0, Local, "() the number of the CPU running this code";
     PerCpuPtr = "per_cpu_ptr", 2, Local, "(&var, cpu) that CPU's instance of a per-CPU variable; only its own CPU may touch it (a drain for a dead CPU is not modelled)";

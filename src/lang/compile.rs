@@ -1298,7 +1298,7 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
                     None => matches!(sib, Some(WordKind::Spinlock | WordKind::Rwsem)),
                     Some(_) => sib == Some(WordKind::Handle),
                 };
-                if !ok || f.len != 1 {
+                if !ok {
                     let what = match via {
                         None => format!(
                             "`guarded_by {first}`: {first} must be a spinlock_t or rw_semaphore field of `{name}`"

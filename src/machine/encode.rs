@@ -73,6 +73,7 @@ fn thread_flags(t: &Thread) -> u8 {
         | ((t.signal == SIGBUS) as u8) << 4
         | (t.irqs_off as u8) << 5
         | (t.gp_active as u8) << 6
+        | (t.idle as u8) << 7
 }
 
 /// One thread, preceded by its length (so a successor's encoding can copy it whole).
@@ -148,14 +149,6 @@ fn shared(s: &State, b: &mut Vec<u8>) {
     for l in &s.ptl {
         b.push(l.map_or(0xff, |x| x));
     }
-    for m in &s.mms {
-        b.push(m.uffd_msgs.len() as u8);
-        for msg in &m.uffd_msgs {
-            b.push(msg.tid);
-            b.extend_from_slice(&msg.addr.to_le_bytes());
-            b.push(msg.read as u8);
-        }
-    }
     for f in &s.vma_flags {
         b.extend_from_slice(&f.to_le_bytes());
     }
@@ -214,6 +207,7 @@ pub fn decode_into(b: &[u8], s: &mut State) {
         t.task_running = flags & 4 != 0;
         t.irqs_off = flags & 32 != 0;
         t.gp_active = flags & 64 != 0;
+        t.idle = flags & 128 != 0;
         t.signal = match flags & 24 {
             8 => SIGSEGV,
             16 => SIGBUS,
@@ -270,17 +264,6 @@ pub fn decode_into(b: &[u8], s: &mut State) {
     }
     for l in s.ptl.iter_mut() {
         *l = r.opt_u8();
-    }
-    for m in s.mms.iter_mut() {
-        let n = r.u8() as usize;
-        m.uffd_msgs.clear();
-        for _ in 0..n {
-            m.uffd_msgs.push(UffdMsg {
-                tid: r.u8(),
-                addr: r.u16(),
-                read: r.u8() != 0,
-            });
-        }
     }
     for f in s.vma_flags.iter_mut() {
         *f = r.u32();

@@ -28,8 +28,7 @@ pub const VMA: u64 = 1 << 20;
 pub const DATA: u64 = 1 << 21;
 /// Page metadata: allocation, refcount, mapcount, page lock, flags.
 pub const META: u64 = 1 << 22;
-/// userfaultfd message queues.
-pub const UFFD: u64 = 1 << 23;
+// (bit 23 is free: the userfaultfd queues are the model's words now)
 /// Tasks' TASK_RUNNING state (uffd wakeups).
 pub const WAKE: u64 = 1 << 24;
 /// Ghost: the values the retired user stores leave.
@@ -109,16 +108,13 @@ pub fn prim(p: Prim) -> Footprint {
         | ZeroPage | IsZeroPfn | ForceSigSegv | ForceSigBus | NotModelled => NONE,
         // a choice reads and writes only its own CPU's position
         Nondet => NONE,
-        SetTaskRunning => rw(WAKE, WAKE),
         SetPteAt => rw(PTE | DATA | META, PTE | DATA | META | EXPECTED),
         PtepGetAndClear => rw(PTE, PTE),
         FlushTlbPage | FlushTlbRange | FlushTlbMm => rw(ALL_TLBS, ALL_TLBS),
         CopyUserHighpage => rw(DATA | META, DATA),
         MemcmpPages => rw(DATA, 0),
         CopyFromUserInatomic | CopyToUserInatomic => USER_ACCESS,
-        UffdEnqueue | UffdDequeue | UffdWake => rw(UFFD | WAKE, UFFD | WAKE),
         Schedule => rw(WAKE, 0),
-        UffdReadMsg => rw(UFFD, UFFD),
         Assert | BugOn | Violation => NONE,
         AssumeTlbCoherent => rw(ALL_TLBS | PTE | PTL, 0),
         GhostDiscard => rw(0, DATA | EXPECTED),

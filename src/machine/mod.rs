@@ -20,7 +20,7 @@ pub mod trace;
 mod x86;
 
 use crate::explore::{Footprint, Model, Reducible, Transition, Violation};
-use crate::ir::{Instr, Prim, Program};
+use crate::ir::{Instr, Program};
 pub use state::State;
 
 /// The invariants a test may name in `expect violation(NAME)` (DESIGN.md section 5).
@@ -436,7 +436,7 @@ fn state_bytes(s: &State) -> usize {
             + s.ptl.capacity() * 2
             + s.mms
                 .iter()
-                .map(|m| size_of::<state::MmState>() + m.uffd_msgs.capacity() * 4)
+                .map(|_| size_of::<state::MmState>())
                 .sum::<usize>()
             + s.vma_flags.capacity() * 4
             + s.frames.capacity() * size_of::<state::Frame>()
@@ -474,17 +474,12 @@ pub(crate) fn waiting_on(m: &Machine, s: &State, tid: usize) -> Option<String> {
     } else {
         format!("{}()", func.name)
     };
+    // Parked or blocked where the model says it may idle (set_idle()): an end, like a
+    // server with no work; a monitor blocked reading, a fault waiting for the monitor.
+    if t.idle {
+        return None;
+    }
     if !t.task_running {
-        // Parked on the uffd monitor while its fault message is queued: an end, like a
-        // monitor blocked reading (the monitor is outside the scenario or has finished).
-        // Asleep with no message left, nobody can ever wake it: a lost wakeup.
-        let queued = s.mms[t.mm as usize]
-            .uffd_msgs
-            .iter()
-            .any(|msg| msg.tid as usize == tid);
-        if queued {
-            return None;
-        }
         return Some(format!("sleeps in {place} and nothing is left to wake it"));
     }
     // The thread sits at a statement start or at the primitive it yielded on: find the
@@ -492,11 +487,6 @@ pub(crate) fn waiting_on(m: &Machine, s: &State, tid: usize) -> Option<String> {
     let mut pc = f.pc as usize;
     while let Some(i) = func.code.get(pc) {
         match i {
-            // A monitor blocked reading its userfaultfd: idle, like a server with no work.
-            Instr::Prim {
-                prim: Prim::UffdReadMsg,
-                ..
-            } => return None,
             Instr::Prim { prim, .. } if prim.class() == crate::ir::PrimClass::Shared => {
                 return Some(format!("waits in {} in {place}", prim.name()));
             }

@@ -312,10 +312,6 @@ fn exec_inner(
             let size = mem.structs[g.strukt as usize].size;
             Value::Obj(b + cpu * size)
         }
-        Prim::SetTaskRunning => {
-            st.threads[tid].task_running = true;
-            Value::Null
-        }
         // ---- page tables and TLBs ----
         Prim::SetPteAt => {
             let slot = slot_arg(m, a[2])?;
@@ -449,18 +445,7 @@ fn exec_inner(
             let (x, y) = (page_of(m, a[0])?, page_of(m, a[1])?);
             Value::Int((st.frames[x].data != st.frames[y].data) as i64)
         }
-        // ---- userfaultfd ----
-        Prim::UffdEnqueue => {
-            let addr = int_arg(a[0])?;
-            let mm = st.threads[tid].mm as usize;
-            st.mms[mm].uffd_msgs.push(super::state::UffdMsg {
-                tid: t,
-                addr: addr as u16,
-                read: false,
-            });
-            st.threads[tid].task_running = false;
-            Value::Null
-        }
+        // ---- the scheduler ----
         Prim::Schedule => {
             if let Some(why) = atomic_context(m, st, tid) {
                 return Ok(Violation(
@@ -472,37 +457,6 @@ fn exec_inner(
                 return Ok(Blocked);
             }
             Value::Null
-        }
-        Prim::UffdDequeue => {
-            let mm = st.threads[tid].mm as usize;
-            st.mms[mm].uffd_msgs.retain(|msg| msg.tid != t);
-            Value::Null
-        }
-        Prim::UffdWake => {
-            let (start, len) = (int_arg(a[0])?, int_arg(a[1])?);
-            let mm = st.threads[tid].mm as usize;
-            let mut woken = Vec::new();
-            st.mms[mm].uffd_msgs.retain(|msg| {
-                let hit = (msg.addr as i64) >= start && (msg.addr as i64) < start + len;
-                if hit {
-                    woken.push(msg.tid);
-                }
-                !hit
-            });
-            for w in woken {
-                st.threads[w as usize].task_running = true;
-            }
-            Value::Null
-        }
-        Prim::UffdReadMsg => {
-            let mm = st.threads[tid].mm as usize;
-            match st.mms[mm].uffd_msgs.iter_mut().find(|msg| !msg.read) {
-                Some(msg) => {
-                    msg.read = true;
-                    Value::Int(msg.addr as i64)
-                }
-                None => return Ok(Blocked),
-            }
         }
         // ---- ghost ----
         Prim::Violation => {

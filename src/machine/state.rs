@@ -32,19 +32,10 @@ pub struct Frame {
     pub discarded: Option<(u8, u16)>,
 }
 
-/// A queued userfaultfd message: the faulting thread and its address.
-#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
-pub struct UffdMsg {
-    pub tid: u8,
-    pub addr: u16,
-    /// Read by the monitor (moved from fault_pending_wqh to fault_wqh).
-    pub read: bool,
-}
-
 #[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
-pub struct MmState {
-    pub uffd_msgs: Vec<UffdMsg>,
-}
+/// What the machine keeps per mm beyond the model's mm_struct (nothing yet: CR3 and PCIDs come
+/// with several address spaces).
+pub struct MmState {}
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct CallFrame {
@@ -95,6 +86,9 @@ pub struct Thread {
     pub rcu_depth: u8,
     pub gp_wait: u8,
     pub gp_active: bool,
+    /// Blocked or asleep here at the end of a run is an idle end, not a deadlock (a model
+    /// device, `set_idle()`: a monitor waiting for work, a fault waiting for a monitor).
+    pub idle: bool,
 }
 
 impl Thread {
@@ -116,6 +110,7 @@ impl Thread {
             rcu_depth: 0,
             gp_wait: 0,
             gp_active: false,
+            idle: false,
         }
     }
 }
@@ -190,18 +185,14 @@ impl State {
             d.rcu_depth = s.rcu_depth;
             d.gp_wait = s.gp_wait;
             d.gp_active = s.gp_active;
+            d.idle = s.idle;
         }
         let n = self.threads.len();
         self.threads.extend_from_slice(&src.threads[n..]);
         self.tlb.clone_from(&src.tlb);
         self.ptes.clone_from(&src.ptes);
         self.ptl.clone_from(&src.ptl);
-        self.mms.truncate(src.mms.len());
-        for (d, s) in self.mms.iter_mut().zip(&src.mms) {
-            d.uffd_msgs.clone_from(&s.uffd_msgs);
-        }
-        let n = self.mms.len();
-        self.mms.extend_from_slice(&src.mms[n..]);
+        self.mms.clone_from(&src.mms);
         self.vma_flags.clone_from(&src.vma_flags);
         self.frames.clone_from(&src.frames);
         self.expected.clone_from(&src.expected);

@@ -111,12 +111,6 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
             ));
         }
     }
-    for (i, mm) in a.mms.iter().enumerate() {
-        let nb = &b.mms[i];
-        if mm.uffd_msgs.len() < nb.uffd_msgs.len() {
-            out.push("uffd: fault message queued".into());
-        }
-    }
     for cpu in 0..m.cpus() {
         for s in 0..slots {
             let (x, y) = (a.tlb[cpu * slots + s], b.tlb[cpu * slots + s]);

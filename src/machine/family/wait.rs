@@ -4,9 +4,10 @@
 //! are one transition: no wait queue, no spurious wake-ups, no extra states. A waiter that
 //! nothing can ever satisfy is a deadlock (or a livelock).
 
-use super::{Access, Row};
+use super::{Access, Row, int_arg};
 use crate::explore::Footprint;
 use crate::ir::{PrimClass, Value};
+use crate::machine::footprint::WAKE;
 use crate::machine::prims::PrimOut;
 
 pub const ROWS: &[Row] = &[
@@ -61,4 +62,85 @@ pub const ROWS: &[Row] = &[
             None => Ok(PrimOut::Value(Value::Null)),
         },
     },
+    Row {
+        name: "set_idle",
+        arity: 1,
+        class: PrimClass::Local,
+        ptr: super::NO_WORD,
+        access: Access::Write,
+        // (other CPUs write it too: clear_idle(), wake_up_process())
+        other: Footprint {
+            reads: WAKE,
+            writes: WAKE,
+        },
+        blocks: "",
+        doc: "(on) a model device, not kernel code: while on, this CPU blocked or asleep at the end of a run is an idle end (a server waiting for work, a fault waiting for its monitor), not a deadlock",
+        exec: |c, a| {
+            c.st.threads[c.tid].idle = a[0].truthy().ok_or("expected a bool")?;
+            Ok(PrimOut::Value(Value::Null))
+        },
+    },
+    Row {
+        name: "clear_idle",
+        arity: 1,
+        class: PrimClass::Shared,
+        ptr: super::NO_WORD,
+        access: Access::Write,
+        other: Footprint {
+            reads: WAKE,
+            writes: WAKE,
+        },
+        blocks: "",
+        doc: "(cpu) a model device: that CPU's wait is no longer idle (whoever takes its request away, e.g. a uffd wake removing its message, must now wake it)",
+        exec: |c, a| {
+            let t = cpu_arg(c, a[0])?;
+            c.st.threads[t].idle = false;
+            Ok(PrimOut::Value(Value::Null))
+        },
+    },
+    Row {
+        name: "set_current_state",
+        arity: 1,
+        class: PrimClass::Local,
+        ptr: super::NO_WORD,
+        access: Access::Write,
+        // (other CPUs write it too: clear_idle(), wake_up_process())
+        other: Footprint {
+            reads: WAKE,
+            writes: WAKE,
+        },
+        blocks: "",
+        doc: "(state) this task's state: TASK_RUNNING (0), or a sleeping state that schedule() sleeps in until a wake-up (include/linux/sched.h)",
+        exec: |c, a| {
+            c.st.threads[c.tid].task_running = int_arg(a[0])? == 0;
+            Ok(PrimOut::Value(Value::Null))
+        },
+    },
+    Row {
+        name: "wake_up_process",
+        arity: 1,
+        class: PrimClass::Shared,
+        ptr: super::NO_WORD,
+        access: Access::Write,
+        other: Footprint {
+            reads: WAKE,
+            writes: WAKE,
+        },
+        blocks: "",
+        doc: "(cpu) make that CPU's task TASK_RUNNING: its schedule() returns (kernel/sched/core.c wake_up_process(), wake_up_state())",
+        exec: |c, a| {
+            let t = cpu_arg(c, a[0])?;
+            c.st.threads[t].task_running = true;
+            Ok(PrimOut::Value(Value::Null))
+        },
+    },
 ];
+
+/// A CPU number argument (the model names tasks by the CPU that runs them).
+fn cpu_arg(c: &super::Ctx<'_>, v: Value) -> Result<usize, String> {
+    let t = int_arg(v)?;
+    if t < 0 || t as usize >= c.m.cpus() {
+        return Err(format!("there is no cpu{t}"));
+    }
+    Ok(t as usize)
+}
