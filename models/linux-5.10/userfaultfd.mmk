@@ -5,8 +5,8 @@
 // include/linux/sched.h
 const TASK_RUNNING = 0x0;
 const TASK_INTERRUPTIBLE = 0x1;
-// the CPUs a userfaultfd context tracks (a task is named by the CPU that runs it)
-const UFFD_MAX_TASKS = 8;
+// the CPUs a userfaultfd context tracks (a task is named by the CPU that runs it; the
+// scans below go over nr_cpu_ids() of them)
 
 // fs/userfaultfd.c: struct userfaultfd_ctx, the fault queues. A faulting task's struct
 // userfaultfd_wait_queue lives on its stack; here entry `t` (task t's) of the arrays holds
@@ -106,7 +106,7 @@ fn wake_userfault(start, len) source "fs/userfaultfd.c:wake_userfault@v5.10" {
     atomic {
         spin_lock(&ctx->fault_pending_wqh_lock);
         let t = 0;
-        while t < UFFD_MAX_TASKS {
+        while t < nr_cpu_ids() {
             let queued = (ctx->pending | ctx->read) & (1 << t);
             if queued && ctx->address[t] >= start && ctx->address[t] < start + len {
                 uffd_unqueue(ctx, t);
@@ -132,7 +132,7 @@ fn handle_userfault(vmf, reason) source "fs/userfaultfd.c:handle_userfault@v5.10
         // __add_wait_queue(&ctx->fault_pending_wqh, &uwq.wq): behind every queued entry
         let last = 0;
         let t = 0;
-        while t < UFFD_MAX_TASKS {
+        while t < nr_cpu_ids() {
             if (ctx->pending | ctx->read) & (1 << t) && ctx->order[t] > last {
                 last = ctx->order[t];
             }
@@ -206,7 +206,7 @@ fn userfaultfd_read() source "fs/userfaultfd.c:userfaultfd_ctx_read@v5.10" {
         spin_lock(&ctx->fault_pending_wqh_lock);
         let oldest = -1;
         let t = 0;
-        while t < UFFD_MAX_TASKS {
+        while t < nr_cpu_ids() {
             if (ctx->pending & ~ctx->read) & (1 << t) {
                 if oldest < 0 || ctx->order[t] < ctx->order[oldest] {
                     oldest = t;

@@ -118,6 +118,7 @@ prims! {
     Schedule = "schedule", 0, Shared, "sleep until woken (returns at once if already woken)";
     // ---- choices ----
     SmpProcessorId = "smp_processor_id", 0, Local, "() the number of the CPU running this code";
+    NrCpuIds = "nr_cpu_ids", 0, Local, "() the number of CPUs (include/linux/cpumask.h nr_cpu_ids): the scenario's";
     PerCpuPtr = "per_cpu_ptr", 2, Local, "(&var, cpu) that CPU's instance of a per-CPU variable; only its own CPU may touch it (a drain for a dead CPU is not modelled)";
     ThisCpuPtr = "this_cpu_ptr", 1, Local, "(&var) this CPU's instance of a per-CPU variable (`percpu NAME: STRUCT;`): its fields are this CPU's alone, so touching them is never a step of its own";
     Nondet = "nondet", 0, Choice, "true or false, both explored: an outcome decided outside the model (need_resched(), an allocation that may fail); wrap it in a function named for what it stands for. A step of its own that touches nothing shared; the diagram shows which way it went";

@@ -104,8 +104,8 @@ pub fn prim(p: Prim) -> Footprint {
     use Prim::*;
     match p {
         _ if p.class() == PrimClass::Pure => NONE,
-        ThisCpuPtr | PerCpuPtr | SmpProcessorId | CurrentMm | PteOffsetMap | PteLockptr
-        | ZeroPage | IsZeroPfn | ForceSigSegv | ForceSigBus | NotModelled => NONE,
+        ThisCpuPtr | PerCpuPtr | SmpProcessorId | NrCpuIds | CurrentMm | PteOffsetMap
+        | PteLockptr | ZeroPage | IsZeroPfn | ForceSigSegv | ForceSigBus | NotModelled => NONE,
         // a choice reads and writes only its own CPU's position
         Nondet => NONE,
         SetPteAt => rw(PTE | DATA | META, PTE | DATA | META | EXPECTED),

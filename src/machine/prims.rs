@@ -287,6 +287,7 @@ fn exec_inner(
             Value::Null
         }
         Prim::SmpProcessorId => Value::Int(tid as i64),
+        Prim::NrCpuIds => Value::Int(m.cpus() as i64),
         Prim::ThisCpuPtr | Prim::PerCpuPtr => {
             let cpu = if prim == Prim::PerCpuPtr {
                 let c = int_arg(a[1])?;

@@ -32,7 +32,7 @@ override fn wake_userfault(start, len) source "test: wake_userfault@v5.10 withou
     atomic {
         spin_lock(&ctx->fault_pending_wqh_lock);
         let t = 0;
-        while t < UFFD_MAX_TASKS {
+        while t < nr_cpu_ids() {
             let queued = (ctx->pending | ctx->read) & (1 << t);
             if queued && ctx->address[t] >= start && ctx->address[t] < start + len {
                 uffd_unqueue(ctx, t);
