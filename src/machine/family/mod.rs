@@ -268,6 +268,29 @@ pub fn exec(m: &Machine, st: &mut State, tid: usize, i: u16, args: &[Value]) -> 
             ),
         );
     }
+    // A `guarded_by` word changes only under its lock (held for write): loads under the
+    // lock are folded on that promise, whichever primitive writes (a store, set_bit, ...).
+    if r.access == Access::Write
+        && let Some(&Value::Word(w)) = args.get(r.ptr)
+        && let Some(l) = m.prog.memory.guard_of(w as usize, &st.mem)
+        && !holds_lock(m, st, l, tid, true)
+    {
+        let mem = &m.prog.memory;
+        return PrimOut::Violation(
+            "lock_hygiene",
+            format!(
+                "cpu{tid} writes {} ({}) without holding {}{}",
+                mem.word_name(w as usize),
+                r.name,
+                mem.word_name(l),
+                if mem.kind(l) == Some(WordKind::Rwsem) {
+                    " for write"
+                } else {
+                    ""
+                }
+            ),
+        );
+    }
     match (r.exec)(&mut Ctx { m, st, tid }, args) {
         Ok(o) => o,
         Err(e) => PrimOut::Error(format!("{}: {e}", r.name)),

@@ -89,24 +89,6 @@ pub const ROWS: &[Row] = &[
                     "VM_SHARED set at run time: shared mappings are not modelled yet".into(),
                 );
             }
-            if let Some(l) = mem.guard_of(w, &c.st.mem)
-                && !super::holds_lock(c.m, c.st, l, c.tid, true)
-            {
-                return Ok(PrimOut::Violation(
-                    "lock_hygiene",
-                    format!(
-                        "cpu{} writes {} without holding {}{}",
-                        c.tid,
-                        c.name(w),
-                        c.name(l),
-                        if mem.kind(l) == Some(WordKind::Rwsem) {
-                            " for write"
-                        } else {
-                            ""
-                        }
-                    ),
-                ));
-            }
             let private = mem
                 .frame_of(w)
                 .is_some_and(|f| c.st.frames[f].private_to == Some(c.tid as u8));

@@ -6,6 +6,7 @@ struct counter {
     n: int guarded_by lock;
     sem: rw_semaphore;
     seen: int guarded_by sem;
+    flags: bits guarded_by lock;
 }
 global c: counter;
 
@@ -50,6 +51,27 @@ test "a store under the rwsem held for read is lock_hygiene" {
     vma X: anon private read write;
     cpu0 { write_under_read(); }
     expect violation(lock_hygiene);
+}
+
+test "a set_bit on a guarded field without its lock is lock_hygiene, not a write the locked reader misses" {
+    kernel "linux-5.10";
+    cpus 2;
+    vma X: anon private read write;
+    cpu0 { read_flags_twice(); }
+    cpu1 { set_flag_unlocked(); }
+    expect violation(lock_hygiene);
+}
+
+fn set_flag_unlocked() {
+    set_bit(0, &c.flags);
+}
+
+fn read_flags_twice() {
+    spin_lock(&c.lock);
+    let a = c.flags;
+    let b = c.flags;
+    spin_unlock(&c.lock);
+    assert(a == b);
 }
 
 fn inc() {
