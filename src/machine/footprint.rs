@@ -48,17 +48,19 @@ pub const OBJ_ALL: u64 = !0 << OBJ_FIRST;
 pub fn obj_bit(mem: &crate::ir::Memory, w: usize) -> u64 {
     match mem.obj_bits.get(w) {
         Some(&b) => b,
-        None => obj_bit_table(mem).get(w).copied().unwrap_or(OBJ_ALL),
+        None => obj_bit_table(mem, false).get(w).copied().unwrap_or(OBJ_ALL),
     }
 }
 
 /// `obj_bit` for every word (kept in `Memory::obj_bits` by `Machine::new`).
-pub fn obj_bit_table(mem: &crate::ir::Memory) -> Vec<u64> {
+/// With `quiet_per_cpu` false (a model invariant may read per-CPU variables, so a step that
+/// changes one must be seen by it), per-CPU words get bits like globals.
+pub fn obj_bit_table(mem: &crate::ir::Memory, quiet_per_cpu: bool) -> Vec<u64> {
     let pages = mem.page.map_or(0..0, |p| {
         let b = p.base as usize;
         b..b + (p.stride * p.count) as usize
     });
-    let per_cpu = |w: usize| mem.cpu_of(w).is_some();
+    let per_cpu = |w: usize| quiet_per_cpu && mem.cpu_of(w).is_some();
     let own = (0..mem.words.len())
         .filter(|&w| !pages.contains(&w) && !per_cpu(w))
         .count();
@@ -329,4 +331,31 @@ impl Machine {
         }
         acc
     }
+}
+
+/// Can a model invariant reach a per-CPU variable (this_cpu_ptr(), per_cpu_ptr(), or `&VAR`
+/// of one, in the invariant or anything it calls)?
+pub fn invariants_read_per_cpu(p: &crate::ir::Program) -> bool {
+    let mem = &p.memory;
+    let mut seen = vec![false; p.funcs.len()];
+    let mut todo: Vec<usize> = p.declared.iter().map(|d| d.func as usize).collect();
+    while let Some(f) = todo.pop() {
+        if std::mem::replace(&mut seen[f], true) {
+            continue;
+        }
+        for &i in &p.funcs[f].code {
+            match i {
+                Instr::Call { func, .. } => todo.push(func as usize),
+                Instr::Prim {
+                    prim: Prim::ThisCpuPtr | Prim::PerCpuPtr,
+                    ..
+                } => return true,
+                Instr::Const(crate::ir::Value::Obj(b)) if mem.cpu_of(b as usize).is_some() => {
+                    return true;
+                }
+                _ => {}
+            }
+        }
+    }
+    false
 }

@@ -913,11 +913,11 @@ impl Exec<'_> {
                 .union(footprint::prim_call(&self.m.prog.memory, prim, &args));
         } else {
             // private: no other CPU can see it, but the hardware and the invariants can
-            // (a per-CPU variable's words: nothing but this CPU can)
-            // (nor a word under the lock that guards it: no other CPU can write it now)
+            // (a per-CPU variable's words have no bit unless an invariant reads them,
+            // `footprint::obj_bit_table`; a load under the lock that guards its word needs
+            // none: no other CPU can write it now)
             let quiet = args.iter().any(|a| {
-                matches!(a, Value::Word(w) if self.m.prog.memory.cpu_of(*w as usize).is_some()
-                    || super::family::guarded_read(self.m, st, tid, *w as usize))
+                matches!(a, Value::Word(w) if super::family::guarded_read(self.m, st, tid, *w as usize))
             });
             if !quiet {
                 self.fp = self

@@ -115,7 +115,9 @@ fn takes_address(prog: &Program) -> Vec<bool> {
 impl Machine {
     /// Builds the initial state; an impossible scenario is a located error.
     pub fn new(mut prog: Program) -> Result<Machine, crate::lang::Diag> {
-        prog.memory.obj_bits = footprint::obj_bit_table(&prog.memory);
+        // per-CPU words need no bits unless a model invariant reads them
+        let quiet = !footprint::invariants_read_per_cpu(&prog);
+        prog.memory.obj_bits = footprint::obj_bit_table(&prog.memory, quiet);
         let initial = init::initial_state(&prog)?;
         let futures = footprint::summaries(&prog);
         let live = liveness::live_locals(&prog);
