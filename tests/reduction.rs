@@ -271,21 +271,21 @@ fn reduction_keeps_verdicts_and_violation_kinds() {
     );
 }
 
-#[test]
-fn an_injected_reduction_bug_is_caught() {
-    // Taking PTE accesses as independent of each other is wrong: the tests must say so.
+/// A reduction that takes the footprint classes `bits` as never conflicting is wrong; the
+/// differential tests must catch it on some generated scenario.
+fn injected_bug_is_caught(bits: u64, what: &str) {
     let ms = scenarios(20_000);
     let caught: Vec<String> = ms
         .iter()
-        .filter_map(|(name, m)| reduction_disagrees(name, m, 1, footprint::PTE))
+        .filter_map(|(name, m)| reduction_disagrees(name, m, 1, bits))
         .collect();
     assert!(
         !caught.is_empty(),
-        "no scenario exposes a reduction that ignores PTE conflicts"
+        "no scenario exposes a reduction that ignores conflicts on {what}"
     );
     // shown with --nocapture
     println!(
-        "the injected bug is caught on {} of {} scenarios, e.g.:",
+        "the injected bug ({what}) is caught on {} of {} scenarios, e.g.:",
         caught.len(),
         ms.len()
     );
@@ -295,26 +295,14 @@ fn an_injected_reduction_bug_is_caught() {
 }
 
 #[test]
+fn an_injected_reduction_bug_is_caught() {
+    injected_bug_is_caught(footprint::PTE, "PTEs");
+}
+
+#[test]
 fn an_injected_word_independence_bug_is_caught() {
-    // Taking accesses to words of declared objects (a page's _refcount and flags, a lock)
-    // as independent of each other is wrong: the tests must say so.
-    let ms = scenarios(20_000);
-    let caught: Vec<String> = ms
-        .iter()
-        .filter_map(|(name, m)| reduction_disagrees(name, m, 1, footprint::OBJ_ALL))
-        .collect();
-    assert!(
-        !caught.is_empty(),
-        "no scenario exposes a reduction that ignores conflicts on object words"
-    );
-    println!(
-        "the injected bug is caught on {} of {} scenarios, e.g.:",
-        caught.len(),
-        ms.len()
-    );
-    for c in caught.iter().take(3) {
-        println!("  {c}");
-    }
+    // words of declared objects: a page's _refcount and flags, a lock
+    injected_bug_is_caught(footprint::OBJ_ALL, "object words");
 }
 
 #[test]

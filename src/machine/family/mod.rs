@@ -105,6 +105,29 @@ impl Row {
 }
 
 impl Row {
+    /// A one-step primitive on no word of memory (per-CPU or scheduler state), touching
+    /// `other`, never blocking.
+    pub const fn on_cpu_state(
+        name: &'static str,
+        arity: usize,
+        class: PrimClass,
+        other: Footprint,
+        doc: &'static str,
+        exec: fn(&mut Ctx<'_>, &[Value]) -> Result<PrimOut, String>,
+    ) -> Row {
+        Row {
+            name,
+            arity,
+            class,
+            ptr: NO_WORD,
+            access: Access::Write,
+            other,
+            blocks: "",
+            doc,
+            exec,
+        }
+    }
+
     /// The same row, disabled while `blocks` (a blocking primitive on its word).
     pub const fn blocking(self, blocks: &'static str) -> Row {
         Row { blocks, ..self }

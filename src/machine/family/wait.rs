@@ -10,6 +10,17 @@ use crate::ir::{PrimClass, Value};
 use crate::machine::footprint::WAKE;
 use crate::machine::prims::PrimOut;
 
+/// Touches no shared state.
+const NOTHING: Footprint = Footprint {
+    reads: 0,
+    writes: 0,
+};
+/// Tasks' run state and idle marks, which other CPUs' wake-ups write too.
+const ON_TASKS: Footprint = Footprint {
+    reads: WAKE,
+    writes: WAKE,
+};
+
 pub const ROWS: &[Row] = &[
     Row {
         name: "wait_until",
@@ -42,98 +53,66 @@ pub const ROWS: &[Row] = &[
             )),
         },
     },
-    Row {
-        name: "might_sleep",
-        arity: 0,
-        class: PrimClass::Local,
-        ptr: super::NO_WORD,
-        access: Access::Read,
-        other: Footprint {
-            reads: 0,
-            writes: 0,
-        },
-        blocks: "",
-        doc: "() this path may sleep: lock_hygiene if the CPU holds a spinlock, has IRQs disabled or is in an RCU read section (include/linux/kernel.h might_sleep(), as with CONFIG_DEBUG_ATOMIC_SLEEP)",
-        exec: |c, _| match crate::machine::prims::atomic_context(c.m, c.st, c.tid) {
+    Row::on_cpu_state(
+        "might_sleep",
+        0,
+        PrimClass::Local,
+        NOTHING,
+        "() this path may sleep: lock_hygiene if the CPU holds a spinlock, has IRQs disabled or is in an RCU read section (include/linux/kernel.h might_sleep(), as with CONFIG_DEBUG_ATOMIC_SLEEP)",
+        |c, _| match crate::machine::prims::atomic_context(c.m, c.st, c.tid) {
             Some(why) => Ok(PrimOut::Violation(
                 "lock_hygiene",
                 format!("cpu{} may sleep here, but it {why}", c.tid),
             )),
             None => Ok(PrimOut::Value(Value::Null)),
         },
-    },
-    Row {
-        name: "set_idle",
-        arity: 1,
-        class: PrimClass::Local,
-        ptr: super::NO_WORD,
-        access: Access::Write,
-        // (other CPUs write it too: clear_idle(), wake_up_process())
-        other: Footprint {
-            reads: WAKE,
-            writes: WAKE,
-        },
-        blocks: "",
-        doc: "(on) a model device, not kernel code: while on, this CPU blocked or asleep at the end of a run is an idle end (a server waiting for work, a fault waiting for its monitor), not a deadlock",
-        exec: |c, a| {
+    ),
+    Row::on_cpu_state(
+        "set_idle",
+        1,
+        PrimClass::Local,
+        ON_TASKS,
+        "(on) a model device, not kernel code: while on, this CPU blocked or asleep at the end of a run is an idle end (a server waiting for work, a fault waiting for its monitor), not a deadlock",
+        |c, a| {
             c.st.threads[c.tid].idle = a[0].truthy().ok_or("expected a bool")?;
             Ok(PrimOut::Value(Value::Null))
         },
-    },
-    Row {
-        name: "clear_idle",
-        arity: 1,
-        class: PrimClass::Shared,
-        ptr: super::NO_WORD,
-        access: Access::Write,
-        other: Footprint {
-            reads: WAKE,
-            writes: WAKE,
-        },
-        blocks: "",
-        doc: "(cpu) a model device: that CPU's wait is no longer idle (whoever takes its request away, e.g. a uffd wake removing its message, must now wake it)",
-        exec: |c, a| {
+    ),
+    Row::on_cpu_state(
+        "clear_idle",
+        1,
+        PrimClass::Shared,
+        ON_TASKS,
+        "(cpu) a model device: that CPU's wait is no longer idle (whoever takes its request away, e.g. a uffd wake removing its message, must now wake it)",
+        |c, a| {
             let t = cpu_arg(c, a[0])?;
             c.st.threads[t].idle = false;
             Ok(PrimOut::Value(Value::Null))
         },
-    },
-    Row {
-        name: "set_current_state",
-        arity: 1,
-        class: PrimClass::Local,
-        ptr: super::NO_WORD,
-        access: Access::Write,
-        // (other CPUs write it too: clear_idle(), wake_up_process())
-        other: Footprint {
-            reads: WAKE,
-            writes: WAKE,
-        },
-        blocks: "",
-        doc: "(state) this task's state: TASK_RUNNING (0), or a sleeping state that schedule() sleeps in until a wake-up (include/linux/sched.h)",
-        exec: |c, a| {
+    ),
+    Row::on_cpu_state(
+        "set_current_state",
+        1,
+        PrimClass::Local,
+        ON_TASKS,
+        "(state) this task's state: TASK_RUNNING (0), or a sleeping state that schedule() sleeps in until a wake-up (include/linux/sched.h)",
+        |c, a| {
             c.st.threads[c.tid].task_running = int_arg(a[0])? == 0;
             Ok(PrimOut::Value(Value::Null))
         },
-    },
-    Row {
-        name: "wake_up_process",
-        arity: 1,
-        class: PrimClass::Shared,
-        ptr: super::NO_WORD,
-        access: Access::Write,
-        other: Footprint {
-            reads: WAKE,
-            writes: WAKE,
-        },
-        blocks: "",
-        doc: "(cpu) make that CPU's task TASK_RUNNING: its schedule() returns (kernel/sched/core.c wake_up_process(), wake_up_state())",
-        exec: |c, a| {
+    ),
+    Row::on_cpu_state(
+        "wake_up_process",
+        1,
+        PrimClass::Shared,
+        ON_TASKS,
+        "(cpu) make that CPU's task TASK_RUNNING: its schedule() returns (kernel/sched/core.c wake_up_process(), wake_up_state())",
+        |c, a| {
             let t = cpu_arg(c, a[0])?;
             c.st.threads[t].task_running = true;
             Ok(PrimOut::Value(Value::Null))
         },
-    },
+    ),
 ];
 
 /// A CPU number argument (the model names tasks by the CPU that runs them).
