@@ -10,11 +10,31 @@ use super::interp::{self, StepResult};
 use std::cell::{Cell, RefCell};
 use std::sync::atomic::Ordering;
 
+/// The declared words a step wrote (`WRITTEN`): meaningful only while `known`.
+pub(crate) struct Written {
+    pub known: bool,
+    pub words: Vec<u32>,
+}
+
+impl Written {
+    /// Starts a step: nothing written yet, and every write recorded.
+    pub fn start(&mut self) {
+        self.known = true;
+        self.words.clear();
+    }
+    pub fn push(&mut self, w: u32) {
+        if self.known {
+            self.words.push(w);
+        }
+    }
+}
+
 thread_local! {
     /// The words of declared memory the step being checked wrote, in order (`interp`
     /// records family stores and a frame's words when it is allocated or freed); None when
     /// unknown (then every page is evaluated).
-    pub(crate) static WRITTEN: RefCell<Option<Vec<u32>>> = const { RefCell::new(None) };
+    /// (The vector is kept between steps, so recording allocates nothing.)
+    pub(crate) static WRITTEN: RefCell<Written> = const { RefCell::new(Written { known: false, words: Vec::new() }) };
     /// While a `for page` invariant is evaluated for one page: that page's words, and
     /// whether the evaluation read anything else.
     pub(crate) static EVAL_PAGE: Cell<Option<(u32, u32)>> = const { Cell::new(None) };
@@ -81,19 +101,29 @@ impl Machine {
             if d.for_page {
                 // A page whose words the step left alone keeps its verdict, as long as the
                 // invariant has only ever read the page it is evaluated for.
-                let touched: Option<Vec<u32>> = if self.page_local[i].load(Ordering::SeqCst) {
-                    WRITTEN.with_borrow(|w| w.clone())
+                let mem = &self.prog.memory;
+                // the pages whose words the step wrote (frames are at most 64)
+                let touched: Option<u64> = if self.page_local[i].load(Ordering::SeqCst) {
+                    WRITTEN.with_borrow(|w| {
+                        w.known.then(|| {
+                            w.words
+                                .iter()
+                                .fold(0u64, |acc, &x| match mem.frame_of(x as usize) {
+                                    Some(f) if f < 64 => acc | 1 << f,
+                                    _ => acc,
+                                })
+                        })
+                    })
                 } else {
                     None
                 };
-                let mem = &self.prog.memory;
                 for f in 0..st.frames.len() {
                     if !st.frames[f].allocated {
                         continue;
                     }
                     let words = mem.page_words(f);
-                    if let Some(t) = &touched
-                        && !t.iter().any(|&w| words.contains(&(w as usize)))
+                    if let Some(t) = touched
+                        && (f >= 64 || t & (1 << f) == 0)
                     {
                         continue;
                     }

@@ -46,8 +46,10 @@ struct Exec<'a> {
     m: &'a Machine,
     tid: usize,
     visible_done: bool,
-    /// The thread as it was at the start of the current trailing statement.
-    snap: Option<Thread>,
+    /// The thread as it was at the start of the current trailing statement (valid while
+    /// `has_snap`; the buffer is kept between steps so that taking it allocates nothing).
+    snap: Thread,
+    has_snap: bool,
     /// Frames and words changed by private operations since `snap`, restored on rollback.
     undo: Vec<(usize, Frame)>,
     undo_mem: Vec<(usize, i64)>,
@@ -76,7 +78,8 @@ pub fn step_with(
         m,
         tid,
         visible_done: false,
-        snap: None,
+        snap: take_snap_buffer(),
+        has_snap: false,
         undo: Vec::new(),
         undo_mem: Vec::new(),
         log,
@@ -85,7 +88,7 @@ pub fn step_with(
         choice,
     };
     let r = e.run(st);
-    (r, e.soft, footprint::on_cpu(e.fp, tid))
+    (r, e.soft.take(), footprint::on_cpu(e.fp, tid))
 }
 
 /// Does thread `tid` stand at a `nondet()`, its next step being one of the two outcomes?
@@ -108,7 +111,8 @@ pub fn prelude(m: &Machine, st: &mut State, tid: usize) -> StepResult {
         m,
         tid,
         visible_done: true,
-        snap: None,
+        snap: take_snap_buffer(),
+        has_snap: false,
         undo: Vec::new(),
         undo_mem: Vec::new(),
         log: None,
@@ -128,6 +132,27 @@ thread_local! {
     /// Vectors of returned calls, for the next calls' locals and operand stacks: a model
     /// function call allocates nothing once the pool has warmed up.
     static SPARE: std::cell::RefCell<Vec<Vec<Value>>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// The family rows a field access of a handle lowers to (looked up once).
+static LOAD_WORD: std::sync::OnceLock<crate::ir::Prim> = std::sync::OnceLock::new();
+static STORE_WORD: std::sync::OnceLock<crate::ir::Prim> = std::sync::OnceLock::new();
+
+thread_local! {
+    /// The rollback snapshot's buffer, kept between steps (`Exec::snap`).
+    static SNAP: std::cell::RefCell<Option<Thread>> = const { std::cell::RefCell::new(None) };
+}
+
+fn take_snap_buffer() -> Thread {
+    SNAP.with_borrow_mut(|b| b.take())
+        .unwrap_or_else(|| Thread::new(Vec::new()))
+}
+
+impl Drop for Exec<'_> {
+    fn drop(&mut self) {
+        let buf = std::mem::replace(&mut self.snap, Thread::new(Vec::new()));
+        SNAP.with_borrow_mut(|b| *b = Some(buf));
+    }
 }
 
 /// Two empty vectors, from the pool when it has them.
@@ -218,8 +243,9 @@ impl Exec<'_> {
             self.log_op(st, true);
             return Flow::Go;
         }
-        if let Some(t) = self.snap.take() {
-            st.threads[self.tid] = t;
+        if self.has_snap {
+            self.has_snap = false;
+            std::mem::swap(&mut st.threads[self.tid], &mut self.snap);
             for (i, f) in self.undo.drain(..).rev() {
                 st.frames[i] = f;
             }
@@ -251,11 +277,12 @@ impl Exec<'_> {
             match instr {
                 Instr::Stmt { shared } => {
                     if shared && self.visible_done && !self.in_atomic(st) {
-                        self.snap = Some(st.threads[tid].clone());
+                        self.snap.assign_from(&st.threads[tid]);
+                        self.has_snap = true;
                         self.undo.clear();
                         self.undo_mem.clear();
                     } else {
-                        self.snap = None;
+                        self.has_snap = false;
                     }
                     frame(st, tid).pc += 1;
                 }
@@ -485,7 +512,7 @@ impl Exec<'_> {
                     locals.extend(f.stack.drain(n - argc as usize..));
                     f.pc += 1;
                     // The caller's statement is committed once it calls.
-                    self.snap = None;
+                    self.has_snap = false;
                     let cf = &self.m.prog.funcs[callee as usize];
                     locals.resize(cf.nlocals.max(locals.len()), Value::Null);
                     st.threads[tid].frames.push(CallFrame {
@@ -719,7 +746,7 @@ impl Exec<'_> {
         let b = match self.choice {
             Some(b) if !self.visible_done => b,
             _ => {
-                self.snap = None;
+                self.has_snap = false;
                 return Some(StepResult::Stepped);
             }
         };
@@ -782,7 +809,7 @@ impl Exec<'_> {
                 let ef = &self.m.prog.funcs[entry as usize];
                 let mut locals = vec![Value::Int(error_code), Value::Int(addr)];
                 locals.resize(ef.nlocals.max(2), Value::Null);
-                self.snap = None;
+                self.has_snap = false;
                 st.threads[tid].frames.push(CallFrame {
                     func: entry,
                     pc: 0,
@@ -840,8 +867,11 @@ impl Exec<'_> {
         let f = frame(st, self.tid);
         let (handle, pc, depth) = (f.stack[at], f.pc, st.threads[self.tid].frames.len());
         frame(st, self.tid).stack[at] = Value::Word(w as u32);
-        let name = if store { "store_word" } else { "load_word" };
-        let prim = crate::ir::Prim::by_name(name).expect("a family row");
+        let prim = if store {
+            *STORE_WORD.get_or_init(|| crate::ir::Prim::by_name("store_word").expect("a row"))
+        } else {
+            *LOAD_WORD.get_or_init(|| crate::ir::Prim::by_name("load_word").expect("a row"))
+        };
         // The primitive leaves its result where the field access leaves it.
         let r = self.prim(st, prim, 1 + store as u8);
         // The step ended before the access: leave the handle where the next step finds it.
@@ -870,11 +900,7 @@ impl Exec<'_> {
         if let Some(&Value::Word(w)) = args.get(row.ptr) {
             super::declared::note_read(w as usize);
             if row.access == super::family::Access::Write {
-                super::declared::WRITTEN.with_borrow_mut(|x| {
-                    if let Some(x) = x {
-                        x.push(w)
-                    }
-                });
+                super::declared::WRITTEN.with_borrow_mut(|x| x.push(w));
             }
             return false;
         }
@@ -884,8 +910,8 @@ impl Exec<'_> {
         for v in args.iter().copied().chain(result) {
             if let Value::Page(p) = v {
                 super::declared::WRITTEN.with_borrow_mut(|x| {
-                    if let Some(x) = x {
-                        x.extend(mem.page_words(p as usize).map(|w| w as u32))
+                    for w in mem.page_words(p as usize) {
+                        x.push(w as u32)
                     }
                 });
             }
@@ -898,19 +924,28 @@ impl Exec<'_> {
         let tid = self.tid;
         let f = frame(st, tid);
         let n = f.stack.len();
-        let args: Vec<Value> = f.stack[n - argc as usize..].to_vec();
-        let visible = prims::is_visible(self.m, st, tid, prim, &args);
+        // the arguments, copied off the stack without allocating (primitives take few)
+        let mut small = [Value::Null; 8];
+        let big: Vec<Value>;
+        let args: &[Value] = if argc as usize <= small.len() {
+            small[..argc as usize].copy_from_slice(&f.stack[n - argc as usize..]);
+            &small[..argc as usize]
+        } else {
+            big = f.stack[n - argc as usize..].to_vec();
+            &big
+        };
+        let visible = prims::is_visible(self.m, st, tid, prim, args);
         if visible {
             if let Flow::Yield = self.before_visible(st) {
                 return Some(StepResult::Stepped);
             }
             self.fp = self
                 .fp
-                .union(footprint::prim_call(&self.m.prog.memory, prim, &args));
+                .union(footprint::prim_call(&self.m.prog.memory, prim, args));
         } else if prim.class() != crate::ir::PrimClass::Shared {
             self.fp = self
                 .fp
-                .union(footprint::prim_call(&self.m.prog.memory, prim, &args));
+                .union(footprint::prim_call(&self.m.prog.memory, prim, args));
         } else {
             // private: no other CPU can see it, but the hardware and the invariants can
             // (a per-CPU variable's words have no bit unless an invariant reads them,
@@ -922,12 +957,12 @@ impl Exec<'_> {
             if !quiet {
                 self.fp = self
                     .fp
-                    .union(footprint::prim_call(&self.m.prog.memory, prim, &args));
+                    .union(footprint::prim_call(&self.m.prog.memory, prim, args));
             }
             self.log_op(st, false);
         }
-        if !visible && self.snap.is_some() {
-            for a in &args {
+        if !visible && self.has_snap {
+            for a in args {
                 match *a {
                     Value::Page(p) => {
                         self.undo.push((p as usize, st.frames[p as usize]));
@@ -942,8 +977,8 @@ impl Exec<'_> {
                 }
             }
         }
-        let words = self.note_words(prim, &args, None);
-        let out = prims::exec(self.m, st, tid, prim, &args);
+        let words = self.note_words(prim, args, None);
+        let out = prims::exec(self.m, st, tid, prim, args);
         if words && let PrimOut::Value(v) = &out {
             self.note_words(prim, &[], Some(*v));
         }

@@ -345,19 +345,19 @@ impl Machine {
                     Action::Choose(_, b) => Some(b),
                     _ => None,
                 };
-                declared::WRITTEN.with_borrow_mut(|w| *w = Some(Vec::new()));
+                declared::WRITTEN.with_borrow_mut(|w| w.start());
                 let (r, v, f) = interp::step_with(self, st, c as usize, choice, None);
                 soft = v;
                 fp = f;
                 r
             }
             Action::Evict(c, slot) => {
-                declared::WRITTEN.with_borrow_mut(|w| *w = Some(Vec::new()));
+                declared::WRITTEN.with_borrow_mut(|w| w.start());
                 st.tlb[c as usize * self.slots() + slot as usize] = None;
                 interp::StepResult::Stepped
             }
             Action::Fill(c, slot) => {
-                declared::WRITTEN.with_borrow_mut(|w| *w = Some(Vec::new()));
+                declared::WRITTEN.with_borrow_mut(|w| w.start());
                 if x86::fill_tlb(st, self.slots(), c as usize, slot as usize) {
                     interp::StepResult::Stepped
                 } else {
@@ -371,7 +371,7 @@ impl Machine {
         }
         if !local {
             // pages relabelled: the written words no longer say which page is which
-            declared::WRITTEN.with_borrow_mut(|w| *w = None);
+            declared::WRITTEN.with_borrow_mut(|w| w.known = false);
         }
         let t = match r {
             interp::StepResult::Blocked => Transition::Disabled,
@@ -381,7 +381,7 @@ impl Machine {
                 Transition::Next((), v)
             }
         };
-        declared::WRITTEN.with_borrow_mut(|w| *w = None);
+        declared::WRITTEN.with_borrow_mut(|w| w.known = false);
         (t, fp, local)
     }
 }

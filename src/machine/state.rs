@@ -115,6 +115,40 @@ impl Thread {
     }
 }
 
+impl Thread {
+    /// `*self = src.clone()`, reusing this thread's vectors.
+    pub fn assign_from(&mut self, s: &Thread) {
+        let d = self;
+        d.frames.truncate(s.frames.len());
+        for (df, sf) in d.frames.iter_mut().zip(&s.frames) {
+            df.func = sf.func;
+            df.pc = sf.pc;
+            df.locals.clone_from(&sf.locals);
+            df.stack.clone_from(&sf.stack);
+            df.atomic = sf.atomic;
+            df.exception = sf.exception;
+        }
+        let n = d.frames.len();
+        d.frames.extend_from_slice(&s.frames[n..]);
+        d.heap.truncate(s.heap.len());
+        for (dr, sr) in d.heap.iter_mut().zip(&s.heap) {
+            dr.strukt = sr.strukt;
+            dr.fields.clone_from(&sr.fields);
+        }
+        let n = d.heap.len();
+        d.heap.extend_from_slice(&s.heap[n..]);
+        d.status = s.status;
+        d.task_running = s.task_running;
+        d.mm = s.mm;
+        d.signal = s.signal;
+        d.irqs_off = s.irqs_off;
+        d.rcu_depth = s.rcu_depth;
+        d.gp_wait = s.gp_wait;
+        d.gp_active = s.gp_active;
+        d.idle = s.idle;
+    }
+}
+
 impl CallFrame {
     /// The first frame of a call to `func`, with its locals.
     pub fn new(func: u16, locals: Vec<crate::ir::Value>) -> CallFrame {
@@ -159,33 +193,7 @@ impl State {
     pub fn assign_from(&mut self, src: &State) {
         self.threads.truncate(src.threads.len());
         for (d, s) in self.threads.iter_mut().zip(&src.threads) {
-            d.frames.truncate(s.frames.len());
-            for (df, sf) in d.frames.iter_mut().zip(&s.frames) {
-                df.func = sf.func;
-                df.pc = sf.pc;
-                df.locals.clone_from(&sf.locals);
-                df.stack.clone_from(&sf.stack);
-                df.atomic = sf.atomic;
-                df.exception = sf.exception;
-            }
-            let n = d.frames.len();
-            d.frames.extend_from_slice(&s.frames[n..]);
-            d.heap.truncate(s.heap.len());
-            for (dr, sr) in d.heap.iter_mut().zip(&s.heap) {
-                dr.strukt = sr.strukt;
-                dr.fields.clone_from(&sr.fields);
-            }
-            let n = d.heap.len();
-            d.heap.extend_from_slice(&s.heap[n..]);
-            d.status = s.status;
-            d.task_running = s.task_running;
-            d.mm = s.mm;
-            d.signal = s.signal;
-            d.irqs_off = s.irqs_off;
-            d.rcu_depth = s.rcu_depth;
-            d.gp_wait = s.gp_wait;
-            d.gp_active = s.gp_active;
-            d.idle = s.idle;
+            d.assign_from(s);
         }
         let n = self.threads.len();
         self.threads.extend_from_slice(&src.threads[n..]);

@@ -26,20 +26,26 @@ pub fn word_value(kind: Option<WordKind>, x: i64) -> Value {
     }
 }
 
-/// An `int`, `bits` or `handle` word.
+/// An `int`, `bits`, `handle` or `pgprot` word (checked without building a message: this
+/// runs on every field access).
 fn plain(c: &Ctx<'_>, p: Value) -> Result<usize, String> {
-    c.word(p, WordKind::Int)
-        .or_else(|_| c.word(p, WordKind::Bits))
-        .or_else(|_| c.word(p, WordKind::Handle))
-        .or_else(|_| c.word(p, WordKind::Pgprot))
-        .map_err(|_| match p {
-            Value::Word(w) => format!(
+    let mem = &c.m.prog.memory;
+    match p {
+        Value::Word(w) if (w as usize) < mem.words.len() => match mem.kind(w as usize) {
+            Some(WordKind::Int | WordKind::Bits | WordKind::Handle | WordKind::Pgprot) => {
+                Ok(w as usize)
+            }
+            k => Err(format!(
                 "{} is a {}: use its primitives (atomic_read, spin_lock, ...)",
                 c.name(w as usize),
-                c.m.prog.memory.kind(w as usize).map_or("?", |k| k.name())
-            ),
-            other => format!("expected a pointer to an int, got a {}", other.type_name()),
-        })
+                k.map_or("?", |k| k.name())
+            )),
+        },
+        other => Err(format!(
+            "expected a pointer to an int, got a {}",
+            other.type_name()
+        )),
+    }
 }
 
 pub const ROWS: &[Row] = &[
@@ -82,8 +88,8 @@ pub const ROWS: &[Row] = &[
             };
             let mem = &c.m.prog.memory;
             if matches!(mem.words[w].0, crate::ir::Owner::Vma(_))
-                && mem.word_name(w).ends_with("->vm_flags")
                 && v & crate::ir::consts::vm::VM_SHARED as i64 != 0
+                && mem.word_name(w).ends_with("->vm_flags")
             {
                 return Err(
                     "VM_SHARED set at run time: shared mappings are not modelled yet".into(),
