@@ -623,6 +623,12 @@ fn object_field_declarations_misused_are_located_errors() {
             "1:27:",
             "can be `guarded_by` a lock",
         ),
+        // the machine lays out a slab cache's own words; a declared one would clash
+        (
+            "struct kmem_cache { n: int; }\nstruct o { n: int; }\n",
+            "1:1:",
+            "`struct kmem_cache` is the machine's",
+        ),
     ];
     for (decl, at, needle) in cases {
         let text = format!("{decl}global g: o;\n{HEAD}    cpu0 {{ }}\n}}\n");

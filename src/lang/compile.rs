@@ -1244,6 +1244,13 @@ const MAX_WORDS: usize = 4096;
 fn layout(table: &FuncTable) -> Result<Memory, Diag> {
     let mut mem = Memory::default();
     for (name, source, fields, span) in &table.obj_structs {
+        if name == "kmem_cache" {
+            // the machine lays out each cache's own words (`kmem_cache NAME: STRUCT[N]`)
+            return Err(Diag::at(
+                *span,
+                "`struct kmem_cache` is the machine's: a slab cache is declared `kmem_cache NAME: STRUCT[N];`",
+            ));
+        }
         if fields.len() > MAX_STRUCT_FIELDS {
             return Err(Diag::at(
                 *span,
@@ -1392,28 +1399,40 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
             continue;
         }
         if let Some(n) = *cache {
-            // the cache itself: one word, the objects in use (bit i: object i)
+            // the cache itself: the objects in use (bit i: object i), the objects
+            // kfree_rcu() queued (bit i), and for each of those the CPUs whose read
+            // sections it waits for (byte i; `family/alloc.rs`)
+            // (a declared struct cannot take the name: `layout` refuses it)
             let cs = match mem.structs.iter().position(|x| x.name == "kmem_cache") {
                 Some(i) => i,
                 None => {
+                    let fields = ["objects_in_use", "rcu_pending", "rcu_waits"];
+                    let n = fields.len();
                     mem.structs.push(ObjStruct {
                         name: "kmem_cache".into(),
-                        source: Some("mm/slab.h:struct kmem_cache (objects in use only)".into()),
-                        fields: vec![("objects_in_use".into(), WordKind::Bits)],
-                        offsets: vec![0],
-                        lens: vec![1],
-                        size: 1,
-                        init: vec![0],
-                        stable: vec![false],
-                        refcount: vec![false],
-                        guard: vec![None],
-                        type_spans: vec![*gsp],
+                        source: Some(
+                            "mm/slab.h:struct kmem_cache (objects in use, frees waiting for a grace period)"
+                                .into(),
+                        ),
+                        fields: fields
+                            .iter()
+                            .map(|f| (f.to_string(), WordKind::Bits))
+                            .collect(),
+                        offsets: (0..n as u32).collect(),
+                        lens: vec![1; n],
+                        size: n as u32,
+                        init: vec![0; n],
+                        stable: vec![false; n],
+                        refcount: vec![false; n],
+                        guard: vec![None; n],
+                        type_spans: vec![*gsp; n],
                         field_ids: Vec::new(),
                     });
                     mem.structs.len() - 1
                 }
             };
-            let total = 1 + n as usize * mem.structs[sid].size as usize;
+            let cache_words = mem.structs[cs].size as usize;
+            let total = cache_words + n as usize * mem.structs[sid].size as usize;
             if mem.words.len() + total > MAX_WORDS {
                 return Err(Diag::at(
                     *gsp,
@@ -1426,9 +1445,11 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
                 base: mem.words.len() as u32,
                 per_cpu: false,
             });
-            mem.words.push((crate::ir::Owner::Global(g), 0));
+            let first = mem.words.len() as u32;
+            mem.words
+                .extend((0..cache_words as u16).map(|f| (crate::ir::Owner::Global(g), f)));
             let slots = mem.globals.len();
-            mem.caches.push((mem.words.len() as u32 - 1, slots as u16));
+            mem.caches.push((first, slots as u16));
             mem.globals.push(Global {
                 name: name.clone(),
                 strukt: s,

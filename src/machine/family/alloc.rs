@@ -14,6 +14,15 @@
 //! their initial values (kmem_cache_zalloc()'s zeroing, or a constructor's values), and
 //! `kmem_cache_free(&NAME, obj)` takes it back. Touching a free object, or freeing it
 //! twice, is use_after_free.
+//!
+//! `kfree_rcu(obj)` (include/linux/rcupdate.h@v5.10) queues an object to be freed after a
+//! grace period: the CPUs inside read sections at the call (the caller's included) are
+//! noted in the cache's `rcu_waits` byte for the object, and the outermost
+//! rcu_read_unlock() of the last of them frees it (`family/rcu.rs`). That is the earliest
+//! moment the kernel may free it, so every use after the grace period is use_after_free;
+//! runs where the kernel frees it later (an allocation that then fails for lack of it) are
+//! not explored. Left out: the `rcu_head` field argument, kvfree_rcu() and call_rcu() with
+//! an arbitrary callback.
 
 use super::{Access, Ctx, NO_WORD, Row};
 use crate::explore::Footprint;
@@ -48,6 +57,79 @@ fn cache_arg(c: &Ctx<'_>, v: Value) -> Result<(usize, usize), String> {
             "expected `&NAME` of a kmem_cache, got a {}",
             other.type_name()
         )),
+    }
+}
+
+/// Word offsets in a cache's own `struct kmem_cache` (laid out by `lang::compile`).
+const RCU_PENDING: usize = 1;
+const RCU_WAITS: usize = 2;
+/// Objects of a cache that kfree_rcu() can queue: one byte of `rcu_waits` each.
+const RCU_OBJECTS: usize = 8;
+
+/// Frees object `i` of the cache whose first word is `bm` (objects in global `g`): clears
+/// its in-use bit and resets its words.
+fn free_object(c: &mut Ctx<'_>, bm: usize, g: usize, i: usize) {
+    c.st.mem[bm] &= !(1 << i);
+    for w in object_words(c, g, i) {
+        c.st.mem[w] = c.m.prog.memory.init_of(w);
+    }
+}
+
+/// The end of a read section on `cpu` (an outermost rcu_read_unlock()): no queued object
+/// waits for that CPU any longer, and those waiting for nobody are freed.
+pub(super) fn rcu_quiescent(c: &mut Ctx<'_>, cpu: usize) {
+    let caches: Vec<(u32, u16)> = c.m.prog.memory.caches.clone();
+    for (bm, g) in caches {
+        let (bm, g) = (bm as usize, g as usize);
+        let pending = c.st.mem[bm + RCU_PENDING];
+        if pending == 0 {
+            continue;
+        }
+        for i in 0..RCU_OBJECTS {
+            if pending & (1 << i) == 0 {
+                continue;
+            }
+            let waits = c.st.mem[bm + RCU_WAITS] & !(1 << (8 * i + cpu));
+            c.st.mem[bm + RCU_WAITS] = waits;
+            if (waits >> (8 * i)) & 0xff == 0 {
+                c.st.mem[bm + RCU_PENDING] &= !(1 << i);
+                free_object(c, bm, g, i);
+            }
+        }
+    }
+}
+
+/// The cache object `v` is: (the cache's first word, its objects global, its number), or
+/// why it is none.
+fn object_arg(c: &Ctx<'_>, v: Value) -> Result<(usize, usize, usize), String> {
+    let Value::Obj(o) = v else {
+        return Err(format!(
+            "expected an object of a kmem_cache, got a {}",
+            v.type_name()
+        ));
+    };
+    let mem = &c.m.prog.memory;
+    let Some((bm, i)) = mem.slot_of(o as usize) else {
+        return Err("not an object of a kmem_cache".into());
+    };
+    let g = mem
+        .caches
+        .iter()
+        .find(|x| x.0 as usize == bm)
+        .map(|x| x.1 as usize)
+        .ok_or("not an object of a kmem_cache")?;
+    if object_words(c, g, i).start != o as usize {
+        return Err("not the start of a kmem_cache object".into());
+    }
+    Ok((bm, g, i))
+}
+
+/// How a message names a cache object (`things[0]`), from its first word's name.
+fn object_name(c: &Ctx<'_>, first_word: usize) -> String {
+    let n = c.m.prog.memory.word_name(first_word);
+    match n.rfind('.') {
+        Some(dot) if n.ends_with(|ch: char| ch.is_alphanumeric() || ch == '_') => n[..dot].into(),
+        _ => n,
     }
 }
 
@@ -192,13 +274,68 @@ pub const ROWS: &[Row] = &[
                     "use_after_free",
                     format!(
                         "kmem_cache_free of {}, which is already free",
-                        c.m.prog.memory.word_name(o as usize)
+                        object_name(c, o as usize)
                     ),
                 ));
             }
-            c.st.mem[bm] &= !(1 << i);
-            for w in object_words(c, g, i) {
-                c.st.mem[w] = c.m.prog.memory.init_of(w);
+            if c.st.mem[bm + RCU_PENDING] & (1 << i) != 0 {
+                return Ok(PrimOut::Violation(
+                    "use_after_free",
+                    format!(
+                        "kmem_cache_free of {}, which kfree_rcu() already queued for freeing (a double free)",
+                        object_name(c, o as usize)
+                    ),
+                ));
+            }
+            free_object(c, bm, g, i);
+            Ok(PrimOut::Value(Value::Null))
+        },
+    },
+    Row {
+        name: "kfree_rcu",
+        arity: 1,
+        class: PrimClass::Shared,
+        ptr: NO_WORD,
+        access: Access::Write,
+        other: ON_CACHES,
+        blocks: "",
+        doc: "(obj) free a kmem_cache object once every CPU now in an RCU read section (the caller too) has left it; at once if none is (the first 8 objects of a cache; the rcu_head argument is left out)",
+        exec: |c, a| {
+            let (bm, g, i) = object_arg(c, a[0])?;
+            let name = |c: &Ctx<'_>| object_name(c, object_words(c, g, i).start);
+            if c.st.mem[bm] & (1 << i) == 0 {
+                return Ok(PrimOut::Violation(
+                    "use_after_free",
+                    format!("kfree_rcu of {}, which is already free", name(c)),
+                ));
+            }
+            if c.st.mem[bm + RCU_PENDING] & (1 << i) != 0 {
+                return Ok(PrimOut::Violation(
+                    "use_after_free",
+                    format!(
+                        "kfree_rcu of {}, which is already queued for freeing (a double free)",
+                        name(c)
+                    ),
+                ));
+            }
+            if i >= RCU_OBJECTS {
+                return Err(format!(
+                    "kfree_rcu() queues only the first {RCU_OBJECTS} objects of a cache, not object {i}"
+                ));
+            }
+            super::rcu::cpu_limit(c)?;
+            let readers =
+                c.st.threads
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, t)| t.rcu_depth > 0)
+                    .fold(0i64, |m, (cpu, _)| m | 1 << cpu);
+            if readers == 0 {
+                free_object(c, bm, g, i);
+            } else {
+                c.st.mem[bm + RCU_PENDING] |= 1 << i;
+                let w = &mut c.st.mem[bm + RCU_WAITS];
+                *w = (*w & !(0xff << (8 * i))) | readers << (8 * i);
             }
             Ok(PrimOut::Value(Value::Null))
         },

@@ -10,23 +10,32 @@
 //! state shares one footprint bit (WAKE, with the other sleep/wake-up state): every RCU
 //! step depends on every other, which is conservative.
 //!
-//! Left out: call_rcu()/kfree_rcu() (deferred frees), expedited grace periods, the
+//! kfree_rcu() (`family/alloc.rs`) queues a slab object to be freed when the CPUs in read
+//! sections at the call have all left them: an outermost rcu_read_unlock() frees what
+//! waited for it alone, so its step may write cache words too.
+//!
+//! Left out: call_rcu() with an arbitrary callback, expedited grace periods, the
 //! preemptible-RCU and SRCU flavours, and the implicit read sections of preempt- or
 //! IRQ-disabled regions (rcu_read_lock_sched()).
 
 use super::{Access, Ctx, NO_WORD, Row};
 use crate::explore::Footprint;
 use crate::ir::{PrimClass, Value};
-use crate::machine::footprint::WAKE;
+use crate::machine::footprint::{OBJ_ALL, WAKE};
 use crate::machine::prims::{PrimOut, atomic_context};
 
 const ON_RCU: Footprint = Footprint {
     reads: WAKE,
     writes: WAKE,
 };
+/// An outermost rcu_read_unlock() may also free objects kfree_rcu() queued.
+const ON_RCU_AND_CACHES: Footprint = Footprint {
+    reads: WAKE | OBJ_ALL,
+    writes: WAKE | OBJ_ALL,
+};
 const MAX_DEPTH: u8 = 3;
 
-fn cpu_limit(c: &Ctx<'_>) -> Result<(), String> {
+pub(super) fn cpu_limit(c: &Ctx<'_>) -> Result<(), String> {
     if c.st.threads.len() > 8 {
         return Err("RCU supports at most 8 CPUs".into());
     }
@@ -35,13 +44,16 @@ fn cpu_limit(c: &Ctx<'_>) -> Result<(), String> {
 
 macro_rules! row {
     ($name:literal, $blocks:literal, $doc:literal, $exec:expr) => {
+        row!($name, ON_RCU, $blocks, $doc, $exec)
+    };
+    ($name:literal, $other:expr, $blocks:literal, $doc:literal, $exec:expr) => {
         Row {
             name: $name,
             arity: 0,
             class: PrimClass::Shared,
             ptr: NO_WORD,
             access: Access::Write,
-            other: ON_RCU,
+            other: $other,
             blocks: $blocks,
             doc: $doc,
             exec: $exec,
@@ -66,6 +78,7 @@ pub const ROWS: &[Row] = &[
     ),
     row!(
         "rcu_read_unlock",
+        ON_RCU_AND_CACHES,
         "",
         "() leave an RCU read-side section; lock_hygiene outside one",
         |c, _| {
@@ -83,6 +96,7 @@ pub const ROWS: &[Row] = &[
                 for t in c.st.threads.iter_mut() {
                     t.gp_wait &= !(1 << tid);
                 }
+                super::alloc::rcu_quiescent(c, tid);
             }
             Ok(PrimOut::Value(Value::Null))
         }
