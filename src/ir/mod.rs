@@ -102,12 +102,35 @@ pub struct Func {
     pub source: Option<String>,
     pub nparams: usize,
     pub nlocals: usize,
+    /// The deepest the operand stack gets in this function (the compiler's count): a call
+    /// frame is `nlocals + max_stack` values.
+    pub max_stack: usize,
     pub local_names: Vec<String>,
     pub code: Vec<Instr>,
     pub spans: Vec<Span>,
     /// A CPU's user program (runs in user mode) rather than a kernel path.
     pub user: bool,
     pub span: Span,
+}
+
+#[cfg(test)]
+impl Func {
+    /// A function with no code and a frame of `nlocals` locals and `max_stack` operands, for
+    /// tests that build states by hand.
+    pub fn stub(nlocals: usize, max_stack: usize) -> Func {
+        Func {
+            name: "f".into(),
+            source: None,
+            nparams: 0,
+            nlocals,
+            max_stack,
+            local_names: Vec::new(),
+            code: Vec::new(),
+            spans: Vec::new(),
+            user: false,
+            span: Span::default(),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -352,9 +352,10 @@ struct FnBuilder<'c, 'a> {
     /// Lexical nesting of `atomic { }` blocks (loops do not reset it).
     atomic_nesting: usize,
     func_ids: &'c HashMap<String, (u16, usize)>,
-    /// Operand-stack depth after the code emitted so far, and the first place it passed
-    /// `MAX_STACK`.
+    /// Operand-stack depth after the code emitted so far, its maximum (the size of the
+    /// function's call frame beyond its locals), and the first place it passed `MAX_STACK`.
     stack: usize,
+    max_stack: usize,
     stack_overflow: Option<Span>,
 }
 
@@ -364,6 +365,7 @@ impl FnBuilder<'_, '_> {
         // bounds the depth on every path through it.
         let (pops, pushes) = stack_effect(i);
         self.stack = self.stack.saturating_sub(pops) + pushes;
+        self.max_stack = self.max_stack.max(self.stack);
         if self.stack > MAX_STACK && self.stack_overflow.is_none() {
             self.stack_overflow = Some(span);
         }
@@ -2182,6 +2184,7 @@ fn compile_fn(
         atomic_nesting: 0,
         func_ids,
         stack: 0,
+        max_stack: 0,
         stack_overflow: None,
     };
     for (p, psp) in params {
@@ -2209,6 +2212,7 @@ fn compile_fn(
         source,
         nparams: params.len(),
         nlocals: b.locals.len(),
+        max_stack: b.max_stack,
         local_names: b.locals,
         code: b.code,
         spans: b.spans,

@@ -49,7 +49,7 @@ pub(crate) fn note_read(w: usize) {
         READ_ELSEWHERE.set(true);
     }
 }
-use super::state::{CallFrame, State, Status, Thread};
+use super::state::{State, Status, Thread};
 use crate::explore::Violation;
 use crate::ir::Value;
 
@@ -168,14 +168,11 @@ impl Machine {
     /// Runs an invariant's function on a scratch thread: Ok(holds), or the model error it hit.
     fn evaluate(&self, st: &mut State, func: u16, arg: Option<Value>) -> Result<bool, Violation> {
         let f = &self.prog.funcs[func as usize];
-        let mut locals = vec![Value::Null; f.nlocals];
-        if let (Some(a), Some(slot)) = (arg, locals.first_mut()) {
-            *slot = a;
-        }
+        let args = arg.as_slice();
         // one atomic evaluation: no step boundary inside
-        let mut frame = CallFrame::new(func, locals);
-        frame.atomic = 1;
-        st.threads.push(Thread::new(vec![frame]));
+        let mut t = Thread::calling(func, f, &args[..args.len().min(f.nlocals)]);
+        t.top_mut().atomic = 1;
+        st.threads.push(t);
         let tid = st.threads.len() - 1;
         let (r, _, fp) = interp::step_with(self, st, tid, None, None);
         // anything but declared words (PTEs, frames, TLBs) is read from elsewhere

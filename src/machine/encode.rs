@@ -3,7 +3,7 @@
 //! Injective (every variable-length part is preceded by its length) and lossless.
 
 use super::state::*;
-use crate::ir::Value;
+use crate::ir::{Func, Value};
 
 fn value(b: &mut Vec<u8>, v: &Value) {
     match *v {
@@ -85,12 +85,13 @@ fn thread(b: &mut Vec<u8>, t: &Thread) {
     b.push(t.rcu_depth);
     b.push(t.gp_wait);
     b.push(t.frames.len() as u8);
-    for f in &t.frames {
+    for (depth, f) in t.frames.iter().enumerate() {
         b.extend_from_slice(&f.func.to_le_bytes());
         b.extend_from_slice(&f.pc.to_le_bytes());
         b.push(f.atomic | (f.exception as u8) << 7);
-        values(b, &f.locals);
-        values(b, &f.stack);
+        values(b, t.locals(depth));
+        // the live operand stack only: the Nulls above it are implied by the function
+        values(b, t.stack(depth));
     }
     b.push(t.heap.len() as u8);
     for r in &t.heap {
@@ -193,8 +194,9 @@ fn word(b: &mut Vec<u8>, w: i64) {
 }
 
 /// Reads an encoding back into `s`, reusing its vectors; `s` must have the machine's shape
-/// (any state of the same machine, e.g. a clone of the initial one).
-pub fn decode_into(b: &[u8], s: &mut State) {
+/// (any state of the same machine, e.g. a clone of the initial one). `funcs` are the
+/// program's functions: their frames' sizes.
+pub fn decode_into(b: &[u8], s: &mut State, funcs: &[Func]) {
     let mut r = Reader { b, i: 0 };
     for t in s.threads.iter_mut() {
         r.u16();
@@ -217,25 +219,30 @@ pub fn decode_into(b: &[u8], s: &mut State) {
         t.rcu_depth = r.u8();
         t.gp_wait = r.u8();
         let nframes = r.u8() as usize;
-        t.frames.truncate(nframes);
-        while t.frames.len() < nframes {
-            t.frames.push(CallFrame {
-                func: 0,
-                pc: 0,
-                locals: Vec::new(),
-                stack: Vec::new(),
-                atomic: 0,
-                exception: false,
-            });
-        }
-        for f in t.frames.iter_mut() {
-            f.func = r.u16();
-            f.pc = r.u32();
+        t.frames.clear();
+        t.arena.clear();
+        for _ in 0..nframes {
+            let func = r.u16();
+            let pc = r.u32();
             let a = r.u8();
-            f.atomic = a & 0x7f;
-            f.exception = a & 0x80 != 0;
-            r.values(&mut f.locals);
-            r.values(&mut f.stack);
+            let base = t.arena.len();
+            let nlocals = r.u8();
+            r.push_values(nlocals, &mut t.arena);
+            let sp = r.u8();
+            r.push_values(sp, &mut t.arena);
+            let max_stack = funcs[func as usize].max_stack;
+            debug_assert!(sp as usize <= max_stack, "a frame within its size");
+            t.arena
+                .resize(base + nlocals as usize + max_stack, Value::Null);
+            t.frames.push(CallFrame {
+                func,
+                atomic: a & 0x7f,
+                exception: a & 0x80 != 0,
+                pc,
+                base: base as u32,
+                nlocals: nlocals.into(),
+                sp: sp.into(),
+            });
         }
         let nheap = r.u8() as usize;
         t.heap.truncate(nheap);
@@ -368,8 +375,11 @@ impl Reader<'_> {
         }
     }
     fn values(&mut self, out: &mut Vec<Value>) {
-        let n = self.u8() as usize;
+        let n = self.u8();
         out.clear();
+        self.push_values(n, out);
+    }
+    fn push_values(&mut self, n: u8, out: &mut Vec<Value>) {
         for _ in 0..n {
             out.push(self.value());
         }
@@ -380,16 +390,22 @@ impl Reader<'_> {
 mod tests {
     use super::*;
 
+    /// Functions 0..10, each with three locals and room for two operands.
+    fn funcs() -> Vec<Func> {
+        vec![Func::stub(3, 2); 10]
+    }
+
     fn state(mem: Vec<i64>) -> State {
+        let mut t = Thread::calling(
+            0,
+            &funcs()[0],
+            &[Value::Word(7), Value::Word(u32::MAX), Value::Obj(3)],
+        );
+        t.top_mut().pc = 3;
+        t.push(Value::Word(0));
+        t.push(Value::Obj(u32::MAX));
         State {
-            threads: vec![Thread::new(vec![CallFrame {
-                pc: 3,
-                stack: vec![Value::Word(0), Value::Obj(u32::MAX)],
-                ..CallFrame::new(
-                    0,
-                    vec![Value::Word(7), Value::Word(u32::MAX), Value::Obj(3)],
-                )
-            }])],
+            threads: vec![t],
             tlb: vec![None],
             ptes: vec![crate::ir::Pte::NONE],
             ptl: vec![None],
@@ -421,8 +437,8 @@ mod tests {
         let mut b = Vec::new();
         encode(&s, &mut b);
         let mut back = state(vec![42; words.len()]);
-        back.threads[0].frames[0].locals.clear();
-        decode_into(&b, &mut back);
+        back.threads[0].clear_frames();
+        decode_into(&b, &mut back, &funcs());
         assert_eq!(back, s);
     }
 
@@ -431,19 +447,18 @@ mod tests {
         use crate::ir::LocalPtr;
         let ptr = |depth, slot, func| Value::Local(LocalPtr { depth, slot, func });
         let mut s = state(vec![0]);
-        let outer = s.threads[0].frames[0].clone();
         // a callee holding pointers to its caller's locals, one in a record, one dangling
-        s.threads[0].frames.push(CallFrame {
-            stack: vec![ptr(0, 1, 0)],
-            ..CallFrame::new(
-                9,
-                vec![
-                    ptr(0, 0, 0),
-                    ptr(LocalPtr::DANGLING, 254, u16::MAX),
-                    Value::Int(3),
-                ],
-            )
-        });
+        s.threads[0].push_frame(
+            9,
+            &funcs()[9],
+            &[
+                ptr(0, 0, 0),
+                ptr(LocalPtr::DANGLING, 254, u16::MAX),
+                Value::Int(3),
+            ],
+            false,
+        );
+        s.threads[0].push(ptr(0, 1, 0));
         s.threads[0].heap.push(Record {
             strukt: 2,
             fields: vec![ptr(1, 2, 9), Value::Null],
@@ -451,14 +466,13 @@ mod tests {
         let mut b = Vec::new();
         encode(&s, &mut b);
         let mut back = state(vec![7]);
-        back.threads[0].frames = vec![outer];
-        decode_into(&b, &mut back);
+        decode_into(&b, &mut back, &funcs());
         assert_eq!(back, s);
 
         // every field of the pointer is in the encoding
         for other in [ptr(1, 0, 0), ptr(0, 1, 0), ptr(0, 0, 1), Value::Word(0)] {
             let mut t = s.clone();
-            t.threads[0].frames[1].locals[0] = other;
+            t.threads[0].set_local(1, 0, other);
             let mut c = Vec::new();
             encode(&t, &mut c);
             assert_ne!(b, c, "{other:?}");

@@ -124,11 +124,8 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         .programs
         .iter()
         .map(|p| match p {
-            Some(f) => Thread::new(vec![CallFrame::new(
-                *f,
-                vec![Value::Null; prog.funcs[*f as usize].nlocals],
-            )]),
-            None => Thread::new(Vec::new()),
+            Some(f) => Thread::calling(*f, &prog.funcs[*f as usize], &[]),
+            None => Thread::new(),
         })
         .collect();
     let mut st = State {
@@ -234,11 +231,9 @@ fn scenario_pages(m: &super::Machine, st: &mut State, mappings: &[i64]) -> Resul
 /// Runs a model's scenario set-up function to its end on a scratch thread past the CPUs.
 fn run_hook(m: &super::Machine, st: &mut State, func: usize, args: &[Value]) -> Result<(), String> {
     let f = &m.prog.funcs[func];
-    let mut locals = vec![Value::Null; f.nlocals.max(args.len())];
-    locals[..args.len()].copy_from_slice(args);
-    let mut frame = CallFrame::new(func as u16, locals);
-    frame.atomic = 1;
-    st.threads.push(Thread::new(vec![frame]));
+    let mut t = Thread::calling(func as u16, f, args);
+    t.top_mut().atomic = 1;
+    st.threads.push(t);
     let tid = st.threads.len() - 1;
     let r = super::interp::step_with(m, st, tid, None, None).0;
     let done = st.threads[tid].status == Status::Done;

@@ -128,12 +128,6 @@ enum Flow {
     Yield,
 }
 
-thread_local! {
-    /// Vectors of returned calls, for the next calls' locals and operand stacks: a model
-    /// function call allocates nothing once the pool has warmed up.
-    static SPARE: std::cell::RefCell<Vec<Vec<Value>>> = const { std::cell::RefCell::new(Vec::new()) };
-}
-
 /// The family rows a field access of a handle lowers to (looked up once).
 static LOAD_WORD: std::sync::OnceLock<crate::ir::Prim> = std::sync::OnceLock::new();
 static STORE_WORD: std::sync::OnceLock<crate::ir::Prim> = std::sync::OnceLock::new();
@@ -144,39 +138,18 @@ thread_local! {
 }
 
 fn take_snap_buffer() -> Thread {
-    SNAP.with_borrow_mut(|b| b.take())
-        .unwrap_or_else(|| Thread::new(Vec::new()))
+    SNAP.with_borrow_mut(|b| b.take()).unwrap_or_default()
 }
 
 impl Drop for Exec<'_> {
     fn drop(&mut self) {
-        let buf = std::mem::replace(&mut self.snap, Thread::new(Vec::new()));
+        let buf = std::mem::take(&mut self.snap);
         SNAP.with_borrow_mut(|b| *b = Some(buf));
     }
 }
 
-/// Two empty vectors, from the pool when it has them.
-fn spare_vecs() -> (Vec<Value>, Vec<Value>) {
-    SPARE.with_borrow_mut(|p| (p.pop().unwrap_or_default(), p.pop().unwrap_or_default()))
-}
-
-/// Gives a returned call's vectors back to the pool (a bounded one).
-fn keep_vecs(done: &mut CallFrame) {
-    SPARE.with_borrow_mut(|p| {
-        for mut v in [
-            std::mem::take(&mut done.locals),
-            std::mem::take(&mut done.stack),
-        ] {
-            if p.len() < 64 && v.capacity() > 0 {
-                v.clear();
-                p.push(v);
-            }
-        }
-    });
-}
-
 /// A page or an mm: a handle whose fields are words of shared memory.
-fn is_handle(mem: &crate::ir::Memory, v: Option<&Value>) -> bool {
+fn is_handle(mem: &crate::ir::Memory, v: Option<Value>) -> bool {
     match v {
         Some(Value::Page(_) | Value::Mm(_) | Value::Obj(_)) => true,
         // a VMA's fields are words once the model declares struct vm_area_struct
@@ -186,10 +159,7 @@ fn is_handle(mem: &crate::ir::Memory, v: Option<&Value>) -> bool {
 }
 
 fn frame(st: &mut State, tid: usize) -> &mut CallFrame {
-    st.threads[tid]
-        .frames
-        .last_mut()
-        .expect("a running thread has a frame")
+    st.threads[tid].top_mut()
 }
 
 impl Exec<'_> {
@@ -288,17 +258,18 @@ impl Exec<'_> {
                 }
                 Instr::Const(v) => self.push_next(st, v),
                 Instr::Load(i) => {
-                    let v = frame(st, tid).locals[i as usize];
+                    let th = &st.threads[tid];
+                    let v = th.local(th.frames.len() - 1, i as usize);
                     self.push_next(st, v);
                 }
                 Instr::Store(i) => {
-                    let v = self.pop(st);
-                    let f = frame(st, tid);
-                    f.locals[i as usize] = v;
-                    f.pc += 1;
+                    let th = &mut st.threads[tid];
+                    let v = th.pop();
+                    th.set_local(th.frames.len() - 1, i as usize, v);
+                    th.top_mut().pc += 1;
                 }
                 Instr::Dup => {
-                    let v = *frame(st, tid).stack.last().unwrap_or(&Value::Null);
+                    let v = st.threads[tid].peek(0).unwrap_or(Value::Null);
                     self.push_next(st, v);
                 }
                 Instr::Pop => {
@@ -341,16 +312,12 @@ impl Exec<'_> {
                         Err(e) => return self.error(st, e),
                     }
                 }
-                Instr::GetField(fid)
-                    if is_handle(&self.m.prog.memory, frame(st, tid).stack.last()) =>
-                {
+                Instr::GetField(fid) if is_handle(&self.m.prog.memory, st.threads[tid].peek(0)) => {
                     if let Some(r) = self.handle_field(st, fid, false) {
                         return r;
                     }
                 }
-                Instr::SetField(fid)
-                    if is_handle(&self.m.prog.memory, frame(st, tid).stack.iter().nth_back(1)) =>
-                {
+                Instr::SetField(fid) if is_handle(&self.m.prog.memory, st.threads[tid].peek(1)) => {
                     if let Some(r) = self.handle_field(st, fid, true) {
                         return r;
                     }
@@ -372,12 +339,10 @@ impl Exec<'_> {
                     }
                 }
                 Instr::SetField(fid) => {
-                    let f = frame(st, tid);
-                    let n = f.stack.len();
-                    if n < 2 {
+                    let th = &st.threads[tid];
+                    let (Some(base), Some(val)) = (th.peek(1), th.peek(0)) else {
                         return self.error(st, "stack underflow");
-                    }
-                    let (base, val) = (f.stack[n - 2], f.stack[n - 1]);
+                    };
                     let base = match self.through_local(st, base) {
                         Ok(v) => v,
                         Err(e) => return self.error(st, e),
@@ -447,9 +412,9 @@ impl Exec<'_> {
                             );
                         }
                     }
-                    let f = frame(st, tid);
-                    f.stack.truncate(n - 2);
-                    f.pc += 1;
+                    let th = &mut st.threads[tid];
+                    th.drop_top(2);
+                    th.top_mut().pc += 1;
                 }
                 Instr::Unary(op) => {
                     let v = self.pop(st);
@@ -490,7 +455,7 @@ impl Exec<'_> {
                     f.pc = if b { f.pc + 1 } else { t };
                 }
                 Instr::JumpIfFalseKeep(t) | Instr::JumpIfTrueKeep(t) => {
-                    let v = *frame(st, tid).stack.last().unwrap_or(&Value::Null);
+                    let v = st.threads[tid].peek(0).unwrap_or(Value::Null);
                     let Some(b) = v.truthy() else {
                         return self.error(st, format!("`&&`/`||` of a {}", v.type_name()));
                     };
@@ -505,24 +470,11 @@ impl Exec<'_> {
                     if st.threads[tid].frames.len() >= MAX_CALL_DEPTH {
                         return self.error(st, "call depth above 64: unbounded recursion?");
                     }
-                    // the callee's locals and stack reuse vectors of returned calls
-                    let (mut locals, stack) = spare_vecs();
-                    let f = frame(st, tid);
-                    let n = f.stack.len();
-                    locals.extend(f.stack.drain(n - argc as usize..));
-                    f.pc += 1;
+                    let th = &mut st.threads[tid];
+                    th.top_mut().pc += 1;
+                    th.call(callee, &self.m.prog.funcs[callee as usize], argc as usize);
                     // The caller's statement is committed once it calls.
                     self.has_snap = false;
-                    let cf = &self.m.prog.funcs[callee as usize];
-                    locals.resize(cf.nlocals.max(locals.len()), Value::Null);
-                    st.threads[tid].frames.push(CallFrame {
-                        func: callee,
-                        pc: 0,
-                        locals,
-                        stack,
-                        atomic: 0,
-                        exception: false,
-                    });
                 }
                 Instr::Prim {
                     prim: crate::ir::Prim::Nondet,
@@ -548,12 +500,10 @@ impl Exec<'_> {
                     self.push_next(st, Value::Local(LocalPtr { depth, slot, func }));
                 }
                 Instr::StoreDeref => {
-                    let f = frame(st, tid);
-                    let n = f.stack.len();
-                    if n < 2 {
+                    let th = &st.threads[tid];
+                    let (Some(ptr), Some(val)) = (th.peek(1), th.peek(0)) else {
                         return self.error(st, "stack underflow");
-                    }
-                    let (ptr, val) = (f.stack[n - 2], f.stack[n - 1]);
+                    };
                     let Value::Local(p) = ptr else {
                         return self.error(st, store_through_what(ptr));
                     };
@@ -562,24 +512,20 @@ impl Exec<'_> {
                         Err(e) => return self.error(st, e),
                     };
                     let th = &mut st.threads[tid];
-                    th.frames[depth].locals[slot] = val;
-                    let f = frame(st, tid);
-                    f.stack.truncate(n - 2);
-                    f.pc += 1;
+                    th.set_local(depth, slot, val);
+                    th.drop_top(2);
+                    th.top_mut().pc += 1;
                 }
                 Instr::Deref => {
-                    let base = *frame(st, tid).stack.last().unwrap_or(&Value::Null);
+                    let base = st.threads[tid].peek(0).unwrap_or(Value::Null);
                     match base {
                         // a thread-private read: no step, no footprint
                         Value::Local(p) => {
                             let v = match self.local_target(st, p) {
-                                Ok((depth, slot)) => st.threads[tid].frames[depth].locals[slot],
+                                Ok((depth, slot)) => st.threads[tid].local(depth, slot),
                                 Err(e) => return self.error(st, e),
                             };
-                            let f = frame(st, tid);
-                            f.stack.pop();
-                            f.stack.push(v);
-                            f.pc += 1;
+                            self.replace_top(st, v);
                         }
                         Value::PtePtr(slot) => {
                             if let Flow::Yield = self.before_visible(st) {
@@ -590,10 +536,7 @@ impl Exec<'_> {
                                 log.reads.push((slot as usize, st.ptes[slot as usize]));
                             }
                             let v = Value::Pte(st.ptes[slot as usize]);
-                            let f = frame(st, tid);
-                            f.stack.pop();
-                            f.stack.push(v);
-                            f.pc += 1;
+                            self.replace_top(st, v);
                         }
                         Value::Int(addr) if user_mode => {
                             if let Some(r) = self.user_access(st, addr, UserKind::Load, 1) {
@@ -607,10 +550,9 @@ impl Exec<'_> {
                     }
                 }
                 Instr::User(op) => {
-                    let f = frame(st, tid);
-                    let n = f.stack.len();
-                    let (addr, val) = (f.stack[n - 2], f.stack[n - 1]);
-                    let (Value::Int(addr), Value::Int(val)) = (addr, val) else {
+                    let th = &st.threads[tid];
+                    let (Some(Value::Int(addr)), Some(Value::Int(val))) = (th.peek(1), th.peek(0))
+                    else {
                         return self.error(st, "user memory holds integers at integer addresses");
                     };
                     let kind = match op {
@@ -624,22 +566,17 @@ impl Exec<'_> {
                 Instr::Return => {
                     let mut v = self.pop(st);
                     let th = &mut st.threads[tid];
-                    let mut done = th.frames.pop().expect("frame");
+                    let done = th.pop_frame().expect("frame");
                     if self.m.takes_address[done.func as usize] {
                         dangle(th, th.frames.len(), &mut v);
                     }
-                    keep_vecs(&mut done);
                     let kernel_fn = !self.m.prog.funcs[done.func as usize].user;
-                    match th.frames.last_mut() {
-                        None => {
-                            th.status = Status::Done;
-                            return StepResult::Stepped;
-                        }
-                        Some(caller) => {
-                            if !done.exception {
-                                caller.stack.push(v);
-                            }
-                        }
+                    if th.frames.is_empty() {
+                        th.status = Status::Done;
+                        return StepResult::Stepped;
+                    }
+                    if !done.exception {
+                        th.push(v);
                     }
                     if kernel_fn && th.frames.len() == 1 {
                         // Back to user space: the kernel must hold nothing.
@@ -671,7 +608,7 @@ impl Exec<'_> {
                         let th = &mut st.threads[tid];
                         th.heap.clear();
                         if th.signal != 0 {
-                            th.frames.clear();
+                            th.clear_frames();
                             th.status = Status::Killed;
                             let (name, invariant) = if th.signal == SIGBUS {
                                 ("SIGBUS", "sigbus")
@@ -791,13 +728,12 @@ impl Exec<'_> {
                     };
                     log.notes.push(format!("{how}: {what}"));
                 }
-                let f = frame(st, tid);
-                let n = f.stack.len();
-                f.stack.truncate(n - nargs);
+                let th = &mut st.threads[tid];
+                th.drop_top(nargs);
                 if matches!(kind, UserKind::Load) {
-                    f.stack.push(Value::Int(value));
+                    th.push(Value::Int(value));
                 }
-                f.pc += 1;
+                th.top_mut().pc += 1;
                 None
             }
             Access::Fault { error_code, how } => {
@@ -807,17 +743,13 @@ impl Exec<'_> {
                 // Enter the kernel; the access is retried when the handler returns.
                 let entry = self.m.prog.scenario.fault_entry;
                 let ef = &self.m.prog.funcs[entry as usize];
-                let mut locals = vec![Value::Int(error_code), Value::Int(addr)];
-                locals.resize(ef.nlocals.max(2), Value::Null);
                 self.has_snap = false;
-                st.threads[tid].frames.push(CallFrame {
-                    func: entry,
-                    pc: 0,
-                    locals,
-                    stack: Vec::new(),
-                    atomic: 0,
-                    exception: true,
-                });
+                st.threads[tid].push_frame(
+                    entry,
+                    ef,
+                    &[Value::Int(error_code), Value::Int(addr)],
+                    true,
+                );
                 None
             }
             Access::UseAfterFree(msg) => Some(StepResult::Violation(Violation {
@@ -828,16 +760,24 @@ impl Exec<'_> {
     }
 
     fn pop(&self, st: &mut State) -> Value {
-        frame(st, self.tid).stack.pop().unwrap_or(Value::Null)
+        st.threads[self.tid].pop()
+    }
+
+    /// Replaces the top of the operand stack with `v` and moves on.
+    fn replace_top(&self, st: &mut State, v: Value) {
+        let th = &mut st.threads[self.tid];
+        th.set_peek(0, v);
+        th.top_mut().pc += 1;
     }
 
     /// `obj->field` (or `obj->field = v`) of a page or an mm: a load (store) of its word, as
     /// `load_word` (`store_word`); a read of a `stable` field is no step of its own.
     fn handle_field(&mut self, st: &mut State, fid: u16, store: bool) -> Option<StepResult> {
         let mem = &self.m.prog.memory;
-        let f = frame(st, self.tid);
-        let at = f.stack.len() - 1 - store as usize;
-        let w = match mem.handle_word(f.stack[at], fid, self.m.prog.field_name(fid)) {
+        // the handle: on top for a load, under the value for a store
+        let at = store as usize;
+        let handle = st.threads[self.tid].peek(at).expect("a handle");
+        let w = match mem.handle_word(handle, fid, self.m.prog.field_name(fid)) {
             Ok(w) => w,
             Err(e) => return Some(self.error(st, e)),
         };
@@ -858,15 +798,12 @@ impl Exec<'_> {
                 self.fp.reads |= footprint::obj_bit(mem, w);
             }
             let v = super::family::once::word_value(mem.kind(w), st.mem[w]);
-            let f = frame(st, self.tid);
-            f.stack.pop();
-            f.stack.push(v);
-            f.pc += 1;
+            self.replace_top(st, v);
             return None;
         }
-        let f = frame(st, self.tid);
-        let (handle, pc, depth) = (f.stack[at], f.pc, st.threads[self.tid].frames.len());
-        frame(st, self.tid).stack[at] = Value::Word(w as u32);
+        let th = &mut st.threads[self.tid];
+        let (pc, depth) = (th.top().pc, th.frames.len());
+        th.set_peek(at, Value::Word(w as u32));
         let prim = if store {
             *STORE_WORD.get_or_init(|| crate::ir::Prim::by_name("store_word").expect("a row"))
         } else {
@@ -875,14 +812,15 @@ impl Exec<'_> {
         // The primitive leaves its result where the field access leaves it.
         let r = self.prim(st, prim, 1 + store as u8);
         // The step ended before the access: leave the handle where the next step finds it.
-        if st.threads[self.tid].frames.len() == depth {
-            let f = frame(st, self.tid);
-            if f.pc == pc && f.stack.get(at) == Some(&Value::Word(w as u32)) {
-                f.stack[at] = handle;
-            }
+        let th = &mut st.threads[self.tid];
+        if th.frames.len() == depth
+            && th.top().pc == pc
+            && th.peek(at) == Some(Value::Word(w as u32))
+        {
+            th.set_peek(at, handle);
         }
         if r.is_none() && store {
-            frame(st, self.tid).stack.pop();
+            th.pop();
         }
         r
     }
@@ -922,16 +860,17 @@ impl Exec<'_> {
     /// Runs the primitive `prim` on the top `argc` values of the stack; Some to end the step.
     fn prim(&mut self, st: &mut State, prim: crate::ir::Prim, argc: u8) -> Option<StepResult> {
         let tid = self.tid;
-        let f = frame(st, tid);
-        let n = f.stack.len();
+        let th = &st.threads[tid];
+        let stack = th.stack(th.frames.len() - 1);
+        let on_stack = &stack[stack.len() - argc as usize..];
         // the arguments, copied off the stack without allocating (primitives take few)
         let mut small = [Value::Null; 8];
         let big: Vec<Value>;
-        let args: &[Value] = if argc as usize <= small.len() {
-            small[..argc as usize].copy_from_slice(&f.stack[n - argc as usize..]);
-            &small[..argc as usize]
+        let args: &[Value] = if on_stack.len() <= small.len() {
+            small[..on_stack.len()].copy_from_slice(on_stack);
+            &small[..on_stack.len()]
         } else {
-            big = f.stack[n - argc as usize..].to_vec();
+            big = on_stack.to_vec();
             &big
         };
         let visible = prims::is_visible(self.m, st, tid, prim, args);
@@ -983,12 +922,7 @@ impl Exec<'_> {
             self.note_words(prim, &[], Some(*v));
         }
         match out {
-            PrimOut::Value(v) => {
-                let f = frame(st, tid);
-                f.stack.truncate(n - argc as usize);
-                f.stack.push(v);
-                f.pc += 1;
-            }
+            PrimOut::Value(v) => self.pop_push_next(st, argc as usize, v),
             PrimOut::Soft(inv, msg, v) => {
                 if self.soft.is_none() {
                     self.soft = Some(Violation {
@@ -996,10 +930,7 @@ impl Exec<'_> {
                         message: format!("{}: {msg}", self.location(st)),
                     });
                 }
-                let f = frame(st, tid);
-                f.stack.truncate(n - argc as usize);
-                f.stack.push(v);
-                f.pc += 1;
+                self.pop_push_next(st, argc as usize, v);
             }
             PrimOut::Blocked => return Some(StepResult::Blocked),
             PrimOut::Again => return Some(StepResult::Stepped),
@@ -1015,9 +946,17 @@ impl Exec<'_> {
     }
 
     fn push_next(&self, st: &mut State, v: Value) {
-        let f = frame(st, self.tid);
-        f.stack.push(v);
-        f.pc += 1;
+        let th = &mut st.threads[self.tid];
+        th.push(v);
+        th.top_mut().pc += 1;
+    }
+
+    /// Replaces the top `n` values of the operand stack with `v` and moves on.
+    fn pop_push_next(&self, st: &mut State, n: usize, v: Value) {
+        let th = &mut st.threads[self.tid];
+        th.drop_top(n);
+        th.push(v);
+        th.top_mut().pc += 1;
     }
 
     /// Where a pointer to a local points, (call depth, local index), or why it points
@@ -1036,7 +975,7 @@ impl Exec<'_> {
         }
         let frames = &st.threads[self.tid].frames;
         match frames.get(p.depth as usize) {
-            Some(f) if f.func == p.func && (p.slot as usize) < f.locals.len() => {
+            Some(f) if f.func == p.func && u16::from(p.slot) < f.nlocals => {
                 Ok((p.depth as usize, p.slot as usize))
             }
             _ => Err(format!(
@@ -1051,7 +990,7 @@ impl Exec<'_> {
         match v {
             Value::Local(p) => {
                 let (depth, slot) = self.local_target(st, p)?;
-                Ok(st.threads[self.tid].frames[depth].locals[slot])
+                Ok(st.threads[self.tid].local(depth, slot))
             }
             v => Ok(v),
         }
@@ -1121,10 +1060,7 @@ fn dangle(th: &mut Thread, depth: usize, ret: &mut Value) {
         }
     };
     kill(ret);
-    for f in th.frames.iter_mut() {
-        f.locals.iter_mut().for_each(kill);
-        f.stack.iter_mut().for_each(kill);
-    }
+    th.values_mut().iter_mut().for_each(kill);
     for r in th.heap.iter_mut() {
         r.fields.iter_mut().for_each(kill);
     }

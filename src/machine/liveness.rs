@@ -68,6 +68,7 @@ mod tests {
             source: None,
             nparams: 1,
             nlocals,
+            max_stack: 2,
             local_names: Vec::new(),
             spans: vec![Span::default(); code.len()],
             code,

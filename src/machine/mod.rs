@@ -255,7 +255,7 @@ impl crate::explore::Compact for Machine {
         encode::encode(s, out);
     }
     fn decode_into(&self, b: &[u8], into: &mut State) {
-        encode::decode_into(b, into);
+        encode::decode_into(b, into, &self.prog.funcs);
     }
     fn encode_successor(&self, parent: &[u8], actor: Option<usize>, s: &State, out: &mut Vec<u8>) {
         match actor {
@@ -312,12 +312,14 @@ impl Machine {
 
     /// Sets the locals of `tid` that will not be read again to null.
     fn clear_dead_locals(&self, st: &mut State, tid: usize) {
-        for f in st.threads[tid].frames.iter_mut() {
+        let th = &mut st.threads[tid];
+        for depth in 0..th.frames.len() {
+            let f = th.frames[depth];
             let live = self.live[f.func as usize]
                 .get(f.pc as usize)
                 .copied()
                 .unwrap_or(u128::MAX);
-            for (i, v) in f.locals.iter_mut().enumerate() {
+            for (i, v) in th.locals_mut(depth).iter_mut().enumerate() {
                 if i < 128 && live & (1 << i) == 0 {
                     *v = crate::ir::Value::Null;
                 }
@@ -414,14 +416,8 @@ fn state_bytes(s: &State) -> usize {
             .iter()
             .map(|t| {
                 size_of::<state::Thread>()
-                    + t.frames
-                        .iter()
-                        .map(|f| {
-                            size_of::<state::CallFrame>()
-                                + (f.locals.capacity() + f.stack.capacity())
-                                    * size_of::<crate::ir::Value>()
-                        })
-                        .sum::<usize>()
+                    + t.frames.capacity() * size_of::<state::CallFrame>()
+                    + t.arena.capacity() * size_of::<crate::ir::Value>()
                     + t.heap
                         .iter()
                         .map(|r| {

@@ -1,6 +1,6 @@
 //! The machine state: a plain value (clone, hash, compare) that the explorer stores.
 
-use crate::ir::{Pte, Value};
+use crate::ir::{Func, Pte, Value};
 
 /// A cached translation in a CPU's TLB (x86 caches PFN, the AND of R/W, and D).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
@@ -37,15 +37,33 @@ pub struct Frame {
 /// with several address spaces).
 pub struct MmState {}
 
-#[derive(Clone, PartialEq, Eq, Hash, Debug)]
+/// A call's header. Its values live in its thread's arena (`Thread::arena`), in a frame of
+/// fixed size `nlocals + Func::max_stack`: the locals at `base..base + nlocals`, then the
+/// operand stack, `sp` values deep, then `Value::Null` up to the frame's end.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct CallFrame {
     pub func: u16,
-    pub pc: u32,
-    pub locals: Vec<Value>,
-    pub stack: Vec<Value>,
     pub atomic: u8,
     /// Entered by a page fault: its return value is dropped and the user access retried.
     pub exception: bool,
+    pub pc: u32,
+    /// Where the frame starts in the arena.
+    pub base: u32,
+    pub nlocals: u16,
+    /// Operand-stack depth.
+    pub sp: u16,
+}
+
+impl CallFrame {
+    fn locals(&self) -> std::ops::Range<usize> {
+        self.base as usize..self.stack_base()
+    }
+    fn stack_base(&self) -> usize {
+        self.base as usize + self.nlocals as usize
+    }
+    fn stack(&self) -> std::ops::Range<usize> {
+        self.stack_base()..self.stack_base() + self.sp as usize
+    }
 }
 
 pub const SIGBUS: u8 = 7;
@@ -68,7 +86,10 @@ pub struct Record {
 
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct Thread {
+    /// The call stack, innermost last.
     pub frames: Vec<CallFrame>,
+    /// The calls' values, frame after frame (see `CallFrame`).
+    pub arena: Vec<Value>,
     /// Records live until the thread returns to user space.
     pub heap: Vec<Record>,
     pub status: Status,
@@ -92,17 +113,13 @@ pub struct Thread {
 }
 
 impl Thread {
-    /// A task in mm 0 running `frames` (none: a finished program), with nothing held: IRQs
-    /// on, outside RCU read sections, no signal pending.
-    pub fn new(frames: Vec<CallFrame>) -> Thread {
+    /// A finished program: no calls.
+    pub fn new() -> Thread {
         Thread {
-            status: if frames.is_empty() {
-                Status::Done
-            } else {
-                Status::Running
-            },
-            frames,
+            frames: Vec::new(),
+            arena: Vec::new(),
             heap: Vec::new(),
+            status: Status::Done,
             task_running: true,
             mm: 0,
             signal: 0,
@@ -113,23 +130,22 @@ impl Thread {
             idle: false,
         }
     }
-}
 
-impl Thread {
+    /// A task in mm 0 running a call to `func` (`f`) with `args`, with nothing held: IRQs
+    /// on, outside RCU read sections, no signal pending.
+    pub fn calling(func: u16, f: &Func, args: &[Value]) -> Thread {
+        let mut t = Thread::new();
+        t.status = Status::Running;
+        t.push_frame(func, f, args, false);
+        t
+    }
+
     /// `*self = src.clone()`, reusing this thread's vectors.
     pub fn assign_from(&mut self, s: &Thread) {
         let d = self;
-        d.frames.truncate(s.frames.len());
-        for (df, sf) in d.frames.iter_mut().zip(&s.frames) {
-            df.func = sf.func;
-            df.pc = sf.pc;
-            df.locals.clone_from(&sf.locals);
-            df.stack.clone_from(&sf.stack);
-            df.atomic = sf.atomic;
-            df.exception = sf.exception;
-        }
-        let n = d.frames.len();
-        d.frames.extend_from_slice(&s.frames[n..]);
+        // the call stack is plain data: two copies
+        d.frames.clone_from(&s.frames);
+        d.arena.clone_from(&s.arena);
         d.heap.truncate(s.heap.len());
         for (dr, sr) in d.heap.iter_mut().zip(&s.heap) {
             dr.strukt = sr.strukt;
@@ -147,19 +163,151 @@ impl Thread {
         d.gp_active = s.gp_active;
         d.idle = s.idle;
     }
+
+    /// Enters a call to `func` (`f`): a new frame with `args` as its first locals.
+    pub fn push_frame(&mut self, func: u16, f: &Func, args: &[Value], exception: bool) {
+        let base = self.arena.len();
+        self.arena.extend_from_slice(args);
+        self.open_frame(func, f, base, args.len(), exception);
+    }
+
+    /// Enters a call to `func` (`f`) whose `argc` arguments are on top of the caller's
+    /// operand stack: they move into the callee's first locals.
+    pub fn call(&mut self, func: u16, f: &Func, argc: usize) {
+        let caller = self.frames.last_mut().expect("a caller");
+        let from = caller.stack().end - argc;
+        caller.sp -= argc as u16;
+        let base = self.arena.len();
+        self.arena.extend_from_within(from..from + argc);
+        self.arena[from..from + argc].fill(Value::Null);
+        self.open_frame(func, f, base, argc, false);
+    }
+
+    /// The frame at `base` whose first `nargs` locals are already in the arena.
+    fn open_frame(&mut self, func: u16, f: &Func, base: usize, nargs: usize, exception: bool) {
+        let nlocals = f.nlocals.max(nargs);
+        self.arena.resize(base + nlocals + f.max_stack, Value::Null);
+        self.frames.push(CallFrame {
+            func,
+            atomic: 0,
+            exception,
+            pc: 0,
+            base: base as u32,
+            nlocals: nlocals as u16,
+            sp: 0,
+        });
+    }
+
+    /// Leaves the innermost call; its header.
+    pub fn pop_frame(&mut self) -> Option<CallFrame> {
+        let f = self.frames.pop()?;
+        self.arena.truncate(f.base as usize);
+        Some(f)
+    }
+
+    /// Leaves every call.
+    pub fn clear_frames(&mut self) {
+        self.frames.clear();
+        self.arena.clear();
+    }
+
+    pub fn top(&self) -> &CallFrame {
+        self.frames.last().expect("a running thread has a frame")
+    }
+
+    pub fn top_mut(&mut self) -> &mut CallFrame {
+        self.frames
+            .last_mut()
+            .expect("a running thread has a frame")
+    }
+
+    /// The locals of the call at `depth` (0: the outermost).
+    pub fn locals(&self, depth: usize) -> &[Value] {
+        &self.arena[self.frames[depth].locals()]
+    }
+
+    pub fn locals_mut(&mut self, depth: usize) -> &mut [Value] {
+        let r = self.frames[depth].locals();
+        &mut self.arena[r]
+    }
+
+    pub fn local(&self, depth: usize, i: usize) -> Value {
+        self.locals(depth)[i]
+    }
+
+    pub fn set_local(&mut self, depth: usize, i: usize, v: Value) {
+        self.locals_mut(depth)[i] = v;
+    }
+
+    /// The operand stack of the call at `depth`, bottom first.
+    pub fn stack(&self, depth: usize) -> &[Value] {
+        &self.arena[self.frames[depth].stack()]
+    }
+
+    /// Pushes onto the innermost call's operand stack (the compiler sized its frame so that
+    /// it never overflows into the arena's end).
+    pub fn push(&mut self, v: Value) {
+        let f = self
+            .frames
+            .last_mut()
+            .expect("a running thread has a frame");
+        let at = f.stack().end;
+        f.sp += 1;
+        self.arena[at] = v;
+    }
+
+    /// Pops the innermost call's operand stack (Null if it is empty), leaving Null behind.
+    pub fn pop(&mut self) -> Value {
+        let f = self
+            .frames
+            .last_mut()
+            .expect("a running thread has a frame");
+        if f.sp == 0 {
+            return Value::Null;
+        }
+        f.sp -= 1;
+        std::mem::take(&mut self.arena[f.stack().end])
+    }
+
+    /// Drops the top `n` values of the innermost call's operand stack.
+    pub fn drop_top(&mut self, n: usize) {
+        let f = self
+            .frames
+            .last_mut()
+            .expect("a running thread has a frame");
+        let end = f.stack().end;
+        let n = n.min(f.sp as usize);
+        f.sp -= n as u16;
+        self.arena[end - n..end].fill(Value::Null);
+    }
+
+    /// The value `k` below the top of the innermost call's operand stack (0: the top).
+    pub fn peek(&self, k: usize) -> Option<Value> {
+        let s = self.stack(self.frames.len().checked_sub(1)?);
+        s.len().checked_sub(k + 1).map(|i| s[i])
+    }
+
+    /// Replaces the value `k` below the top of the innermost call's operand stack.
+    pub fn set_peek(&mut self, k: usize, v: Value) {
+        let f = self.top();
+        let at = f.stack().end - 1 - k;
+        debug_assert!(at >= f.stack_base());
+        self.arena[at] = v;
+    }
+
+    /// Every value the calls hold, locals and operand stacks (and Nulls between them).
+    pub fn values(&self) -> &[Value] {
+        &self.arena
+    }
+
+    pub fn values_mut(&mut self) -> &mut [Value] {
+        &mut self.arena
+    }
 }
 
-impl CallFrame {
-    /// The first frame of a call to `func`, with its locals.
-    pub fn new(func: u16, locals: Vec<crate::ir::Value>) -> CallFrame {
-        CallFrame {
-            func,
-            pc: 0,
-            locals,
-            stack: Vec::new(),
-            atomic: 0,
-            exception: false,
-        }
+impl Default for Thread {
+    fn default() -> Thread {
+        Thread::new()
     }
 }
 
@@ -205,5 +353,45 @@ impl State {
         self.frames.clone_from(&src.frames);
         self.expected.clone_from(&src.expected);
         self.mem.clone_from(&src.mem);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_call_takes_its_arguments_off_the_callers_stack_and_a_return_leaves_no_trace() {
+        let (caller, callee) = (Func::stub(1, 3), Func::stub(3, 2));
+        let mut t = Thread::calling(0, &caller, &[Value::Int(1)]);
+        let fresh = t.clone();
+        t.push(Value::Int(7));
+        t.push(Value::Int(8));
+        t.push(Value::Int(9));
+        t.call(1, &callee, 2);
+        assert_eq!(t.stack(0), [Value::Int(7)]);
+        assert_eq!(t.locals(1), [Value::Int(8), Value::Int(9), Value::Null]);
+        assert_eq!(t.arena.len(), 1 + 3 + 3 + 2, "frames of fixed size");
+        t.push(Value::Bool(true));
+        assert_eq!(t.peek(0), Some(Value::Bool(true)));
+        assert_eq!(t.pop_frame().map(|f| f.func), Some(1));
+        assert_eq!(t.pop(), Value::Int(7));
+        assert_eq!(t.pop(), Value::Null, "an empty stack pops null");
+        // every slot above the stack is null again: the same state compares equal
+        assert_eq!(t, fresh);
+    }
+
+    #[test]
+    fn a_copy_is_exact_and_reuses_the_buffers() {
+        let f = Func::stub(2, 2);
+        let mut a = Thread::calling(0, &f, &[Value::Int(1), Value::Int(2)]);
+        a.push(Value::Int(3));
+        a.push_frame(1, &f, &[], true);
+        let mut b = Thread::calling(5, &Func::stub(9, 9), &[]);
+        b.assign_from(&a);
+        assert_eq!(a, b);
+        assert_eq!(b.local(0, 1), Value::Int(2));
+        assert_eq!(b.stack(0), [Value::Int(3)]);
+        assert!(b.top().exception);
     }
 }

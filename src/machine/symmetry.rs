@@ -128,9 +128,8 @@ pub fn canonicalise(
         o.value(&crate::ir::word_to_handle(st.mem[w as usize]));
     }
     for t in &st.threads {
-        for f in &t.frames {
-            f.locals.iter().chain(&f.stack).for_each(|v| o.value(v));
-        }
+        // each call's locals then its operand stack, outermost first
+        t.values().iter().for_each(|v| o.value(v));
         for r in &t.heap {
             r.fields.iter().for_each(|v| o.value(v));
         }
@@ -201,10 +200,7 @@ pub fn canonicalise(
         e.pfn = map(e.pfn as usize - 1) as u16 + 1;
     }
     for t in st.threads.iter_mut() {
-        for f in t.frames.iter_mut() {
-            f.locals.iter_mut().for_each(map_value);
-            f.stack.iter_mut().for_each(map_value);
-        }
+        t.values_mut().iter_mut().for_each(map_value);
         for r in t.heap.iter_mut() {
             r.fields.iter_mut().for_each(map_value);
         }
@@ -247,10 +243,11 @@ mod tests {
         frames[held[0] as usize] = used(data[0]);
         frames[held[1] as usize] = used(data[1]);
         let thread = |page: u16| {
-            Thread::new(vec![CallFrame::new(
+            Thread::calling(
                 0,
-                vec![Value::Page(page), Value::Pte(Pte::new(page as u32 + 1, 1))],
-            )])
+                &crate::ir::Func::stub(2, 0),
+                &[Value::Page(page), Value::Pte(Pte::new(page as u32 + 1, 1))],
+            )
         };
         State {
             threads: vec![thread(held[0]), thread(held[1])],
@@ -278,12 +275,12 @@ mod tests {
         );
         assert_eq!(a, b);
         // references follow their frames: cpu0 still holds the page with 5
-        let Value::Page(p) = b.threads[0].frames[0].locals[0] else {
+        let Value::Page(p) = b.threads[0].local(0, 0) else {
             panic!("a page")
         };
         assert_eq!(b.frames[p as usize].data, 5);
         assert_eq!(
-            b.threads[0].frames[0].locals[1],
+            b.threads[0].local(0, 1),
             Value::Pte(Pte::new(p as u32 + 1, 1))
         );
     }
@@ -310,16 +307,19 @@ mod tests {
             slot: 0,
             func: 0,
         });
-        a.threads[0]
-            .frames
-            .push(CallFrame::new(1, vec![ptr, Value::Int(2)]));
+        a.threads[0].push_frame(
+            1,
+            &crate::ir::Func::stub(2, 0),
+            &[ptr, Value::Int(2)],
+            false,
+        );
         assert!(
             canonicalise(&mut a, &pool, &crate::ir::Memory::default()),
             "relabelled"
         );
-        assert_eq!(a.threads[0].frames[1].locals, vec![ptr, Value::Int(2)]);
+        assert_eq!(a.threads[0].locals(1), [ptr, Value::Int(2)]);
         // the local it points to still holds the page with 5, renumbered
-        let Value::Page(p) = a.threads[0].frames[0].locals[0] else {
+        let Value::Page(p) = a.threads[0].local(0, 0) else {
             panic!("a page")
         };
         assert_eq!(a.frames[p as usize].data, 5);
@@ -334,7 +334,7 @@ mod tests {
             generation: 3,
             ..Frame::default()
         };
-        a.threads[1].frames[0].locals.clear();
+        a.threads[1].locals_mut(0).fill(Value::Null);
         let before = a.clone();
         assert!(!canonicalise(&mut a, &pool, &crate::ir::Memory::default()));
         assert_eq!(a, before);

@@ -226,7 +226,7 @@ mod tests {
         State {
             threads: vec![Thread {
                 status: Status::Running,
-                ..Thread::new(Vec::new())
+                ..Thread::new()
             }],
             tlb: vec![tlb],
             ptes: vec![Pte::new(1, pte_bits)],
