@@ -318,7 +318,7 @@ pub(crate) fn stop_reason(
     if limits.max_memory_bytes.is_none() && limits.max_virtual_bytes.is_none() {
         return None;
     }
-    let used = memory::in_use();
+    let used = memory::in_use_recent();
     let resident = used.map_or(estimate, |u| u.resident);
     if let Some(m) = limits.max_memory_bytes
         && resident >= near(m)
@@ -343,7 +343,7 @@ pub(crate) fn stop_reason(
 
 /// Would holding `more` bytes on top of what the process holds break a memory limit?
 pub(crate) fn would_exceed(limits: &Limits, more: u64, estimate: u64) -> Option<String> {
-    let used = memory::in_use();
+    let used = memory::in_use_recent();
     let resident = used.map_or(estimate, |u| u.resident);
     if let Some(m) = limits.max_memory_bytes
         && resident + more >= near(m)

@@ -719,7 +719,8 @@ impl Exec<'_> {
         let tid = self.tid;
         let slots = self.m.slots();
         let names = |f: usize| super::trace::page_name(self.m, f);
-        match x86::user_access(st, slots, tid, addr, kind, &names) {
+        let verbose = self.log.is_some();
+        match x86::user_access(st, slots, tid, addr, kind, &names, verbose) {
             Access::Done { value, how } => {
                 if let Some(log) = self.log.as_deref_mut() {
                     let what = match kind {

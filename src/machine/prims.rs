@@ -431,7 +431,7 @@ fn exec_inner(
             let addr = int_arg(a[0])?;
             let v = int_arg(a[1])?;
             let names = |f: usize| super::trace::page_name(m, f);
-            match x86::user_access(st, slots, tid, addr, x86::UserKind::Store(v), &names) {
+            match x86::user_access(st, slots, tid, addr, x86::UserKind::Store(v), &names, false) {
                 x86::Access::Done { .. } => Value::Bool(true),
                 x86::Access::Fault { .. } => Value::Bool(false),
                 x86::Access::UseAfterFree(msg) => {

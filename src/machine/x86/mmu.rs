@@ -43,8 +43,11 @@ pub fn user_access(
     addr: i64,
     kind: UserKind,
     page_name: &dyn Fn(usize) -> String,
+    verbose: bool,
 ) -> Access {
     let write = !matches!(kind, UserKind::Load);
+    // how the access went, for race diagrams: built only when someone reads it
+    let tell = |f: &dyn Fn() -> String| if verbose { f() } else { String::new() };
     let user_fault = |how: String, present: bool| Access::Fault {
         error_code: X86_PF_USER
             | if write { X86_PF_WRITE } else { 0 }
@@ -52,7 +55,10 @@ pub fn user_access(
         how,
     };
     if addr < 0 || addr as usize >= slots {
-        return user_fault(format!("#PF: no mapping at address {addr}"), false);
+        return user_fault(
+            tell(&|| format!("#PF: no mapping at address {addr}")),
+            false,
+        );
     }
     let slot = addr as usize;
     let ti = cpu * slots + slot;
@@ -60,27 +66,23 @@ pub fn user_access(
     let pte = st.ptes[slot];
     // Which frame the access lands on, and how it got there.
     let (pfn, generation, how) = match (entry, write) {
-        (Some(e), false) => (e.pfn, e.generation, "TLB hit".to_string()),
-        (Some(e), true) if e.write && e.dirty => {
-            (e.pfn, e.generation, "TLB hit (rw=1 d=1)".to_string())
-        }
+        (Some(e), false) => (e.pfn, e.generation, Path::Hit),
+        (Some(e), true) if e.write && e.dirty => (e.pfn, e.generation, Path::HitDirty),
         (Some(e), true) if e.write => {
             // Clean writable entry: a locked walk must set D, and re-checks the PTE.
             if pte.hw_present() && pte.write() && pte.pfn() == e.pfn as u32 {
                 st.ptes[slot] = pte.with(pte_bits::DIRTY, true);
                 st.tlb[ti] = Some(TlbEntry { dirty: true, ..e });
-                (
-                    e.pfn,
-                    e.generation,
-                    "TLB hit (clean): locked walk sets PTE d=1".to_string(),
-                )
+                (e.pfn, e.generation, Path::HitClean)
             } else {
                 st.tlb[ti] = None;
                 return user_fault(
-                    format!(
-                        "TLB entry clean, PTE {} -> #PF",
-                        pte.describe(|p| page_name(p as usize - 1))
-                    ),
+                    tell(&|| {
+                        format!(
+                            "TLB entry clean, PTE {} -> #PF",
+                            pte.describe(|p| page_name(p as usize - 1))
+                        )
+                    }),
                     pte.hw_present(),
                 );
             }
@@ -90,12 +92,15 @@ pub fn user_access(
             let ok = pte.hw_present() && (!write || pte.write());
             if !ok {
                 st.tlb[ti] = None;
-                let desc = if pte.is_none() {
-                    "PTE none".to_string()
-                } else {
-                    format!("PTE {}", pte.describe(|p| page_name(p as usize - 1)))
-                };
-                return user_fault(format!("walk: {desc} -> #PF"), pte.hw_present());
+                let how = tell(&|| {
+                    let desc = if pte.is_none() {
+                        "PTE none".to_string()
+                    } else {
+                        format!("PTE {}", pte.describe(|p| page_name(p as usize - 1)))
+                    };
+                    format!("walk: {desc} -> #PF")
+                });
+                return user_fault(how, pte.hw_present());
             }
             let pfn = pte.pfn() as u16;
             let Some(f) = live_frame(st, pfn, None) else {
@@ -116,16 +121,13 @@ pub fn user_access(
                 generation: st.frames[f].generation,
             };
             st.tlb[ti] = Some(e);
-            (
-                pfn,
-                e.generation,
-                format!("TLB miss: walk, fill {}", fill_desc(e, page_name)),
-            )
+            (pfn, e.generation, Path::Miss(e))
         }
     };
     let Some(f) = live_frame(st, pfn, Some(generation)) else {
         return Access::UseAfterFree(format!(
-            "{how}: access to address {addr} reached frame {}, which was freed",
+            "{}: access to address {addr} reached frame {}, which was freed",
+            how.render(page_name),
             page_name(pfn as usize - 1)
         ));
     };
@@ -155,7 +157,29 @@ pub fn user_access(
             }
         }
     }
-    Access::Done { value, how }
+    Access::Done {
+        value,
+        how: tell(&|| how.render(page_name)),
+    }
+}
+
+/// How a user access reached its frame (rendered only for logs and messages).
+enum Path {
+    Hit,
+    HitDirty,
+    HitClean,
+    Miss(TlbEntry),
+}
+
+impl Path {
+    fn render(&self, page_name: &dyn Fn(usize) -> String) -> String {
+        match self {
+            Path::Hit => "TLB hit".into(),
+            Path::HitDirty => "TLB hit (rw=1 d=1)".into(),
+            Path::HitClean => "TLB hit (clean): locked walk sets PTE d=1".into(),
+            Path::Miss(e) => format!("TLB miss: walk, fill {}", fill_desc(*e, page_name)),
+        }
+    }
 }
 
 fn fill_desc(e: TlbEntry, page_name: &dyn Fn(usize) -> String) -> String {
@@ -256,7 +280,7 @@ mod tests {
     fn a_dirty_writable_hit_never_reads_the_pte() {
         // The PTE is read-only and maps nothing useful; the stale entry still retires.
         let mut st = state(PRESENT | ACCESSED, entry(2, true, true));
-        match user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name) {
+        match user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name, true) {
             Access::Done { value, .. } => assert_eq!(value, 9),
             _ => panic!("the store must retire through the TLB"),
         }
@@ -269,7 +293,7 @@ mod tests {
     fn a_clean_writable_entry_rechecks_and_faults_on_a_read_only_pte() {
         let mut st = state(PRESENT | ACCESSED, entry(1, true, false));
         assert!(matches!(
-            user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name),
+            user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name, true),
             Access::Fault { .. }
         ));
         assert_eq!(st.tlb[0], None, "a fault drops the CPU's own entry");
@@ -280,7 +304,7 @@ mod tests {
     fn a_clean_writable_entry_sets_d_through_a_locked_walk() {
         let mut st = state(PRESENT | WRITE | ACCESSED, entry(1, true, false));
         assert!(matches!(
-            user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name),
+            user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name, true),
             Access::Done { .. }
         ));
         assert!(st.ptes[0].has(DIRTY));
@@ -291,7 +315,7 @@ mod tests {
     fn a_miss_walks_fills_and_sets_a_and_d() {
         let mut st = state(PRESENT | WRITE, None);
         assert!(matches!(
-            user_access(&mut st, 1, 0, 0, UserKind::Add(1), &name),
+            user_access(&mut st, 1, 0, 0, UserKind::Add(1), &name, true),
             Access::Done { value: 8, .. }
         ));
         assert!(st.ptes[0].has(ACCESSED) && st.ptes[0].has(DIRTY));
@@ -307,7 +331,7 @@ mod tests {
         st.expected[0] = 0;
         st.frames[0].discarded = Some((1, 0));
         assert!(matches!(
-            user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name),
+            user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name, true),
             Access::Done { value: 9, .. }
         ));
         assert_eq!(st.frames[0].data, 9, "the store lands in P");
@@ -318,7 +342,7 @@ mod tests {
         // Once the discard is over, the same store is one the address must keep.
         st.frames[0].discarded = None;
         assert!(matches!(
-            user_access(&mut st, 1, 0, 0, UserKind::Add(1), &name),
+            user_access(&mut st, 1, 0, 0, UserKind::Add(1), &name, true),
             Access::Done { value: 10, .. }
         ));
         assert_eq!(st.expected[0], 1);
@@ -327,7 +351,7 @@ mod tests {
     #[test]
     fn a_store_to_a_read_only_pte_faults_with_a_write_protection_code() {
         let mut st = state(PRESENT | ACCESSED, None);
-        match user_access(&mut st, 1, 0, 0, UserKind::Store(1), &name) {
+        match user_access(&mut st, 1, 0, 0, UserKind::Store(1), &name, true) {
             Access::Fault { error_code, .. } => {
                 assert_eq!(error_code, X86_PF_USER | X86_PF_WRITE | X86_PF_PROT)
             }
@@ -335,7 +359,7 @@ mod tests {
         }
         let mut st = state(0, None);
         st.ptes[0] = Pte::NONE;
-        match user_access(&mut st, 1, 0, 0, UserKind::Load, &name) {
+        match user_access(&mut st, 1, 0, 0, UserKind::Load, &name, true) {
             Access::Fault { error_code, .. } => assert_eq!(error_code, X86_PF_USER),
             _ => panic!("must fault"),
         }
@@ -346,14 +370,14 @@ mod tests {
         let mut st = state(PRESENT | WRITE | ACCESSED | DIRTY, entry(2, true, true));
         st.frames[1].allocated = false;
         assert!(matches!(
-            user_access(&mut st, 1, 0, 0, UserKind::Load, &name),
+            user_access(&mut st, 1, 0, 0, UserKind::Load, &name, true),
             Access::UseAfterFree(_)
         ));
         // reused: allocated again, but a later generation
         st.frames[1].allocated = true;
         st.frames[1].generation = 1;
         assert!(matches!(
-            user_access(&mut st, 1, 0, 0, UserKind::Load, &name),
+            user_access(&mut st, 1, 0, 0, UserKind::Load, &name, true),
             Access::UseAfterFree(_)
         ));
     }
