@@ -440,6 +440,33 @@ fn declared_objects_misused_are_located_errors() {
     );
 }
 
+/// A scenario's VMAs are objects of the model tree: a tree that declares no
+/// `struct vm_area_struct` cannot hold them (the machine has no VMAs of its own).
+#[test]
+fn vmas_need_the_trees_vm_area_struct() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let tree = dir.path().join("models/no-vma");
+    std::fs::create_dir_all(&tree).expect("mkdir");
+    std::fs::write(
+        tree.join("fault.mmk"),
+        "fn do_user_addr_fault(error_code, address) source \"none\" { force_sig_segv(); }\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.path().join("t.mmk"),
+        "test \"t\" {\n    kernel \"no-vma\";\n    cpus 1;\n    vma X: anon private read write;\n    cpu0 { X = 1; }\n    expect safe;\n}\n",
+    )
+    .expect("write");
+    let (code, out, err) = mmcheck_in(dir.path(), &["check", "-q", "--models", "models", "t.mmk"]);
+    assert_located(
+        code,
+        &out,
+        &err,
+        "t.mmk:1:1:",
+        "declares no `struct vm_area_struct`",
+    );
+}
+
 /// The machine's checks read mm_struct's `tlb_flush_pending` (an atomic_t),
 /// `tlb_flush_batched` (an int) and `mmap_lock` (an rw_semaphore) by name: a tree declaring
 /// one with another type is a located error at the field's type, and one writing the flag

@@ -150,9 +150,6 @@ fn shared(s: &State, b: &mut Vec<u8>) {
     for l in &s.ptl {
         b.push(l.map_or(0xff, |x| x));
     }
-    for f in &s.vma_flags {
-        b.extend_from_slice(&f.to_le_bytes());
-    }
     for f in &s.frames {
         b.push(f.allocated as u8);
         b.push(f.generation);
@@ -271,9 +268,6 @@ pub fn decode_into(b: &[u8], s: &mut State, funcs: &[Func]) {
     }
     for l in s.ptl.iter_mut() {
         *l = r.opt_u8();
-    }
-    for f in s.vma_flags.iter_mut() {
-        *f = r.u32();
     }
     for f in s.frames.iter_mut() {
         let allocated = r.u8() != 0;
@@ -410,7 +404,6 @@ mod tests {
             ptes: vec![crate::ir::Pte::NONE],
             ptl: vec![None],
             mms: vec![MmState::default()],
-            vma_flags: vec![0],
             frames: vec![Frame::default()],
             expected: vec![0],
             mem,

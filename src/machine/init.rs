@@ -135,7 +135,6 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         // One lock per PTE table of 512 entries (the front end allows one table).
         ptl: vec![None; slots.div_ceil(512).max(1)],
         mms: vec![MmState::default()],
-        vma_flags: sc.vmas.iter().map(|v| v.flags).collect(),
         frames,
         expected,
         mem: prog.memory.initial_words(),
@@ -252,7 +251,13 @@ fn scenario_vmas(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
     let prog = &m.prog;
     let sc = &prog.scenario;
     if prog.memory.vma.is_none() {
-        return Ok(());
+        if sc.vmas.is_empty() {
+            return Ok(());
+        }
+        return Err(Diag::at(
+            sc.span,
+            "the model tree declares no `struct vm_area_struct`: a scenario's VMAs are objects of the model (fields vm_start, vm_end, vm_flags, vm_mm, vm_page_prot, vm_next)",
+        ));
     }
     let Some(func) = prog.funcs.iter().position(|f| f.name == "scenario_vma") else {
         return Err(Diag::at(

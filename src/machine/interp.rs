@@ -152,7 +152,7 @@ impl Drop for Exec<'_> {
 fn is_handle(mem: &crate::ir::Memory, v: Option<Value>) -> bool {
     match v {
         Some(Value::Page(_) | Value::Mm(_) | Value::Obj(_)) => true,
-        // a VMA's fields are words once the model declares struct vm_area_struct
+        // a VMA's fields are words of the model's struct vm_area_struct
         Some(Value::Vma(_)) => mem.vma.is_some(),
         _ => false,
     }
@@ -329,10 +329,6 @@ impl Exec<'_> {
                         Ok(v) => v,
                         Err(e) => return self.error(st, e),
                     };
-                    if let Value::Vma(_) = base {
-                        let f = footprint::field(self.m.prog.field_name(fid), false);
-                        self.fp = self.fp.union(f);
-                    }
                     match self.get_field(st, base, fid) {
                         Ok(v) => self.push_next(st, v),
                         Err(e) => return self.error(st, e),
@@ -362,44 +358,6 @@ impl Exec<'_> {
                                 );
                             };
                             st.threads[tid].heap[r as usize].fields[idx] = val;
-                        }
-                        Value::Vma(v) if self.m.prog.field_name(fid) == "vm_flags" => {
-                            if let Flow::Yield = self.before_visible(st) {
-                                return StepResult::Stepped;
-                            }
-                            let Value::Int(flags) = val else {
-                                return self.error(st, "vm_flags must be an integer");
-                            };
-                            let Ok(flags) = u32::try_from(flags) else {
-                                return self.error(
-                                    st,
-                                    format!(
-                                        "vm_flags {flags:#x} does not fit the 32 modelled bits"
-                                    ),
-                                );
-                            };
-                            if flags & crate::ir::consts::vm::VM_SHARED != 0 {
-                                return self.error(
-                                    st,
-                                    "VM_SHARED set at run time: shared mappings are not modelled yet",
-                                );
-                            }
-                            if self.m.mm_contract.mmap_writer(&self.m.prog.memory, st, 0)
-                                != Some(tid)
-                            {
-                                return StepResult::Violation(Violation {
-                                    invariant: "lock_hygiene",
-                                    message: format!(
-                                        "{}: vma->vm_flags written without mmap_lock held for write",
-                                        self.location(st)
-                                    ),
-                                });
-                            }
-                            self.fp = self.fp.union(Footprint {
-                                reads: footprint::VMA,
-                                writes: footprint::VMA,
-                            });
-                            st.vma_flags[v as usize] = flags;
                         }
                         other => {
                             return self.error(
@@ -1009,22 +967,6 @@ impl Exec<'_> {
                     .position(|&x| x == fid)
                     .ok_or_else(|| format!("struct {} has no field `{name}`", sdef.name))?;
                 Ok(rec.fields[idx])
-            }
-            Value::Vma(v) => {
-                let spec = &self.m.prog.scenario.vmas[v as usize];
-                let flags = st.vma_flags[v as usize];
-                Ok(match name {
-                    "vm_flags" => Value::Int(flags as i64),
-                    "vm_start" => Value::Int(spec.first_slot as i64),
-                    "vm_end" => Value::Int((spec.first_slot + spec.pages) as i64),
-                    "vm_mm" => Value::Mm(0),
-                    "vm_page_prot" => Value::Prot(crate::ir::consts::vm_get_page_prot(flags)),
-                    _ => {
-                        return Err(format!(
-                            "a vma has no field `{name}` (vm_flags, vm_start, vm_end, vm_mm, vm_page_prot)"
-                        ));
-                    }
-                })
             }
             Value::Pte(p) => {
                 use crate::ir::pte_bits::*;

@@ -436,7 +436,6 @@ fn state_bytes(s: &State) -> usize {
                 .iter()
                 .map(|_| size_of::<state::MmState>())
                 .sum::<usize>()
-            + s.vma_flags.capacity() * 4
             + s.frames.capacity() * size_of::<state::Frame>()
             + s.expected.capacity() * 8
             + s.mem.capacity() * 8

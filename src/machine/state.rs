@@ -320,7 +320,6 @@ pub struct State {
     /// Holder of each PTE table's lock.
     pub ptl: Vec<Option<u8>>,
     pub mms: Vec<MmState>,
-    pub vma_flags: Vec<u32>,
     pub frames: Vec<Frame>,
     /// Ghost: the value each address must hold, from the retired user stores in order.
     pub expected: Vec<i64>,
@@ -349,7 +348,6 @@ impl State {
         self.ptes.clone_from(&src.ptes);
         self.ptl.clone_from(&src.ptl);
         self.mms.clone_from(&src.mms);
-        self.vma_flags.clone_from(&src.vma_flags);
         self.frames.clone_from(&src.frames);
         self.expected.clone_from(&src.expected);
         self.mem.clone_from(&src.mem);

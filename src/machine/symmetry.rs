@@ -255,7 +255,6 @@ mod tests {
             ptes: vec![Pte::new(1, 1)],
             ptl: vec![None],
             mms: vec![MmState::default()],
-            vma_flags: vec![0],
             frames,
             expected: vec![7],
             mem: Vec::new(),

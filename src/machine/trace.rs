@@ -164,14 +164,6 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
             });
         }
     }
-    for (i, (x, y)) in a.vma_flags.iter().zip(&b.vma_flags).enumerate() {
-        if x != y {
-            out.push(format!(
-                "vm_flags({}) {x:#x} -> {y:#x}",
-                m.prog.scenario.vmas[i].name
-            ));
-        }
-    }
     out
 }
 

@@ -256,7 +256,6 @@ mod tests {
             ptes: vec![Pte::new(1, pte_bits)],
             ptl: vec![None],
             mms: vec![MmState::default()],
-            vma_flags: vec![0],
             frames: vec![frame(7), frame(5)],
             expected: vec![7],
             mem: Vec::new(),
