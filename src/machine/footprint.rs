@@ -22,8 +22,7 @@ pub const PTL: u64 = 1 << 18;
 /// in static summaries only: no step reads or writes it, so it only marks code that may
 /// take a lock as code that changes state (an invariant may not).
 pub const HOLDS: u64 = 1 << 19;
-/// vma->vm_flags (the layout itself never changes).
-pub const VMA: u64 = 1 << 20;
+// (bit 20 is free: vma->vm_flags is a word of the model's struct vm_area_struct)
 /// Page contents and their ghosts (last store, copy source).
 pub const DATA: u64 = 1 << 21;
 /// Page metadata: allocation, refcount, mapcount, page lock, flags.
@@ -134,14 +133,6 @@ pub fn prim_call(mem: &crate::ir::Memory, p: Prim, args: &[crate::ir::Value]) ->
     }
 }
 
-pub fn field(m_field: &str, write: bool) -> Footprint {
-    match (m_field, write) {
-        ("vm_flags", true) => rw(VMA, VMA),
-        ("vm_flags" | "vm_page_prot", false) => rw(VMA, 0),
-        _ => NONE,
-    }
-}
-
 /// The words of declared objects, grouped for static footprints: by field name
 /// (`Program::field_names`: what `obj->field` may touch when the object is known only at
 /// run time) and by type (what a family row may touch when its pointer is not known before
@@ -226,14 +217,14 @@ pub fn instr(m: &crate::ir::Program, masks: &Masks, func: &Func, pc: usize) -> F
         Instr::Deref if func.user => USER_ACCESS,
         Instr::Deref => rw(PTE, 0),
         Instr::User(_) => USER_ACCESS,
-        // a field of a record, a VMA, or a page's or an mm's word
+        // a field of a record, or a word of a page, an mm, a VMA or another object
         Instr::GetField(f) => {
             let words = masks.fields.get(f as usize).copied().unwrap_or(0);
-            field(m.field_name(f), false).union(rw(words | if words != 0 { META } else { 0 }, 0))
+            rw(words | if words != 0 { META } else { 0 }, 0)
         }
         Instr::SetField(f) => {
             let words = masks.fields.get(f as usize).copied().unwrap_or(0);
-            field(m.field_name(f), true).union(rw(words, words))
+            rw(words, words)
         }
         _ => NONE,
     }
