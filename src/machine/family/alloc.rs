@@ -27,7 +27,7 @@
 use super::{Access, Ctx, NO_WORD, Row};
 use crate::explore::Footprint;
 use crate::ir::{PrimClass, Value};
-use crate::machine::footprint::{DATA, META, OBJ_ALL};
+use crate::machine::footprint::{DATA, META, OBJ_ALL, WAKE};
 use crate::machine::prims::PrimOut;
 use crate::machine::state::Frame;
 
@@ -40,6 +40,14 @@ const ON_FRAMES: Footprint = Footprint {
 /// Any word of any cache: the in-use word and the objects' fields.
 const ON_CACHES: Footprint = Footprint {
     reads: OBJ_ALL,
+    writes: OBJ_ALL,
+};
+
+/// kfree_rcu(): the caches' words, and which CPUs are in read sections (the RCU state,
+/// written by rcu_read_lock()/unlock() under the WAKE bit): a reader entering its section
+/// before or after the call decides whether the free waits for it.
+const ON_CACHES_AND_READERS: Footprint = Footprint {
+    reads: OBJ_ALL | WAKE,
     writes: OBJ_ALL,
 };
 
@@ -297,7 +305,7 @@ pub const ROWS: &[Row] = &[
         class: PrimClass::Shared,
         ptr: NO_WORD,
         access: Access::Write,
-        other: ON_CACHES,
+        other: ON_CACHES_AND_READERS,
         blocks: "",
         doc: "(obj) free a kmem_cache object once every CPU now in an RCU read section (the caller too) has left it; at once if none is (the first 8 objects of a cache; the rcu_head argument is left out)",
         exec: |c, a| {
