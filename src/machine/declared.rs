@@ -30,6 +30,8 @@ impl Written {
 }
 
 thread_local! {
+    /// The thread an invariant runs on, kept between evaluations (`evaluate`).
+    static SCRATCH_THREAD: std::cell::Cell<Option<Thread>> = const { std::cell::Cell::new(None) };
     /// The words of declared memory the step being checked wrote, in order (`interp`
     /// records family stores and a frame's words when it is allocated or freed); None when
     /// unknown (then every page is evaluated).
@@ -170,7 +172,9 @@ impl Machine {
         let f = &self.prog.funcs[func as usize];
         let args = arg.as_slice();
         // one atomic evaluation: no step boundary inside
-        let mut t = Thread::calling(func, f, &args[..args.len().min(f.nlocals)]);
+        // (the scratch thread's vectors are kept between evaluations)
+        let mut t = SCRATCH_THREAD.take().unwrap_or_default();
+        t.restart(func, f, &args[..args.len().min(f.nlocals)]);
         t.top_mut().atomic = 1;
         st.threads.push(t);
         let tid = st.threads.len() - 1;
@@ -191,7 +195,7 @@ impl Machine {
                 ),
             }),
         };
-        st.threads.pop();
+        SCRATCH_THREAD.set(st.threads.pop());
         r
     }
 }

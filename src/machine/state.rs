@@ -140,6 +140,26 @@ impl Thread {
         t
     }
 
+    /// `*self = Thread::calling(func, f, args)`, reusing this thread's vectors.
+    pub fn restart(&mut self, func: u16, f: &Func, args: &[Value]) {
+        let (mut frames, mut arena, mut heap) = (
+            std::mem::take(&mut self.frames),
+            std::mem::take(&mut self.arena),
+            std::mem::take(&mut self.heap),
+        );
+        frames.clear();
+        arena.clear();
+        heap.clear();
+        *self = Thread {
+            frames,
+            arena,
+            heap,
+            ..Thread::new()
+        };
+        self.status = Status::Running;
+        self.push_frame(func, f, args, false);
+    }
+
     /// `*self = src.clone()`, reusing this thread's vectors.
     pub fn assign_from(&mut self, s: &Thread) {
         let d = self;
