@@ -178,7 +178,7 @@ impl Machine {
         t.top_mut().atomic = 1;
         st.threads.push(t);
         let tid = st.threads.len() - 1;
-        let (r, _, fp) = interp::step_with(self, st, tid, None, None);
+        let (r, _, fp, _) = interp::step_with(self, st, tid, None, None);
         // anything but declared words (PTEs, frames, TLBs) is read from elsewhere
         if fp.reads & !super::footprint::OBJ_ALL & !super::footprint::ALL_TLBS != 0 {
             READ_ELSEWHERE.set(true);

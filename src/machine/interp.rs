@@ -61,6 +61,17 @@ struct Exec<'a> {
     /// The outcome of the `nondet()` this step starts at (`Action::Choose`); None for a
     /// plain step, which stops before any choice.
     choice: Option<bool>,
+    /// The fewest calls the thread had at any point of the step, and whether the step
+    /// stored through a pointer to a local: the calls below that depth kept their
+    /// positions and locals (`Machine::clear_dead_locals` need not look at them).
+    low: usize,
+    stored_through_pointer: bool,
+}
+
+/// What a step left as it was: its thread's calls below `clear_from` kept their positions
+/// and locals, so their dead locals are still cleared.
+pub struct Untouched {
+    pub clear_from: usize,
 }
 
 /// One step of thread `tid`, the first invariant it broke without stopping, and what it
@@ -73,7 +84,8 @@ pub fn step_with(
     tid: usize,
     choice: Option<bool>,
     log: Option<&mut StepLog>,
-) -> (StepResult, Option<Violation>, Footprint) {
+) -> (StepResult, Option<Violation>, Footprint, Untouched) {
+    let low = st.threads[tid].frames.len();
     let mut e = Exec {
         m,
         tid,
@@ -86,9 +98,22 @@ pub fn step_with(
         soft: None,
         fp: Footprint::default(),
         choice,
+        low,
+        stored_through_pointer: false,
     };
     let r = e.run(st);
-    (r, e.soft.take(), footprint::on_cpu(e.fp, tid))
+    let low = e.low.min(st.threads[tid].frames.len());
+    let clear_from = if e.stored_through_pointer {
+        0
+    } else {
+        low.saturating_sub(1)
+    };
+    (
+        r,
+        e.soft.take(),
+        footprint::on_cpu(e.fp, tid),
+        Untouched { clear_from },
+    )
 }
 
 /// Does thread `tid` stand at a `nondet()`, its next step being one of the two outcomes?
@@ -119,6 +144,8 @@ pub fn prelude(m: &Machine, st: &mut State, tid: usize) -> StepResult {
         soft: None,
         fp: Footprint::default(),
         choice: None,
+        low: 0,
+        stored_through_pointer: false,
     }
     .run(st)
 }
@@ -235,6 +262,7 @@ impl Exec<'_> {
                 return self.error(st, format!("ran {STEP_BUDGET} instructions without touching shared state: an endless loop?"));
             }
             let th = &st.threads[tid];
+            self.low = self.low.min(th.frames.len());
             let Some(fr) = th.frames.last() else {
                 st.threads[tid].status = Status::Done;
                 return StepResult::Stepped;
@@ -458,6 +486,7 @@ impl Exec<'_> {
                     self.push_next(st, Value::Local(LocalPtr { depth, slot, func }));
                 }
                 Instr::StoreDeref => {
+                    self.stored_through_pointer = true;
                     let th = &st.threads[tid];
                     let (Some(ptr), Some(val)) = (th.peek(1), th.peek(0)) else {
                         return self.error(st, "stack underflow");

@@ -149,7 +149,7 @@ impl Machine {
         m.pool = symmetry::pool(&m.prog);
         let mut initial = m.initial.clone();
         for tid in 0..initial.threads.len() {
-            m.clear_dead_locals(&mut initial, tid);
+            m.clear_dead_locals(&mut initial, tid, 0);
         }
         m.initial = initial;
         m.check_initial()?;
@@ -296,9 +296,11 @@ impl Machine {
     /// against, the last-store ghost (messages only; replayed traces keep it), and which
     /// free-pool frame is which (`symmetry`).
     /// False if frames were renumbered (every thread may have changed).
-    fn canonicalise(&self, st: &mut State, a: Action) -> bool {
+    /// `clear_from`: the stepping thread's calls below it kept their positions and locals
+    /// (`interp::Untouched`), so their dead locals are cleared already.
+    fn canonicalise(&self, st: &mut State, a: Action, clear_from: usize) -> bool {
         if let Action::Cpu(c) | Action::Choose(c, _) = a {
-            self.clear_dead_locals(st, c as usize);
+            self.clear_dead_locals(st, c as usize, clear_from);
         }
         forget_unseen_generations(st);
         for fr in st.frames.iter_mut() {
@@ -310,10 +312,11 @@ impl Machine {
         }
     }
 
-    /// Sets the locals of `tid` that will not be read again to null.
-    fn clear_dead_locals(&self, st: &mut State, tid: usize) {
+    /// Sets the locals of `tid` that will not be read again to null, in its calls from
+    /// depth `from` on.
+    fn clear_dead_locals(&self, st: &mut State, tid: usize, from: usize) {
         let th = &mut st.threads[tid];
-        for depth in 0..th.frames.len() {
+        for depth in from..th.frames.len() {
             let f = th.frames[depth];
             let live = self.live[f.func as usize]
                 .get(f.pc as usize)
@@ -330,6 +333,7 @@ impl Machine {
     /// One step in place, and what it touched; `st` is garbage unless the step ran.
     fn step(&self, st: &mut State, a: Action) -> (Transition<()>, Footprint, bool) {
         let mut soft = None;
+        let mut clear_from = 0;
         let all = Footprint {
             reads: !0,
             writes: !0,
@@ -348,9 +352,10 @@ impl Machine {
                     _ => None,
                 };
                 declared::WRITTEN.with_borrow_mut(|w| w.start());
-                let (r, v, f) = interp::step_with(self, st, c as usize, choice, None);
+                let (r, v, f, kept) = interp::step_with(self, st, c as usize, choice, None);
                 soft = v;
                 fp = f;
+                clear_from = kept.clear_from;
                 r
             }
             Action::Evict(c, slot) => {
@@ -369,7 +374,7 @@ impl Machine {
         };
         let mut local = true;
         if let (interp::StepResult::Stepped, true) = (&r, self.state_reductions) {
-            local = self.canonicalise(st, a);
+            local = self.canonicalise(st, a, clear_from);
         }
         if !local {
             // pages relabelled: the written words no longer say which page is which

@@ -541,7 +541,7 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
                     }
                     _ => {}
                 }
-                let (r, soft, _) = interp::step_with(m, &mut next, c, choice, Some(&mut log));
+                let (r, soft, _, _) = interp::step_with(m, &mut next, c, choice, Some(&mut log));
                 match r {
                     StepResult::Blocked => return Err(err(cannot_move(m, &st, c))),
                     StepResult::Violation(v) => {
