@@ -42,10 +42,12 @@ const MAX_LEVEL: usize = 1 << 27;
 const SHARDS: usize = 64;
 /// A fingerprint in the table: 88 bits of hash and the payload.
 const ENTRY_BYTES: u64 = 16;
+/// An edge to a state first found on the level being built (`BlockOut::succ_nodes`).
+const NEW: u32 = u32::MAX;
 
 enum Seen {
-    /// On an earlier level.
-    Old,
+    /// On an earlier level: its node.
+    Old(u32),
     /// New, and this discovery comes first so far.
     Won,
     /// New, but an earlier discovery owns it.
@@ -80,7 +82,7 @@ impl Visited {
                 t.insert_unique(table_hash(&key), entry, table_hash);
                 Seen::Won
             }
-            Some(e) if *e & PROVISIONAL == 0 => Seen::Old,
+            Some(e) if *e & PROVISIONAL == 0 => Seen::Old((*e & PAYLOAD) as u32),
             Some(e) if (disc as u128) < *e & (PROVISIONAL - 1) => {
                 *e = entry;
                 Seen::Won
@@ -181,6 +183,9 @@ struct BlockOut<A> {
     /// run ends there (for the livelock check).
     expanded: Vec<(u32, u32, bool)>,
     succ_fps: Vec<u128>,
+    /// Per successor, its node when it was on an earlier level (`NEW` otherwise: found by
+    /// its fingerprint once the level is settled), so that most edges need no second lookup.
+    succ_nodes: Vec<u32>,
 }
 
 struct Shared<'a, M: Reducible> {
@@ -321,6 +326,7 @@ fn expand_block<M: Reducible + Compact>(
         end_digest: 0,
         expanded: Vec::new(),
         succ_fps: Vec::new(),
+        succ_nodes: Vec::new(),
     };
     let chunk = &sh.level[block];
     let mut acts = Vec::new();
@@ -338,8 +344,15 @@ fn expand_block<M: Reducible + Compact>(
         sc.tried.resize_with(acts.len(), || None);
         sc.arena.clear();
         let disc = |k: usize| ((pos as u64) << ACTION_BITS) | k as u64;
+        // records the edge to a successor, and makes it a candidate if it is new
         let offer = |out: &mut BlockOut<M::Action>, k: usize, succ: &[u8], fp| {
-            if let Seen::Won = sh.visited.offer(fp, disc(k)) {
+            let seen = sh.visited.offer(fp, disc(k));
+            out.succ_fps.push(fp);
+            out.succ_nodes.push(match seen {
+                Seen::Old(n) => n,
+                Seen::Won | Seen::Lost => NEW,
+            });
+            if let Seen::Won = seen {
                 let n = sh.new_states.fetch_add(1, Ordering::Relaxed) + 1;
                 // The state limit stops every worker after its current block.
                 if sh.max_new_states.is_some_and(|m| n >= m) {
@@ -363,7 +376,6 @@ fn expand_block<M: Reducible + Compact>(
             out.singletons += 1;
             offer(&mut out, k, &sc.buf, fp);
             out.expanded.push((node, 1, false));
-            out.succ_fps.push(fp);
             continue;
         }
         // a program step can run (else this is an end state); a step stopped the run
@@ -387,7 +399,6 @@ fn expand_block<M: Reducible + Compact>(
                 Tried::Next(soft, range, fp) => {
                     program |= m.is_program(a);
                     out.transitions += 1;
-                    out.succ_fps.push(fp);
                     if let Some(v) = soft {
                         let mut p = path_to(sh.nodes, node);
                         p.push(a);
@@ -672,7 +683,11 @@ pub fn check<M: Reducible + Compact>(
         let targets: Vec<Vec<u32>> = par_map(threads, &outs, |o| {
             o.succ_fps
                 .iter()
-                .map(|&fp| {
+                .zip(&o.succ_nodes)
+                .map(|(&fp, &n)| {
+                    if n != NEW {
+                        return n;
+                    }
                     visited
                         .node_of(fp)
                         .expect("every successor is settled after the merge")
