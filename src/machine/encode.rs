@@ -472,6 +472,159 @@ mod tests {
         }
     }
 
+    /// A state with every kind of value, thread flag and shared entry, and memory words of
+    /// every length (in a chunk of eight and in the tail).
+    fn rich() -> State {
+        use crate::ir::{LocalPtr, Pte};
+        let all = [
+            Value::Null,
+            Value::Int(-64),
+            Value::Int(63),
+            Value::Int(64),
+            Value::Int(i64::MIN),
+            Value::Bool(false),
+            Value::Bool(true),
+            Value::Pte(Pte(0x8000_0067)),
+            Value::Prot(u32::MAX),
+            Value::Page(0x1234),
+            Value::Vma(7),
+            Value::Mm(255),
+            Value::PtePtr(0xfffe),
+            Value::Ptl(3),
+            Value::Rec(1),
+            Value::Word(0x0102_0304),
+            Value::Local(LocalPtr {
+                depth: 1,
+                slot: 2,
+                func: 0x0304,
+            }),
+            Value::Obj(0xdead_beef),
+        ];
+        let fs = vec![Func::stub(18, 4); 3];
+        let mut t = Thread::calling(2, &fs[2], &all);
+        t.top_mut().pc = 0x0102_0304;
+        t.top_mut().atomic = 3;
+        t.push(Value::Int(i64::MAX));
+        t.push(Value::Null);
+        t.push_frame(1, &fs[1], &all[5..], true);
+        t.push(Value::Obj(9));
+        t.heap.push(Record {
+            strukt: 0x0506,
+            fields: all[..9].to_vec(),
+        });
+        t.heap.push(Record {
+            strukt: 1,
+            fields: Vec::new(),
+        });
+        t.rcu_depth = 2;
+        t.gp_wait = 0b1010;
+        let mut u = Thread::new();
+        u.status = Status::Killed;
+        u.signal = SIGBUS;
+        u.task_running = false;
+        u.irqs_off = true;
+        u.gp_active = true;
+        u.idle = true;
+        u.mm = 1;
+        let mut v = Thread::calling(0, &fs[0], &[]);
+        v.signal = SIGSEGV;
+        State {
+            threads: vec![t, u, v],
+            tlb: vec![
+                None,
+                Some(TlbEntry {
+                    pfn: 0x0201,
+                    write: true,
+                    dirty: false,
+                    generation: 5,
+                }),
+                Some(TlbEntry {
+                    pfn: 3,
+                    write: false,
+                    dirty: true,
+                    generation: 0,
+                }),
+            ],
+            ptes: vec![Pte::NONE, Pte(0x1234_5678)],
+            ptl: vec![None, Some(1)],
+            mms: vec![MmState::default()],
+            frames: vec![
+                Frame::default(),
+                Frame {
+                    allocated: true,
+                    data: -2,
+                    generation: 9,
+                    private_to: Some(2),
+                    copied_from: Some(0x0a0b),
+                    last_store: Some((1, i64::MIN + 5)),
+                    discarded: Some((0, 0x0c0d)),
+                },
+            ],
+            expected: vec![-1, 1 << 40],
+            mem: vec![
+                0,
+                1,
+                -1,
+                63,
+                -64,
+                5,
+                0,
+                0,
+                0,
+                64,
+                -65,
+                0,
+                1 << 35,
+                i64::MIN,
+                i64::MAX,
+                -1,
+                7,
+                0,
+                1 << 20,
+            ],
+        }
+    }
+
+    /// The encoding's bytes are a format: fingerprints, search order and every count
+    /// depend on them. This pins them (captured from the original push-per-byte encoder).
+    #[test]
+    fn the_bytes_of_a_rich_state_are_unchanged() {
+        let s = rich();
+        let mut b = Vec::new();
+        encode(&s, &mut b);
+        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        assert_eq!(hex, RICH_HEX);
+        let fs = vec![Func::stub(18, 4); 3];
+        let mut back = state(vec![0; s.mem.len()]);
+        back.threads = vec![Thread::new(); 3];
+        back.tlb = vec![None; 3];
+        back.ptes = vec![crate::ir::Pte::NONE; 2];
+        back.ptl = vec![None; 2];
+        back.frames = vec![Frame::default(); 2];
+        back.expected = vec![0; 2];
+        decode_into(&b, &mut back, &fs);
+        assert_eq!(back, s);
+        // a successor's encoding (each thread the actor in turn) is the full one
+        for actor in 0..3 {
+            let mut c = Vec::new();
+            encode_successor(&b, actor, &s, &mut c);
+            assert_eq!(c, b);
+        }
+    }
+
+    const RICH_HEX: &str = concat!(
+        "c2000400020a0202000403020103120001c0013f0240000000000000000200000000000000800304",
+        "056700008006ffffffff073412080709ff0afeff0b03000c01000d040302010e010204030fefbead",
+        "de0202ffffffffffffff7f0001000000000080120304056700008006ffffffff073412080709ff0a",
+        "feff0b03000c01000d040302010e010204030fefbeadde0000000000010f09000000020605090001",
+        "c0013f0240000000000000000200000000000000800304056700008006ffffffff0100000600f201",
+        "0000000021000c000000010000000000000012000000000000000000000000000000000000000000",
+        "03010205050300000000000078563412ff0100000000000000000000ffffffffff0109feffffffff",
+        "ffffff020b0a010500000000000080000d0cffffffffffffffff00000000000100000002017e7f0a",
+        "0000008001810100808080808002ffffffffffffffffff01feffffffffffffffff01010e00808080",
+        "01",
+    );
+
     #[test]
     fn states_differing_in_one_word_encode_differently() {
         let (mut a, mut b) = (Vec::new(), Vec::new());
