@@ -90,6 +90,7 @@ fn values(d: &mut [u8], mut j: usize, vs: &[Value]) -> usize {
     d[j] = vs.len() as u8;
     j += 1;
     for v in vs {
+        // half of all values: one byte, no dispatch
         if let Value::Null = v {
             d[j] = 0;
             j += 1;
@@ -294,6 +295,7 @@ fn unzigzag(z: u64) -> i64 {
     (z >> 1) as i64 ^ -((z & 1) as i64)
 }
 
+/// Writes word `w` at `d[j..]`; the end.
 #[inline(always)]
 fn word(d: &mut [u8], mut j: usize, w: i64) -> usize {
     let mut z = zigzag(w);
@@ -312,66 +314,75 @@ fn word(d: &mut [u8], mut j: usize, w: i64) -> usize {
 pub fn decode_into(b: &[u8], s: &mut State, funcs: &[Func]) {
     let mut r = Reader { b, i: 0 };
     for t in s.threads.iter_mut() {
-        let [_, _, flags, mm, rcu_depth, gp_wait, nframes] = r.take();
-        t.status = match flags & 3 {
-            0 => Status::Running,
-            1 => Status::Done,
-            _ => Status::Killed,
-        };
-        t.task_running = flags & 4 != 0;
-        t.irqs_off = flags & 32 != 0;
-        t.gp_active = flags & 64 != 0;
-        t.idle = flags & 128 != 0;
-        t.signal = match flags & 24 {
-            8 => SIGSEGV,
-            16 => SIGBUS,
-            _ => 0,
-        };
-        t.mm = mm;
-        t.rcu_depth = rcu_depth;
-        t.gp_wait = gp_wait;
-        t.frames.clear();
-        t.arena.clear();
-        for _ in 0..nframes {
-            let h: [u8; 8] = r.take();
-            let func = u16::from_le_bytes([h[0], h[1]]);
-            let pc = u32::from_le_bytes([h[2], h[3], h[4], h[5]]);
-            let (a, nlocals) = (h[6], h[7] as usize);
-            // the frame at its full size, Nulls above the stack, read in place
-            let base = t.arena.len();
-            let max_stack = funcs[func as usize].max_stack;
-            t.arena.resize(base + nlocals + max_stack, Value::Null);
-            let stack = base + nlocals;
-            r.values_into(&mut t.arena[base..stack]);
-            let sp = r.u8();
-            debug_assert!(sp as usize <= max_stack, "a frame within its size");
-            r.values_into(&mut t.arena[stack..stack + sp as usize]);
-            t.frames.push(CallFrame {
-                func,
-                atomic: a & 0x7f,
-                exception: a & 0x80 != 0,
-                pc,
-                base: base as u32,
-                nlocals: nlocals as u16,
-                sp: sp.into(),
-            });
-        }
-        let nheap = r.u8() as usize;
-        t.heap.truncate(nheap);
-        while t.heap.len() < nheap {
-            t.heap.push(Record {
-                strukt: 0,
-                fields: Vec::new(),
-            });
-        }
-        for rec in t.heap.iter_mut() {
-            rec.strukt = r.u16();
-            let n = r.u8() as usize;
-            rec.fields.clear();
-            rec.fields.resize(n, Value::Null);
-            r.values_into(&mut rec.fields);
-        }
+        decode_thread(&mut r, t, funcs);
     }
+    decode_shared(&mut r, s);
+    debug_assert_eq!(r.i, b.len(), "the encoding was read to its end");
+}
+
+fn decode_thread(r: &mut Reader, t: &mut Thread, funcs: &[Func]) {
+    let [_, _, flags, mm, rcu_depth, gp_wait, nframes] = r.take();
+    t.status = match flags & 3 {
+        0 => Status::Running,
+        1 => Status::Done,
+        _ => Status::Killed,
+    };
+    t.task_running = flags & 4 != 0;
+    t.irqs_off = flags & 32 != 0;
+    t.gp_active = flags & 64 != 0;
+    t.idle = flags & 128 != 0;
+    t.signal = match flags & 24 {
+        8 => SIGSEGV,
+        16 => SIGBUS,
+        _ => 0,
+    };
+    t.mm = mm;
+    t.rcu_depth = rcu_depth;
+    t.gp_wait = gp_wait;
+    t.frames.clear();
+    t.arena.clear();
+    for _ in 0..nframes {
+        let h: [u8; 8] = r.take();
+        let func = u16::from_le_bytes([h[0], h[1]]);
+        let pc = u32::from_le_bytes([h[2], h[3], h[4], h[5]]);
+        let (a, nlocals) = (h[6], h[7] as usize);
+        // the frame at its full size, Nulls above the stack, read in place
+        let base = t.arena.len();
+        let max_stack = funcs[func as usize].max_stack;
+        t.arena.resize(base + nlocals + max_stack, Value::Null);
+        let stack = base + nlocals;
+        r.values_into(&mut t.arena[base..stack]);
+        let sp = r.u8();
+        debug_assert!(sp as usize <= max_stack, "a frame within its size");
+        r.values_into(&mut t.arena[stack..stack + sp as usize]);
+        t.frames.push(CallFrame {
+            func,
+            atomic: a & 0x7f,
+            exception: a & 0x80 != 0,
+            pc,
+            base: base as u32,
+            nlocals: nlocals as u16,
+            sp: sp.into(),
+        });
+    }
+    let nheap = r.u8() as usize;
+    t.heap.truncate(nheap);
+    while t.heap.len() < nheap {
+        t.heap.push(Record {
+            strukt: 0,
+            fields: Vec::new(),
+        });
+    }
+    for rec in t.heap.iter_mut() {
+        rec.strukt = r.u16();
+        let n = r.u8() as usize;
+        rec.fields.clear();
+        rec.fields.resize(n, Value::Null);
+        r.values_into(&mut rec.fields);
+    }
+}
+
+fn decode_shared(r: &mut Reader, s: &mut State) {
     for e in s.tlb.iter_mut() {
         let tag = r.u8();
         *e = (tag & 1 != 0).then(|| {
@@ -442,7 +453,6 @@ pub fn decode_into(b: &[u8], s: &mut State, funcs: &[Func]) {
     for w in chunks.into_remainder() {
         *w = r.word();
     }
-    debug_assert_eq!(r.i, b.len(), "the encoding was read to its end");
 }
 
 struct Reader<'a> {
