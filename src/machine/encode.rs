@@ -1,69 +1,106 @@
 //! A compact byte encoding of the machine state, hashed in one pass for fingerprints and
 //! kept instead of the state in search frontiers (`decode_into` restores it).
 //! Injective (every variable-length part is preceded by its length) and lossless.
+//!
+//! Both directions run once per state or successor, so they avoid per-byte work: the
+//! writer makes room for a whole section at once and stores each value as one 16-byte
+//! word, advancing by the value's length; the reader loads values the same way, and
+//! memory words eight at a time while they all take one byte.
 
 use super::state::*;
-use crate::ir::{Func, Value};
+use crate::ir::{Func, LocalPtr, Pte, Value};
 
-fn value(b: &mut Vec<u8>, v: &Value) {
-    match *v {
-        Value::Null => b.push(0),
-        Value::Int(i) => {
-            if (-64..64).contains(&i) {
-                b.push(1);
-                b.push(i as u8);
-            } else {
-                b.push(2);
-                b.extend_from_slice(&i.to_le_bytes());
-            }
+thread_local! {
+    /// Where encodings are written first: it keeps its largest length, so that room for a
+    /// section (its worst case) is there without zero-filling it each time.
+    static SCRATCH: std::cell::RefCell<Vec<u8>> = const { std::cell::RefCell::new(Vec::new()) };
+}
+
+/// Writes into the scratch buffer `b` through slices with fixed-size stores; `n` bytes are
+/// written.
+struct Out<'a> {
+    b: &'a mut Vec<u8>,
+    n: usize,
+}
+
+impl Out<'_> {
+    /// `out` becomes what `f` writes.
+    fn with(out: &mut Vec<u8>, f: impl FnOnce(&mut Out)) {
+        SCRATCH.with(|b| {
+            let mut b = b.borrow_mut();
+            let mut o = Out { b: &mut b, n: 0 };
+            f(&mut o);
+            let n = o.n;
+            out.clear();
+            out.extend_from_slice(&b[..n]);
+        })
+    }
+
+    /// At least `k` writable bytes after those written.
+    #[inline(always)]
+    fn room(&mut self, k: usize) -> &mut [u8] {
+        if self.b.len() < self.n + k {
+            self.grow(k);
         }
-        Value::Bool(x) => b.push(3 + x as u8),
-        Value::Pte(p) => {
-            b.push(5);
-            b.extend_from_slice(&p.0.to_le_bytes());
-        }
-        Value::Prot(p) => {
-            b.push(6);
-            b.extend_from_slice(&p.to_le_bytes());
-        }
-        Value::Page(p) => {
-            b.push(7);
-            b.extend_from_slice(&p.to_le_bytes());
-        }
-        Value::Vma(x) => b.extend_from_slice(&[8, x]),
-        Value::Mm(x) => b.extend_from_slice(&[9, x]),
-        Value::PtePtr(x) => {
-            b.push(10);
-            b.extend_from_slice(&x.to_le_bytes());
-        }
-        Value::Ptl(x) => {
-            b.push(11);
-            b.extend_from_slice(&x.to_le_bytes());
-        }
-        Value::Rec(x) => {
-            b.push(12);
-            b.extend_from_slice(&x.to_le_bytes());
-        }
-        Value::Word(x) => {
-            b.push(13);
-            b.extend_from_slice(&x.to_le_bytes());
-        }
-        Value::Local(p) => {
-            b.extend_from_slice(&[14, p.depth, p.slot]);
-            b.extend_from_slice(&p.func.to_le_bytes());
-        }
-        Value::Obj(x) => {
-            b.push(15);
-            b.extend_from_slice(&x.to_le_bytes());
-        }
+        &mut self.b[self.n..]
+    }
+
+    #[cold]
+    fn grow(&mut self, k: usize) {
+        let len = (self.n + k).max(2 * self.b.len());
+        self.b.resize(len, 0);
     }
 }
 
-fn values(b: &mut Vec<u8>, vs: &[Value]) {
-    b.push(vs.len() as u8);
+/// A value's bytes (tag, then the payload little-endian) in the low bytes, and their count.
+#[inline(always)]
+fn value_bits(v: &Value) -> (u128, usize) {
+    let (tag, x, n): (u8, u64, usize) = match *v {
+        Value::Null => (0, 0, 1),
+        Value::Int(i) if (-64..64).contains(&i) => (1, i as u8 as u64, 2),
+        Value::Int(i) => (2, i as u64, 9),
+        Value::Bool(x) => (3 + x as u8, 0, 1),
+        Value::Pte(p) => (5, p.0.into(), 5),
+        Value::Prot(p) => (6, p.into(), 5),
+        Value::Page(p) => (7, p.into(), 3),
+        Value::Vma(x) => (8, x.into(), 2),
+        Value::Mm(x) => (9, x.into(), 2),
+        Value::PtePtr(x) => (10, x.into(), 3),
+        Value::Ptl(x) => (11, x.into(), 3),
+        Value::Rec(x) => (12, x.into(), 3),
+        Value::Word(x) => (13, x.into(), 5),
+        Value::Local(p) => {
+            let x = u64::from(p.depth) | u64::from(p.slot) << 8 | u64::from(p.func) << 16;
+            (14, x, 5)
+        }
+        Value::Obj(x) => (15, x.into(), 5),
+    };
+    (u128::from(tag) | u128::from(x) << 8, n)
+}
+
+/// The room `values` needs for `n` values: a count, at most 9 bytes each, and the last
+/// 16-byte store.
+const fn values_room(n: usize) -> usize {
+    1 + 9 * n + 16
+}
+
+/// Writes `vs`, preceded by their count, at `d[j..]`; the end.
+#[inline(always)]
+fn values(d: &mut [u8], mut j: usize, vs: &[Value]) -> usize {
+    d[j] = vs.len() as u8;
+    j += 1;
     for v in vs {
-        value(b, v);
+        // half of all values: one byte, no dispatch
+        if let Value::Null = v {
+            d[j] = 0;
+            j += 1;
+            continue;
+        }
+        let (x, n) = value_bits(v);
+        d[j..j + 16].copy_from_slice(&x.to_le_bytes());
+        j += n;
     }
+    j
 }
 
 fn thread_flags(t: &Thread) -> u8 {
@@ -77,37 +114,54 @@ fn thread_flags(t: &Thread) -> u8 {
 }
 
 /// One thread, preceded by its length (so a successor's encoding can copy it whole).
-fn thread(b: &mut Vec<u8>, t: &Thread) {
-    let at = b.len();
-    b.extend_from_slice(&[0, 0]);
-    b.push(thread_flags(t));
-    b.push(t.mm);
-    b.push(t.rcu_depth);
-    b.push(t.gp_wait);
-    b.push(t.frames.len() as u8);
-    for (depth, f) in t.frames.iter().enumerate() {
-        b.extend_from_slice(&f.func.to_le_bytes());
-        b.extend_from_slice(&f.pc.to_le_bytes());
-        b.push(f.atomic | (f.exception as u8) << 7);
-        values(b, t.locals(depth));
+fn thread(o: &mut Out, t: &Thread) {
+    let at = o.n;
+    let d = o.room(7);
+    d[..7].copy_from_slice(&[
+        0,
+        0,
+        thread_flags(t),
+        t.mm,
+        t.rcu_depth,
+        t.gp_wait,
+        t.frames.len() as u8,
+    ]);
+    o.n += 7;
+    for f in &t.frames {
         // the live operand stack only: the Nulls above it are implied by the function
-        values(b, t.stack(depth));
+        let base = f.base as usize;
+        let stack = base + f.nlocals as usize;
+        let (locals, stack) = (
+            &t.arena[base..stack],
+            &t.arena[stack..stack + f.sp as usize],
+        );
+        let d = o.room(7 + values_room(locals.len()) + values_room(stack.len()));
+        d[..2].copy_from_slice(&f.func.to_le_bytes());
+        d[2..6].copy_from_slice(&f.pc.to_le_bytes());
+        d[6] = f.atomic | (f.exception as u8) << 7;
+        let j = values(d, 7, locals);
+        let j = values(d, j, stack);
+        o.n += j;
     }
-    b.push(t.heap.len() as u8);
+    let d = o.room(1);
+    d[0] = t.heap.len() as u8;
+    o.n += 1;
     for r in &t.heap {
-        b.extend_from_slice(&r.strukt.to_le_bytes());
-        values(b, &r.fields);
+        let d = o.room(2 + values_room(r.fields.len()));
+        d[..2].copy_from_slice(&r.strukt.to_le_bytes());
+        o.n += values(d, 2, &r.fields);
     }
-    let len = (b.len() - at - 2) as u16;
-    b[at..at + 2].copy_from_slice(&len.to_le_bytes());
+    let len = (o.n - at - 2) as u16;
+    o.b[at..at + 2].copy_from_slice(&len.to_le_bytes());
 }
 
 pub fn encode(s: &State, b: &mut Vec<u8>) {
-    b.clear();
-    for t in &s.threads {
-        thread(b, t);
-    }
-    shared(s, b);
+    Out::with(b, |o| {
+        for t in &s.threads {
+            thread(o, t);
+        }
+        shared(s, o);
+    })
 }
 
 /// The encoding of `s`, a state reached from the one encoded as `parent` by a step of CPU
@@ -115,79 +169,143 @@ pub fn encode(s: &State, b: &mut Vec<u8>) {
 /// and RCU bytes (a read section's end clears a waiter's grace period), so every other
 /// thread is copied from the parent's encoding with those re-encoded.
 pub fn encode_successor(parent: &[u8], actor: usize, s: &State, b: &mut Vec<u8>) {
-    b.clear();
-    let mut p = 0;
-    for (j, t) in s.threads.iter().enumerate() {
-        let len = u16::from_le_bytes([parent[p], parent[p + 1]]) as usize;
-        if j == actor {
-            thread(b, t);
-        } else {
-            let at = b.len();
-            b.extend_from_slice(&parent[p..p + 2 + len]);
-            b[at + 2] = thread_flags(t);
-            b[at + 4] = t.rcu_depth;
-            b[at + 5] = t.gp_wait;
+    Out::with(b, |o| {
+        let mut p = 0;
+        for (j, t) in s.threads.iter().enumerate() {
+            let len = 2 + u16::from_le_bytes([parent[p], parent[p + 1]]) as usize;
+            if j == actor {
+                thread(o, t);
+            } else {
+                let d = o.room(len);
+                d[..len].copy_from_slice(&parent[p..p + len]);
+                d[2] = thread_flags(t);
+                d[4] = t.rcu_depth;
+                d[5] = t.gp_wait;
+                o.n += len;
+            }
+            p += len;
         }
-        p += 2 + len;
-    }
-    shared(s, b);
+        shared(s, o);
+    })
 }
 
-fn shared(s: &State, b: &mut Vec<u8>) {
+fn shared(s: &State, o: &mut Out) {
+    let d = o.room(
+        4 * s.tlb.len()
+            + 4 * s.ptes.len()
+            + s.ptl.len()
+            + FRAME_ROOM * s.frames.len()
+            + 8 * s.expected.len(),
+    );
+    let mut j = 0;
     for e in &s.tlb {
-        match e {
-            None => b.push(0),
+        // one 4-byte store; a None is its tag byte alone
+        let (x, n) = match e {
+            None => (0, 1),
             Some(e) => {
-                b.push(1 | (e.write as u8) << 1 | (e.dirty as u8) << 2);
-                b.extend_from_slice(&e.pfn.to_le_bytes());
-                b.push(e.generation);
+                let tag = 1 | (e.write as u32) << 1 | (e.dirty as u32) << 2;
+                let x = tag | u32::from(e.pfn) << 8 | u32::from(e.generation) << 24;
+                (x, 4)
             }
-        }
+        };
+        d[j..j + 4].copy_from_slice(&x.to_le_bytes());
+        j += n;
     }
     for p in &s.ptes {
-        b.extend_from_slice(&p.0.to_le_bytes());
+        d[j..j + 4].copy_from_slice(&p.0.to_le_bytes());
+        j += 4;
     }
     for l in &s.ptl {
-        b.push(l.map_or(0xff, |x| x));
+        d[j] = l.unwrap_or(0xff);
+        j += 1;
     }
     for f in &s.frames {
-        b.push(f.allocated as u8);
-        b.push(f.generation);
-        b.extend_from_slice(&f.data.to_le_bytes());
-        b.push(f.private_to.map_or(0xff, |x| x));
-        b.extend_from_slice(&f.copied_from.map_or(0xffff, |x| x).to_le_bytes());
+        let w: &mut [u8; FRAME_ROOM] = (&mut d[j..j + FRAME_ROOM]).try_into().unwrap();
+        w[0] = f.allocated as u8;
+        w[1] = f.generation;
+        w[2..10].copy_from_slice(&f.data.to_le_bytes());
+        w[10] = f.private_to.unwrap_or(0xff);
+        w[11..13].copy_from_slice(&f.copied_from.unwrap_or(0xffff).to_le_bytes());
+        let mut k = 13;
         match f.last_store {
-            None => b.push(0xff),
+            None => w[k] = 0xff,
             Some((c, v)) => {
-                b.push(c);
-                b.extend_from_slice(&v.to_le_bytes());
+                w[k] = c;
+                w[k + 1..k + 9].copy_from_slice(&v.to_le_bytes());
+                k += 8;
             }
         }
+        k += 1;
         match f.discarded {
-            None => b.push(0xff),
+            None => w[k] = 0xff,
             Some((c, slot)) => {
-                b.push(c);
-                b.extend_from_slice(&slot.to_le_bytes());
+                w[k] = c;
+                w[k + 1..k + 3].copy_from_slice(&slot.to_le_bytes());
+                k += 2;
             }
         }
+        j += k + 1;
     }
     for e in &s.expected {
-        b.extend_from_slice(&e.to_le_bytes());
+        d[j..j + 8].copy_from_slice(&e.to_le_bytes());
+        j += 8;
     }
-    for &w in &s.mem {
-        word(b, w);
-    }
+    o.n += j;
+    words(o, &s.mem);
 }
 
-/// A word of declared memory, zigzag LEB128: one byte for the small values (and -1, a free
-/// page's _mapcount) that locks and counters hold, five or six for a handle.
-fn word(b: &mut Vec<u8>, w: i64) {
-    let mut z = ((w << 1) ^ (w >> 63)) as u64;
-    while z >= 0x80 {
-        b.push(z as u8 | 0x80);
-        z >>= 7;
+/// The most a frame takes: 13 bytes, a last store (9) and a discard (3).
+const FRAME_ROOM: usize = 25;
+
+/// Words of declared memory, zigzag LEB128: one byte for the small values (and -1, a free
+/// page's _mapcount) that locks and counters hold, five or six for a handle. Eight at a
+/// time where all eight take one byte (most of memory in most states).
+fn words(o: &mut Out, mem: &[i64]) {
+    let d = o.room(10 * mem.len());
+    let mut j = 0;
+    let mut chunks = mem.chunks_exact(8);
+    for c in &mut chunks {
+        let c: &[i64; 8] = c.try_into().unwrap();
+        if c.iter().fold(0, |a, &w| a | w) == 0 {
+            // the commonest chunk
+            d[j..j + 8].fill(0);
+            j += 8;
+        } else if c.iter().fold(0, |a, &w| a | (w as u64).wrapping_add(64)) < 128 {
+            // all in -64..64
+            let x: [u8; 8] = std::array::from_fn(|k| zigzag(c[k]) as u8);
+            d[j..j + 8].copy_from_slice(&x);
+            j += 8;
+        } else {
+            for &w in c {
+                j = word(d, j, w);
+            }
+        }
     }
-    b.push(z as u8);
+    for &w in chunks.remainder() {
+        j = word(d, j, w);
+    }
+    o.n += j;
+}
+
+fn zigzag(w: i64) -> u64 {
+    ((w << 1) ^ (w >> 63)) as u64
+}
+
+fn unzigzag(z: u64) -> i64 {
+    (z >> 1) as i64 ^ -((z & 1) as i64)
+}
+
+/// Writes word `w` at `d[j..]`; the end.
+#[inline(always)]
+fn word(d: &mut [u8], mut j: usize, w: i64) -> usize {
+    let mut z = zigzag(w);
+    while z >= 0x80 {
+        d[j] = z as u8 | 0x80;
+        z >>= 7;
+        j += 1;
+    }
+    d[j] = z as u8;
+    j + 1
 }
 
 /// Reads an encoding back into `s`, reusing its vectors; `s` must have the machine's shape
@@ -196,85 +314,99 @@ fn word(b: &mut Vec<u8>, w: i64) {
 pub fn decode_into(b: &[u8], s: &mut State, funcs: &[Func]) {
     let mut r = Reader { b, i: 0 };
     for t in s.threads.iter_mut() {
-        r.u16();
-        let flags = r.u8();
-        t.status = match flags & 3 {
-            0 => Status::Running,
-            1 => Status::Done,
-            _ => Status::Killed,
-        };
-        t.task_running = flags & 4 != 0;
-        t.irqs_off = flags & 32 != 0;
-        t.gp_active = flags & 64 != 0;
-        t.idle = flags & 128 != 0;
-        t.signal = match flags & 24 {
-            8 => SIGSEGV,
-            16 => SIGBUS,
-            _ => 0,
-        };
-        t.mm = r.u8();
-        t.rcu_depth = r.u8();
-        t.gp_wait = r.u8();
-        let nframes = r.u8() as usize;
-        t.frames.clear();
-        t.arena.clear();
-        for _ in 0..nframes {
-            let func = r.u16();
-            let pc = r.u32();
-            let a = r.u8();
-            let base = t.arena.len();
-            let nlocals = r.u8();
-            r.push_values(nlocals, &mut t.arena);
-            let sp = r.u8();
-            r.push_values(sp, &mut t.arena);
-            let max_stack = funcs[func as usize].max_stack;
-            debug_assert!(sp as usize <= max_stack, "a frame within its size");
-            t.arena
-                .resize(base + nlocals as usize + max_stack, Value::Null);
-            t.frames.push(CallFrame {
-                func,
-                atomic: a & 0x7f,
-                exception: a & 0x80 != 0,
-                pc,
-                base: base as u32,
-                nlocals: nlocals.into(),
-                sp: sp.into(),
-            });
-        }
-        let nheap = r.u8() as usize;
-        t.heap.truncate(nheap);
-        while t.heap.len() < nheap {
-            t.heap.push(Record {
-                strukt: 0,
-                fields: Vec::new(),
-            });
-        }
-        for rec in t.heap.iter_mut() {
-            rec.strukt = r.u16();
-            r.values(&mut rec.fields);
-        }
+        decode_thread(&mut r, t, funcs);
     }
-    for e in s.tlb.iter_mut() {
-        let tag = r.u8();
-        *e = (tag & 1 != 0).then(|| TlbEntry {
-            write: tag & 2 != 0,
-            dirty: tag & 4 != 0,
-            pfn: r.u16(),
-            generation: r.u8(),
+    decode_shared(&mut r, s);
+    debug_assert_eq!(r.i, b.len(), "the encoding was read to its end");
+}
+
+fn decode_thread(r: &mut Reader, t: &mut Thread, funcs: &[Func]) {
+    let [_, _, flags, mm, rcu_depth, gp_wait, nframes] = r.take();
+    t.status = match flags & 3 {
+        0 => Status::Running,
+        1 => Status::Done,
+        _ => Status::Killed,
+    };
+    t.task_running = flags & 4 != 0;
+    t.irqs_off = flags & 32 != 0;
+    t.gp_active = flags & 64 != 0;
+    t.idle = flags & 128 != 0;
+    t.signal = match flags & 24 {
+        8 => SIGSEGV,
+        16 => SIGBUS,
+        _ => 0,
+    };
+    t.mm = mm;
+    t.rcu_depth = rcu_depth;
+    t.gp_wait = gp_wait;
+    t.frames.clear();
+    t.arena.clear();
+    for _ in 0..nframes {
+        let h: [u8; 8] = r.take();
+        let func = u16::from_le_bytes([h[0], h[1]]);
+        let pc = u32::from_le_bytes([h[2], h[3], h[4], h[5]]);
+        let (a, nlocals) = (h[6], h[7] as usize);
+        // the frame at its full size, Nulls above the stack, read in place
+        let base = t.arena.len();
+        let max_stack = funcs[func as usize].max_stack;
+        t.arena.resize(base + nlocals + max_stack, Value::Null);
+        let stack = base + nlocals;
+        r.values_into(&mut t.arena[base..stack]);
+        let sp = r.u8();
+        debug_assert!(sp as usize <= max_stack, "a frame within its size");
+        r.values_into(&mut t.arena[stack..stack + sp as usize]);
+        t.frames.push(CallFrame {
+            func,
+            atomic: a & 0x7f,
+            exception: a & 0x80 != 0,
+            pc,
+            base: base as u32,
+            nlocals: nlocals as u16,
+            sp: sp.into(),
         });
     }
-    for p in s.ptes.iter_mut() {
-        *p = crate::ir::Pte(r.u32());
+    let nheap = r.u8() as usize;
+    t.heap.truncate(nheap);
+    while t.heap.len() < nheap {
+        t.heap.push(Record {
+            strukt: 0,
+            fields: Vec::new(),
+        });
     }
-    for l in s.ptl.iter_mut() {
-        *l = r.opt_u8();
+    for rec in t.heap.iter_mut() {
+        rec.strukt = r.u16();
+        let n = r.u8() as usize;
+        rec.fields.clear();
+        rec.fields.resize(n, Value::Null);
+        r.values_into(&mut rec.fields);
+    }
+}
+
+fn decode_shared(r: &mut Reader, s: &mut State) {
+    for e in s.tlb.iter_mut() {
+        let tag = r.u8();
+        *e = (tag & 1 != 0).then(|| {
+            let [p0, p1, generation] = r.take();
+            TlbEntry {
+                write: tag & 2 != 0,
+                dirty: tag & 4 != 0,
+                pfn: u16::from_le_bytes([p0, p1]),
+                generation,
+            }
+        });
+    }
+    let src = r.slice(4 * s.ptes.len());
+    for (p, x) in s.ptes.iter_mut().zip(src.chunks_exact(4)) {
+        *p = Pte(u32::from_le_bytes(x.try_into().unwrap()));
+    }
+    let src = r.slice(s.ptl.len());
+    for (l, &x) in s.ptl.iter_mut().zip(src) {
+        *l = (x != 0xff).then_some(x);
     }
     for f in s.frames.iter_mut() {
-        let allocated = r.u8() != 0;
-        let generation = r.u8();
-        let data = r.i64();
-        let private_to = r.opt_u8();
-        let copied_from = match r.u16() {
+        let h: [u8; 13] = r.take();
+        let data = i64::from_le_bytes(h[2..10].try_into().unwrap());
+        let copied_from = match u16::from_le_bytes([h[11], h[12]]) {
             0xffff => None,
             x => Some(x),
         };
@@ -287,31 +419,40 @@ pub fn decode_into(b: &[u8], s: &mut State, funcs: &[Func]) {
             c => Some((c, r.u16())),
         };
         *f = Frame {
-            allocated,
+            allocated: h[0] != 0,
             data,
-            generation,
-            private_to,
+            generation: h[1],
+            private_to: (h[10] != 0xff).then_some(h[10]),
             copied_from,
             last_store,
             discarded,
         };
     }
-    for e in s.expected.iter_mut() {
-        *e = r.i64();
+    let src = r.slice(8 * s.expected.len());
+    for (e, x) in s.expected.iter_mut().zip(src.chunks_exact(8)) {
+        *e = i64::from_le_bytes(x.try_into().unwrap());
     }
-    for w in s.mem.iter_mut() {
-        let (mut z, mut shift) = (0u64, 0);
-        loop {
-            let x = r.u8();
-            z |= u64::from(x & 0x7f) << shift;
-            if x & 0x80 == 0 {
-                break;
+    let mut chunks = s.mem.chunks_exact_mut(8);
+    for c in &mut chunks {
+        // eight words of one byte each (a valid encoding has eight bytes left here)
+        let x = u64::from_le_bytes(r.b[r.i..r.i + 8].try_into().unwrap());
+        if x == 0 {
+            c.fill(0);
+            r.i += 8;
+        } else if x & 0x8080_8080_8080_8080 == 0 {
+            for (k, w) in c.iter_mut().enumerate() {
+                *w = unzigzag((x >> (8 * k)) & 0x7f);
             }
-            shift += 7;
+            r.i += 8;
+        } else {
+            for w in c {
+                *w = r.word();
+            }
         }
-        *w = (z >> 1) as i64 ^ -((z & 1) as i64);
     }
-    debug_assert_eq!(r.i, b.len(), "the encoding was read to its end");
+    for w in chunks.into_remainder() {
+        *w = r.word();
+    }
 }
 
 struct Reader<'a> {
@@ -321,61 +462,94 @@ struct Reader<'a> {
 
 impl Reader<'_> {
     fn take<const N: usize>(&mut self) -> [u8; N] {
-        let mut x = [0; N];
-        x.copy_from_slice(&self.b[self.i..self.i + N]);
+        let x = self.b[self.i..self.i + N].try_into().unwrap();
         self.i += N;
+        x
+    }
+    fn slice(&mut self, n: usize) -> &[u8] {
+        let x = &self.b[self.i..self.i + n];
+        self.i += n;
         x
     }
     fn u8(&mut self) -> u8 {
         self.take::<1>()[0]
     }
-    fn opt_u8(&mut self) -> Option<u8> {
-        match self.u8() {
-            0xff => None,
-            x => Some(x),
-        }
-    }
     fn u16(&mut self) -> u16 {
         u16::from_le_bytes(self.take())
-    }
-    fn u32(&mut self) -> u32 {
-        u32::from_le_bytes(self.take())
     }
     fn i64(&mut self) -> i64 {
         i64::from_le_bytes(self.take())
     }
-    fn value(&mut self) -> Value {
-        match self.u8() {
-            0 => Value::Null,
-            1 => Value::Int(self.u8() as i8 as i64),
-            2 => Value::Int(self.i64()),
-            3 => Value::Bool(false),
-            4 => Value::Bool(true),
-            5 => Value::Pte(crate::ir::Pte(self.u32())),
-            6 => Value::Prot(self.u32()),
-            7 => Value::Page(self.u16()),
-            8 => Value::Vma(self.u8()),
-            9 => Value::Mm(self.u8()),
-            10 => Value::PtePtr(self.u16()),
-            11 => Value::Ptl(self.u16()),
-            12 => Value::Rec(self.u16()),
-            13 => Value::Word(self.u32()),
-            15 => Value::Obj(self.u32()),
-            _ => Value::Local(crate::ir::LocalPtr {
-                depth: self.u8(),
-                slot: self.u8(),
-                func: self.u16(),
-            }),
+    fn word(&mut self) -> i64 {
+        let (mut z, mut shift) = (0u64, 0);
+        loop {
+            let x = self.u8();
+            z |= u64::from(x & 0x7f) << shift;
+            if x & 0x80 == 0 {
+                break;
+            }
+            shift += 7;
+        }
+        unzigzag(z)
+    }
+    /// The next 16 bytes as a little-endian word (zeros past the end).
+    #[inline(always)]
+    fn peek16(&self) -> u128 {
+        match self.b.get(self.i..self.i + 16) {
+            Some(x) => u128::from_le_bytes(x.try_into().unwrap()),
+            None => self.peek16_at_end(),
         }
     }
-    fn values(&mut self, out: &mut Vec<Value>) {
-        let n = self.u8();
-        out.clear();
-        self.push_values(n, out);
+    #[cold]
+    fn peek16_at_end(&self) -> u128 {
+        let mut x = [0; 16];
+        let rest = &self.b[self.i..];
+        x[..rest.len()].copy_from_slice(rest);
+        u128::from_le_bytes(x)
     }
-    fn push_values(&mut self, n: u8, out: &mut Vec<Value>) {
-        for _ in 0..n {
-            out.push(self.value());
+    /// Reads `out.len()` values (their count was read) into `out`, all Null: the commonest
+    /// value is skipped.
+    fn values_into(&mut self, out: &mut [Value]) {
+        for v in out {
+            let x = self.peek16();
+            if x as u8 == 0 {
+                self.i += 1;
+                continue;
+            }
+            let (x, n) = value_of(x);
+            *v = x;
+            self.i += n;
+        }
+    }
+}
+
+/// The value whose bytes start `x` (see `value_bits`), and their count.
+#[inline(always)]
+fn value_of(x: u128) -> (Value, usize) {
+    let p = (x >> 8) as u64;
+    match x as u8 {
+        0 => (Value::Null, 1),
+        1 => (Value::Int(p as u8 as i8 as i64), 2),
+        2 => (Value::Int(p as i64), 9),
+        3 => (Value::Bool(false), 1),
+        4 => (Value::Bool(true), 1),
+        5 => (Value::Pte(Pte(p as u32)), 5),
+        6 => (Value::Prot(p as u32), 5),
+        7 => (Value::Page(p as u16), 3),
+        8 => (Value::Vma(p as u8), 2),
+        9 => (Value::Mm(p as u8), 2),
+        10 => (Value::PtePtr(p as u16), 3),
+        11 => (Value::Ptl(p as u16), 3),
+        12 => (Value::Rec(p as u16), 3),
+        13 => (Value::Word(p as u32), 5),
+        15 => (Value::Obj(p as u32), 5),
+        _ => {
+            let ptr = LocalPtr {
+                depth: p as u8,
+                slot: (p >> 8) as u8,
+                func: (p >> 16) as u16,
+            };
+            (Value::Local(ptr), 5)
         }
     }
 }
@@ -471,6 +645,159 @@ mod tests {
             assert_ne!(b, c, "{other:?}");
         }
     }
+
+    /// A state with every kind of value, thread flag and shared entry, and memory words of
+    /// every length (in a chunk of eight and in the tail).
+    fn rich() -> State {
+        use crate::ir::{LocalPtr, Pte};
+        let all = [
+            Value::Null,
+            Value::Int(-64),
+            Value::Int(63),
+            Value::Int(64),
+            Value::Int(i64::MIN),
+            Value::Bool(false),
+            Value::Bool(true),
+            Value::Pte(Pte(0x8000_0067)),
+            Value::Prot(u32::MAX),
+            Value::Page(0x1234),
+            Value::Vma(7),
+            Value::Mm(255),
+            Value::PtePtr(0xfffe),
+            Value::Ptl(3),
+            Value::Rec(1),
+            Value::Word(0x0102_0304),
+            Value::Local(LocalPtr {
+                depth: 1,
+                slot: 2,
+                func: 0x0304,
+            }),
+            Value::Obj(0xdead_beef),
+        ];
+        let fs = vec![Func::stub(18, 4); 3];
+        let mut t = Thread::calling(2, &fs[2], &all);
+        t.top_mut().pc = 0x0102_0304;
+        t.top_mut().atomic = 3;
+        t.push(Value::Int(i64::MAX));
+        t.push(Value::Null);
+        t.push_frame(1, &fs[1], &all[5..], true);
+        t.push(Value::Obj(9));
+        t.heap.push(Record {
+            strukt: 0x0506,
+            fields: all[..9].to_vec(),
+        });
+        t.heap.push(Record {
+            strukt: 1,
+            fields: Vec::new(),
+        });
+        t.rcu_depth = 2;
+        t.gp_wait = 0b1010;
+        let mut u = Thread::new();
+        u.status = Status::Killed;
+        u.signal = SIGBUS;
+        u.task_running = false;
+        u.irqs_off = true;
+        u.gp_active = true;
+        u.idle = true;
+        u.mm = 1;
+        let mut v = Thread::calling(0, &fs[0], &[]);
+        v.signal = SIGSEGV;
+        State {
+            threads: vec![t, u, v],
+            tlb: vec![
+                None,
+                Some(TlbEntry {
+                    pfn: 0x0201,
+                    write: true,
+                    dirty: false,
+                    generation: 5,
+                }),
+                Some(TlbEntry {
+                    pfn: 3,
+                    write: false,
+                    dirty: true,
+                    generation: 0,
+                }),
+            ],
+            ptes: vec![Pte::NONE, Pte(0x1234_5678)],
+            ptl: vec![None, Some(1)],
+            mms: vec![MmState::default()],
+            frames: vec![
+                Frame::default(),
+                Frame {
+                    allocated: true,
+                    data: -2,
+                    generation: 9,
+                    private_to: Some(2),
+                    copied_from: Some(0x0a0b),
+                    last_store: Some((1, i64::MIN + 5)),
+                    discarded: Some((0, 0x0c0d)),
+                },
+            ],
+            expected: vec![-1, 1 << 40],
+            mem: vec![
+                0,
+                1,
+                -1,
+                63,
+                -64,
+                5,
+                0,
+                0,
+                0,
+                64,
+                -65,
+                0,
+                1 << 35,
+                i64::MIN,
+                i64::MAX,
+                -1,
+                7,
+                0,
+                1 << 20,
+            ],
+        }
+    }
+
+    /// The encoding's bytes are a format: fingerprints, search order and every count
+    /// depend on them. This pins them (captured from the original push-per-byte encoder).
+    #[test]
+    fn the_bytes_of_a_rich_state_are_unchanged() {
+        let s = rich();
+        let mut b = Vec::new();
+        encode(&s, &mut b);
+        let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
+        assert_eq!(hex, RICH_HEX);
+        let fs = vec![Func::stub(18, 4); 3];
+        let mut back = state(vec![0; s.mem.len()]);
+        back.threads = vec![Thread::new(); 3];
+        back.tlb = vec![None; 3];
+        back.ptes = vec![crate::ir::Pte::NONE; 2];
+        back.ptl = vec![None; 2];
+        back.frames = vec![Frame::default(); 2];
+        back.expected = vec![0; 2];
+        decode_into(&b, &mut back, &fs);
+        assert_eq!(back, s);
+        // a successor's encoding (each thread the actor in turn) is the full one
+        for actor in 0..3 {
+            let mut c = Vec::new();
+            encode_successor(&b, actor, &s, &mut c);
+            assert_eq!(c, b);
+        }
+    }
+
+    const RICH_HEX: &str = concat!(
+        "c2000400020a0202000403020103120001c0013f0240000000000000000200000000000000800304",
+        "056700008006ffffffff073412080709ff0afeff0b03000c01000d040302010e010204030fefbead",
+        "de0202ffffffffffffff7f0001000000000080120304056700008006ffffffff073412080709ff0a",
+        "feff0b03000c01000d040302010e010204030fefbeadde0000000000010f09000000020605090001",
+        "c0013f0240000000000000000200000000000000800304056700008006ffffffff0100000600f201",
+        "0000000021000c000000010000000000000012000000000000000000000000000000000000000000",
+        "03010205050300000000000078563412ff0100000000000000000000ffffffffff0109feffffffff",
+        "ffffff020b0a010500000000000080000d0cffffffffffffffff00000000000100000002017e7f0a",
+        "0000008001810100808080808002ffffffffffffffffff01feffffffffffffffff01010e00808080",
+        "01",
+    );
 
     #[test]
     fn states_differing_in_one_word_encode_differently() {
