@@ -666,13 +666,7 @@ pub fn check<M: Reducible + Compact>(
                 visited.settle(c.fp, c.disc, id);
                 links.push((c.parent, Some(c.action)));
                 if chunks.last().is_none_or(|ch| ch.len() >= CHUNK) {
-                    // room for a full chunk of states of this block's average size
-                    let avg = o.arena.len() / o.cands.len().max(1);
-                    chunks.push(Chunk {
-                        bytes: Vec::with_capacity(avg * CHUNK.min(w.len() - k)),
-                        starts: Vec::with_capacity(CHUNK),
-                        nodes: Vec::with_capacity(CHUNK),
-                    });
+                    chunks.push(Chunk::default());
                 }
                 let ch = chunks.last_mut().expect("a chunk");
                 ch.push(&o.arena[c.bytes.clone()], id);
