@@ -669,9 +669,18 @@ fn object_field_declarations_misused_are_located_errors() {
 /// shared, `violation()` of an invariant nobody declared (that one at load time).
 #[test]
 fn object_misuse_at_run_time_is_a_located_model_error() {
-    let obj = "struct o { a: int[2]; n: int stable; }\nglobal g: o;\npercpu pc: o;\n";
+    let obj = "struct o { a: int[2]; n: int stable; }\nglobal g: o;\npercpu pc: o;\nkmem_cache c: o[9];\n";
     let cases: &[(&str, &str)] = &[
         ("fn f() { g.a[2] = 1; }", "index 2 is outside g.a"),
+        (
+            "fn f() { kfree_rcu(null); }",
+            "expected an object of a kmem_cache",
+        ),
+        ("fn f() { kfree_rcu(&g); }", "not an object of a kmem_cache"),
+        (
+            "fn f() { let i = 0; let o = null; while i < 9 { o = kmem_cache_alloc(&c); i = i + 1; } rcu_read_lock(); kfree_rcu(o); rcu_read_unlock(); }",
+            "only the first 8 objects of a cache can be queued",
+        ),
         (
             "fn f() { let p = per_cpu_ptr(&pc, 1); p->a[0] = 1; }",
             "cpu1's instance of a per-CPU variable",

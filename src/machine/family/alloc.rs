@@ -328,7 +328,7 @@ pub const ROWS: &[Row] = &[
             }
             if i >= RCU_OBJECTS {
                 return Err(format!(
-                    "kfree_rcu() queues only the first {RCU_OBJECTS} objects of a cache, not object {i}"
+                    "only the first {RCU_OBJECTS} objects of a cache can be queued, not object {i}"
                 ));
             }
             super::rcu::cpu_limit(c)?;
