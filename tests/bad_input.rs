@@ -440,12 +440,11 @@ fn declared_objects_misused_are_located_errors() {
     );
 }
 
-/// A scenario's VMAs are objects of the model tree: a tree that declares no
-/// `struct vm_area_struct` cannot hold them (the machine has no VMAs of its own).
-#[test]
-fn vmas_need_the_trees_vm_area_struct() {
+/// A directory with a model tree `models/NAME` that has only a fault entry (add files to
+/// the returned tree folder), and `t.mmk`, a one-CPU test of that tree with one VMA.
+fn tiny_tree(name: &str) -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let tree = dir.path().join("models/no-vma");
+    let tree = dir.path().join("models").join(name);
     std::fs::create_dir_all(&tree).expect("mkdir");
     std::fs::write(
         tree.join("fault.mmk"),
@@ -454,9 +453,17 @@ fn vmas_need_the_trees_vm_area_struct() {
     .expect("write");
     std::fs::write(
         dir.path().join("t.mmk"),
-        "test \"t\" {\n    kernel \"no-vma\";\n    cpus 1;\n    vma X: anon private read write;\n    cpu0 { X = 1; }\n    expect safe;\n}\n",
+        format!("test \"t\" {{\n    kernel \"{name}\";\n    cpus 1;\n    vma X: anon private read write;\n    cpu0 {{ X = 1; }}\n    expect safe;\n}}\n"),
     )
     .expect("write");
+    (dir, tree)
+}
+
+/// A scenario's VMAs are objects of the model tree: a tree that declares no
+/// `struct vm_area_struct` cannot hold them (the machine has no VMAs of its own).
+#[test]
+fn vmas_need_the_trees_vm_area_struct() {
+    let (dir, _tree) = tiny_tree("no-vma");
     let (code, out, err) = mmcheck_in(dir.path(), &["check", "-q", "--models", "models", "t.mmk"]);
     assert_located(
         code,
@@ -473,19 +480,7 @@ fn vmas_need_the_trees_vm_area_struct() {
 /// without the PTL breaks lock_hygiene.
 #[test]
 fn the_mm_contract_fields_are_checked() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let tree = dir.path().join("models/bad-mm");
-    std::fs::create_dir_all(&tree).expect("mkdir");
-    std::fs::write(
-        tree.join("fault.mmk"),
-        "fn do_user_addr_fault(error_code, address) source \"none\" { force_sig_segv(); }\n",
-    )
-    .expect("write");
-    std::fs::write(
-        dir.path().join("t.mmk"),
-        "test \"t\" {\n    kernel \"bad-mm\";\n    cpus 1;\n    vma X: anon private read write;\n    cpu0 { X = 1; }\n    expect safe;\n}\n",
-    )
-    .expect("write");
+    let (dir, tree) = tiny_tree("bad-mm");
     for (fields, at, needle) in [
         (
             "    tlb_flush_pending: int;\n",
