@@ -129,29 +129,35 @@ impl Visited {
     }
 }
 
-/// States of a level, packed: `bytes[starts[i]..starts[i + 1]]` is state i.
-#[derive(Default)]
+/// States of a level, packed: `bytes[starts[i]..starts[i + 1]]` is state i, the last one
+/// ending at `end`. The chunks made from one block's output share its bytes.
 struct Chunk {
-    bytes: Vec<u8>,
+    bytes: std::sync::Arc<Vec<u8>>,
     starts: Vec<u32>,
     nodes: Vec<u32>,
+    end: u32,
 }
 
 impl Chunk {
+    /// A chunk of one state.
+    fn one(b: &[u8], node: u32) -> Chunk {
+        Chunk {
+            bytes: std::sync::Arc::new(b.to_vec()),
+            starts: vec![0],
+            nodes: vec![node],
+            end: b.len() as u32,
+        }
+    }
     fn len(&self) -> usize {
         self.nodes.len()
     }
     fn get(&self, i: usize) -> (&[u8], u32) {
-        let end = self
-            .starts
-            .get(i + 1)
-            .map_or(self.bytes.len(), |&e| e as usize);
+        let end = self.starts.get(i + 1).map_or(self.end, |&e| e) as usize;
         (&self.bytes[self.starts[i] as usize..end], self.nodes[i])
     }
-    fn push(&mut self, b: &[u8], node: u32) {
-        self.starts.push(self.bytes.len() as u32);
-        self.bytes.extend_from_slice(b);
-        self.nodes.push(node);
+    /// Bytes of its states.
+    fn size(&self) -> usize {
+        self.starts.first().map_or(0, |&s| (self.end - s) as usize)
     }
 }
 
@@ -167,8 +173,8 @@ struct Candidate<A> {
     bytes: std::ops::Range<usize>,
 }
 
-/// A block's output, the candidates that won, and the first node number they get.
-type Settle<'a, A> = (&'a BlockOut<A>, &'a Vec<u32>, usize);
+/// A block's number and output, the candidates that won, and the first node number they get.
+type Settle<'a, A> = (usize, &'a BlockOut<A>, &'a Vec<u32>, usize);
 
 struct BlockOut<A> {
     block: usize,
@@ -492,8 +498,7 @@ pub fn check<M: Reducible + Compact>(
     let visited = Visited::new();
     let mut sc = Scratch::new(model.initial());
     visited.settle(fingerprint(model, &sc.state, &mut sc.buf), 0, 0);
-    let mut level: Vec<Chunk> = vec![Chunk::default()];
-    level[0].push(&sc.buf, 0);
+    let mut level: Vec<Chunk> = vec![Chunk::one(&sc.buf, 0)];
     let mut level_len = 1usize;
     let mut found: Vec<Found<M::Action>> = Vec::new();
     let (mut sampled_bytes, mut sampled) = (0u64, 0u64);
@@ -651,26 +656,54 @@ pub fn check<M: Reducible + Compact>(
             bases.push(id);
             id += w.len();
         }
+        // Each block's arena becomes its chunk of the next level: the winners' bytes are
+        // moved down over the losers' in place (no second copy, no fresh memory).
+        let arenas: Vec<Mutex<Vec<u8>>> = outs
+            .iter_mut()
+            .map(|o| Mutex::new(std::mem::take(&mut o.arena)))
+            .collect();
         let work: Vec<Settle<'_, M::Action>> = outs
             .iter()
             .zip(&winners)
             .zip(&bases)
-            .map(|((o, w), &b)| (o, w, b))
+            .enumerate()
+            .map(|(j, ((o, w), &b))| (j, o, w, b))
             .collect();
-        let parts = par_map(threads, &work, |&(o, w, base)| {
-            let mut chunks: Vec<Chunk> = Vec::new();
+        let parts = par_map(threads, &work, |&(j, o, w, base)| {
+            let mut bytes =
+                std::mem::take(&mut *arenas[j].lock().unwrap_or_else(|e| e.into_inner()));
+            let mut starts = Vec::with_capacity(w.len());
+            let mut ids = Vec::with_capacity(w.len());
             let mut links = Vec::with_capacity(w.len());
+            let mut at = 0usize;
             for (k, &i) in w.iter().enumerate() {
                 let c = &o.cands[i as usize];
                 let id = (base + k) as u32;
                 visited.settle(c.fp, c.disc, id);
                 links.push((c.parent, Some(c.action)));
-                if chunks.last().is_none_or(|ch| ch.len() >= CHUNK) {
-                    chunks.push(Chunk::default());
-                }
-                let ch = chunks.last_mut().expect("a chunk");
-                ch.push(&o.arena[c.bytes.clone()], id);
+                // candidates lie in the arena in order, so this never moves bytes up
+                debug_assert!(c.bytes.start >= at);
+                let len = c.bytes.len();
+                bytes.copy_within(c.bytes.clone(), at);
+                starts.push(at as u32);
+                ids.push(id);
+                at += len;
             }
+            bytes.truncate(at);
+            // cut into chunks of at most CHUNK states, the next level's blocks of work
+            let bytes = std::sync::Arc::new(bytes);
+            let chunks: Vec<Chunk> = (0..starts.len())
+                .step_by(CHUNK)
+                .map(|from| {
+                    let to = (from + CHUNK).min(starts.len());
+                    Chunk {
+                        bytes: bytes.clone(),
+                        starts: starts[from..to].to_vec(),
+                        nodes: ids[from..to].to_vec(),
+                        end: starts.get(to).map_or(at as u32, |&e| e),
+                    }
+                })
+                .collect();
             (links, chunks)
         });
         // Every successor is settled now: the expanded states' edges as node numbers.
@@ -702,7 +735,7 @@ pub fn check<M: Reducible + Compact>(
         for (links, chunks) in parts {
             nodes.extend_from_slice(&links);
             for chunk in chunks {
-                sampled_bytes += chunk.bytes.len() as u64 + 8 * chunk.len() as u64;
+                sampled_bytes += chunk.size() as u64 + 8 * chunk.len() as u64;
                 sampled += chunk.len() as u64;
                 next_len += chunk.len();
                 next.push(chunk);
