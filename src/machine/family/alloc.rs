@@ -86,8 +86,8 @@ fn free_object(c: &mut Ctx<'_>, bm: usize, g: usize, i: usize) {
 /// The end of a read section on `cpu` (an outermost rcu_read_unlock()): no queued object
 /// waits for that CPU any longer, and those waiting for nobody are freed.
 pub(super) fn rcu_quiescent(c: &mut Ctx<'_>, cpu: usize) {
-    let caches: Vec<(u32, u16)> = c.m.prog.memory.caches.clone();
-    for (bm, g) in caches {
+    let m = c.m;
+    for &(bm, g) in &m.prog.memory.caches {
         let (bm, g) = (bm as usize, g as usize);
         let pending = c.st.mem[bm + RCU_PENDING];
         if pending == 0 {
