@@ -104,14 +104,15 @@ impl Machine {
                 // A page whose words the step left alone keeps its verdict, as long as the
                 // invariant has only ever read the page it is evaluated for.
                 let mem = &self.prog.memory;
-                // the pages whose words the step wrote (frames are at most 64)
-                let touched: Option<u64> = if self.page_local[i].load(Ordering::SeqCst) {
+                // The pages whose words the step wrote, a bit each: up to 64 frames and the
+                // zero page fit; a page past the bits is always evaluated.
+                let touched: Option<u128> = if self.page_local[i].load(Ordering::SeqCst) {
                     WRITTEN.with_borrow(|w| {
                         w.known.then(|| {
                             w.words
                                 .iter()
-                                .fold(0u64, |acc, &x| match mem.frame_of(x as usize) {
-                                    Some(f) if f < 64 => acc | 1 << f,
+                                .fold(0u128, |acc, &x| match mem.frame_of(x as usize) {
+                                    Some(f) if f < 128 => acc | 1 << f,
                                     _ => acc,
                                 })
                         })
@@ -125,7 +126,8 @@ impl Machine {
                     }
                     let words = mem.page_words(f);
                     if let Some(t) = touched
-                        && (f >= 64 || t & (1 << f) == 0)
+                        && f < 128
+                        && t & (1 << f) == 0
                     {
                         continue;
                     }
