@@ -1452,33 +1452,27 @@ fn layout(table: &FuncTable) -> Result<Memory, Diag> {
                 .extend((0..cache_words as u16).map(|f| (crate::ir::Owner::Global(g), f)));
             let slots = mem.globals.len();
             mem.caches.push((first, slots as u16));
-            mem.globals.push(Global {
-                name: name.clone(),
-                strukt: s,
-                base: mem.words.len() as u32,
-                per_cpu: false,
-            });
-            let fields: Vec<u16> = mem.structs[sid].word_fields().collect();
-            for _ in 0..n {
-                mem.words.extend(
-                    fields
-                        .iter()
-                        .map(|&f| (crate::ir::Owner::Global(slots as u16), f)),
-                );
-            }
+            push_objects(&mut mem, name, s, slots as u16, n as usize);
             continue;
         }
-        mem.globals.push(Global {
-            name: name.clone(),
-            strukt: s,
-            base: mem.words.len() as u32,
-            per_cpu: false,
-        });
-        let fields: Vec<u16> = mem.structs[sid].word_fields().collect();
-        mem.words
-            .extend(fields.into_iter().map(|f| (crate::ir::Owner::Global(g), f)));
+        push_objects(&mut mem, name, s, g, 1);
     }
     Ok(mem)
+}
+
+/// Global number `g`, `count` objects of struct `s` in a row: its entry and their words.
+fn push_objects(mem: &mut Memory, name: &str, s: u16, g: u16, count: usize) {
+    mem.globals.push(Global {
+        name: name.to_string(),
+        strukt: s,
+        base: mem.words.len() as u32,
+        per_cpu: false,
+    });
+    let fields: Vec<u16> = mem.structs[s as usize].word_fields().collect();
+    for _ in 0..count {
+        mem.words
+            .extend(fields.iter().map(|&f| (crate::ir::Owner::Global(g), f)));
+    }
 }
 
 /// One `struct page` per frame (the zero page's last), one `struct mm_struct` per mm and

@@ -264,25 +264,18 @@ pub const ROWS: &[Row] = &[
         blocks: "",
         doc: "(&cache, obj) give an object back to its cache; freeing a free object is use_after_free",
         exec: |c, a| {
-            let (bm, g) = cache_arg(c, a[0])?;
-            let Value::Obj(o) = a[1] else {
-                return Err(format!(
-                    "expected an object of the cache, got a {}",
-                    a[1].type_name()
-                ));
-            };
-            let Some((obm, i)) = c.m.prog.memory.slot_of(o as usize) else {
-                return Err("not an object of a kmem_cache".into());
-            };
-            if obm != bm || object_words(c, g, i).start != o as usize {
+            let (bm, _) = cache_arg(c, a[0])?;
+            let (obm, g, i) = object_arg(c, a[1])?;
+            if obm != bm {
                 return Err("the object is not one of this cache's".into());
             }
+            let o = object_words(c, g, i).start;
             if c.st.mem[bm] & (1 << i) == 0 {
                 return Ok(PrimOut::Violation(
                     "use_after_free",
                     format!(
                         "kmem_cache_free of {}, which is already free",
-                        object_name(c, o as usize)
+                        object_name(c, o)
                     ),
                 ));
             }
@@ -291,7 +284,7 @@ pub const ROWS: &[Row] = &[
                     "use_after_free",
                     format!(
                         "kmem_cache_free of {}, which kfree_rcu() already queued for freeing (a double free)",
-                        object_name(c, o as usize)
+                        object_name(c, o)
                     ),
                 ));
             }
