@@ -335,6 +335,14 @@ fn expand_block<M: Reducible + Compact>(
         succ_nodes: Vec::new(),
     };
     let chunk = &sh.level[block];
+    // Sized for a typical level (about one new state and three edges per expanded state),
+    // so that the block's vectors seldom grow by copying.
+    let n = chunk.len();
+    out.arena.reserve(chunk.size() + chunk.size() / 2);
+    out.cands.reserve(n + n / 2);
+    out.expanded.reserve(n);
+    out.succ_fps.reserve(4 * n);
+    out.succ_nodes.reserve(4 * n);
     let mut acts = Vec::new();
     for i in 0..chunk.len() {
         // a stop (the state limit, a signal) ends the block: its level is never built

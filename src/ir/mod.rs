@@ -327,6 +327,10 @@ pub struct Memory {
     /// Each word's type, and the words that hold handles (`finish` fills both).
     pub kinds: Vec<WordKind>,
     pub handle_words: Vec<u32>,
+    /// The words that are spinlocks and rw_semaphores (`finish`): what a CPU may still hold
+    /// when it returns to user space or goes to sleep.
+    pub spinlock_words: Vec<u32>,
+    pub rwsem_words: Vec<u32>,
 }
 
 impl Memory {
@@ -348,9 +352,14 @@ impl Memory {
             .iter()
             .map(|&(o, f)| self.structs[self.strukt_of(o)].fields[f as usize].1)
             .collect();
-        self.handle_words = (0..self.kinds.len() as u32)
-            .filter(|&w| self.kinds[w as usize] == WordKind::Handle)
-            .collect();
+        let of_kind = |k: WordKind| -> Vec<u32> {
+            (0..self.kinds.len() as u32)
+                .filter(|&w| self.kinds[w as usize] == k)
+                .collect()
+        };
+        self.handle_words = of_kind(WordKind::Handle);
+        self.spinlock_words = of_kind(WordKind::Spinlock);
+        self.rwsem_words = of_kind(WordKind::Rwsem);
     }
     pub fn is_stable(&self, w: usize) -> bool {
         self.words

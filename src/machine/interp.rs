@@ -253,10 +253,101 @@ impl Exec<'_> {
         Flow::Yield
     }
 
+    /// Runs the plain instructions at the thread's position (statement marks that take no
+    /// snapshot, constants, locals, arithmetic, jumps) with the frame's position in
+    /// registers, and stops before any other instruction, before one that would fail, and
+    /// when tracing (which logs every decision); `run` does the rest. Each instruction
+    /// spends one unit of `budget`, as in `run`, which reports the budget running out.
+    #[inline]
+    fn run_plain(&mut self, st: &mut State, budget: &mut u32) {
+        if self.log.is_some() {
+            return;
+        }
+        let th = &mut st.threads[self.tid];
+        let Some(fr) = th.frames.last_mut() else {
+            return;
+        };
+        let code = &self.m.prog.funcs[fr.func as usize].code[..];
+        let base = fr.base as usize;
+        let locals = &mut th.arena[base..];
+        let nl = fr.nlocals as usize;
+        let (mut pc, mut sp) = (fr.pc as usize, fr.sp as usize);
+        while *budget > 1 {
+            let Some(&instr) = code.get(pc) else {
+                break;
+            };
+            // the operand stack's next free slot
+            let top = nl + sp;
+            match instr {
+                Instr::Stmt { shared } if !shared || !self.visible_done => {
+                    self.has_snap = false;
+                    pc += 1;
+                }
+                Instr::Const(v) => {
+                    locals[top] = v;
+                    sp += 1;
+                    pc += 1;
+                }
+                Instr::Load(i) => {
+                    debug_assert!((i as usize) < nl);
+                    locals[top] = locals[i as usize];
+                    sp += 1;
+                    pc += 1;
+                }
+                Instr::Store(i) if sp > 0 => {
+                    debug_assert!((i as usize) < nl);
+                    locals[i as usize] = std::mem::take(&mut locals[top - 1]);
+                    sp -= 1;
+                    pc += 1;
+                }
+                Instr::Dup if sp > 0 => {
+                    locals[top] = locals[top - 1];
+                    sp += 1;
+                    pc += 1;
+                }
+                Instr::Pop if sp > 0 => {
+                    locals[top - 1] = Value::Null;
+                    sp -= 1;
+                    pc += 1;
+                }
+                Instr::Binary(op) if sp > 1 => {
+                    let Ok(v) = binary(op, locals[top - 2], locals[top - 1]) else {
+                        break;
+                    };
+                    locals[top - 2] = v;
+                    locals[top - 1] = Value::Null;
+                    sp -= 1;
+                    pc += 1;
+                }
+                Instr::Jump(t) => pc = t as usize,
+                Instr::JumpIfFalse(t) if sp > 0 => {
+                    let Some(b) = locals[top - 1].truthy() else {
+                        break;
+                    };
+                    locals[top - 1] = Value::Null;
+                    sp -= 1;
+                    pc = if b { pc + 1 } else { t as usize };
+                }
+                Instr::JumpIfFalseKeep(t) | Instr::JumpIfTrueKeep(t) if sp > 0 => {
+                    let Some(b) = locals[top - 1].truthy() else {
+                        break;
+                    };
+                    let jump = matches!(instr, Instr::JumpIfTrueKeep(_)) == b;
+                    pc = if jump { t as usize } else { pc + 1 };
+                }
+                _ => break,
+            }
+            *budget -= 1;
+        }
+        fr.pc = pc as u32;
+        fr.sp = sp as u16;
+    }
+
     fn run(&mut self, st: &mut State) -> StepResult {
         let tid = self.tid;
         let mut budget = STEP_BUDGET;
         loop {
+            self.run_plain(st, &mut budget);
             budget -= 1;
             if budget == 0 {
                 return self.error(st, format!("ran {STEP_BUDGET} instructions without touching shared state: an endless loop?"));

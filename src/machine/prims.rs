@@ -80,6 +80,9 @@ fn table_of(slot: usize) -> usize {
 /// Locks a thread holds, for hygiene messages (None: nothing held).
 pub fn held_locks(m: &Machine, st: &State, tid: usize) -> Option<String> {
     let t = tid as u8;
+    if !holds_spinlock(m, st, tid) && !super::family::rwsem::holds_any(m, st, tid) {
+        return None;
+    }
     let mut held = Vec::new();
     if st.ptl.contains(&Some(t)) {
         held.push("the PTL".to_string());
@@ -91,7 +94,7 @@ pub fn held_locks(m: &Machine, st: &State, tid: usize) -> Option<String> {
 
 /// The PTL or a declared spinlock: sleeping now is a bug.
 pub(crate) fn holds_spinlock(m: &Machine, st: &State, tid: usize) -> bool {
-    st.ptl.contains(&Some(tid as u8)) || !super::family::spinlock::held(m, st, tid).is_empty()
+    st.ptl.contains(&Some(tid as u8)) || super::family::spinlock::holds_any(m, st, tid)
 }
 
 /// Why CPU `tid` must not sleep now (None: it may): a spinlock held, IRQs disabled, or an

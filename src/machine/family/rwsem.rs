@@ -173,11 +173,22 @@ fn release(
     Ok(PrimOut::Value(Value::Null))
 }
 
+/// Does CPU `tid` hold an rw_semaphore? (Checked at every return to user space: no
+/// allocation.)
+pub fn holds_any(m: &Machine, st: &State, tid: usize) -> bool {
+    m.prog
+        .memory
+        .rwsem_words
+        .iter()
+        .any(|&w| how(st.mem[w as usize], tid).is_some())
+}
+
 /// The rw_semaphores CPU `tid` holds, by name and mode.
 pub fn held(m: &Machine, st: &State, tid: usize) -> Vec<String> {
     let mem = &m.prog.memory;
-    (0..st.mem.len())
-        .filter(|&w| mem.kind(w) == Some(WordKind::Rwsem))
+    mem.rwsem_words
+        .iter()
+        .map(|&w| w as usize)
         .filter_map(|w| how(st.mem[w], tid).map(|h| format!("{} ({h})", mem.word_name(w))))
         .collect()
 }

@@ -53,12 +53,30 @@ fn name(c: &Ctx<'_>, l: &Lock) -> String {
     }
 }
 
+/// The declared spinlocks CPU `tid` holds (their words).
+fn held_words<'a>(
+    m: &'a crate::machine::Machine,
+    st: &'a State,
+    tid: usize,
+) -> impl Iterator<Item = usize> + 'a {
+    m.prog
+        .memory
+        .spinlock_words
+        .iter()
+        .map(|&w| w as usize)
+        .filter(move |&w| st.mem[w] == tid as i64 + 1)
+}
+
+/// Does CPU `tid` hold a declared spinlock? (Checked at every return to user space and
+/// before every sleep: no allocation.)
+pub fn holds_any(m: &crate::machine::Machine, st: &State, tid: usize) -> bool {
+    held_words(m, st, tid).next().is_some()
+}
+
 /// The declared spinlocks CPU `tid` holds, by name.
 pub fn held(m: &crate::machine::Machine, st: &State, tid: usize) -> Vec<String> {
-    let mem = &m.prog.memory;
-    (0..st.mem.len())
-        .filter(|&w| mem.kind(w) == Some(WordKind::Spinlock) && st.mem[w] == tid as i64 + 1)
-        .map(|w| mem.word_name(w))
+    held_words(m, st, tid)
+        .map(|w| m.prog.memory.word_name(w))
         .collect()
 }
 
