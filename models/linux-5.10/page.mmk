@@ -28,6 +28,10 @@ struct page source "include/linux/mm_types.h:struct page@v5.10" {
     _refcount: atomic_t refcount;
     _mapcount: atomic_t = -1;
     mapping: bits stable;
+    // Not the kernel's: mmcheck's record of the references the scenario says are held
+    // outside the model (`extra_refs`: a GUP pin, a reference of a path not modelled), for
+    // the page_leak invariant (invariants.mmk). Written only by the scenario's set-up.
+    mmcheck_extra_refs: int stable;
 }
 
 // The state a page the scenario declares starts in: an anonymous page mapped by `mappings`
@@ -39,6 +43,7 @@ fn scenario_page(page, mappings, extra_refs, exclusive) source "mmcheck: scenari
         not_modelled(); // PageAnonExclusive() is v5.19 (see fixes/reuse-rule-v5.19-anon-exclusive.mmk)
     }
     set_page_count(page, mappings + extra_refs);
+    page->mmcheck_extra_refs = extra_refs;
     atomic_set(&page->_mapcount, mappings - 1);
     page->mapping = PAGE_MAPPING_ANON;
 }

@@ -324,12 +324,19 @@ impl Machine {
     }
 }
 
-/// Can a model invariant reach a per-CPU variable (this_cpu_ptr(), per_cpu_ptr(), or `&VAR`
-/// of one, in the invariant or anything it calls)?
+/// Can a model invariant checked on every state reach a per-CPU variable (this_cpu_ptr(),
+/// per_cpu_ptr(), or `&VAR` of one, in the invariant or anything it calls)? An `at end`
+/// invariant does not count: like every word it reads (`declared_footprint`), it needs no
+/// step to be visible, since the reduction keeps every end state.
 pub fn invariants_read_per_cpu(p: &crate::ir::Program) -> bool {
     let mem = &p.memory;
     let mut seen = vec![false; p.funcs.len()];
-    let mut todo: Vec<usize> = p.declared.iter().map(|d| d.func as usize).collect();
+    let mut todo: Vec<usize> = p
+        .declared
+        .iter()
+        .filter(|d| !d.at_end)
+        .map(|d| d.func as usize)
+        .collect();
     while let Some(f) = todo.pop() {
         if std::mem::replace(&mut seen[f], true) {
             continue;
