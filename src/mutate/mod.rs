@@ -98,6 +98,8 @@ pub struct Models {
 
 /// Finds the model files of the arguments: every `.mmk` file of a directory (not below it,
 /// as `kernel "NAME"` reads a tree), or the file itself. Each is parsed, and its marks read.
+// (an input error is built once, on the way out: its size does not matter)
+#[allow(clippy::result_large_err)]
 pub fn read_models(args: &[PathBuf]) -> Result<Models, InputError> {
     let mut paths: Vec<(PathBuf, PathBuf)> = Vec::new();
     for a in args {
@@ -190,10 +192,10 @@ fn rel_under_models(p: &Path) -> PathBuf {
     let abs = p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
     let mut cur = abs.parent();
     while let Some(d) = cur {
-        if d.file_name().is_some_and(|n| n == "models") {
-            if let Ok(r) = abs.strip_prefix(d) {
-                return r.to_path_buf();
-            }
+        if d.file_name().is_some_and(|n| n == "models")
+            && let Ok(r) = abs.strip_prefix(d)
+        {
+            return r.to_path_buf();
         }
         cur = d.parent();
     }
@@ -202,6 +204,8 @@ fn rel_under_models(p: &Path) -> PathBuf {
 
 /// The mutants of the models, in file order, and which of them a mark makes equivalent
 /// (mutant index, reason). A mark that matches no mutant is an error.
+// (an input error is built once, on the way out: its size does not matter)
+#[allow(clippy::result_large_err)]
 pub fn mutants(models: &Models) -> Result<(Vec<Mutant>, Vec<Option<String>>), InputError> {
     let mods: Vec<&Module> = models.modules.iter().collect();
     let shared = operators::Shared::of(&mods);
@@ -268,6 +272,8 @@ pub fn run(o: &Options) -> i32 {
     }
 }
 
+// (an input error is built once, on the way out: its size does not matter)
+#[allow(clippy::result_large_err)]
 fn run_inner(o: &Options) -> Result<(String, i32), InputError> {
     let start = Instant::now();
     if o.jobs == Some(0) || o.jobs.is_some_and(|j| j > 256) {

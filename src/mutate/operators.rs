@@ -80,9 +80,11 @@ pub const PUTS: &[&str] = &[
 /// The flush-pending marks (`drop-pending`).
 pub const PENDING: &[&str] = &["inc_tlb_flush_pending", "dec_tlb_flush_pending"];
 
-/// A lock and the unlocks that release it: (lock, which argument names the lock), and the
-/// same for each matching unlock. `None`: the call takes no lock argument.
-pub const LOCK_PAIRS: &[((&str, Option<usize>), &[(&str, Option<usize>)])] = &[
+/// A call and which of its arguments names the lock (`None`: it takes none).
+pub type LockCall = (&'static str, Option<usize>);
+
+/// A lock and the unlocks that release it.
+pub const LOCK_PAIRS: &[(LockCall, &[LockCall])] = &[
     (
         ("spin_lock", Some(0)),
         &[("spin_unlock", Some(0)), ("pte_unmap_unlock", Some(1))],

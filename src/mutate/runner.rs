@@ -514,6 +514,7 @@ fn run_written(
 }
 
 /// Runs the mutants on `jobs` workers; `done` is called as each one ends (for progress).
+#[allow(clippy::too_many_arguments)]
 pub fn run_all(
     mutants: &[Mutant],
     pending: &[usize],
