@@ -201,9 +201,12 @@ enum Cmd {
     /// moved, a get/put deleted, a recheck disabled, ...) and report which mutants no test
     /// notices (exit 0 done, 2 bad input, 3 interrupted).
     Mutate {
-        /// Model trees (e.g. models/linux-5.10) or model files, then the test directory.
-        #[arg(required = true, num_args = 2.., value_name = "MODELS_OR_FILES... TEST_DIR")]
-        paths: Vec<PathBuf>,
+        /// Model trees (e.g. models/linux-5.10) or model files to mutate.
+        #[arg(required = true, num_args = 1.., value_name = "MODELS_OR_FILES")]
+        models: Vec<PathBuf>,
+        /// The test directory run on each mutant.
+        #[arg(required = true, value_name = "TEST_DIR")]
+        test_dir: PathBuf,
         /// Print the report as JSON.
         #[arg(long)]
         json: bool,
@@ -275,7 +278,8 @@ pub fn main() -> i32 {
             models,
         } => replay(&file, &token, test.as_deref(), json, models),
         Cmd::Mutate {
-            mut paths,
+            models,
+            test_dir,
             json,
             jobs,
             max_seconds,
@@ -283,20 +287,17 @@ pub fn main() -> i32 {
             all_tests,
             list,
             quiet,
-        } => {
-            let test_dir = paths.pop().unwrap_or_default();
-            crate::mutate::run(&crate::mutate::Options {
-                models: paths,
-                test_dir,
-                json,
-                jobs,
-                max_seconds,
-                only,
-                all_tests,
-                list,
-                quiet,
-            })
-        }
+        } => crate::mutate::run(&crate::mutate::Options {
+            models,
+            test_dir,
+            json,
+            jobs,
+            max_seconds,
+            only,
+            all_tests,
+            list,
+            quiet,
+        }),
         Cmd::Prims => {
             for p in Prim::all() {
                 let blocks = match p.blocks() {
