@@ -298,6 +298,28 @@ fn the_toy_tree_has_a_killed_and_a_surviving_mutant() {
         "killed 3 of 6 non-equivalent mutants (50.0%), 1 equivalent, 0 timeouts"
     );
 
+    // every key of the report is documented in docs/json.md
+    let doc = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/json.md"))
+        .expect("docs/json.md");
+    fn keys(v: &serde_json::Value, out: &mut Vec<String>) {
+        match v {
+            serde_json::Value::Object(m) => m.iter().for_each(|(k, x)| {
+                out.push(k.clone());
+                keys(x, out);
+            }),
+            serde_json::Value::Array(a) => a.iter().for_each(|x| keys(x, out)),
+            _ => {}
+        }
+    }
+    let mut all = Vec::new();
+    keys(&v, &mut all);
+    for k in all {
+        assert!(
+            doc.contains(&format!("`{k}`")),
+            "docs/json.md does not document `{k}`"
+        );
+    }
+
     // the text report says the same
     let (code, text, _) = mmcheck(&[
         "mutate",
