@@ -1,4 +1,4 @@
-//! The command line: `check`, `test`, `replay`, `prims`.
+//! The command line: `check`, `test`, `replay`, `mutate`, `prims`.
 
 use crate::explore::{self, Limits, Stats, StopOn, Verdict, bfs};
 use crate::ir::{Expect, Prim};
@@ -197,6 +197,40 @@ enum Cmd {
         #[arg(long, value_name = "DIR")]
         models: Option<PathBuf>,
     },
+    /// Mutation testing: run the tests on mutants of the model files (a flush deleted or
+    /// moved, a get/put deleted, a recheck disabled, ...) and report which mutants no test
+    /// notices (exit 0 done, 2 bad input, 3 interrupted).
+    Mutate {
+        /// Model trees (e.g. models/linux-5.10) or model files to mutate.
+        #[arg(required = true, num_args = 1.., value_name = "MODELS_OR_FILES")]
+        models: Vec<PathBuf>,
+        /// The test directory run on each mutant.
+        #[arg(required = true, value_name = "TEST_DIR")]
+        test_dir: PathBuf,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+        /// Mutants run at once (default: every core).
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
+        /// Time cap for each test run of a mutant (default: 20x the test's baseline time,
+        /// at least 5 s; states are capped at 20x the baseline's, at least 20000).
+        #[arg(long, value_name = "SECONDS")]
+        max_seconds: Option<f64>,
+        /// Only the mutants of this model function.
+        #[arg(long, value_name = "FUNC")]
+        only: Option<String>,
+        /// Run every test on every mutant (by default a mutant runs only the tests whose
+        /// baseline search ran its function).
+        #[arg(long)]
+        all_tests: bool,
+        /// List the mutants without running anything.
+        #[arg(long)]
+        list: bool,
+        /// No progress lines on stderr.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// List the built-in primitives with their atomicity.
     Prims,
 }
@@ -243,6 +277,27 @@ pub fn main() -> i32 {
             json,
             models,
         } => replay(&file, &token, test.as_deref(), json, models),
+        Cmd::Mutate {
+            models,
+            test_dir,
+            json,
+            jobs,
+            max_seconds,
+            only,
+            all_tests,
+            list,
+            quiet,
+        } => crate::mutate::run(&crate::mutate::Options {
+            models,
+            test_dir,
+            json,
+            jobs,
+            max_seconds,
+            only,
+            all_tests,
+            list,
+            quiet,
+        }),
         Cmd::Prims => {
             for p in Prim::all() {
                 let blocks = match p.blocks() {
@@ -271,6 +326,7 @@ fn json_command() -> Option<&'static str> {
     match args.iter().find(|a| !a.starts_with('-'))?.as_str() {
         "check" => Some("check"),
         "replay" => Some("replay"),
+        "mutate" => Some("mutate"),
         _ => None,
     }
 }
@@ -476,7 +532,7 @@ fn print_json(v: &serde_json::Value) {
 }
 
 /// What a test's expectations need from the search.
-fn goal(m: &Machine, all: bool) -> StopOn {
+pub(crate) fn goal(m: &Machine, all: bool) -> StopOn {
     if all {
         return StopOn::Never;
     }
@@ -966,7 +1022,7 @@ fn expect_list(e: &[Expect]) -> String {
 /// How a test came out against its expectations, ordered by how much it dominates a file's
 /// exit code: bad input, then a definite miss, then an undecided answer, then success.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Outcome {
+pub(crate) enum Outcome {
     /// Every expectation holds (no expectation: the search proved safety).
     Met,
     /// A limit or an interrupt stopped the search before the answer was known.
@@ -1014,7 +1070,7 @@ fn judge_one<A>(e: &Expect, r: &explore::Report<A>) -> Outcome {
 }
 
 /// Judges a test: every expectation (or, with none, the verdict of the search).
-fn judge<A>(es: &[Expect], r: &explore::Report<A>) -> Outcome {
+pub(crate) fn judge<A>(es: &[Expect], r: &explore::Report<A>) -> Outcome {
     if r.get("model_error").is_some() {
         return Outcome::BadInput;
     }
@@ -1067,7 +1123,7 @@ fn verdict_text<A>(r: &explore::Report<A>) -> String {
 /// `models` so they can be listed. A model file parses and holds definitions but no `test`
 /// block. A file that cannot be read or parsed, or that holds nothing, is kept: it becomes
 /// an ERROR row rather than being skipped silently. So is a subdirectory that cannot be read.
-fn collect_tests(
+pub(crate) fn collect_tests(
     dir: &Path,
     out: &mut Vec<PathBuf>,
     models: &mut Vec<PathBuf>,
