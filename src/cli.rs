@@ -143,13 +143,18 @@ fn reduces(o: &SearchOpts, m: &Machine) -> bool {
     match o.reduce {
         Reduce::Por => true,
         Reduce::None => false,
-        Reduce::Auto => !m
-            .prog
-            .scenario
-            .expect
-            .iter()
-            .any(|e| matches!(e, Expect::Violation(_))),
+        Reduce::Auto => auto_reduces(m),
     }
+}
+
+/// `--reduce auto`: reduce, except for a test that expects a violation (hunting a bug, the
+/// unreduced search gives the shortest counterexample at once).
+pub(crate) fn auto_reduces(m: &Machine) -> bool {
+    !m.prog
+        .scenario
+        .expect
+        .iter()
+        .any(|e| matches!(e, Expect::Violation(_)))
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug, clap::ValueEnum)]
@@ -420,18 +425,18 @@ fn load_machines(
 pub const JSON_SCHEMA: &str = "mmcheck/1";
 
 /// Bad input (exit code 2), with its place when it has one.
-struct InputError {
-    message: String,
-    help: Option<String>,
-    file: Option<String>,
-    line: Option<usize>,
-    column: Option<usize>,
+pub struct InputError {
+    pub message: String,
+    pub help: Option<String>,
+    pub file: Option<String>,
+    pub line: Option<usize>,
+    pub column: Option<usize>,
     /// The human-readable report (with a source snippet when located).
-    text: String,
+    pub text: String,
 }
 
 impl InputError {
-    fn plain(message: impl Into<String>) -> InputError {
+    pub(crate) fn plain(message: impl Into<String>) -> InputError {
         let message = message.into();
         InputError {
             text: format!("error: {message}\n"),
@@ -448,7 +453,7 @@ impl InputError {
         self
     }
 
-    fn from_diag(d: &lang::Diag, map: &lang::SourceMap) -> InputError {
+    pub(crate) fn from_diag(d: &lang::Diag, map: &lang::SourceMap) -> InputError {
         let (file, line, column) = match d.span {
             Some(sp) if (sp.file as usize) < map.files.len() => {
                 let (l, c) = map.line_col(sp);
@@ -514,7 +519,7 @@ impl InputError {
 
 /// Prints bad input (as JSON on stdout when `json` names the command, else on stderr)
 /// and gives its exit code.
-fn input_error(e: InputError, json: Option<&str>) -> i32 {
+pub(crate) fn input_error(e: InputError, json: Option<&str>) -> i32 {
     match json {
         Some(command) => print_json(&serde_json::json!({
             "schema": JSON_SCHEMA,

@@ -350,6 +350,15 @@ fn toy_copy(edit: impl Fn(&str) -> String) -> tempfile::TempDir {
     d
 }
 
+/// `mmcheck mutate` on a toy copy's model tree and tests.
+fn mutate_toy(d: &tempfile::TempDir) -> (i32, String, String) {
+    mmcheck(&[
+        "mutate",
+        d.path().join("models/toy").to_str().unwrap(),
+        d.path().join("tests").to_str().unwrap(),
+    ])
+}
+
 #[test]
 fn bad_input_is_a_located_error() {
     let t = toy();
@@ -391,11 +400,7 @@ fn bad_input_is_a_located_error() {
 
     // a mark without a reason
     let d = toy_copy(|t| t.replace(" nothing in the toy reads refs", ""));
-    let (code, _, err) = mmcheck(&[
-        "mutate",
-        d.path().join("models/toy").to_str().unwrap(),
-        d.path().join("tests").to_str().unwrap(),
-    ]);
+    let (code, _, err) = mutate_toy(&d);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("toy.mmk:56:5: error: the equivalent(delete-get) mark gives no reason"),
@@ -404,11 +409,7 @@ fn bad_input_is_a_located_error() {
 
     // a mark that matches no mutant
     let d = toy_copy(|t| t.replace("equivalent(delete-get)", "equivalent(delete-put)"));
-    let (code, _, err) = mmcheck(&[
-        "mutate",
-        d.path().join("models/toy").to_str().unwrap(),
-        d.path().join("tests").to_str().unwrap(),
-    ]);
+    let (code, _, err) = mutate_toy(&d);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("toy.mmk:56:5: error: this equivalent(delete-put) mark matches no mutant"),
@@ -417,11 +418,7 @@ fn bad_input_is_a_located_error() {
 
     // a baseline that does not meet its expectations
     let d = toy_copy(|t| t.replace("obj.n == 2", "obj.n == 3"));
-    let (code, _, err) = mmcheck(&[
-        "mutate",
-        d.path().join("models/toy").to_str().unwrap(),
-        d.path().join("tests").to_str().unwrap(),
-    ]);
+    let (code, _, err) = mutate_toy(&d);
     assert_eq!(code, 2, "{err}");
     assert!(
         err.contains("baseline: inc.mmk FAILS on the unmutated models (counted)"),

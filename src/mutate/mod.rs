@@ -44,48 +44,7 @@ pub struct Options {
     pub quiet: bool,
 }
 
-/// Bad input: a message, and where when it has a place.
-#[derive(Debug, Clone)]
-pub struct InputError {
-    pub message: String,
-    pub help: Option<String>,
-    pub file: Option<String>,
-    pub line: Option<usize>,
-    pub column: Option<usize>,
-    /// The rendered error (`file:line:col: error: ...` with the source line).
-    pub text: String,
-}
-
-impl InputError {
-    pub fn plain(message: impl Into<String>) -> InputError {
-        let message = message.into();
-        InputError {
-            text: format!("error: {message}\n"),
-            message,
-            help: None,
-            file: None,
-            line: None,
-            column: None,
-        }
-    }
-    fn from_diag(d: &Diag, map: &SourceMap) -> InputError {
-        let (file, line, column) = match d.span {
-            Some(sp) if (sp.file as usize) < map.files.len() => {
-                let (l, c) = map.line_col(sp);
-                (Some(map.display_path(sp.file)), Some(l), Some(c))
-            }
-            _ => (None, None, None),
-        };
-        InputError {
-            message: d.message.clone(),
-            help: d.help.clone(),
-            file,
-            line,
-            column,
-            text: d.render(map),
-        }
-    }
-}
+pub use crate::cli::InputError;
 
 /// Everything the mutants come from: the model files, their syntax trees and marks.
 pub struct Models {
@@ -261,14 +220,7 @@ pub fn run(o: &Options) -> i32 {
             report::print(&text);
             code
         }
-        Err(e) => {
-            if o.json {
-                report::print(&report::error_json(&e));
-            } else {
-                eprint!("{}", e.text);
-            }
-            crate::cli::EXIT_BAD_INPUT
-        }
+        Err(e) => crate::cli::input_error(e, o.json.then_some("mutate")),
     }
 }
 

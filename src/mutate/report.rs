@@ -1,7 +1,6 @@
 //! The mutation report: a row per mutant (location, operator, description, status) and the
 //! score, as text or as JSON (`"command": "mutate"`, schema `mmcheck/1`).
 
-use super::InputError;
 use super::operators::Mutant;
 use super::runner::Status;
 
@@ -219,22 +218,6 @@ fn split_location(loc: &str) -> (String, Option<usize>, Option<usize>) {
         (Some(f), Some(l), Some(c)) => (f.to_string(), Some(l), Some(c)),
         _ => (loc.to_string(), None, None),
     }
-}
-
-pub fn error_json(e: &InputError) -> String {
-    let v = serde_json::json!({
-        "schema": crate::cli::JSON_SCHEMA,
-        "command": "mutate",
-        "error": {
-            "message": e.message,
-            "help": e.help,
-            "file": e.file,
-            "line": e.line,
-            "column": e.column,
-        },
-        "exit_code": crate::cli::EXIT_BAD_INPUT,
-    });
-    format!("{}\n", serde_json::to_string_pretty(&v).unwrap_or_default())
 }
 
 /// Writes the report on stdout; a closed pipe ends quietly, another failure says so once

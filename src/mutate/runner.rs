@@ -168,18 +168,17 @@ impl Tree {
 /// The search `mmcheck test` runs for a test: one thread, partial-order reduction unless the
 /// test expects a violation, stopping where its expectations are decided.
 fn search(m: &Machine, lim: Limits) -> explore::Report<crate::machine::Action> {
-    let reduce = !m
-        .prog
-        .scenario
-        .expect
-        .iter()
-        .any(|e| matches!(e, Expect::Violation(_)));
-    let opts = explore::parallel::Options {
+    explore::parallel::check(m, lim, goal(m, false), test_options(m), None)
+}
+
+/// `mmcheck test`'s search options for a test: one thread, reduced unless it expects a
+/// violation.
+fn test_options(m: &Machine) -> explore::parallel::Options {
+    explore::parallel::Options {
         threads: 1,
-        reduce,
+        reduce: crate::cli::auto_reduces(m),
         assume_independent: 0,
-    };
-    explore::parallel::check(m, lim, goal(m, false), opts, None)
+    }
 }
 
 /// What a changed outcome found, in a few words.
@@ -218,19 +217,8 @@ fn covered_search(
     explore::Report<crate::machine::Action>,
     HashSet<(usize, String)>,
 ) {
-    let reduce = !m
-        .prog
-        .scenario
-        .expect
-        .iter()
-        .any(|e| matches!(e, Expect::Violation(_)));
-    let opts = explore::parallel::Options {
-        threads: 1,
-        reduce,
-        assume_independent: 0,
-    };
     let cover = Cover::new(m);
-    let r = explore::parallel::check(&cover, lim, goal(m, false), opts, None);
+    let r = explore::parallel::check(&cover, lim, goal(m, false), test_options(m), None);
     // the functions' bodies as loaded (overrides included), for `min_steps`
     let modules: Vec<Module> = sources
         .files
