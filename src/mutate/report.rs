@@ -35,11 +35,13 @@ pub struct Counts {
 
 impl Counts {
     pub fn of(rows: &[Row]) -> Counts {
-        let mut c = Counts {
-            mutants: rows.len(),
-            ..Counts::default()
-        };
-        for r in rows {
+        Counts::of_matching(rows, |_| true)
+    }
+    /// The counts of the rows `keep` picks.
+    pub fn of_matching(rows: &[Row], keep: impl Fn(&Row) -> bool) -> Counts {
+        let mut c = Counts::default();
+        for r in rows.iter().filter(|r| keep(r)) {
+            c.mutants += 1;
             match r.status {
                 Status::Killed { .. } => c.killed += 1,
                 Status::Survived { .. } => c.survived += 1,
@@ -130,6 +132,35 @@ pub fn text(rows: &[Row], run: &Run) -> String {
                 } else {
                     ""
                 }
+            ));
+        }
+    }
+    let equivalent: Vec<&Row> = rows
+        .iter()
+        .filter(|r| matches!(r.status, Status::Equivalent { .. }))
+        .collect();
+    if !equivalent.is_empty() {
+        out.push_str("\nequivalent (marked in the model, with the reason):\n");
+        for r in equivalent {
+            out.push_str(&format!(
+                "  {}  {}  {}\n      {}\n",
+                r.location,
+                r.mutant.op.name(),
+                r.mutant.desc,
+                detail(&r.status, &r.mutant.func)
+            ));
+        }
+    }
+    out.push_str("\nper operator: killed / non-equivalent, equivalent\n");
+    for &op in super::operators::Operator::ALL {
+        let c = Counts::of_matching(rows, |r| r.mutant.op == op);
+        if c.mutants > 0 {
+            out.push_str(&format!(
+                "  {:<24} {:>3} / {:<3} {}\n",
+                op.name(),
+                c.killed,
+                c.non_equivalent(),
+                c.equivalent
             ));
         }
     }
