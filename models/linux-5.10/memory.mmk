@@ -185,6 +185,7 @@ fn do_anonymous_page(vmf) source "mm/memory.c:do_anonymous_page@v5.10" {
     // pte_alloc(), pmd_trans_unstable(): the PTE table always exists
     // Use the zero-page for reads (mm_forbids_zeropage() is false on x86)
     if !(vmf->flags & FAULT_FLAG_WRITE) {
+        // mutate: equivalent(swap-adjacent) the two commute: mk_pte() reads vm_page_prot, written only under mmap_lock held for write, which this fault excludes (it holds it for read), and pte_offset_map() only computes the PTE's address
         let zentry = pte_mkspecial(mk_pte(ZERO_PAGE(vmf->address), vma->vm_page_prot));
         vmf->pte = pte_offset_map(vma->vm_mm, vmf->address);
         vmf->ptl = pte_lockptr(vma->vm_mm, vmf->pte);
@@ -216,16 +217,20 @@ fn do_anonymous_page(vmf) source "mm/memory.c:do_anonymous_page@v5.10" {
     spin_lock(vmf->ptl);
     if !pte_none(*vmf->pte) {
         // release:
+        // mutate: equivalent(swap-adjacent) the new page was never published (no PTE, rmap or pagevec holds it): no other CPU can reach it, so its put_page() commutes with the unlock
         put_page(page);
         pte_unmap_unlock(vmf->pte, vmf->ptl);
         return 0;
     }
     if userfaultfd_missing(vma) {
+        // mutate: equivalent(swap-adjacent) the new page was never published (no PTE, rmap or pagevec holds it): no other CPU can reach it, so its put_page() commutes with the unlock
         pte_unmap_unlock(vmf->pte, vmf->ptl);
         put_page(page);
         return handle_userfault(vmf, VM_UFFD_MISSING);
     }
+    // mutate: equivalent(swap-adjacent) not observable here: the model has no LRU lists and no reclaim, and its page_add_new_anon_rmap() sets no page flag; in v5.10 the rmap comes first so that its non-atomic __SetPageSwapBacked() and the anon/file LRU choice precede a pagevec drain that makes the page PageLRU, visible to reclaim
     page_add_new_anon_rmap(page, vma, vmf->address);
+    // mutate: equivalent(swap-adjacent) the PTL is held across both: every path that reads or drops the page's references (zap, COW) takes it first, the pagevec is this CPU's own, and a user access through the new PTE touches only the frame (GUP-fast, not modelled, would only take and drop references of its own)
     lru_cache_add_inactive_or_unevictable(page, vma);
     set_pte_at(vma->vm_mm, vmf->address, vmf->pte, entry);
     pte_unmap_unlock(vmf->pte, vmf->ptl);
@@ -249,6 +254,7 @@ fn do_numa_page(vmf) source "mm/memory.c:do_numa_page@v5.10" {
     if was_writable {
         pte = pte_mkwrite(pte);
     }
+    // mutate: equivalent(swap-adjacent) vm_normal_page() reads only the local pte value (pte_special(), pte_pfn(), is_zero_pfn(), pte_page() are pure), so it commutes with the commit
     ptep_modify_prot_commit(vma, vmf->address, vmf->pte, old_pte, pte);
     let page = vm_normal_page(vma, vmf->address, pte);
     if page == null {
@@ -257,6 +263,7 @@ fn do_numa_page(vmf) source "mm/memory.c:do_numa_page@v5.10" {
     }
     // numa_migrate_prep(): takes a reference for the migration
     get_page(page);
+    // mutate: equivalent(swap-adjacent) under the PTL the PTE still maps the page, so this put_page() cannot drop the last reference; dropping it before the unlock only hides the extra reference from other CPUs (e.g. a do_wp_page() reuse test, itself under this PTL), which removes behaviours and breaks nothing
     pte_unmap_unlock(vmf->pte, vmf->ptl);
     // target_nid == NUMA_NO_NODE (one node): put_page() and done
     put_page(page);

@@ -27,6 +27,8 @@ fn change_pte_range(vma, addr, end, newprot, cp_flags) source "mm/mprotect.c:cha
                     let page = vm_normal_page(vma, addr, oldpte);
                     if page == null {
                         skip = true;
+                        // "Also skip shared copy-on-write pages"
+                        // mutate: equivalent(disable-recheck) a performance heuristic (NUMA faults on shared data sections are not worth taking), not a correctness check: a COW page mapped more than once that is hinted anyway is restored read-only by do_numa_page() (vm_page_prot is PAGE_COPY, and its PTE had no write bit to save), so it only costs a hinting fault
                     } else if is_cow_mapping(vma->vm_flags) && page_mapcount(page) != 1 {
                         skip = true;
                     }
@@ -104,9 +106,12 @@ fn mprotect_fixup(vma, start, end, newflags) source "mm/mprotect.c:mprotect_fixu
         return 0;
     }
     // VM_ACCOUNT charging, vma_merge() and split_vma(): not modelled
+    // mutate: equivalent(swap-adjacent) the assert reads only the arguments and the stable vm_start/vm_end, and the vm_flags store is under mmap_lock held for write: the two commute
     assert(start == vma->vm_start && end == vma->vm_end);
     // "vm_flags and vm_page_prot are protected by the mmap_lock held in write mode."
+    // mutate: equivalent(swap-adjacent) not observable here: shared mappings are not modelled, and vma_wants_writenotify() is false for every private VMA whether it sees the old flags or the new; in v5.10 it must see the new ones (an mprotect to PROT_WRITE of a shared mapping that tracks dirtying)
     vma->vm_flags = newflags;
+    // mutate: equivalent(swap-adjacent) not observable here: shared mappings are not modelled, and vma_wants_writenotify() is false for every private VMA before it looks at vm_page_prot; in v5.10 it compares the old vm_page_prot with vm_pgprot_modify() of it, which vma_set_page_prot() would already have rewritten
     let dirty_accountable = vma_wants_writenotify(vma, vma->vm_page_prot);
     vma_set_page_prot(vma);
     let cp_flags = 0;
@@ -123,6 +128,7 @@ fn do_mprotect_pkey(start, len, prot) source "mm/mprotect.c:do_mprotect_pkey@v5.
     let mm = current_mm();
     let end = start + len;
     // mmap_write_lock_killable()
+    // mutate: equivalent(swap-adjacent) not observable here: the VMA list never changes in a run (no mmap, munmap, mremap, split or merge is modelled; vm_start, vm_end and the links are stable), so find_vma() gives the same answer with or without mmap_lock
     mmap_write_lock(mm);
     let vma = find_vma(mm, start);
     if vma == null {
