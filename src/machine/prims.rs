@@ -330,6 +330,17 @@ fn exec_inner(
                 ));
             }
             let mut lost = None;
+            if new.pfn() == 0 && (new.has(PRESENT) || new.has(PROTNONE)) {
+                // (pte_modify() of a none PTE makes one: a path that rebuilt a PTE it
+                // never rechecked)
+                return Ok(Violation(
+                    "use_after_free",
+                    format!(
+                        "set_pte_at maps pfn 0, which is no page frame, at {}",
+                        super::trace::slot_name(m, slot)
+                    ),
+                ));
+            }
             if new.pfn() != 0 && (new.has(PRESENT) || new.has(PROTNONE)) {
                 let f = new.pfn() as usize - 1;
                 if f >= st.frames.len() || !st.frames[f].allocated {
@@ -522,7 +533,7 @@ fn exec_inner(
                                 "cpu{tid} relies on PTE {} = {} under the PTL, but cpu{cpu} still caches {} rw={} d={}",
                                 super::trace::slot_name(m, slot),
                                 super::trace::pte_text(m, pte),
-                                super::trace::page_name(m, e.pfn as usize - 1),
+                                super::trace::pfn_name(m, e.pfn.into()),
                                 e.write as u8,
                                 e.dirty as u8
                             ),

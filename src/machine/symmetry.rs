@@ -121,7 +121,7 @@ pub fn canonicalise(
         o.pte(p);
     }
     for e in st.tlb.iter().flatten() {
-        o.frame(e.pfn as usize - 1);
+        o.frame((e.pfn as usize).wrapping_sub(1));
     }
     // handles kept in shared memory (a pagevec's pages)
     for &w in &mem.handle_words {
@@ -197,7 +197,9 @@ pub fn canonicalise(
         *p = map_pte(*p);
     }
     for e in st.tlb.iter_mut().flatten() {
-        e.pfn = map(e.pfn as usize - 1) as u16 + 1;
+        if e.pfn != 0 {
+            e.pfn = map(e.pfn as usize - 1) as u16 + 1;
+        }
     }
     for t in st.threads.iter_mut() {
         t.values_mut().iter_mut().for_each(map_value);

@@ -71,6 +71,10 @@ pub struct TraceViolation {
 }
 
 pub fn page_name(m: &Machine, frame: usize) -> String {
+    if frame == usize::MAX {
+        // the frame of pfn 0 (`pfn - 1` wrapped): none
+        return "pfn 0 (no frame)".into();
+    }
     let pages = &m.prog.scenario.pages;
     if frame == m.prog.scenario.frames {
         return "ZERO".into();
@@ -78,6 +82,14 @@ pub fn page_name(m: &Machine, frame: usize) -> String {
     match pages.get(frame) {
         Some(p) => p.name.clone(),
         None => format!("N{}", frame + 1 - pages.len()),
+    }
+}
+
+/// The name of the frame a PTE or TLB entry's pfn names (pfn 0 names none).
+pub fn pfn_name(m: &Machine, pfn: u32) -> String {
+    match (pfn as usize).checked_sub(1) {
+        Some(f) => page_name(m, f),
+        None => "pfn 0 (no frame)".into(),
     }
 }
 
@@ -95,7 +107,7 @@ pub fn slot_name(m: &Machine, slot: usize) -> String {
 }
 
 pub fn pte_text(m: &Machine, p: Pte) -> String {
-    p.describe(|pfn| page_name(m, pfn as usize - 1))
+    p.describe(|pfn| pfn_name(m, pfn))
 }
 
 fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
@@ -119,7 +131,7 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
                     None => "dropped".to_string(),
                     Some(e) => format!(
                         "{} rw={} d={}",
-                        page_name(m, e.pfn as usize - 1),
+                        pfn_name(m, e.pfn.into()),
                         e.write as u8,
                         e.dirty as u8
                     ),

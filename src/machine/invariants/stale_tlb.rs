@@ -30,7 +30,7 @@ impl Machine {
                         return Some(format!(
                             "cpu{cpu} still caches {} -> {} rw={} d={}, but PTE {} is {}, no flush is pending and no lock covers it",
                             trace::slot_name(self, slot),
-                            trace::page_name(self, e.pfn as usize - 1),
+                            trace::pfn_name(self, e.pfn.into()),
                             e.write as u8,
                             e.dirty as u8,
                             trace::slot_name(self, slot),

@@ -80,7 +80,7 @@ pub fn user_access(
                     tell(&|| {
                         format!(
                             "TLB entry clean, PTE {} -> #PF",
-                            pte.describe(|p| page_name(p as usize - 1))
+                            pte.describe(|p| page_name((p as usize).wrapping_sub(1)))
                         )
                     }),
                     pte.hw_present(),
@@ -96,7 +96,10 @@ pub fn user_access(
                     let desc = if pte.is_none() {
                         "PTE none".to_string()
                     } else {
-                        format!("PTE {}", pte.describe(|p| page_name(p as usize - 1)))
+                        format!(
+                            "PTE {}",
+                            pte.describe(|p| page_name((p as usize).wrapping_sub(1)))
+                        )
                     };
                     format!("walk: {desc} -> #PF")
                 });
@@ -106,7 +109,7 @@ pub fn user_access(
             let Some(f) = live_frame(st, pfn, None) else {
                 return Access::UseAfterFree(format!(
                     "page walk of address {addr} reached freed frame {}",
-                    page_name(pfn as usize - 1)
+                    page_name((pfn as usize).wrapping_sub(1))
                 ));
             };
             let mut np = pte.with(pte_bits::ACCESSED, true);
@@ -128,7 +131,7 @@ pub fn user_access(
         return Access::UseAfterFree(format!(
             "{}: access to address {addr} reached frame {}, which was freed",
             how.render(page_name),
-            page_name(pfn as usize - 1)
+            page_name((pfn as usize).wrapping_sub(1))
         ));
     };
     let fr = &mut st.frames[f];
@@ -185,7 +188,7 @@ impl Path {
 fn fill_desc(e: TlbEntry, page_name: &dyn Fn(usize) -> String) -> String {
     format!(
         "{} rw={} d={}",
-        page_name(e.pfn as usize - 1),
+        page_name((e.pfn as usize).wrapping_sub(1)),
         e.write as u8,
         e.dirty as u8
     )
