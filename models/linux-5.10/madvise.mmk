@@ -13,6 +13,8 @@ fn madvise(start, len, behavior) source "mm/madvise.c:do_madvise@v5.10 (MADV_DON
         // rather than a quiet -EINVAL.
         not_modelled();
     }
+    // mutate: equivalent(delete-lock-pair) not observable here: the read lock keeps munmap, mremap, VMA splits and merges and page-table freeing out, none of which is modelled (the VMA layout is fixed); the writers the model has (mprotect, clear_refs' write section) change only vm_flags and vm_page_prot, which neither find_vma() nor the zap reads
+    // mutate: equivalent(swap-adjacent) not observable here: find_vma() reads only the VMA list and bounds, which are stable (no mmap or munmap is modelled), so it finds the same VMA before the lock
     mmap_read_lock(mm);
     let vma = find_vma(mm, start);
     if vma == null || end > vma->vm_end {
@@ -25,8 +27,37 @@ fn madvise(start, len, behavior) source "mm/madvise.c:do_madvise@v5.10 (MADV_DON
     // over (madvise(2): later accesses find zero-fill-on-demand pages); from here a store
     // that still reached a zapped page would be lost.
     ghost_discard_done(vma, start, end);
+    // Ghost, not kernel code: what the caller may rely on at the return (below).
+    // mutate: equivalent(swap-adjacent) a ghost check, not kernel code: whether it looks just before or just after the unlock is no kernel behaviour
+    madvise_dontneed_returns_coherent(vma, start, end);
     mmap_read_unlock(mm);
     return 0;
+}
+
+// Ghost, not kernel code: the promise of madvise(MADV_DONTNEED) at its return. Later accesses
+// to the range find zero-fill-on-demand pages, so no CPU may still cache a translation of it
+// more permissive than its PTEs (a cleared PTE allows nothing): a flush another path deferred
+// without raising tlb_flush_pending (reclaim's batched flush: flush_tlb_batched_pending())
+// must be done by now, and so must one a parallel zap owed for a PTE this call found none
+// (tlb_finish_mmu()'s nested flush). Left to their owners, as in uffd_wp_returns_coherent():
+// PTEs whose PTL another CPU holds (it is changing them now), and any entry while another
+// mmu_gather or change_protection() of the mm is open (tlb_flush_pending still raised after
+// this call's own decrement): that call is changing PTEs of the mm and its flush is to come,
+// e.g. a second MADV_DONTNEED zapping a page a store faulted in after this call's flush.
+// One step, so that no other path starts or ends between the reads.
+fn madvise_dontneed_returns_coherent(vma, start, end) source "ghost: the madvise(MADV_DONTNEED) contract" {
+    let mm = vma->vm_mm;
+    atomic {
+        if !mm_tlb_flush_pending(mm) {
+            let a = start;
+            while a < end {
+                if !spin_is_locked(pte_lockptr(mm, pte_offset_map(mm, a))) {
+                    assume_tlb_coherent(vma, a);
+                }
+                a = a + PAGE_SIZE;
+            }
+        }
+    }
 }
 
 fn zap_page_range(vma, start, size) source "mm/memory.c:zap_page_range@v5.10" {
@@ -90,7 +121,9 @@ fn zap_pte_range(tlb, vma, addr, end) source "mm/memory.c:zap_pte_range@v5.10" {
             }
         }
         // Do the actual TLB flush before dropping ptl
+        // mutate: equivalent(move-flush-after-unlock) not observable here: the kernel flushes before dropping the PTL for dirty file pages (page_mkclean() through the rmap must not find the PTE gone while a CPU can still write through a stale dirty entry); only anonymous pages are modelled, and for them the zap's ordinary path already leaves its flush past the PTL (tlb_finish_mmu()), with tlb_flush_pending raised, and the pages are still freed only after the flush (tlb_flush_mmu() below)
         if force_flush {
+            // mutate: equivalent(delete-flush) not observable here: tlb_flush_mmu() right after the unlock starts with the same tlb_flush_mmu_tlbonly() of the same range before it frees the batch, so this is the flush moved past the unlock (see above: dirty file pages, not modelled)
             tlb_flush_mmu_tlbonly(tlb);
         }
         pte_unmap_unlock(start_pte, ptl);

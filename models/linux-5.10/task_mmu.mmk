@@ -10,6 +10,7 @@ const CLEAR_REFS_SOFT_DIRTY = 4;
 fn clear_refs_write(type) source "fs/proc/task_mmu.c:clear_refs_write@v5.10" {
     let mm = current_mm();
     // mmap_read_lock_killable()
+    // mutate: equivalent(swap-adjacent) tlb_gather_mmu() sets up a local gather and raises tlb_flush_pending; nothing reads the count to skip a flush (mm_tlb_flush_nested() and the protnone check in arch-x86.mmk only flush more, stale_tlb only forgives more), and while this CPU waits for the lock it has changed nothing, so raising it before the lock can neither break a check nor hide a violation the order under the lock reaches
     mmap_read_lock(mm);
     let tlb = tlb_gather_mmu(mm, 0, -1);
     if type == CLEAR_REFS_SOFT_DIRTY {
@@ -21,9 +22,11 @@ fn clear_refs_write(type) source "fs/proc/task_mmu.c:clear_refs_write@v5.10" {
             }
             mmap_read_unlock(mm);
             // mmap_write_lock_killable()
+            // mutate: equivalent(swap-adjacent) not observable here: mm->mmap is stable (no mmap or munmap is modelled), so reading it before the write lock gives the same list; with VMAs that come and go it must be read under the lock
             mmap_write_lock(mm);
             let v = mm->mmap;
             while v != null {
+                // mutate: equivalent(swap-adjacent) not observable here: vm_page_prot depends on VM_SOFTDIRTY only for shared writable mappings (vma_wants_writenotify() tracks soft-dirty only there), and only private anonymous VMAs are modelled, so computing it before the flag is cleared gives the same value
                 v->vm_flags = v->vm_flags & ~VM_SOFTDIRTY;
                 vma_set_page_prot(v);
                 v = v->vm_next;
@@ -34,6 +37,7 @@ fn clear_refs_write(type) source "fs/proc/task_mmu.c:clear_refs_write@v5.10" {
         // mmu_notifier_invalidate_range_start(): not modelled
     }
     clear_refs_walk(mm, type);
+    // mutate: equivalent(swap-adjacent) the walk queued no pages, and tlb_finish_mmu() reads and writes only the gather, the TLBs (a flush when nested) and tlb_flush_pending, none of them under mmap_lock; a writer let in before it (mprotect, another clear_refs' write section) flushes its own changes, and the count it still finds raised only makes it or this finish flush more; the order with the finish first stays reachable
     tlb_finish_mmu(tlb, 0, -1);
     mmap_read_unlock(mm);
     return 0;

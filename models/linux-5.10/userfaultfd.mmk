@@ -109,7 +109,9 @@ fn wake_userfault(start, len) source "fs/userfaultfd.c:wake_userfault@v5.10" {
         while t < nr_cpu_ids() {
             let queued = (ctx->pending | ctx->read) & (1 << t);
             if queued && ctx->address[t] >= start && ctx->address[t] < start + len {
+                // mutate: equivalent(swap-adjacent) one atomic step: uffd_unqueue() writes the queue words, clear_idle() and wake_up_process() task t's idle flag and run state, and none reads what another writes
                 uffd_unqueue(ctx, t);
+                // mutate: equivalent(swap-adjacent) one atomic step: clear_idle() writes task t's idle flag, wake_up_process() its run state, and neither reads the other's
                 clear_idle(t);
                 wake_up_process(t);
             }
@@ -138,7 +140,9 @@ fn handle_userfault(vmf, reason) source "fs/userfaultfd.c:handle_userfault@v5.10
             }
             t += 1;
         }
+        // mutate: equivalent(swap-adjacent) one atomic step under the queue lock: stores to different words, neither reading the other
         ctx->address[me] = vmf->address;
+        // mutate: equivalent(swap-adjacent) one atomic step under the queue lock: stores to different words, neither reading the other
         ctx->order[me] = last + 1;
         ctx->pending = ctx->pending | (1 << me);
         set_current_state(TASK_INTERRUPTIBLE);
@@ -147,6 +151,7 @@ fn handle_userfault(vmf, reason) source "fs/userfaultfd.c:handle_userfault@v5.10
         set_idle(true);
         spin_unlock(&ctx->fault_pending_wqh_lock);
     }
+    // mutate: equivalent(swap-adjacent) not observable here: the kernel walks the page table under mmap_lock because it may be freed (munmap, THP collapse), which is not modelled; the writers the unlock lets in first (mprotect, clear_refs' write section) only make the PTE less writable, which can only turn must_wait true while the message is queued: an idle wait that the monitor's wake ends
     let must_wait = userfaultfd_must_wait(vmf->address, vmf->flags, reason);
     mmap_read_unlock(mm);
     if must_wait {
@@ -169,8 +174,11 @@ fn handle_userfault(vmf, reason) source "fs/userfaultfd.c:handle_userfault@v5.10
 // list_del_init(&uwq->wq.entry), called with fault_pending_wqh.lock held: task t's entry
 // leaves its queue (and, with its stack frame, its message).
 fn uffd_unqueue(ctx, t) source "include/linux/list.h:list_del_init@v5.10 (a uwq entry)" {
+    // mutate: equivalent(swap-adjacent) called only inside its callers' atomic steps under the queue lock: stores to different words, none reading another
     ctx->pending = ctx->pending & ~(1 << t);
+    // mutate: equivalent(swap-adjacent) called only inside its callers' atomic steps under the queue lock: stores to different words, none reading another
     ctx->read = ctx->read & ~(1 << t);
+    // mutate: equivalent(swap-adjacent) called only inside its callers' atomic steps under the queue lock: stores to different words, none reading another
     ctx->address[t] = 0;
     ctx->order[t] = 0;
 }
@@ -202,6 +210,7 @@ fn userfaultfd_read() source "fs/userfaultfd.c:userfaultfd_ctx_read@v5.10" {
     set_idle(true);
     let addr = 0;
     atomic {
+        // mutate: equivalent(swap-adjacent) not observable here: in one atomic step both orders run only once a message is unread; in the kernel the swap would sleep holding fault_pending_wqh.lock, and the model does not report a wait_until under a spinlock yet (README)
         wait_until((ctx->pending & ~ctx->read) != 0);
         spin_lock(&ctx->fault_pending_wqh_lock);
         let oldest = -1;
@@ -214,7 +223,9 @@ fn userfaultfd_read() source "fs/userfaultfd.c:userfaultfd_ctx_read@v5.10" {
             }
             t += 1;
         }
+        // mutate: equivalent(swap-adjacent) one atomic step under the queue lock: addr is a local and the store is to another word
         ctx->read = ctx->read | (1 << oldest);
+        // mutate: equivalent(swap-adjacent) not observable here: the locked section is one atomic step, so a load moved past spin_unlock() is still inside it; in the kernel it would race with a wake's list_del_init() of the entry (its stack frame gone); needs locked sections as separate steps
         addr = ctx->address[oldest];
         spin_unlock(&ctx->fault_pending_wqh_lock);
     }
