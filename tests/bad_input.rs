@@ -705,3 +705,20 @@ fn object_misuse_at_run_time_is_a_located_model_error() {
         "names an invariant the model declares",
     );
 }
+
+#[test]
+fn a_record_kept_past_the_return_to_user_space_is_a_model_error_not_a_panic() {
+    // records live until their kernel entry returns to user space; a user program that
+    // keeps one used to index an emptied heap (a panic)
+    let text = format!(
+        "struct rec {{ a, b }}\n{HEAD}    cpu0 {{ let r = mk(); X = 8; use_rec(r); }}\n    expect safe;\n}}\n\
+         fn mk() {{ return struct rec {{ .a = 1, .b = 2 }}; }}\nfn use_rec(r) {{ assert(r->a == 1); }}\n"
+    );
+    let (_dir, code, out, err) = check_text("rec.mmk", text.as_bytes());
+    assert_eq!(code, 2, "{out}\n{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert!(
+        out.contains("rec.mmk:") && out.contains("this record was made in a kernel entry"),
+        "{out}"
+    );
+}

@@ -41,6 +41,9 @@ const STEP_BUDGET: u32 = 100_000;
 const MAX_CALL_DEPTH: usize = 64;
 /// Records a thread may hold at once (`encode` stores the count in a byte).
 const MAX_RECORDS: usize = 255;
+/// A record whose kernel entry has returned to user space (never a live index: at most
+/// `MAX_RECORDS` records exist).
+const DEAD_RECORD: u16 = MAX_RECORDS as u16;
 
 struct Exec<'a> {
     m: &'a Machine,
@@ -464,7 +467,9 @@ impl Exec<'_> {
                     };
                     match base {
                         Value::Rec(r) => {
-                            let rec = &st.threads[tid].heap[r as usize];
+                            let Some(rec) = st.threads[tid].heap.get(r as usize) else {
+                                return self.error(st, dead_record());
+                            };
                             let sdef = &self.m.prog.structs[rec.strukt as usize];
                             let Some(idx) = sdef.fields.iter().position(|&x| x == fid) else {
                                 return self.error(
@@ -685,6 +690,13 @@ impl Exec<'_> {
                         }
                         let th = &mut st.threads[tid];
                         th.heap.clear();
+                        // A record the program kept (`let r = mk();`) dies with its kernel
+                        // entry: its index must not name a record of a later entry.
+                        for v in th.values_mut() {
+                            if let Value::Rec(_) = v {
+                                *v = Value::Rec(DEAD_RECORD);
+                            }
+                        }
                         if th.signal != 0 {
                             th.clear_frames();
                             th.status = Status::Killed;
@@ -1079,7 +1091,10 @@ impl Exec<'_> {
         let name = self.m.prog.field_name(fid);
         match base {
             Value::Rec(r) => {
-                let rec = &st.threads[self.tid].heap[r as usize];
+                let rec = st.threads[self.tid]
+                    .heap
+                    .get(r as usize)
+                    .ok_or_else(dead_record)?;
                 let sdef = &self.m.prog.structs[rec.strukt as usize];
                 let idx = sdef
                     .fields
@@ -1114,6 +1129,13 @@ impl Exec<'_> {
 
 /// Call `depth` of thread `th` has returned (`ret` is its return value): every pointer to
 /// its locals the thread still holds, in its other calls, its records or `ret`, dangles.
+/// The error for a field access of a record after its kernel entry returned to user space.
+fn dead_record() -> String {
+    "this record was made in a kernel entry that has returned to user space: a record \
+     (`struct S { ... }`) lives until then, so a user program cannot keep one"
+        .into()
+}
+
 fn dangle(th: &mut Thread, depth: usize, ret: &mut Value) {
     let kill = |v: &mut Value| {
         if let Value::Local(p) = v
