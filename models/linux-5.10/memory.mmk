@@ -62,6 +62,7 @@ fn do_wp_page(vmf) source "mm/memory.c:do_wp_page@v5.10" {
     }
     // Ghost: from here the fault trusts that no CPU can write through a PTE it reads as
     // read-only under the PTL (the COW assumption). Not kernel code.
+    // mutate: equivalent(swap-adjacent) vm_normal_page() computes from vmf->orig_pte, the fault's local copy of the PTE, and reads nothing shared; assume_tlb_coherent() is a ghost check that writes nothing: either order gives the same steps
     assume_tlb_coherent(vma, vmf->address);
     vmf->page = vm_normal_page(vma, vmf->address, vmf->orig_pte);
     if vmf->page == null {
@@ -72,12 +73,24 @@ fn do_wp_page(vmf) source "mm/memory.c:do_wp_page@v5.10" {
     if PageAnon(vmf->page) {
         let page = vmf->page;
         // PageKsm(): KSM is not modelled
+        // The early out before the page lock. Without it the recheck below, under the same
+        // PTL, tests page_count(page) != 1 again.
+        // mutate: equivalent(disable-recheck) the recheck below tests page_count(page) != 1 again under the same PTL; a count that falls to 1 between the two reads gives the states of the same put_page() before this read, and the page lock then taken on a shared page only delays another page-lock user (in the tree only this function takes it, under the one PTL; the lock is released on every path)
         if page_count(page) != 1 {
             return do_wp_page_copy(vmf);
         }
         if !trylock_page(page) {
             return do_wp_page_copy(vmf);
         }
+        // The recheck under the page lock. In v5.10 a page's count can rise while this fault
+        // holds the PTL (GUP-fast, LRU isolation by reclaim or compaction, the swap cache)
+        // and KSM can merge the page (the PageKsm() half of this test). In the tree every
+        // reference and every mapping of a mapped page is taken under the PTL, so with
+        // page_count 1 above (and 1 <= page_mapcount <= page_count) both are still 1 here.
+        // (Even a lockless GUP-fast pin taken between the two checks would give the states
+        // of one taken after the unlock_page() below and before wp_page_reuse() writes the
+        // PTE, which v5.10 allows too.)
+        // mutate: equivalent(disable-recheck) not observable here: page_count was 1 above, and nothing in the tree raises page_count or page_mapcount of a mapped page without the PTL this fault holds (no GUP-fast, no LRU isolation, no swap cache, no KSM); telling it apart needs one of those
         if page_mapcount(page) != 1 || page_count(page) != 1 {
             unlock_page(page);
             return do_wp_page_copy(vmf);
@@ -129,8 +142,10 @@ fn wp_page_copy(vmf) source "mm/memory.c:wp_page_copy@v5.10" {
             return VM_FAULT_OOM;
         }
         if !cow_user_page(new_page, old_page, vmf) {
+            // mutate: equivalent(delete-put) not observable here: the model's cow_user_page() cannot fail; v5.10's fails only for a source without a struct page (src == NULL: a VM_PFNMAP/VM_MIXEDMAP mapping) whose PTE changed while the user copy faulted, and PFN mappings are not modelled
             put_page(new_page);
             if old_page != null {
+                // mutate: equivalent(delete-put) dead code in v5.10 too: cow_user_page() fails only when its src, old_page, is NULL (the struct-page case always copies and returns true), so old_page != NULL never holds here
                 put_page(old_page);
             }
             return 0;
@@ -144,9 +159,17 @@ fn wp_page_copy(vmf) source "mm/memory.c:wp_page_copy@v5.10" {
         // mm counters and flush_cache_page(): nothing modelled
         let entry = mk_pte(new_page, vma->vm_page_prot);
         // pte_sw_mkyoung() is a no-op on x86
+        // mutate: equivalent(swap-adjacent) entry is built from new_page and vma->vm_flags alone, not from the PTE the clear changes, and vm_flags cannot change while the fault holds mmap_lock for read (it is guarded_by mmap_lock)
         entry = maybe_mkwrite(pte_mkdirty(entry), vma);
+        // mutate: equivalent(swap-adjacent) page_add_new_anon_rmap() writes only new_page, which no other CPU can reach until set_pte_at() below maps it; the clear and flush touch the old PTE and the TLBs only
         ptep_clear_flush_notify(vma, vmf->address, vmf->pte);
+        // Both on new_page, still private. In v5.10 page_add_new_anon_rmap() also sets
+        // PG_swapbacked with the non-atomic __SetPageSwapBacked(), which the LRU add reads
+        // to pick the anon list: after lru_cache_add() a drained pagevec would have put the
+        // page on the file LRU, and the plain store would race the LRU's own flag updates.
+        // mutate: equivalent(swap-adjacent) not observable here: PG_swapbacked and the LRU lists are not modelled (page_add_new_anon_rmap() omits __SetPageSwapBacked(), __pagevec_lru_add_fn() only sets PG_lru); both calls touch only new_page, private to this CPU, and this CPU's own pagevec (a full one drains pages the rmap call does not touch)
         page_add_new_anon_rmap(new_page, vma, vmf->address);
+        // mutate: equivalent(swap-adjacent) the PTL is held across both: every kernel path of the tree that could reach new_page through its new PTE (zap, mprotect, uffd-wp, clear_refs, a fault) takes it first, and a user access through the PTE touches neither new_page's counts nor the pagevec
         lru_cache_add_inactive_or_unevictable(new_page, vma);
         // set_pte_at_notify()
         set_pte_at(mm, vmf->address, vmf->pte, entry);
