@@ -466,3 +466,21 @@ fn a_mutant_that_does_not_load_is_invalid_and_not_counted() {
         "killed 0 of 1 non-equivalent mutants (0.0%), 0 equivalent, 0 timeouts"
     );
 }
+
+#[test]
+fn marks_that_say_not_observable_here_are_counted_as_gaps() {
+    let d = toy_copy(|t| {
+        t.replace(
+            "nothing in the toy reads refs",
+            "not observable here: the toy has no reader of refs",
+        )
+    });
+    let (code, out, err) = mutate_toy(&d);
+    assert_eq!(code, 0, "{err}");
+    assert!(
+        out.contains(
+            "killed 3 of 6 non-equivalent mutants (50.0%), 1 equivalent (1 of them not observable here: 42.9% counting those as survivors), 0 timeouts"
+        ),
+        "{out}"
+    );
+}

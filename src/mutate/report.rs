@@ -21,6 +21,10 @@ pub struct Run {
     pub exit_code: i32,
 }
 
+/// How a mark's reason starts when the model lacks what would tell the mutant apart (a
+/// later capability's gap, not a true equivalence).
+pub const NOT_OBSERVABLE: &str = "not observable here";
+
 /// The counts of the summary line.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
@@ -28,6 +32,9 @@ pub struct Counts {
     pub killed: usize,
     pub survived: usize,
     pub equivalent: usize,
+    /// Of the equivalent ones, those whose mark says the model cannot show the difference
+    /// (`not observable here: ...`): gaps of the model rather than true equivalences.
+    pub not_observable: usize,
     pub timeouts: usize,
     pub invalid: usize,
     pub not_run: usize,
@@ -45,7 +52,12 @@ impl Counts {
             match r.status {
                 Status::Killed { .. } => c.killed += 1,
                 Status::Survived { .. } => c.survived += 1,
-                Status::Equivalent { .. } => c.equivalent += 1,
+                Status::Equivalent { ref reason } => {
+                    c.equivalent += 1;
+                    if reason.starts_with(NOT_OBSERVABLE) {
+                        c.not_observable += 1;
+                    }
+                }
                 Status::Timeout { .. } => c.timeouts += 1,
                 Status::Invalid { .. } => c.invalid += 1,
                 Status::NotRun => c.not_run += 1,
@@ -63,10 +75,27 @@ impl Counts {
             n => 100.0 * self.killed as f64 / n as f64,
         }
     }
-    /// `killed K of N non-equivalent mutants (P%), E equivalent, T timeouts`
+    /// The score with the marks that are gaps counted as survivors.
+    pub fn percent_counting_gaps(&self) -> f64 {
+        match self.non_equivalent() + self.not_observable {
+            0 => 100.0,
+            n => 100.0 * self.killed as f64 / n as f64,
+        }
+    }
+    /// `killed K of N non-equivalent mutants (P%), E equivalent, T timeouts`, and when some
+    /// marks are gaps, how many and the score that counts them as survivors.
     pub fn summary(&self) -> String {
+        let gaps = if self.not_observable > 0 {
+            format!(
+                " ({} of them not observable here: {:.1}% counting those as survivors)",
+                self.not_observable,
+                self.percent_counting_gaps()
+            )
+        } else {
+            String::new()
+        };
         format!(
-            "killed {} of {} non-equivalent mutants ({:.1}%), {} equivalent, {} timeouts",
+            "killed {} of {} non-equivalent mutants ({:.1}%), {} equivalent{gaps}, {} timeouts",
             self.killed,
             self.non_equivalent(),
             self.percent(),
@@ -224,11 +253,13 @@ pub fn json(rows: &[Row], run: &Run) -> String {
             "killed": c.killed,
             "survived": c.survived,
             "equivalent": c.equivalent,
+            "not_observable": c.not_observable,
             "timeouts": c.timeouts,
             "invalid": c.invalid,
             "not_run": c.not_run,
             "non_equivalent": c.non_equivalent(),
             "percent_killed": (c.percent() * 10.0).round() / 10.0,
+            "percent_killed_counting_gaps": (c.percent_counting_gaps() * 10.0).round() / 10.0,
             "line": c.summary(),
         },
         "seconds": run.seconds,
