@@ -119,6 +119,9 @@ fn __tlb_remove_page(tlb, page) source "mm/mmu_gather.c:__tlb_remove_page_size@v
             return true;
         }
     }
+    // VM_BUG_ON_PAGE(batch->nr > batch->max, page): a caller that ignored the forced flush
+    // has written past the batch (the model's last slot took the page).
+    BUG_ON(tlb->active->nr > MMU_GATHER_MODEL_BATCH);
     return false;
 }
 
