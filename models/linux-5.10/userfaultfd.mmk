@@ -210,7 +210,6 @@ fn userfaultfd_read() source "fs/userfaultfd.c:userfaultfd_ctx_read@v5.10" {
     set_idle(true);
     let addr = 0;
     atomic {
-        // mutate: equivalent(swap-adjacent) not observable here: in one atomic step both orders run only once a message is unread; in the kernel the swap would sleep holding fault_pending_wqh.lock, and the model does not report a wait_until under a spinlock yet (README)
         wait_until((ctx->pending & ~ctx->read) != 0);
         spin_lock(&ctx->fault_pending_wqh_lock);
         let oldest = -1;

@@ -46,6 +46,12 @@ pub const ROWS: &[Row] = &[
                 "lock_hygiene",
                 format!("cpu{} waits (sleeps) inside an RCU read section", c.tid),
             )),
+            Some(false) if crate::machine::prims::holds_spinlock(c.m, c.st, c.tid) => {
+                Ok(PrimOut::Violation(
+                    "lock_hygiene",
+                    format!("cpu{} waits (sleeps) holding a spinlock", c.tid),
+                ))
+            }
             Some(false) => Ok(PrimOut::Blocked),
             None => Err(format!(
                 "a condition must be a bool, not a {}",
