@@ -133,6 +133,20 @@ CONTRACTS = {
             "Breaking the promise loses no write by itself; it lets a write the monitor "
             "believes trapped land."),
     },
+    ("madvise_dontneed_returns_coherent", "madvise"): {
+        "name": "`madvise_dontneed_returns_coherent()` at the end of `madvise()`",
+        "meaning": (
+            "The promise of `madvise(MADV_DONTNEED)` at its return (madvise(2): later "
+            "accesses to the range find zero-fill-on-demand pages; `mm/madvise.c`, v5.10): "
+            "no CPU may still cache a translation of the range more permissive than its "
+            "PTEs. A flush that another path deferred without raising `tlb_flush_pending` "
+            "(reclaim's batched flush, owed through `mm->tlb_flush_batched` and paid by "
+            "`flush_tlb_batched_pending()` in `zap_pte_range()`: commit 3ea277194daa, v4.14) "
+            "must be done by then. PTEs whose PTL another CPU holds, and every entry while "
+            "another mmu_gather or protection change of the mm is open, are left to their "
+            "owners, whose flush is still to come. It is listed so that every ghost check "
+            "of the tree is explained; the rows that rest on it, if any, are named below."),
+    },
 }
 
 

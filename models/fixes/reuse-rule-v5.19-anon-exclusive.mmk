@@ -25,6 +25,7 @@ fn ClearPageAnonExclusive(page) source "include/linux/page-flags.h:ClearPageAnon
 // A scenario page may start exclusive (`page P { exclusive: 1 }`).
 override fn scenario_page(page, mappings, extra_refs, exclusive) source "mmcheck: scenario set-up for v5.19's PageAnonExclusive" {
     set_page_count(page, mappings + extra_refs);
+    page->mmcheck_extra_refs = extra_refs;
     atomic_set(&page->_mapcount, mappings - 1);
     page->mapping = PAGE_MAPPING_ANON;
     if exclusive {

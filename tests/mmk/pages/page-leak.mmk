@@ -51,3 +51,17 @@ fn take_ref(addr) {
     get_page(vm_normal_page(vma, addr, *ptep));
     spin_unlock(ptl);
 }
+
+// A fix file that sets scenario pages up itself must record their extra references too
+// (models/fixes/reuse-rule-v5.19-anon-exclusive.mmk overrides scenario_page()).
+test "v5.19's reuse rule on an exclusive page with a declared extra reference leaks nothing" {
+    kernel "linux-5.10";
+    import "fixes/reuse-rule-v5.19-anon-exclusive.mmk";
+    invariants: page_leak;
+    cpus 1;
+    vma X: anon private read write;
+    page P = 7 { extra_refs: 1, exclusive: 1 };
+    pte X -> P { dirty };
+    cpu0 { X = 1; }
+    expect safe;
+}
