@@ -277,33 +277,13 @@ pub fn baseline(
     jobs: usize,
 ) -> Result<Vec<TestCase>, String> {
     let tree = Tree::new(files)?;
-    let next = AtomicUsize::new(0);
-    type FileResult = Result<Vec<TestCase>, String>;
-    let mut results: Vec<Option<FileResult>> = vec![None; test_files.len()];
-    std::thread::scope(|sc| {
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, FileResult)>();
-        for _ in 0..jobs.clamp(1, test_files.len().max(1)) {
-            let tx = tx.clone();
-            let (next, tree) = (&next, &tree);
-            sc.spawn(move || {
-                loop {
-                    if bfs::STOP.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let i = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(f) = test_files.get(i) else { break };
-                    let r = baseline_file(dir, f, tree, files);
-                    if tx.send((i, r)).is_err() {
-                        break;
-                    }
-                }
-            });
-        }
-        drop(tx);
-        for (i, r) in rx {
-            results[i] = Some(r);
-        }
-    });
+    let workers = vec![&tree; jobs.clamp(1, test_files.len().max(1))];
+    let results = work_queue(
+        &workers,
+        test_files.len(),
+        |tree, i| baseline_file(dir, &test_files[i], tree, files),
+        |_, _| {},
+    );
     let mut out = Vec::new();
     for (i, r) in results.into_iter().enumerate() {
         match r {
@@ -522,32 +502,52 @@ pub fn run_all(
     let trees: Vec<Tree> = (0..workers)
         .map(|_| Tree::new(files))
         .collect::<Result<_, _>>()?;
+    let results = work_queue(
+        &trees,
+        pending.len(),
+        |tree, k| {
+            let i = pending[k];
+            run_mutant(&mutants[i], files, tests, &order, tree, budget, all_tests)
+        },
+        |k, st| done(pending[k], st),
+    );
+    Ok(results
+        .into_iter()
+        .enumerate()
+        .filter_map(|(k, st)| st.map(|st| (pending[k], st)))
+        .collect())
+}
+
+/// Runs `job(worker, i)` for every `i` in `0..n`, one thread per worker, each taking the next
+/// `i` until none is left or a stop is asked (`bfs::STOP`, Ctrl-C); `done(i, result)` sees
+/// each result as it comes. The results by `i` (None: not run).
+fn work_queue<W: Sync, T: Send>(
+    workers: &[W],
+    n: usize,
+    job: impl Fn(&W, usize) -> T + Sync,
+    mut done: impl FnMut(usize, &T),
+) -> Vec<Option<T>> {
     let next = AtomicUsize::new(0);
-    let mut out = HashMap::new();
+    let mut results: Vec<Option<T>> = (0..n).map(|_| None).collect();
     std::thread::scope(|sc| {
-        let (tx, rx) = std::sync::mpsc::channel::<(usize, Status)>();
-        for tree in &trees {
+        let (tx, rx) = std::sync::mpsc::channel::<(usize, T)>();
+        for w in workers {
             let tx = tx.clone();
-            let (next, order) = (&next, &order);
+            let (next, job) = (&next, &job);
             sc.spawn(move || {
-                loop {
-                    if bfs::STOP.load(Ordering::SeqCst) {
-                        break;
-                    }
-                    let k = next.fetch_add(1, Ordering::SeqCst);
-                    let Some(&i) = pending.get(k) else { break };
-                    let st = run_mutant(&mutants[i], files, tests, order, tree, budget, all_tests);
-                    if tx.send((i, st)).is_err() {
+                while !bfs::STOP.load(Ordering::SeqCst) {
+                    let i = next.fetch_add(1, Ordering::SeqCst);
+                    if i >= n || tx.send((i, job(w, i))).is_err() {
                         break;
                     }
                 }
             });
         }
         drop(tx);
-        for (i, st) in rx {
-            done(i, &st);
-            out.insert(i, st);
+        for (i, r) in rx {
+            done(i, &r);
+            results[i] = Some(r);
         }
     });
-    Ok(out)
+    results
 }
