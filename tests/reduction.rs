@@ -300,6 +300,12 @@ fn an_injected_reduction_bug_is_caught() {
 }
 
 #[test]
+fn an_injected_irq_independence_bug_is_caught() {
+    // a CPU's IRQ flag against the shootdowns that wait for its IPI
+    injected_bug_is_caught(footprint::IRQ, "IRQ flags");
+}
+
+#[test]
 fn an_injected_word_independence_bug_is_caught() {
     // words of declared objects: a page's _refcount and flags, a lock
     injected_bug_is_caught(footprint::OBJ_ALL, "object words");

@@ -106,9 +106,9 @@ prims! {
     // ---- page tables and TLBs ----
     SetPteAt = "set_pte_at", 4, Shared, "(mm, addr, ptep, pte): write a PTE; the PTL must be held";
     PtepGetAndClear = "ptep_get_and_clear", 3, Shared, "(mm, addr, ptep): atomic xchg with 0; returns the old PTE";
-    FlushTlbPage = "flush_tlb_page", 2, Shared, "(vma, addr): synchronous shootdown of one page on every CPU";
-    FlushTlbRange = "flush_tlb_range", 3, Shared, "(vma or mm, start, end): synchronous shootdown of [start, end); end -1 (TLB_FLUSH_ALL) flushes the whole mm";
-    FlushTlbMm = "flush_tlb_mm", 1, Shared, "synchronous shootdown of the whole mm";
+    FlushTlbPage = "flush_tlb_page", 2, Shared, "(vma, addr): synchronous shootdown of one page on every CPU; waits while another CPU of the mm has IRQs disabled (its IPI)";
+    FlushTlbRange = "flush_tlb_range", 3, Shared, "(vma or mm, start, end): synchronous shootdown of [start, end); end -1 (TLB_FLUSH_ALL) flushes the whole mm; waits while another CPU of the mm has IRQs disabled";
+    FlushTlbMm = "flush_tlb_mm", 1, Shared, "synchronous shootdown of the whole mm; waits while another CPU of the mm has IRQs disabled";
     // ---- pages ----
     CopyUserHighpage = "copy_user_highpage", 2, Shared, "(dst, src): copy the contents of src into dst";
     MemcmpPages = "memcmp_pages", 2, Shared, "(a, b): 0 if the contents are equal";

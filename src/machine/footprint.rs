@@ -22,7 +22,9 @@ pub const PTL: u64 = 1 << 18;
 /// in static summaries only: no step reads or writes it, so it only marks code that may
 /// take a lock as code that changes state (an invariant may not).
 pub const HOLDS: u64 = 1 << 19;
-// (bit 20 is free: vma->vm_flags is a word of the model's struct vm_area_struct)
+/// The CPUs' IRQ flags: a shootdown waits for every other CPU to take its IPI, which a CPU
+/// with IRQs disabled does not do (`family/irq.rs`).
+pub const IRQ: u64 = 1 << 20;
 /// Page contents and their ghosts (last store, copy source).
 pub const DATA: u64 = 1 << 21;
 /// Page metadata: allocation, refcount, mapcount, page lock, flags.
@@ -111,7 +113,7 @@ pub fn prim(p: Prim) -> Footprint {
         Nondet => NONE,
         SetPteAt => rw(PTE | DATA | META, PTE | DATA | META | EXPECTED),
         PtepGetAndClear => rw(PTE, PTE),
-        FlushTlbPage | FlushTlbRange | FlushTlbMm => rw(ALL_TLBS, ALL_TLBS),
+        FlushTlbPage | FlushTlbRange | FlushTlbMm => rw(ALL_TLBS | IRQ, ALL_TLBS),
         CopyUserHighpage => rw(DATA | META, DATA),
         MemcmpPages => rw(DATA, 0),
         CopyFromUserInatomic | CopyToUserInatomic => USER_ACCESS,

@@ -490,7 +490,18 @@ pub(crate) fn waiting_on(m: &Machine, s: &State, tid: usize) -> Option<String> {
     while let Some(i) = func.code.get(pc) {
         match i {
             Instr::Prim { prim, .. } if prim.class() == crate::ir::PrimClass::Shared => {
-                return Some(format!("waits in {} in {place}", prim.name()));
+                use crate::ir::Prim::{FlushTlbMm, FlushTlbPage, FlushTlbRange};
+                let ipi = match prim {
+                    FlushTlbPage | FlushTlbRange | FlushTlbMm => (0..s.threads.len())
+                        .find(|&c| c != tid && s.threads[c].irqs_off && s.threads[c].mm == t.mm)
+                        .map(|c| format!(" (its shootdown IPI: cpu{c} has IRQs disabled)")),
+                    _ => None,
+                };
+                return Some(format!(
+                    "waits in {} in {place}{}",
+                    prim.name(),
+                    ipi.unwrap_or_default()
+                ));
             }
             Instr::Call { .. } | Instr::Return | Instr::Deref | Instr::User(_) => break,
             _ => pc += 1,

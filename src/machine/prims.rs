@@ -92,6 +92,18 @@ pub fn held_locks(m: &Machine, st: &State, tid: usize) -> Option<String> {
     (!held.is_empty()).then(|| held.join(" and "))
 }
 
+/// Does a CPU other than `tid` running `mm` have IRQs disabled? A shootdown sends it an IPI
+/// and waits (native_flush_tlb_others() -> smp_call_function_many(..., wait = true),
+/// arch/x86/mm/tlb.c@v5.10); the IPI is taken only once that CPU enables IRQs again, so
+/// until then the flush cannot complete. This is what GUP-fast's local_irq_save() relies on
+/// (mm/gup.c@v5.10, "Fast GUP"): a page a zap unmapped is freed only after its flush.
+fn ipi_held_off(st: &State, tid: usize, mm: u8) -> bool {
+    st.threads
+        .iter()
+        .enumerate()
+        .any(|(cpu, t)| cpu != tid && t.mm == mm && t.irqs_off)
+}
+
 /// The PTL or a declared spinlock: sleeping now is a bug.
 pub(crate) fn holds_spinlock(m: &Machine, st: &State, tid: usize) -> bool {
     st.ptl.contains(&Some(tid as u8)) || super::family::spinlock::holds_any(m, st, tid)
@@ -393,6 +405,11 @@ fn exec_inner(
             let old = st.ptes[slot];
             st.ptes[slot] = Pte::NONE;
             Value::Pte(old)
+        }
+        Prim::FlushTlbPage | Prim::FlushTlbRange | Prim::FlushTlbMm
+            if ipi_held_off(st, tid, mm_of(a[0])?) =>
+        {
+            return Ok(Blocked);
         }
         Prim::FlushTlbPage => {
             let mm = mm_of(a[0])?;

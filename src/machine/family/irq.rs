@@ -1,16 +1,19 @@
 //! The per-CPU IRQ flag (include/linux/irqflags.h@v5.10, x86's arch_local_irq_*): each CPU's
-//! flag is `Thread::irqs_off`, which only that CPU reads or writes, so these primitives are
-//! local (never a step of their own, no shared footprint). While IRQs are off, sleeping
-//! (schedule(), a sleeping lock, a wait_until() whose condition is false) is lock_hygiene,
-//! and so is returning to user space.
+//! flag is `Thread::irqs_off`, which only that CPU writes. Other CPUs' TLB shootdowns wait
+//! for it (an IPI is taken only with IRQs on: `prims::ipi_held_off`), so disabling and
+//! enabling IRQs are steps of their own with the `IRQ` footprint, which the flushes read;
+//! `irqs_disabled()` reads only this CPU's own flag and stays local. While IRQs are off,
+//! sleeping (schedule(), a sleeping lock, a wait_until() whose condition is false) is
+//! lock_hygiene, and so is returning to user space.
 //!
 //! The flags of local_irq_save() follow x86: X86_EFLAGS_IF (0x200) when IRQs were enabled,
-//! 0 when they were disabled. Left out: interrupts themselves (nothing is delivered to a
-//! CPU, so IRQs off changes no interleaving) and the shootdown IPIs that wait on them.
+//! 0 when they were disabled. Left out: interrupts other than the shootdown IPI (nothing
+//! else is delivered to a CPU).
 
 use super::{Access, Ctx, NO_WORD, Row, int_arg};
 use crate::explore::Footprint;
 use crate::ir::{PrimClass, Value};
+use crate::machine::footprint::IRQ;
 use crate::machine::prims::PrimOut;
 
 const X86_EFLAGS_IF: i64 = 0x200;
@@ -29,15 +32,18 @@ fn flags(c: &Ctx<'_>) -> i64 {
 
 macro_rules! row {
     ($name:literal, $arity:literal, $doc:literal, $exec:expr) => {
+        row!($name, $arity, PrimClass::Shared, IRQ, $doc, $exec)
+    };
+    ($name:literal, $arity:literal, $class:expr, $fp:expr, $doc:literal, $exec:expr) => {
         Row {
             name: $name,
             arity: $arity,
-            class: PrimClass::Local,
+            class: $class,
             ptr: NO_WORD,
             access: Access::Read,
             other: Footprint {
-                reads: 0,
-                writes: 0,
+                reads: $fp,
+                writes: $fp,
             },
             blocks: "",
             doc: $doc,
@@ -92,6 +98,8 @@ pub const ROWS: &[Row] = &[
     ),
     row!(
         "irqs_disabled",
+        0,
+        PrimClass::Local,
         0,
         "() true if this CPU's IRQs are disabled",
         |c, _| Ok(PrimOut::Value(Value::Bool(c.st.threads[c.tid].irqs_off)))
