@@ -270,6 +270,7 @@ impl Exec<'_> {
         let Some(fr) = th.frames.last_mut() else {
             return;
         };
+        let heap = &mut th.heap;
         let code = &self.m.prog.funcs[fr.func as usize].code[..];
         let base = fr.base as usize;
         let locals = &mut th.arena[base..];
@@ -320,6 +321,38 @@ impl Exec<'_> {
                     locals[top - 2] = v;
                     locals[top - 1] = Value::Null;
                     sp -= 1;
+                    pc += 1;
+                }
+                // a field of a record in this thread's heap (`vmf->page`); handles, pointers
+                // to locals and mistakes take the general path
+                Instr::GetField(fid) if sp > 0 => {
+                    let Value::Rec(r) = locals[top - 1] else {
+                        break;
+                    };
+                    let Some(rec) = heap.get(r as usize) else {
+                        break;
+                    };
+                    let fields = &self.m.prog.structs[rec.strukt as usize].fields;
+                    let Some(i) = fields.iter().position(|&x| x == fid) else {
+                        break;
+                    };
+                    locals[top - 1] = rec.fields[i];
+                    pc += 1;
+                }
+                Instr::SetField(fid) if sp > 1 => {
+                    let Value::Rec(r) = locals[top - 2] else {
+                        break;
+                    };
+                    let Some(rec) = heap.get_mut(r as usize) else {
+                        break;
+                    };
+                    let fields = &self.m.prog.structs[rec.strukt as usize].fields;
+                    let Some(i) = fields.iter().position(|&x| x == fid) else {
+                        break;
+                    };
+                    rec.fields[i] = std::mem::take(&mut locals[top - 1]);
+                    locals[top - 2] = Value::Null;
+                    sp -= 2;
                     pc += 1;
                 }
                 Instr::Jump(t) => pc = t as usize,
