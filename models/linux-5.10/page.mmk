@@ -198,7 +198,9 @@ fn __page_set_anon_rmap(page, vma, address, exclusive) source "mm/rmap.c:__page_
     page->mapping = PAGE_MAPPING_ANON; // (anon_vma | PAGE_MAPPING_ANON); page->index not modelled
 }
 
-// Not compound; __mod_lruvec_page_state() statistics left out.
+// Not compound. Left out: the VM_BUG_ONs, __mod_lruvec_page_state() statistics, and
+// __SetPageSwapBacked(page), which v5.10 does first (nothing in the model reads
+// PG_swapbacked: no LRU lists, no reclaim).
 fn page_add_new_anon_rmap(page, vma, address) source "mm/rmap.c:page_add_new_anon_rmap@v5.10" {
     // mutate: equivalent(swap-adjacent) both write the new page, which no other CPU can reach yet: its callers (wp_page_copy(), do_anonymous_page()) map it with set_pte_at() only afterwards, under the PTL
     atomic_set(&page->_mapcount, 0); // increment count (starts at -1)
