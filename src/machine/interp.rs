@@ -329,28 +329,20 @@ impl Exec<'_> {
                     let Value::Rec(r) = locals[top - 1] else {
                         break;
                     };
-                    let Some(rec) = heap.get(r as usize) else {
+                    let Some((rec, i)) = record_field(self.m, heap, r, fid) else {
                         break;
                     };
-                    let fields = &self.m.prog.structs[rec.strukt as usize].fields;
-                    let Some(i) = fields.iter().position(|&x| x == fid) else {
-                        break;
-                    };
-                    locals[top - 1] = rec.fields[i];
+                    locals[top - 1] = heap[rec].fields[i];
                     pc += 1;
                 }
                 Instr::SetField(fid) if sp > 1 => {
                     let Value::Rec(r) = locals[top - 2] else {
                         break;
                     };
-                    let Some(rec) = heap.get_mut(r as usize) else {
+                    let Some((rec, i)) = record_field(self.m, heap, r, fid) else {
                         break;
                     };
-                    let fields = &self.m.prog.structs[rec.strukt as usize].fields;
-                    let Some(i) = fields.iter().position(|&x| x == fid) else {
-                        break;
-                    };
-                    rec.fields[i] = std::mem::take(&mut locals[top - 1]);
+                    heap[rec].fields[i] = std::mem::take(&mut locals[top - 1]);
                     locals[top - 2] = Value::Null;
                     sp -= 2;
                     pc += 1;
@@ -1162,6 +1154,14 @@ impl Exec<'_> {
 
 /// Call `depth` of thread `th` has returned (`ret` is its return value): every pointer to
 /// its locals the thread still holds, in its other calls, its records or `ret`, dangles.
+/// Record `r` of a thread's heap and the index of field `fid` in it; None for a dead record
+/// or a field its struct lacks (the general path reports those).
+fn record_field(m: &Machine, heap: &[Record], r: u16, fid: u16) -> Option<(usize, usize)> {
+    let rec = heap.get(r as usize)?;
+    let fields = &m.prog.structs[rec.strukt as usize].fields;
+    Some((r as usize, fields.iter().position(|&x| x == fid)?))
+}
+
 /// The error for a field access of a record after its kernel entry returned to user space.
 fn dead_record() -> String {
     "this record was made in a kernel entry that has returned to user space: a record \

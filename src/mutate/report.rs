@@ -38,6 +38,7 @@ pub struct Counts {
     pub timeouts: usize,
     pub invalid: usize,
     pub not_run: usize,
+    pub crashed: usize,
 }
 
 impl Counts {
@@ -60,14 +61,15 @@ impl Counts {
                 }
                 Status::Timeout { .. } => c.timeouts += 1,
                 Status::Invalid { .. } => c.invalid += 1,
+                Status::Crashed => c.crashed += 1,
                 Status::NotRun => c.not_run += 1,
             }
         }
         c
     }
-    /// Mutants that count: valid, not marked equivalent, run.
+    /// Mutants that count: valid, not marked equivalent, run (a crash counts as not killed).
     pub fn non_equivalent(&self) -> usize {
-        self.killed + self.survived + self.timeouts
+        self.killed + self.survived + self.timeouts + self.crashed
     }
     pub fn percent(&self) -> f64 {
         match self.non_equivalent() {
@@ -94,8 +96,13 @@ impl Counts {
         } else {
             String::new()
         };
+        let crashed = if self.crashed > 0 {
+            format!(", {} crashed mmcheck (not killed)", self.crashed)
+        } else {
+            String::new()
+        };
         format!(
-            "killed {} of {} non-equivalent mutants ({:.1}%), {} equivalent{gaps}, {} timeouts",
+            "killed {} of {} non-equivalent mutants ({:.1}%), {} equivalent{gaps}, {} timeouts{crashed}",
             self.killed,
             self.non_equivalent(),
             self.percent(),
@@ -121,6 +128,9 @@ fn detail(s: &Status, func: &str) -> String {
             "invalid (does not load): {}",
             error.lines().next().unwrap_or("")
         ),
+        Status::Crashed => {
+            "crashed: mmcheck panicked on this mutant (a bug in mmcheck, its message is above; counted as not killed)".into()
+        }
         Status::NotRun => "not run (interrupted)".into(),
     }
 }
@@ -146,7 +156,12 @@ pub fn text(rows: &[Row], run: &Run) -> String {
     }
     let survivors: Vec<&Row> = rows
         .iter()
-        .filter(|r| matches!(r.status, Status::Survived { .. } | Status::Timeout { .. }))
+        .filter(|r| {
+            matches!(
+                r.status,
+                Status::Survived { .. } | Status::Timeout { .. } | Status::Crashed
+            )
+        })
         .collect();
     if !survivors.is_empty() {
         out.push_str("\nsurvivors:\n");
@@ -156,10 +171,10 @@ pub fn text(rows: &[Row], run: &Run) -> String {
                 r.location,
                 r.mutant.op.name(),
                 r.mutant.desc,
-                if matches!(r.status, Status::Timeout { .. }) {
-                    "  (timeout)"
-                } else {
-                    ""
+                match r.status {
+                    Status::Timeout { .. } => "  (timeout)",
+                    Status::Crashed => "  (mmcheck crashed)",
+                    _ => "",
                 }
             ));
         }
@@ -232,7 +247,7 @@ pub fn json(rows: &[Row], run: &Run) -> String {
                 Status::Equivalent { reason } => serde_json::json!({"reason": reason}),
                 Status::Timeout { tests } => serde_json::json!({"timed_out": tests}),
                 Status::Invalid { error } => serde_json::json!({"error": error}),
-                Status::NotRun => serde_json::json!({}),
+                Status::Crashed | Status::NotRun => serde_json::json!({}),
             };
             if let (Some(o), serde_json::Value::Object(e)) = (v.as_object_mut(), extra) {
                 o.extend(e);
@@ -254,6 +269,7 @@ pub fn json(rows: &[Row], run: &Run) -> String {
             "survived": c.survived,
             "equivalent": c.equivalent,
             "not_observable": c.not_observable,
+            "crashed": c.crashed,
             "timeouts": c.timeouts,
             "invalid": c.invalid,
             "not_run": c.not_run,
@@ -292,5 +308,26 @@ pub fn print(s: &str) {
             let _ = writeln!(std::io::stderr(), "error: cannot write the output: {e}");
         }
         std::process::exit(crate::cli::EXIT_BAD_INPUT);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_crash_of_mmcheck_is_never_a_kill() {
+        let c = Counts {
+            mutants: 2,
+            killed: 1,
+            crashed: 1,
+            ..Counts::default()
+        };
+        assert_eq!(c.non_equivalent(), 2);
+        assert_eq!(c.percent(), 50.0);
+        assert_eq!(
+            c.summary(),
+            "killed 1 of 2 non-equivalent mutants (50.0%), 0 equivalent, 0 timeouts, 1 crashed mmcheck (not killed)"
+        );
     }
 }

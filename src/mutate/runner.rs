@@ -105,6 +105,9 @@ pub enum Status {
     Invalid {
         error: String,
     },
+    /// mmcheck itself panicked on this mutant (a bug in mmcheck, not a kill): counted with
+    /// the survivors, so that a crash never raises the score.
+    Crashed,
     /// Interrupted before it ran.
     NotRun,
 }
@@ -117,6 +120,7 @@ impl Status {
             Status::Equivalent { .. } => "equivalent",
             Status::Timeout { .. } => "timeout",
             Status::Invalid { .. } => "invalid",
+            Status::Crashed => "crashed",
             Status::NotRun => "not run",
         }
     }
@@ -374,10 +378,7 @@ pub fn run_mutant(
     let st = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
         run_written(m, tests, order, tree, budget, all_tests)
     }))
-    .unwrap_or_else(|_| Status::Killed {
-        test: "(none)".into(),
-        found: "mmcheck panicked on this mutant (a bug in mmcheck; the message is above)".into(),
-    });
+    .unwrap_or(Status::Crashed);
     let st = match st {
         Status::Invalid { error } => Status::Invalid {
             error: tree.unmap(files, &error),
