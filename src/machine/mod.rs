@@ -492,8 +492,7 @@ pub(crate) fn waiting_on(m: &Machine, s: &State, tid: usize) -> Option<String> {
             Instr::Prim { prim, .. } if prim.class() == crate::ir::PrimClass::Shared => {
                 use crate::ir::Prim::{FlushTlbMm, FlushTlbPage, FlushTlbRange};
                 let ipi = match prim {
-                    FlushTlbPage | FlushTlbRange | FlushTlbMm => (0..s.threads.len())
-                        .find(|&c| c != tid && s.threads[c].irqs_off && s.threads[c].mm == t.mm)
+                    FlushTlbPage | FlushTlbRange | FlushTlbMm => prims::ipi_held_off(s, tid, t.mm)
                         .map(|c| format!(" (its shootdown IPI: cpu{c} has IRQs disabled)")),
                     _ => None,
                 };

@@ -97,11 +97,12 @@ pub fn held_locks(m: &Machine, st: &State, tid: usize) -> Option<String> {
 /// arch/x86/mm/tlb.c@v5.10); the IPI is taken only once that CPU enables IRQs again, so
 /// until then the flush cannot complete. This is what GUP-fast's local_irq_save() relies on
 /// (mm/gup.c@v5.10, "Fast GUP"): a page a zap unmapped is freed only after its flush.
-fn ipi_held_off(st: &State, tid: usize, mm: u8) -> bool {
+/// The first such CPU.
+pub(crate) fn ipi_held_off(st: &State, tid: usize, mm: u8) -> Option<usize> {
     st.threads
         .iter()
         .enumerate()
-        .any(|(cpu, t)| cpu != tid && t.mm == mm && t.irqs_off)
+        .position(|(cpu, t)| cpu != tid && t.mm == mm && t.irqs_off)
 }
 
 /// The PTL or a declared spinlock: sleeping now is a bug.
@@ -407,7 +408,7 @@ fn exec_inner(
             Value::Pte(old)
         }
         Prim::FlushTlbPage | Prim::FlushTlbRange | Prim::FlushTlbMm
-            if ipi_held_off(st, tid, mm_of(a[0])?) =>
+            if ipi_held_off(st, tid, mm_of(a[0])?).is_some() =>
         {
             return Ok(Blocked);
         }

@@ -33,7 +33,7 @@ test "the same walker with IRQs on: the zap flushes and frees the page it is abo
 
 // gup_pte_range()'s shape for one PTE: a lockless read, a reference, the recheck that drops
 // it if the PTE changed meanwhile; the pin is dropped at once (the caller's put_page()).
-fn walk_and_pin(addr, irqs_off) {
+fn walk_and_pin(addr, irqs_off) source "mm/gup.c:gup_pte_range@v5.10 (one PTE; get_page() for try_grab_compound_head(); IRQs off as in internal_get_user_pages_fast())" {
     let mm = current_mm();
     let vma = find_vma(mm, addr);
     let flags = 0;
