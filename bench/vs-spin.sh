@@ -12,6 +12,9 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 RUNS=${1:-5}; shift || true
+if [ -n "${BASE_BIN:-}" ] && [ $((RUNS % 2)) = 1 ]; then
+  echo "note: with an odd RUNS the binary runs first after SPIN once more than the base (slower on B3); use an even RUNS for the comparison with the base" >&2
+fi
 CONFIGS=${*:-A-nofix A-fix B-nofix B-fix Bonly-nofix Bonly-fix A3-fix B3-nofix B3-fix}
 MAXSEC=${MAXSEC:-300}      # per mmcheck run; a run cut short reports incomplete
 MAXMIB=${MAXMIB:-12288}    # mmcheck's own memory estimate limit
