@@ -20,14 +20,18 @@
 // CONFIG_NUMA_BALANCING || CONFIG_COMPACTION in older kernels, unconditional in v5.10;
 // tlb_flush_batched (a bool) is under CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH, which x86
 // selects. mmap_lock is the rw_semaphore of mmap_lock.mmk. mmap heads the VMA list (set up
-// with the scenario's VMAs, never changed: no mmap/munmap/split is modelled). Left out:
-// everything else (mm_rb, the vmacache, page-table roots, counters, mm_users, the cpumask,
-// ...).
+// with the scenario's VMAs, never changed: no mmap/munmap/split is modelled). cpu_bitmap
+// is mm_cpumask() (one word: at most 8 CPUs) and context_tlb_gen is x86's
+// mm->context.tlb_gen (arch/x86/include/asm/mmu.h, an atomic64_t); only the x86 flush
+// protocol written as model code (models/arch/x86-tlb-v5.10.mmk) uses them. Left out:
+// everything else (mm_rb, the vmacache, page-table roots, counters, mm_users, ...).
 struct mm_struct source "include/linux/mm_types.h:struct mm_struct@v5.10" {
     mmap: handle stable;
     mmap_lock: rw_semaphore;
     tlb_flush_pending: atomic_t;
     tlb_flush_batched: int;
+    cpu_bitmap: bits;
+    context_tlb_gen: atomic_t;
 }
 
 // ---- include/linux/mm_types.h ----

@@ -77,6 +77,11 @@ pub enum Instr {
         prim: Prim,
         argc: u8,
     },
+    /// Stack: the arguments, then the function to call (`Value::Func`): `f(args)` with `f`
+    /// a local holding a function.
+    CallIndirect {
+        argc: u8,
+    },
     /// `*p`: a PTE read or a read through a pointer to a local (kernel), or a user load
     /// (user program).
     Deref,
@@ -666,5 +671,22 @@ pub struct DeclaredInvariant {
 impl Program {
     pub fn field_name(&self, id: u16) -> &str {
         &self.field_names[id as usize]
+    }
+
+    /// The functions named as values (`Value::Func` constants): what an indirect call or
+    /// an IPI may run.
+    pub fn function_values(&self) -> Vec<u16> {
+        let mut out: Vec<u16> = self
+            .funcs
+            .iter()
+            .flat_map(|f| f.code.iter())
+            .filter_map(|i| match i {
+                Instr::Const(Value::Func(g)) => Some(*g),
+                _ => None,
+            })
+            .collect();
+        out.sort_unstable();
+        out.dedup();
+        out
     }
 }

@@ -65,6 +65,18 @@ macro_rules! prims {
 
 use crate::machine::family;
 
+impl Prim {
+    /// A built-in a model may replace with `override fn` (the kernel's own code for it):
+    /// the synchronous TLB shootdowns, the fast default for the x86 flush protocol
+    /// (`models/x86-tlb/`).
+    pub fn overridable(self) -> bool {
+        matches!(
+            self,
+            Prim::FlushTlbPage | Prim::FlushTlbRange | Prim::FlushTlbMm
+        )
+    }
+}
+
 prims! {
     // ---- PTE values (arch/x86/include/asm/pgtable.h) ----
     PteNone = "pte_none", 1, Pure, "true if the PTE is all zero";
@@ -109,6 +121,8 @@ prims! {
     FlushTlbPage = "flush_tlb_page", 2, Shared, "(vma, addr): synchronous shootdown of one page on every CPU; waits while another CPU of the mm has IRQs disabled (its IPI)";
     FlushTlbRange = "flush_tlb_range", 3, Shared, "(vma or mm, start, end): synchronous shootdown of [start, end); end -1 (TLB_FLUSH_ALL) flushes the whole mm; waits while another CPU of the mm has IRQs disabled";
     FlushTlbMm = "flush_tlb_mm", 1, Shared, "synchronous shootdown of the whole mm; waits while another CPU of the mm has IRQs disabled";
+    FlushTlbOneUser = "__flush_tlb_one_user", 1, Shared, "(addr) INVLPG on this CPU: drop its TLB entry for the user address (arch/x86/include/asm/tlbflush.h)";
+    FlushTlbLocal = "flush_tlb_local", 0, Shared, "() a CR3 write on this CPU: drop all its TLB entries (arch/x86/include/asm/tlbflush.h flush_tlb_local())";
     // ---- pages ----
     CopyUserHighpage = "copy_user_highpage", 2, Shared, "(dst, src): copy the contents of src into dst";
     MemcmpPages = "memcmp_pages", 2, Shared, "(a, b): 0 if the contents are equal";

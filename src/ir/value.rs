@@ -121,6 +121,9 @@ pub enum Value {
     /// A declared object in shared memory (a global, this CPU's instance of a per-CPU
     /// variable): its first word. `obj->field` reaches its fields.
     Obj(u32),
+    /// A function, named as a value (`flush_tlb_func`): what an IPI runs on another CPU, or
+    /// what an indirect call (`cond_func(cpu, info)`) calls.
+    Func(u16),
 }
 
 /// Where a pointer to a local points: the call (its depth on the thread's stack, 0 for the
@@ -158,6 +161,7 @@ impl Value {
             Value::Word(_) => "pointer",
             Value::Obj(_) => "object",
             Value::Local(_) => "pointer to a local",
+            Value::Func(_) => "function",
         }
     }
     pub fn truthy(&self) -> Option<bool> {
@@ -171,7 +175,8 @@ impl Value {
             | Value::PtePtr(_)
             | Value::Rec(_)
             | Value::Word(_)
-            | Value::Local(_) => Some(true),
+            | Value::Local(_)
+            | Value::Func(_) => Some(true),
             _ => None,
         }
     }

@@ -62,6 +62,18 @@ impl FuncTable {
                             "write e.g. `fn do_wp_page(vmf) source \"mm/memory.c@v5.10\" { ... }`",
                         ));
                     }
+                    let replaces_prim = Prim::by_name(&f.name).filter(|p| p.overridable());
+                    if replaces_prim.is_some() && f.is_override {
+                        // the kernel's code in place of the built-in, for every caller
+                        match self.by_name.get(&f.name) {
+                            Some(&i) => self.funcs[i] = f.clone(),
+                            None => {
+                                self.by_name.insert(f.name.clone(), self.funcs.len());
+                                self.funcs.push(f.clone());
+                            }
+                        }
+                        continue;
+                    }
                     if Prim::by_name(&f.name).is_some() {
                         return Err(Diag::at(
                             f.name_span,
@@ -647,6 +659,9 @@ impl FnBuilder<'_, '_> {
                     .or_else(|| consts::builtin(n))
                 {
                     self.emit(Instr::Const(v), sp);
+                } else if let Some(&(id, _)) = self.func_ids.get(n) {
+                    // a function as a value: an IPI's function, an indirect call's target
+                    self.emit(Instr::Const(Value::Func(id)), sp);
                 } else if self.ctx.global(n).is_some() {
                     return Err(Diag::at(
                         sp,
@@ -699,7 +714,17 @@ impl FnBuilder<'_, '_> {
                 self.emit(Instr::Prim { prim, argc: 1 }, sp);
             }
             ExprKind::Call(name, args) => {
-                if let Some(&(id, arity)) = self.func_ids.get(name) {
+                if let Some(i) = self.local(name) {
+                    // `cond_func(cpu, info)`: a call through a local holding a function
+                    for a in args {
+                        self.expr(a)?;
+                    }
+                    let argc = u8::try_from(args.len()).map_err(|_| {
+                        Diag::at(sp, format!("a call passes at most {} arguments", u8::MAX))
+                    })?;
+                    self.emit(Instr::Load(i), sp);
+                    self.emit(Instr::CallIndirect { argc }, sp);
+                } else if let Some(&(id, arity)) = self.func_ids.get(name) {
                     if args.len() != arity {
                         return Err(Diag::at(
                             sp,
@@ -1588,6 +1613,7 @@ fn stack_effect(i: Instr) -> (usize, usize) {
         Instr::SetField(_) | Instr::User(_) | Instr::StoreDeref => (2, 0),
         Instr::Binary(_) | Instr::Elem => (2, 1),
         Instr::Call { argc, .. } | Instr::Prim { argc, .. } => (usize::from(argc), 1),
+        Instr::CallIndirect { argc } => (usize::from(argc) + 1, 1),
     }
 }
 

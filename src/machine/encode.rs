@@ -74,6 +74,7 @@ fn value_bits(v: &Value) -> (u128, usize) {
             (14, x, 5)
         }
         Value::Obj(x) => (15, x.into(), 5),
+        Value::Func(x) => (16, x.into(), 3),
     };
     (u128::from(tag) | u128::from(x) << 8, n)
 }
@@ -135,11 +136,12 @@ fn thread(o: &mut Out, t: &Thread) {
             &t.arena[base..stack],
             &t.arena[stack..stack + f.sp as usize],
         );
-        let d = o.room(7 + values_room(locals.len()) + values_room(stack.len()));
+        let d = o.room(8 + values_room(locals.len()) + values_room(stack.len()));
         d[..2].copy_from_slice(&f.func.to_le_bytes());
         d[2..6].copy_from_slice(&f.pc.to_le_bytes());
         d[6] = f.atomic | (f.exception as u8) << 7;
-        let j = values(d, 7, locals);
+        d[7] = f.irq;
+        let j = values(d, 8, locals);
         let j = values(d, j, stack);
         o.n += j;
     }
@@ -252,6 +254,25 @@ fn shared(s: &State, o: &mut Out) {
     }
     o.n += j;
     words(o, &s.mem);
+    csds(o, &s.csd);
+}
+
+/// The CPUs' queued calls: a free one is its state byte alone.
+fn csds(o: &mut Out, csd: &[Csd]) {
+    for c in csd {
+        if c.state == CsdState::Free {
+            let d = o.room(1);
+            d[0] = 0;
+            o.n += 1;
+            continue;
+        }
+        let d = o.room(3 + 16);
+        d[0] = c.state as u8;
+        d[1..3].copy_from_slice(&c.func.to_le_bytes());
+        let (x, n) = value_bits(&c.info);
+        d[3..19].copy_from_slice(&x.to_le_bytes());
+        o.n += 3 + n;
+    }
 }
 
 /// The most a frame takes: 13 bytes, a last store (9) and a discard (3).
@@ -342,10 +363,10 @@ fn decode_thread(r: &mut Reader, t: &mut Thread, funcs: &[Func]) {
     t.frames.clear();
     t.arena.clear();
     for _ in 0..nframes {
-        let h: [u8; 8] = r.take();
+        let h: [u8; 9] = r.take();
         let func = u16::from_le_bytes([h[0], h[1]]);
         let pc = u32::from_le_bytes([h[2], h[3], h[4], h[5]]);
-        let (a, nlocals) = (h[6], h[7] as usize);
+        let (a, irq, nlocals) = (h[6], h[7], h[8] as usize);
         // the frame at its full size, Nulls above the stack, read in place
         let base = t.arena.len();
         let max_stack = funcs[func as usize].max_stack;
@@ -359,6 +380,7 @@ fn decode_thread(r: &mut Reader, t: &mut Thread, funcs: &[Func]) {
             func,
             atomic: a & 0x7f,
             exception: a & 0x80 != 0,
+            irq,
             pc,
             base: base as u32,
             nlocals: nlocals as u16,
@@ -453,6 +475,25 @@ fn decode_shared(r: &mut Reader, s: &mut State) {
     for w in chunks.into_remainder() {
         *w = r.word();
     }
+    for c in s.csd.iter_mut() {
+        *c = match r.u8() {
+            0 => Csd::default(),
+            state => {
+                let func = r.u16();
+                let mut info = [Value::Null];
+                r.values_into(&mut info);
+                Csd {
+                    func,
+                    info: info[0],
+                    state: if state == CsdState::Queued as u8 {
+                        CsdState::Queued
+                    } else {
+                        CsdState::Running
+                    },
+                }
+            }
+        };
+    }
 }
 
 struct Reader<'a> {
@@ -543,6 +584,7 @@ fn value_of(x: u128) -> (Value, usize) {
         12 => (Value::Rec(p as u16), 3),
         13 => (Value::Word(p as u32), 5),
         15 => (Value::Obj(p as u32), 5),
+        16 => (Value::Func(p as u16), 3),
         _ => {
             let ptr = LocalPtr {
                 depth: p as u8,
@@ -581,6 +623,7 @@ mod tests {
             frames: vec![Frame::default()],
             expected: vec![0],
             mem,
+            csd: Vec::new(),
         }
     }
 
@@ -673,14 +716,16 @@ mod tests {
                 func: 0x0304,
             }),
             Value::Obj(0xdead_beef),
+            Value::Func(0xabcd),
         ];
-        let fs = vec![Func::stub(18, 4); 3];
+        let fs = vec![Func::stub(19, 4); 3];
         let mut t = Thread::calling(2, &fs[2], &all);
         t.top_mut().pc = 0x0102_0304;
         t.top_mut().atomic = 3;
         t.push(Value::Int(i64::MAX));
         t.push(Value::Null);
         t.push_frame(1, &fs[1], &all[5..], true);
+        t.top_mut().irq = 3;
         t.push(Value::Obj(9));
         t.heap.push(Record {
             strukt: 0x0506,
@@ -756,6 +801,19 @@ mod tests {
                 0,
                 1 << 20,
             ],
+            csd: vec![
+                Csd::default(),
+                Csd {
+                    func: 0x0102,
+                    info: Value::Obj(77),
+                    state: CsdState::Queued,
+                },
+                Csd {
+                    func: 3,
+                    info: Value::Null,
+                    state: CsdState::Running,
+                },
+            ],
         }
     }
 
@@ -768,8 +826,9 @@ mod tests {
         encode(&s, &mut b);
         let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
         assert_eq!(hex, RICH_HEX);
-        let fs = vec![Func::stub(18, 4); 3];
+        let fs = vec![Func::stub(19, 4); 3];
         let mut back = state(vec![0; s.mem.len()]);
+        back.csd = vec![Csd::default(); s.csd.len()];
         back.threads = vec![Thread::new(); 3];
         back.tlb = vec![None; 3];
         back.ptes = vec![crate::ir::Pte::NONE; 2];
@@ -787,16 +846,16 @@ mod tests {
     }
 
     const RICH_HEX: &str = concat!(
-        "c2000400020a0202000403020103120001c0013f0240000000000000000200000000000000800304",
-        "056700008006ffffffff073412080709ff0afeff0b03000c01000d040302010e010204030fefbead",
-        "de0202ffffffffffffff7f0001000000000080120304056700008006ffffffff073412080709ff0a",
-        "feff0b03000c01000d040302010e010204030fefbeadde0000000000010f09000000020605090001",
-        "c0013f0240000000000000000200000000000000800304056700008006ffffffff0100000600f201",
-        "0000000021000c000000010000000000000012000000000000000000000000000000000000000000",
-        "03010205050300000000000078563412ff0100000000000000000000ffffffffff0109feffffffff",
-        "ffffff020b0a010500000000000080000d0cffffffffffffffff00000000000100000002017e7f0a",
-        "0000008001810100808080808002ffffffffffffffffff01feffffffffffffffff01010e00808080",
-        "01",
+        "ca000400020a020200040302010300130001c0013f02400000000000000002000000000000008003",
+        "04056700008006ffffffff073412080709ff0afeff0b03000c01000d040302010e010204030fefbe",
+        "adde10cdab0202ffffffffffffff7f000100000000008003130304056700008006ffffffff073412",
+        "080709ff0afeff0b03000c01000d040302010e010204030fefbeadde10cdab0000000000010f0900",
+        "0000020605090001c0013f0240000000000000000200000000000000800304056700008006ffffff",
+        "ff0100000600f2010000000023000c00000001000000000000000013000000000000000000000000",
+        "0000000000000000000003010205050300000000000078563412ff0100000000000000000000ffff",
+        "ffffff0109feffffffffffffff020b0a010500000000000080000d0cffffffffffffffff00000000",
+        "000100000002017e7f0a0000008001810100808080808002ffffffffffffffffff01feffffffffff",
+        "ffffff01010e0080808001000102010f4d00000002030000",
     );
 
     #[test]

@@ -25,6 +25,9 @@ pub const HOLDS: u64 = 1 << 19;
 /// The CPUs' IRQ flags: a shootdown waits for every other CPU to take its IPI, which a CPU
 /// with IRQs disabled does not do (`family/irq.rs`).
 pub const IRQ: u64 = 1 << 20;
+/// Taking an IPI: the CPU's IRQ state and queued calls, and whatever its handler may do
+/// (`Machine::thread_future` adds the handler's future).
+pub const IPI_TAKE: Footprint = rw(IRQ, IRQ);
 /// Page contents and their ghosts (last store, copy source).
 pub const DATA: u64 = 1 << 21;
 /// Page metadata: allocation, refcount, mapcount, page lock, flags.
@@ -114,6 +117,7 @@ pub fn prim(p: Prim) -> Footprint {
         SetPteAt => rw(PTE | DATA | META, PTE | DATA | META | EXPECTED),
         PtepGetAndClear => rw(PTE, PTE),
         FlushTlbPage | FlushTlbRange | FlushTlbMm => rw(ALL_TLBS | IRQ, ALL_TLBS),
+        FlushTlbOneUser | FlushTlbLocal => rw(OWN_TLB, OWN_TLB),
         CopyUserHighpage => rw(DATA | META, DATA),
         MemcmpPages => rw(DATA, 0),
         CopyFromUserInatomic | CopyToUserInatomic => USER_ACCESS,
@@ -242,6 +246,7 @@ pub fn summaries(p: &crate::ir::Program) -> Vec<Vec<Footprint>> {
         .collect();
     let fault = p.scenario.fault_entry as usize;
     let masks = masks(p);
+    let values = p.function_values();
     loop {
         let mut changed = false;
         for (fi, f) in p.funcs.iter().enumerate() {
@@ -250,6 +255,11 @@ pub fn summaries(p: &crate::ir::Program) -> Vec<Vec<Footprint>> {
                 let mut acc = instr(p, &masks, f, pc);
                 match i {
                     Instr::Call { func, .. } => acc = acc.union(fut[func as usize][0]),
+                    Instr::CallIndirect { .. } => {
+                        for &g in &values {
+                            acc = acc.union(fut[g as usize][0]);
+                        }
+                    }
                     Instr::Deref | Instr::User(_) if f.user => {
                         acc = acc.union(fut.get(fault).map_or(rw(!0, !0), |x| x[0]))
                     }
@@ -294,13 +304,26 @@ impl Machine {
     /// What thread `tid` may touch from its current position to the end of its program.
     pub(crate) fn thread_future(&self, s: &State, tid: usize) -> Footprint {
         let t = &s.threads[tid];
-        if t.status != Status::Running {
-            return NONE;
-        }
         let mut acc = NONE;
-        for f in &t.frames {
-            let summary = &self.futures[f.func as usize];
-            acc = acc.union(summary.get(f.pc as usize).copied().unwrap_or(rw(!0, !0)));
+        if t.status == Status::Running {
+            for f in &t.frames {
+                let summary = &self.futures[f.func as usize];
+                acc = acc.union(summary.get(f.pc as usize).copied().unwrap_or(rw(!0, !0)));
+                if f.irq != 0 {
+                    // the handler's return unlocks its sender's csd
+                    acc = acc.union(IPI_TAKE);
+                }
+            }
+        }
+        // the calls queued on this CPU: it will take them and run their handlers
+        let cpus = self.cpus();
+        if !s.csd.is_empty() && tid < cpus {
+            for sender in 0..cpus {
+                let c = s.csd[sender * cpus + tid];
+                if c.state == super::state::CsdState::Queued {
+                    acc = acc.union(IPI_TAKE).union(self.futures[c.func as usize][0]);
+                }
+            }
         }
         on_cpu(acc, tid)
     }
@@ -321,6 +344,14 @@ impl Machine {
             if j != tid {
                 acc = acc.union(self.thread_future(s, j));
             }
+        }
+        // an IPI queued on this CPU may interrupt it before its next step
+        let cpus = self.cpus();
+        if !s.csd.is_empty()
+            && tid < cpus
+            && (0..cpus).any(|j| s.csd[j * cpus + tid].state == super::state::CsdState::Queued)
+        {
+            acc = acc.union(IPI_TAKE);
         }
         acc
     }
@@ -346,6 +377,9 @@ pub fn invariants_read_per_cpu(p: &crate::ir::Program) -> bool {
         for &i in &p.funcs[f].code {
             match i {
                 Instr::Call { func, .. } => todo.push(func as usize),
+                Instr::CallIndirect { .. } => {
+                    todo.extend(p.function_values().iter().map(|&g| g as usize))
+                }
                 Instr::Prim {
                     prim: Prim::ThisCpuPtr | Prim::PerCpuPtr,
                     ..

@@ -138,6 +138,11 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         frames,
         expected,
         mem: prog.memory.initial_words(),
+        csd: if super::family::ipi::used_by(prog) {
+            vec![Default::default(); sc.cpus * sc.cpus]
+        } else {
+            Vec::new()
+        },
     };
     // Run each program's leading local code, so every thread starts at a shared step.
     let m = super::Machine {
@@ -152,9 +157,11 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         page_local: std::sync::Arc::new(Vec::new()),
         takes_address: super::takes_address(prog),
         mm_contract: super::mm_contract::MmContract::resolve(&prog.memory)?,
+        uses_ipi: false,
     };
     scenario_pages(&m, &mut st, &mappings)?;
     scenario_vmas(&m, &mut st)?;
+    scenario_cpus(&m, &mut st)?;
     for tid in 0..sc.cpus {
         if st.threads[tid].status != Status::Running {
             continue;
@@ -289,6 +296,32 @@ fn scenario_vmas(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
             Diag::at(
                 sc.span,
                 format!("scenario_vma() for VMA `{}` {why}", v.name),
+            )
+        })?;
+    }
+    Ok(())
+}
+
+/// Runs the model's `scenario_cpu(cpu, mm)`, if it has one, for each CPU: what the model
+/// keeps per CPU about the mm it runs (x86's `cpu_tlbstate`, the mm's cpumask). Every CPU
+/// runs a task of the scenario's one mm.
+fn scenario_cpus(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
+    let prog = &m.prog;
+    let Some(func) = prog.funcs.iter().position(|f| f.name == "scenario_cpu") else {
+        return Ok(());
+    };
+    if prog.funcs[func].nparams != 2 {
+        return Err(Diag::at(
+            prog.funcs[func].span,
+            "scenario_cpu must take (cpu, mm)",
+        ));
+    }
+    for cpu in 0..prog.scenario.cpus {
+        let args = [Value::Int(cpu as i64), Value::Mm(st.threads[cpu].mm)];
+        run_hook(m, st, func, &args).map_err(|why| {
+            Diag::at(
+                prog.scenario.span,
+                format!("scenario_cpu() for cpu{cpu} {why}"),
             )
         })?;
     }

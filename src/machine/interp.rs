@@ -38,7 +38,7 @@ pub struct StepLog {
 }
 
 const STEP_BUDGET: u32 = 100_000;
-const MAX_CALL_DEPTH: usize = 64;
+pub(crate) const MAX_CALL_DEPTH: usize = 64;
 /// Records a thread may hold at once (`encode` stores the count in a byte).
 const MAX_RECORDS: usize = 255;
 /// A record whose kernel entry has returned to user space (never a live index: at most
@@ -583,6 +583,29 @@ impl Exec<'_> {
                     // The caller's statement is committed once it calls.
                     self.has_snap = false;
                 }
+                Instr::CallIndirect { argc } => {
+                    let target = self.pop(st);
+                    let Value::Func(callee) = target else {
+                        return self.error(
+                            st,
+                            format!("calling a {}, not a function", target.type_name()),
+                        );
+                    };
+                    let f = &self.m.prog.funcs[callee as usize];
+                    if f.nparams != argc as usize {
+                        return self.error(
+                            st,
+                            format!("`{}` takes {} argument(s), {argc} given", f.name, f.nparams),
+                        );
+                    }
+                    if st.threads[tid].frames.len() >= MAX_CALL_DEPTH {
+                        return self.error(st, "call depth above 64: unbounded recursion?");
+                    }
+                    let th = &mut st.threads[tid];
+                    th.top_mut().pc += 1;
+                    th.call(callee, f, argc as usize);
+                    self.has_snap = false;
+                }
                 Instr::Prim {
                     prim: crate::ir::Prim::Nondet,
                     ..
@@ -679,6 +702,25 @@ impl Exec<'_> {
                         dangle(th, th.frames.len(), &mut v);
                     }
                     let kernel_fn = !self.m.prog.funcs[done.func as usize].user;
+                    if done.irq != 0 {
+                        // the end of an IPI handler: its csd unlocks, IRQs come back on, and
+                        // the CPU goes back to what it was running (or to its ended program)
+                        let cpus = self.m.cpus();
+                        st.csd[(done.irq as usize - 1) * cpus + tid] = Default::default();
+                        self.fp.reads |= footprint::IRQ;
+                        self.fp.writes |= footprint::IRQ;
+                        let th = &mut st.threads[tid];
+                        th.irqs_off = false;
+                        if th.frames.is_empty() {
+                            th.status = if th.signal != 0 {
+                                Status::Killed
+                            } else {
+                                Status::Done
+                            };
+                            return StepResult::Stepped;
+                        }
+                    }
+                    let th = &mut st.threads[tid];
                     if th.frames.is_empty() {
                         th.status = Status::Done;
                         return StepResult::Stepped;
@@ -686,7 +728,11 @@ impl Exec<'_> {
                     if !done.exception {
                         th.push(v);
                     }
-                    if kernel_fn && th.frames.len() == 1 {
+                    // (an IPI handler run on a CPU whose program had ended is no user code)
+                    if kernel_fn
+                        && th.frames.len() == 1
+                        && self.m.prog.funcs[th.frames[0].func as usize].user
+                    {
                         // Back to user space: the kernel must hold nothing.
                         if let Some(what) = prims::held_locks(self.m, st, tid) {
                             return StepResult::Violation(Violation {

@@ -76,6 +76,9 @@ pub enum Action {
     Evict(u8, u16),
     /// Hardware fills a TLB entry speculatively from a present PTE (knob `tlb_speculative`).
     Fill(u8, u16),
+    /// CPU n (IRQs enabled) takes the IPI of CPU m and enters its handler for the call m
+    /// queued on it (`family/ipi.rs`).
+    Ipi(u8, u8),
 }
 
 pub struct Machine {
@@ -102,6 +105,8 @@ pub struct Machine {
     takes_address: Vec<bool>,
     /// The mm_struct words the TLB checks read (`tlb_flush_pending`, `tlb_flush_batched`).
     mm_contract: mm_contract::MmContract,
+    /// The program sends IPIs (`family/ipi.rs`): CPUs may be interrupted.
+    uses_ipi: bool,
 }
 
 /// Per function: does it take the address of one of its locals (`&x`)?
@@ -115,8 +120,10 @@ fn takes_address(prog: &Program) -> Vec<bool> {
 impl Machine {
     /// Builds the initial state; an impossible scenario is a located error.
     pub fn new(mut prog: Program) -> Result<Machine, crate::lang::Diag> {
-        // per-CPU words need no bits unless a model invariant reads them
-        let quiet = !footprint::invariants_read_per_cpu(&prog);
+        // per-CPU words need no bits unless a model invariant reads them, or IPIs let one
+        // CPU's code run on another's behalf (family/ipi.rs)
+        let uses_ipi = family::ipi::used_by(&prog);
+        let quiet = !footprint::invariants_read_per_cpu(&prog) && !uses_ipi;
         prog.memory.obj_bits = footprint::obj_bit_table(&prog.memory, quiet);
         let initial = init::initial_state(&prog)?;
         let futures = footprint::summaries(&prog);
@@ -141,6 +148,7 @@ impl Machine {
             page_local,
             takes_address,
             mm_contract,
+            uses_ipi,
         };
         m.declared_reads = m.declared_footprint()?;
         m.observed |= m.declared_reads.iter().fold(0, |a, r| a | r);
@@ -185,6 +193,19 @@ impl Model for Machine {
                 out.push(Action::Cpu(i as u8));
             }
         }
+        if !s.csd.is_empty() {
+            let cpus = self.cpus();
+            for (target, t) in s.threads.iter().enumerate().take(cpus) {
+                if t.irqs_off {
+                    continue;
+                }
+                for sender in 0..cpus {
+                    if s.csd[sender * cpus + target].state == state::CsdState::Queued {
+                        out.push(Action::Ipi(target as u8, sender as u8));
+                    }
+                }
+            }
+        }
         let k = &self.prog.scenario.knobs;
         if k.tlb_evict || k.tlb_speculative {
             let slots = self.slots();
@@ -227,7 +248,8 @@ impl Model for Machine {
     }
 
     fn is_program(&self, a: Action) -> bool {
-        matches!(a, Action::Cpu(_) | Action::Choose(..))
+        // an IPI is owed to the CPU that waits for its call: a run has not ended before it
+        matches!(a, Action::Cpu(_) | Action::Choose(..) | Action::Ipi(..))
     }
 
     fn never_ends(&self, s: &State) -> Option<Violation> {
@@ -283,6 +305,33 @@ fn forget_unseen_generations(st: &mut State) {
 }
 
 impl Machine {
+    /// CPU `target` takes the IPI of `sender` and enters its handler for the call `sender`
+    /// queued (kernel/smp.c generic_smp_call_function_single_interrupt()): a new call of
+    /// the function on its stack, over whatever it was running (or on an idle CPU whose
+    /// program has ended), with IRQs disabled until the handler returns.
+    fn take_ipi(&self, st: &mut State, target: usize, sender: usize) -> interp::StepResult {
+        let cpus = self.cpus();
+        let i = sender * cpus + target;
+        let (th, c) = (&st.threads[target], st.csd[i]);
+        if th.irqs_off || c.state != state::CsdState::Queued {
+            return interp::StepResult::Blocked;
+        }
+        if th.frames.len() >= interp::MAX_CALL_DEPTH {
+            return interp::StepResult::Violation(crate::explore::Violation {
+                invariant: "model_error",
+                message: format!("cpu{target} takes an IPI with its call stack full"),
+            });
+        }
+        st.csd[i].state = state::CsdState::Running;
+        let th = &mut st.threads[target];
+        let f = &self.prog.funcs[c.func as usize];
+        th.push_frame(c.func, f, &[c.info], true);
+        th.top_mut().irq = sender as u8 + 1;
+        th.status = state::Status::Running;
+        th.irqs_off = true;
+        interp::StepResult::Stepped
+    }
+
     /// The same machine without the state-space reductions of `canonicalise` (for the tests
     /// that show they change no verdict).
     pub fn without_state_reductions(mut self) -> Machine {
@@ -371,7 +420,16 @@ impl Machine {
                     interp::StepResult::Blocked
                 }
             }
+            Action::Ipi(target, sender) => {
+                declared::WRITTEN.with_borrow_mut(|w| w.start());
+                fp = footprint::on_cpu(footprint::IPI_TAKE, target as usize);
+                self.take_ipi(st, target as usize, sender as usize)
+            }
         };
+        if self.uses_ipi && matches!(a, Action::Cpu(_) | Action::Choose(..)) {
+            // any CPU may be interrupted: its steps and the IPIs it may take do not commute
+            fp.reads |= footprint::IRQ;
+        }
         let mut local = true;
         if let (interp::StepResult::Stepped, true) = (&r, self.state_reductions) {
             local = self.canonicalise(st, a, clear_from);
@@ -400,7 +458,7 @@ impl Reducible for Machine {
             // A choice's two outcomes are two actions of one CPU: taking either alone as a
             // persistent singleton would drop the other (a false SAFE), so neither is ever
             // reduced.
-            Action::Choose(..) | Action::Evict(..) | Action::Fill(..) => None,
+            Action::Choose(..) | Action::Evict(..) | Action::Fill(..) | Action::Ipi(..) => None,
         }
     }
 
@@ -451,13 +509,40 @@ impl crate::explore::random::Actors for Machine {
     fn actor(&self, a: &Action) -> Option<usize> {
         match a {
             // a choice is its CPU's own move: no preemption, same PCT priority
-            Action::Cpu(c) | Action::Choose(c, _) => Some(*c as usize),
+            Action::Cpu(c) | Action::Choose(c, _) | Action::Ipi(c, _) => Some(*c as usize),
             Action::Evict(..) | Action::Fill(..) => None,
         }
     }
     fn actors(&self) -> usize {
         self.cpus()
     }
+}
+
+/// The CPU argument of the csd_lock_wait() at `prim_pc`: on the operand stack if the thread
+/// stands at the call itself, else the local its statement passes (`csd_lock_wait(cpu)`).
+fn waited_cpu(
+    t: &state::Thread,
+    func: &crate::ir::Func,
+    pc: usize,
+    prim_pc: usize,
+) -> Option<crate::ir::Value> {
+    if pc == prim_pc {
+        return t.peek(0);
+    }
+    match func.code.get(prim_pc.checked_sub(1)?)? {
+        Instr::Load(i) => Some(t.local(t.frames.len() - 1, *i as usize)),
+        _ => None,
+    }
+}
+
+/// Why the CPU an IPI waits for does not take it, if it has IRQs disabled.
+fn ipi_target_off(s: &State, cpu: Option<crate::ir::Value>) -> Option<String> {
+    let Some(crate::ir::Value::Int(c)) = cpu else {
+        return None;
+    };
+    let t = s.threads.get(usize::try_from(c).ok()?)?;
+    t.irqs_off
+        .then(|| format!(" (cpu{c} has IRQs disabled: it does not take the IPI)"))
 }
 
 /// What a thread that cannot move waits on; None if it has finished, or is idle in a way
@@ -494,6 +579,10 @@ pub(crate) fn waiting_on(m: &Machine, s: &State, tid: usize) -> Option<String> {
                 let ipi = match prim {
                     FlushTlbPage | FlushTlbRange | FlushTlbMm => prims::ipi_held_off(s, tid, t.mm)
                         .map(|c| format!(" (its shootdown IPI: cpu{c} has IRQs disabled)")),
+                    // the call waited for, or the csd still in use: its target's IRQs
+                    crate::ir::Prim::Family(_) if prim.name() == "csd_lock_wait" => {
+                        ipi_target_off(s, waited_cpu(t, func, f.pc as usize, pc))
+                    }
                     _ => None,
                 };
                 return Some(format!(
@@ -502,7 +591,11 @@ pub(crate) fn waiting_on(m: &Machine, s: &State, tid: usize) -> Option<String> {
                     ipi.unwrap_or_default()
                 ));
             }
-            Instr::Call { .. } | Instr::Return | Instr::Deref | Instr::User(_) => break,
+            Instr::Call { .. }
+            | Instr::CallIndirect { .. }
+            | Instr::Return
+            | Instr::Deref
+            | Instr::User(_) => break,
             _ => pc += 1,
         }
     }

@@ -147,8 +147,13 @@ pub fn is_visible(m: &Machine, st: &State, tid: usize, prim: Prim, args: &[Value
         }
         // A word of the `struct page` of a frame only this CPU can reach.
         Prim::Family(i) => match args.get(super::family::row(i).ptr) {
-            // this CPU's instance of a per-CPU variable is its own
-            Some(Value::Word(w)) if m.prog.memory.cpu_of(*w as usize) == Some(tid) => false,
+            // this CPU's instance of a per-CPU variable is its own, unless IPIs let other
+            // CPUs read it (the sender's flush_tlb_info, the target's cpu_tlbstate)
+            Some(Value::Word(w))
+                if m.prog.memory.cpu_of(*w as usize) == Some(tid) && !m.uses_ipi =>
+            {
+                false
+            }
             // a load of a word under the lock that guards it
             Some(Value::Word(w))
                 if super::family::row(i).access == super::family::Access::Read
@@ -411,6 +416,17 @@ fn exec_inner(
             if ipi_held_off(st, tid, mm_of(a[0])?).is_some() =>
         {
             return Ok(Blocked);
+        }
+        Prim::FlushTlbOneUser => {
+            let addr = int_arg(a[0])?;
+            if addr >= 0 && (addr as usize) < slots {
+                st.tlb[tid * slots + addr as usize] = None;
+            }
+            Value::Null
+        }
+        Prim::FlushTlbLocal => {
+            st.tlb[tid * slots..(tid + 1) * slots].fill(None);
+            Value::Null
         }
         Prim::FlushTlbPage => {
             let mm = mm_of(a[0])?;

@@ -44,8 +44,11 @@ pub struct MmState {}
 pub struct CallFrame {
     pub func: u16,
     pub atomic: u8,
-    /// Entered by a page fault: its return value is dropped and the user access retried.
+    /// Entered by a page fault or an IPI: its return value is dropped (and, for a fault,
+    /// the user access retried).
     pub exception: bool,
+    /// An IPI handler: 1 + the CPU whose call it runs (`Csd`); 0 for any other call.
+    pub irq: u8,
     pub pc: u32,
     /// Where the frame starts in the arena.
     pub base: u32,
@@ -211,6 +214,7 @@ impl Thread {
             func,
             atomic: 0,
             exception,
+            irq: 0,
             pc: 0,
             base: base as u32,
             nlocals: nlocals as u16,
@@ -331,6 +335,26 @@ impl Default for Thread {
     }
 }
 
+/// A CPU's call_single_data for one other CPU (kernel/smp.c): the function call it queued
+/// there with an IPI, until that CPU has run it (`family/ipi.rs`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub struct Csd {
+    pub func: u16,
+    pub info: Value,
+    pub state: CsdState,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub enum CsdState {
+    /// Unlocked: no call queued (csd_lock() may take it).
+    #[default]
+    Free,
+    /// Queued on the target's call_single_queue, its IPI sent, not taken yet.
+    Queued,
+    /// The target is running it in its IPI handler.
+    Running,
+}
+
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct State {
     pub threads: Vec<Thread>,
@@ -346,6 +370,9 @@ pub struct State {
     /// Shared memory of the declared objects (`global`s), one word per field, laid out at
     /// load time (`ir::Memory`).
     pub mem: Vec<i64>,
+    /// The CPUs' function calls to each other (`csd[sender * cpus + target]`); empty unless
+    /// the program sends IPIs.
+    pub csd: Vec<Csd>,
 }
 
 impl State {
@@ -371,6 +398,7 @@ impl State {
         self.frames.clone_from(&src.frames);
         self.expected.clone_from(&src.expected);
         self.mem.clone_from(&src.mem);
+        self.csd.clone_from(&src.csd);
     }
 }
 

@@ -134,6 +134,8 @@ pub fn canonicalise(
             r.fields.iter().for_each(|v| o.value(v));
         }
     }
+    // the arguments of queued IPI calls
+    st.csd.iter().for_each(|c| o.value(&c.info));
     for i in 0..pool.len() {
         if let Some(src) = st.frames[pool.start + i].copied_from {
             o.frame(src as usize);
@@ -207,6 +209,7 @@ pub fn canonicalise(
             r.fields.iter_mut().for_each(map_value);
         }
     }
+    st.csd.iter_mut().for_each(|c| map_value(&mut c.info));
     for &w in &mem.handle_words {
         let w = w as usize;
         let mut v = crate::ir::word_to_handle(st.mem[w]);
@@ -260,6 +263,7 @@ mod tests {
             frames,
             expected: vec![7],
             mem: Vec::new(),
+            csd: Vec::new(),
         }
     }
 

@@ -390,6 +390,7 @@ fn decisions(m: &Machine, log: &StepLog, end: Option<(u16, usize, bool)>) -> Vec
             matches!(i, Instr::Deref | Instr::User(_))
                 || matches!(i, Instr::Prim { prim, .. } if prim.class() == crate::ir::PrimClass::Shared)
                 // a model function that touches shared state (trylock_page(), page_count())
+                || matches!(i, Instr::CallIndirect { .. })
                 || matches!(i, Instr::Call { func, .. } if m.futures.get(func as usize)
                     .and_then(|f| f.first())
                     .is_some_and(|fp| fp.reads | fp.writes != 0))
@@ -407,6 +408,29 @@ fn decisions(m: &Machine, log: &StepLog, end: Option<(u16, usize, bool)>) -> Vec
     out
 }
 
+/// Replays CPU `c` taking the IPI of `sender`. Err: why it cannot happen here.
+fn replay_ipi(m: &Machine, st: &mut State, c: usize, sender: usize) -> Result<(), String> {
+    let cpus = m.cpus();
+    if c >= cpus || sender >= cpus {
+        return Err(format!("there is no cpu{}", c.max(sender)));
+    }
+    let queued = st
+        .csd
+        .get(sender * cpus + c)
+        .is_some_and(|x| x.state == super::state::CsdState::Queued);
+    if !queued {
+        return Err(format!("cpu{sender} has no call queued on cpu{c} here"));
+    }
+    if st.threads[c].irqs_off {
+        return Err(format!("cpu{c} has IRQs disabled here: it takes no IPI"));
+    }
+    match m.take_ipi(st, c, sender) {
+        StepResult::Stepped => Ok(()),
+        StepResult::Violation(v) => Err(v.message),
+        StepResult::Blocked => Err(format!("cpu{c} cannot take cpu{sender}'s IPI here")),
+    }
+}
+
 /// Replays a hardware event on the raw machine (no state reductions, so that frame names
 /// stay the same along the trace). Err: why it cannot happen here.
 fn hardware_event(m: &Machine, st: &mut State, a: Action) -> Result<(), String> {
@@ -415,6 +439,7 @@ fn hardware_event(m: &Machine, st: &mut State, a: Action) -> Result<(), String> 
     let (c, s, evict) = match a {
         Action::Evict(c, s) => (c as usize, s as usize, true),
         Action::Fill(c, s) => (c as usize, s as usize, false),
+        Action::Ipi(c, sender) => return replay_ipi(m, st, c as usize, sender as usize),
         Action::Cpu(_) | Action::Choose(..) => return Err("not a hardware event".into()),
     };
     if c >= m.cpus() {
@@ -522,7 +547,7 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
         let mut log = StepLog::default();
         let (cpu, hardware) = match a {
             Action::Cpu(c) | Action::Choose(c, _) => (c as usize, false),
-            Action::Evict(c, _) | Action::Fill(c, _) => (c as usize, true),
+            Action::Evict(c, _) | Action::Fill(c, _) | Action::Ipi(c, _) => (c as usize, true),
         };
         let before = stands_at(m, &st, cpu);
         let mut next = st.clone();
@@ -635,6 +660,18 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
                     format!("speculative TLB fill of {}", slot_name(m, s as usize)),
                     String::new(),
                 ),
+                Action::Ipi(c, sender) => {
+                    let i = sender as usize * m.cpus() + c as usize;
+                    let func = next.csd.get(i).map_or(String::new(), |x| {
+                        format!(": {}()", m.prog.funcs[x.func as usize].name)
+                    });
+                    (
+                        "IPI".into(),
+                        None,
+                        format!("takes cpu{sender}'s IPI{func}"),
+                        String::new(),
+                    )
+                }
                 Action::Cpu(_) | Action::Choose(..) => {
                     ("(returns)".into(), None, String::new(), String::new())
                 }

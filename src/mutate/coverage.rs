@@ -237,7 +237,12 @@ impl<'a> Cover<'a> {
             p.funcs
                 .iter()
                 .enumerate()
-                .filter(|(_, f)| f.name == "scenario_page" || f.name == "scenario_vma")
+                .filter(|(_, f)| {
+                    matches!(
+                        f.name.as_str(),
+                        "scenario_page" | "scenario_vma" | "scenario_cpu"
+                    )
+                })
                 .map(|(i, _)| i),
         );
         for r in roots {
@@ -248,7 +253,9 @@ impl<'a> Cover<'a> {
         }
         while let Some(f) = todo.pop() {
             for ins in &p.funcs[f].code {
-                if let Instr::Call { func, .. } = *ins {
+                // a function named as a value may run from here: an indirect call, an IPI
+                if let Instr::Call { func, .. } | Instr::Const(crate::ir::Value::Func(func)) = *ins
+                {
                     let g = func as usize;
                     let transient = steps.get(&p.funcs[g].name).is_none_or(|&n| n < 2);
                     if g < ran.len() && !ran[g] && transient {

@@ -2,6 +2,7 @@
 //! (cpu0 runs 6 steps, cpu1 11, cpu2 one, cpu1 six). Hardware events: `e2.0` (cpu2's TLB
 //! evicts page slot 0), `f1.0` (speculative fill of slot 0 into cpu1's TLB). A step that
 //! starts at a `nondet()` names its outcome: `c1.0` (cpu1 takes false), `c1.1` (true).
+//! `i1.0`: cpu1 takes cpu0's IPI (enters its handler for the call cpu0 queued on it).
 //! `-` is the empty path.
 //!
 //! Decoding only checks the syntax and the sizes; whether each step can run in a given test
@@ -42,6 +43,10 @@ pub fn encode(path: &[Action]) -> String {
                 parts.push(format!("c{c}.{}", b as u8));
                 i += 1;
             }
+            Action::Ipi(c, sender) => {
+                parts.push(format!("i{c}.{sender}"));
+                i += 1;
+            }
         }
     }
     if parts.is_empty() {
@@ -69,8 +74,8 @@ fn number(s: &str, what: &str, max: u64) -> Result<u64, String> {
 fn part(p: &str) -> Result<Vec<Action>, String> {
     let shape = "a part is `C` (a step of cpu C), `CxN` (N steps of cpu C), `cC.B` (a step of \
                  cpu C that takes outcome B, 0 or 1, of the nondet() it stands at), `eC.S` (cpu \
-                 C's TLB evicts page slot S) or `fC.S` (speculative fill of slot S into cpu C's \
-                 TLB)";
+                 C's TLB evicts page slot S), `fC.S` (speculative fill of slot S into cpu C's \
+                 TLB) or `iC.S` (cpu C takes the IPI of cpu S)";
     if p.is_empty() {
         return Err(format!(
             "an empty part (two `-` in a row, or one at an end); {shape}"
@@ -88,6 +93,14 @@ fn part(p: &str) -> Result<Vec<Action>, String> {
             _ => return Err(bad(format!("a choice's outcome is 0 or 1, not `{b}`"))),
         };
         return Ok(vec![Action::Choose(c, b)]);
+    }
+    if let Some(rest) = p.strip_prefix('i') {
+        let (c, sender) = rest
+            .split_once('.')
+            .ok_or_else(|| bad("an IPI needs `.` between the CPU and the sender".into()))?;
+        let c = number(c, "CPU number", u8::MAX as u64).map_err(bad)? as u8;
+        let sender = number(sender, "CPU number", u8::MAX as u64).map_err(bad)? as u8;
+        return Ok(vec![Action::Ipi(c, sender)]);
     }
     if let Some(rest) = p.strip_prefix('e').or_else(|| p.strip_prefix('f')) {
         let (c, s) = rest

@@ -22,6 +22,14 @@ pub fn load(path: &Path, skip_impossible: bool, out: &mut Vec<(String, Machine)>
     }
 }
 
+/// A test file, not a model file that tests beside it import (as `mmcheck test` tells them).
+fn has_tests(p: &Path) -> bool {
+    std::fs::read_to_string(p)
+        .unwrap()
+        .lines()
+        .any(|l| l.starts_with("test \""))
+}
+
 /// Every test of the bundled suite (`tests/mmk`), in path order.
 pub fn bundled() -> Vec<(String, Machine)> {
     fn walk(dir: &Path, out: &mut Vec<(String, Machine)>) {
@@ -33,7 +41,7 @@ pub fn bundled() -> Vec<(String, Machine)> {
         for p in entries {
             if p.is_dir() {
                 walk(&p, out);
-            } else if p.extension().is_some_and(|x| x == "mmk") {
+            } else if p.extension().is_some_and(|x| x == "mmk") && has_tests(&p) {
                 load(&p, false, out);
             }
         }

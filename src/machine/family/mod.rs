@@ -9,6 +9,7 @@
 mod alloc;
 mod atomic;
 mod bitops;
+pub mod ipi;
 mod irq;
 pub mod once;
 mod rcu;
@@ -197,6 +198,7 @@ static FAMILIES: &[(&[Row], Kinds)] = &[
     // wait_until's argument is the condition its statement evaluated, not a pointer
     (wait::ROWS, Some(&[])),
     (irq::ROWS, None),
+    (ipi::ROWS, None),
     (rcu::ROWS, None),
 ];
 
@@ -270,6 +272,8 @@ pub fn exec(m: &Machine, st: &mut State, tid: usize, i: u16, args: &[Value]) -> 
         && let Some(c) = m.prog.memory.cpu_of(w as usize)
         && c != tid
         && tid < m.cpus()
+        // (quiet per-CPU words, which no other CPU may touch; with IPIs they are shared)
+        && m.prog.memory.obj_bits.get(w as usize) == Some(&0)
     {
         return PrimOut::Error(format!(
             "{}: {} is cpu{c}'s instance of a per-CPU variable (reach your own with this_cpu_ptr())",

@@ -262,6 +262,7 @@ mod tests {
             frames: vec![frame(7), frame(5)],
             expected: vec![7],
             mem: Vec::new(),
+            csd: Vec::new(),
         }
     }
 
