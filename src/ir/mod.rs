@@ -6,7 +6,7 @@ pub mod prims;
 pub mod value;
 
 pub use prims::{Prim, PrimClass};
-pub use value::{LocalPtr, Pte, Value, pte_bits};
+pub use value::{LocalPtr, Pmd, Pte, PtePtr, Value, pte_bits};
 
 use crate::lang::source::{SourceMap, Span};
 use std::sync::Arc;
@@ -563,6 +563,8 @@ impl Memory {
 #[derive(Debug, Clone)]
 pub struct VmaSpec {
     pub name: String,
+    /// Its first page's address (in pages).
+    pub start: i64,
     pub first_slot: usize,
     pub pages: usize,
     pub flags: u32,
@@ -622,6 +624,8 @@ pub struct Scenario {
     pub frames: usize,
     pub vmas: Vec<VmaSpec>,
     pub slots: usize,
+    /// Where the slots are: addresses, 2 MiB ranges, PTE tables.
+    pub layout: Layout,
     pub pages: Vec<PageSpec>,
     pub ptes: Vec<PteSpec>,
     pub tlbs: Vec<TlbSpec>,
@@ -635,6 +639,76 @@ pub struct Scenario {
     pub invariants: Vec<&'static str>,
     /// The kernel's page-fault entry (`do_user_addr_fault`).
     pub fault_entry: u16,
+}
+
+/// Entries of one PTE table on x86-64: a 2 MiB range of 4 KiB pages.
+pub const PTRS_PER_PTE: i64 = 512;
+
+/// Where a scenario's pages are. A *slot* is one page of a VMA (the TLBs, the lost-write
+/// ghost and the diagrams count in slots); its address is in pages. Each 2 MiB range the
+/// scenario uses (a *region*) has one PMD entry and, at the start, one PTE table of its own,
+/// holding an entry for each slot of the range (`entries` per table, the most any range
+/// needs). Tables are frames of their own pool (`tables`): freed and reused at run time.
+#[derive(Debug, Clone, Default)]
+pub struct Layout {
+    /// Per slot: its address, ascending.
+    pub addr: Vec<i64>,
+    /// Per slot: its region, and its entry in the region's table.
+    pub region: Vec<u16>,
+    pub index: Vec<u16>,
+    /// Per region: its first address (a multiple of PTRS_PER_PTE).
+    pub region_base: Vec<i64>,
+    pub entries: usize,
+    pub tables: usize,
+}
+
+impl Layout {
+    /// The slot of a user address, if a scenario VMA page is there.
+    pub fn slot_of(&self, addr: i64) -> Option<usize> {
+        // the common case: slots at addresses 0, 1, 2, ...
+        if let Some(&a) = self.addr.get(usize::try_from(addr).ok()?)
+            && a == addr
+        {
+            return Some(addr as usize);
+        }
+        self.addr.binary_search(&addr).ok()
+    }
+
+    /// The region of an address, if the scenario uses its 2 MiB range.
+    pub fn region_of(&self, addr: i64) -> Option<usize> {
+        let base = addr.div_euclid(PTRS_PER_PTE) * PTRS_PER_PTE;
+        self.region_base.iter().position(|&b| b == base)
+    }
+
+    /// Where slot `slot`'s entry is in the storage of table `table` (`State::ptes`).
+    pub fn entry(&self, table: usize, slot: usize) -> usize {
+        table * self.entries + self.index[slot] as usize
+    }
+
+    /// Lays out `slot_addr` (ascending addresses); `tables` frames in the table pool (at
+    /// least one per region).
+    pub fn new(slot_addr: Vec<i64>, tables: Option<usize>) -> Layout {
+        let mut l = Layout::default();
+        for &a in &slot_addr {
+            let base = a.div_euclid(PTRS_PER_PTE) * PTRS_PER_PTE;
+            if l.region_base.last() != Some(&base) {
+                l.region_base.push(base);
+            }
+            let r = l.region_base.len() - 1;
+            let idx = l.region.iter().filter(|&&x| x as usize == r).count();
+            l.region.push(r as u16);
+            l.index.push(idx as u16);
+            l.entries = l.entries.max(idx + 1);
+        }
+        l.addr = slot_addr;
+        l.entries = l.entries.max(1);
+        let regions = l.region_base.len().max(1);
+        if l.region_base.is_empty() {
+            l.region_base.push(0);
+        }
+        l.tables = tables.unwrap_or(regions).max(regions);
+        l
+    }
 }
 
 /// Everything the machine needs for one test: code, record layouts and the scenario.
@@ -671,6 +745,51 @@ pub struct DeclaredInvariant {
 impl Program {
     pub fn field_name(&self, id: u16) -> &str {
         &self.field_names[id as usize]
+    }
+
+    /// The functions that can run: the CPUs' programs, the fault entry, the model's
+    /// invariants and scenario set-up (`scenario_*`), what they call and the functions
+    /// they name as values. (A model tree may define paths its tests never run.)
+    pub fn reachable_funcs(&self) -> Vec<bool> {
+        let mut seen = vec![false; self.funcs.len()];
+        let mut todo: Vec<usize> = self
+            .scenario
+            .programs
+            .iter()
+            .flatten()
+            .map(|&f| f as usize)
+            .collect();
+        todo.push(self.scenario.fault_entry as usize);
+        todo.extend(self.declared.iter().map(|d| d.func as usize));
+        todo.extend(
+            self.funcs
+                .iter()
+                .enumerate()
+                .filter(|(_, f)| f.name.starts_with("scenario_"))
+                .map(|(i, _)| i),
+        );
+        while let Some(f) = todo.pop() {
+            if f >= seen.len() || std::mem::replace(&mut seen[f], true) {
+                continue;
+            }
+            for &i in &self.funcs[f].code {
+                if let Instr::Call { func, .. } | Instr::Const(Value::Func(func)) = i {
+                    todo.push(func as usize);
+                }
+            }
+        }
+        seen
+    }
+
+    /// Can code that runs call a primitive `wanted` accepts?
+    pub fn may_call(&self, wanted: impl Fn(Prim) -> bool) -> bool {
+        let reach = self.reachable_funcs();
+        self.funcs.iter().zip(reach).any(|(f, r)| {
+            r && f
+                .code
+                .iter()
+                .any(|i| matches!(i, Instr::Prim { prim, .. } if wanted(*prim)))
+        })
     }
 
     /// The functions named as values (`Value::Func` constants): what an indirect call or

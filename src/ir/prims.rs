@@ -106,9 +106,18 @@ prims! {
     PteMkspecial = "pte_mkspecial", 1, Pure, "set _PAGE_SPECIAL (no struct page behind it for vm_normal_page)";
     VmGetPageProt = "vm_get_page_prot", 1, Pure, "protection_map[] of VM_READ|VM_WRITE|VM_EXEC|VM_SHARED (x86: PAGE_NONE, PAGE_COPY, PAGE_SHARED, each with _PAGE_ACCESSED)";
     PgprotWrite = "pgprot_write", 1, Pure, "true if the pgprot allows writes";
+    // ---- PMD values (arch/x86/include/asm/pgtable.h) ----
+    PmdNone = "pmd_none", 1, Pure, "true if the PMD entry is empty";
+    PmdPresent = "pmd_present", 1, Pure, "true if the PMD entry points to a table";
+    PmdTransHuge = "pmd_trans_huge", 1, Pure, "true for a huge leaf (none are modelled yet: false)";
+    PmdBad = "pmd_bad", 1, Pure, "true for an entry that is neither none nor a table (never, here)";
+    PmdSame = "pmd_same", 2, Pure, "bit-exact PMD equality (the table and its generation)";
+    PmdPgtable = "pmd_pgtable", 1, Pure, "(pmd) the PTE table (pgtable_t) a PMD entry points to";
     // ---- thread-local or fixed state ----
     CurrentMm = "current_mm", 0, Local, "the mm of the task running on this CPU";
-    PteOffsetMap = "pte_offset_map", 2, Local, "pointer to the PTE of (mm, address)";
+    PteOffsetMap = "pte_offset_map", 2, Local, "(mm or pmd, addr) pointer to the PTE of addr: from the mm, a walk through its PMD entry now (null if none); from a PMD value (`*pmdp` read earlier, as GUP-fast does), into the table that value names";
+    PmdOffset = "pmd_offset", 2, Local, "(mm, addr) pointer to the PMD entry of the 2 MiB range holding addr; `*pmdp` reads it";
+    PmdLockptr = "pmd_lockptr", 2, Local, "(mm, pmdp) the lock of the PMD table page (x86 split PMD locks; one PMD page covers every range of a scenario)";
     PteLockptr = "pte_lockptr", 2, Local, "the PTL of the PTE table holding a PTE pointer";
     ZeroPage = "ZERO_PAGE", 1, Local, "(addr) the shared zero page: read-only, never freed";
     IsZeroPfn = "is_zero_pfn", 1, Local, "(pfn) true for the zero page's frame number";
@@ -121,8 +130,12 @@ prims! {
     FlushTlbPage = "flush_tlb_page", 2, Shared, "(vma, addr): synchronous shootdown of one page on every CPU; waits while another CPU of the mm has IRQs disabled (its IPI)";
     FlushTlbRange = "flush_tlb_range", 3, Shared, "(vma or mm, start, end): synchronous shootdown of [start, end); end -1 (TLB_FLUSH_ALL) flushes the whole mm; waits while another CPU of the mm has IRQs disabled";
     FlushTlbMm = "flush_tlb_mm", 1, Shared, "synchronous shootdown of the whole mm; waits while another CPU of the mm has IRQs disabled";
-    FlushTlbOneUser = "__flush_tlb_one_user", 1, Shared, "(addr) INVLPG on this CPU: drop its TLB entry for the user address (arch/x86/include/asm/tlbflush.h)";
-    FlushTlbLocal = "flush_tlb_local", 0, Shared, "() a CR3 write on this CPU: drop all its TLB entries (arch/x86/include/asm/tlbflush.h flush_tlb_local())";
+    PteAllocOne = "pte_alloc_one", 1, Shared, "(mm) a zeroed PTE table from the pool (pgtable_t; its PTL free), or null when the pool is empty";
+    PmdPopulate = "pmd_populate", 3, Shared, "(mm, pmdp, pgtable) point the PMD entry at the table";
+    PmdClear = "pmd_clear", 1, Shared, "(pmdp) make the PMD entry none (x86 native_pmd_clear(): one store)";
+    PteFree = "pte_free", 2, Shared, "(mm, pgtable) give the table back to the pool: a walk, a pointer or a paging-structure-cache entry that still reaches it is use_after_free";
+    FlushTlbOneUser = "__flush_tlb_one_user", 1, Shared, "(addr) INVLPG on this CPU: drop its TLB entry for the user address, and all its paging-structure-cache entries (Intel SDM 4.10.4.1) (arch/x86/include/asm/tlbflush.h)";
+    FlushTlbLocal = "flush_tlb_local", 0, Shared, "() a CR3 write on this CPU: drop all its TLB and paging-structure-cache entries (arch/x86/include/asm/tlbflush.h flush_tlb_local())";
     // ---- pages ----
     CopyUserHighpage = "copy_user_highpage", 2, Shared, "(dst, src): copy the contents of src into dst";
     MemcmpPages = "memcmp_pages", 2, Shared, "(a, b): 0 if the contents are equal";

@@ -53,6 +53,47 @@ impl Pte {
     }
 }
 
+/// A PMD entry (x86-64): none, or a pointer to a PTE table of the table pool, tagged with
+/// the table's generation when it was linked (a copy of the entry kept past the table's
+/// free and reuse is told from the new one).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub struct Pmd(pub u32);
+
+impl Pmd {
+    pub const NONE: Pmd = Pmd(0);
+    pub fn table(id: usize, generation: u8) -> Pmd {
+        Pmd(1 | (id as u32 & 0xffff) << 8 | u32::from(generation) << 24)
+    }
+    pub fn is_none(self) -> bool {
+        self.0 == 0
+    }
+    /// The table it points to and that table's generation.
+    pub fn table_of(self) -> Option<(usize, u8)> {
+        (self.0 & 1 != 0).then_some((((self.0 >> 8) & 0xffff) as usize, (self.0 >> 24) as u8))
+    }
+}
+
+/// A pointer to one entry of a PTE table (`Value::PtePtr`): where it is in `State::ptes`,
+/// and the table's generation when the pointer was made (an access through it after the
+/// table was freed is a use-after-free).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct PtePtr {
+    pub index: u16,
+    pub generation: u8,
+}
+
+impl PtePtr {
+    pub fn pack(self) -> u32 {
+        u32::from(self.index) | u32::from(self.generation) << 16
+    }
+    pub fn unpack(x: u32) -> PtePtr {
+        PtePtr {
+            index: x as u16,
+            generation: (x >> 16) as u8,
+        }
+    }
+}
+
 impl fmt::Debug for Pte {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}", self.describe(|pfn| format!("pfn{pfn}")))
@@ -106,8 +147,14 @@ pub enum Value {
     Page(u16),
     Vma(u8),
     Mm(u8),
-    /// A pointer to a PTE slot.
-    PtePtr(u16),
+    /// A pointer to a PTE: `PtePtr::pack()`.
+    PtePtr(u32),
+    /// A PMD entry's value.
+    Pmd(Pmd),
+    /// A pointer to the PMD entry of a 2 MiB range (`Layout::region_base`).
+    PmdPtr(u16),
+    /// A PTE table of the pool (pgtable_t): the table and its generation, as `Pmd::table`.
+    PgTable(Pmd),
     /// A page-table lock (one per PTE table).
     Ptl(u16),
     /// A record in the running thread's heap (`struct vm_fault` and friends).
@@ -156,6 +203,9 @@ impl Value {
             Value::Vma(_) => "vma",
             Value::Mm(_) => "mm",
             Value::PtePtr(_) => "pte pointer",
+            Value::Pmd(_) => "pmd",
+            Value::PmdPtr(_) => "pmd pointer",
+            Value::PgTable(_) => "pgtable",
             Value::Ptl(_) => "spinlock",
             Value::Rec(_) => "struct",
             Value::Word(_) => "pointer",
@@ -176,7 +226,9 @@ impl Value {
             | Value::Rec(_)
             | Value::Word(_)
             | Value::Local(_)
-            | Value::Func(_) => Some(true),
+            | Value::Func(_)
+            | Value::PmdPtr(_)
+            | Value::PgTable(_) => Some(true),
             _ => None,
         }
     }

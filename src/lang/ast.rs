@@ -203,9 +203,13 @@ pub enum TestItem {
     Import(String, Span),
     Cpus(i64, Span),
     Frames(i64, Span),
+    /// `tables N;`: PTE-table frames in the pool (at least one per 2 MiB range used).
+    Tables(i64, Span),
     Vma {
         name: String,
         pages: i64,
+        /// `at ADDR`: its first page's address (in pages); None: right after the previous.
+        at: Option<(i64, Span)>,
         attrs: Vec<(String, Span)>,
         span: Span,
     },

@@ -1578,6 +1578,10 @@ const MAX_PAGES_PER_VMA: i64 = 16;
 const MAX_FRAMES: i64 = 64;
 /// Pages of all VMAs together: the model has one PTE table (one PTL), as one PMD on x86-64.
 const MAX_SLOTS: usize = 512;
+/// The highest user address, in pages: 64 PTE tables' worth (128 MiB).
+const MAX_ADDRESS: i64 = 64 * crate::ir::PTRS_PER_PTE;
+/// PTE-table frames a test may have in its pool.
+const MAX_TABLES: i64 = 64;
 /// VMA handles carry 8 bits.
 const MAX_VMAS: usize = 256;
 /// The machine state stores a frame's locals, operand stack and a record's fields with
@@ -1678,6 +1682,7 @@ pub fn compile_test(
     // ---- scenario ----
     let mut cpus: Option<(i64, Span)> = None;
     let mut frames: Option<(i64, Span)> = None;
+    let mut tables: Option<(i64, Span)> = None;
     let mut vmas: Vec<VmaSpec> = Vec::new();
     let mut slots = 0usize;
     let mut pages: Vec<PageSpec> = Vec::new();
@@ -1753,6 +1758,16 @@ pub fn compile_test(
                 }
                 cpus = Some((*n, *sp));
             }
+            TestItem::Tables(n, sp) => {
+                once(tables.map(|f| f.1), "tables", *sp)?;
+                if !(1..=MAX_TABLES).contains(n) {
+                    return Err(Diag::at(
+                        *sp,
+                        format!("tables must be between 1 and {MAX_TABLES}, not {n}"),
+                    ));
+                }
+                tables = Some((*n, *sp));
+            }
             TestItem::Frames(n, sp) => {
                 once(frames.map(|f| f.1), "frames", *sp)?;
                 if !(1..=MAX_FRAMES).contains(n) {
@@ -1766,6 +1781,7 @@ pub fn compile_test(
             TestItem::Vma {
                 name,
                 pages: np,
+                at,
                 attrs,
                 span,
             } => {
@@ -1787,9 +1803,34 @@ pub fn compile_test(
                 if slots + *np as usize > MAX_SLOTS {
                     return Err(Diag::at(
                         *span,
-                        format!(
-                            "this VMA takes the test past {MAX_SLOTS} pages (the model has one page table)"
-                        ),
+                        format!("this VMA takes the test past {MAX_SLOTS} pages in all its VMAs"),
+                    ));
+                }
+                // its address: where `at` puts it, else right after the previous VMA
+                let next_free = vmas.last().map_or(0, |v| v.start + v.pages as i64);
+                let start = match at {
+                    Some((a, asp)) => {
+                        if !(0..=MAX_ADDRESS - *np).contains(a) {
+                            return Err(Diag::at(
+                                *asp,
+                                format!("a VMA's address is a page number from 0 to {MAX_ADDRESS} (its end included), not {a}"),
+                            ));
+                        }
+                        if *a < next_free {
+                            return Err(Diag::at(
+                                *asp,
+                                format!("VMA `{name}` at {a} overlaps or comes before the previous VMA, which ends at {next_free}"),
+                            )
+                            .help("declare VMAs in address order"));
+                        }
+                        *a
+                    }
+                    None => next_free,
+                };
+                if start + *np > MAX_ADDRESS {
+                    return Err(Diag::at(
+                        *span,
+                        format!("this VMA ends past address {MAX_ADDRESS} (in pages)"),
                     ));
                 }
                 let mut flags = vm::VM_MAY_ALL;
@@ -1841,12 +1882,13 @@ pub fn compile_test(
                 }
                 vmas.push(VmaSpec {
                     name: name.clone(),
+                    start,
                     first_slot: slots,
                     pages: *np as usize,
                     flags,
                     anon,
                 });
-                ctx.vmas.insert(name.clone(), (slots as i64, *np));
+                ctx.vmas.insert(name.clone(), (start, *np));
                 slots += *np as usize;
             }
             TestItem::Page {
@@ -2166,6 +2208,25 @@ pub fn compile_test(
             kernel,
             cpus: ncpus,
             frames: nframes,
+            layout: {
+                let addr: Vec<i64> = vmas
+                    .iter()
+                    .flat_map(|v| (0..v.pages as i64).map(move |i| v.start + i))
+                    .collect();
+                let l = crate::ir::Layout::new(addr, tables.map(|t| t.0 as usize));
+                if let Some((n, sp)) = tables
+                    && (n as usize) < l.region_base.len()
+                {
+                    return Err(Diag::at(
+                        sp,
+                        format!(
+                            "the VMAs use {} PTE tables (one per 2 MiB range), more than `tables {n}`",
+                            l.region_base.len()
+                        ),
+                    ));
+                }
+                l
+            },
             vmas,
             slots,
             pages,

@@ -460,7 +460,7 @@ impl Parser {
             Tok::Ident(s) => s.clone(),
             _ => {
                 return Err(self.unexpected(
-                    "a test item (kernel, import, cpus, frames, vma, page, pte, tlb, knob, cpuN, invariants, expect)",
+                    "a test item (kernel, import, cpus, frames, tables, vma, page, pte, tlb, knob, cpuN, invariants, expect)",
                 ));
             }
         };
@@ -479,13 +479,13 @@ impl Parser {
                 };
                 simple(self, item)
             }
-            "cpus" | "frames" => {
+            "cpus" | "frames" | "tables" => {
                 self.bump();
                 let (n, sp) = self.int("a number")?;
-                let item = if word == "cpus" {
-                    TestItem::Cpus(n, sp)
-                } else {
-                    TestItem::Frames(n, sp)
+                let item = match word.as_str() {
+                    "cpus" => TestItem::Cpus(n, sp),
+                    "frames" => TestItem::Frames(n, sp),
+                    _ => TestItem::Tables(n, sp),
                 };
                 simple(self, item)
             }
@@ -497,6 +497,10 @@ impl Parser {
                     pages = self.int("the number of pages")?.0;
                     self.expect_punct("]")?;
                 }
+                let mut at = None;
+                if self.eat_word("at") {
+                    at = Some(self.int("the VMA's address, in pages (512 pages: one PTE table)")?);
+                }
                 self.expect_punct(":")?;
                 let mut attrs = Vec::new();
                 while !self.is_punct(";") {
@@ -507,6 +511,7 @@ impl Parser {
                 Ok(TestItem::Vma {
                     name,
                     pages,
+                    at,
                     attrs,
                     span: start.to(end),
                 })
@@ -609,7 +614,7 @@ impl Parser {
                 })
             }
             _ => Err(self.unexpected(
-                "a test item (kernel, import, cpus, frames, vma, page, pte, tlb, knob, cpuN, invariants, expect)",
+                "a test item (kernel, import, cpus, frames, tables, vma, page, pte, tlb, knob, cpuN, invariants, expect)",
             )),
         }
     }

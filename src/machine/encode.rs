@@ -65,7 +65,7 @@ fn value_bits(v: &Value) -> (u128, usize) {
         Value::Page(p) => (7, p.into(), 3),
         Value::Vma(x) => (8, x.into(), 2),
         Value::Mm(x) => (9, x.into(), 2),
-        Value::PtePtr(x) => (10, x.into(), 3),
+        Value::PtePtr(x) => (10, x.into(), 5),
         Value::Ptl(x) => (11, x.into(), 3),
         Value::Rec(x) => (12, x.into(), 3),
         Value::Word(x) => (13, x.into(), 5),
@@ -75,6 +75,9 @@ fn value_bits(v: &Value) -> (u128, usize) {
         }
         Value::Obj(x) => (15, x.into(), 5),
         Value::Func(x) => (16, x.into(), 3),
+        Value::Pmd(x) => (17, x.0.into(), 5),
+        Value::PmdPtr(x) => (18, x.into(), 3),
+        Value::PgTable(x) => (19, x.0.into(), 5),
     };
     (u128::from(tag) | u128::from(x) << 8, n)
 }
@@ -196,6 +199,9 @@ fn shared(s: &State, o: &mut Out) {
         4 * s.tlb.len()
             + 4 * s.ptes.len()
             + s.ptl.len()
+            + 4 * s.pmds.len()
+            + 2 * s.tables.len()
+            + 4 * s.psc.len()
             + FRAME_ROOM * s.frames.len()
             + 8 * s.expected.len(),
     );
@@ -220,6 +226,19 @@ fn shared(s: &State, o: &mut Out) {
     for l in &s.ptl {
         d[j] = l.unwrap_or(0xff);
         j += 1;
+    }
+    for p in &s.pmds {
+        d[j..j + 4].copy_from_slice(&p.0.to_le_bytes());
+        j += 4;
+    }
+    for t in &s.tables {
+        d[j] = t.allocated as u8;
+        d[j + 1] = t.generation;
+        j += 2;
+    }
+    for p in &s.psc {
+        d[j..j + 4].copy_from_slice(&p.0.to_le_bytes());
+        j += 4;
     }
     for f in &s.frames {
         let w: &mut [u8; FRAME_ROOM] = (&mut d[j..j + FRAME_ROOM]).try_into().unwrap();
@@ -425,6 +444,21 @@ fn decode_shared(r: &mut Reader, s: &mut State) {
     for (l, &x) in s.ptl.iter_mut().zip(src) {
         *l = (x != 0xff).then_some(x);
     }
+    let src = r.slice(4 * s.pmds.len());
+    for (p, x) in s.pmds.iter_mut().zip(src.chunks_exact(4)) {
+        *p = crate::ir::Pmd(u32::from_le_bytes(x.try_into().unwrap()));
+    }
+    let src = r.slice(2 * s.tables.len());
+    for (t, x) in s.tables.iter_mut().zip(src.chunks_exact(2)) {
+        *t = TableFrame {
+            allocated: x[0] != 0,
+            generation: x[1],
+        };
+    }
+    let src = r.slice(4 * s.psc.len());
+    for (p, x) in s.psc.iter_mut().zip(src.chunks_exact(4)) {
+        *p = crate::ir::Pmd(u32::from_le_bytes(x.try_into().unwrap()));
+    }
     for f in s.frames.iter_mut() {
         let h: [u8; 13] = r.take();
         let data = i64::from_le_bytes(h[2..10].try_into().unwrap());
@@ -579,12 +613,15 @@ fn value_of(x: u128) -> (Value, usize) {
         7 => (Value::Page(p as u16), 3),
         8 => (Value::Vma(p as u8), 2),
         9 => (Value::Mm(p as u8), 2),
-        10 => (Value::PtePtr(p as u16), 3),
+        10 => (Value::PtePtr(p as u32), 5),
         11 => (Value::Ptl(p as u16), 3),
         12 => (Value::Rec(p as u16), 3),
         13 => (Value::Word(p as u32), 5),
         15 => (Value::Obj(p as u32), 5),
         16 => (Value::Func(p as u16), 3),
+        17 => (Value::Pmd(crate::ir::Pmd(p as u32)), 5),
+        18 => (Value::PmdPtr(p as u16), 3),
+        19 => (Value::PgTable(crate::ir::Pmd(p as u32)), 5),
         _ => {
             let ptr = LocalPtr {
                 depth: p as u8,
@@ -624,6 +661,12 @@ mod tests {
             expected: vec![0],
             mem,
             csd: Vec::new(),
+            pmds: vec![crate::ir::Pmd::table(0, 0)],
+            tables: vec![TableFrame {
+                allocated: true,
+                generation: 0,
+            }],
+            psc: Vec::new(),
         }
     }
 
@@ -717,8 +760,11 @@ mod tests {
             }),
             Value::Obj(0xdead_beef),
             Value::Func(0xabcd),
+            Value::Pmd(crate::ir::Pmd::table(3, 7)),
+            Value::PmdPtr(0x0102),
+            Value::PgTable(crate::ir::Pmd::table(0x0405, 0x06)),
         ];
-        let fs = vec![Func::stub(19, 4); 3];
+        let fs = vec![Func::stub(22, 4); 3];
         let mut t = Thread::calling(2, &fs[2], &all);
         t.top_mut().pc = 0x0102_0304;
         t.top_mut().atomic = 3;
@@ -814,6 +860,19 @@ mod tests {
                     state: CsdState::Running,
                 },
             ],
+            pmds: vec![crate::ir::Pmd::NONE, crate::ir::Pmd::table(1, 0xfe)],
+            tables: vec![
+                TableFrame::default(),
+                TableFrame {
+                    allocated: true,
+                    generation: 0xfe,
+                },
+            ],
+            psc: vec![
+                crate::ir::Pmd::table(1, 0xfd),
+                crate::ir::Pmd::NONE,
+                crate::ir::Pmd::NONE,
+            ],
         }
     }
 
@@ -826,9 +885,12 @@ mod tests {
         encode(&s, &mut b);
         let hex: String = b.iter().map(|x| format!("{x:02x}")).collect();
         assert_eq!(hex, RICH_HEX);
-        let fs = vec![Func::stub(19, 4); 3];
+        let fs = vec![Func::stub(22, 4); 3];
         let mut back = state(vec![0; s.mem.len()]);
         back.csd = vec![Csd::default(); s.csd.len()];
+        back.pmds = vec![crate::ir::Pmd::NONE; s.pmds.len()];
+        back.tables = vec![TableFrame::default(); s.tables.len()];
+        back.psc = vec![crate::ir::Pmd::NONE; s.psc.len()];
         back.threads = vec![Thread::new(); 3];
         back.tlb = vec![None; 3];
         back.ptes = vec![crate::ir::Pte::NONE; 2];
@@ -846,16 +908,18 @@ mod tests {
     }
 
     const RICH_HEX: &str = concat!(
-        "ca000400020a020200040302010300130001c0013f02400000000000000002000000000000008003",
-        "04056700008006ffffffff073412080709ff0afeff0b03000c01000d040302010e010204030fefbe",
-        "adde10cdab0202ffffffffffffff7f000100000000008003130304056700008006ffffffff073412",
-        "080709ff0afeff0b03000c01000d040302010e010204030fefbeadde10cdab0000000000010f0900",
-        "0000020605090001c0013f0240000000000000000200000000000000800304056700008006ffffff",
-        "ff0100000600f2010000000023000c00000001000000000000000013000000000000000000000000",
-        "0000000000000000000003010205050300000000000078563412ff0100000000000000000000ffff",
-        "ffffff0109feffffffffffffff020b0a010500000000000080000d0cffffffffffffffff00000000",
-        "000100000002017e7f0a0000008001810100808080808002ffffffffffffffffff01feffffffffff",
-        "ffffff01010e0080808001000102010f4d00000002030000",
+        "e8000400020a020200040302010300160001c0013f02400000000000000002000000000000008003",
+        "04056700008006ffffffff073412080709ff0afeff00000b03000c01000d040302010e010204030f",
+        "efbeadde10cdab110103000712020113010504060202ffffffffffffff7f00010000000000800316",
+        "0304056700008006ffffffff073412080709ff0afeff00000b03000c01000d040302010e01020403",
+        "0fefbeadde10cdab110103000712020113010504060000000000010f09000000020605090001c001",
+        "3f0240000000000000000200000000000000800304056700008006ffffffff0100000600f2010000",
+        "000026000c0000000100000000000000001600000000000000000000000000000000000000000000",
+        "00000003010205050300000000000078563412ff0100000000010100fe000001fe010100fd000000",
+        "000000000000000000000000000000ffffffffff0109feffffffffffffff020b0a01050000000000",
+        "0080000d0cffffffffffffffff00000000000100000002017e7f0a00000080018101008080808080",
+        "02ffffffffffffffffff01feffffffffffffffff01010e0080808001000102010f4d000000020300",
+        "00",
     );
 
     #[test]

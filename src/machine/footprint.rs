@@ -32,7 +32,9 @@ pub const IPI_TAKE: Footprint = rw(IRQ, IRQ);
 pub const DATA: u64 = 1 << 21;
 /// Page metadata: allocation, refcount, mapcount, page lock, flags.
 pub const META: u64 = 1 << 22;
-// (bit 23 is free: the userfaultfd queues are the model's words now)
+/// PMD entries and the PTE-table pool (the CPUs' paging-structure caches go with their
+/// TLBs).
+pub const PGTABLE: u64 = 1 << 23;
 /// Tasks' TASK_RUNNING state (uffd wakeups).
 pub const WAKE: u64 = 1 << 24;
 /// Ghost: the values the retired user stores leave.
@@ -94,7 +96,7 @@ pub fn tlb_bit(cpu: usize) -> u64 {
 /// Everything the state invariants of `Machine::check_state` read: a step that writes one of
 /// these is visible and never reduced. (The words of the model's mm_struct that `stale_tlb`
 /// reads, mmap_lock among them, are added per program: `mm_contract`.)
-pub const OBSERVED: u64 = ALL_TLBS | PTE | PTL | META;
+pub const OBSERVED: u64 = ALL_TLBS | PTE | PTL | META | PGTABLE;
 
 const fn rw(reads: u64, writes: u64) -> Footprint {
     Footprint { reads, writes }
@@ -102,7 +104,11 @@ const fn rw(reads: u64, writes: u64) -> Footprint {
 const NONE: Footprint = rw(0, 0);
 
 /// A user access on the running CPU: its TLB, a walk (A/D bits), the frame, the ghost.
-pub const USER_ACCESS: Footprint = rw(OWN_TLB | PTE | DATA | META, OWN_TLB | PTE | DATA | EXPECTED);
+/// (A CPU's paging-structure cache is its TLB's, for footprints: `OWN_TLB`.)
+pub const USER_ACCESS: Footprint = rw(
+    OWN_TLB | PTE | PGTABLE | DATA | META,
+    OWN_TLB | PTE | DATA | EXPECTED,
+);
 
 /// What a primitive may touch, whatever its arguments (the page lock and refcounts are
 /// page metadata; the PTL checks in set_pte_at read only whether the caller holds it).
@@ -110,8 +116,13 @@ pub fn prim(p: Prim) -> Footprint {
     use Prim::*;
     match p {
         _ if p.class() == PrimClass::Pure => NONE,
-        ThisCpuPtr | PerCpuPtr | SmpProcessorId | NrCpuIds | CurrentMm | PteOffsetMap
-        | PteLockptr | ZeroPage | IsZeroPfn | ForceSigSegv | ForceSigBus | NotModelled => NONE,
+        ThisCpuPtr | PerCpuPtr | SmpProcessorId | NrCpuIds | CurrentMm | PteLockptr
+        | PmdOffset | PmdLockptr | ZeroPage | IsZeroPfn | ForceSigSegv | ForceSigBus
+        | NotModelled => NONE,
+        // a walk from the mm reads its PMD entry
+        PteOffsetMap => rw(PGTABLE, 0),
+        PmdPopulate | PmdClear => rw(PGTABLE, PGTABLE),
+        PteAllocOne | PteFree => rw(PGTABLE | PTE | PTL, PGTABLE | PTE | PTL),
         // a choice reads and writes only its own CPU's position
         Nondet => NONE,
         SetPteAt => rw(PTE | DATA | META, PTE | DATA | META | EXPECTED),

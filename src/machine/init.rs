@@ -34,7 +34,18 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
     }
     // How many PTEs map each scenario page (the model's scenario_page() sets the counts).
     let mut mappings = vec![0i64; sc.pages.len()];
-    let mut ptes = vec![Pte::NONE; slots];
+    // every range's PMD entry points to its own table, table r for range r
+    let lay = &sc.layout;
+    let mut ptes = vec![Pte::NONE; lay.tables * lay.entries];
+    let regions = lay.region_base.len();
+    let pmds: Vec<crate::ir::Pmd> = (0..regions).map(|r| crate::ir::Pmd::table(r, 0)).collect();
+    let tables: Vec<TableFrame> = (0..lay.tables)
+        .map(|t| TableFrame {
+            allocated: t < regions,
+            generation: 0,
+        })
+        .collect();
+    let pte_at = |slot: usize| lay.entry(lay.region[slot] as usize, slot);
     let mut expected = vec![0; slots];
     for p in &sc.ptes {
         let vma = sc
@@ -66,7 +77,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
                 "impossible initial state: a PTE cannot be both writable and uffd write-protected",
             ));
         }
-        ptes[p.slot] = Pte::new(u32::from(pfn(p.page, p.span)?), p.bits);
+        ptes[pte_at(p.slot)] = Pte::new(u32::from(pfn(p.page, p.span)?), p.bits);
         mappings[p.page] += 1;
         expected[p.slot] = frames[p.page].data;
     }
@@ -84,7 +95,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
     }
     let mut tlb = vec![None; sc.cpus * slots];
     for t in &sc.tlbs {
-        let pte = ptes[t.slot];
+        let pte = ptes[pte_at(t.slot)];
         let why = if !pte.hw_present() {
             Some("the PTE is not present".to_string())
         } else if pte.pfn() != u32::from(pfn(t.page, t.span)?) {
@@ -132,8 +143,16 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         threads,
         tlb,
         ptes,
-        // One lock per PTE table of 512 entries (the front end allows one table).
-        ptl: vec![None; slots.div_ceil(512).max(1)],
+        // the PTE tables' locks, then (where PMD entries can change) the PMD page's lock
+        ptl: vec![None; lay.tables + super::x86::pmds_change(prog) as usize],
+        pmds,
+        tables,
+        // paging-structure caches matter only where a PMD entry can change
+        psc: if super::x86::pmds_change(prog) {
+            vec![crate::ir::Pmd::NONE; sc.cpus * regions]
+        } else {
+            Vec::new()
+        },
         mms: vec![MmState::default()],
         frames,
         expected,
@@ -287,8 +306,8 @@ fn scenario_vmas(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
         let args = [
             Value::Vma(i as u8),
             Value::Mm(0),
-            Value::Int(v.first_slot as i64),
-            Value::Int((v.first_slot + v.pages) as i64),
+            Value::Int(v.start),
+            Value::Int(v.start + v.pages as i64),
             Value::Int(v.flags as i64),
             prev,
         ];

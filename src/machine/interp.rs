@@ -33,8 +33,8 @@ pub struct StepLog {
     /// Conditions decided, in order: (function, position of the conditional jump, the
     /// value tested). A short-circuit jump (`&&`, `||`) logs its left operand.
     pub decisions: Vec<(u16, u32, bool)>,
-    /// PTEs read by `*ptep`: (slot, value read).
-    pub reads: Vec<(usize, crate::ir::Pte)>,
+    /// PTEs read by `*ptep`: (the PTE's name, value read).
+    pub reads: Vec<(String, crate::ir::Pte)>,
 }
 
 const STEP_BUDGET: u32 = 100_000;
@@ -658,15 +658,25 @@ impl Exec<'_> {
                             };
                             self.replace_top(st, v);
                         }
-                        Value::PtePtr(slot) => {
+                        Value::PtePtr(_) => {
                             if let Flow::Yield = self.before_visible(st) {
                                 return StepResult::Stepped;
                             }
                             self.fp.reads |= footprint::PTE;
+                            let i = match x86::resolve(self.m, st, base) {
+                                Ok(Ok(p)) => p.index,
+                                Ok(Err(why)) => {
+                                    return StepResult::Violation(Violation {
+                                        invariant: "use_after_free",
+                                        message: format!("{}: *ptep: {why}", self.location(st)),
+                                    });
+                                }
+                                Err(e) => return self.error(st, e),
+                            };
                             if let Some(log) = self.log.as_deref_mut() {
-                                log.reads.push((slot as usize, st.ptes[slot as usize]));
+                                log.reads.push((x86::entry_name(self.m, st, i), st.ptes[i]));
                             }
-                            let v = Value::Pte(st.ptes[slot as usize]);
+                            let v = Value::Pte(st.ptes[i]);
                             self.replace_top(st, v);
                         }
                         Value::Int(addr) if user_mode => {
@@ -878,10 +888,9 @@ impl Exec<'_> {
         }
         self.fp = self.fp.union(footprint::USER_ACCESS);
         let tid = self.tid;
-        let slots = self.m.slots();
         let names = |f: usize| super::trace::page_name(self.m, f);
         let verbose = self.log.is_some();
-        match x86::user_access(st, slots, tid, addr, kind, &names, verbose) {
+        match x86::user_access(st, &self.m.prog.scenario.layout, tid, addr, kind, &names, verbose) {
             Access::Done { value, how } => {
                 if let Some(log) = self.log.as_deref_mut() {
                     let what = match kind {

@@ -140,7 +140,7 @@ impl MmContract {
         Self::access(prim, args).is_some_and(|(w, a)| {
             a == Access::Read
                 && self.is_batched(mem, w)
-                && st.ptl.len() == 1
+                && st.tables.len() == 1
                 && st.ptl[0] == Some(tid as u8)
         })
     }

@@ -216,7 +216,7 @@ impl Model for Machine {
                         out.push(Action::Evict(cpu as u8, slot as u16));
                     }
                     if k.tlb_speculative
-                        && x86::speculative_fill(s, slot).is_some_and(|f| Some(f) != e)
+                        && x86::speculative_fill(s, &self.prog.scenario.layout, slot).is_some_and(|f| Some(f) != e)
                     {
                         out.push(Action::Fill(cpu as u8, slot as u16));
                     }
@@ -414,7 +414,7 @@ impl Machine {
             }
             Action::Fill(c, slot) => {
                 declared::WRITTEN.with_borrow_mut(|w| w.start());
-                if x86::fill_tlb(st, self.slots(), c as usize, slot as usize) {
+                if x86::fill_tlb(st, &self.prog.scenario.layout, c as usize, slot as usize) {
                     interp::StepResult::Stepped
                 } else {
                     interp::StepResult::Blocked

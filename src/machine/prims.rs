@@ -46,15 +46,6 @@ fn int_arg(v: Value) -> Result<i64, String> {
     }
 }
 
-fn slot_arg(m: &Machine, v: Value) -> Result<usize, String> {
-    match v {
-        Value::PtePtr(s) if (s as usize) < m.slots() => Ok(s as usize),
-        other => Err(format!(
-            "expected a PTE pointer, got a {}",
-            other.type_name()
-        )),
-    }
-}
 
 fn mm_arg(v: Value) -> Result<u8, String> {
     match v {
@@ -72,9 +63,47 @@ fn mm_of(v: Value) -> Result<u8, String> {
     }
 }
 
-/// PTE table holding a slot (one table covers 512 PTEs, as on x86-64).
-fn table_of(slot: usize) -> usize {
-    slot / 512
+fn pmd_value_arg(v: Value) -> Result<crate::ir::Pmd, String> {
+    match v {
+        Value::Pmd(p) => Ok(p),
+        other => Err(format!("expected a pmd (`*pmdp`), got a {}", other.type_name())),
+    }
+}
+
+fn pmd_ptr_arg(v: Value) -> Result<usize, String> {
+    match v {
+        Value::PmdPtr(r) => Ok(r as usize),
+        other => Err(format!(
+            "expected a PMD pointer (pmd_offset()), got a {}",
+            other.type_name()
+        )),
+    }
+}
+
+/// A table handle (pgtable_t, or a PMD value's table) of a table not freed since.
+fn table_live(st: &State, p: crate::ir::Pmd) -> bool {
+    p.table_of()
+        .is_some_and(|(t, g)| st.tables.get(t).is_some_and(|x| x.allocated && x.generation == g))
+}
+
+/// The slot of a user address a primitive names; a located model error if none.
+fn slot_at(m: &Machine, addr: i64) -> Result<usize, String> {
+    m.prog
+        .scenario
+        .layout
+        .slot_of(addr)
+        .ok_or_else(|| format!("address {addr} is in no VMA of this scenario"))
+}
+
+/// The PTE a pointer argument names: Err for a model error, or the use-after-free of a
+/// pointer into a freed table as a violation.
+macro_rules! place {
+    ($m:expr, $st:expr, $v:expr) => {
+        match x86::resolve($m, $st, $v)? {
+            Ok(p) => p,
+            Err(why) => return Ok(Violation("use_after_free", why)),
+        }
+    };
 }
 
 /// Locks a thread holds, for hygiene messages (None: nothing held).
@@ -276,16 +305,68 @@ fn exec_inner(
         // ---- local ----
         Prim::CurrentMm => Value::Mm(st.threads[tid].mm),
         Prim::PteOffsetMap => {
+            let l = &m.prog.scenario.layout;
+            let slot = slot_at(m, int_arg(a[1])?)?;
+            match a[0] {
+                // a walk from the mm: null where the PMD entry is none
+                Value::Mm(_) => x86::pte_pointer(l, st, slot).unwrap_or(Value::Null),
+                // into the table a PMD value read earlier names, whatever the entry holds now
+                Value::Pmd(p) => {
+                    let (t, g) = p
+                        .table_of()
+                        .ok_or("pte_offset_map() of a PMD value that names no table")?;
+                    let (_, pmd_region) = (t, l.region[slot]);
+                    if l.region_of(int_arg(a[1])?) != Some(pmd_region as usize) {
+                        return Err("pte_offset_map(): the address is outside the PMD's range".into());
+                    }
+                    x86::pointer_into(l, t, g, slot)
+                }
+                other => {
+                    return Err(format!(
+                        "pte_offset_map() takes the mm or a PMD value (`*pmdp`), not a {}",
+                        other.type_name()
+                    ));
+                }
+            }
+        }
+        Prim::PmdOffset => {
             mm_arg(a[0])?;
             let addr = int_arg(a[1])?;
-            if addr < 0 || addr as usize >= slots {
-                return Err(format!("address {addr} has no page table in this scenario"));
+            let r = m
+                .prog
+                .scenario
+                .layout
+                .region_of(addr)
+                .ok_or_else(|| format!("address {addr} is in no 2 MiB range of this scenario's VMAs"))?;
+            Value::PmdPtr(r as u16)
+        }
+        Prim::PmdLockptr => {
+            mm_arg(a[0])?;
+            pmd_ptr_arg(a[1])?;
+            // after the PTLs: the PMD page's split lock
+            let l = m.prog.scenario.layout.tables;
+            if st.ptl.len() <= l {
+                return Err("pmd_lockptr() in a program that never changes a PMD entry (pmd_populate(), pmd_clear() or pte_free()): nothing for the lock to order".into());
             }
-            Value::PtePtr(addr as u16)
+            Value::Ptl(l as u16)
+        }
+        Prim::PmdNone => Value::Bool(pmd_value_arg(a[0])?.is_none()),
+        Prim::PmdPresent => Value::Bool(pmd_value_arg(a[0])?.table_of().is_some()),
+        Prim::PmdTransHuge | Prim::PmdBad => {
+            pmd_value_arg(a[0])?;
+            Value::Bool(false)
+        }
+        Prim::PmdSame => Value::Bool(pmd_value_arg(a[0])? == pmd_value_arg(a[1])?),
+        Prim::PmdPgtable => {
+            let p = pmd_value_arg(a[0])?;
+            if p.table_of().is_none() {
+                return Err("pmd_pgtable() of a PMD entry that names no table".into());
+            }
+            Value::PgTable(p)
         }
         Prim::PteLockptr => {
             mm_arg(a[0])?;
-            Value::Ptl(table_of(slot_arg(m, a[1])?) as u16)
+            Value::Ptl(place!(m, st, a[1]).table as u16)
         }
         Prim::ForceSigSegv => {
             st.threads[tid].signal = super::state::SIGSEGV;
@@ -336,15 +417,13 @@ fn exec_inner(
         }
         // ---- page tables and TLBs ----
         Prim::SetPteAt => {
-            let slot = slot_arg(m, a[2])?;
+            let p = place!(m, st, a[2]);
             let new = pte_arg(a[3])?;
-            if st.ptl[table_of(slot)] != Some(t) {
+            let pte_name = |st: &State| x86::entry_name(m, st, p.index);
+            if st.ptl[p.table] != Some(t) {
                 return Ok(Violation(
                     "lock_hygiene",
-                    format!(
-                        "cpu{tid} writes PTE {} without holding its PTL",
-                        super::trace::slot_name(m, slot)
-                    ),
+                    format!("cpu{tid} writes PTE {} without holding its PTL", pte_name(st)),
                 ));
             }
             let mut lost = None;
@@ -355,7 +434,7 @@ fn exec_inner(
                     "use_after_free",
                     format!(
                         "set_pte_at maps pfn 0, which is no page frame, at {}",
-                        super::trace::slot_name(m, slot)
+                        pte_name(st)
                     ),
                 ));
             }
@@ -364,10 +443,7 @@ fn exec_inner(
                 if f >= st.frames.len() || !st.frames[f].allocated {
                     return Ok(Violation(
                         "use_after_free",
-                        format!(
-                            "set_pte_at maps a freed frame at {}",
-                            super::trace::slot_name(m, slot)
-                        ),
+                        format!("set_pte_at maps a freed frame at {}", pte_name(st)),
                     ));
                 }
                 // The local lost-write check: a copy replacing its source must still match it.
@@ -380,10 +456,10 @@ fn exec_inner(
                         };
                         lost = Some(format!(
                             "{who} to {} landed in {} after it was copied to {}; {} now maps the copy, which holds {}: the store is lost",
-                            super::trace::slot_name(m, slot),
+                            pte_name(st),
                             super::trace::page_name(m, src as usize),
                             super::trace::page_name(m, f),
-                            super::trace::slot_name(m, slot),
+                            pte_name(st),
                             d.data
                         ));
                     }
@@ -391,25 +467,25 @@ fn exec_inner(
                 }
                 st.frames[f].private_to = None;
             }
-            st.ptes[slot] = new;
+            st.ptes[p.index] = new;
             if let Some(msg) = lost {
                 return Ok(Soft("lost_write", msg, Value::Null));
             }
             Value::Null
         }
         Prim::PtepGetAndClear => {
-            let slot = slot_arg(m, a[2])?;
-            if st.ptl[table_of(slot)] != Some(t) {
+            let p = place!(m, st, a[2]);
+            if st.ptl[p.table] != Some(t) {
                 return Ok(Violation(
                     "lock_hygiene",
                     format!(
                         "cpu{tid} clears PTE {} without holding its PTL",
-                        super::trace::slot_name(m, slot)
+                        x86::entry_name(m, st, p.index)
                     ),
                 ));
             }
-            let old = st.ptes[slot];
-            st.ptes[slot] = Pte::NONE;
+            let old = st.ptes[p.index];
+            st.ptes[p.index] = Pte::NONE;
             Value::Pte(old)
         }
         Prim::FlushTlbPage | Prim::FlushTlbRange | Prim::FlushTlbMm
@@ -417,34 +493,91 @@ fn exec_inner(
         {
             return Ok(Blocked);
         }
-        Prim::FlushTlbOneUser => {
-            let addr = int_arg(a[0])?;
-            if addr >= 0 && (addr as usize) < slots {
-                st.tlb[tid * slots + addr as usize] = None;
+        Prim::PteAllocOne => {
+            mm_arg(a[0])?;
+            match st.tables.iter().position(|t| !t.allocated) {
+                Some(t) => {
+                    let l = &m.prog.scenario.layout;
+                    st.tables[t].allocated = true;
+                    st.ptes[t * l.entries..(t + 1) * l.entries].fill(Pte::NONE);
+                    st.ptl[t] = None;
+                    Value::PgTable(crate::ir::Pmd::table(t, st.tables[t].generation))
+                }
+                None => Value::Null,
             }
+        }
+        Prim::PmdPopulate => {
+            mm_arg(a[0])?;
+            let r = pmd_ptr_arg(a[1])?;
+            let Value::PgTable(p) = a[2] else {
+                return Err(format!("expected a pgtable, got a {}", a[2].type_name()));
+            };
+            if !table_live(st, p) {
+                return Ok(Violation(
+                    "use_after_free",
+                    "pmd_populate() with a table that was freed".into(),
+                ));
+            }
+            st.pmds[r] = p;
+            Value::Null
+        }
+        Prim::PmdClear => {
+            let r = pmd_ptr_arg(a[0])?;
+            st.pmds[r] = crate::ir::Pmd::NONE;
+            Value::Null
+        }
+        Prim::PteFree => {
+            mm_arg(a[0])?;
+            let Value::PgTable(p) = a[1] else {
+                return Err(format!("expected a pgtable, got a {}", a[1].type_name()));
+            };
+            if !table_live(st, p) {
+                return Ok(Violation(
+                    "use_after_free",
+                    "pte_free() of a table that was freed already".into(),
+                ));
+            }
+            let (t, _) = p.table_of().expect("a pgtable names a table");
+            if st.ptl[t].is_some() {
+                return Ok(Violation(
+                    "use_after_free",
+                    format!("pte_free() of table {t} while its PTL is held"),
+                ));
+            }
+            st.tables[t].allocated = false;
+            st.tables[t].generation = st.tables[t].generation.wrapping_add(1);
+            Value::Null
+        }
+        Prim::FlushTlbOneUser => {
+            // (INVLPG of an address no VMA holds has nothing to drop)
+            if let Some(slot) = m.prog.scenario.layout.slot_of(int_arg(a[0])?) {
+                st.tlb[tid * slots + slot] = None;
+            }
+            x86::drop_psc(st, &m.prog.scenario.layout, tid);
             Value::Null
         }
         Prim::FlushTlbLocal => {
             st.tlb[tid * slots..(tid + 1) * slots].fill(None);
+            x86::drop_psc(st, &m.prog.scenario.layout, tid);
             Value::Null
         }
         Prim::FlushTlbPage => {
             let mm = mm_of(a[0])?;
-            let addr = int_arg(a[1])?.max(0) as usize;
-            x86::flush_range(st, slots, mm, addr, addr + 1);
+            let addr = int_arg(a[1])?;
+            x86::flush_range(st, &m.prog.scenario.layout, mm, addr, addr + 1);
             Value::Null
         }
         Prim::FlushTlbRange => {
             let mm = mm_of(a[0])?;
             let (s, e) = (int_arg(a[1])?, int_arg(a[2])?);
             // TLB_FLUSH_ALL is ~0UL
-            let e = if e < 0 { slots } else { e as usize };
-            x86::flush_range(st, slots, mm, s.max(0) as usize, e);
+            let e = if e < 0 { i64::MAX } else { e };
+            x86::flush_range(st, &m.prog.scenario.layout, mm, s, e);
             Value::Null
         }
         Prim::FlushTlbMm => {
             let mm = mm_of(a[0])?;
-            x86::flush_range(st, slots, mm, 0, slots);
+            x86::flush_range(st, &m.prog.scenario.layout, mm, 0, i64::MAX);
             Value::Null
         }
         // ---- pages ----
@@ -466,20 +599,29 @@ fn exec_inner(
         Prim::CopyFromUserInatomic => {
             let d = page_of(m, a[0])?;
             let addr = int_arg(a[1])?;
-            match x86::kernel_read(st, slots, tid, addr) {
-                Some((src, data)) => {
+            match x86::kernel_read(st, &m.prog.scenario.layout, tid, addr) {
+                Ok(Some((src, data))) => {
                     st.frames[d].data = data;
                     st.frames[d].copied_from = Some(src as u16);
                     Value::Bool(true)
                 }
-                None => Value::Bool(false),
+                Ok(None) => Value::Bool(false),
+                Err(why) => return Ok(Violation("use_after_free", why)),
             }
         }
         Prim::CopyToUserInatomic => {
             let addr = int_arg(a[0])?;
             let v = int_arg(a[1])?;
             let names = |f: usize| super::trace::page_name(m, f);
-            match x86::user_access(st, slots, tid, addr, x86::UserKind::Store(v), &names, false) {
+            match x86::user_access(
+                st,
+                &m.prog.scenario.layout,
+                tid,
+                addr,
+                x86::UserKind::Store(v),
+                &names,
+                false,
+            ) {
                 x86::Access::Done { .. } => Value::Bool(true),
                 x86::Access::Fault { .. } => Value::Bool(false),
                 x86::Access::UseAfterFree(msg) => {
@@ -525,15 +667,12 @@ fn exec_inner(
         }
         Prim::GhostDiscard => {
             mm_of(a[0])?;
-            let addr = int_arg(a[1])?;
-            if addr < 0 || addr as usize >= slots {
-                return Err(format!("address {addr} has no page table in this scenario"));
-            }
-            st.expected[addr as usize] = 0;
+            let slot = slot_at(m, int_arg(a[1])?)?;
+            st.expected[slot] = 0;
             if a[2] != Value::Null {
                 let f = page_of(m, a[2])?;
                 if let Some(fr) = st.frames.get_mut(f) {
-                    fr.discarded = Some((t, addr as u16));
+                    fr.discarded = Some((t, slot as u16));
                 }
             }
             Value::Null
@@ -542,11 +681,11 @@ fn exec_inner(
             mm_of(a[0])?;
             let (s, e) = (int_arg(a[1])?, int_arg(a[2])?);
             // Only this CPU's discards: another call on the range may still be zapping.
+            let addr = &m.prog.scenario.layout.addr;
             for fr in st.frames.iter_mut() {
-                if fr
-                    .discarded
-                    .is_some_and(|(c, d)| c == t && s <= d as i64 && (d as i64) < e)
-                {
+                if fr.discarded.is_some_and(|(c, d)| {
+                    c == t && (s..e).contains(&addr.get(d as usize).copied().unwrap_or(-1))
+                }) {
                     fr.discarded = None;
                 }
             }
@@ -554,9 +693,8 @@ fn exec_inner(
         }
         Prim::AssumeTlbCoherent => {
             let addr = int_arg(a[1])?;
-            if addr >= 0 && (addr as usize) < slots {
-                let slot = addr as usize;
-                let pte = st.ptes[slot];
+            if let Some(slot) = m.prog.scenario.layout.slot_of(addr) {
+                let pte = st.pte_of(&m.prog.scenario.layout, slot);
                 for cpu in 0..st.threads.len() {
                     if let Some(e) = st.tlb[cpu * slots + slot]
                         && x86::is_stale(e, pte)

@@ -32,6 +32,15 @@ pub struct Frame {
     pub discarded: Option<(u8, u16)>,
 }
 
+/// A frame of the PTE-table pool (`ir::Layout`): its entries are `State::ptes`.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug, Default)]
+pub struct TableFrame {
+    pub allocated: bool,
+    /// Bumped at every free, so a pointer or PMD copy kept past a free is told from the
+    /// table's next use.
+    pub generation: u8,
+}
+
 #[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
 /// What the machine keeps per mm beyond the model's mm_struct (nothing yet: CR3 and PCIDs come
 /// with several address spaces).
@@ -360,9 +369,18 @@ pub struct State {
     pub threads: Vec<Thread>,
     /// TLB of each CPU: `tlb[cpu * slots + slot]`.
     pub tlb: Vec<Option<TlbEntry>>,
+    /// The entries of every table of the PTE-table pool, table after table
+    /// (`Layout::entry`).
     pub ptes: Vec<Pte>,
-    /// Holder of each PTE table's lock.
+    /// Holder of each PTE table's lock (split PTLs: one per table of the pool).
     pub ptl: Vec<Option<u8>>,
+    /// The PMD entry of each 2 MiB range the scenario uses (`Layout::region_base`).
+    pub pmds: Vec<crate::ir::Pmd>,
+    /// The PTE-table pool.
+    pub tables: Vec<TableFrame>,
+    /// Each CPU's paging-structure cache of PMD entries, `psc[cpu * regions + region]`
+    /// (`Pmd::NONE`: no entry); empty unless the program can change PMD entries.
+    pub psc: Vec<crate::ir::Pmd>,
     pub mms: Vec<MmState>,
     pub frames: Vec<Frame>,
     /// Ghost: the value each address must hold, from the retired user stores in order.
@@ -379,6 +397,20 @@ impl State {
     pub fn tlb_at(&self, slots: usize, cpu: usize, slot: usize) -> Option<TlbEntry> {
         self.tlb[cpu * slots + slot]
     }
+
+    /// Where slot `slot`'s PTE is in `ptes`, through its range's PMD entry (None: the PMD
+    /// entry is none, so there is no PTE).
+    #[inline]
+    pub fn pte_index(&self, l: &crate::ir::Layout, slot: usize) -> Option<usize> {
+        let (t, _) = self.pmds[l.region[slot] as usize].table_of()?;
+        Some(l.entry(t, slot))
+    }
+
+    /// Slot `slot`'s PTE as a page walk finds it (none where the PMD entry is none).
+    #[inline]
+    pub fn pte_of(&self, l: &crate::ir::Layout, slot: usize) -> Pte {
+        self.pte_index(l, slot).map_or(Pte::NONE, |i| self.ptes[i])
+    }
 }
 
 impl State {
@@ -394,6 +426,9 @@ impl State {
         self.tlb.clone_from(&src.tlb);
         self.ptes.clone_from(&src.ptes);
         self.ptl.clone_from(&src.ptl);
+        self.pmds.clone_from(&src.pmds);
+        self.tables.clone_from(&src.tables);
+        self.psc.clone_from(&src.psc);
         self.mms.clone_from(&src.mms);
         self.frames.clone_from(&src.frames);
         self.expected.clone_from(&src.expected);

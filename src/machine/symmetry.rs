@@ -264,6 +264,12 @@ mod tests {
             expected: vec![7],
             mem: Vec::new(),
             csd: Vec::new(),
+            pmds: vec![crate::ir::Pmd::table(0, 0)],
+            tables: vec![TableFrame {
+                allocated: true,
+                generation: 0,
+            }],
+            psc: Vec::new(),
         }
     }
 

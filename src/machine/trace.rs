@@ -113,11 +113,11 @@ pub fn pte_text(m: &Machine, p: Pte) -> String {
 fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
     let mut out = Vec::new();
     let slots = m.slots();
-    for s in 0..slots {
+    for s in 0..a.ptes.len() {
         if a.ptes[s] != b.ptes[s] {
             out.push(format!(
                 "PTE {}: {} -> {}",
-                slot_name(m, s),
+                super::x86::entry_name(m, b, s),
                 pte_text(m, a.ptes[s]),
                 pte_text(m, b.ptes[s])
             ));
@@ -479,12 +479,12 @@ fn hardware_event(m: &Machine, st: &mut State, a: Action) -> Result<(), String> 
         if !k.tlb_speculative {
             return Err("this test does not enable `knob tlb_speculative;`: its TLBs are never filled speculatively".into());
         }
-        match super::x86::speculative_fill(st, s) {
+        match super::x86::speculative_fill(st, &m.prog.scenario.layout, s) {
             None => {
                 return Err(format!(
                     "PTE {} ({}) maps no live page here: nothing to fill",
                     slot_name(m, s),
-                    pte_text(m, st.ptes[s])
+                    pte_text(m, st.pte_of(&m.prog.scenario.layout, s))
                 ));
             }
             Some(e) if Some(e) == entry => {
@@ -494,7 +494,7 @@ fn hardware_event(m: &Machine, st: &mut State, a: Action) -> Result<(), String> 
                 ));
             }
             Some(_) => {
-                super::x86::fill_tlb(st, slots, c, s);
+                super::x86::fill_tlb(st, &m.prog.scenario.layout, c, s);
             }
         }
     }
@@ -680,9 +680,9 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
         let reads = log
             .reads
             .iter()
-            .map(|&(slot, p)| PteRead {
-                pte: slot_name(m, slot),
-                value: pte_text(m, p),
+            .map(|(name, p)| PteRead {
+                pte: name.clone(),
+                value: pte_text(m, *p),
             })
             .collect();
         let new: Vec<&Violation> = now

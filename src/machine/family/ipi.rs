@@ -108,47 +108,10 @@ pub const ROWS: &[Row] = &[
 ];
 
 /// Does the program send IPIs (so that the machine keeps call_single_data and every
-/// per-CPU variable is shared)? Only code that can run counts: the CPUs' programs, the
-/// fault entry, the model's invariants and scenario set-up, what they call and the
-/// functions they name as values. (A model tree may define IPI paths its tests never run.)
+/// per-CPU variable is shared)? Only code that can run counts (`reachable_funcs`).
 pub fn used_by(p: &crate::ir::Program) -> bool {
-    use crate::ir::{Instr, Prim};
     let Some(queue) = super::by_name("__smp_call_single_queue") else {
         return false;
     };
-    let mut seen = vec![false; p.funcs.len()];
-    let mut todo: Vec<usize> = p
-        .scenario
-        .programs
-        .iter()
-        .flatten()
-        .map(|&f| f as usize)
-        .collect();
-    todo.push(p.scenario.fault_entry as usize);
-    todo.extend(p.declared.iter().map(|d| d.func as usize));
-    todo.extend(p.funcs.iter().enumerate().filter_map(|(i, f)| {
-        matches!(
-            f.name.as_str(),
-            "scenario_page" | "scenario_vma" | "scenario_cpu"
-        )
-        .then_some(i)
-    }));
-    while let Some(f) = todo.pop() {
-        if f >= seen.len() || std::mem::replace(&mut seen[f], true) {
-            continue;
-        }
-        for &i in &p.funcs[f].code {
-            match i {
-                Instr::Prim {
-                    prim: Prim::Family(r),
-                    ..
-                } if r == queue => return true,
-                Instr::Call { func, .. } | Instr::Const(crate::ir::Value::Func(func)) => {
-                    todo.push(func as usize)
-                }
-                _ => {}
-            }
-        }
-    }
-    false
+    p.may_call(|prim| prim == crate::ir::Prim::Family(queue))
 }

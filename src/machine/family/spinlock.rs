@@ -48,7 +48,8 @@ fn set_holder(c: &mut Ctx<'_>, l: &Lock, h: Option<usize>) {
 
 fn name(c: &Ctx<'_>, l: &Lock) -> String {
     match *l {
-        Lock::Ptl(_) => "the PTL".into(),
+        Lock::Ptl(i) if i < c.st.tables.len() => "the PTL".into(),
+        Lock::Ptl(_) => "the PMD lock".into(),
         Lock::Word(w) => c.name(w),
     }
 }

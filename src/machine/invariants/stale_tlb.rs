@@ -16,10 +16,12 @@ impl Machine {
                 continue;
             }
             for slot in 0..slots {
-                if s.ptl[slot / 512].is_some() {
+                let l = &self.prog.scenario.layout;
+                let table = s.pmds[l.region[slot] as usize].table_of().map(|(t, _)| t);
+                if table.is_some_and(|t| s.ptl[t].is_some()) {
                     continue;
                 }
-                let pte = s.ptes[slot];
+                let pte = s.pte_of(l, slot);
                 for cpu in 0..s.threads.len() {
                     if s.threads[cpu].mm as usize != mi {
                         continue;

@@ -11,15 +11,18 @@ impl Machine {
     /// the model tree declares it, `refcount` in linux-5.10.)
     pub(super) fn pte_maps_free_frame(&self, s: &State) -> Option<Violation> {
         let uaf = self.checks("use_after_free");
-        for (slot, p) in s.ptes.iter().enumerate() {
-            if uaf && p.pfn() != 0 && (p.hw_present() || p.has(crate::ir::pte_bits::PROTNONE)) {
+        let entries = self.prog.scenario.layout.entries;
+        for (i, p) in s.ptes.iter().enumerate() {
+            if uaf
+                && s.tables[i / entries].allocated
+                && p.pfn() != 0 && (p.hw_present() || p.has(crate::ir::pte_bits::PROTNONE)) {
                 let f = p.pfn() as usize - 1;
                 if !s.frames.get(f).is_some_and(|fr| fr.allocated) {
                     return Some(Violation {
                         invariant: "use_after_free",
                         message: format!(
                             "PTE {} maps frame {}, which is free",
-                            trace::slot_name(self, slot),
+                            crate::machine::x86::entry_name(self, s, i),
                             trace::page_name(self, f)
                         ),
                     });

@@ -1,7 +1,7 @@
 //! The x86 MMU: user loads and stores through the TLB, page walks with their A/D bits, and
 //! faults (reference section 1.4); kernel accesses to user memory go the same way.
 
-use crate::ir::pte_bits;
+use crate::ir::{Layout, Pte, pte_bits};
 use crate::machine::state::{State, TlbEntry};
 
 #[derive(Clone, Copy, Debug)]
@@ -38,7 +38,7 @@ pub(super) fn live_frame(st: &State, pfn: u16, generation: Option<u8>) -> Option
 /// (IPIs land at instruction boundaries). `names` renders frame and slot names for the log.
 pub fn user_access(
     st: &mut State,
-    slots: usize,
+    l: &Layout,
     cpu: usize,
     addr: i64,
     kind: UserKind,
@@ -54,24 +54,36 @@ pub fn user_access(
             | if present { X86_PF_PROT } else { 0 },
         how,
     };
-    if addr < 0 || addr as usize >= slots {
+    let Some(slot) = l.slot_of(addr) else {
         return user_fault(
             tell(&|| format!("#PF: no mapping at address {addr}")),
             false,
         );
-    }
-    let slot = addr as usize;
-    let ti = cpu * slots + slot;
+    };
+    let ti = cpu * l.addr.len() + slot;
     let entry = st.tlb[ti];
-    let pte = st.ptes[slot];
+    // the walk a miss or a locked D-bit update makes (a hit reads no page table)
+    let at = if entry.is_some_and(|e| !write || (e.write && e.dirty)) {
+        None
+    } else {
+        match super::walk(st, l, cpu, slot) {
+            Ok(at) => at,
+            Err(why) => return Access::UseAfterFree(format!("walk of address {addr}: {why}")),
+        }
+    };
+    let pte = at.map_or(Pte::NONE, |i| st.ptes[i]);
     // Which frame the access lands on, and how it got there.
     let (pfn, generation, how) = match (entry, write) {
         (Some(e), false) => (e.pfn, e.generation, Path::Hit),
         (Some(e), true) if e.write && e.dirty => (e.pfn, e.generation, Path::HitDirty),
         (Some(e), true) if e.write => {
             // Clean writable entry: a locked walk must set D, and re-checks the PTE.
-            if pte.hw_present() && pte.write() && pte.pfn() == e.pfn as u32 {
-                st.ptes[slot] = pte.with(pte_bits::DIRTY, true);
+            if let Some(i) = at
+                && pte.hw_present()
+                && pte.write()
+                && pte.pfn() == e.pfn as u32
+            {
+                st.ptes[i] = pte.with(pte_bits::DIRTY, true);
                 st.tlb[ti] = Some(TlbEntry { dirty: true, ..e });
                 (e.pfn, e.generation, Path::HitClean)
             } else {
@@ -116,7 +128,10 @@ pub fn user_access(
             if write {
                 np = np.with(pte_bits::DIRTY, true);
             }
-            st.ptes[slot] = np;
+            // (a present PTE is in a table)
+            if let Some(i) = at {
+                st.ptes[i] = np;
+            }
             let e = TlbEntry {
                 pfn,
                 write: np.write(),
@@ -196,8 +211,8 @@ fn fill_desc(e: TlbEntry, page_name: &dyn Fn(usize) -> String) -> String {
 
 /// The frame a slot's PTE maps (present or PROTNONE), if any: what a user access would
 /// reach once the TLBs agree with the page table.
-pub fn mapped_frame(st: &State, slot: usize) -> Option<usize> {
-    let p = st.ptes[slot];
+pub fn mapped_frame(st: &State, l: &Layout, slot: usize) -> Option<usize> {
+    let p = st.pte_of(l, slot);
     if p.pfn() == 0 || !(p.hw_present() || p.has(pte_bits::PROTNONE)) {
         return None;
     }
@@ -206,22 +221,33 @@ pub fn mapped_frame(st: &State, slot: usize) -> Option<usize> {
 
 /// A kernel read through the user address on `cpu` (copy_from_user in atomic context):
 /// the CPU's TLB entry if any, else a walk that fills it. None if it would fault.
-pub fn kernel_read(st: &mut State, slots: usize, cpu: usize, addr: i64) -> Option<(usize, i64)> {
-    if addr < 0 || addr as usize >= slots {
-        return None;
-    }
-    let slot = addr as usize;
-    let ti = cpu * slots + slot;
+pub fn kernel_read(
+    st: &mut State,
+    l: &Layout,
+    cpu: usize,
+    addr: i64,
+) -> Result<Option<(usize, i64)>, String> {
+    let Some(slot) = l.slot_of(addr) else {
+        return Ok(None);
+    };
+    let ti = cpu * l.addr.len() + slot;
     let (pfn, generation) = match st.tlb[ti] {
         Some(e) => (e.pfn, Some(e.generation)),
         None => {
-            let pte = st.ptes[slot];
+            let Some(i) = super::walk(st, l, cpu, slot)? else {
+                return Ok(None);
+            };
+            let pte = st.ptes[i];
             if !pte.hw_present() {
-                return None;
+                return Ok(None);
             }
             let pfn = pte.pfn() as u16;
-            let f = live_frame(st, pfn, None)?;
-            st.ptes[slot] = pte.with(pte_bits::ACCESSED, true);
+            let Some(f) = live_frame(st, pfn, None) else {
+                return Err(format!(
+                    "the kernel's walk of address {addr} reached a freed frame"
+                ));
+            };
+            st.ptes[i] = pte.with(pte_bits::ACCESSED, true);
             st.tlb[ti] = Some(TlbEntry {
                 pfn,
                 write: pte.write(),
@@ -231,8 +257,12 @@ pub fn kernel_read(st: &mut State, slots: usize, cpu: usize, addr: i64) -> Optio
             (pfn, None)
         }
     };
-    let f = live_frame(st, pfn, generation)?;
-    Some((f, st.frames[f].data))
+    match live_frame(st, pfn, generation) {
+        Some(f) => Ok(Some((f, st.frames[f].data))),
+        None => Err(format!(
+            "the kernel's read of address {addr} reached a frame that was freed"
+        )),
+    }
 }
 
 #[cfg(test)]
@@ -242,6 +272,11 @@ mod tests {
     use crate::ir::Pte;
     use crate::ir::pte_bits::*;
     use crate::machine::state::*;
+
+    /// One page at address 0, in one table.
+    fn one_page() -> Layout {
+        Layout::new(vec![0], None)
+    }
 
     /// One CPU, one address, frames P (0) and Q (1); the PTE maps P.
     fn state(pte_bits: u32, tlb: Option<TlbEntry>) -> State {
@@ -263,6 +298,12 @@ mod tests {
             expected: vec![7],
             mem: Vec::new(),
             csd: Vec::new(),
+            pmds: vec![crate::ir::Pmd::table(0, 0)],
+            tables: vec![TableFrame {
+                allocated: true,
+                generation: 0,
+            }],
+            psc: Vec::new(),
         }
     }
 
@@ -283,7 +324,7 @@ mod tests {
     fn a_dirty_writable_hit_never_reads_the_pte() {
         // The PTE is read-only and maps nothing useful; the stale entry still retires.
         let mut st = state(PRESENT | ACCESSED, entry(2, true, true));
-        match user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name, true) {
+        match user_access(&mut st, &one_page(), 0, 0, UserKind::Store(9), &name, true) {
             Access::Done { value, .. } => assert_eq!(value, 9),
             _ => panic!("the store must retire through the TLB"),
         }
@@ -296,7 +337,7 @@ mod tests {
     fn a_clean_writable_entry_rechecks_and_faults_on_a_read_only_pte() {
         let mut st = state(PRESENT | ACCESSED, entry(1, true, false));
         assert!(matches!(
-            user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name, true),
+            user_access(&mut st, &one_page(), 0, 0, UserKind::Store(9), &name, true),
             Access::Fault { .. }
         ));
         assert_eq!(st.tlb[0], None, "a fault drops the CPU's own entry");
@@ -307,7 +348,7 @@ mod tests {
     fn a_clean_writable_entry_sets_d_through_a_locked_walk() {
         let mut st = state(PRESENT | WRITE | ACCESSED, entry(1, true, false));
         assert!(matches!(
-            user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name, true),
+            user_access(&mut st, &one_page(), 0, 0, UserKind::Store(9), &name, true),
             Access::Done { .. }
         ));
         assert!(st.ptes[0].has(DIRTY));
@@ -318,7 +359,7 @@ mod tests {
     fn a_miss_walks_fills_and_sets_a_and_d() {
         let mut st = state(PRESENT | WRITE, None);
         assert!(matches!(
-            user_access(&mut st, 1, 0, 0, UserKind::Add(1), &name, true),
+            user_access(&mut st, &one_page(), 0, 0, UserKind::Add(1), &name, true),
             Access::Done { value: 8, .. }
         ));
         assert!(st.ptes[0].has(ACCESSED) && st.ptes[0].has(DIRTY));
@@ -334,7 +375,7 @@ mod tests {
         st.expected[0] = 0;
         st.frames[0].discarded = Some((1, 0));
         assert!(matches!(
-            user_access(&mut st, 1, 0, 0, UserKind::Store(9), &name, true),
+            user_access(&mut st, &one_page(), 0, 0, UserKind::Store(9), &name, true),
             Access::Done { value: 9, .. }
         ));
         assert_eq!(st.frames[0].data, 9, "the store lands in P");
@@ -345,7 +386,7 @@ mod tests {
         // Once the discard is over, the same store is one the address must keep.
         st.frames[0].discarded = None;
         assert!(matches!(
-            user_access(&mut st, 1, 0, 0, UserKind::Add(1), &name, true),
+            user_access(&mut st, &one_page(), 0, 0, UserKind::Add(1), &name, true),
             Access::Done { value: 10, .. }
         ));
         assert_eq!(st.expected[0], 1);
@@ -354,7 +395,7 @@ mod tests {
     #[test]
     fn a_store_to_a_read_only_pte_faults_with_a_write_protection_code() {
         let mut st = state(PRESENT | ACCESSED, None);
-        match user_access(&mut st, 1, 0, 0, UserKind::Store(1), &name, true) {
+        match user_access(&mut st, &one_page(), 0, 0, UserKind::Store(1), &name, true) {
             Access::Fault { error_code, .. } => {
                 assert_eq!(error_code, X86_PF_USER | X86_PF_WRITE | X86_PF_PROT)
             }
@@ -362,7 +403,7 @@ mod tests {
         }
         let mut st = state(0, None);
         st.ptes[0] = Pte::NONE;
-        match user_access(&mut st, 1, 0, 0, UserKind::Load, &name, true) {
+        match user_access(&mut st, &one_page(), 0, 0, UserKind::Load, &name, true) {
             Access::Fault { error_code, .. } => assert_eq!(error_code, X86_PF_USER),
             _ => panic!("must fault"),
         }
@@ -373,14 +414,14 @@ mod tests {
         let mut st = state(PRESENT | WRITE | ACCESSED | DIRTY, entry(2, true, true));
         st.frames[1].allocated = false;
         assert!(matches!(
-            user_access(&mut st, 1, 0, 0, UserKind::Load, &name, true),
+            user_access(&mut st, &one_page(), 0, 0, UserKind::Load, &name, true),
             Access::UseAfterFree(_)
         ));
         // reused: allocated again, but a later generation
         st.frames[1].allocated = true;
         st.frames[1].generation = 1;
         assert!(matches!(
-            user_access(&mut st, 1, 0, 0, UserKind::Load, &name, true),
+            user_access(&mut st, &one_page(), 0, 0, UserKind::Load, &name, true),
             Access::UseAfterFree(_)
         ));
     }
@@ -388,7 +429,7 @@ mod tests {
     #[test]
     fn a_flush_empties_every_cpu_of_the_mm() {
         let mut st = state(PRESENT, entry(1, false, false));
-        flush_range(&mut st, 1, 0, 0, 1);
+        flush_range(&mut st, &one_page(), 0, 0, 1);
         assert_eq!(st.tlb[0], None);
     }
 

@@ -2,7 +2,7 @@
 //! the fills the hardware may do on its own (the tlb_speculative and eviction knobs).
 
 use super::mmu::live_frame;
-use crate::ir::{Pte, pte_bits};
+use crate::ir::{Layout, Pte, pte_bits};
 use crate::machine::state::{State, TlbEntry};
 
 /// A TLB entry more permissive than the PTE: it grants an access the PTE no longer does.
@@ -10,21 +10,28 @@ pub fn is_stale(e: TlbEntry, pte: Pte) -> bool {
     !pte.hw_present() || pte.pfn() != e.pfn as u32 || (e.write && e.dirty && !pte.write())
 }
 
-/// Shootdown of `[start, end)` on every CPU running the mm; synchronous (wait=1).
-pub fn flush_range(st: &mut State, slots: usize, mm: u8, start: usize, end: usize) {
+/// Shootdown of the addresses `[start, end)` on every CPU running the mm; synchronous
+/// (wait=1).
+pub fn flush_range(st: &mut State, l: &Layout, mm: u8, start: i64, end: i64) {
+    let slots = l.addr.len();
+    // the slots in the range: addresses ascend with slots
+    let first = l.addr.partition_point(|&a| a < start);
+    let last = l.addr.partition_point(|&a| a < end);
     for cpu in 0..st.threads.len() {
         if st.threads[cpu].mm != mm {
             continue;
         }
-        for slot in start..end.min(slots) {
+        for slot in first..last {
             st.tlb[cpu * slots + slot] = None;
         }
+        // INVLPG or a CR3 write: either drops the paging-structure caches too
+        super::drop_psc(st, l, cpu);
     }
 }
 
 /// What a speculative fill would cache for (cpu, slot), if anything.
-pub fn speculative_fill(st: &State, slot: usize) -> Option<TlbEntry> {
-    let pte = st.ptes[slot];
+pub fn speculative_fill(st: &State, l: &Layout, slot: usize) -> Option<TlbEntry> {
+    let pte = st.pte_of(l, slot);
     if !pte.hw_present() {
         return None;
     }
@@ -39,13 +46,13 @@ pub fn speculative_fill(st: &State, slot: usize) -> Option<TlbEntry> {
 
 /// Hardware fills `cpu`'s TLB entry for `slot` from its present PTE, setting A as a walk
 /// does; false if the PTE maps no live page.
-pub fn fill_tlb(st: &mut State, slots: usize, cpu: usize, slot: usize) -> bool {
-    match speculative_fill(st, slot) {
-        Some(e) => {
-            st.tlb[cpu * slots + slot] = Some(e);
-            st.ptes[slot] = st.ptes[slot].with(pte_bits::ACCESSED, true);
+pub fn fill_tlb(st: &mut State, l: &Layout, cpu: usize, slot: usize) -> bool {
+    match (speculative_fill(st, l, slot), st.pte_index(l, slot)) {
+        (Some(e), Some(i)) => {
+            st.tlb[cpu * l.addr.len() + slot] = Some(e);
+            st.ptes[i] = st.ptes[i].with(pte_bits::ACCESSED, true);
             true
         }
-        None => false,
+        _ => false,
     }
 }

@@ -28,3 +28,26 @@ fn zap_free_then_flush(addr) {
     flush_tlb_page(vma, addr);
     mmap_read_unlock(mm);
 }
+
+// The same free seen by a kernel copy on CPU1 (copy_from_user_inatomic(), as
+// cow_user_page() does): through its stale TLB entry it reads the freed frame.
+test "free the page before the TLB flush: a kernel copy reads the freed frame" {
+    kernel "linux-5.10";
+    invariants: use_after_free, model_error;
+    cpus 2;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty };
+    tlb cpu1: X -> P { write dirty };
+    cpu0 { zap_free_then_flush(X); }
+    cpu1 { kernel_copy(X); }
+    expect violation(use_after_free);
+}
+
+fn kernel_copy(addr) {
+    let page = alloc_page();
+    if page != null {
+        copy_from_user_inatomic(page, addr);
+        put_page(page);
+    }
+}

@@ -1,0 +1,133 @@
+//! x86-64 page tables over the machine's table pool (`ir::Layout`): each 2 MiB range the
+//! scenario uses has a PMD entry (`State::pmds`), none or pointing to a PTE table of the
+//! pool; a table's entries are `State::ptes`. Pointers to PTEs carry their table's
+//! generation, so an access through one after its table was freed is a use-after-free.
+
+use crate::ir::{Layout, Pmd, PtePtr, Value};
+use crate::machine::Machine;
+use crate::machine::state::State;
+
+/// Where a PTE pointer points: its entry in `State::ptes` and its table.
+#[derive(Clone, Copy, Debug)]
+pub struct PtePlace {
+    pub index: usize,
+    pub table: usize,
+}
+
+/// A pointer to slot `slot`'s PTE, through its range's PMD entry (None: the entry is none).
+pub fn pte_pointer(l: &Layout, st: &State, slot: usize) -> Option<Value> {
+    let (t, g) = st.pmds[l.region[slot] as usize].table_of()?;
+    Some(pointer_into(l, t, g, slot))
+}
+
+/// A pointer to slot `slot`'s entry in table `t` of generation `g` (`pte_offset_map()` of a
+/// PMD value the caller read).
+pub fn pointer_into(l: &Layout, t: usize, g: u8, slot: usize) -> Value {
+    Value::PtePtr(
+        PtePtr {
+            index: l.entry(t, slot) as u16,
+            generation: g,
+        }
+        .pack(),
+    )
+}
+
+/// The entry a PTE pointer names. Err: the pointer is not one (a model error), or
+/// Ok(Err(why)) when its table was freed since (a use-after-free).
+pub fn resolve(m: &Machine, st: &State, v: Value) -> Result<Result<PtePlace, String>, String> {
+    let Value::PtePtr(x) = v else {
+        return Err(format!("expected a PTE pointer, got a {}", v.type_name()));
+    };
+    let p = PtePtr::unpack(x);
+    let l = &m.prog.scenario.layout;
+    let index = p.index as usize;
+    if index >= st.ptes.len() {
+        return Err("a PTE pointer past the table pool".into());
+    }
+    let table = index / l.entries;
+    let t = st.tables[table];
+    if !t.allocated || t.generation != p.generation {
+        return Ok(Err(format!(
+            "{} is in a PTE table that was freed{}",
+            entry_name(m, st, index),
+            if t.allocated { " and reused" } else { "" }
+        )));
+    }
+    Ok(Ok(PtePlace { index, table }))
+}
+
+/// The slot whose PTE entry `index` is, if a PMD entry links its table now.
+pub fn slot_of_entry(m: &Machine, st: &State, index: usize) -> Option<usize> {
+    let l = &m.prog.scenario.layout;
+    let (table, i) = (index / l.entries, index % l.entries);
+    let region = st
+        .pmds
+        .iter()
+        .position(|p| p.table_of().is_some_and(|(t, _)| t == table))?;
+    (0..l.addr.len()).find(|&s| l.region[s] as usize == region && l.index[s] as usize == i)
+}
+
+/// How diagrams name PTE entry `index`: by its page (`X`, `X[1]`) while a PMD entry links
+/// its table, else by its table.
+pub fn entry_name(m: &Machine, st: &State, index: usize) -> String {
+    match slot_of_entry(m, st, index) {
+        Some(s) => crate::machine::trace::slot_name(m, s),
+        None => {
+            let l = &m.prog.scenario.layout;
+            format!("#{} of unlinked table {}", index % l.entries, index / l.entries)
+        }
+    }
+}
+
+/// The PMD entry of the range holding `addr`, if the scenario uses that range.
+pub fn pmd_of(l: &Layout, st: &State, addr: i64) -> Option<(usize, Pmd)> {
+    let r = l.region_of(addr)?;
+    Some((r, st.pmds[r]))
+}
+
+/// Can the program change a PMD entry or free a table? If not, every walk finds the
+/// scenario's tables, and a paging-structure cache always agrees with the PMD entries: the
+/// machine keeps none.
+pub fn pmds_change(p: &crate::ir::Program) -> bool {
+    use crate::ir::Prim;
+    p.may_call(|prim| matches!(prim, Prim::PmdPopulate | Prim::PmdClear | Prim::PteFree))
+}
+
+/// A hardware walk of `cpu` to slot `slot`'s PTE: through the CPU's paging-structure cache
+/// where it holds the range's PMD entry, else through the PMD entry (which it then caches).
+/// Ok(None): the PMD entry is none. Err: the cached entry leads to a freed table.
+pub fn walk(st: &mut State, l: &Layout, cpu: usize, slot: usize) -> Result<Option<usize>, String> {
+    let region = l.region[slot] as usize;
+    if st.psc.is_empty() {
+        return Ok(st.pte_index(l, slot));
+    }
+    let at = cpu * l.region_base.len() + region;
+    let cached = st.psc[at];
+    let pmd = if cached.is_none() {
+        let pmd = st.pmds[region];
+        st.psc[at] = pmd;
+        pmd
+    } else {
+        cached
+    };
+    let Some((t, g)) = pmd.table_of() else {
+        return Ok(None);
+    };
+    let table = st.tables[t];
+    if !table.allocated || table.generation != g {
+        return Err(format!(
+            "cpu{cpu}'s paging-structure cache still holds the PMD entry of table {t}, which was freed{}",
+            if table.allocated { " and reused" } else { "" }
+        ));
+    }
+    Ok(Some(l.entry(t, slot)))
+}
+
+/// A TLB flush on `cpu` (INVLPG, a CR3 write or a shootdown) also drops its
+/// paging-structure-cache entries (Intel SDM 4.10.4.1).
+pub fn drop_psc(st: &mut State, l: &Layout, cpu: usize) {
+    if !st.psc.is_empty() {
+        let n = l.region_base.len();
+        st.psc[cpu * n..(cpu + 1) * n].fill(Pmd::NONE);
+    }
+}
