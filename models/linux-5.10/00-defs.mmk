@@ -67,11 +67,12 @@ const ENOMEM = 12;
 const EINVAL = 22;
 const EACCES = 13;
 
-// include/linux/mm.h: struct vm_fault (the fields these paths use; pmd is not modelled)
+// include/linux/mm.h: struct vm_fault (the fields these paths use)
 struct vm_fault {
     vma,
     address,
     flags,
+    pmd,
     pte,
     ptl,
     orig_pte,

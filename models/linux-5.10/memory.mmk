@@ -10,16 +10,23 @@ fn handle_mm_fault(vma, address, flags) source "mm/memory.c:handle_mm_fault@v5.1
 
 fn __handle_mm_fault(vma, address, flags) source "mm/memory.c:__handle_mm_fault@v5.10" {
     let vmf = struct vm_fault { .vma = vma, .address = address, .flags = flags };
-    // The pgd/p4d/pud/pmd levels are always present here, and never huge.
+    // pgd_offset(), p4d_alloc(), pud_alloc(), pmd_alloc(): the levels above the PMD entry
+    // always exist here; huge PUDs and PMDs (THP) are not modelled.
+    vmf->pmd = pmd_offset(vma->vm_mm, address);
     return handle_pte_fault(vmf);
 }
 
 fn handle_pte_fault(vmf) source "mm/memory.c:handle_pte_fault@v5.10" {
     let mm = vmf->vma->vm_mm;
-    vmf->pte = pte_offset_map(mm, vmf->address);
-    vmf->orig_pte = *vmf->pte;
-    if pte_none(vmf->orig_pte) {
+    if pmd_none(*vmf->pmd) {
         vmf->pte = null;
+    } else {
+        // pmd_devmap_trans_unstable(): no huge PMDs here
+        vmf->pte = pte_offset_map(vmf->pmd, vmf->address);
+        vmf->orig_pte = *vmf->pte;
+        if pte_none(vmf->orig_pte) {
+            vmf->pte = null;
+        }
     }
     if vmf->pte == null {
         // vma_is_anonymous(): only anonymous VMAs are modelled
@@ -205,12 +212,16 @@ fn do_anonymous_page(vmf) source "mm/memory.c:do_anonymous_page@v5.10" {
     if vma->vm_flags & VM_SHARED {
         return VM_FAULT_SIGBUS;
     }
-    // pte_alloc(), pmd_trans_unstable(): the PTE table always exists
+    // pte_alloc()
+    if pmd_none(*vmf->pmd) && __pte_alloc(vma->vm_mm, vmf->pmd) {
+        return VM_FAULT_OOM;
+    }
+    // pmd_trans_unstable(): no huge PMDs here
     // Use the zero-page for reads (mm_forbids_zeropage() is false on x86)
     if !(vmf->flags & FAULT_FLAG_WRITE) {
         // mutate: equivalent(swap-adjacent) the two commute: mk_pte() reads vm_page_prot, written only under mmap_lock held for write, which this fault excludes (it holds it for read), and pte_offset_map() only computes the PTE's address
         let zentry = pte_mkspecial(mk_pte(ZERO_PAGE(vmf->address), vma->vm_page_prot));
-        vmf->pte = pte_offset_map(vma->vm_mm, vmf->address);
+        vmf->pte = pte_offset_map(vmf->pmd, vmf->address);
         vmf->ptl = pte_lockptr(vma->vm_mm, vmf->pte);
         spin_lock(vmf->ptl);
         if !pte_none(*vmf->pte) {
@@ -235,7 +246,7 @@ fn do_anonymous_page(vmf) source "mm/memory.c:do_anonymous_page@v5.10" {
     if vma->vm_flags & VM_WRITE {
         entry = pte_mkwrite(pte_mkdirty(entry));
     }
-    vmf->pte = pte_offset_map(vma->vm_mm, vmf->address);
+    vmf->pte = pte_offset_map(vmf->pmd, vmf->address);
     vmf->ptl = pte_lockptr(vma->vm_mm, vmf->pte);
     spin_lock(vmf->ptl);
     if !pte_none(*vmf->pte) {
@@ -291,4 +302,32 @@ fn do_numa_page(vmf) source "mm/memory.c:do_numa_page@v5.10" {
     // target_nid == NUMA_NO_NODE (one node): put_page() and done
     put_page(page);
     return 0;
+}
+
+// A PTE table for a none PMD entry: allocated before the lock, published under it unless
+// another CPU populated the entry meanwhile (then freed). mm_inc_nr_ptes() is left out;
+// smp_wmb() (the zeroed table visible before the entry) holds here, every step being in
+// program order.
+fn __pte_alloc(mm, pmd) source "mm/memory.c:__pte_alloc@v5.10" {
+    let new = pte_alloc_one(mm);
+    if new == null {
+        return -ENOMEM;
+    }
+    let ptl = pmd_lock(mm, pmd);
+    if pmd_none(*pmd) {
+        pmd_populate(mm, pmd, new);
+        new = null;
+    }
+    spin_unlock(ptl);
+    if new != null {
+        pte_free(mm, new);
+    }
+    return 0;
+}
+
+// include/linux/mm.h
+fn pmd_lock(mm, pmd) source "include/linux/mm.h:pmd_lock@v5.10" {
+    let ptl = pmd_lockptr(mm, pmd);
+    spin_lock(ptl);
+    return ptl;
 }

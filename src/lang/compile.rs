@@ -1813,7 +1813,9 @@ pub fn compile_test(
                         if !(0..=MAX_ADDRESS - *np).contains(a) {
                             return Err(Diag::at(
                                 *asp,
-                                format!("a VMA's address is a page number from 0 to {MAX_ADDRESS} (its end included), not {a}"),
+                                format!(
+                                    "a VMA's address is a page number from 0 to {MAX_ADDRESS} (its end included), not {a}"
+                                ),
                             ));
                         }
                         if *a < next_free {

@@ -116,9 +116,8 @@ pub fn prim(p: Prim) -> Footprint {
     use Prim::*;
     match p {
         _ if p.class() == PrimClass::Pure => NONE,
-        ThisCpuPtr | PerCpuPtr | SmpProcessorId | NrCpuIds | CurrentMm | PteLockptr
-        | PmdOffset | PmdLockptr | ZeroPage | IsZeroPfn | ForceSigSegv | ForceSigBus
-        | NotModelled => NONE,
+        ThisCpuPtr | PerCpuPtr | SmpProcessorId | NrCpuIds | CurrentMm | PteLockptr | PmdOffset
+        | PmdLockptr | ZeroPage | IsZeroPfn | ForceSigSegv | ForceSigBus | NotModelled => NONE,
         // a walk from the mm reads its PMD entry
         PteOffsetMap => rw(PGTABLE, 0),
         PmdPopulate | PmdClear => rw(PGTABLE, PGTABLE),
@@ -232,7 +231,7 @@ pub fn instr(m: &crate::ir::Program, masks: &Masks, func: &Func, pc: usize) -> F
         },
         Instr::Prim { prim: p, .. } => prim(p),
         Instr::Deref if func.user => USER_ACCESS,
-        Instr::Deref => rw(PTE, 0),
+        Instr::Deref => rw(PTE | PGTABLE, 0),
         Instr::User(_) => USER_ACCESS,
         // a field of a record, or a word of a page, an mm, a VMA or another object
         Instr::GetField(f) => {

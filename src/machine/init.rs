@@ -144,7 +144,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         tlb,
         ptes,
         // the PTE tables' locks, then (where PMD entries can change) the PMD page's lock
-        ptl: vec![None; lay.tables + super::x86::pmds_change(prog) as usize],
+        ptl: vec![None; lay.tables + super::x86::pmd_lock_used(prog) as usize],
         pmds,
         tables,
         // paging-structure caches matter only where a PMD entry can change
@@ -176,7 +176,9 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         page_local: std::sync::Arc::new(Vec::new()),
         takes_address: super::takes_address(prog),
         mm_contract: super::mm_contract::MmContract::resolve(&prog.memory)?,
-        uses_ipi: false,
+        // (what makes steps visible must hold for the programs' leading code too)
+        uses_ipi: super::family::ipi::used_by(prog),
+        pmds_change: super::x86::pmds_change(prog),
     };
     scenario_pages(&m, &mut st, &mappings)?;
     scenario_vmas(&m, &mut st)?;

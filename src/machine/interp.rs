@@ -679,6 +679,17 @@ impl Exec<'_> {
                             let v = Value::Pte(st.ptes[i]);
                             self.replace_top(st, v);
                         }
+                        // `*pmdp`: a step of its own only where PMD entries can change
+                        Value::PmdPtr(r) => {
+                            if self.m.pmds_change {
+                                if let Flow::Yield = self.before_visible(st) {
+                                    return StepResult::Stepped;
+                                }
+                                self.fp.reads |= footprint::PGTABLE;
+                            }
+                            let v = Value::Pmd(st.pmds[r as usize]);
+                            self.replace_top(st, v);
+                        }
                         Value::Int(addr) if user_mode => {
                             if let Some(r) = self.user_access(st, addr, UserKind::Load, 1) {
                                 return r;
@@ -890,7 +901,15 @@ impl Exec<'_> {
         let tid = self.tid;
         let names = |f: usize| super::trace::page_name(self.m, f);
         let verbose = self.log.is_some();
-        match x86::user_access(st, &self.m.prog.scenario.layout, tid, addr, kind, &names, verbose) {
+        match x86::user_access(
+            st,
+            &self.m.prog.scenario.layout,
+            tid,
+            addr,
+            kind,
+            &names,
+            verbose,
+        ) {
             Access::Done { value, how } => {
                 if let Some(log) = self.log.as_deref_mut() {
                     let what = match kind {

@@ -107,6 +107,8 @@ pub struct Machine {
     mm_contract: mm_contract::MmContract,
     /// The program sends IPIs (`family/ipi.rs`): CPUs may be interrupted.
     uses_ipi: bool,
+    /// A present PMD entry may change (`x86::pmds_change`): reading one is a step.
+    pmds_change: bool,
 }
 
 /// Per function: does it take the address of one of its locals (`&x`)?
@@ -123,6 +125,8 @@ impl Machine {
         // per-CPU words need no bits unless a model invariant reads them, or IPIs let one
         // CPU's code run on another's behalf (family/ipi.rs)
         let uses_ipi = family::ipi::used_by(&prog);
+        let prog_for_flags = &prog;
+        let pmds_change = x86::pmds_change(prog_for_flags);
         let quiet = !footprint::invariants_read_per_cpu(&prog) && !uses_ipi;
         prog.memory.obj_bits = footprint::obj_bit_table(&prog.memory, quiet);
         let initial = init::initial_state(&prog)?;
@@ -149,6 +153,7 @@ impl Machine {
             takes_address,
             mm_contract,
             uses_ipi,
+            pmds_change,
         };
         m.declared_reads = m.declared_footprint()?;
         m.observed |= m.declared_reads.iter().fold(0, |a, r| a | r);
@@ -216,7 +221,8 @@ impl Model for Machine {
                         out.push(Action::Evict(cpu as u8, slot as u16));
                     }
                     if k.tlb_speculative
-                        && x86::speculative_fill(s, &self.prog.scenario.layout, slot).is_some_and(|f| Some(f) != e)
+                        && x86::speculative_fill(s, &self.prog.scenario.layout, slot)
+                            .is_some_and(|f| Some(f) != e)
                     {
                         out.push(Action::Fill(cpu as u8, slot as u16));
                     }

@@ -46,7 +46,6 @@ fn int_arg(v: Value) -> Result<i64, String> {
     }
 }
 
-
 fn mm_arg(v: Value) -> Result<u8, String> {
     match v {
         Value::Mm(m) => Ok(m),
@@ -66,7 +65,10 @@ fn mm_of(v: Value) -> Result<u8, String> {
 fn pmd_value_arg(v: Value) -> Result<crate::ir::Pmd, String> {
     match v {
         Value::Pmd(p) => Ok(p),
-        other => Err(format!("expected a pmd (`*pmdp`), got a {}", other.type_name())),
+        other => Err(format!(
+            "expected a pmd (`*pmdp`), got a {}",
+            other.type_name()
+        )),
     }
 }
 
@@ -82,8 +84,11 @@ fn pmd_ptr_arg(v: Value) -> Result<usize, String> {
 
 /// A table handle (pgtable_t, or a PMD value's table) of a table not freed since.
 fn table_live(st: &State, p: crate::ir::Pmd) -> bool {
-    p.table_of()
-        .is_some_and(|(t, g)| st.tables.get(t).is_some_and(|x| x.allocated && x.generation == g))
+    p.table_of().is_some_and(|(t, g)| {
+        st.tables
+            .get(t)
+            .is_some_and(|x| x.allocated && x.generation == g)
+    })
 }
 
 /// The slot of a user address a primitive names; a located model error if none.
@@ -308,22 +313,26 @@ fn exec_inner(
             let l = &m.prog.scenario.layout;
             let slot = slot_at(m, int_arg(a[1])?)?;
             match a[0] {
-                // a walk from the mm: null where the PMD entry is none
+                // a walk from the mm, or through a PMD pointer (`pte_offset_map(vmf->pmd,
+                // addr)` reads the entry): null where the PMD entry is none. (A lockless
+                // walker reads the entry itself, `*pmdp`, and passes the value.)
                 Value::Mm(_) => x86::pte_pointer(l, st, slot).unwrap_or(Value::Null),
+                Value::PmdPtr(r) if r == l.region[slot] => {
+                    x86::pte_pointer(l, st, slot).unwrap_or(Value::Null)
+                }
                 // into the table a PMD value read earlier names, whatever the entry holds now
                 Value::Pmd(p) => {
                     let (t, g) = p
                         .table_of()
                         .ok_or("pte_offset_map() of a PMD value that names no table")?;
-                    let (_, pmd_region) = (t, l.region[slot]);
-                    if l.region_of(int_arg(a[1])?) != Some(pmd_region as usize) {
-                        return Err("pte_offset_map(): the address is outside the PMD's range".into());
-                    }
                     x86::pointer_into(l, t, g, slot)
+                }
+                Value::PmdPtr(_) => {
+                    return Err("pte_offset_map(): the address is outside the PMD's range".into());
                 }
                 other => {
                     return Err(format!(
-                        "pte_offset_map() takes the mm or a PMD value (`*pmdp`), not a {}",
+                        "pte_offset_map() takes the mm, a PMD pointer or a PMD value (`*pmdp`), not a {}",
                         other.type_name()
                     ));
                 }
@@ -332,12 +341,9 @@ fn exec_inner(
         Prim::PmdOffset => {
             mm_arg(a[0])?;
             let addr = int_arg(a[1])?;
-            let r = m
-                .prog
-                .scenario
-                .layout
-                .region_of(addr)
-                .ok_or_else(|| format!("address {addr} is in no 2 MiB range of this scenario's VMAs"))?;
+            let r = m.prog.scenario.layout.region_of(addr).ok_or_else(|| {
+                format!("address {addr} is in no 2 MiB range of this scenario's VMAs")
+            })?;
             Value::PmdPtr(r as u16)
         }
         Prim::PmdLockptr => {
@@ -345,9 +351,6 @@ fn exec_inner(
             pmd_ptr_arg(a[1])?;
             // after the PTLs: the PMD page's split lock
             let l = m.prog.scenario.layout.tables;
-            if st.ptl.len() <= l {
-                return Err("pmd_lockptr() in a program that never changes a PMD entry (pmd_populate(), pmd_clear() or pte_free()): nothing for the lock to order".into());
-            }
             Value::Ptl(l as u16)
         }
         Prim::PmdNone => Value::Bool(pmd_value_arg(a[0])?.is_none()),
@@ -423,7 +426,10 @@ fn exec_inner(
             if st.ptl[p.table] != Some(t) {
                 return Ok(Violation(
                     "lock_hygiene",
-                    format!("cpu{tid} writes PTE {} without holding its PTL", pte_name(st)),
+                    format!(
+                        "cpu{tid} writes PTE {} without holding its PTL",
+                        pte_name(st)
+                    ),
                 ));
             }
             let mut lost = None;
@@ -517,6 +523,12 @@ fn exec_inner(
                     "use_after_free",
                     "pmd_populate() with a table that was freed".into(),
                 ));
+            }
+            if !st.pmds[r].is_none() {
+                return Err(
+                    "pmd_populate() over a present PMD entry: the kernel populates only a none entry (clear it first)"
+                        .into(),
+                );
             }
             st.pmds[r] = p;
             Value::Null

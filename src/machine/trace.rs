@@ -106,6 +106,32 @@ pub fn slot_name(m: &Machine, slot: usize) -> String {
     format!("#{slot}")
 }
 
+/// A 2 MiB range by the VMAs in it (`X`, `X Y`), or its address.
+pub fn region_name(m: &Machine, r: usize) -> String {
+    let l = &m.prog.scenario.layout;
+    let base = l.region_base[r];
+    let names: Vec<&str> = m
+        .prog
+        .scenario
+        .vmas
+        .iter()
+        .filter(|v| v.start < base + crate::ir::PTRS_PER_PTE && base < v.start + v.pages as i64)
+        .map(|v| v.name.as_str())
+        .collect();
+    if names.is_empty() {
+        format!("@{base}")
+    } else {
+        names.join(" ")
+    }
+}
+
+pub fn pmd_text(p: crate::ir::Pmd) -> String {
+    match p.table_of() {
+        Some((t, _)) => format!("table {t}"),
+        None => "none".into(),
+    }
+}
+
 pub fn pte_text(m: &Machine, p: Pte) -> String {
     p.describe(|pfn| pfn_name(m, pfn))
 }
@@ -141,6 +167,38 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
         }
         if !a.threads[cpu].task_running && b.threads[cpu].task_running {
             out.push(format!("cpu{cpu} woken"));
+        }
+    }
+    // the page tables: PMD entries, the table pool, the paging-structure caches
+    let regions = a.pmds.len();
+    for r in 0..regions {
+        if a.pmds[r] != b.pmds[r] {
+            out.push(format!(
+                "PMD {}: {} -> {}",
+                region_name(m, r),
+                pmd_text(a.pmds[r]),
+                pmd_text(b.pmds[r])
+            ));
+        }
+    }
+    for (t, (x, y)) in a.tables.iter().zip(&b.tables).enumerate() {
+        if x.allocated != y.allocated {
+            let what = if y.allocated { "allocated" } else { "freed" };
+            out.push(format!("PTE table {t} {what}"));
+        }
+    }
+    for (i, (x, y)) in a.psc.iter().zip(&b.psc).enumerate() {
+        if x != y {
+            let (cpu, r) = (i / regions, i % regions);
+            let what = if y.is_none() {
+                "dropped".to_string()
+            } else {
+                pmd_text(*y)
+            };
+            out.push(format!(
+                "paging-structure cache cpu{cpu} {}: {what}",
+                region_name(m, r)
+            ));
         }
     }
     for (i, (x, y)) in a.frames.iter().zip(&b.frames).enumerate() {

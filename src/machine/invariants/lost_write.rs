@@ -21,7 +21,8 @@ impl Machine {
         // End to end: every address holds what the retired stores, in order, left (an
         // unmapped one reads as a zero-filled page: only a discard may have emptied it).
         for slot in 0..self.slots() {
-            let holds = x86::mapped_frame(s, &self.prog.scenario.layout, slot).map(|f| s.frames[f].data);
+            let holds =
+                x86::mapped_frame(s, &self.prog.scenario.layout, slot).map(|f| s.frames[f].data);
             if holds.unwrap_or(0) != s.expected[slot] && self.checks("lost_write") {
                 let what = match holds {
                     Some(v) => format!("holds {v}"),

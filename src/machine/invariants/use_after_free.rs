@@ -15,7 +15,9 @@ impl Machine {
         for (i, p) in s.ptes.iter().enumerate() {
             if uaf
                 && s.tables[i / entries].allocated
-                && p.pfn() != 0 && (p.hw_present() || p.has(crate::ir::pte_bits::PROTNONE)) {
+                && p.pfn() != 0
+                && (p.hw_present() || p.has(crate::ir::pte_bits::PROTNONE))
+            {
                 let f = p.pfn() as usize - 1;
                 if !s.frames.get(f).is_some_and(|fr| fr.allocated) {
                     return Some(Violation {

@@ -74,23 +74,26 @@ pub fn entry_name(m: &Machine, st: &State, index: usize) -> String {
         Some(s) => crate::machine::trace::slot_name(m, s),
         None => {
             let l = &m.prog.scenario.layout;
-            format!("#{} of unlinked table {}", index % l.entries, index / l.entries)
+            format!(
+                "#{} of unlinked PTE table {}",
+                index % l.entries,
+                index / l.entries
+            )
         }
     }
 }
 
-/// The PMD entry of the range holding `addr`, if the scenario uses that range.
-pub fn pmd_of(l: &Layout, st: &State, addr: i64) -> Option<(usize, Pmd)> {
-    let r = l.region_of(addr)?;
-    Some((r, st.pmds[r]))
+/// Can the program change a present PMD entry? Only pmd_clear() can (pmd_populate() fills
+/// a none entry, and a none entry exists only after a clear). If not, every PMD entry keeps
+/// its scenario table: reading one is no step of its own, and a paging-structure cache
+/// always agrees with the entries, so the machine keeps none.
+pub fn pmds_change(p: &crate::ir::Program) -> bool {
+    p.may_call(|prim| prim == crate::ir::Prim::PmdClear)
 }
 
-/// Can the program change a PMD entry or free a table? If not, every walk finds the
-/// scenario's tables, and a paging-structure cache always agrees with the PMD entries: the
-/// machine keeps none.
-pub fn pmds_change(p: &crate::ir::Program) -> bool {
-    use crate::ir::Prim;
-    p.may_call(|prim| matches!(prim, Prim::PmdPopulate | Prim::PmdClear | Prim::PteFree))
+/// Does the program take a PMD lock (the machine then keeps one, after the PTLs)?
+pub fn pmd_lock_used(p: &crate::ir::Program) -> bool {
+    p.may_call(|prim| prim == crate::ir::Prim::PmdLockptr)
 }
 
 /// A hardware walk of `cpu` to slot `slot`'s PTE: through the CPU's paging-structure cache
@@ -104,6 +107,7 @@ pub fn walk(st: &mut State, l: &Layout, cpu: usize, slot: usize) -> Result<Optio
     let at = cpu * l.region_base.len() + region;
     let cached = st.psc[at];
     let pmd = if cached.is_none() {
+        // (only entries that point to a table are cached)
         let pmd = st.pmds[region];
         st.psc[at] = pmd;
         pmd
@@ -116,7 +120,7 @@ pub fn walk(st: &mut State, l: &Layout, cpu: usize, slot: usize) -> Result<Optio
     let table = st.tables[t];
     if !table.allocated || table.generation != g {
         return Err(format!(
-            "cpu{cpu}'s paging-structure cache still holds the PMD entry of table {t}, which was freed{}",
+            "cpu{cpu}'s paging-structure cache still holds the PMD entry of PTE table {t}, which was freed{}",
             if table.allocated { " and reused" } else { "" }
         ));
     }

@@ -27,3 +27,28 @@ test "the handler can see cpu0's per-CPU pair half updated" {
     cpu0 { send_then_update(); }
     expect violation(assertion);
 }
+
+// The same from a CPU's very first statements (run before the search starts when they
+// touch nothing shared): with IPIs in the program, cpu0's per-CPU stores are steps, and
+// cpu1, reading cpu0's instance, can see them half done.
+fn update_pair() {
+    let p = this_cpu_ptr(&pc);
+    p->a = 1;
+    p->b = 1;
+    __smp_call_single_queue(1, compare, p);
+}
+
+fn read_cpu0_pair() {
+    let p = per_cpu_ptr(&pc, 0);
+    assert(p->a == p->b);
+}
+
+test "another CPU can see cpu0's leading per-CPU stores half done" {
+    kernel "linux-5.10";
+    invariants: assertion, deadlock, lock_hygiene, model_error;
+    cpus 2;
+    vma X: anon private read write;
+    cpu0 { update_pair(); }
+    cpu1 { read_cpu0_pair(); }
+    expect violation(assertion);
+}
