@@ -33,8 +33,7 @@ fn handle_pte_fault(vmf) source "mm/memory.c:handle_pte_fault@v5.10" {
         return do_anonymous_page(vmf);
     }
     if !pte_present(vmf->orig_pte) {
-        // do_swap_page(): swap entries are not modelled
-        return VM_FAULT_SIGBUS;
+        return do_swap_page(vmf);
     }
     if pte_protnone(vmf->orig_pte) && vma_is_accessible(vmf->vma) {
         return do_numa_page(vmf);
@@ -330,4 +329,20 @@ fn pmd_lock(mm, pmd) source "include/linux/mm.h:pmd_lock@v5.10" {
     let ptl = pmd_lockptr(mm, pmd);
     spin_lock(ptl);
     return ptl;
+}
+
+// Only migration entries are modelled (no swap, device-private or hwpoison entries):
+// pte_unmap_same() is true on x86-64 (a PTE is one word), the fault waits for the migration
+// and returns 0, and the access is retried.
+fn do_swap_page(vmf) source "mm/memory.c:do_swap_page@v5.10 (migration entries)" {
+    let entry = pte_to_swp_entry(vmf->orig_pte);
+    if non_swap_entry(entry) {
+        if is_migration_entry(entry) {
+            migration_entry_wait(vmf->vma->vm_mm, vmf->pmd, vmf->address);
+            return 0;
+        }
+    }
+    // swapin: not modelled
+    not_modelled();
+    return VM_FAULT_SIGBUS;
 }

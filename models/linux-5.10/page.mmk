@@ -195,7 +195,19 @@ fn __free_page(page) source "include/linux/gfp.h:__free_page@v5.10" {
 // ---- mm/rmap.c ----
 
 fn __page_set_anon_rmap(page, vma, address, exclusive) source "mm/rmap.c:__page_set_anon_rmap@v5.10" {
+    if PageAnon(page) {
+        return;
+    }
     page->mapping = PAGE_MAPPING_ANON; // (anon_vma | PAGE_MAPPING_ANON); page->index not modelled
+}
+
+// do_page_add_anon_rmap() with flags 0, not compound: the first mapping sets the anon rmap.
+// Left out: the VM_BUG_ONs (the page lock), statistics, and the not-first branch's
+// __page_check_anon_rmap().
+fn page_add_anon_rmap(page, vma, address, compound) source "mm/rmap.c:page_add_anon_rmap@v5.10" {
+    if atomic_add_return(1, &page->_mapcount) == 0 {
+        __page_set_anon_rmap(page, vma, address, 0);
+    }
 }
 
 // Not compound. Left out: the VM_BUG_ONs, __mod_lruvec_page_state() statistics, and

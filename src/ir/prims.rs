@@ -106,6 +106,19 @@ prims! {
     PteMkspecial = "pte_mkspecial", 1, Pure, "set _PAGE_SPECIAL (no struct page behind it for vm_normal_page)";
     VmGetPageProt = "vm_get_page_prot", 1, Pure, "protection_map[] of VM_READ|VM_WRITE|VM_EXEC|VM_SHARED (x86: PAGE_NONE, PAGE_COPY, PAGE_SHARED, each with _PAGE_ACCESSED)";
     PgprotWrite = "pgprot_write", 1, Pure, "true if the pgprot allows writes";
+    // ---- swap and migration entries (include/linux/swapops.h, x86 pgtable.h) ----
+    IsSwapPte = "is_swap_pte", 1, Pure, "(pte) neither none nor present: a swap or migration entry";
+    PteToSwpEntry = "pte_to_swp_entry", 1, Pure, "(pte) the swp_entry_t of a swap PTE (its soft-dirty and uffd-wp bits dropped)";
+    SwpEntryToPte = "swp_entry_to_pte", 1, Pure, "(entry) the swap PTE of an entry";
+    NonSwapEntry = "non_swap_entry", 1, Pure, "(entry) not a swap slot: a migration entry (the only kind modelled)";
+    IsMigrationEntry = "is_migration_entry", 1, Pure, "(entry) a migration entry, read or write";
+    IsWriteMigrationEntry = "is_write_migration_entry", 1, Pure, "(entry) a migration entry of a writable PTE";
+    MakeMigrationEntry = "make_migration_entry", 2, Pure, "(page, write) the migration entry for page";
+    MigrationEntryToPage = "migration_entry_to_page", 1, Pure, "(entry) the page a migration entry names";
+    PteSwpSoftDirty = "pte_swp_soft_dirty", 1, Pure, "(pte) _PAGE_SWP_SOFT_DIRTY of a swap PTE";
+    PteSwpMksoftDirty = "pte_swp_mksoft_dirty", 1, Pure, "(pte) set _PAGE_SWP_SOFT_DIRTY";
+    PteSwpUffdWp = "pte_swp_uffd_wp", 1, Pure, "(pte) _PAGE_SWP_UFFD_WP of a swap PTE";
+    PteSwpMkuffdWp = "pte_swp_mkuffd_wp", 1, Pure, "(pte) set _PAGE_SWP_UFFD_WP";
     // ---- PMD values (arch/x86/include/asm/pgtable.h) ----
     PmdNone = "pmd_none", 1, Pure, "true if the PMD entry is empty";
     PmdPresent = "pmd_present", 1, Pure, "true if the PMD entry points to a table";

@@ -51,7 +51,24 @@ impl Pte {
     pub fn write(self) -> bool {
         self.has(pte_bits::WRITE)
     }
+
+    /// A swap PTE (neither none nor present, `_PAGE_SPECIAL` marking it here): its type
+    /// (`SWP_MIGRATION_READ` or `SWP_MIGRATION_WRITE`) and the frame number it names.
+    pub fn swap_entry(self) -> Option<(u32, u32)> {
+        use pte_bits::*;
+        (!self.has(PRESENT) && !self.has(PROTNONE) && self.has(SPECIAL))
+            .then_some(((self.0 >> 2) & 3, self.pfn()))
+    }
+
+    /// The swap PTE of a swap entry (`swp_entry_to_pte()`): type and frame number.
+    pub fn from_swap_entry(ty: u32, pfn: u32) -> Pte {
+        Pte(pfn << pte_bits::PFN_SHIFT | pte_bits::SPECIAL | (ty & 3) << 2)
+    }
 }
+
+/// Swap entry types (include/linux/swapops.h): only migration entries are modelled.
+pub const SWP_MIGRATION_READ: u32 = 1;
+pub const SWP_MIGRATION_WRITE: u32 = 2;
 
 /// A PMD entry (x86-64): none, or a pointer to a PTE table of the table pool, tagged with
 /// the table's generation when it was linked (a copy of the entry kept past the table's
@@ -106,6 +123,14 @@ impl Pte {
         use pte_bits::*;
         if self.is_none() {
             return "none".into();
+        }
+        if let Some((ty, pfn)) = self.swap_entry() {
+            let kind = match ty {
+                SWP_MIGRATION_WRITE => "migration entry (write)",
+                SWP_MIGRATION_READ => "migration entry (read)",
+                _ => "swap entry",
+            };
+            return format!("{kind} for {}", page_name(pfn));
         }
         if self.pfn() == 0 && self.0 & FLAGS != 0 && !self.has(PRESENT) && !self.has(PROTNONE) {
             return format!("0x{:x}", self.0);

@@ -206,6 +206,19 @@ impl Exec<'_> {
         )
     }
 
+    /// Enters a call of `callee` whose `argc` arguments are on the operand stack; the
+    /// caller's statement is committed once it calls.
+    fn enter_call(&mut self, st: &mut State, callee: u16, argc: u8) -> Option<StepResult> {
+        if st.threads[self.tid].frames.len() >= MAX_CALL_DEPTH {
+            return Some(self.error(st, "call depth above 64: unbounded recursion?"));
+        }
+        let th = &mut st.threads[self.tid];
+        th.top_mut().pc += 1;
+        th.call(callee, &self.m.prog.funcs[callee as usize], argc as usize);
+        self.has_snap = false;
+        None
+    }
+
     fn error(&self, st: &State, msg: impl Into<String>) -> StepResult {
         StepResult::Violation(Violation {
             invariant: "model_error",
@@ -574,14 +587,9 @@ impl Exec<'_> {
                     f.pc = if jump { t } else { f.pc + 1 };
                 }
                 Instr::Call { func: callee, argc } => {
-                    if st.threads[tid].frames.len() >= MAX_CALL_DEPTH {
-                        return self.error(st, "call depth above 64: unbounded recursion?");
+                    if let Some(r) = self.enter_call(st, callee, argc) {
+                        return r;
                     }
-                    let th = &mut st.threads[tid];
-                    th.top_mut().pc += 1;
-                    th.call(callee, &self.m.prog.funcs[callee as usize], argc as usize);
-                    // The caller's statement is committed once it calls.
-                    self.has_snap = false;
                 }
                 Instr::CallIndirect { argc } => {
                     let target = self.pop(st);
@@ -598,13 +606,9 @@ impl Exec<'_> {
                             format!("`{}` takes {} argument(s), {argc} given", f.name, f.nparams),
                         );
                     }
-                    if st.threads[tid].frames.len() >= MAX_CALL_DEPTH {
-                        return self.error(st, "call depth above 64: unbounded recursion?");
+                    if let Some(r) = self.enter_call(st, callee, argc) {
+                        return r;
                     }
-                    let th = &mut st.threads[tid];
-                    th.top_mut().pc += 1;
-                    th.call(callee, f, argc as usize);
-                    self.has_snap = false;
                 }
                 Instr::Prim {
                     prim: crate::ir::Prim::Nondet,

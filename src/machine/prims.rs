@@ -5,6 +5,7 @@ use super::Machine;
 use super::state::State;
 use super::x86;
 use crate::ir::consts::vm_get_page_prot;
+use crate::ir::value::{SWP_MIGRATION_READ, SWP_MIGRATION_WRITE};
 use crate::ir::{Prim, PrimClass, Pte, Value, pte_bits::*};
 
 pub enum PrimOut {
@@ -59,6 +60,24 @@ fn mm_of(v: Value) -> Result<u8, String> {
         Value::Mm(m) => Ok(m),
         Value::Vma(_) => Ok(0),
         other => Err(format!("expected a vma or mm, got a {}", other.type_name())),
+    }
+}
+
+/// A swp_entry_t (`pte_to_swp_entry()`, `make_migration_entry()`): (type, pfn).
+fn swp_entry_arg(v: Value) -> Result<(u32, u32), String> {
+    match v {
+        Value::Int(x)
+            if (1..=3).contains(&(x >> 32)) && (1..=0xffff).contains(&(x & 0xffff_ffff)) =>
+        {
+            Ok(((x >> 32) as u32, (x & 0xffff_ffff) as u32))
+        }
+        other => Err(format!(
+            "expected a swap entry (pte_to_swp_entry(), make_migration_entry()), got {}",
+            match other {
+                Value::Int(i) => format!("the integer {i}"),
+                o => format!("a {}", o.type_name()),
+            }
+        )),
     }
 }
 
@@ -352,6 +371,61 @@ fn exec_inner(
             // after the PTLs: the PMD page's split lock
             let l = m.prog.scenario.layout.tables;
             Value::Ptl(l as u16)
+        }
+        Prim::IsSwapPte => {
+            let p = pte_arg(a[0])?;
+            Value::Bool(!p.is_none() && !p.has(PRESENT) && !p.has(PROTNONE))
+        }
+        Prim::PteToSwpEntry => {
+            let (ty, pfn) = pte_arg(a[0])?
+                .swap_entry()
+                .ok_or("pte_to_swp_entry() of a PTE that is no swap entry")?;
+            Value::Int(i64::from(ty) << 32 | i64::from(pfn))
+        }
+        Prim::SwpEntryToPte => {
+            let (ty, pfn) = swp_entry_arg(a[0])?;
+            Value::Pte(Pte::from_swap_entry(ty, pfn))
+        }
+        Prim::NonSwapEntry | Prim::IsMigrationEntry => {
+            let (ty, _) = swp_entry_arg(a[0])?;
+            Value::Bool(ty == SWP_MIGRATION_READ || ty == SWP_MIGRATION_WRITE)
+        }
+        Prim::IsWriteMigrationEntry => Value::Bool(swp_entry_arg(a[0])?.0 == SWP_MIGRATION_WRITE),
+        Prim::MakeMigrationEntry => {
+            let page = page_of(m, a[0])?;
+            let ty = if a[1].truthy().ok_or("expected a condition")? {
+                SWP_MIGRATION_WRITE
+            } else {
+                SWP_MIGRATION_READ
+            };
+            Value::Int(i64::from(ty) << 32 | (page as i64 + 1))
+        }
+        Prim::MigrationEntryToPage => {
+            let (ty, pfn) = swp_entry_arg(a[0])?;
+            if ty != SWP_MIGRATION_READ && ty != SWP_MIGRATION_WRITE {
+                return Err(
+                    "migration_entry_to_page() of an entry that is no migration entry".into(),
+                );
+            }
+            Value::Page((pfn - 1) as u16)
+        }
+        Prim::PteSwpSoftDirty
+        | Prim::PteSwpUffdWp
+        | Prim::PteSwpMksoftDirty
+        | Prim::PteSwpMkuffdWp => {
+            let p = pte_arg(a[0])?;
+            if p.swap_entry().is_none() {
+                return Err("a PTE that is no swap entry".into());
+            }
+            let bit = if matches!(prim, Prim::PteSwpSoftDirty | Prim::PteSwpMksoftDirty) {
+                SOFT_DIRTY
+            } else {
+                UFFD_WP
+            };
+            match prim {
+                Prim::PteSwpSoftDirty | Prim::PteSwpUffdWp => Value::Bool(p.has(bit)),
+                _ => Value::Pte(p.with(bit, true)),
+            }
         }
         Prim::PmdNone => Value::Bool(pmd_value_arg(a[0])?.is_none()),
         Prim::PmdPresent => Value::Bool(pmd_value_arg(a[0])?.table_of().is_some()),

@@ -16,7 +16,10 @@ impl Machine {
             if uaf
                 && s.tables[i / entries].allocated
                 && p.pfn() != 0
-                && (p.hw_present() || p.has(crate::ir::pte_bits::PROTNONE))
+                // a present PTE, or a migration entry (the page it names is still in use)
+                && (p.hw_present()
+                    || p.has(crate::ir::pte_bits::PROTNONE)
+                    || p.swap_entry().is_some())
             {
                 let f = p.pfn() as usize - 1;
                 if !s.frames.get(f).is_some_and(|fr| fr.allocated) {

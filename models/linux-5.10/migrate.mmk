@@ -1,0 +1,191 @@
+// Page migration of v5.10 for one anonymous page mapped once (mm/migrate.c, mm/rmap.c):
+// __unmap_and_move() locks the page, replaces its PTE with a migration entry
+// (try_to_unmap(TTU_MIGRATION) -> try_to_unmap_one(): ptep_clear_flush(), then the entry),
+// copies it (move_to_new_page() -> migrate_page()), puts the new page where the entry was
+// (remove_migration_ptes() -> remove_migration_pte()) and unlocks. A fault that meets the
+// entry waits for the old page's lock and retries (do_swap_page() -> migration_entry_wait(),
+// memory.mmk).
+//
+// Left out: the rmap walk (the page's one mapping is at `addr` in `vma`: page_vma_mapped_walk()
+// is the PTE there, under its PTL), isolate_lru_page() and putback (the caller's reference
+// stands for the isolation; the new page goes to the LRU pagevec), the NUMA node of the new
+// page (alloc_page()), THP, KSM, file and swap-cache pages, the mmu notifiers, mlock and
+// set_page_dirty() (no writeback), page_ref_freeze() (the count is compared instead, as
+// migrate_page_move_mapping() does for a page without a mapping), migrate_page_states().
+
+const MIGRATEPAGE_SUCCESS = 0;
+
+// The migration of the page mapped at addr: MIGRATEPAGE_SUCCESS, or an error with the page
+// left where it was.
+fn migrate_one_page(vma, addr) source "mm/migrate.c:unmap_and_move@v5.10 with __unmap_and_move() (one anonymous page mapped once at addr)" {
+    let mm = vma->vm_mm;
+    // isolate_lru_page(): the page the PTE maps, with a reference of the caller's
+    let ptep = pte_offset_map(mm, addr);
+    let ptl = pte_lockptr(mm, ptep);
+    spin_lock(ptl);
+    let pte = *ptep;
+    let page = null;
+    if pte_present(pte) {
+        page = vm_normal_page(vma, addr, pte);
+    }
+    if page != null {
+        get_page(page);
+    }
+    pte_unmap_unlock(ptep, ptl);
+    if page == null {
+        return -EAGAIN;
+    }
+    // get_new_page()
+    let newpage = alloc_page();
+    if newpage == null {
+        put_page(page);
+        return -ENOMEM;
+    }
+    lock_page(page);
+    // trylock_page(newpage) cannot fail: nobody else can reach the new page
+    trylock_page(newpage);
+    let rc = -EAGAIN;
+    let page_was_mapped = false;
+    if page_mapcount(page) > 0 {
+        try_to_unmap_one(page, vma, addr);
+        page_was_mapped = true;
+    }
+    if page_mapcount(page) == 0 {
+        rc = move_to_new_page(newpage, page);
+    }
+    if page_was_mapped {
+        if rc == MIGRATEPAGE_SUCCESS {
+            remove_migration_pte(newpage, vma, addr, page);
+        } else {
+            remove_migration_pte(page, vma, addr, page);
+        }
+    }
+    unlock_page(newpage);
+    unlock_page(page);
+    if rc == MIGRATEPAGE_SUCCESS {
+        // the isolation reference: the old page goes; the new one to the LRU
+        // (putback_lru_page(): lru_cache_add() and put_page())
+        put_page(page);
+        lru_cache_add(newpage);
+        put_page(newpage);
+    } else {
+        put_page(newpage);
+        put_page(page);
+    }
+    return rc;
+}
+
+// try_to_unmap_one() with TTU_MIGRATION for the PTE at address: under the PTL
+// (page_vma_mapped_walk()), clear and flush it (no deferred flush: TTU_BATCH_FLUSH is
+// reclaim's), then leave a migration entry with the old PTE's write, soft-dirty and uffd-wp
+// bits, and drop the mapping.
+fn try_to_unmap_one(page, vma, address) source "mm/rmap.c:try_to_unmap_one@v5.10 (TTU_MIGRATION, one PTE)" {
+    let mm = vma->vm_mm;
+    let ptep = pte_offset_map(mm, address);
+    let ptl = pte_lockptr(mm, ptep);
+    spin_lock(ptl);
+    if !pte_present(*ptep) || pte_page(*ptep) != page {
+        pte_unmap_unlock(ptep, ptl);
+        return false;
+    }
+    // Nuke the page table entry.
+    let pteval = ptep_clear_flush(vma, address, ptep);
+    let entry = make_migration_entry(page, pte_write(pteval));
+    let swp_pte = swp_entry_to_pte(entry);
+    if pte_soft_dirty(pteval) {
+        swp_pte = pte_swp_mksoft_dirty(swp_pte);
+    }
+    if pte_uffd_wp(pteval) {
+        swp_pte = pte_swp_mkuffd_wp(swp_pte);
+    }
+    set_pte_at(mm, address, ptep, swp_pte);
+    page_remove_rmap(page);
+    put_page(page);
+    pte_unmap_unlock(ptep, ptl);
+    return true;
+}
+
+// move_to_new_page() -> migrate_page() for an anonymous page without a mapping:
+// migrate_page_move_mapping() (the count must be the isolation reference alone; the new
+// page takes the old one's mapping) then migrate_page_copy() (the contents).
+fn move_to_new_page(newpage, page) source "mm/migrate.c:move_to_new_page@v5.10 with migrate_page() and migrate_page_move_mapping()" {
+    if page_count(page) != 1 {
+        return -EAGAIN;
+    }
+    newpage->mapping = page->mapping;
+    copy_user_highpage(newpage, page);
+    return MIGRATEPAGE_SUCCESS;
+}
+
+// remove_migration_pte() for the entry at addr naming `old`: under the PTL, the page `new`
+// (the new page, or the old one if the copy failed) mapped again, old (not young), writable
+// if the entry was a write entry; soft-dirty and uffd-wp carried over.
+fn remove_migration_pte(new, vma, addr, old) source "mm/migrate.c:remove_migration_pte@v5.10 (one PTE)" {
+    let mm = vma->vm_mm;
+    let ptep = pte_offset_map(mm, addr);
+    let ptl = pte_lockptr(mm, ptep);
+    spin_lock(ptl);
+    // page_vma_mapped_walk(): a migration entry for `old`
+    if !is_swap_pte(*ptep) {
+        pte_unmap_unlock(ptep, ptl);
+        return false;
+    }
+    let entry = pte_to_swp_entry(*ptep);
+    if !is_migration_entry(entry) || migration_entry_to_page(entry) != old {
+        pte_unmap_unlock(ptep, ptl);
+        return false;
+    }
+    get_page(new);
+    let pte = pte_mkold(mk_pte(new, vma->vm_page_prot));
+    if pte_swp_soft_dirty(*ptep) {
+        pte = pte_mksoft_dirty(pte);
+    }
+    if is_write_migration_entry(entry) {
+        pte = maybe_mkwrite(pte, vma);
+    } else if pte_swp_uffd_wp(*ptep) {
+        pte = pte_mkuffd_wp(pte);
+    }
+    set_pte_at(mm, addr, ptep, pte);
+    page_add_anon_rmap(new, vma, addr, false);
+    // update_mmu_cache() is a no-op on x86; no flush: the entry was not present
+    pte_unmap_unlock(ptep, ptl);
+    return true;
+}
+
+// mm/migrate.c: with the PTL taken here; a page whose last reference is gone is not waited
+// for. put_and_wait_on_page_locked() drops the reference before it sleeps (DROP); here the
+// reference is dropped once the lock is free, which only keeps the old page a little longer.
+fn __migration_entry_wait(mm, ptep, ptl) source "mm/migrate.c:__migration_entry_wait@v5.10" {
+    spin_lock(ptl);
+    let pte = *ptep;
+    if !is_swap_pte(pte) {
+        pte_unmap_unlock(ptep, ptl);
+        return;
+    }
+    let entry = pte_to_swp_entry(pte);
+    if !is_migration_entry(entry) {
+        pte_unmap_unlock(ptep, ptl);
+        return;
+    }
+    let page = migration_entry_to_page(entry);
+    if !get_page_unless_zero(page) {
+        pte_unmap_unlock(ptep, ptl);
+        return;
+    }
+    pte_unmap_unlock(ptep, ptl);
+    // put_and_wait_on_page_locked()
+    might_sleep();
+    wait_until(!PageLocked(page));
+    put_page(page);
+}
+
+fn migration_entry_wait(mm, pmd, address) source "mm/migrate.c:migration_entry_wait@v5.10" {
+    let ptep = pte_offset_map(pmd, address);
+    let ptl = pte_lockptr(mm, ptep);
+    __migration_entry_wait(mm, ptep, ptl);
+}
+
+// include/linux/mm.h: page_ref_add_unless(page, 1, 0)
+fn get_page_unless_zero(page) source "include/linux/mm.h:get_page_unless_zero@v5.10" {
+    return atomic_inc_not_zero(&page->_refcount);
+}

@@ -1,0 +1,52 @@
+// Page migration (v5.10, models/linux-5.10/migrate.mmk) racing a store to the page. The
+// migration replaces the PTE with a migration entry under the PTL and flushes it
+// (try_to_unmap_one(): ptep_clear_flush()) before it copies the page; a CPU that still
+// caches the old translation can store into the old page only until that flush, so the copy
+// has the store. A CPU that faults on the migration entry waits for the old page's lock
+// (do_swap_page() -> migration_entry_wait()) and retries on the new page. Either way the
+// store survives (lost_write checks every store against the page finally mapped).
+
+test "a store through a cached entry lands before the flush, and the copy has it" {
+    kernel "linux-5.10";
+    cpus 2;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty accessed };
+    tlb cpu1: X -> P { write dirty };
+    cpu0 { migrate_page_at(X); }
+    cpu1 { X = 8; }
+    expect safe;
+}
+
+test "a store that faults on the migration entry waits and lands in the new page" {
+    kernel "linux-5.10";
+    cpus 2;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty accessed };
+    cpu0 { migrate_page_at(X); }
+    cpu1 { X = 8; }
+    expect safe;
+}
+
+test "a read-only mapping migrates to a read-only mapping: the store faults to COW" {
+    kernel "linux-5.10";
+    cpus 2;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { dirty accessed };
+    cpu0 { migrate_page_at(X); }
+    cpu1 { X = 8; }
+    expect safe;
+}
+
+// The entry point: a migration of the page at addr under mmap_lock held for read, as
+// move_pages(2) (do_move_pages_to_node()) and NUMA balancing (migrate_misplaced_page())
+// run it.
+fn migrate_page_at(addr) source "mm/migrate.c:do_move_pages_to_node@v5.10 (one page; the page lookup of add_page_for_migration() is the PTE walk of migrate_one_page())" {
+    let mm = current_mm();
+    mmap_read_lock(mm);
+    let vma = find_vma(mm, addr);
+    migrate_one_page(vma, addr);
+    mmap_read_unlock(mm);
+}
