@@ -2287,8 +2287,13 @@ fn compile_fn(
         )
         .help("split it with `let` into smaller expressions"));
     }
-    if u32::try_from(b.code.len()).is_err() {
-        return Err(Diag::at(span, "this function is too long"));
+    // (a call's position shares its encoded word with the IPI handler's sender: 24 bits)
+    if b.code.len() >= 1 << 24 {
+        return Err(Diag::at(
+            span,
+            "this function is too long: it compiles to more than 16,777,215 instructions",
+        )
+        .help("split it into smaller functions"));
     }
     Ok(Func {
         name,

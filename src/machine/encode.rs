@@ -65,7 +65,9 @@ fn value_bits(v: &Value) -> (u128, usize) {
         Value::Page(p) => (7, p.into(), 3),
         Value::Vma(x) => (8, x.into(), 2),
         Value::Mm(x) => (9, x.into(), 2),
-        Value::PtePtr(x) => (10, x.into(), 5),
+        // a pointer into a table never freed: its generation is 0
+        Value::PtePtr(x) if x >> 16 == 0 => (10, x.into(), 3),
+        Value::PtePtr(x) => (20, x.into(), 5),
         Value::Ptl(x) => (11, x.into(), 3),
         Value::Rec(x) => (12, x.into(), 3),
         Value::Word(x) => (13, x.into(), 5),
@@ -139,12 +141,12 @@ fn thread(o: &mut Out, t: &Thread) {
             &t.arena[base..stack],
             &t.arena[stack..stack + f.sp as usize],
         );
-        let d = o.room(8 + values_room(locals.len()) + values_room(stack.len()));
+        let d = o.room(7 + values_room(locals.len()) + values_room(stack.len()));
         d[..2].copy_from_slice(&f.func.to_le_bytes());
-        d[2..6].copy_from_slice(&f.pc.to_le_bytes());
-        d[6] = f.atomic | (f.exception as u8) << 7;
-        d[7] = f.irq;
-        let j = values(d, 8, locals);
+        // a position is below 2^24 (the compiler's limit): how the call was entered above it
+        d[2..6].copy_from_slice(&(f.pc | u32::from(f.entry) << 24).to_le_bytes());
+        d[6] = f.atomic;
+        let j = values(d, 7, locals);
         let j = values(d, j, stack);
         o.n += j;
     }
@@ -199,6 +201,7 @@ fn shared(s: &State, o: &mut Out) {
         4 * s.tlb.len()
             + 4 * s.ptes.len()
             + s.ptl.len()
+            + 1
             + 4 * s.pmds.len()
             + 2 * s.tables.len()
             + 4 * s.psc.len()
@@ -227,18 +230,23 @@ fn shared(s: &State, o: &mut Out) {
         d[j] = l.unwrap_or(0xff);
         j += 1;
     }
-    for p in &s.pmds {
-        d[j..j + 4].copy_from_slice(&p.0.to_le_bytes());
-        j += 4;
-    }
-    for t in &s.tables {
-        d[j] = t.allocated as u8;
-        d[j + 1] = t.generation;
-        j += 2;
-    }
-    for p in &s.psc {
-        d[j..j + 4].copy_from_slice(&p.0.to_le_bytes());
-        j += 4;
+    // the page tables as the scenario set them up (the common case): one byte
+    d[j] = !pgtables_initial(s) as u8;
+    j += 1;
+    if d[j - 1] != 0 {
+        for p in &s.pmds {
+            d[j..j + 4].copy_from_slice(&p.0.to_le_bytes());
+            j += 4;
+        }
+        for t in &s.tables {
+            d[j] = t.allocated as u8;
+            d[j + 1] = t.generation;
+            j += 2;
+        }
+        for p in &s.psc {
+            d[j..j + 4].copy_from_slice(&p.0.to_le_bytes());
+            j += 4;
+        }
     }
     for f in &s.frames {
         let w: &mut [u8; FRAME_ROOM] = (&mut d[j..j + FRAME_ROOM]).try_into().unwrap();
@@ -274,6 +282,38 @@ fn shared(s: &State, o: &mut Out) {
     o.n += j;
     words(o, &s.mem);
     csds(o, &s.csd);
+}
+
+/// The page tables as `init` sets them up: range r's PMD entry points to table r, the other
+/// tables of the pool are free, nothing was ever freed, no paging-structure cache holds an
+/// entry.
+fn pgtables_initial(s: &State) -> bool {
+    let n = s.pmds.len();
+    s.pmds
+        .iter()
+        .enumerate()
+        .all(|(r, &p)| p == crate::ir::Pmd::table(r, 0))
+        && s.tables.iter().enumerate().all(|(t, x)| {
+            *x == TableFrame {
+                allocated: t < n,
+                generation: 0,
+            }
+        })
+        && s.psc.iter().all(|p| p.is_none())
+}
+
+fn set_pgtables_initial(s: &mut State) {
+    let n = s.pmds.len();
+    for (r, p) in s.pmds.iter_mut().enumerate() {
+        *p = crate::ir::Pmd::table(r, 0);
+    }
+    for (t, x) in s.tables.iter_mut().enumerate() {
+        *x = TableFrame {
+            allocated: t < n,
+            generation: 0,
+        };
+    }
+    s.psc.fill(crate::ir::Pmd::NONE);
 }
 
 /// The CPUs' queued calls: a free one is its state byte alone.
@@ -382,10 +422,11 @@ fn decode_thread(r: &mut Reader, t: &mut Thread, funcs: &[Func]) {
     t.frames.clear();
     t.arena.clear();
     for _ in 0..nframes {
-        let h: [u8; 9] = r.take();
+        let h: [u8; 8] = r.take();
         let func = u16::from_le_bytes([h[0], h[1]]);
-        let pc = u32::from_le_bytes([h[2], h[3], h[4], h[5]]);
-        let (a, irq, nlocals) = (h[6], h[7], h[8] as usize);
+        let pc_irq = u32::from_le_bytes([h[2], h[3], h[4], h[5]]);
+        let (pc, entry) = (pc_irq & 0xff_ffff, (pc_irq >> 24) as u8);
+        let (a, nlocals) = (h[6], h[7] as usize);
         // the frame at its full size, Nulls above the stack, read in place
         let base = t.arena.len();
         let max_stack = funcs[func as usize].max_stack;
@@ -397,9 +438,8 @@ fn decode_thread(r: &mut Reader, t: &mut Thread, funcs: &[Func]) {
         r.values_into(&mut t.arena[stack..stack + sp as usize]);
         t.frames.push(CallFrame {
             func,
-            atomic: a & 0x7f,
-            exception: a & 0x80 != 0,
-            irq,
+            atomic: a,
+            entry,
             pc,
             base: base as u32,
             nlocals: nlocals as u16,
@@ -444,20 +484,24 @@ fn decode_shared(r: &mut Reader, s: &mut State) {
     for (l, &x) in s.ptl.iter_mut().zip(src) {
         *l = (x != 0xff).then_some(x);
     }
-    let src = r.slice(4 * s.pmds.len());
-    for (p, x) in s.pmds.iter_mut().zip(src.chunks_exact(4)) {
-        *p = crate::ir::Pmd(u32::from_le_bytes(x.try_into().unwrap()));
-    }
-    let src = r.slice(2 * s.tables.len());
-    for (t, x) in s.tables.iter_mut().zip(src.chunks_exact(2)) {
-        *t = TableFrame {
-            allocated: x[0] != 0,
-            generation: x[1],
-        };
-    }
-    let src = r.slice(4 * s.psc.len());
-    for (p, x) in s.psc.iter_mut().zip(src.chunks_exact(4)) {
-        *p = crate::ir::Pmd(u32::from_le_bytes(x.try_into().unwrap()));
+    if r.u8() == 0 {
+        set_pgtables_initial(s);
+    } else {
+        let src = r.slice(4 * s.pmds.len());
+        for (p, x) in s.pmds.iter_mut().zip(src.chunks_exact(4)) {
+            *p = crate::ir::Pmd(u32::from_le_bytes(x.try_into().unwrap()));
+        }
+        let src = r.slice(2 * s.tables.len());
+        for (t, x) in s.tables.iter_mut().zip(src.chunks_exact(2)) {
+            *t = TableFrame {
+                allocated: x[0] != 0,
+                generation: x[1],
+            };
+        }
+        let src = r.slice(4 * s.psc.len());
+        for (p, x) in s.psc.iter_mut().zip(src.chunks_exact(4)) {
+            *p = crate::ir::Pmd(u32::from_le_bytes(x.try_into().unwrap()));
+        }
     }
     for f in s.frames.iter_mut() {
         let h: [u8; 13] = r.take();
@@ -613,7 +657,8 @@ fn value_of(x: u128) -> (Value, usize) {
         7 => (Value::Page(p as u16), 3),
         8 => (Value::Vma(p as u8), 2),
         9 => (Value::Mm(p as u8), 2),
-        10 => (Value::PtePtr(p as u32), 5),
+        10 => (Value::PtePtr(p as u16 as u32), 3),
+        20 => (Value::PtePtr(p as u32), 5),
         11 => (Value::Ptl(p as u16), 3),
         12 => (Value::Rec(p as u16), 3),
         13 => (Value::Word(p as u32), 5),
@@ -766,12 +811,12 @@ mod tests {
         ];
         let fs = vec![Func::stub(22, 4); 3];
         let mut t = Thread::calling(2, &fs[2], &all);
-        t.top_mut().pc = 0x0102_0304;
+        t.top_mut().pc = 0x0002_0304; // below 2^24, the compiler's limit
         t.top_mut().atomic = 3;
         t.push(Value::Int(i64::MAX));
         t.push(Value::Null);
         t.push_frame(1, &fs[1], &all[5..], true);
-        t.top_mut().irq = 3;
+        t.top_mut().entry = CallFrame::IPI + 1;
         t.push(Value::Obj(9));
         t.heap.push(Record {
             strukt: 0x0506,
@@ -908,18 +953,17 @@ mod tests {
     }
 
     const RICH_HEX: &str = concat!(
-        "e8000400020a020200040302010300160001c0013f02400000000000000002000000000000008003",
-        "04056700008006ffffffff073412080709ff0afeff00000b03000c01000d040302010e010204030f",
-        "efbeadde10cdab110103000712020113010504060202ffffffffffffff7f00010000000000800316",
-        "0304056700008006ffffffff073412080709ff0afeff00000b03000c01000d040302010e01020403",
-        "0fefbeadde10cdab110103000712020113010504060000000000010f09000000020605090001c001",
-        "3f0240000000000000000200000000000000800304056700008006ffffffff0100000600f2010000",
-        "000026000c0000000100000000000000001600000000000000000000000000000000000000000000",
-        "00000003010205050300000000000078563412ff0100000000010100fe000001fe010100fd000000",
-        "000000000000000000000000000000ffffffffff0109feffffffffffffff020b0a01050000000000",
-        "0080000d0cffffffffffffffff00000000000100000002017e7f0a00000080018101008080808080",
-        "02ffffffffffffffffff01feffffffffffffffff01010e0080808001000102010f4d000000020300",
-        "00",
+        "e2000400020a0202000403020003160001c0013f0240000000000000000200000000000000800304",
+        "056700008006ffffffff073412080709ff0afeff0b03000c01000d040302010e010204030fefbead",
+        "de10cdab110103000712020113010504060202ffffffffffffff7f00010000000003001603040567",
+        "00008006ffffffff073412080709ff0afeff0b03000c01000d040302010e010204030fefbeadde10",
+        "cdab110103000712020113010504060000000000010f09000000020605090001c0013f0240000000",
+        "000000000200000000000000800304056700008006ffffffff0100000600f2010000000025000c00",
+        "00000100000000000000160000000000000000000000000000000000000000000000000003010205",
+        "050300000000000078563412ff010100000000010100fe000001fe010100fd000000000000000000",
+        "000000000000000000ffffffffff0109feffffffffffffff020b0a010500000000000080000d0cff",
+        "ffffffffffffff00000000000100000002017e7f0a0000008001810100808080808002ffffffffff",
+        "ffffffff01feffffffffffffffff01010e0080808001000102010f4d00000002030000",
     );
 
     #[test]

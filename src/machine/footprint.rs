@@ -319,7 +319,7 @@ impl Machine {
             for f in &t.frames {
                 let summary = &self.futures[f.func as usize];
                 acc = acc.union(summary.get(f.pc as usize).copied().unwrap_or(rw(!0, !0)));
-                if f.irq != 0 {
+                if f.irq_sender().is_some() {
                     // the handler's return unlocks its sender's csd
                     acc = acc.union(IPI_TAKE);
                 }

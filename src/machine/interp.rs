@@ -727,11 +727,11 @@ impl Exec<'_> {
                         dangle(th, th.frames.len(), &mut v);
                     }
                     let kernel_fn = !self.m.prog.funcs[done.func as usize].user;
-                    if done.irq != 0 {
+                    if let Some(sender) = done.irq_sender() {
                         // the end of an IPI handler: its csd unlocks, IRQs come back on, and
                         // the CPU goes back to what it was running (or to its ended program)
                         let cpus = self.m.cpus();
-                        st.csd[(done.irq as usize - 1) * cpus + tid] = Default::default();
+                        st.csd[sender * cpus + tid] = Default::default();
                         self.fp.reads |= footprint::IRQ;
                         self.fp.writes |= footprint::IRQ;
                         let th = &mut st.threads[tid];
@@ -750,7 +750,7 @@ impl Exec<'_> {
                         th.status = Status::Done;
                         return StepResult::Stepped;
                     }
-                    if !done.exception {
+                    if !done.exception() {
                         th.push(v);
                     }
                     // (an IPI handler run on a CPU whose program had ended is no user code)

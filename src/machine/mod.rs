@@ -332,7 +332,7 @@ impl Machine {
         let th = &mut st.threads[target];
         let f = &self.prog.funcs[c.func as usize];
         th.push_frame(c.func, f, &[c.info], true);
-        th.top_mut().irq = sender as u8 + 1;
+        th.top_mut().entry = state::CallFrame::IPI + sender as u8;
         th.status = state::Status::Running;
         th.irqs_off = true;
         interp::StepResult::Stepped

@@ -274,89 +274,11 @@ fn pte_op(prim: Prim, p: Pte) -> Value {
     }
 }
 
-fn exec_inner(
-    m: &Machine,
-    st: &mut State,
-    tid: usize,
-    prim: Prim,
-    a: &[Value],
-) -> Result<PrimOut, String> {
-    let t = tid as u8;
-    let slots = m.slots();
+/// The page-table and swap-entry primitives (PMD entries, the table pool, migration
+/// entries): out of `exec_inner`, whose other arms are the hot path.
+#[inline(never)]
+fn pgtable_op(m: &Machine, st: &mut State, prim: Prim, a: &[Value]) -> Result<PrimOut, String> {
     Ok(Value(match prim {
-        Prim::PteNone
-        | Prim::PtePresent
-        | Prim::PteWrite
-        | Prim::PteDirty
-        | Prim::PteYoung
-        | Prim::PteUffdWp
-        | Prim::PteSoftDirty
-        | Prim::PteProtnone
-        | Prim::PteSpecial
-        | Prim::PtePfn
-        | Prim::PteMkwrite
-        | Prim::PteWrprotect
-        | Prim::PteMkdirty
-        | Prim::PteMkclean
-        | Prim::PteMkyoung
-        | Prim::PteMkold
-        | Prim::PteMkuffdWp
-        | Prim::PteClearUffdWp
-        | Prim::PteMksoftDirty
-        | Prim::PteClearSoftDirty
-        | Prim::PtePage => pte_op(prim, pte_arg(a[0])?),
-        Prim::PteSame => Value::Bool(pte_arg(a[0])? == pte_arg(a[1])?),
-        Prim::PteModify => {
-            let p = pte_arg(a[0])?;
-            let Value::Prot(prot) = a[1] else {
-                return Err("expected a pgprot".into());
-            };
-            Value::Pte(Pte((p.0 & !PROT_MASK) | (prot & PROT_MASK)))
-        }
-        Prim::MkPte => {
-            let f = page_of(m, a[0])?;
-            let Value::Prot(prot) = a[1] else {
-                return Err("expected a pgprot".into());
-            };
-            // pfn_pte(): the pgprot's bits as they are, _PAGE_ACCESSED included
-            Value::Pte(Pte::new(f as u32 + 1, prot & (PROT_MASK | ACCESSED)))
-        }
-        Prim::VmGetPageProt => Value::Prot(vm_get_page_prot(int_arg(a[0])? as u32)),
-        Prim::PgprotWrite => match a[0] {
-            Value::Prot(p) => Value::Bool(p & WRITE != 0),
-            _ => return Err("expected a pgprot".into()),
-        },
-        // ---- local ----
-        Prim::CurrentMm => Value::Mm(st.threads[tid].mm),
-        Prim::PteOffsetMap => {
-            let l = &m.prog.scenario.layout;
-            let slot = slot_at(m, int_arg(a[1])?)?;
-            match a[0] {
-                // a walk from the mm, or through a PMD pointer (`pte_offset_map(vmf->pmd,
-                // addr)` reads the entry): null where the PMD entry is none. (A lockless
-                // walker reads the entry itself, `*pmdp`, and passes the value.)
-                Value::Mm(_) => x86::pte_pointer(l, st, slot).unwrap_or(Value::Null),
-                Value::PmdPtr(r) if r == l.region[slot] => {
-                    x86::pte_pointer(l, st, slot).unwrap_or(Value::Null)
-                }
-                // into the table a PMD value read earlier names, whatever the entry holds now
-                Value::Pmd(p) => {
-                    let (t, g) = p
-                        .table_of()
-                        .ok_or("pte_offset_map() of a PMD value that names no table")?;
-                    x86::pointer_into(l, t, g, slot)
-                }
-                Value::PmdPtr(_) => {
-                    return Err("pte_offset_map(): the address is outside the PMD's range".into());
-                }
-                other => {
-                    return Err(format!(
-                        "pte_offset_map() takes the mm, a PMD pointer or a PMD value (`*pmdp`), not a {}",
-                        other.type_name()
-                    ));
-                }
-            }
-        }
         Prim::PmdOffset => {
             mm_arg(a[0])?;
             let addr = int_arg(a[1])?;
@@ -445,6 +367,179 @@ fn exec_inner(
             mm_arg(a[0])?;
             Value::Ptl(place!(m, st, a[1]).table as u16)
         }
+        Prim::PteAllocOne => {
+            mm_arg(a[0])?;
+            match st.tables.iter().position(|t| !t.allocated) {
+                Some(t) => {
+                    let l = &m.prog.scenario.layout;
+                    st.tables[t].allocated = true;
+                    st.ptes[t * l.entries..(t + 1) * l.entries].fill(Pte::NONE);
+                    st.ptl[t] = None;
+                    Value::PgTable(crate::ir::Pmd::table(t, st.tables[t].generation))
+                }
+                None => Value::Null,
+            }
+        }
+        Prim::PmdPopulate => {
+            mm_arg(a[0])?;
+            let r = pmd_ptr_arg(a[1])?;
+            let Value::PgTable(p) = a[2] else {
+                return Err(format!("expected a pgtable, got a {}", a[2].type_name()));
+            };
+            if !table_live(st, p) {
+                return Ok(Violation(
+                    "use_after_free",
+                    "pmd_populate() with a table that was freed".into(),
+                ));
+            }
+            if !st.pmds[r].is_none() {
+                return Err(
+                    "pmd_populate() over a present PMD entry: the kernel populates only a none entry (clear it first)"
+                        .into(),
+                );
+            }
+            st.pmds[r] = p;
+            Value::Null
+        }
+        Prim::PmdClear => {
+            let r = pmd_ptr_arg(a[0])?;
+            st.pmds[r] = crate::ir::Pmd::NONE;
+            Value::Null
+        }
+        Prim::PteFree => {
+            mm_arg(a[0])?;
+            let Value::PgTable(p) = a[1] else {
+                return Err(format!("expected a pgtable, got a {}", a[1].type_name()));
+            };
+            if !table_live(st, p) {
+                return Ok(Violation(
+                    "use_after_free",
+                    "pte_free() of a table that was freed already".into(),
+                ));
+            }
+            let (t, _) = p.table_of().expect("a pgtable names a table");
+            if st.ptl[t].is_some() {
+                return Ok(Violation(
+                    "use_after_free",
+                    format!("pte_free() of table {t} while its PTL is held"),
+                ));
+            }
+            st.tables[t].allocated = false;
+            st.tables[t].generation = st.tables[t].generation.wrapping_add(1);
+            Value::Null
+        }
+        _ => unreachable!("pgtable_op() is called for its own primitives only"),
+    }))
+}
+
+fn exec_inner(
+    m: &Machine,
+    st: &mut State,
+    tid: usize,
+    prim: Prim,
+    a: &[Value],
+) -> Result<PrimOut, String> {
+    let t = tid as u8;
+    let slots = m.slots();
+    Ok(Value(match prim {
+        Prim::PteNone
+        | Prim::PtePresent
+        | Prim::PteWrite
+        | Prim::PteDirty
+        | Prim::PteYoung
+        | Prim::PteUffdWp
+        | Prim::PteSoftDirty
+        | Prim::PteProtnone
+        | Prim::PteSpecial
+        | Prim::PtePfn
+        | Prim::PteMkwrite
+        | Prim::PteWrprotect
+        | Prim::PteMkdirty
+        | Prim::PteMkclean
+        | Prim::PteMkyoung
+        | Prim::PteMkold
+        | Prim::PteMkuffdWp
+        | Prim::PteClearUffdWp
+        | Prim::PteMksoftDirty
+        | Prim::PteClearSoftDirty
+        | Prim::PtePage => pte_op(prim, pte_arg(a[0])?),
+        Prim::PteSame => Value::Bool(pte_arg(a[0])? == pte_arg(a[1])?),
+        Prim::PteModify => {
+            let p = pte_arg(a[0])?;
+            let Value::Prot(prot) = a[1] else {
+                return Err("expected a pgprot".into());
+            };
+            Value::Pte(Pte((p.0 & !PROT_MASK) | (prot & PROT_MASK)))
+        }
+        Prim::MkPte => {
+            let f = page_of(m, a[0])?;
+            let Value::Prot(prot) = a[1] else {
+                return Err("expected a pgprot".into());
+            };
+            // pfn_pte(): the pgprot's bits as they are, _PAGE_ACCESSED included
+            Value::Pte(Pte::new(f as u32 + 1, prot & (PROT_MASK | ACCESSED)))
+        }
+        Prim::VmGetPageProt => Value::Prot(vm_get_page_prot(int_arg(a[0])? as u32)),
+        Prim::PgprotWrite => match a[0] {
+            Value::Prot(p) => Value::Bool(p & WRITE != 0),
+            _ => return Err("expected a pgprot".into()),
+        },
+        // ---- local ----
+        Prim::CurrentMm => Value::Mm(st.threads[tid].mm),
+        Prim::PteOffsetMap => {
+            let l = &m.prog.scenario.layout;
+            let slot = slot_at(m, int_arg(a[1])?)?;
+            match a[0] {
+                // a walk from the mm, or through a PMD pointer (`pte_offset_map(vmf->pmd,
+                // addr)` reads the entry): null where the PMD entry is none. (A lockless
+                // walker reads the entry itself, `*pmdp`, and passes the value.)
+                Value::Mm(_) => x86::pte_pointer(l, st, slot).unwrap_or(Value::Null),
+                Value::PmdPtr(r) if r == l.region[slot] => {
+                    x86::pte_pointer(l, st, slot).unwrap_or(Value::Null)
+                }
+                // into the table a PMD value read earlier names, whatever the entry holds now
+                Value::Pmd(p) => {
+                    let (t, g) = p
+                        .table_of()
+                        .ok_or("pte_offset_map() of a PMD value that names no table")?;
+                    x86::pointer_into(l, t, g, slot)
+                }
+                Value::PmdPtr(_) => {
+                    return Err("pte_offset_map(): the address is outside the PMD's range".into());
+                }
+                other => {
+                    return Err(format!(
+                        "pte_offset_map() takes the mm, a PMD pointer or a PMD value (`*pmdp`), not a {}",
+                        other.type_name()
+                    ));
+                }
+            }
+        }
+        Prim::IsMigrationEntry
+        | Prim::IsSwapPte
+        | Prim::IsWriteMigrationEntry
+        | Prim::MakeMigrationEntry
+        | Prim::MigrationEntryToPage
+        | Prim::NonSwapEntry
+        | Prim::PmdBad
+        | Prim::PmdClear
+        | Prim::PmdLockptr
+        | Prim::PmdNone
+        | Prim::PmdOffset
+        | Prim::PmdPgtable
+        | Prim::PmdPopulate
+        | Prim::PmdPresent
+        | Prim::PmdSame
+        | Prim::PmdTransHuge
+        | Prim::PteAllocOne
+        | Prim::PteFree
+        | Prim::PteLockptr
+        | Prim::PteSwpMksoftDirty
+        | Prim::PteSwpMkuffdWp
+        | Prim::PteSwpSoftDirty
+        | Prim::PteSwpUffdWp
+        | Prim::PteToSwpEntry
+        | Prim::SwpEntryToPte => return pgtable_op(m, st, prim, a),
         Prim::ForceSigSegv => {
             st.threads[tid].signal = super::state::SIGSEGV;
             Value::Null
@@ -572,67 +667,6 @@ fn exec_inner(
             if ipi_held_off(st, tid, mm_of(a[0])?).is_some() =>
         {
             return Ok(Blocked);
-        }
-        Prim::PteAllocOne => {
-            mm_arg(a[0])?;
-            match st.tables.iter().position(|t| !t.allocated) {
-                Some(t) => {
-                    let l = &m.prog.scenario.layout;
-                    st.tables[t].allocated = true;
-                    st.ptes[t * l.entries..(t + 1) * l.entries].fill(Pte::NONE);
-                    st.ptl[t] = None;
-                    Value::PgTable(crate::ir::Pmd::table(t, st.tables[t].generation))
-                }
-                None => Value::Null,
-            }
-        }
-        Prim::PmdPopulate => {
-            mm_arg(a[0])?;
-            let r = pmd_ptr_arg(a[1])?;
-            let Value::PgTable(p) = a[2] else {
-                return Err(format!("expected a pgtable, got a {}", a[2].type_name()));
-            };
-            if !table_live(st, p) {
-                return Ok(Violation(
-                    "use_after_free",
-                    "pmd_populate() with a table that was freed".into(),
-                ));
-            }
-            if !st.pmds[r].is_none() {
-                return Err(
-                    "pmd_populate() over a present PMD entry: the kernel populates only a none entry (clear it first)"
-                        .into(),
-                );
-            }
-            st.pmds[r] = p;
-            Value::Null
-        }
-        Prim::PmdClear => {
-            let r = pmd_ptr_arg(a[0])?;
-            st.pmds[r] = crate::ir::Pmd::NONE;
-            Value::Null
-        }
-        Prim::PteFree => {
-            mm_arg(a[0])?;
-            let Value::PgTable(p) = a[1] else {
-                return Err(format!("expected a pgtable, got a {}", a[1].type_name()));
-            };
-            if !table_live(st, p) {
-                return Ok(Violation(
-                    "use_after_free",
-                    "pte_free() of a table that was freed already".into(),
-                ));
-            }
-            let (t, _) = p.table_of().expect("a pgtable names a table");
-            if st.ptl[t].is_some() {
-                return Ok(Violation(
-                    "use_after_free",
-                    format!("pte_free() of table {t} while its PTL is held"),
-                ));
-            }
-            st.tables[t].allocated = false;
-            st.tables[t].generation = st.tables[t].generation.wrapping_add(1);
-            Value::Null
         }
         Prim::FlushTlbOneUser => {
             // (INVLPG of an address no VMA holds has nothing to drop)

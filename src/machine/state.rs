@@ -53,11 +53,10 @@ pub struct MmState {}
 pub struct CallFrame {
     pub func: u16,
     pub atomic: u8,
-    /// Entered by a page fault or an IPI: its return value is dropped (and, for a fault,
-    /// the user access retried).
-    pub exception: bool,
-    /// An IPI handler: 1 + the CPU whose call it runs (`Csd`); 0 for any other call.
-    pub irq: u8,
+    /// How it was entered: `CALL`, `FAULT` (a page fault: the user access is retried when it
+    /// returns), or `IPI + sender` (an IPI handler running the call of CPU `sender`, `Csd`).
+    /// The return value of a fault or a handler is dropped.
+    pub entry: u8,
     pub pc: u32,
     /// Where the frame starts in the arena.
     pub base: u32,
@@ -67,6 +66,20 @@ pub struct CallFrame {
 }
 
 impl CallFrame {
+    pub const CALL: u8 = 0;
+    pub const FAULT: u8 = 1;
+    pub const IPI: u8 = 2;
+
+    /// Entered by a fault or an IPI: its return value is dropped.
+    pub fn exception(&self) -> bool {
+        self.entry != CallFrame::CALL
+    }
+
+    /// The CPU whose call this IPI handler runs.
+    pub fn irq_sender(&self) -> Option<usize> {
+        self.entry.checked_sub(CallFrame::IPI).map(usize::from)
+    }
+
     fn locals(&self) -> std::ops::Range<usize> {
         self.base as usize..self.stack_base()
     }
@@ -222,8 +235,11 @@ impl Thread {
         self.frames.push(CallFrame {
             func,
             atomic: 0,
-            exception,
-            irq: 0,
+            entry: if exception {
+                CallFrame::FAULT
+            } else {
+                CallFrame::CALL
+            },
             pc: 0,
             base: base as u32,
             nlocals: nlocals as u16,
@@ -473,6 +489,6 @@ mod tests {
         assert_eq!(a, b);
         assert_eq!(b.local(0, 1), Value::Int(2));
         assert_eq!(b.stack(0), [Value::Int(3)]);
-        assert!(b.top().exception);
+        assert!(b.top().exception());
     }
 }

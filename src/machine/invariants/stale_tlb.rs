@@ -15,13 +15,17 @@ impl Machine {
             if self.mm_contract.flush_owed(&self.prog.memory, s, mi) {
                 continue;
             }
+            let l = &self.prog.scenario.layout;
             for slot in 0..slots {
-                let l = &self.prog.scenario.layout;
+                // a PTE with no TLB entry cannot be stale: most slots end here
+                if !(0..s.threads.len()).any(|cpu| s.tlb[cpu * slots + slot].is_some()) {
+                    continue;
+                }
                 let table = s.pmds[l.region[slot] as usize].table_of().map(|(t, _)| t);
                 if table.is_some_and(|t| s.ptl[t].is_some()) {
                     continue;
                 }
-                let pte = s.pte_of(l, slot);
+                let pte = table.map_or(crate::ir::Pte::NONE, |t| s.ptes[l.entry(t, slot)]);
                 for cpu in 0..s.threads.len() {
                     if s.threads[cpu].mm as usize != mi {
                         continue;

@@ -11,11 +11,13 @@ impl Machine {
     /// the model tree declares it, `refcount` in linux-5.10.)
     pub(super) fn pte_maps_free_frame(&self, s: &State) -> Option<Violation> {
         let uaf = self.checks("use_after_free");
+        if !uaf {
+            return None;
+        }
         let entries = self.prog.scenario.layout.entries;
         for (i, p) in s.ptes.iter().enumerate() {
-            if uaf
+            if p.pfn() != 0
                 && s.tables[i / entries].allocated
-                && p.pfn() != 0
                 // a present PTE, or a migration entry (the page it names is still in use)
                 && (p.hw_present()
                     || p.has(crate::ir::pte_bits::PROTNONE)

@@ -34,6 +34,7 @@ pub fn pointer_into(l: &Layout, t: usize, g: u8, slot: usize) -> Value {
 
 /// The entry a PTE pointer names. Err: the pointer is not one (a model error), or
 /// Ok(Err(why)) when its table was freed since (a use-after-free).
+#[inline]
 pub fn resolve(m: &Machine, st: &State, v: Value) -> Result<Result<PtePlace, String>, String> {
     let Value::PtePtr(x) = v else {
         return Err(format!("expected a PTE pointer, got a {}", v.type_name()));

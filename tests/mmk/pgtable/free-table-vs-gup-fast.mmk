@@ -40,6 +40,32 @@ test "freeing the table before the flush defeats the IRQs-off walker" {
     expect violation(use_after_free);
 }
 
+// The same with the shootdown written as kernel code (models/arch/x86-tlb-v5.10.mmk):
+// flush_tlb_mm() is flush_tlb_mm_range() with freed_tables set, so the IPI goes to every CPU
+// of the mm's cpumask, and smp_call_function_many() waits until the walker, IRQs enabled
+// again, has run flush_tlb_func_remote(); only then is the table freed.
+test "the x86 flush protocol's IPI waits for the IRQs-off walker too" {
+    kernel "linux-5.10";
+    import "arch/x86-tlb-v5.10.mmk";
+    invariants: use_after_free, deadlock, lock_hygiene, model_error;
+    cpus 2;
+    vma X: anon private read write;
+    cpu0 { free_table(X, true); }
+    cpu1 { gup_fast_pte(X, true); }
+    expect safe;
+}
+
+test "with the x86 flush protocol, a walker with IRQs enabled still reads a freed table" {
+    kernel "linux-5.10";
+    import "arch/x86-tlb-v5.10.mmk";
+    invariants: use_after_free, deadlock, lock_hygiene, model_error;
+    cpus 2;
+    vma X: anon private read write;
+    cpu0 { free_table(X, true); }
+    cpu1 { gup_fast_pte(X, false); }
+    expect violation(use_after_free);
+}
+
 // free_pte_range() for one empty table, then what tlb_finish_mmu() does with it: the flush
 // (flush_tlb_mm(): freed_tables) and the free. `flush_first` false frees it first.
 fn free_table(addr, flush_first) source "mm/memory.c:free_pte_range@v5.10, with mm/mmu_gather.c:tlb_finish_mmu@v5.10 for the table" {
