@@ -201,7 +201,6 @@ fn shared(s: &State, o: &mut Out) {
         4 * s.tlb.len()
             + 4 * s.ptes.len()
             + s.ptl.len()
-            + 1
             + 4 * s.pmds.len()
             + 2 * s.tables.len()
             + 4 * s.psc.len()
@@ -226,14 +225,14 @@ fn shared(s: &State, o: &mut Out) {
         d[j..j + 4].copy_from_slice(&p.0.to_le_bytes());
         j += 4;
     }
-    for l in &s.ptl {
-        d[j] = l.unwrap_or(0xff);
+    // Each lock's holder (0x7f: free); bit 7 of the first says the page tables are no longer
+    // as the scenario set them up (the common case costs nothing), and they follow the locks.
+    let changed = !pgtables_initial(s);
+    for (i, l) in s.ptl.iter().enumerate() {
+        d[j] = l.unwrap_or(0x7f) | ((i == 0 && changed) as u8) << 7;
         j += 1;
     }
-    // the page tables as the scenario set them up (the common case): one byte
-    d[j] = !pgtables_initial(s) as u8;
-    j += 1;
-    if d[j - 1] != 0 {
+    if changed {
         for p in &s.pmds {
             d[j..j + 4].copy_from_slice(&p.0.to_le_bytes());
             j += 4;
@@ -481,10 +480,11 @@ fn decode_shared(r: &mut Reader, s: &mut State) {
         *p = Pte(u32::from_le_bytes(x.try_into().unwrap()));
     }
     let src = r.slice(s.ptl.len());
+    let changed = src.first().is_some_and(|&x| x & 0x80 != 0);
     for (l, &x) in s.ptl.iter_mut().zip(src) {
-        *l = (x != 0xff).then_some(x);
+        *l = (x & 0x7f != 0x7f).then_some(x & 0x7f);
     }
-    if r.u8() == 0 {
+    if !changed {
         set_pgtables_initial(s);
     } else {
         let src = r.slice(4 * s.pmds.len());
@@ -960,10 +960,10 @@ mod tests {
         "cdab110103000712020113010504060000000000010f09000000020605090001c0013f0240000000",
         "000000000200000000000000800304056700008006ffffffff0100000600f2010000000025000c00",
         "00000100000000000000160000000000000000000000000000000000000000000000000003010205",
-        "050300000000000078563412ff010100000000010100fe000001fe010100fd000000000000000000",
-        "000000000000000000ffffffffff0109feffffffffffffff020b0a010500000000000080000d0cff",
-        "ffffffffffffff00000000000100000002017e7f0a0000008001810100808080808002ffffffffff",
-        "ffffffff01feffffffffffffffff01010e0080808001000102010f4d00000002030000",
+        "050300000000000078563412ff0100000000010100fe000001fe010100fd00000000000000000000",
+        "0000000000000000ffffffffff0109feffffffffffffff020b0a010500000000000080000d0cffff",
+        "ffffffffffff00000000000100000002017e7f0a0000008001810100808080808002ffffffffffff",
+        "ffffff01feffffffffffffffff01010e0080808001000102010f4d00000002030000",
     );
 
     #[test]
