@@ -707,10 +707,7 @@ mod tests {
             mem,
             csd: Vec::new(),
             pmds: vec![crate::ir::Pmd::table(0, 0)],
-            tables: vec![TableFrame {
-                allocated: true,
-                generation: 0,
-            }],
+            tables: vec![TableFrame::LIVE],
             psc: Vec::new(),
         }
     }

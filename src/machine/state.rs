@@ -41,6 +41,14 @@ pub struct TableFrame {
     pub generation: u8,
 }
 
+impl TableFrame {
+    /// A table in use since the start (a scenario's table).
+    pub const LIVE: TableFrame = TableFrame {
+        allocated: true,
+        generation: 0,
+    };
+}
+
 #[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
 /// What the machine keeps per mm beyond the model's mm_struct (nothing yet: CR3 and PCIDs come
 /// with several address spaces).
