@@ -41,11 +41,14 @@ fn migrate_one_page(vma, addr) source "mm/migrate.c:unmap_and_move@v5.10 with __
         put_page(page);
         return -ENOMEM;
     }
+    // mutate: equivalent(delete-lock-pair) not observable here: one migration runs at a time and nothing else in the tree locks a page it migrates (no reclaim, no second migration); a fault that meets the entry then retries until the migration has remapped the page (a busy wait where the kernel sleeps) and lands on the same page
+    // mutate: equivalent(swap-adjacent) the new page is this CPU's alone until remove_migration_pte() maps it: locking it before or after the old page changes nothing another CPU can see
     lock_page(page);
     // trylock_page(newpage) cannot fail: nobody else can reach the new page
     trylock_page(newpage);
     let rc = -EAGAIN;
     let page_was_mapped = false;
+    // mutate: equivalent(disable-recheck) try_to_unmap_one() rechecks the PTE under the PTL and leaves a page it no longer maps alone; remove_migration_pte() then finds no entry and does nothing
     if page_mapcount(page) > 0 {
         try_to_unmap_one(page, vma, addr);
         page_was_mapped = true;
@@ -60,15 +63,18 @@ fn migrate_one_page(vma, addr) source "mm/migrate.c:unmap_and_move@v5.10 with __
             remove_migration_pte(page, vma, addr, page);
         }
     }
+    // mutate: equivalent(swap-adjacent) nothing waits on the new page's lock: no other CPU could reach it while it was locked
     unlock_page(newpage);
     unlock_page(page);
     if rc == MIGRATEPAGE_SUCCESS {
         // the isolation reference: the old page goes; the new one to the LRU
         // (putback_lru_page(): lru_cache_add() and put_page())
+        // mutate: equivalent(swap-adjacent) two different pages: the old page's last reference and the new page's pagevec reference touch no common word
         put_page(page);
         lru_cache_add(newpage);
         put_page(newpage);
     } else {
+        // mutate: equivalent(swap-adjacent) two different pages' references: the freed new page was never published, and the old page's count stays above the mappings either way
         put_page(newpage);
         put_page(page);
     }
@@ -98,8 +104,11 @@ fn try_to_unmap_one(page, vma, address) source "mm/rmap.c:try_to_unmap_one@v5.10
     if pte_uffd_wp(pteval) {
         swp_pte = pte_swp_mkuffd_wp(swp_pte);
     }
+    // mutate: equivalent(swap-adjacent) both under the PTL, which every path that reads this PTE or this page's mapcount against it takes; the count the migration compares comes after the unlock
     set_pte_at(mm, address, ptep, swp_pte);
+    // mutate: equivalent(swap-adjacent) the caller's isolation reference keeps the count above 0: this put_page() frees nothing, so its place against the rmap update does not matter
     page_remove_rmap(page);
+    // mutate: equivalent(swap-adjacent) the caller's isolation reference keeps the count above 0: this put_page() frees nothing, inside or outside the PTL
     put_page(page);
     pte_unmap_unlock(ptep, ptl);
     return true;
@@ -109,9 +118,11 @@ fn try_to_unmap_one(page, vma, address) source "mm/rmap.c:try_to_unmap_one@v5.10
 // migrate_page_move_mapping() (the count must be the isolation reference alone; the new
 // page takes the old one's mapping) then migrate_page_copy() (the contents).
 fn move_to_new_page(newpage, page) source "mm/migrate.c:move_to_new_page@v5.10 with migrate_page() and migrate_page_move_mapping()" {
+    // mutate: equivalent(disable-recheck) not observable here: the check keeps a page with an extra reference (a GUP pin) from migrating, so that the pin holder's writes go to the page that stays mapped; the scenarios' extra references stand for pins whose holders never write (a kernel or device store into a pinned page is not modelled yet)
     if page_count(page) != 1 {
         return -EAGAIN;
     }
+    // mutate: equivalent(swap-adjacent) the new page is this CPU's alone until remove_migration_pte() maps it
     newpage->mapping = page->mapping;
     copy_user_highpage(newpage, page);
     return MIGRATEPAGE_SUCCESS;
@@ -135,6 +146,7 @@ fn remove_migration_pte(new, vma, addr, old) source "mm/migrate.c:remove_migrati
         pte_unmap_unlock(ptep, ptl);
         return false;
     }
+    // mutate: equivalent(swap-adjacent) the PTE value is computed from the page number and vm_page_prot (guarded by mmap_lock, which the migration holds for read), not from the count
     get_page(new);
     let pte = pte_mkold(mk_pte(new, vma->vm_page_prot));
     if pte_swp_soft_dirty(*ptep) {
@@ -145,6 +157,7 @@ fn remove_migration_pte(new, vma, addr, old) source "mm/migrate.c:remove_migrati
     } else if pte_swp_uffd_wp(*ptep) {
         pte = pte_mkuffd_wp(pte);
     }
+    // mutate: equivalent(swap-adjacent) both under the PTL, which every path that reads this PTE or the page's mapcount takes; the count already covers the new mapping (get_page(new) above), so the refcount checks hold either way
     set_pte_at(mm, addr, ptep, pte);
     page_add_anon_rmap(new, vma, addr, false);
     // update_mmu_cache() is a no-op on x86; no flush: the entry was not present

@@ -40,6 +40,34 @@ test "a read-only mapping migrates to a read-only mapping: the store faults to C
     expect safe;
 }
 
+// No frame for the new page: the migration gives up (-ENOMEM) and drops the reference it
+// took on the old page (page_leak checks the count at the end).
+test "no frame for the new page: the migration gives up and leaves the page as it was" {
+    kernel "linux-5.10";
+    cpus 2;
+    frames 1;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty accessed };
+    cpu0 { migrate_page_at(X); }
+    cpu1 { X = 8; }
+    expect safe;
+}
+
+// MADV_DONTNEED zaps the page while the migration looks it up: the lookup reads the PTE and
+// takes its reference under the PTL, so the zap cannot free the page between the two, and
+// the unmap finds the PTE gone (try_to_unmap_one() rechecks it under the PTL).
+test "MADV_DONTNEED racing the migration's lookup and unmap" {
+    kernel "linux-5.10";
+    cpus 2;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty accessed };
+    cpu0 { migrate_page_at(X); }
+    cpu1 { madvise(X, 1, MADV_DONTNEED); }
+    expect safe;
+}
+
 // The entry point: a migration of the page at addr under mmap_lock held for read, as
 // move_pages(2) (do_move_pages_to_node()) and NUMA balancing (migrate_misplaced_page())
 // run it.
