@@ -38,10 +38,12 @@ struct tlb_state source "arch/x86/include/asm/tlbflush.h:struct tlb_state@v5.10"
 
 percpu cpu_tlbstate: tlb_state;
 
+// (end starts at TLB_FLUSH_ALL for full_flush_tlb_info below; get_flush_tlb_info() writes
+// every field of the per-CPU one before it is used.)
 struct flush_tlb_info source "arch/x86/include/asm/tlbflush.h:struct flush_tlb_info@v5.10" {
     mm: handle;
     start: int;
-    end: int;
+    end: int = -1;
     new_tlb_gen: int;
     stride_shift: int;
     freed_tables: int;
@@ -202,4 +204,65 @@ override fn tlb_flush(tlb) source "arch/x86/include/asm/tlb.h:tlb_flush@v5.10" {
         end = tlb->end;
     }
     flush_tlb_mm_range(tlb->mm, start, end, stride_shift, tlb->freed_tables);
+}
+
+// ---- the batched unmap flush (CONFIG_ARCH_WANT_BATCHED_UNMAP_TLB_FLUSH) ----
+
+// struct tlbflush_unmap_batch (include/linux/sched.h; its arch part,
+// arch/x86/include/asm/tlbbatch.h, is a cpumask): current->tlb_ubc, one per task, so one
+// per CPU here.
+struct tlbflush_unmap_batch source "include/linux/sched.h:struct tlbflush_unmap_batch@v5.10" {
+    cpumask: bits;
+    flush_required: int;
+    writable: int;
+}
+
+percpu tlb_ubc: tlbflush_unmap_batch;
+
+// arch_tlbbatch_flush()'s flush_tlb_info (static const full_flush_tlb_info): mm NULL, start
+// 0, end TLB_FLUSH_ALL, and new_tlb_gen 0, which it does not set.
+global full_flush_tlb_info: flush_tlb_info;
+
+fn arch_tlbbatch_add_mm(batch, mm) source "arch/x86/include/asm/tlbflush.h:arch_tlbbatch_add_mm@v5.10" {
+    inc_mm_tlb_gen(mm);
+    // cpumask_or(&batch->cpumask, &batch->cpumask, mm_cpumask(mm))
+    let bits = load_word(&batch->cpumask) | load_word(mm_cpumask(mm));
+    batch->cpumask = bits;
+}
+
+// get_cpu()/put_cpu() are left out.
+fn arch_tlbbatch_flush(batch) source "arch/x86/mm/tlb.c:arch_tlbbatch_flush@v5.10" {
+    let cpu = smp_processor_id();
+    if cpumask_test_cpu(cpu, &batch->cpumask) {
+        local_irq_disable();
+        flush_tlb_func_local(&full_flush_tlb_info, TLB_LOCAL_SHOOTDOWN);
+        local_irq_enable();
+    }
+    if cpumask_any_but(&batch->cpumask, cpu) < nr_cpu_ids() {
+        flush_tlb_others(&batch->cpumask, &full_flush_tlb_info);
+    }
+    // cpumask_clear()
+    batch->cpumask = 0;
+}
+
+// mm/rmap.c: the batch of the task running here, on top of the tree's version (which sets
+// mm->tlb_flush_batched, what the machine's stale_tlb rule reads).
+override fn set_tlb_ubc_flush_pending(mm, writable) source "mm/rmap.c:set_tlb_ubc_flush_pending@v5.10" {
+    let tlb_ubc = this_cpu_ptr(&tlb_ubc);
+    arch_tlbbatch_add_mm(tlb_ubc, mm);
+    tlb_ubc->flush_required = 1;
+    mm->tlb_flush_batched = true;
+    if writable {
+        tlb_ubc->writable = 1;
+    }
+}
+
+fn try_to_unmap_flush() source "mm/rmap.c:try_to_unmap_flush@v5.10" {
+    let tlb_ubc = this_cpu_ptr(&tlb_ubc);
+    if !tlb_ubc->flush_required {
+        return;
+    }
+    arch_tlbbatch_flush(tlb_ubc);
+    tlb_ubc->flush_required = 0;
+    tlb_ubc->writable = 0;
 }
