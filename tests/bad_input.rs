@@ -722,3 +722,35 @@ fn a_record_kept_past_the_return_to_user_space_is_a_model_error_not_a_panic() {
         "{out}"
     );
 }
+
+#[test]
+fn vma_addresses_out_of_order_or_out_of_range_and_too_few_tables_are_located_errors() {
+    let cases: [(&str, &str, &str); 4] = [
+        (
+            "    vma Y[2] at 0: anon private read write;\n",
+            "order.mmk:5:17:",
+            "overlaps or comes before the previous VMA",
+        ),
+        (
+            "    vma Y at 40000: anon private read write;\n",
+            "range.mmk:5:14:",
+            "a VMA's address is a page number from 0 to",
+        ),
+        (
+            "    vma Y at 512: anon private read write;\n    tables 1;\n",
+            "tables.mmk:6:12:",
+            "more than `tables 1`",
+        ),
+        (
+            "    tables 0;\n",
+            "zero.mmk:5:12:",
+            "tables must be between 1 and 64",
+        ),
+    ];
+    for (item, at, needle) in cases {
+        let name = at.split(':').next().unwrap();
+        let s = format!("{HEAD}{item}    cpu0 {{ X = 1; }}\n}}\n");
+        let (_d, code, out, err) = check_text(name, s.as_bytes());
+        assert_located(code, &out, &err, at, needle);
+    }
+}
