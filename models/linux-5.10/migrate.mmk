@@ -43,6 +43,8 @@ fn migrate_one_page(vma, addr) source "mm/migrate.c:unmap_and_move@v5.10 with __
     }
     // mutate: equivalent(delete-lock-pair) not observable here: one migration runs at a time and nothing else in the tree locks a page it migrates (no reclaim, no second migration); a fault that meets the entry then retries until the migration has remapped the page (a busy wait where the kernel sleeps) and lands on the same page
     // mutate: equivalent(swap-adjacent) the new page is this CPU's alone until remove_migration_pte() maps it: locking it before or after the old page changes nothing another CPU can see
+    // the kernel tries trylock_page() first and sleeps in lock_page() only when forced in a
+    // synchronous mode: here always (MIGRATE_SYNC)
     lock_page(page);
     // trylock_page(newpage) cannot fail: nobody else can reach the new page
     trylock_page(newpage);

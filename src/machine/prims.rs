@@ -101,12 +101,25 @@ fn pmd_ptr_arg(v: Value) -> Result<usize, String> {
     }
 }
 
-/// A table handle (pgtable_t, or a PMD value's table) of a table not freed since.
-fn table_live(st: &State, p: crate::ir::Pmd) -> bool {
-    p.table_of().is_some_and(|(t, g)| {
+/// A pgtable_t argument: Err for a model error, Ok(Err(the violation `why`)) when its table
+/// was freed since the handle was made.
+fn live_pgtable_arg(
+    st: &State,
+    v: Value,
+    why: &str,
+) -> Result<Result<crate::ir::Pmd, PrimOut>, String> {
+    let Value::PgTable(p) = v else {
+        return Err(format!("expected a pgtable, got a {}", v.type_name()));
+    };
+    let live = p.table_of().is_some_and(|(t, g)| {
         st.tables
             .get(t)
             .is_some_and(|x| x.allocated && x.generation == g)
+    });
+    Ok(if live {
+        Ok(p)
+    } else {
+        Err(Violation("use_after_free", why.into()))
     })
 }
 
@@ -383,15 +396,11 @@ fn pgtable_op(m: &Machine, st: &mut State, prim: Prim, a: &[Value]) -> Result<Pr
         Prim::PmdPopulate => {
             mm_arg(a[0])?;
             let r = pmd_ptr_arg(a[1])?;
-            let Value::PgTable(p) = a[2] else {
-                return Err(format!("expected a pgtable, got a {}", a[2].type_name()));
+            let p = match live_pgtable_arg(st, a[2], "pmd_populate() with a table that was freed")?
+            {
+                Ok(p) => p,
+                Err(v) => return Ok(v),
             };
-            if !table_live(st, p) {
-                return Ok(Violation(
-                    "use_after_free",
-                    "pmd_populate() with a table that was freed".into(),
-                ));
-            }
             if !st.pmds[r].is_none() {
                 return Err(
                     "pmd_populate() over a present PMD entry: the kernel populates only a none entry (clear it first)"
@@ -408,15 +417,11 @@ fn pgtable_op(m: &Machine, st: &mut State, prim: Prim, a: &[Value]) -> Result<Pr
         }
         Prim::PteFree => {
             mm_arg(a[0])?;
-            let Value::PgTable(p) = a[1] else {
-                return Err(format!("expected a pgtable, got a {}", a[1].type_name()));
-            };
-            if !table_live(st, p) {
-                return Ok(Violation(
-                    "use_after_free",
-                    "pte_free() of a table that was freed already".into(),
-                ));
-            }
+            let p =
+                match live_pgtable_arg(st, a[1], "pte_free() of a table that was freed already")? {
+                    Ok(p) => p,
+                    Err(v) => return Ok(v),
+                };
             let (t, _) = p.table_of().expect("a pgtable names a table");
             if st.ptl[t].is_some() {
                 return Ok(Violation(

@@ -1,6 +1,7 @@
-//! use_after_free as a state invariant: a present PTE naming a free frame. (Accesses to a
-//! free frame, a free page's struct page or a free slab object stop the step where they
-//! happen: x86::user_access, family::exec.)
+//! use_after_free as a state invariant: a present PTE naming a free frame, or a PMD entry
+//! naming a freed PTE table. (Accesses to a free frame, a free page's struct page, a free
+//! slab object or a freed table stop the step where they happen: x86::user_access,
+//! x86::walk, x86::resolve, family::exec.)
 
 use crate::explore::Violation;
 use crate::machine::state::State;
@@ -13,6 +14,24 @@ impl Machine {
         let uaf = self.checks("use_after_free");
         if !uaf {
             return None;
+        }
+        // The kernel unlinks a table before it frees it: a PMD entry naming a freed (or
+        // reused) table sends every later walk of its range into some other page.
+        for (r, p) in s.pmds.iter().enumerate() {
+            if let Some((t, g)) = p.table_of()
+                && !s
+                    .tables
+                    .get(t)
+                    .is_some_and(|x| x.allocated && x.generation == g)
+            {
+                return Some(Violation {
+                    invariant: "use_after_free",
+                    message: format!(
+                        "the PMD entry of {} names PTE table {t}, which was freed",
+                        trace::region_name(self, r)
+                    ),
+                });
+            }
         }
         let entries = self.prog.scenario.layout.entries;
         for (i, p) in s.ptes.iter().enumerate() {

@@ -102,16 +102,17 @@ pub fn pmd_lock_used(p: &crate::ir::Program) -> bool {
 /// Ok(None): the PMD entry is none. Err: the cached entry leads to a freed table.
 pub fn walk(st: &mut State, l: &Layout, cpu: usize, slot: usize) -> Result<Option<usize>, String> {
     let region = l.region[slot] as usize;
-    if st.psc.is_empty() {
-        return Ok(st.pte_index(l, slot));
+    let mut cached = Pmd::NONE;
+    if !st.psc.is_empty() {
+        let at = cpu * l.region_base.len() + region;
+        cached = st.psc[at];
+        if cached.is_none() {
+            // (only entries that point to a table are cached)
+            st.psc[at] = st.pmds[region];
+        }
     }
-    let at = cpu * l.region_base.len() + region;
-    let cached = st.psc[at];
     let pmd = if cached.is_none() {
-        // (only entries that point to a table are cached)
-        let pmd = st.pmds[region];
-        st.psc[at] = pmd;
-        pmd
+        st.pmds[region]
     } else {
         cached
     };
@@ -120,8 +121,13 @@ pub fn walk(st: &mut State, l: &Layout, cpu: usize, slot: usize) -> Result<Optio
     };
     let table = st.tables[t];
     if !table.allocated || table.generation != g {
+        let through = if cached.is_none() {
+            format!("the PMD entry names PTE table {t}")
+        } else {
+            format!("cpu{cpu}'s paging-structure cache still holds the PMD entry of PTE table {t}")
+        };
         return Err(format!(
-            "cpu{cpu}'s paging-structure cache still holds the PMD entry of PTE table {t}, which was freed{}",
+            "{through}, which was freed{}",
             if table.allocated { " and reused" } else { "" }
         ));
     }
