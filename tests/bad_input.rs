@@ -754,3 +754,20 @@ fn vma_addresses_out_of_order_or_out_of_range_and_too_few_tables_are_located_err
         assert_located(code, &out, &err, at, needle);
     }
 }
+
+#[test]
+fn a_lockless_walk_through_the_mm_where_pmd_entries_change_is_a_model_error() {
+    // pte_offset_map(mm, addr) reads the PMD entry inside the step of the next shared
+    // access, the kernel's behaviour only under mmap_lock; where pmd_clear() can change the
+    // entry, a walker without the lock must read `*pmdp` itself, or its read would be folded
+    // away (a lost interleaving).
+    let s = "test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 2;\n    vma X: anon private read write;\n    cpu0 { unlink(X); }\n    cpu1 { walk(X); }\n}\n\
+fn unlink(addr) {\n    let mm = current_mm();\n    mmap_write_lock(mm);\n    pmd_clear(pmd_offset(mm, addr));\n    mmap_write_unlock(mm);\n}\n\
+fn walk(addr) {\n    let mm = current_mm();\n    let ptep = pte_offset_map(mm, addr);\n}\n";
+    let (_d, code, out, err) = check_text("walk.mmk", s.as_bytes());
+    assert!(code != 0, "{out}\n{err}");
+    let all = format!("{out}{err}");
+    assert!(all.contains("model_error"), "{all}");
+    assert!(all.contains("read the entry (`let pmd = *pmdp;`)"), "{all}");
+    assert!(!out.contains("SAFE"), "{out}");
+}

@@ -103,6 +103,12 @@ impl MmContract {
         family::rwsem::writer(self.value(mem, s, MMAP_LOCK, mm)?)
     }
 
+    /// Does CPU `tid` hold mm->mmap_lock, either way? None if the tree declares no mmap_lock.
+    pub fn mmap_held(&self, mem: &Memory, s: &State, mm: usize, tid: usize) -> Option<bool> {
+        let v = self.value(mem, s, MMAP_LOCK, mm)?;
+        Some(family::rwsem::holds(v, tid, false))
+    }
+
     /// Someone is bound to flush the mm's TLB entries: a flush is pending, reclaim batched
     /// one, or mmap_lock is held for write (flush before unlock).
     pub fn flush_owed(&self, mem: &Memory, s: &State, mm: usize) -> bool {

@@ -125,8 +125,7 @@ impl Machine {
         // per-CPU words need no bits unless a model invariant reads them, or IPIs let one
         // CPU's code run on another's behalf (family/ipi.rs)
         let uses_ipi = family::ipi::used_by(&prog);
-        let prog_for_flags = &prog;
-        let pmds_change = x86::pmds_change(prog_for_flags);
+        let pmds_change = x86::pmds_change(&prog);
         let quiet = !footprint::invariants_read_per_cpu(&prog) && !uses_ipi;
         prog.memory.obj_bits = footprint::obj_bit_table(&prog.memory, quiet);
         let initial = init::initial_state(&prog)?;
@@ -585,7 +584,7 @@ pub(crate) fn waiting_on(m: &Machine, s: &State, tid: usize) -> Option<String> {
                 let ipi = match prim {
                     FlushTlbPage | FlushTlbRange | FlushTlbMm => prims::ipi_held_off(s, tid, t.mm)
                         .map(|c| format!(" (its shootdown IPI: cpu{c} has IRQs disabled)")),
-                    // the call waited for, or the csd still in use: its target's IRQs
+                    // the call waited for: its target may have IRQs disabled
                     crate::ir::Prim::Family(_) if prim.name() == "csd_lock_wait" => {
                         ipi_target_off(s, waited_cpu(t, func, f.pc as usize, pc))
                     }

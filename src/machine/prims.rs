@@ -494,6 +494,21 @@ fn exec_inner(
         Prim::PteOffsetMap => {
             let l = &m.prog.scenario.layout;
             let slot = slot_at(m, int_arg(a[1])?)?;
+            // The walk from the mm or a PMD pointer reads the PMD entry within the step of the
+            // caller's next shared access. That is the kernel's behaviour only while mmap_lock
+            // keeps the entry from changing: elsewhere, where entries can change, a lockless
+            // walker must read the entry itself (a step) and pass the value.
+            if m.pmds_change
+                && matches!(a[0], Value::Mm(_) | Value::PmdPtr(_))
+                && m.mm_contract
+                    .mmap_held(&m.prog.memory, st, st.threads[tid].mm as usize, tid)
+                    == Some(false)
+            {
+                return Err(
+                    "a walk through the mm or a PMD pointer without mmap_lock, where PMD entries can change: read the entry (`let pmd = *pmdp;`) and pass the value, as GUP-fast does"
+                        .into(),
+                );
+            }
             match a[0] {
                 // a walk from the mm, or through a PMD pointer (`pte_offset_map(vmf->pmd,
                 // addr)` reads the entry): null where the PMD entry is none. (A lockless
