@@ -660,6 +660,10 @@ pub struct Layout {
     pub region_base: Vec<i64>,
     pub entries: usize,
     pub tables: usize,
+    /// Address spaces sharing this layout (`mms N;`): each has its own PMD entries, TLB
+    /// entries (tagged by mm, as PCIDs tag them) and lost-write expectations, per region or
+    /// slot; the table pool is shared.
+    pub mms: usize,
 }
 
 impl Layout {
@@ -685,6 +689,49 @@ impl Layout {
         table * self.entries + self.index[slot] as usize
     }
 
+    pub fn slots(&self) -> usize {
+        self.addr.len()
+    }
+
+    pub fn regions(&self) -> usize {
+        self.region_base.len()
+    }
+
+    /// Where mm `mm`'s PMD entry of `region` is (`State::pmds`).
+    #[inline]
+    pub fn pmd_index(&self, mm: usize, region: usize) -> usize {
+        mm * self.region_base.len() + region
+    }
+
+    /// The mm and region of PMD entry `i` (`State::pmds`).
+    pub fn pmd_owner(&self, i: usize) -> (usize, usize) {
+        (i / self.region_base.len(), i % self.region_base.len())
+    }
+
+    /// Where `cpu`'s TLB entry for `slot` in mm `mm` is (`State::tlb`).
+    #[inline]
+    pub fn tlb_index(&self, cpu: usize, mm: usize, slot: usize) -> usize {
+        (cpu * self.mms + mm) * self.addr.len() + slot
+    }
+
+    /// `cpu`'s TLB entries for mm `mm`, slot after slot.
+    pub fn tlb_range(&self, cpu: usize, mm: usize) -> std::ops::Range<usize> {
+        let at = self.tlb_index(cpu, mm, 0);
+        at..at + self.addr.len()
+    }
+
+    /// Where `cpu`'s paging-structure-cache entry for mm `mm`'s `region` is (`State::psc`).
+    #[inline]
+    pub fn psc_index(&self, cpu: usize, mm: usize, region: usize) -> usize {
+        (cpu * self.mms + mm) * self.region_base.len() + region
+    }
+
+    /// Where the lost-write ghost keeps what `slot` of mm `mm` must hold (`State::expected`).
+    #[inline]
+    pub fn ghost_index(&self, mm: usize, slot: usize) -> usize {
+        mm * self.addr.len() + slot
+    }
+
     /// Lays out `slot_addr` (ascending addresses); `tables` frames in the table pool (at
     /// least one per region).
     pub fn new(slot_addr: Vec<i64>, tables: Option<usize>) -> Layout {
@@ -707,6 +754,7 @@ impl Layout {
             l.region_base.push(0);
         }
         l.tables = tables.unwrap_or(regions).max(regions);
+        l.mms = 1;
         l
     }
 }

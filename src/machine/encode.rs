@@ -204,6 +204,7 @@ fn shared(s: &State, o: &mut Out) {
             + 4 * s.pmds.len()
             + 2 * s.tables.len()
             + 4 * s.psc.len()
+            + s.mms.len()
             + FRAME_ROOM * s.frames.len()
             + 8 * s.expected.len(),
     );
@@ -246,6 +247,10 @@ fn shared(s: &State, o: &mut Out) {
             d[j..j + 4].copy_from_slice(&p.0.to_le_bytes());
             j += 4;
         }
+        for x in &s.mms {
+            d[j] = x.live as u8 | (x.ghost as u8) << 1;
+            j += 1;
+        }
     }
     for f in &s.frames {
         let w: &mut [u8; FRAME_ROOM] = (&mut d[j..j + FRAME_ROOM]).try_into().unwrap();
@@ -283,36 +288,58 @@ fn shared(s: &State, o: &mut Out) {
     csds(o, &s.csd);
 }
 
-/// The page tables as `init` sets them up: range r's PMD entry points to table r, the other
-/// tables of the pool are free, nothing was ever freed, no paging-structure cache holds an
-/// entry.
+/// The PMD entry `i` starts as: mm 0's range r points to table r; an mm created at run
+/// time has none.
+fn initial_pmd(s: &State, i: usize) -> crate::ir::Pmd {
+    let regions = s.pmds.len() / s.mms.len();
+    if i < regions {
+        crate::ir::Pmd::table(i, 0)
+    } else {
+        crate::ir::Pmd::NONE
+    }
+}
+
+/// The page tables and mms as `init` sets them up: mm 0's range r's PMD entry points to
+/// table r, the other tables of the pool are free, nothing was ever freed, no
+/// paging-structure cache holds an entry, only mm 0 is in use.
 fn pgtables_initial(s: &State) -> bool {
-    let n = s.pmds.len();
-    s.pmds
-        .iter()
-        .enumerate()
-        .all(|(r, &p)| p == crate::ir::Pmd::table(r, 0))
+    let regions = s.pmds.len() / s.mms.len();
+    (0..s.pmds.len()).all(|i| s.pmds[i] == initial_pmd(s, i))
         && s.tables.iter().enumerate().all(|(t, x)| {
             *x == TableFrame {
-                allocated: t < n,
+                allocated: t < regions,
                 generation: 0,
             }
         })
         && s.psc.iter().all(|p| p.is_none())
+        && s.mms.iter().enumerate().all(|(i, x)| {
+            *x == if i == 0 {
+                MmState::SCENARIO
+            } else {
+                MmState::default()
+            }
+        })
 }
 
 fn set_pgtables_initial(s: &mut State) {
-    let n = s.pmds.len();
-    for (r, p) in s.pmds.iter_mut().enumerate() {
-        *p = crate::ir::Pmd::table(r, 0);
+    let regions = s.pmds.len() / s.mms.len();
+    for i in 0..s.pmds.len() {
+        s.pmds[i] = initial_pmd(s, i);
     }
     for (t, x) in s.tables.iter_mut().enumerate() {
         *x = TableFrame {
-            allocated: t < n,
+            allocated: t < regions,
             generation: 0,
         };
     }
     s.psc.fill(crate::ir::Pmd::NONE);
+    for (i, x) in s.mms.iter_mut().enumerate() {
+        *x = if i == 0 {
+            MmState::SCENARIO
+        } else {
+            MmState::default()
+        };
+    }
 }
 
 /// The CPUs' queued calls: a free one is its state byte alone.
@@ -501,6 +528,13 @@ fn decode_shared(r: &mut Reader, s: &mut State) {
         let src = r.slice(4 * s.psc.len());
         for (p, x) in s.psc.iter_mut().zip(src.chunks_exact(4)) {
             *p = crate::ir::Pmd(u32::from_le_bytes(x.try_into().unwrap()));
+        }
+        let src = r.slice(s.mms.len());
+        for (m, &x) in s.mms.iter_mut().zip(src) {
+            *m = MmState {
+                live: x & 1 != 0,
+                ghost: x & 2 != 0,
+            };
         }
     }
     for f in s.frames.iter_mut() {
@@ -701,7 +735,7 @@ mod tests {
             tlb: vec![None],
             ptes: vec![crate::ir::Pte::NONE],
             ptl: vec![None],
-            mms: vec![MmState::default()],
+            mms: vec![MmState::SCENARIO],
             frames: vec![Frame::default()],
             expected: vec![0],
             mem,
@@ -854,7 +888,7 @@ mod tests {
             ],
             ptes: vec![Pte::NONE, Pte(0x1234_5678)],
             ptl: vec![None, Some(1)],
-            mms: vec![MmState::default()],
+            mms: vec![MmState::SCENARIO],
             frames: vec![
                 Frame::default(),
                 Frame {

@@ -38,7 +38,13 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
     let lay = &sc.layout;
     let mut ptes = vec![Pte::NONE; lay.tables * lay.entries];
     let regions = lay.region_base.len();
-    let pmds: Vec<crate::ir::Pmd> = (0..regions).map(|r| crate::ir::Pmd::table(r, 0)).collect();
+    // the scenario's mm (mm 0) has them; an mm created at run time starts with none
+    let pmds: Vec<crate::ir::Pmd> = (0..lay.mms * regions)
+        .map(|i| match lay.pmd_owner(i) {
+            (0, r) => crate::ir::Pmd::table(r, 0),
+            _ => crate::ir::Pmd::NONE,
+        })
+        .collect();
     let tables: Vec<TableFrame> = (0..lay.tables)
         .map(|t| TableFrame {
             allocated: t < regions,
@@ -46,7 +52,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         })
         .collect();
     let pte_at = |slot: usize| lay.entry(lay.region[slot] as usize, slot);
-    let mut expected = vec![0; slots];
+    let mut expected = vec![0; lay.mms * slots];
     for p in &sc.ptes {
         let vma = sc
             .vmas
@@ -93,7 +99,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
             .help("map it with `pte X -> P;` or give it `{ extra_refs: 1 }`"));
         }
     }
-    let mut tlb = vec![None; sc.cpus * slots];
+    let mut tlb = vec![None; sc.cpus * lay.mms * slots];
     for t in &sc.tlbs {
         let pte = ptes[pte_at(t.slot)];
         let why = if !pte.hw_present() {
@@ -121,10 +127,11 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
                 ),
             ));
         }
-        if tlb[t.cpu * slots + t.slot].is_some() {
+        let at = lay.tlb_index(t.cpu, 0, t.slot);
+        if tlb[at].is_some() {
             return Err(Diag::at(t.span, "this TLB entry is already set"));
         }
-        tlb[t.cpu * slots + t.slot] = Some(TlbEntry {
+        tlb[at] = Some(TlbEntry {
             pfn: pfn(t.page, t.span)?,
             write: t.write,
             dirty: t.dirty,
@@ -143,17 +150,26 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         threads,
         tlb,
         ptes,
-        // the PTE tables' locks, then (where PMD entries can change) the PMD page's lock
-        ptl: vec![None; lay.tables + super::x86::pmd_lock_used(prog) as usize],
+        // the PTE tables' locks, then (where a path takes it) each mm's PMD page's lock
+        ptl: vec![None; lay.tables + lay.mms * super::x86::pmd_lock_used(prog) as usize],
         pmds,
         tables,
         // paging-structure caches matter only where a PMD entry can change
         psc: if super::x86::pmds_change(prog) {
-            vec![crate::ir::Pmd::NONE; sc.cpus * regions]
+            vec![crate::ir::Pmd::NONE; sc.cpus * lay.mms * regions]
         } else {
             Vec::new()
         },
-        mms: vec![MmState::default()],
+        // mm 0 is the scenario's; the others wait for allocate_mm()
+        mms: (0..lay.mms)
+            .map(|i| {
+                if i == 0 {
+                    MmState::SCENARIO
+                } else {
+                    MmState::default()
+                }
+            })
+            .collect(),
         frames,
         expected,
         mem: prog.memory.initial_words(),

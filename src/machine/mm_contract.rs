@@ -51,16 +51,26 @@ const PENDING: usize = 0;
 const BATCHED: usize = 1;
 const MMAP_LOCK: usize = 2;
 
-/// Where the fields sit in `struct mm_struct` (None: not declared).
+/// Where the fields sit in `struct mm_struct` (None: not declared), and where a VMA names
+/// its mm (`vm_area_struct`'s `vm_mm`, a handle).
 #[derive(Debug, Clone, Copy, Default)]
 pub struct MmContract {
     fields: [Option<usize>; 3],
+    vm_mm: Option<usize>,
 }
 
 impl MmContract {
     /// Finds the fields in the model's `struct mm_struct`, if it declares one.
     pub fn resolve(mem: &Memory) -> Result<MmContract, Diag> {
         let mut c = MmContract::default();
+        if let Some(per) = mem.vma {
+            let s = &mem.structs[per.strukt as usize];
+            c.vm_mm = s
+                .fields
+                .iter()
+                .position(|(n, k)| n == "vm_mm" && *k == WordKind::Handle)
+                .map(|f| s.offsets[f] as usize);
+        }
         let Some(per) = mem.mm else {
             return Ok(c);
         };
@@ -115,6 +125,28 @@ impl MmContract {
         self.pending(mem, s, mm) > 0
             || self.value(mem, s, BATCHED, mm).is_some_and(|v| v != 0)
             || self.mmap_writer(mem, s, mm).is_some()
+    }
+
+    /// The mm of a VMA: its `vm_mm`, for a VMA of the scenario or one a path allocated from
+    /// a slab cache (`vm_area_dup()`).
+    pub fn vma_mm(&self, mem: &Memory, s: &State, v: Value) -> Result<u8, String> {
+        let (Some(per), Some(off)) = (mem.vma, self.vm_mm) else {
+            return Ok(0);
+        };
+        let base = match v {
+            Value::Vma(i) if u32::from(i) < per.count => {
+                per.base as usize + i as usize * per.stride as usize
+            }
+            Value::Obj(b) => match mem.object_of(b as usize) {
+                Some((base, sid)) if base == b as usize && sid == per.strukt as usize => base,
+                _ => return Err("expected a vma, got an object of another struct".into()),
+            },
+            other => return Err(format!("expected a vma, got a {}", other.type_name())),
+        };
+        match crate::ir::word_to_handle(s.mem[base + off]) {
+            Value::Mm(m) => Ok(m),
+            _ => Err("a vma whose vm_mm names no mm".into()),
+        }
     }
 
     /// Is `w` an mm's tlb_flush_batched word?

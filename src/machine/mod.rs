@@ -72,7 +72,7 @@ pub enum Action {
     /// CPU n stands at a `nondet()` and runs its next step with that outcome (both are
     /// offered, instead of `Cpu(n)`).
     Choose(u8, bool),
-    /// Hardware drops a TLB entry (knob `tlb_evict`).
+    /// Hardware drops a TLB entry (knob `tlb_evict`): CPU n's entry `mm * slots + slot`.
     Evict(u8, u16),
     /// Hardware fills a TLB entry speculatively from a present PTE (knob `tlb_speculative`).
     Fill(u8, u16),
@@ -212,18 +212,25 @@ impl Model for Machine {
         }
         let k = &self.prog.scenario.knobs;
         if k.tlb_evict || k.tlb_speculative {
-            let slots = self.slots();
+            let l = &self.prog.scenario.layout;
+            let row = l.mms * l.slots();
             for cpu in 0..self.cpus() {
-                for slot in 0..slots {
-                    let e = s.tlb[cpu * slots + slot];
-                    if k.tlb_evict && e.is_some() {
-                        out.push(Action::Evict(cpu as u8, slot as u16));
+                // (an entry of any mm may go; `Evict` counts in the CPU's row of mm x slot)
+                if k.tlb_evict {
+                    for i in 0..row {
+                        if s.tlb[cpu * row + i].is_some() {
+                            out.push(Action::Evict(cpu as u8, i as u16));
+                        }
                     }
-                    if k.tlb_speculative
-                        && x86::speculative_fill(s, &self.prog.scenario.layout, slot)
-                            .is_some_and(|f| Some(f) != e)
-                    {
-                        out.push(Action::Fill(cpu as u8, slot as u16));
+                }
+                // (a speculative fill walks the mm the CPU runs)
+                if k.tlb_speculative {
+                    let mm = s.mm_of_cpu(cpu);
+                    for slot in 0..l.slots() {
+                        let e = s.tlb[l.tlb_index(cpu, mm, slot)];
+                        if x86::speculative_fill(s, l, mm, slot).is_some_and(|f| Some(f) != e) {
+                            out.push(Action::Fill(cpu as u8, slot as u16));
+                        }
                     }
                 }
             }
@@ -414,7 +421,8 @@ impl Machine {
             }
             Action::Evict(c, slot) => {
                 declared::WRITTEN.with_borrow_mut(|w| w.start());
-                st.tlb[c as usize * self.slots() + slot as usize] = None;
+                let l = &self.prog.scenario.layout;
+                st.tlb[c as usize * l.mms * l.slots() + slot as usize] = None;
                 interp::StepResult::Stepped
             }
             Action::Fill(c, slot) => {

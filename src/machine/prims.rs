@@ -54,11 +54,20 @@ fn mm_arg(v: Value) -> Result<u8, String> {
     }
 }
 
+/// An mm argument naming an mm in use (the scenario's or one allocate_mm() gave).
+fn live_mm_arg(st: &State, v: Value) -> Result<usize, String> {
+    let mm = mm_arg(v)? as usize;
+    if !st.mms.get(mm).is_some_and(|x| x.live) {
+        return Err(format!("mm {mm} is not in use (freed, or never allocated)"));
+    }
+    Ok(mm)
+}
+
 /// The mm of a vma or mm argument.
-fn mm_of(v: Value) -> Result<u8, String> {
+fn mm_of(m: &Machine, st: &State, v: Value) -> Result<u8, String> {
     match v {
-        Value::Mm(m) => Ok(m),
-        Value::Vma(_) => Ok(0),
+        Value::Mm(mm) => Ok(mm),
+        Value::Vma(_) | Value::Obj(_) => m.mm_contract.vma_mm(&m.prog.memory, st, v),
         other => Err(format!("expected a vma or mm, got a {}", other.type_name())),
     }
 }
@@ -293,19 +302,22 @@ fn pte_op(prim: Prim, p: Pte) -> Value {
 fn pgtable_op(m: &Machine, st: &mut State, prim: Prim, a: &[Value]) -> Result<PrimOut, String> {
     Ok(Value(match prim {
         Prim::PmdOffset => {
-            mm_arg(a[0])?;
+            let mm = live_mm_arg(st, a[0])?;
             let addr = int_arg(a[1])?;
-            let r = m.prog.scenario.layout.region_of(addr).ok_or_else(|| {
+            let l = &m.prog.scenario.layout;
+            let r = l.region_of(addr).ok_or_else(|| {
                 format!("address {addr} is in no 2 MiB range of this scenario's VMAs")
             })?;
-            Value::PmdPtr(r as u16)
+            Value::PmdPtr(l.pmd_index(mm, r) as u16)
         }
         Prim::PmdLockptr => {
-            mm_arg(a[0])?;
-            pmd_ptr_arg(a[1])?;
-            // after the PTLs: the PMD page's split lock
-            let l = m.prog.scenario.layout.tables;
-            Value::Ptl(l as u16)
+            let mm = live_mm_arg(st, a[0])?;
+            let l = &m.prog.scenario.layout;
+            if l.pmd_owner(pmd_ptr_arg(a[1])?).0 != mm {
+                return Err("pmd_lockptr(): the PMD pointer is another mm's".into());
+            }
+            // after the PTLs: each mm's PMD page's split lock
+            Value::Ptl((l.tables + mm) as u16)
         }
         Prim::IsSwapPte => {
             let p = pte_arg(a[0])?;
@@ -445,7 +457,6 @@ fn exec_inner(
     a: &[Value],
 ) -> Result<PrimOut, String> {
     let t = tid as u8;
-    let slots = m.slots();
     Ok(Value(match prim {
         Prim::PteNone
         | Prim::PtePresent
@@ -498,11 +509,15 @@ fn exec_inner(
             // caller's next shared access. That is the kernel's behaviour only while mmap_lock
             // keeps the entry from changing: elsewhere, where entries can change, a lockless
             // walker must read the entry itself (a step) and pass the value.
+            let walk_mm = match a[0] {
+                Value::Mm(_) => Some(live_mm_arg(st, a[0])?),
+                Value::PmdPtr(r) => Some(l.pmd_owner(r as usize).0),
+                _ => None,
+            };
             if m.pmds_change
-                && matches!(a[0], Value::Mm(_) | Value::PmdPtr(_))
-                && m.mm_contract
-                    .mmap_held(&m.prog.memory, st, st.threads[tid].mm as usize, tid)
-                    == Some(false)
+                && walk_mm.is_some_and(|mm| {
+                    m.mm_contract.mmap_held(&m.prog.memory, st, mm, tid) == Some(false)
+                })
             {
                 return Err(
                     "a walk through the mm or a PMD pointer without mmap_lock, where PMD entries can change: read the entry (`let pmd = *pmdp;`) and pass the value, as GUP-fast does"
@@ -513,9 +528,10 @@ fn exec_inner(
                 // a walk from the mm, or through a PMD pointer (`pte_offset_map(vmf->pmd,
                 // addr)` reads the entry): null where the PMD entry is none. (A lockless
                 // walker reads the entry itself, `*pmdp`, and passes the value.)
-                Value::Mm(_) => x86::pte_pointer(l, st, slot).unwrap_or(Value::Null),
-                Value::PmdPtr(r) if r == l.region[slot] => {
-                    x86::pte_pointer(l, st, slot).unwrap_or(Value::Null)
+                Value::Mm(mm) => x86::pte_pointer(l, st, mm as usize, slot).unwrap_or(Value::Null),
+                Value::PmdPtr(r) if l.pmd_owner(r as usize).1 == l.region[slot] as usize => {
+                    let mm = l.pmd_owner(r as usize).0;
+                    x86::pte_pointer(l, st, mm, slot).unwrap_or(Value::Null)
                 }
                 // into the table a PMD value read earlier names, whatever the entry holds now
                 Value::Pmd(p) => {
@@ -684,31 +700,34 @@ fn exec_inner(
             Value::Pte(old)
         }
         Prim::FlushTlbPage | Prim::FlushTlbRange | Prim::FlushTlbMm
-            if ipi_held_off(st, tid, mm_of(a[0])?).is_some() =>
+            if ipi_held_off(st, tid, mm_of(m, st, a[0])?).is_some() =>
         {
             return Ok(Blocked);
         }
+        // (both act on the PCID of the mm this CPU runs)
         Prim::FlushTlbOneUser => {
+            let (l, mm) = (&m.prog.scenario.layout, st.mm_of_cpu(tid));
             // (INVLPG of an address no VMA holds has nothing to drop)
-            if let Some(slot) = m.prog.scenario.layout.slot_of(int_arg(a[0])?) {
-                st.tlb[tid * slots + slot] = None;
+            if let Some(slot) = l.slot_of(int_arg(a[0])?) {
+                st.tlb[l.tlb_index(tid, mm, slot)] = None;
             }
-            x86::drop_psc(st, &m.prog.scenario.layout, tid);
+            x86::drop_psc(st, l, tid, mm);
             Value::Null
         }
         Prim::FlushTlbLocal => {
-            st.tlb[tid * slots..(tid + 1) * slots].fill(None);
-            x86::drop_psc(st, &m.prog.scenario.layout, tid);
+            let (l, mm) = (&m.prog.scenario.layout, st.mm_of_cpu(tid));
+            st.tlb[l.tlb_range(tid, mm)].fill(None);
+            x86::drop_psc(st, l, tid, mm);
             Value::Null
         }
         Prim::FlushTlbPage => {
-            let mm = mm_of(a[0])?;
+            let mm = mm_of(m, st, a[0])?;
             let addr = int_arg(a[1])?;
             x86::flush_range(st, &m.prog.scenario.layout, mm, addr, addr + 1);
             Value::Null
         }
         Prim::FlushTlbRange => {
-            let mm = mm_of(a[0])?;
+            let mm = mm_of(m, st, a[0])?;
             let (s, e) = (int_arg(a[1])?, int_arg(a[2])?);
             // TLB_FLUSH_ALL is ~0UL
             let e = if e < 0 { i64::MAX } else { e };
@@ -716,7 +735,7 @@ fn exec_inner(
             Value::Null
         }
         Prim::FlushTlbMm => {
-            let mm = mm_of(a[0])?;
+            let mm = mm_of(m, st, a[0])?;
             x86::flush_range(st, &m.prog.scenario.layout, mm, 0, i64::MAX);
             Value::Null
         }
@@ -806,9 +825,9 @@ fn exec_inner(
             Value::Null
         }
         Prim::GhostDiscard => {
-            mm_of(a[0])?;
+            let mm = mm_of(m, st, a[0])? as usize;
             let slot = slot_at(m, int_arg(a[1])?)?;
-            st.expected[slot] = 0;
+            st.expected[m.prog.scenario.layout.ghost_index(mm, slot)] = 0;
             if a[2] != Value::Null {
                 let f = page_of(m, a[2])?;
                 if let Some(fr) = st.frames.get_mut(f) {
@@ -818,7 +837,7 @@ fn exec_inner(
             Value::Null
         }
         Prim::GhostDiscardDone => {
-            mm_of(a[0])?;
+            mm_of(m, st, a[0])?;
             let (s, e) = (int_arg(a[1])?, int_arg(a[2])?);
             // Only this CPU's discards: another call on the range may still be zapping.
             let addr = &m.prog.scenario.layout.addr;
@@ -832,11 +851,13 @@ fn exec_inner(
             Value::Null
         }
         Prim::AssumeTlbCoherent => {
+            let mm = mm_of(m, st, a[0])? as usize;
             let addr = int_arg(a[1])?;
-            if let Some(slot) = m.prog.scenario.layout.slot_of(addr) {
-                let pte = st.pte_of(&m.prog.scenario.layout, slot);
+            let l = &m.prog.scenario.layout;
+            if let Some(slot) = l.slot_of(addr) {
+                let pte = st.pte_of(l, mm, slot);
                 for cpu in 0..st.threads.len() {
-                    if let Some(e) = st.tlb[cpu * slots + slot]
+                    if let Some(e) = st.tlb[l.tlb_index(cpu, mm, slot)]
                         && x86::is_stale(e, pte)
                     {
                         return Ok(Soft(

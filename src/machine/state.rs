@@ -49,10 +49,23 @@ impl TableFrame {
     };
 }
 
+/// What the machine keeps per mm beyond the model's mm_struct.
 #[derive(Clone, PartialEq, Eq, Hash, Debug, Default)]
-/// What the machine keeps per mm beyond the model's mm_struct (nothing yet: CR3 and PCIDs come
-/// with several address spaces).
-pub struct MmState {}
+pub struct MmState {
+    /// In use: the scenario's, or allocated at run time (`allocate_mm()`).
+    pub live: bool,
+    /// The lost-write ghost checks its addresses at the end (the scenario's mms; one
+    /// created at run time starts with no expectation of its own).
+    pub ghost: bool,
+}
+
+impl MmState {
+    /// An mm of the scenario.
+    pub const SCENARIO: MmState = MmState {
+        live: true,
+        ghost: true,
+    };
+}
 
 /// A call's header. Its values live in its thread's arena (`Thread::arena`), in a frame of
 /// fixed size `nlocals + Func::max_stack`: the locals at `base..base + nlocals`, then the
@@ -391,23 +404,25 @@ pub enum CsdState {
 #[derive(Clone, PartialEq, Eq, Hash, Debug)]
 pub struct State {
     pub threads: Vec<Thread>,
-    /// TLB of each CPU: `tlb[cpu * slots + slot]`.
+    /// TLB of each CPU, per mm (its PCID) and slot (`Layout::tlb_index`).
     pub tlb: Vec<Option<TlbEntry>>,
     /// The entries of every table of the PTE-table pool, table after table
     /// (`Layout::entry`).
     pub ptes: Vec<Pte>,
     /// Holder of each PTE table's lock (split PTLs: one per table of the pool).
     pub ptl: Vec<Option<u8>>,
-    /// The PMD entry of each 2 MiB range the scenario uses (`Layout::region_base`).
+    /// Each mm's PMD entry of each 2 MiB range the scenario uses (`Layout::pmd_index`).
     pub pmds: Vec<crate::ir::Pmd>,
     /// The PTE-table pool.
     pub tables: Vec<TableFrame>,
-    /// Each CPU's paging-structure cache of PMD entries, `psc[cpu * regions + region]`
-    /// (`Pmd::NONE`: no entry); empty unless the program can change PMD entries.
+    /// Each CPU's paging-structure cache of PMD entries, per mm and region
+    /// (`Layout::psc_index`; `Pmd::NONE`: no entry); empty unless the program can change
+    /// PMD entries.
     pub psc: Vec<crate::ir::Pmd>,
     pub mms: Vec<MmState>,
     pub frames: Vec<Frame>,
-    /// Ghost: the value each address must hold, from the retired user stores in order.
+    /// Ghost: the value each address of each mm must hold, from the retired user stores in
+    /// order (`Layout::ghost_index`).
     pub expected: Vec<i64>,
     /// Shared memory of the declared objects (`global`s), one word per field, laid out at
     /// load time (`ir::Memory`).
@@ -418,22 +433,25 @@ pub struct State {
 }
 
 impl State {
-    pub fn tlb_at(&self, slots: usize, cpu: usize, slot: usize) -> Option<TlbEntry> {
-        self.tlb[cpu * slots + slot]
-    }
-
-    /// Where slot `slot`'s PTE is in `ptes`, through its range's PMD entry (None: the PMD
-    /// entry is none, so there is no PTE).
+    /// Where slot `slot`'s PTE of mm `mm` is in `ptes`, through its range's PMD entry (None:
+    /// the PMD entry is none, so there is no PTE).
     #[inline]
-    pub fn pte_index(&self, l: &crate::ir::Layout, slot: usize) -> Option<usize> {
-        let (t, _) = self.pmds[l.region[slot] as usize].table_of()?;
+    pub fn pte_index(&self, l: &crate::ir::Layout, mm: usize, slot: usize) -> Option<usize> {
+        let (t, _) = self.pmds[l.pmd_index(mm, l.region[slot] as usize)].table_of()?;
         Some(l.entry(t, slot))
     }
 
-    /// Slot `slot`'s PTE as a page walk finds it (none where the PMD entry is none).
+    /// Slot `slot`'s PTE in mm `mm` as a page walk finds it (none where the PMD entry is none).
     #[inline]
-    pub fn pte_of(&self, l: &crate::ir::Layout, slot: usize) -> Pte {
-        self.pte_index(l, slot).map_or(Pte::NONE, |i| self.ptes[i])
+    pub fn pte_of(&self, l: &crate::ir::Layout, mm: usize, slot: usize) -> Pte {
+        self.pte_index(l, mm, slot)
+            .map_or(Pte::NONE, |i| self.ptes[i])
+    }
+
+    /// The mm the task on `cpu` runs in (its CR3).
+    #[inline]
+    pub fn mm_of_cpu(&self, cpu: usize) -> usize {
+        self.threads[cpu].mm as usize
     }
 }
 

@@ -259,7 +259,7 @@ mod tests {
             tlb: vec![None, None],
             ptes: vec![Pte::new(1, 1)],
             ptl: vec![None],
-            mms: vec![MmState::default()],
+            mms: vec![MmState::SCENARIO],
             frames,
             expected: vec![7],
             mem: Vec::new(),

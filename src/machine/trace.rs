@@ -106,6 +106,31 @@ pub fn slot_name(m: &Machine, slot: usize) -> String {
     format!("#{slot}")
 }
 
+/// A slot of mm `mm`: as `slot_name`, prefixed `mmN:` past the scenario's mm 0.
+pub fn mm_slot_name(m: &Machine, mm: usize, slot: usize) -> String {
+    if mm == 0 {
+        slot_name(m, slot)
+    } else {
+        format!("mm{mm}:{}", slot_name(m, slot))
+    }
+}
+
+/// Entry `i` of a CPU's TLB row (mm x slot), as `mm_slot_name` names it.
+pub fn tlb_row_name(m: &Machine, i: usize) -> String {
+    let slots = m.slots();
+    mm_slot_name(m, i / slots, i % slots)
+}
+
+/// PMD entry `i` (`State::pmds`): its range, prefixed `mmN:` past mm 0.
+pub fn pmd_name(m: &Machine, i: usize) -> String {
+    let (mm, r) = m.prog.scenario.layout.pmd_owner(i);
+    if mm == 0 {
+        region_name(m, r)
+    } else {
+        format!("mm{mm}:{}", region_name(m, r))
+    }
+}
+
 /// A 2 MiB range by the VMAs in it (`X`, `X Y`), or its address.
 pub fn region_name(m: &Machine, r: usize) -> String {
     let l = &m.prog.scenario.layout;
@@ -138,7 +163,7 @@ pub fn pte_text(m: &Machine, p: Pte) -> String {
 
 fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
     let mut out = Vec::new();
-    let slots = m.slots();
+    let row = m.slots() * m.prog.scenario.layout.mms;
     for s in 0..a.ptes.len() {
         if a.ptes[s] != b.ptes[s] {
             out.push(format!(
@@ -150,8 +175,8 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
         }
     }
     for cpu in 0..m.cpus() {
-        for s in 0..slots {
-            let (x, y) = (a.tlb[cpu * slots + s], b.tlb[cpu * slots + s]);
+        for s in 0..row {
+            let (x, y) = (a.tlb[cpu * row + s], b.tlb[cpu * row + s]);
             if x != y {
                 let what = match y {
                     None => "dropped".to_string(),
@@ -162,7 +187,7 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
                         e.dirty as u8
                     ),
                 };
-                out.push(format!("TLB cpu{cpu} {}: {what}", slot_name(m, s)));
+                out.push(format!("TLB cpu{cpu} {}: {what}", tlb_row_name(m, s)));
             }
         }
         if !a.threads[cpu].task_running && b.threads[cpu].task_running {
@@ -170,12 +195,11 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
         }
     }
     // the page tables: PMD entries, the table pool, the paging-structure caches
-    let regions = a.pmds.len();
-    for r in 0..regions {
+    for r in 0..a.pmds.len() {
         if a.pmds[r] != b.pmds[r] {
             out.push(format!(
                 "PMD {}: {} -> {}",
-                region_name(m, r),
+                pmd_name(m, r),
                 pmd_text(a.pmds[r]),
                 pmd_text(b.pmds[r])
             ));
@@ -189,7 +213,8 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
     }
     for (i, (x, y)) in a.psc.iter().zip(&b.psc).enumerate() {
         if x != y {
-            let (cpu, r) = (i / regions, i % regions);
+            // (per CPU, the mms' PMD entries as `State::pmds` lays them out)
+            let (cpu, r) = (i / a.pmds.len(), i % a.pmds.len());
             let what = if y.is_none() {
                 "dropped".to_string()
             } else {
@@ -197,7 +222,7 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
             };
             out.push(format!(
                 "paging-structure cache cpu{cpu} {}: {what}",
-                region_name(m, r)
+                pmd_name(m, r)
             ));
         }
     }
@@ -492,7 +517,7 @@ fn replay_ipi(m: &Machine, st: &mut State, c: usize, sender: usize) -> Result<()
 /// Replays a hardware event on the raw machine (no state reductions, so that frame names
 /// stay the same along the trace). Err: why it cannot happen here.
 fn hardware_event(m: &Machine, st: &mut State, a: Action) -> Result<(), String> {
-    let slots = m.slots();
+    let l = &m.prog.scenario.layout;
     let k = &m.prog.scenario.knobs;
     let (c, s, evict) = match a {
         Action::Evict(c, s) => (c as usize, s as usize, true),
@@ -506,8 +531,10 @@ fn hardware_event(m: &Machine, st: &mut State, a: Action) -> Result<(), String> 
             m.cpus()
         ));
     }
+    // an eviction counts in the CPU's row of mm x slot, a fill in the slots of its mm
+    let slots = if evict { l.mms * l.slots() } else { l.slots() };
     if s >= slots {
-        let names: Vec<String> = (0..slots).map(|i| slot_name(m, i)).collect();
+        let names: Vec<String> = (0..slots).map(|i| tlb_row_name(m, i)).collect();
         return Err(format!(
             "there is no page slot {s}: this test has {slots} page slot(s) ({})",
             names
@@ -518,7 +545,13 @@ fn hardware_event(m: &Machine, st: &mut State, a: Action) -> Result<(), String> 
                 .join(", ")
         ));
     }
-    let entry = st.tlb[c * slots + s];
+    let mm = st.mm_of_cpu(c);
+    let at = if evict {
+        c * slots + s
+    } else {
+        l.tlb_index(c, mm, s)
+    };
+    let entry = st.tlb[at];
     if evict {
         if !k.tlb_evict {
             return Err(
@@ -529,20 +562,20 @@ fn hardware_event(m: &Machine, st: &mut State, a: Action) -> Result<(), String> 
         if entry.is_none() {
             return Err(format!(
                 "cpu{c}'s TLB holds no entry for {} here",
-                slot_name(m, s)
+                tlb_row_name(m, s)
             ));
         }
-        st.tlb[c * slots + s] = None;
+        st.tlb[at] = None;
     } else {
         if !k.tlb_speculative {
             return Err("this test does not enable `knob tlb_speculative;`: its TLBs are never filled speculatively".into());
         }
-        match super::x86::speculative_fill(st, &m.prog.scenario.layout, s) {
+        match super::x86::speculative_fill(st, l, mm, s) {
             None => {
                 return Err(format!(
                     "PTE {} ({}) maps no live page here: nothing to fill",
-                    slot_name(m, s),
-                    pte_text(m, st.pte_of(&m.prog.scenario.layout, s))
+                    mm_slot_name(m, mm, s),
+                    pte_text(m, st.pte_of(l, mm, s))
                 ));
             }
             Some(e) if Some(e) == entry => {
@@ -709,7 +742,7 @@ pub fn build(m: &Machine, path: &[Action]) -> Result<Trace, ReplayError> {
                 Action::Evict(_, s) => (
                     "hardware".into(),
                     None,
-                    format!("TLB evicts {}", slot_name(m, s as usize)),
+                    format!("TLB evicts {}", tlb_row_name(m, s as usize)),
                     String::new(),
                 ),
                 Action::Fill(_, s) => (

@@ -20,10 +20,15 @@ impl Machine {
         }
         // End to end: every address holds what the retired stores, in order, left (an
         // unmapped one reads as a zero-filled page: only a discard may have emptied it).
-        for slot in 0..self.slots() {
-            let holds =
-                x86::mapped_frame(s, &self.prog.scenario.layout, slot).map(|f| s.frames[f].data);
-            if holds.unwrap_or(0) != s.expected[slot] && self.checks("lost_write") {
+        // (the scenario's mms: one created at run time has no expectation of its own)
+        let l = &self.prog.scenario.layout;
+        for (mm, slot) in (0..s.mms.len())
+            .filter(|&mm| s.mms[mm].ghost)
+            .flat_map(|mm| (0..l.slots()).map(move |slot| (mm, slot)))
+        {
+            let holds = x86::mapped_frame(s, l, mm, slot).map(|f| s.frames[f].data);
+            let expected = s.expected[l.ghost_index(mm, slot)];
+            if holds.unwrap_or(0) != expected && self.checks("lost_write") {
                 let what = match holds {
                     Some(v) => format!("holds {v}"),
                     None => "is unmapped (a read would find a zero-filled page)".into(),
@@ -31,9 +36,8 @@ impl Machine {
                 return Some(Violation {
                     invariant: "lost_write",
                     message: format!(
-                        "{} {what} at the end, but the stores retired in order leave {}",
-                        trace::slot_name(self, slot),
-                        s.expected[slot]
+                        "{} {what} at the end, but the stores retired in order leave {expected}",
+                        trace::mm_slot_name(self, mm, slot),
                     ),
                 });
             }

@@ -9,37 +9,36 @@ impl Machine {
     /// is still bound to flush it: a flush is pending, reclaim batched one, the mmap lock is
     /// held for write (flush before unlock; these three are the model's mm_struct words,
     /// `mm_contract`), or the PTL is held (flush inside the lock).
+    /// An entry kept under an mm's PCID counts whether or not its CPU runs the mm now: a
+    /// switch back would use it.
     pub(super) fn stale_entry(&self, s: &State) -> Option<String> {
-        let slots = self.slots();
+        let l = &self.prog.scenario.layout;
         for mi in 0..s.mms.len() {
             if self.mm_contract.flush_owed(&self.prog.memory, s, mi) {
                 continue;
             }
-            let l = &self.prog.scenario.layout;
-            for slot in 0..slots {
+            for slot in 0..l.slots() {
                 // a PTE with no TLB entry cannot be stale: most slots end here
-                if !(0..s.threads.len()).any(|cpu| s.tlb[cpu * slots + slot].is_some()) {
+                if !(0..s.threads.len()).any(|cpu| s.tlb[l.tlb_index(cpu, mi, slot)].is_some()) {
                     continue;
                 }
-                let table = s.pmds[l.region[slot] as usize].table_of().map(|(t, _)| t);
+                let table = s.pmds[l.pmd_index(mi, l.region[slot] as usize)]
+                    .table_of()
+                    .map(|(t, _)| t);
                 if table.is_some_and(|t| s.ptl[t].is_some()) {
                     continue;
                 }
                 let pte = table.map_or(crate::ir::Pte::NONE, |t| s.ptes[l.entry(t, slot)]);
                 for cpu in 0..s.threads.len() {
-                    if s.threads[cpu].mm as usize != mi {
-                        continue;
-                    }
-                    if let Some(e) = s.tlb[cpu * slots + slot]
+                    if let Some(e) = s.tlb[l.tlb_index(cpu, mi, slot)]
                         && x86::is_stale(e, pte)
                     {
+                        let name = trace::mm_slot_name(self, mi, slot);
                         return Some(format!(
-                            "cpu{cpu} still caches {} -> {} rw={} d={}, but PTE {} is {}, no flush is pending and no lock covers it",
-                            trace::slot_name(self, slot),
+                            "cpu{cpu} still caches {name} -> {} rw={} d={}, but PTE {name} is {}, no flush is pending and no lock covers it",
                             trace::pfn_name(self, e.pfn.into()),
                             e.write as u8,
                             e.dirty as u8,
-                            trace::slot_name(self, slot),
                             trace::pte_text(self, pte)
                         ));
                     }

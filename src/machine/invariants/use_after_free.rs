@@ -28,7 +28,7 @@ impl Machine {
                     invariant: "use_after_free",
                     message: format!(
                         "the PMD entry of {} names PTE table {t}, which was freed",
-                        trace::region_name(self, r)
+                        trace::pmd_name(self, r)
                     ),
                 });
             }

@@ -60,7 +60,8 @@ pub fn user_access(
             false,
         );
     };
-    let ti = cpu * l.addr.len() + slot;
+    let mm = st.mm_of_cpu(cpu);
+    let ti = l.tlb_index(cpu, mm, slot);
     let entry = st.tlb[ti];
     // the walk a miss or a locked D-bit update makes (a hit reads no page table)
     let at = if entry.is_some_and(|e| !write || (e.write && e.dirty)) {
@@ -164,14 +165,15 @@ pub fn user_access(
             fr.data = value;
             fr.last_store = Some((cpu as u8, value));
             if !discarded {
-                st.expected[slot] = v;
+                st.expected[l.ghost_index(mm, slot)] = v;
             }
         }
         UserKind::Add(v) => {
             fr.data = value;
             fr.last_store = Some((cpu as u8, value));
             if !discarded {
-                st.expected[slot] = st.expected[slot].wrapping_add(v);
+                let g = l.ghost_index(mm, slot);
+                st.expected[g] = st.expected[g].wrapping_add(v);
             }
         }
     }
@@ -209,10 +211,10 @@ fn fill_desc(e: TlbEntry, page_name: &dyn Fn(usize) -> String) -> String {
     )
 }
 
-/// The frame a slot's PTE maps (present or PROTNONE), if any: what a user access would
-/// reach once the TLBs agree with the page table.
-pub fn mapped_frame(st: &State, l: &Layout, slot: usize) -> Option<usize> {
-    let p = st.pte_of(l, slot);
+/// The frame a slot's PTE in mm `mm` maps (present or PROTNONE), if any: what a user access
+/// would reach once the TLBs agree with the page table.
+pub fn mapped_frame(st: &State, l: &Layout, mm: usize, slot: usize) -> Option<usize> {
+    let p = st.pte_of(l, mm, slot);
     if p.pfn() == 0 || !(p.hw_present() || p.has(pte_bits::PROTNONE)) {
         return None;
     }
@@ -230,7 +232,7 @@ pub fn kernel_read(
     let Some(slot) = l.slot_of(addr) else {
         return Ok(None);
     };
-    let ti = cpu * l.addr.len() + slot;
+    let ti = l.tlb_index(cpu, st.mm_of_cpu(cpu), slot);
     let (pfn, generation) = match st.tlb[ti] {
         Some(e) => (e.pfn, Some(e.generation)),
         None => {
@@ -293,7 +295,7 @@ mod tests {
             tlb: vec![tlb],
             ptes: vec![Pte::new(1, pte_bits)],
             ptl: vec![None],
-            mms: vec![MmState::default()],
+            mms: vec![MmState::SCENARIO],
             frames: vec![frame(7), frame(5)],
             expected: vec![7],
             mem: Vec::new(),

@@ -14,9 +14,10 @@ pub struct PtePlace {
     pub table: usize,
 }
 
-/// A pointer to slot `slot`'s PTE, through its range's PMD entry (None: the entry is none).
-pub fn pte_pointer(l: &Layout, st: &State, slot: usize) -> Option<Value> {
-    let (t, g) = st.pmds[l.region[slot] as usize].table_of()?;
+/// A pointer to slot `slot`'s PTE in mm `mm`, through its range's PMD entry (None: the
+/// entry is none).
+pub fn pte_pointer(l: &Layout, st: &State, mm: usize, slot: usize) -> Option<Value> {
+    let (t, g) = st.pmds[l.pmd_index(mm, l.region[slot] as usize)].table_of()?;
     Some(pointer_into(l, t, g, slot))
 }
 
@@ -57,22 +58,25 @@ pub fn resolve(m: &Machine, st: &State, v: Value) -> Result<Result<PtePlace, Str
     Ok(Ok(PtePlace { index, table }))
 }
 
-/// The slot whose PTE entry `index` is, if a PMD entry links its table now.
-pub fn slot_of_entry(m: &Machine, st: &State, index: usize) -> Option<usize> {
+/// The mm and slot whose PTE entry `index` is, if a PMD entry links its table now.
+pub fn slot_of_entry(m: &Machine, st: &State, index: usize) -> Option<(usize, usize)> {
     let l = &m.prog.scenario.layout;
     let (table, i) = (index / l.entries, index % l.entries);
-    let region = st
-        .pmds
-        .iter()
-        .position(|p| p.table_of().is_some_and(|(t, _)| t == table))?;
-    (0..l.addr.len()).find(|&s| l.region[s] as usize == region && l.index[s] as usize == i)
+    let (mm, region) = l.pmd_owner(
+        st.pmds
+            .iter()
+            .position(|p| p.table_of().is_some_and(|(t, _)| t == table))?,
+    );
+    (0..l.addr.len())
+        .find(|&s| l.region[s] as usize == region && l.index[s] as usize == i)
+        .map(|s| (mm, s))
 }
 
-/// How diagrams name PTE entry `index`: by its page (`X`, `X[1]`) while a PMD entry links
-/// its table, else by its table.
+/// How diagrams name PTE entry `index`: by its page (`X`, `X[1]`, and its mm past the
+/// first) while a PMD entry links its table, else by its table.
 pub fn entry_name(m: &Machine, st: &State, index: usize) -> String {
     match slot_of_entry(m, st, index) {
-        Some(s) => crate::machine::trace::slot_name(m, s),
+        Some((mm, s)) => crate::machine::trace::mm_slot_name(m, mm, s),
         None => {
             let l = &m.prog.scenario.layout;
             format!(
@@ -97,22 +101,24 @@ pub fn pmd_lock_used(p: &crate::ir::Program) -> bool {
     p.may_call(|prim| prim == crate::ir::Prim::PmdLockptr)
 }
 
-/// A hardware walk of `cpu` to slot `slot`'s PTE: through the CPU's paging-structure cache
-/// where it holds the range's PMD entry, else through the PMD entry (which it then caches).
-/// Ok(None): the PMD entry is none. Err: the cached entry leads to a freed table.
+/// A hardware walk of `cpu` to slot `slot`'s PTE in the mm it runs: through the CPU's
+/// paging-structure cache where it holds the range's PMD entry, else through the PMD entry
+/// (which it then caches). Ok(None): the PMD entry is none. Err: the cached entry leads to a
+/// freed table.
 pub fn walk(st: &mut State, l: &Layout, cpu: usize, slot: usize) -> Result<Option<usize>, String> {
-    let region = l.region[slot] as usize;
+    let (mm, region) = (st.mm_of_cpu(cpu), l.region[slot] as usize);
+    let entry = l.pmd_index(mm, region);
     let mut cached = Pmd::NONE;
     if !st.psc.is_empty() {
-        let at = cpu * l.region_base.len() + region;
+        let at = l.psc_index(cpu, mm, region);
         cached = st.psc[at];
         if cached.is_none() {
             // (only entries that point to a table are cached)
-            st.psc[at] = st.pmds[region];
+            st.psc[at] = st.pmds[entry];
         }
     }
     let pmd = if cached.is_none() {
-        st.pmds[region]
+        st.pmds[entry]
     } else {
         cached
     };
@@ -134,11 +140,11 @@ pub fn walk(st: &mut State, l: &Layout, cpu: usize, slot: usize) -> Result<Optio
     Ok(Some(l.entry(t, slot)))
 }
 
-/// A TLB flush on `cpu` (INVLPG, a CR3 write or a shootdown) also drops its
-/// paging-structure-cache entries (Intel SDM 4.10.4.1).
-pub fn drop_psc(st: &mut State, l: &Layout, cpu: usize) {
+/// A TLB flush on `cpu` for mm `mm` (INVLPG, a CR3 write or a shootdown) also drops its
+/// paging-structure-cache entries for that mm (Intel SDM 4.10.4.1: those of the PCID).
+pub fn drop_psc(st: &mut State, l: &Layout, cpu: usize, mm: usize) {
     if !st.psc.is_empty() {
-        let n = l.region_base.len();
-        st.psc[cpu * n..(cpu + 1) * n].fill(Pmd::NONE);
+        let at = l.psc_index(cpu, mm, 0);
+        st.psc[at..at + l.regions()].fill(Pmd::NONE);
     }
 }

@@ -10,28 +10,25 @@ pub fn is_stale(e: TlbEntry, pte: Pte) -> bool {
     !pte.hw_present() || pte.pfn() != e.pfn as u32 || (e.write && e.dirty && !pte.write())
 }
 
-/// Shootdown of the addresses `[start, end)` on every CPU running the mm; synchronous
-/// (wait=1).
+/// Shootdown of the addresses `[start, end)` of mm `mm`; synchronous (wait=1). Every CPU
+/// loses its entries of the mm, whether it runs the mm now or keeps them under the mm's PCID
+/// from before a switch (the kernel's tlb_gen check flushes those at the switch back).
 pub fn flush_range(st: &mut State, l: &Layout, mm: u8, start: i64, end: i64) {
-    let slots = l.addr.len();
+    let mm = mm as usize;
     // the slots in the range: addresses ascend with slots
     let first = l.addr.partition_point(|&a| a < start);
     let last = l.addr.partition_point(|&a| a < end);
     for cpu in 0..st.threads.len() {
-        if st.threads[cpu].mm != mm {
-            continue;
-        }
-        for slot in first..last {
-            st.tlb[cpu * slots + slot] = None;
-        }
+        let at = l.tlb_index(cpu, mm, 0);
+        st.tlb[at + first..at + last].fill(None);
         // INVLPG or a CR3 write: either drops the paging-structure caches too
-        super::drop_psc(st, l, cpu);
+        super::drop_psc(st, l, cpu, mm);
     }
 }
 
-/// What a speculative fill would cache for (cpu, slot), if anything.
-pub fn speculative_fill(st: &State, l: &Layout, slot: usize) -> Option<TlbEntry> {
-    let pte = st.pte_of(l, slot);
+/// What a speculative fill would cache for slot `slot` of mm `mm`, if anything.
+pub fn speculative_fill(st: &State, l: &Layout, mm: usize, slot: usize) -> Option<TlbEntry> {
+    let pte = st.pte_of(l, mm, slot);
     if !pte.hw_present() {
         return None;
     }
@@ -44,12 +41,13 @@ pub fn speculative_fill(st: &State, l: &Layout, slot: usize) -> Option<TlbEntry>
     })
 }
 
-/// Hardware fills `cpu`'s TLB entry for `slot` from its present PTE, setting A as a walk
-/// does; false if the PTE maps no live page.
+/// Hardware fills `cpu`'s TLB entry for `slot` of the mm it runs from its present PTE,
+/// setting A as a walk does; false if the PTE maps no live page.
 pub fn fill_tlb(st: &mut State, l: &Layout, cpu: usize, slot: usize) -> bool {
-    match (speculative_fill(st, l, slot), st.pte_index(l, slot)) {
+    let mm = st.mm_of_cpu(cpu);
+    match (speculative_fill(st, l, mm, slot), st.pte_index(l, mm, slot)) {
         (Some(e), Some(i)) => {
-            st.tlb[cpu * l.addr.len() + slot] = Some(e);
+            st.tlb[l.tlb_index(cpu, mm, slot)] = Some(e);
             st.ptes[i] = st.ptes[i].with(pte_bits::ACCESSED, true);
             true
         }
