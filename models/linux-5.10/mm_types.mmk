@@ -26,7 +26,7 @@
 // protocol written as model code (models/arch/x86-tlb-v5.10.mmk) uses them. Left out:
 // everything else (mm_rb, the vmacache, page-table roots, counters, mm_users, ...).
 struct mm_struct source "include/linux/mm_types.h:struct mm_struct@v5.10" {
-    mmap: handle stable;
+    mmap: handle guarded_by mmap_lock;
     mmap_lock: rw_semaphore;
     tlb_flush_pending: atomic_t;
     tlb_flush_batched: int;
@@ -96,10 +96,10 @@ fn flush_tlb_batched_pending(mm) source "mm/rmap.c:flush_tlb_batched_pending@v5.
 // path holding mmap_lock reads them without a step of its own. Left out: vm_rb, anon_vma
 // and its chain, vm_file, vm_ops, vm_pgoff, the userfaultfd context.
 struct vm_area_struct source "include/linux/mm_types.h:struct vm_area_struct@v5.10" {
-    vm_start: int stable;
-    vm_end: int stable;
-    vm_next: handle stable;
-    vm_prev: handle stable;
+    vm_start: int guarded_by vm_mm->mmap_lock;
+    vm_end: int guarded_by vm_mm->mmap_lock;
+    vm_next: handle guarded_by vm_mm->mmap_lock;
+    vm_prev: handle guarded_by vm_mm->mmap_lock;
     vm_mm: handle stable;
     vm_page_prot: pgprot_t guarded_by vm_mm->mmap_lock;
     vm_flags: int guarded_by vm_mm->mmap_lock;
@@ -109,16 +109,16 @@ struct vm_area_struct source "include/linux/mm_types.h:struct vm_area_struct@v5.
 // prev (as mmap_region() -> vma_link() leaves it), vm_page_prot set from the flags
 // (vma_set_page_prot()).
 fn scenario_vma(vma, mm, start, end, flags, prev) source "mmcheck: scenario set-up for v5.10" {
+    vma->vm_mm = mm;
+    down_write(&mm->mmap_lock);
     vma->vm_start = start;
     vma->vm_end = end;
-    vma->vm_mm = mm;
     vma->vm_prev = prev;
     if prev == null {
         mm->mmap = vma;
     } else {
         prev->vm_next = vma;
     }
-    down_write(&mm->mmap_lock);
     vma->vm_flags = flags;
     vma->vm_page_prot = vm_get_page_prot(flags);
     up_write(&mm->mmap_lock);

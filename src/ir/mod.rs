@@ -339,7 +339,7 @@ pub struct Memory {
 }
 
 impl Memory {
-    fn strukt_of(&self, o: Owner) -> usize {
+    pub fn strukt_of(&self, o: Owner) -> usize {
         match o {
             Owner::Global(g) => self.globals[g as usize].strukt as usize,
             Owner::Page(_) => self.page.map_or(0, |p| p.strukt as usize),

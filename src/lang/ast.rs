@@ -205,6 +205,8 @@ pub enum TestItem {
     Frames(i64, Span),
     /// `tables N;`: PTE-table frames in the pool (at least one per 2 MiB range used).
     Tables(i64, Span),
+    /// `mms N;`: address spaces (the scenario's, and room for the ones fork() creates).
+    Mms(i64, Span),
     Vma {
         name: String,
         pages: i64,

@@ -1580,6 +1580,9 @@ const MAX_FRAMES: i64 = 64;
 const MAX_SLOTS: usize = 512;
 /// The highest user address, in pages: 64 PTE tables' worth (128 MiB).
 const MAX_ADDRESS: i64 = 64 * crate::ir::PTRS_PER_PTE;
+/// Address spaces a test may have (`mms N;`): TLBs, PMD entries and the lost-write ghost
+/// grow with each.
+const MAX_MMS: i64 = 8;
 /// PTE-table frames a test may have in its pool.
 const MAX_TABLES: i64 = 64;
 /// VMA handles carry 8 bits.
@@ -1683,6 +1686,7 @@ pub fn compile_test(
     let mut cpus: Option<(i64, Span)> = None;
     let mut frames: Option<(i64, Span)> = None;
     let mut tables: Option<(i64, Span)> = None;
+    let mut mms: Option<(i64, Span)> = None;
     let mut vmas: Vec<VmaSpec> = Vec::new();
     let mut slots = 0usize;
     let mut pages: Vec<PageSpec> = Vec::new();
@@ -1757,6 +1761,16 @@ pub fn compile_test(
                     ));
                 }
                 cpus = Some((*n, *sp));
+            }
+            TestItem::Mms(n, sp) => {
+                once(mms.map(|f| f.1), "mms", *sp)?;
+                if !(1..=MAX_MMS).contains(n) {
+                    return Err(Diag::at(
+                        *sp,
+                        format!("mms must be between 1 and {MAX_MMS}, not {n}"),
+                    ));
+                }
+                mms = Some((*n, *sp));
             }
             TestItem::Tables(n, sp) => {
                 once(tables.map(|f| f.1), "tables", *sp)?;
@@ -2126,7 +2140,8 @@ pub fn compile_test(
         })
         .collect();
     let vma_names = vmas.iter().map(|v| v.name.clone()).collect();
-    per_handle_objects(&mut ctx.memory, names, vma_names, 1, ncpus, t.span)?;
+    let nmms = mms.map_or(1, |m| m.0 as usize);
+    per_handle_objects(&mut ctx.memory, names, vma_names, nmms, ncpus, t.span)?;
 
     // ---- functions ----
     let mut func_ids: HashMap<String, (u16, usize)> = HashMap::new();
@@ -2215,7 +2230,8 @@ pub fn compile_test(
                     .iter()
                     .flat_map(|v| (0..v.pages as i64).map(move |i| v.start + i))
                     .collect();
-                let l = crate::ir::Layout::new(addr, tables.map(|t| t.0 as usize));
+                let mut l = crate::ir::Layout::new(addr, tables.map(|t| t.0 as usize));
+                l.mms = nmms;
                 if let Some((n, sp)) = tables
                     && (n as usize) < l.region_base.len()
                 {

@@ -460,7 +460,7 @@ impl Parser {
             Tok::Ident(s) => s.clone(),
             _ => {
                 return Err(self.unexpected(
-                    "a test item (kernel, import, cpus, frames, tables, vma, page, pte, tlb, knob, cpuN, invariants, expect)",
+                    "a test item (kernel, import, cpus, frames, tables, mms, vma, page, pte, tlb, knob, cpuN, invariants, expect)",
                 ));
             }
         };
@@ -479,12 +479,13 @@ impl Parser {
                 };
                 simple(self, item)
             }
-            "cpus" | "frames" | "tables" => {
+            "cpus" | "frames" | "tables" | "mms" => {
                 self.bump();
                 let (n, sp) = self.int("a number")?;
                 let item = match word.as_str() {
                     "cpus" => TestItem::Cpus(n, sp),
                     "frames" => TestItem::Frames(n, sp),
+                    "mms" => TestItem::Mms(n, sp),
                     _ => TestItem::Tables(n, sp),
                 };
                 simple(self, item)
@@ -614,7 +615,7 @@ impl Parser {
                 })
             }
             _ => Err(self.unexpected(
-                "a test item (kernel, import, cpus, frames, tables, vma, page, pte, tlb, knob, cpuN, invariants, expect)",
+                "a test item (kernel, import, cpus, frames, tables, mms, vma, page, pte, tlb, knob, cpuN, invariants, expect)",
             )),
         }
     }

@@ -3,6 +3,7 @@
 //! of its mm_struct: `mm_contract`), and one kernel/user thread per CPU.
 //! It implements `explore::Model`; it never knows how it is being searched.
 
+mod constants;
 mod declared;
 mod encode;
 pub(crate) mod family;
@@ -109,6 +110,8 @@ pub struct Machine {
     uses_ipi: bool,
     /// A present PMD entry may change (`x86::pmds_change`): reading one is a step.
     pmds_change: bool,
+    /// Per word: a `guarded_by` field no running code writes (`constants`).
+    constant_words: Vec<bool>,
 }
 
 /// Per function: does it take the address of one of its locals (`&x`)?
@@ -124,6 +127,7 @@ impl Machine {
     pub fn new(mut prog: Program) -> Result<Machine, crate::lang::Diag> {
         // per-CPU words need no bits unless a model invariant reads them, or IPIs let one
         // CPU's code run on another's behalf (family/ipi.rs)
+        let constant_words = constants::unwritten_guarded_words(&prog);
         let uses_ipi = family::ipi::used_by(&prog);
         let pmds_change = x86::pmds_change(&prog);
         let quiet = !footprint::invariants_read_per_cpu(&prog) && !uses_ipi;
@@ -153,6 +157,7 @@ impl Machine {
             mm_contract,
             uses_ipi,
             pmds_change,
+            constant_words,
         };
         m.declared_reads = m.declared_footprint()?;
         m.observed |= m.declared_reads.iter().fold(0, |a, r| a | r);

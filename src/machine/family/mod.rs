@@ -239,12 +239,14 @@ pub fn holds_lock(m: &Machine, st: &State, lock: usize, tid: usize, exclusive: b
     }
 }
 
-/// A load of a `guarded_by` word whose lock this CPU holds: nobody can change it.
+/// A load of a `guarded_by` word whose lock this CPU holds, or that no running code writes
+/// (`machine::constants`): nobody can change it.
 pub fn guarded_read(m: &Machine, st: &State, tid: usize, w: usize) -> bool {
-    m.prog
-        .memory
-        .guard_of(w, &st.mem)
-        .is_some_and(|l| holds_lock(m, st, l, tid, false))
+    m.constant_words.get(w).copied().unwrap_or(false)
+        || m.prog
+            .memory
+            .guard_of(w, &st.mem)
+            .is_some_and(|l| holds_lock(m, st, l, tid, false))
 }
 
 /// Why CPU `tid` may not touch word `w` of a `struct page` (None: it may).
