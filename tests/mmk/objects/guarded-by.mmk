@@ -118,3 +118,51 @@ fn write_under_read() {
 fn store_unlocked() {
     c.n = 1;
 }
+
+// A guarded field that no running code writes is read as if under its lock
+// (machine/constants.rs); one written through `obj->field = v` or through `&obj->field` is
+// not, and a racy reader can see it change. (Both tests are SAFE if the writes go unseen.)
+test "a racy load of a VMA field written under mmap_lock through vma->vm_flags can see it change" {
+    kernel "linux-5.10";
+    cpus 2;
+    vma X: anon private read write;
+    cpu0 { set_softdirty(X); }
+    cpu1 { racy_flags_twice(X); }
+    expect violation(assertion);
+}
+
+test "the same with the field written through &vma->vm_flags" {
+    kernel "linux-5.10";
+    cpus 2;
+    vma X: anon private read write;
+    cpu0 { set_softdirty_through_pointer(X); }
+    cpu1 { racy_flags_twice(X); }
+    expect violation(assertion);
+}
+
+fn set_softdirty(addr) {
+    let mm = current_mm();
+    mmap_write_lock(mm);
+    let vma = find_vma(mm, addr);
+    vma->vm_flags = vma->vm_flags | VM_SOFTDIRTY;
+    mmap_write_unlock(mm);
+}
+
+fn set_softdirty_through_pointer(addr) {
+    let mm = current_mm();
+    mmap_write_lock(mm);
+    let vma = find_vma(mm, addr);
+    let flags = vma->vm_flags;
+    store_word(&vma->vm_flags, flags | VM_SOFTDIRTY);
+    mmap_write_unlock(mm);
+}
+
+fn racy_flags_twice(addr) {
+    let mm = current_mm();
+    mmap_read_lock(mm);
+    let vma = find_vma(mm, addr);
+    mmap_read_unlock(mm);
+    let a = vma->vm_flags;
+    let b = vma->vm_flags;
+    assert(a == b);
+}
