@@ -23,8 +23,12 @@
 // with the scenario's VMAs, never changed: no mmap/munmap/split is modelled). cpu_bitmap
 // is mm_cpumask() (one word: at most 8 CPUs) and context_tlb_gen is x86's
 // mm->context.tlb_gen (arch/x86/include/asm/mmu.h, an atomic64_t); only the x86 flush
-// protocol written as model code (models/arch/x86-tlb-v5.10.mmk) uses them. Left out:
-// everything else (mm_rb, the vmacache, page-table roots, counters, mm_users, ...).
+// protocol written as model code (models/arch/x86-tlb-v5.10.mmk) uses them. has_pinned
+// (v5.9, 008cfe4418b3) is set by FOLL_PIN GUP and read by fork's early COW
+// (copy_present_page()). write_protect_seq is not in v5.10.0: 57efa1fe5957 added it in
+// v5.11-rc1 (backported to v5.10.4); the v5.10 code never touches it, and the fix file
+// (fixes/57efa1fe5957-gup-fast-fork-seqcount.mmk) uses it. Left out: everything else
+// (mm_rb, the vmacache, page-table roots, counters, mm_users, ...).
 struct mm_struct source "include/linux/mm_types.h:struct mm_struct@v5.10" {
     mmap: handle guarded_by mmap_lock;
     mmap_lock: rw_semaphore;
@@ -32,6 +36,8 @@ struct mm_struct source "include/linux/mm_types.h:struct mm_struct@v5.10" {
     tlb_flush_batched: int;
     cpu_bitmap: bits;
     context_tlb_gen: atomic_t;
+    has_pinned: atomic_t;
+    write_protect_seq: seqcount_t;
 }
 
 // ---- include/linux/mm_types.h ----
@@ -89,12 +95,13 @@ fn flush_tlb_batched_pending(mm) source "mm/rmap.c:flush_tlb_batched_pending@v5.
     }
 }
 
-// include/linux/mm_types.h: struct vm_area_struct, the fields these paths use. The VMA
-// layout never changes in a run (no mmap, munmap, split or merge is modelled), so vm_start,
-// vm_end, the list links and vm_mm are `stable`; vm_flags and vm_page_prot are written
+// include/linux/mm_types.h: struct vm_area_struct, the fields these paths use. The layout
+// (vm_start, vm_end, the list links, mm->mmap) and vm_flags and vm_page_prot are written
 // under mmap_lock held for write ("protected by the mmap_lock held in write mode"), so a
-// path holding mmap_lock reads them without a step of its own. Left out: vm_rb, anon_vma
-// and its chain, vm_file, vm_ops, vm_pgoff, the userfaultfd context.
+// path holding mmap_lock reads them without a step of its own; in a test whose paths never
+// write one of them (no munmap, no fork) the machine reads it as a constant. vm_mm is set
+// once, when the VMA is allocated (vm_area_alloc()). Left out: vm_rb, anon_vma and its
+// chain, vm_file, vm_ops, vm_pgoff, the userfaultfd context.
 struct vm_area_struct source "include/linux/mm_types.h:struct vm_area_struct@v5.10" {
     vm_start: int guarded_by vm_mm->mmap_lock;
     vm_end: int guarded_by vm_mm->mmap_lock;

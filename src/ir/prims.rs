@@ -149,7 +149,11 @@ prims! {
     PteFree = "pte_free", 2, Shared, "(mm, pgtable) give the table back to the pool: a walk, a pointer or a paging-structure-cache entry that still reaches it is use_after_free";
     FlushTlbOneUser = "__flush_tlb_one_user", 1, Shared, "(addr) INVLPG on this CPU: drop its TLB entry for the user address, and all its paging-structure-cache entries (Intel SDM 4.10.4.1) (arch/x86/include/asm/tlbflush.h)";
     FlushTlbLocal = "flush_tlb_local", 0, Shared, "() a CR3 write on this CPU: drop all its TLB and paging-structure-cache entries (arch/x86/include/asm/tlbflush.h flush_tlb_local())";
+    // ---- address spaces ----
+    AllocateMm = "allocate_mm", 0, Shared, "() a free mm of the test's `mms N;` (kernel/fork.c allocate_mm(), kmem_cache_alloc(mm_cachep)): its mm_struct at its fields' initial values, every PMD entry none (mm_init()'s pgd_alloc()); a model error when none is left. Its addresses have no lost-write expectations of their own";
+    VmAreaAlloc = "vm_area_alloc", 1, Shared, "(mm) a free struct vm_area_struct with vm_mm set, its other fields at their initial values (kernel/fork.c vm_area_alloc(): kmem_cache_alloc(vm_area_cachep) and vma_init()); `mms N;` gives each mm past the first room for a copy of every scenario VMA; a model error when none is left";
     // ---- pages ----
+    DmaAdd = "dma_add", 4, Shared, "(page, v, mm, addr) a device adds v to the page's word by DMA, the page pinned for user address addr of mm (pin_user_pages()); the lost-write ghost expects addr of mm to see the sum. use_after_free if the page is free";
     CopyUserHighpage = "copy_user_highpage", 2, Shared, "(dst, src): copy the contents of src into dst";
     MemcmpPages = "memcmp_pages", 2, Shared, "(a, b): 0 if the contents are equal";
     CopyFromUserInatomic = "copy_from_user_inatomic", 2, Shared, "(dst, addr): the kernel copies a page through the user address, on this CPU's TLB or a walk; false if that would fault";

@@ -1536,7 +1536,8 @@ fn per_handle_objects(
     for (name, count) in [
         ("page", frame_names.len()),
         ("mm_struct", mms),
-        ("vm_area_struct", vma_names.len()),
+        // (each mm past the first has room for a copy of every scenario VMA: vm_area_alloc())
+        ("vm_area_struct", vma_names.len() * mms),
     ] {
         let Some(sid) = find(name) else { continue };
         let stride = mem.structs[sid].size as usize;

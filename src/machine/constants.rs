@@ -1,32 +1,71 @@
-//! Fields no running code can write: a `guarded_by` field that only the scenario set-up
-//! writes (the VMA layout in a test without mmap, munmap or fork) holds its set-up value for
-//! the whole run, so a load of it without its lock is folded like a load under the lock
-//! (`family::guarded_read`). A test whose paths do change it (a `vma->vm_end = ...` or a
-//! `&vma->vm_end` anywhere its CPUs can reach) keeps the field's lock rules.
+//! What running code can touch of the shared objects' fields, found once before the search.
+//!
+//! - A `guarded_by` field that only the scenario set-up writes (the VMA layout in a test
+//!   without mmap, munmap or fork) holds its set-up value for the whole run, so a load of it
+//!   without its lock is folded like a load under the lock (`family::guarded_read`). A test
+//!   whose paths do change it (a `vma->vm_end = ...`, a `&vma->vm_end`, a pointer constant
+//!   to the field anywhere its CPUs can reach) keeps the field's lock rules.
+//! - A field no running code names at all (a tree's field for paths the test does not run)
+//!   needs no footprint bit: the bits go to the words steps do touch
+//!   (`footprint::obj_bit_table`).
 
-use crate::ir::{Instr, Program};
+use crate::ir::{Instr, Program, Value};
+
+/// Per field name (`Program::field_names`): may running code read it, write it?
+struct FieldUse {
+    named: Vec<bool>,
+    written: Vec<bool>,
+}
 
 /// Per word of `State::mem`: a `guarded_by` field that no code reachable from the CPUs'
 /// programs, the fault entry or the model's invariants stores to or takes the address of.
 pub fn unwritten_guarded_words(prog: &Program) -> Vec<bool> {
-    let written = fields_written_at_run_time(prog);
+    let uses = field_use(prog);
+    per_word(prog, |s, f, id| {
+        s.guard[f].is_some() && !uses.written.get(id).copied().unwrap_or(true)
+    })
+}
+
+/// Per word of `State::mem`: no running code names its field (a slab cache's own words,
+/// which its primitives keep, always count as named).
+pub fn unnamed_words(prog: &Program) -> Vec<bool> {
+    let uses = field_use(prog);
+    per_word(prog, |s, _, id| {
+        s.name != "kmem_cache" && !uses.named.get(id).copied().unwrap_or(true)
+    })
+}
+
+fn per_word(
+    prog: &Program,
+    test: impl Fn(&crate::ir::ObjStruct, usize, usize) -> bool,
+) -> Vec<bool> {
     let mem = &prog.memory;
     (0..mem.words.len())
         .map(|w| {
             let (o, f) = mem.words[w];
             let s = &mem.structs[mem.strukt_of(o)];
             let f = f as usize;
-            s.guard[f].is_some()
-                && s.field_ids
-                    .get(f)
-                    .is_some_and(|&id| !written.get(id as usize).copied().unwrap_or(true))
+            s.field_ids
+                .get(f)
+                .is_some_and(|&id| test(s, f, id as usize))
         })
         .collect()
 }
 
-/// Per field name (`Program::field_names`): may running code write it?
-fn fields_written_at_run_time(prog: &Program) -> Vec<bool> {
-    let mut written = vec![false; prog.field_names.len()];
+fn field_use(prog: &Program) -> FieldUse {
+    let n = prog.field_names.len();
+    let mut u = FieldUse {
+        named: vec![false; n],
+        written: vec![false; n],
+    };
+    let mut mark = |id: u16, write: bool| {
+        if let Some(x) = u.named.get_mut(id as usize) {
+            *x = true;
+        }
+        if write && let Some(x) = u.written.get_mut(id as usize) {
+            *x = true;
+        }
+    };
     let mut seen = vec![false; prog.funcs.len()];
     let mut todo: Vec<usize> = prog
         .scenario
@@ -44,28 +83,24 @@ fn fields_written_at_run_time(prog: &Program) -> Vec<bool> {
         }
         for &i in &prog.funcs[f].code {
             match i {
-                Instr::Call { func, .. } | Instr::Const(crate::ir::Value::Func(func)) => {
+                Instr::Call { func, .. } | Instr::Const(Value::Func(func)) => {
                     todo.push(func as usize)
                 }
-                Instr::SetField(fid) | Instr::FieldAddr(fid) => {
-                    if let Some(w) = written.get_mut(fid as usize) {
-                        *w = true;
-                    }
-                }
+                Instr::GetField(fid) => mark(fid, false),
+                Instr::SetField(fid) | Instr::FieldAddr(fid) => mark(fid, true),
                 // `&global.field` (or `global.field = v`): a pointer to a word, from which
                 // per_cpu_ptr() and array indexing reach the same field of other objects
-                Instr::Const(crate::ir::Value::Word(w)) => {
+                Instr::Const(Value::Word(w)) => {
                     let mem = &prog.memory;
                     if let Some(&(o, f)) = mem.words.get(w as usize)
                         && let Some(&id) = mem.structs[mem.strukt_of(o)].field_ids.get(f as usize)
-                        && let Some(x) = written.get_mut(id as usize)
                     {
-                        *x = true;
+                        mark(id, true);
                     }
                 }
                 _ => {}
             }
         }
     }
-    written
+    u
 }

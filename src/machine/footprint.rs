@@ -54,26 +54,32 @@ pub const OBJ_ALL: u64 = !0 << OBJ_FIRST;
 pub fn obj_bit(mem: &crate::ir::Memory, w: usize) -> u64 {
     match mem.obj_bits.get(w) {
         Some(&b) => b,
-        None => obj_bit_table(mem, false).get(w).copied().unwrap_or(OBJ_ALL),
+        None => obj_bit_table(mem, false, &[])
+            .get(w)
+            .copied()
+            .unwrap_or(OBJ_ALL),
     }
 }
 
 /// `obj_bit` for every word (kept in `Memory::obj_bits` by `Machine::new`).
 /// With `quiet_per_cpu` false (a model invariant may read per-CPU variables, so a step that
-/// changes one must be seen by it), per-CPU words get bits like globals.
-pub fn obj_bit_table(mem: &crate::ir::Memory, quiet_per_cpu: bool) -> Vec<u64> {
+/// changes one must be seen by it), per-CPU words get bits like globals. Words no running
+/// code names (`unnamed`, from `machine::constants`; empty: none) get none: no step touches
+/// them.
+pub fn obj_bit_table(mem: &crate::ir::Memory, quiet_per_cpu: bool, unnamed: &[bool]) -> Vec<u64> {
     let pages = mem.page.map_or(0..0, |p| {
         let b = p.base as usize;
         b..b + (p.stride * p.count) as usize
     });
     let per_cpu = |w: usize| quiet_per_cpu && mem.cpu_of(w).is_some();
+    let idle = |w: usize| unnamed.get(w).copied().unwrap_or(false);
     let own = (0..mem.words.len())
-        .filter(|&w| !pages.contains(&w) && !per_cpu(w))
+        .filter(|&w| !pages.contains(&w) && !per_cpu(w) && !idle(w))
         .count();
     let mut next_own = 0;
     (0..mem.words.len())
         .map(|w| {
-            if per_cpu(w) {
+            if per_cpu(w) || idle(w) {
                 return 0;
             }
             let bit = if own >= OBJ_BITS {
@@ -129,6 +135,10 @@ pub fn prim(p: Prim) -> Footprint {
         FlushTlbPage | FlushTlbRange | FlushTlbMm => rw(ALL_TLBS | IRQ, ALL_TLBS),
         FlushTlbOneUser | FlushTlbLocal => rw(OWN_TLB, OWN_TLB),
         CopyUserHighpage => rw(DATA | META, DATA),
+        // (an mm's being in use goes with its page tables)
+        AllocateMm => rw(PGTABLE, PGTABLE),
+        VmAreaAlloc => rw(OBJ_ALL | PGTABLE, OBJ_ALL),
+        DmaAdd => rw(DATA | META | PGTABLE, DATA | EXPECTED),
         MemcmpPages => rw(DATA, 0),
         CopyFromUserInatomic | CopyToUserInatomic => USER_ACCESS,
         Schedule => rw(WAKE, 0),

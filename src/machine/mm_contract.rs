@@ -149,6 +149,12 @@ impl MmContract {
         }
     }
 
+    /// The word of VMA object `i`'s vm_mm (of the model's per-handle VMAs).
+    pub fn vm_mm_word(&self, mem: &Memory, i: usize) -> Option<usize> {
+        let per = mem.vma?;
+        Some(per.base as usize + i * per.stride as usize + self.vm_mm?)
+    }
+
     /// Is `w` an mm's tlb_flush_batched word?
     fn is_batched(&self, mem: &Memory, w: usize) -> bool {
         let count = mem.mm.map_or(0, |p| p.count as usize);

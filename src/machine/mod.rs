@@ -131,7 +131,8 @@ impl Machine {
         let uses_ipi = family::ipi::used_by(&prog);
         let pmds_change = x86::pmds_change(&prog);
         let quiet = !footprint::invariants_read_per_cpu(&prog) && !uses_ipi;
-        prog.memory.obj_bits = footprint::obj_bit_table(&prog.memory, quiet);
+        prog.memory.obj_bits =
+            footprint::obj_bit_table(&prog.memory, quiet, &constants::unnamed_words(&prog));
         let initial = init::initial_state(&prog)?;
         let futures = footprint::summaries(&prog);
         let live = liveness::live_locals(&prog);

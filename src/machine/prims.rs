@@ -743,6 +743,59 @@ fn exec_inner(
         Prim::ZeroPage => Value::Page(m.prog.scenario.frames as u16),
         Prim::IsZeroPfn => Value::Bool(int_arg(a[0])? == m.prog.scenario.frames as i64 + 1),
         Prim::PteMkspecial => Value::Pte(pte_arg(a[0])?.with(SPECIAL, true)),
+        // ---- address spaces ----
+        Prim::AllocateMm => {
+            let Some(mm) = st.mms.iter().position(|x| !x.live) else {
+                return Err(format!(
+                    "allocate_mm(): every mm of the test is in use (`mms {}`): give the test room for one more",
+                    st.mms.len()
+                ));
+            };
+            st.mms[mm].live = true;
+            Value::Mm(mm as u8)
+        }
+        Prim::VmAreaAlloc => {
+            let mm = live_mm_arg(st, a[0])?;
+            let mem = &m.prog.memory;
+            let (Some(per), Some(at)) = (mem.vma, m.mm_contract.vm_mm_word(mem, 0)) else {
+                return Err(
+                    "the model tree declares no struct vm_area_struct with a vm_mm handle".into(),
+                );
+            };
+            // the scenario's VMAs first, then the spare ones: a free one has no vm_mm
+            let first = m.prog.scenario.vmas.len();
+            let stride = per.stride as usize;
+            let Some(i) = (first..per.count as usize).find(|&i| st.mem[at + i * stride] == 0)
+            else {
+                return Err(format!(
+                    "vm_area_alloc(): the test's {} VMA objects are all in use (`mms N;` gives each mm past the first room for a copy of every scenario VMA)",
+                    per.count
+                ));
+            };
+            st.mem[at + i * stride] = crate::ir::handle_to_word(Value::Mm(mm as u8))?;
+            Value::Vma(i as u8)
+        }
+        Prim::DmaAdd => {
+            let f = page_of(m, a[0])?;
+            let v = int_arg(a[1])?;
+            let mm = live_mm_arg(st, a[2])?;
+            let slot = slot_at(m, int_arg(a[3])?)?;
+            if !st.frames[f].allocated {
+                return Ok(Violation(
+                    "use_after_free",
+                    format!(
+                        "cpu{tid}: a device's DMA into {}, which is free",
+                        super::trace::page_name(m, f)
+                    ),
+                ));
+            }
+            let fr = &mut st.frames[f];
+            fr.data = fr.data.wrapping_add(v);
+            fr.last_store = Some((t, fr.data));
+            let g = m.prog.scenario.layout.ghost_index(mm, slot);
+            st.expected[g] = st.expected[g].wrapping_add(v);
+            Value::Null
+        }
         Prim::CopyUserHighpage => {
             let (d, s) = (page_of(m, a[0])?, page_of(m, a[1])?);
             if !st.frames[s].allocated || !st.frames[d].allocated {
