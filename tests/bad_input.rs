@@ -725,7 +725,17 @@ fn a_record_kept_past_the_return_to_user_space_is_a_model_error_not_a_panic() {
 
 #[test]
 fn vma_addresses_out_of_order_or_out_of_range_and_too_few_tables_are_located_errors() {
-    let cases: [(&str, &str, &str); 4] = [
+    let cases: [(&str, &str, &str); 6] = [
+        (
+            "    mms 0;\n",
+            "nomm.mmk:5:9:",
+            "mms must be between 1 and 8",
+        ),
+        (
+            "    mms 9;\n",
+            "manymm.mmk:5:9:",
+            "mms must be between 1 and 8",
+        ),
         (
             "    vma Y[2] at 0: anon private read write;\n",
             "order.mmk:5:17:",
@@ -753,6 +763,22 @@ fn vma_addresses_out_of_order_or_out_of_range_and_too_few_tables_are_located_err
         let (_d, code, out, err) = check_text(name, s.as_bytes());
         assert_located(code, &out, &err, at, needle);
     }
+}
+
+#[test]
+fn a_fork_with_no_room_for_the_child_mm_is_a_model_error_naming_mms() {
+    // allocate_mm() with every mm of the test in use: the scenario is too small, which
+    // must not read as a fork that failed quietly
+    let s = "test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X: anon private read write;\n    page P = 7;\n    pte X -> P { write dirty accessed };\n    cpu0 { fork_mm(); }\n}\n";
+    let (_d, code, out, err) = check_text("fork.mmk", s.as_bytes());
+    assert!(code != 0, "{out}\n{err}");
+    let all = format!("{out}{err}");
+    assert!(all.contains("model_error"), "{all}");
+    assert!(
+        all.contains("every mm of the test is in use (`mms 1`)"),
+        "{all}"
+    );
+    assert!(!out.contains("SAFE"), "{out}");
 }
 
 #[test]

@@ -64,6 +64,7 @@ const PROT_EXEC = 0x4;
 const ENOENT = 2;
 const EAGAIN = 11;
 const ENOMEM = 12;
+const EFAULT = 14;
 const EINVAL = 22;
 const EACCES = 13;
 

@@ -172,5 +172,6 @@ prims! {
     BugOn = "BUG_ON", 1, Ghost, "violation(assertion) if true";
     AssumeTlbCoherent = "assume_tlb_coherent", 2, Ghost, "(vma, addr): the caller relies on no CPU caching a more permissive entry than the PTE; violation(stale_tlb) otherwise";
     GhostDiscard = "ghost_discard", 3, Ghost, "(vma, addr, page or null): a zap just cleared addr's PTE and throws page's contents away (MADV_DONTNEED, munmap): addr expects 0 (zero-fill on demand), and until ghost_discard_done a store that still lands in page (through a TLB entry not yet flushed) races with the discard and is lost with it. Changes only the lost-write ghost";
+    GhostSnapshot = "ghost_snapshot", 1, Ghost, "(page) the copy just made into page is a snapshot for another mm (fork's early copy of a pinned page for the child), not a replacement of its source: stores into the source after the copy are not lost with it. Changes only the lost-write ghost";
     GhostDiscardDone = "ghost_discard_done", 3, Ghost, "(vma, start, end): this CPU's discard of [start, end) is over (the syscall's zap and flush are done): a store that lands in a page it discarded is from now on a lost write. Changes only the lost-write ghost";
 }

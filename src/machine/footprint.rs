@@ -146,6 +146,7 @@ pub fn prim(p: Prim) -> Footprint {
         AssumeTlbCoherent => rw(ALL_TLBS | PTE | PTL, 0),
         GhostDiscard => rw(0, DATA | EXPECTED),
         GhostDiscardDone => rw(DATA, DATA),
+        GhostSnapshot => rw(0, DATA),
         Family(i) => super::family::footprint(i, None),
         _ => rw(!0, !0),
     }

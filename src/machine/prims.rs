@@ -903,6 +903,13 @@ fn exec_inner(
             }
             Value::Null
         }
+        Prim::GhostSnapshot => {
+            let f = page_of(m, a[0])?;
+            if let Some(fr) = st.frames.get_mut(f) {
+                fr.copied_from = None;
+            }
+            Value::Null
+        }
         Prim::AssumeTlbCoherent => {
             let mm = mm_of(m, st, a[0])? as usize;
             let addr = int_arg(a[1])?;
