@@ -14,6 +14,7 @@ pub mod vm {
     pub const VM_MAYEXEC: u32 = 0x0000_0040;
     /// Set on every mapping that user space creates with mmap().
     pub const VM_MAY_ALL: u32 = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+    pub const VM_GROWSDOWN: u32 = 0x0000_0100;
     pub const VM_UFFD_MISSING: u32 = 0x0000_0200;
     pub const VM_UFFD_WP: u32 = 0x0000_1000;
     pub const VM_LOCKED: u32 = 0x0000_2000;
@@ -53,6 +54,7 @@ pub fn builtin(name: &str) -> Option<Value> {
         "VM_MAYREAD" => Value::Int(VM_MAYREAD as i64),
         "VM_MAYWRITE" => Value::Int(VM_MAYWRITE as i64),
         "VM_MAYEXEC" => Value::Int(VM_MAYEXEC as i64),
+        "VM_GROWSDOWN" => Value::Int(VM_GROWSDOWN as i64),
         "VM_UFFD_MISSING" => Value::Int(VM_UFFD_MISSING as i64),
         "VM_UFFD_WP" => Value::Int(VM_UFFD_WP as i64),
         "VM_LOCKED" => Value::Int(VM_LOCKED as i64),

@@ -1871,9 +1871,10 @@ pub fn compile_test(
                         "uffd_missing" => flags |= vm::VM_UFFD_MISSING,
                         "softdirty" => flags |= vm::VM_SOFTDIRTY,
                         "locked" => flags |= vm::VM_LOCKED,
+                        "growsdown" => flags |= vm::VM_GROWSDOWN,
                         _ => {
                             return Err(Diag::at(*asp, format!("unknown VMA flag `{a}`")).help(
-                                "VMA flags: anon private shared read write exec uffd_wp uffd_missing softdirty locked",
+                                "VMA flags: anon private shared read write exec uffd_wp uffd_missing softdirty locked growsdown",
                             ));
                         }
                     }

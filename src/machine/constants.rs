@@ -1,10 +1,11 @@
 //! What running code can touch of the shared objects' fields, found once before the search.
 //!
-//! - A `guarded_by` field that only the scenario set-up writes (the VMA layout in a test
-//!   without mmap, munmap or fork) holds its set-up value for the whole run, so a load of it
-//!   without its lock is folded like a load under the lock (`family::guarded_read`). A test
+//! - A field that only the scenario set-up writes (the VMA layout in a test without mmap,
+//!   munmap, stack growth or fork) holds its set-up value for the whole run, so a load of it
+//!   is folded like a load under the lock that guards it (`family::guarded_read`). A test
 //!   whose paths do change it (a `vma->vm_end = ...`, a `&vma->vm_end`, a pointer constant
-//!   to the field anywhere its CPUs can reach) keeps the field's lock rules.
+//!   to the field anywhere its CPUs can reach) keeps the field's rules. (`stable` fields
+//!   have their own, and a slab cache's own words change under its primitives.)
 //! - A field no running code names at all (a tree's field for paths the test does not run)
 //!   needs no footprint bit: the bits go to the words steps do touch
 //!   (`footprint::obj_bit_table`).
@@ -17,12 +18,12 @@ struct FieldUse {
     written: Vec<bool>,
 }
 
-/// Per word of `State::mem`: a `guarded_by` field that no code reachable from the CPUs'
-/// programs, the fault entry or the model's invariants stores to or takes the address of.
-pub fn unwritten_guarded_words(prog: &Program) -> Vec<bool> {
+/// Per word of `State::mem`: a field that no code reachable from the CPUs' programs, the
+/// fault entry or the model's invariants stores to or takes the address of.
+pub fn unwritten_words(prog: &Program) -> Vec<bool> {
     let uses = field_use(prog);
     per_word(prog, |s, f, id| {
-        s.guard[f].is_some() && !uses.written.get(id).copied().unwrap_or(true)
+        !s.stable[f] && s.name != "kmem_cache" && !uses.written.get(id).copied().unwrap_or(true)
     })
 }
 

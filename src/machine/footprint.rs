@@ -138,6 +138,7 @@ pub fn prim(p: Prim) -> Footprint {
         // (an mm's being in use goes with its page tables)
         AllocateMm => rw(PGTABLE, PGTABLE),
         VmAreaAlloc => rw(OBJ_ALL | PGTABLE, OBJ_ALL),
+        VmAreaFree => rw(OBJ_ALL, OBJ_ALL),
         DmaAdd => rw(DATA | META | PGTABLE, DATA | EXPECTED),
         MemcmpPages => rw(DATA, 0),
         CopyFromUserInatomic | CopyToUserInatomic => USER_ACCESS,

@@ -110,7 +110,7 @@ pub struct Machine {
     uses_ipi: bool,
     /// A present PMD entry may change (`x86::pmds_change`): reading one is a step.
     pmds_change: bool,
-    /// Per word: a `guarded_by` field no running code writes (`constants`).
+    /// Per word: a field no running code writes (`constants`).
     constant_words: Vec<bool>,
 }
 
@@ -127,7 +127,7 @@ impl Machine {
     pub fn new(mut prog: Program) -> Result<Machine, crate::lang::Diag> {
         // per-CPU words need no bits unless a model invariant reads them, or IPIs let one
         // CPU's code run on another's behalf (family/ipi.rs)
-        let constant_words = constants::unwritten_guarded_words(&prog);
+        let constant_words = constants::unwritten_words(&prog);
         let uses_ipi = family::ipi::used_by(&prog);
         let pmds_change = x86::pmds_change(&prog);
         let quiet = !footprint::invariants_read_per_cpu(&prog) && !uses_ipi;

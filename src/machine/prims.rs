@@ -775,6 +775,30 @@ fn exec_inner(
             st.mem[at + i * stride] = crate::ir::handle_to_word(Value::Mm(mm as u8))?;
             Value::Vma(i as u8)
         }
+        Prim::VmAreaFree => {
+            let mem = &m.prog.memory;
+            let (Value::Vma(i), Some(per)) = (a[0], mem.vma) else {
+                return Err(format!(
+                    "vm_area_free() of a {}, not a vma",
+                    a[0].type_name()
+                ));
+            };
+            let base = per.base as usize + i as usize * per.stride as usize;
+            let at = m
+                .mm_contract
+                .vm_mm_word(mem, i as usize)
+                .ok_or("no vm_mm")?;
+            if st.mem[at] == 0 {
+                return Ok(Violation(
+                    "use_after_free",
+                    format!("cpu{tid}: vm_area_free() of a VMA that is free already"),
+                ));
+            }
+            for w in base..base + per.stride as usize {
+                st.mem[w] = mem.init_of(w);
+            }
+            Value::Null
+        }
         Prim::DmaAdd => {
             let f = page_of(m, a[0])?;
             let v = int_arg(a[1])?;

@@ -239,8 +239,8 @@ pub fn holds_lock(m: &Machine, st: &State, lock: usize, tid: usize, exclusive: b
     }
 }
 
-/// A load of a `guarded_by` word whose lock this CPU holds, or that no running code writes
-/// (`machine::constants`): nobody can change it.
+/// A load of a `guarded_by` word whose lock this CPU holds, or of a word no running code
+/// writes (`machine::constants`): nobody can change it.
 pub fn guarded_read(m: &Machine, st: &State, tid: usize, w: usize) -> bool {
     m.constant_words.get(w).copied().unwrap_or(false)
         || m.prog
@@ -249,10 +249,21 @@ pub fn guarded_read(m: &Machine, st: &State, tid: usize, w: usize) -> bool {
             .is_some_and(|l| holds_lock(m, st, l, tid, false))
 }
 
-/// Why CPU `tid` may not touch word `w` of a `struct page` (None: it may).
+/// Why CPU `tid` may not touch word `w` of a `struct page`, a slab object or a VMA (None:
+/// it may).
 pub fn page_gone(m: &Machine, st: &State, tid: usize, w: usize) -> Option<String> {
     if let Some((bm, i)) = m.prog.memory.slot_of(w) {
         return (st.mem[bm] & (1 << i) == 0).then(|| "the object is free".to_string());
+    }
+    // a VMA is in use from vm_area_alloc() (or the scenario) to vm_area_free(): its vm_mm
+    // is set exactly then (a scenario set-up, past the CPUs, may write a fresh one)
+    if let Some((crate::ir::Owner::Vma(i), _)) = m.prog.memory.words.get(w)
+        && tid < m.cpus()
+        && m.mm_contract
+            .vm_mm_word(&m.prog.memory, *i as usize)
+            .is_some_and(|x| st.mem[x] == 0)
+    {
+        return Some("the VMA is free (vm_area_free())".into());
     }
     let f = m.prog.memory.frame_of(w)?;
     let fr = &st.frames[f];
