@@ -60,6 +60,12 @@ const PROT_READ = 0x1;
 const PROT_WRITE = 0x2;
 const PROT_EXEC = 0x4;
 
+// arch/x86/include/asm/pgtable_64_types.h: a PTE table maps PTRS_PER_PTE pages, a PMD
+// entry's range (addresses count pages here: PMD_SIZE is in pages)
+const PTRS_PER_PTE = 512;
+const PMD_SIZE = 512;
+const PMD_MASK = ~511;
+
 // include/uapi/asm-generic/errno-base.h
 const ENOENT = 2;
 const EAGAIN = 11;

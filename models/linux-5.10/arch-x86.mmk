@@ -22,7 +22,15 @@ fn do_user_addr_fault(hw_error_code, address) source "arch/x86/mm/fault.c:do_use
             force_sig_segv();
             return;
         }
-        // vma->vm_start <= address always holds: there are no VM_GROWSDOWN stacks here.
+        if vma->vm_start > address {
+            // a gap below the VMA: a stack grows into it, anything else is bad_area()
+            if (vma->vm_flags & VM_GROWSDOWN) == 0 || expand_stack(vma, address) != 0 {
+                mmap_read_unlock(mm);
+                force_sig_segv();
+                return;
+            }
+        }
+        // good_area:
         if access_error(hw_error_code, vma) {
             // bad_area_access_error()
             mmap_read_unlock(mm);

@@ -12,9 +12,6 @@
 // notifiers (no secondary MMUs), and the error paths' teardown of a half-built child
 // (mmput()).
 
-// arch/x86/include/asm/pgtable_64_types.h: PTEs per table (addresses count pages here)
-const PTRS_PER_PTE = 512;
-
 // include/linux/mm.h v5.10
 const VM_DONTCOPY = 0x00020000;
 const VM_LOCKONFAULT = 0x00080000;

@@ -27,7 +27,9 @@
 // (v5.9, 008cfe4418b3) is set by FOLL_PIN GUP and read by fork's early COW
 // (copy_present_page()). write_protect_seq is not in v5.10.0: 57efa1fe5957 added it in
 // v5.11-rc1 (backported to v5.10.4); the v5.10 code never touches it, and the fix file
-// (fixes/57efa1fe5957-gup-fast-fork-seqcount.mmk) uses it. Left out: everything else
+// (fixes/57efa1fe5957-gup-fast-fork-seqcount.mmk) uses it. page_table_lock orders stack
+// expansions (expand_downwards()); the PMD entries have their own split lock here
+// (pmd_lockptr()). Left out: everything else
 // (mm_rb, the vmacache, page-table roots, counters, mm_users, ...).
 struct mm_struct source "include/linux/mm_types.h:struct mm_struct@v5.10" {
     mmap: handle guarded_by mmap_lock;
@@ -38,6 +40,7 @@ struct mm_struct source "include/linux/mm_types.h:struct mm_struct@v5.10" {
     context_tlb_gen: atomic_t;
     has_pinned: atomic_t;
     write_protect_seq: seqcount_t;
+    page_table_lock: spinlock_t;
 }
 
 // ---- include/linux/mm_types.h ----

@@ -21,3 +21,273 @@ fn find_vma(mm, addr) source "mm/mmap.c:find_vma@v5.10" {
 fn vma_set_page_prot(vma) source "mm/mmap.c:vma_set_page_prot@v5.10" {
     vma->vm_page_prot = vm_get_page_prot(vma->vm_flags);
 }
+
+// ---- munmap (mm/mmap.c v5.10) ----
+//
+// Only whole VMAs are unmapped (__split_vma() is not modelled: a range that starts or ends
+// inside a VMA is a model error), and only anonymous private ones. Left out: arch_unmap(),
+// userfaultfd_unmap_prep() and its events, mlock accounting (munlock_vma_pages_all()),
+// the rb-tree, vma_gap_update() and highest_vm_end, map_count, accounting and hiwater
+// counters, unlink_anon_vmas() and unlink_file_vma(), mmu notifiers.
+
+// include/linux/mm.h v5.10
+const VM_GROWSUP = 0;
+const FIRST_USER_ADDRESS = 0;
+const USER_PGTABLES_CEILING = 0;
+
+fn munmap(addr, len) source "mm/mmap.c:SYSCALL_DEFINE2(munmap)@v5.10" {
+    return __vm_munmap(addr, len, true);
+}
+
+// Returning 1 from __do_munmap() says it downgraded mmap_lock to read.
+fn __vm_munmap(start, len, downgrade) source "mm/mmap.c:__vm_munmap@v5.10" {
+    let mm = current_mm();
+    // mmap_write_lock_killable(): no signals are modelled
+    mmap_write_lock(mm);
+    let ret = __do_munmap(mm, start, len, downgrade);
+    if ret == 1 {
+        mmap_read_unlock(mm);
+        ret = 0;
+    } else {
+        mmap_write_unlock(mm);
+    }
+    // userfaultfd_unmap_complete(): not modelled
+    return ret;
+}
+
+fn __do_munmap(mm, start, len, downgrade) source "mm/mmap.c:__do_munmap@v5.10" {
+    // offset_in_page(), TASK_SIZE: addresses are page numbers here; PAGE_ALIGN(len) is len
+    let end = start + len;
+    if len <= 0 {
+        return -EINVAL;
+    }
+    // arch_unmap(): nothing on x86 without MPX
+    let vma = find_vma(mm, start);
+    if vma == null {
+        return 0;
+    }
+    let prev = vma->vm_prev;
+    // we have start < vma->vm_end; if it doesn't overlap, we have nothing
+    if vma->vm_start >= end {
+        return 0;
+    }
+    if start > vma->vm_start {
+        not_modelled(); // __split_vma() of the first VMA
+    }
+    let last = find_vma(mm, end);
+    if last != null && end > last->vm_start {
+        not_modelled(); // __split_vma() of the last VMA
+    }
+    vma = vma_next(mm, prev);
+    // userfaultfd_unmap_prep(), munlock of VM_LOCKED ranges: not modelled
+    // Detach vmas from rbtree
+    if !detach_vmas_to_be_unmapped(mm, vma, prev, end) {
+        downgrade = false;
+    }
+    if downgrade {
+        mmap_write_downgrade(mm);
+    }
+    unmap_region(mm, vma, prev, start, end);
+    // Ghost, not kernel code: the zap and its flush are done, so the discard of the range is
+    // over; from here a store that still reached a zapped page would be lost.
+    ghost_discard_done(mm, start, end);
+    // Fix up all other VM information
+    remove_vma_list(mm, vma);
+    if downgrade {
+        return 1;
+    }
+    return 0;
+}
+
+fn vma_next(mm, vma) source "mm/mmap.c:vma_next@v5.10" {
+    if vma == null {
+        return mm->mmap;
+    }
+    return vma->vm_next;
+}
+
+// Unlinks the VMAs from vma up to end from the list (the rb-tree and the vmacache are not
+// modelled); false when mmap_lock must not be downgraded: "Do not downgrade mmap_lock if we
+// are next to VM_GROWSDOWN or VM_GROWSUP VMA. Such VMAs can change their size under
+// down_read(mmap_lock) and collide with the VMA we are about to unmap." (246c320a8cfe, v5.8)
+fn detach_vmas_to_be_unmapped(mm, vma, prev, end) source "mm/mmap.c:detach_vmas_to_be_unmapped@v5.10" {
+    let tail_vma = null;
+    vma->vm_prev = null;
+    while true {
+        // vma_rb_erase(), mm->map_count--: not modelled
+        tail_vma = vma;
+        vma = vma->vm_next;
+        if vma == null || vma->vm_start >= end {
+            break;
+        }
+    }
+    // *insertion_point = vma;
+    if prev != null {
+        prev->vm_next = vma;
+    } else {
+        mm->mmap = vma;
+    }
+    if vma != null {
+        vma->vm_prev = prev;
+        // vma_gap_update(): not modelled
+    }
+    tail_vma->vm_next = null;
+    // vmacache_invalidate(): not modelled (find_vma() walks the list)
+    if vma != null && (vma->vm_flags & VM_GROWSDOWN) != 0 {
+        return false;
+    }
+    if prev != null && (prev->vm_flags & VM_GROWSUP) != 0 {
+        return false;
+    }
+    return true;
+}
+
+// The detached VMAs' PTEs zapped and their page tables freed, under one mmu_gather: its
+// flush (tlb_finish_mmu()) comes before the pages and the tables are freed.
+fn unmap_region(mm, vma, prev, start, end) source "mm/mmap.c:unmap_region@v5.10" {
+    let next = vma_next(mm, prev);
+    lru_add_drain();
+    let tlb = tlb_gather_mmu(mm, start, end);
+    // update_hiwater_rss(): not modelled
+    unmap_vmas(tlb, vma, start, end);
+    let floor = FIRST_USER_ADDRESS;
+    if prev != null {
+        floor = prev->vm_end;
+    }
+    let ceiling = USER_PGTABLES_CEILING;
+    if next != null {
+        ceiling = next->vm_start;
+    }
+    free_pgtables(tlb, vma, floor, ceiling);
+    tlb_finish_mmu(tlb, start, end);
+}
+
+// mm/memory.c: mmu notifiers are not modelled.
+fn unmap_vmas(tlb, vma, start_addr, end_addr) source "mm/memory.c:unmap_vmas@v5.10" {
+    while vma != null && vma->vm_start < end_addr {
+        unmap_single_vma(tlb, vma, start_addr, end_addr);
+        vma = vma->vm_next;
+    }
+}
+
+// mm/memory.c: uprobes, VM_PFNMAP and hugetlb are not modelled.
+fn unmap_single_vma(tlb, vma, start_addr, end_addr) source "mm/memory.c:unmap_single_vma@v5.10" {
+    let start = start_addr;
+    if vma->vm_start > start {
+        start = vma->vm_start;
+    }
+    let end = end_addr;
+    if vma->vm_end < end {
+        end = vma->vm_end;
+    }
+    if start >= end {
+        return;
+    }
+    unmap_page_range(tlb, vma, start, end);
+}
+
+// mm/memory.c: unmap_page_range() -> zap_p4d_range() -> zap_pud_range() -> zap_pmd_range():
+// one zap_pte_range() per PMD entry that is not none (huge PMDs are not modelled).
+fn unmap_page_range(tlb, vma, addr, end) source "mm/memory.c:zap_pmd_range@v5.10" {
+    // tlb_start_vma(): no cache flush on x86
+    let mm = vma->vm_mm;
+    while addr != end {
+        let next = pmd_addr_end(addr, end);
+        let pmd = pmd_offset(mm, addr);
+        // pmd_none_or_trans_huge_or_clear_bad()
+        if !pmd_none(*pmd) {
+            zap_pte_range(tlb, vma, addr, next);
+        }
+        addr = next;
+    }
+}
+
+// mm/memory.c: the page tables under the detached VMAs, gathered with their neighbours
+// closer than a PMD apart; hugetlb, unlink_anon_vmas() and unlink_file_vma() are not
+// modelled.
+fn free_pgtables(tlb, vma, floor, ceiling) source "mm/memory.c:free_pgtables@v5.10" {
+    while vma != null {
+        let next = vma->vm_next;
+        let addr = vma->vm_start;
+        // Optimization: gather nearby vmas into one call down
+        while next != null && next->vm_start <= vma->vm_end + PMD_SIZE {
+            vma = next;
+            next = vma->vm_next;
+        }
+        let top = ceiling;
+        if next != null {
+            top = next->vm_start;
+        }
+        free_pgd_range(tlb, addr, vma->vm_end, floor, top);
+        vma = next;
+    }
+}
+
+// mm/memory.c, at the PMD level (the levels above always exist here, so free_pmd_range()'s
+// freeing of a PMD table is not modelled): a PTE table is freed only if no address of it
+// lies below floor or at or above ceiling (0: no ceiling), neighbours' tables are kept.
+fn free_pgd_range(tlb, addr, end, floor, ceiling) source "mm/memory.c:free_pgd_range@v5.10" {
+    addr = addr & PMD_MASK;
+    if addr < floor {
+        addr = addr + PMD_SIZE;
+        // (if (!addr) return: no wrap-around below TASK_SIZE)
+    }
+    if ceiling != 0 {
+        ceiling = ceiling & PMD_MASK;
+        if ceiling == 0 {
+            return;
+        }
+    }
+    // `end - 1 > ceiling - 1` in unsigned arithmetic: never true without a ceiling
+    if ceiling != 0 && end - 1 > ceiling - 1 {
+        end = end - PMD_SIZE;
+    }
+    if addr > end - 1 {
+        return;
+    }
+    // tlb_change_page_size(): one page size here
+    // free_p4d_range() -> free_pud_range() -> free_pmd_range():
+    let mm = tlb->mm;
+    while addr < end {
+        let next = pmd_addr_end(addr, end);
+        let pmd = pmd_offset(mm, addr);
+        // pmd_none_or_clear_bad()
+        if !pmd_none(*pmd) {
+            free_pte_range(tlb, pmd, addr);
+        }
+        addr = next;
+    }
+}
+
+// mm/memory.c: "this doesn't free the actual pages themselves"; mm_dec_nr_ptes() is not
+// modelled.
+fn free_pte_range(tlb, pmd, addr) source "mm/memory.c:free_pte_range@v5.10" {
+    let token = pmd_pgtable(*pmd);
+    pmd_clear(pmd);
+    pte_free_tlb(tlb, token, addr);
+}
+
+fn remove_vma_list(mm, vma) source "mm/mmap.c:remove_vma_list@v5.10" {
+    // update_hiwater_vm(), vm_stat_account(), vm_unacct_memory(): not modelled
+    while vma != null {
+        vma = remove_vma(vma);
+    }
+}
+
+// vm_ops->close(), fput(), mpol_put(): not modelled.
+fn remove_vma(vma) source "mm/mmap.c:remove_vma@v5.10" {
+    let next = vma->vm_next;
+    vm_area_free(vma);
+    return next;
+}
+
+// ---- stack growth (mm/mmap.c v5.10, !CONFIG_STACK_GROWSUP) ----
+
+// Stack growth is opt-in (`import "opt-in/stack-growth-v5.10.mmk";`, which overrides this
+// with expand_downwards()): it moves vm_start under mmap_lock held only for read, so with it
+// every fault's `vma->vm_start <= address` check is a step of its own, in every test. A test
+// with a `growsdown` VMA that faults below it without the import stops here.
+fn expand_stack(vma, address) source "mm/mmap.c:expand_stack@v5.10" {
+    not_modelled(); // stack growth: import "opt-in/stack-growth-v5.10.mmk"
+    return -ENOMEM;
+}

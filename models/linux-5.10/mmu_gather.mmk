@@ -1,6 +1,9 @@
 // The mmu_gather of v5.10: mm/mmu_gather.c, include/asm-generic/tlb.h and x86's
 // arch/x86/include/asm/tlb.h (text read from a v5.10.142 tree; these functions are as in
-// v5.10). Page-table freeing (tlb_remove_table) is not modelled. A page batch holds four
+// v5.10). A PTE table freed through the gather (pte_free_tlb()) is freed after the flush,
+// with the pages: native x86 queues it like a page (___pte_free_tlb() ->
+// paravirt_tlb_remove_table() -> tlb_remove_page()); here tables have two slots of their
+// own in the gather, freed in tlb_batch_pages_flush() after the pages. A page batch holds four
 // pages instead of MAX_GATHER_BATCH: when one is full, tlb_next_batch() chains a new batch,
 // and only when that GFP_NOWAIT allocation fails (a choice the search takes both ways) does
 // __tlb_remove_page() ask the caller to flush now, as in the kernel.
@@ -25,6 +28,10 @@ struct mmu_gather {
     local,
     active,
     batch_count,
+    // the PTE tables queued by pte_free_tlb() (the kernel's page batch; see above)
+    nr_tables,
+    table0,
+    table1,
 }
 
 const TASK_SIZE = 0x7ffffffff000;
@@ -35,7 +42,7 @@ const MMU_GATHER_MODEL_BATCH = 4;
 const MAX_GATHER_BATCH_COUNT = 19;
 
 fn tlb_gather_mmu(mm, start, end) source "mm/mmu_gather.c:tlb_gather_mmu@v5.10" {
-    let tlb = struct mmu_gather { .mm = mm };
+    let tlb = struct mmu_gather { .mm = mm, .nr_tables = 0 };
     // fullmm = !(start | (end+1))
     tlb->fullmm = (start | (end + 1)) == 0;
     tlb->need_flush_all = false;
@@ -170,6 +177,42 @@ fn tlb_batch_pages_flush(tlb) source "mm/mmu_gather.c:tlb_batch_pages_flush@v5.1
         batch = batch->next;
     }
     tlb->active = tlb->local;
+    // the PTE tables, which the kernel's batch holds with the pages
+    if tlb->nr_tables > 0 {
+        pte_free(tlb->mm, tlb->table0);
+    }
+    if tlb->nr_tables > 1 {
+        pte_free(tlb->mm, tlb->table1);
+    }
+    tlb->nr_tables = 0;
+}
+
+// include/asm-generic/tlb.h: the flush must cover the table's range and drop the
+// paging-structure caches (freed_tables).
+fn pte_free_tlb(tlb, ptep, address) source "include/asm-generic/tlb.h:pte_free_tlb@v5.10" {
+    tlb_flush_pmd_range(tlb, address, PAGE_SIZE);
+    tlb->freed_tables = true;
+    __pte_free_tlb(tlb, ptep, address);
+}
+
+// include/asm-generic/tlb.h: cleared_pmds is not modelled (x86's flush does not read it).
+fn tlb_flush_pmd_range(tlb, address, size) source "include/asm-generic/tlb.h:tlb_flush_pmd_range@v5.10" {
+    __tlb_adjust_range(tlb, address, size);
+}
+
+// arch/x86/mm/pgtable.c ___pte_free_tlb(): pgtable_pte_page_dtor() and
+// paravirt_release_pte() change nothing modelled; paravirt_tlb_remove_table() is
+// tlb_remove_page() on native x86, which flushes at once when the batch is full (two
+// tables here: a third is a model error).
+fn __pte_free_tlb(tlb, pte, address) source "arch/x86/mm/pgtable.c:___pte_free_tlb@v5.10" {
+    if tlb->nr_tables == 0 {
+        tlb->table0 = pte;
+    } else if tlb->nr_tables == 1 {
+        tlb->table1 = pte;
+    } else {
+        not_modelled(); // more tables than the model's slots
+    }
+    tlb->nr_tables = tlb->nr_tables + 1;
 }
 
 // free_pages() of the chained batches: records need no freeing

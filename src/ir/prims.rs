@@ -128,7 +128,7 @@ prims! {
     PmdPgtable = "pmd_pgtable", 1, Pure, "(pmd) the PTE table (pgtable_t) a PMD entry points to";
     // ---- thread-local or fixed state ----
     CurrentMm = "current_mm", 0, Local, "the mm of the task running on this CPU";
-    PteOffsetMap = "pte_offset_map", 2, Local, "(mm or pmd, addr) pointer to the PTE of addr: from the mm, a walk through its PMD entry now (null if none); from a PMD value (`*pmdp` read earlier, as GUP-fast does), into the table that value names";
+    PteOffsetMap = "pte_offset_map", 2, Local, "(mm or pmd, addr) pointer to the PTE of addr: from the mm, a walk through its PMD entry now (null if none); through a PMD pointer, the same, and use_after_free if the entry is none (the kernel's pointer would name no table); from a PMD value (`*pmdp` read earlier, as GUP-fast does), into the table that value names";
     PmdOffset = "pmd_offset", 2, Local, "(mm, addr) pointer to the PMD entry of the 2 MiB range holding addr; `*pmdp` reads it";
     PmdLockptr = "pmd_lockptr", 2, Local, "(mm, pmdp) the lock of the PMD table page (x86 split PMD locks; one PMD page covers every range of a scenario)";
     PteLockptr = "pte_lockptr", 2, Local, "the PTL of the PTE table holding a PTE pointer";

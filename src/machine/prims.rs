@@ -529,9 +529,21 @@ fn exec_inner(
                 // addr)` reads the entry): null where the PMD entry is none. (A lockless
                 // walker reads the entry itself, `*pmdp`, and passes the value.)
                 Value::Mm(mm) => x86::pte_pointer(l, st, mm as usize, slot).unwrap_or(Value::Null),
+                // (the kernel's pointer from a none entry names no table: pmd_page_vaddr(0))
                 Value::PmdPtr(r) if l.pmd_owner(r as usize).1 == l.region[slot] as usize => {
                     let mm = l.pmd_owner(r as usize).0;
-                    x86::pte_pointer(l, st, mm, slot).unwrap_or(Value::Null)
+                    match x86::pte_pointer(l, st, mm, slot) {
+                        Some(p) => p,
+                        None => {
+                            return Ok(Violation(
+                                "use_after_free",
+                                format!(
+                                    "cpu{tid}: pte_offset_map() through the PMD entry of {}, which is none (its PTE table was unlinked): the pointer names no PTE table",
+                                    super::trace::pmd_name(m, r as usize)
+                                ),
+                            ));
+                        }
+                    }
                 }
                 // into the table a PMD value read earlier names, whatever the entry holds now
                 Value::Pmd(p) => {

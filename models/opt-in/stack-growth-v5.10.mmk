@@ -1,0 +1,36 @@
+// Stack growth as of v5.10 (mm/mmap.c, !CONFIG_STACK_GROWSUP, as x86 builds it), opt-in:
+// a fault below a VM_GROWSDOWN VMA (do_user_addr_fault()) moves its vm_start down under
+// mmap_lock held for read. The base tree's expand_stack() stops with a model error instead,
+// so that tests without stacks keep vm_start constant (machine/constants.rs).
+
+// mm/mmap.c: stack_guard_gap = 256UL<<PAGE_SHIFT (in pages here)
+const STACK_GUARD_GAP = 256;
+
+override fn expand_stack(vma, address) source "mm/mmap.c:expand_stack@v5.10" {
+    return expand_downwards(vma, address);
+}
+
+// Under mmap_lock held for READ: vm_start moves under mm->page_table_lock ("we reuse
+// mm->page_table_lock to guard against concurrent vma expansions"). stack_guard_gap is its
+// default, 256 pages. Left out: mmap_min_addr (every address here is above it), the anon_vma (anon_vma_prepare() and its lock, which
+// only orders expansions of VMAs sharing a root anon_vma: page_table_lock orders them here),
+// acct_stack_growth()'s rlimit checks (they pass), vm_pgoff, the locked_vm and statistics
+// updates, vma_gap_update(), khugepaged.
+fn expand_downwards(vma, address) source "mm/mmap.c:expand_downwards@v5.10" {
+    let mm = vma->vm_mm;
+    let error = 0;
+    // Enforce stack_guard_gap
+    let prev = vma->vm_prev;
+    if prev != null && (prev->vm_flags & VM_GROWSDOWN) == 0 && vma_is_accessible(prev) {
+        if address - prev->vm_end < STACK_GUARD_GAP {
+            return -ENOMEM;
+        }
+    }
+    // Somebody else might have raced and expanded it already.
+    if address < vma->vm_start {
+        spin_lock(&mm->page_table_lock);
+        vma->vm_start = address;
+        spin_unlock(&mm->page_table_lock);
+    }
+    return error;
+}
