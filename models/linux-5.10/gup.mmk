@@ -67,14 +67,49 @@ fn internal_get_user_pages_fast(start, nr_pages, gup_flags, pages) source "mm/gu
 }
 
 // gup_pgd_range() -> gup_p4d_range() -> gup_pud_range() -> gup_pmd_range() for one PMD
-// entry: read once (READ_ONCE(*pmdp)), none -> nothing; huge PMDs are not modelled.
+// entry: read once (READ_ONCE(*pmdp)), none -> nothing, a huge leaf -> gup_huge_pmd();
+// pmd_protnone() (NUMA hinting on a huge leaf) and huge PUDs are not modelled.
 fn gup_pgd_range(addr, end, flags, pages, nr) source "mm/gup.c:gup_pmd_range@v5.10" {
     let pmdp = pmd_offset(current_mm(), addr);
     let pmd = *pmdp;
     if pmd_none(pmd) {
         return;
     }
+    if pmd_trans_huge(pmd) {
+        gup_huge_pmd(pmd, pmdp, addr, end, flags, pages, nr);
+        return;
+    }
     gup_pte_range(pmd, addr, end, flags, pages, nr);
+}
+
+// A huge leaf: the model's huge page is one frame (one page of the scenario in the range),
+// so `refs` is 1 and the head is the page.
+fn gup_huge_pmd(orig, pmdp, addr, end, flags, pages, nr) source "mm/gup.c:gup_huge_pmd@v5.10" {
+    if !pmd_access_permitted(orig, flags & FOLL_WRITE) {
+        return 0;
+    }
+    // pmd_devmap(): device pages are not modelled
+    let page = pmd_page(orig);
+    let head = try_grab_compound_head(page, 1, flags);
+    if head == null {
+        return 0;
+    }
+    if !pmd_same(orig, *pmdp) {
+        put_compound_head(head, 1, flags);
+        return 0;
+    }
+    *pages = page;
+    *nr = *nr + 1;
+    // SetPageReferenced(): LRU flags are not modelled
+    return 1;
+}
+
+// arch/x86/include/asm/pgtable.h: a present leaf, writable for a write.
+fn pmd_access_permitted(pmd, write) source "arch/x86/include/asm/pgtable.h:pmd_access_permitted@v5.10" {
+    if !pmd_present(pmd) {
+        return false;
+    }
+    return !write || pmd_write(pmd);
 }
 
 // One PTE: read it once, check the access, grab a reference (or a pin), and back out if
@@ -133,31 +168,18 @@ fn try_grab_compound_head(page, refs, flags) source "mm/gup.c:try_grab_compound_
 }
 
 // page_cache_add_speculative() on SMP: page_ref_add_unless(page, refs, 0), which fails on
-// a page whose last reference is gone.
+// a page whose last reference is gone. The WARN_ON_ONCE(page_ref_count(head) < 0) before it
+// is left out (a read of a page that may be free; the count is never negative here).
 fn try_get_compound_head(page, refs) source "mm/gup.c:try_get_compound_head@v5.10" {
-    if page_ref_count(page) < 0 {
-        return null;
-    }
-    if !page_ref_add_unless_zero(page, refs) {
+    if !page_ref_add_unless(page, refs, 0) {
         return null;
     }
     return page;
 }
 
-// include/linux/page_ref.h page_ref_add_unless(page, nr, 0): atomic_add_unless(), the
-// cmpxchg loop of atomic_fetch_add_unless().
-fn page_ref_add_unless_zero(page, nr) source "include/linux/page_ref.h:page_ref_add_unless@v5.10 (u = 0)" {
-    let c = atomic_read(&page->_refcount);
-    while true {
-        if c == 0 {
-            return false;
-        }
-        let old = atomic_cmpxchg(&page->_refcount, c, c + nr);
-        if old == c {
-            return true;
-        }
-        c = old;
-    }
+// include/linux/page_ref.h: atomic_add_unless() on the refcount.
+fn page_ref_add_unless(page, nr, u) source "include/linux/page_ref.h:page_ref_add_unless@v5.10" {
+    return atomic_add_unless(&page->_refcount, nr, u);
 }
 
 fn put_compound_head(page, refs, flags) source "mm/gup.c:put_compound_head@v5.10" {
@@ -394,12 +416,42 @@ fn check_vma_flags(vma, gup_flags) source "mm/gup.c:check_vma_flags@v5.10" {
     return 0;
 }
 
-// The page-table levels above the PTE are always present and never huge here:
-// follow_p4d_mask() .. follow_pmd_mask() come down to follow_page_pte().
+// The page-table levels above the PMD are always present here: follow_p4d_mask() and
+// follow_pud_mask() come down to follow_pmd_mask(): a huge leaf -> follow_trans_huge_pmd(),
+// else follow_page_pte(). (The huge leaf is read without the PMD lock first and again under
+// it, as follow_pmd_mask() does.)
 fn follow_page_mask(vma, address, flags, ctx) source "mm/gup.c:follow_page_mask@v5.10" {
     ctx->page_mask = 0;
     // follow_huge_addr(): no hugepd
+    let mm = vma->vm_mm;
+    let pmd = pmd_offset(mm, address);
+    let pmdval = *pmd;
+    if pmd_trans_huge(pmdval) {
+        let ptl = pmd_lock(mm, pmd);
+        if !pmd_trans_huge(*pmd) {
+            spin_unlock(ptl);
+            return follow_page_pte(vma, address, flags);
+        }
+        let page = follow_trans_huge_pmd(vma, address, pmd, flags);
+        spin_unlock(ptl);
+        return page;
+    }
     return follow_page_pte(vma, address, flags);
+}
+
+// mm/huge_memory.c, under the PMD lock: the page of a huge leaf, or null for a write
+// through a read-only one (the caller faults). FOLL_TOUCH's touch_pmd() and the mlock and
+// NUMA cases are not modelled.
+fn follow_trans_huge_pmd(vma, addr, pmd, flags) source "mm/huge_memory.c:follow_trans_huge_pmd@v5.10" {
+    let pmdval = *pmd;
+    if (flags & FOLL_WRITE) != 0 && !pmd_write(pmdval) {
+        return null; // can_follow_write_pmd() without FOLL_FORCE
+    }
+    let page = pmd_page(pmdval);
+    if !try_grab_page(page, flags) {
+        return null;
+    }
+    return page;
 }
 
 // `pgmap` (ZONE_DEVICE) is left out; FOLL_MIGRATION, FOLL_DUMP, FOLL_SPLIT and FOLL_MLOCK

@@ -605,6 +605,10 @@ pub struct Knobs {
     pub tlb_evict: bool,
     /// Hardware may fill a TLB entry from a present PTE at any time.
     pub tlb_speculative: bool,
+    /// TLB invalidation is broadcast by the hardware (arm64's TLBI ...IS, or a
+    /// paravirtual flush that skips preempted vCPUs): the built-in shootdowns interrupt no
+    /// CPU, so one with IRQs disabled does not hold them off.
+    pub tlb_broadcast: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

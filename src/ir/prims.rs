@@ -121,8 +121,14 @@ prims! {
     PteSwpMkuffdWp = "pte_swp_mkuffd_wp", 1, Pure, "(pte) set _PAGE_SWP_UFFD_WP";
     // ---- PMD values (arch/x86/include/asm/pgtable.h) ----
     PmdNone = "pmd_none", 1, Pure, "true if the PMD entry is empty";
-    PmdPresent = "pmd_present", 1, Pure, "true if the PMD entry points to a table";
-    PmdTransHuge = "pmd_trans_huge", 1, Pure, "true for a huge leaf (none are modelled yet: false)";
+    PmdPresent = "pmd_present", 1, Pure, "true if the PMD entry points to a table or is a huge leaf";
+    PmdTransHuge = "pmd_trans_huge", 1, Pure, "true for a huge leaf (_PAGE_PSE)";
+    PmdPage = "pmd_page", 1, Pure, "(pmd) the page a huge leaf maps";
+    PmdWrite = "pmd_write", 1, Pure, "(pmd) RW bit of a huge leaf";
+    PmdDirty = "pmd_dirty", 1, Pure, "(pmd) D bit of a huge leaf";
+    PmdMkwrite = "pmd_mkwrite", 1, Pure, "(pmd) set RW of a huge leaf";
+    PmdMkdirty = "pmd_mkdirty", 1, Pure, "(pmd) set D (and soft-dirty) of a huge leaf";
+    MkHugePmd = "mk_huge_pmd", 2, Pure, "(page, pgprot) a huge leaf mapping page (mk_pmd() then pmd_mkhuge()); the model's huge page is one frame, so a huge leaf is allowed only in a 2 MiB range with one page of the scenario";
     PmdBad = "pmd_bad", 1, Pure, "true for an entry that is neither none nor a table (never, here)";
     PmdSame = "pmd_same", 2, Pure, "bit-exact PMD equality (the table and its generation)";
     PmdPgtable = "pmd_pgtable", 1, Pure, "(pmd) the PTE table (pgtable_t) a PMD entry points to";
@@ -145,6 +151,8 @@ prims! {
     FlushTlbMm = "flush_tlb_mm", 1, Shared, "synchronous shootdown of the whole mm; waits while another CPU of the mm has IRQs disabled";
     PteAllocOne = "pte_alloc_one", 1, Shared, "(mm) a zeroed PTE table from the pool (pgtable_t; its PTL free), or null when the pool is empty";
     PmdPopulate = "pmd_populate", 3, Shared, "(mm, pmdp, pgtable) point the PMD entry at the table";
+    SetPmdAt = "set_pmd_at", 4, Shared, "(mm, addr, pmdp, pmd) write a PMD entry (a huge leaf); the mm's PMD lock must be held";
+    PmdpHugeGetAndClear = "pmdp_huge_get_and_clear", 3, Shared, "(mm, addr, pmdp) atomic xchg of the PMD entry with none; returns the old entry (a huge leaf or a table pointer); the mm's PMD lock must be held";
     PmdClear = "pmd_clear", 1, Shared, "(pmdp) make the PMD entry none (x86 native_pmd_clear(): one store)";
     PteFree = "pte_free", 2, Shared, "(mm, pgtable) give the table back to the pool: a walk, a pointer or a paging-structure-cache entry that still reaches it is use_after_free";
     FlushTlbOneUser = "__flush_tlb_one_user", 1, Shared, "(addr) INVLPG on this CPU: drop its TLB entry for the user address, and all its paging-structure-cache entries (Intel SDM 4.10.4.1) (arch/x86/include/asm/tlbflush.h)";

@@ -78,15 +78,27 @@ pub struct Pmd(pub u32);
 
 impl Pmd {
     pub const NONE: Pmd = Pmd(0);
+    /// A huge leaf (x86 _PAGE_PSE): its other bits are those of a PTE mapping the same page
+    /// (`Pmd::leaf`); a table pointer has none of the low flag bits but bit 0.
+    const PSE: u32 = pte_bits::SPECIAL;
     pub fn table(id: usize, generation: u8) -> Pmd {
         Pmd(1 | (id as u32 & 0xffff) << 8 | u32::from(generation) << 24)
+    }
+    /// A huge leaf with the frame and the protection and A/D bits of `pte`.
+    pub fn huge(pte: Pte) -> Pmd {
+        Pmd((pte.0 & !Pmd::PSE) | Pmd::PSE | pte_bits::PRESENT)
     }
     pub fn is_none(self) -> bool {
         self.0 == 0
     }
     /// The table it points to and that table's generation.
     pub fn table_of(self) -> Option<(usize, u8)> {
-        (self.0 & 1 != 0).then_some((((self.0 >> 8) & 0xffff) as usize, (self.0 >> 24) as u8))
+        (self.0 & (1 | Pmd::PSE) == 1)
+            .then_some((((self.0 >> 8) & 0xffff) as usize, (self.0 >> 24) as u8))
+    }
+    /// A huge leaf's mapping, as the PTE that would map the same page with the same bits.
+    pub fn leaf(self) -> Option<Pte> {
+        (self.0 & Pmd::PSE != 0).then_some(Pte(self.0 & !Pmd::PSE))
     }
 }
 

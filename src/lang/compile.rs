@@ -2028,9 +2028,10 @@ pub fn compile_test(
             TestItem::Knob(k, sp) => match k.as_str() {
                 "tlb_evict" => knobs.tlb_evict = true,
                 "tlb_speculative" => knobs.tlb_speculative = true,
+                "tlb_broadcast" => knobs.tlb_broadcast = true,
                 _ => {
                     return Err(Diag::at(*sp, format!("unknown knob `{k}`"))
-                        .help("knobs: tlb_evict tlb_speculative"));
+                        .help("knobs: tlb_evict tlb_speculative tlb_broadcast"));
                 }
             },
             TestItem::Cpu { cpu, body, span } => {

@@ -299,7 +299,13 @@ fn pte_op(prim: Prim, p: Pte) -> Value {
 /// The page-table and swap-entry primitives (PMD entries, the table pool, migration
 /// entries): out of `exec_inner`, whose other arms are the hot path.
 #[inline(never)]
-fn pgtable_op(m: &Machine, st: &mut State, prim: Prim, a: &[Value]) -> Result<PrimOut, String> {
+fn pgtable_op(
+    m: &Machine,
+    st: &mut State,
+    tid: usize,
+    prim: Prim,
+    a: &[Value],
+) -> Result<PrimOut, String> {
     Ok(Value(match prim {
         Prim::PmdOffset => {
             let mm = live_mm_arg(st, a[0])?;
@@ -375,10 +381,106 @@ fn pgtable_op(m: &Machine, st: &mut State, prim: Prim, a: &[Value]) -> Result<Pr
             }
         }
         Prim::PmdNone => Value::Bool(pmd_value_arg(a[0])?.is_none()),
-        Prim::PmdPresent => Value::Bool(pmd_value_arg(a[0])?.table_of().is_some()),
-        Prim::PmdTransHuge | Prim::PmdBad => {
+        Prim::PmdPresent => {
+            let p = pmd_value_arg(a[0])?;
+            Value::Bool(p.table_of().is_some() || p.leaf().is_some())
+        }
+        Prim::PmdTransHuge => Value::Bool(pmd_value_arg(a[0])?.leaf().is_some()),
+        Prim::PmdBad => {
             pmd_value_arg(a[0])?;
             Value::Bool(false)
+        }
+        Prim::PmdPage | Prim::PmdWrite | Prim::PmdDirty | Prim::PmdMkwrite | Prim::PmdMkdirty => {
+            let leaf = pmd_value_arg(a[0])?
+                .leaf()
+                .ok_or_else(|| format!("{}() of a PMD entry that is no huge leaf", prim.name()))?;
+            match prim {
+                Prim::PmdPage => Value::Page((leaf.pfn() - 1) as u16),
+                Prim::PmdWrite => Value::Bool(leaf.write()),
+                Prim::PmdDirty => Value::Bool(leaf.has(DIRTY)),
+                Prim::PmdMkwrite => Value::Pmd(crate::ir::Pmd::huge(leaf.with(WRITE, true))),
+                _ => Value::Pmd(crate::ir::Pmd::huge(
+                    leaf.with(DIRTY, true).with(SOFT_DIRTY, true),
+                )),
+            }
+        }
+        Prim::MkHugePmd => {
+            let f = page_of(m, a[0])?;
+            let Value::Prot(prot) = a[1] else {
+                return Err("expected a pgprot".into());
+            };
+            Value::Pmd(crate::ir::Pmd::huge(Pte::new(
+                f as u32 + 1,
+                prot & (PROT_MASK | ACCESSED),
+            )))
+        }
+        Prim::SetPmdAt | Prim::PmdpHugeGetAndClear => {
+            let l = &m.prog.scenario.layout;
+            let mm = live_mm_arg(st, a[0])?;
+            let r = pmd_ptr_arg(a[2])?;
+            if l.pmd_owner(r).0 != mm {
+                return Err(format!(
+                    "{}(): the PMD pointer is another mm's",
+                    prim.name()
+                ));
+            }
+            if st.ptl.get(l.tables + mm).copied().flatten() != Some(tid as u8) {
+                return Ok(Violation(
+                    "lock_hygiene",
+                    format!(
+                        "cpu{tid} writes the PMD entry of {} without holding the PMD lock",
+                        super::trace::pmd_name(m, r)
+                    ),
+                ));
+            }
+            let old = st.pmds[r];
+            if prim == Prim::PmdpHugeGetAndClear {
+                st.pmds[r] = crate::ir::Pmd::NONE;
+                return Ok(Value(Value::Pmd(old)));
+            }
+            let new = pmd_value_arg(a[3])?;
+            if !old.is_none() {
+                return Err("set_pmd_at() over a PMD entry that is not none: clear it first (pmdp_huge_get_and_clear())".into());
+            }
+            let Some(leaf) = new.leaf() else {
+                return Err("set_pmd_at() of an entry that is no huge leaf: a table is linked with pmd_populate()".into());
+            };
+            let region = l.pmd_owner(r).1;
+            if l.region.iter().filter(|&&x| x as usize == region).count() != 1 {
+                return Err("a huge PMD leaf in a 2 MiB range with more than one page of the scenario: the model's huge page is one frame, so only a range with one page can be huge".into());
+            }
+            let f = (leaf.pfn() as usize).wrapping_sub(1);
+            if !st.frames.get(f).is_some_and(|x| x.allocated) {
+                return Ok(Violation(
+                    "use_after_free",
+                    format!(
+                        "set_pmd_at maps a freed frame at {}",
+                        super::trace::pmd_name(m, r)
+                    ),
+                ));
+            }
+            let mut lost = None;
+            // the local lost-write check of set_pte_at(): a copy replacing its source
+            if let Some(src) = st.frames[f].copied_from {
+                let (s, d) = (st.frames[src as usize], st.frames[f]);
+                // (a source freed since has lost its contents: the end-to-end check judges)
+                if s.allocated && s.data != d.data {
+                    lost = Some(format!(
+                        "a store landed in {} after it was copied to {}; {} now maps the copy, which holds {}: the store is lost",
+                        super::trace::page_name(m, src as usize),
+                        super::trace::page_name(m, f),
+                        super::trace::pmd_name(m, r),
+                        d.data
+                    ));
+                }
+                st.frames[f].copied_from = None;
+            }
+            st.frames[f].private_to = None;
+            st.pmds[r] = new;
+            if let Some(msg) = lost {
+                return Ok(Soft("lost_write", msg, Value::Null));
+            }
+            Value::Null
         }
         Prim::PmdSame => Value::Bool(pmd_value_arg(a[0])? == pmd_value_arg(a[1])?),
         Prim::PmdPgtable => {
@@ -570,6 +672,14 @@ fn exec_inner(
         | Prim::MigrationEntryToPage
         | Prim::NonSwapEntry
         | Prim::PmdBad
+        | Prim::PmdPage
+        | Prim::PmdWrite
+        | Prim::PmdDirty
+        | Prim::PmdMkwrite
+        | Prim::PmdMkdirty
+        | Prim::MkHugePmd
+        | Prim::SetPmdAt
+        | Prim::PmdpHugeGetAndClear
         | Prim::PmdClear
         | Prim::PmdLockptr
         | Prim::PmdNone
@@ -587,7 +697,7 @@ fn exec_inner(
         | Prim::PteSwpSoftDirty
         | Prim::PteSwpUffdWp
         | Prim::PteToSwpEntry
-        | Prim::SwpEntryToPte => return pgtable_op(m, st, prim, a),
+        | Prim::SwpEntryToPte => return pgtable_op(m, st, tid, prim, a),
         Prim::ForceSigSegv => {
             st.threads[tid].signal = super::state::SIGSEGV;
             Value::Null
@@ -672,7 +782,8 @@ fn exec_inner(
                 // The local lost-write check: a copy replacing its source must still match it.
                 if let Some(src) = st.frames[f].copied_from {
                     let (s, d) = (st.frames[src as usize], st.frames[f]);
-                    if s.data != d.data {
+                    // (a source freed since has lost its contents: the end-to-end check judges)
+                    if s.allocated && s.data != d.data {
                         let who = match s.last_store {
                             Some((cpu, v)) => format!("cpu{cpu}'s store of {v}"),
                             None => "a store".into(),
@@ -712,7 +823,8 @@ fn exec_inner(
             Value::Pte(old)
         }
         Prim::FlushTlbPage | Prim::FlushTlbRange | Prim::FlushTlbMm
-            if ipi_held_off(st, tid, mm_of(m, st, a[0])?).is_some() =>
+            if !m.prog.scenario.knobs.tlb_broadcast
+                && ipi_held_off(st, tid, mm_of(m, st, a[0])?).is_some() =>
         {
             return Ok(Blocked);
         }

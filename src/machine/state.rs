@@ -441,11 +441,16 @@ impl State {
         Some(l.entry(t, slot))
     }
 
-    /// Slot `slot`'s PTE in mm `mm` as a page walk finds it (none where the PMD entry is none).
+    /// Slot `slot`'s PTE in mm `mm` as a page walk finds it (none where the PMD entry is
+    /// none; a huge leaf's mapping where it is one).
     #[inline]
     pub fn pte_of(&self, l: &crate::ir::Layout, mm: usize, slot: usize) -> Pte {
-        self.pte_index(l, mm, slot)
-            .map_or(Pte::NONE, |i| self.ptes[i])
+        let pmd = self.pmds[l.pmd_index(mm, l.region[slot] as usize)];
+        match (pmd.table_of(), pmd.leaf()) {
+            (Some((t, _)), _) => self.ptes[l.entry(t, slot)],
+            (None, Some(leaf)) => leaf,
+            _ => Pte::NONE,
+        }
     }
 
     /// The mm the task on `cpu` runs in (its CR3).

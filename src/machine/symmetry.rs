@@ -74,6 +74,11 @@ impl Order<'_> {
         match *v {
             Value::Page(p) => self.frame(p as usize),
             Value::Pte(p) => self.pte(p),
+            Value::Pmd(p) => {
+                if let Some(leaf) = p.leaf() {
+                    self.pte(leaf)
+                }
+            }
             Value::Word(w) => {
                 if let Some(f) = self.mem.frame_of(w as usize) {
                     self.frame(f)
@@ -119,6 +124,12 @@ pub fn canonicalise(
     };
     for &p in &st.ptes {
         o.pte(p);
+    }
+    // the pages huge PMD leaves map
+    for p in &st.pmds {
+        if let Some(leaf) = p.leaf() {
+            o.pte(leaf);
+        }
     }
     for e in st.tlb.iter().flatten() {
         o.frame((e.pfn as usize).wrapping_sub(1));
@@ -189,14 +200,22 @@ pub fn canonicalise(
             _ => w,
         }
     };
+    let map_pmd = |p: crate::ir::Pmd| {
+        p.leaf()
+            .map_or(p, |leaf| crate::ir::Pmd::huge(map_pte(leaf)))
+    };
     let map_value = |v: &mut Value| match *v {
         Value::Page(p) => *v = Value::Page(map(p as usize) as u16),
         Value::Pte(p) => *v = Value::Pte(map_pte(p)),
+        Value::Pmd(p) => *v = Value::Pmd(map_pmd(p)),
         Value::Word(w) => *v = Value::Word(map_word(w as usize) as u32),
         _ => {}
     };
     for p in st.ptes.iter_mut() {
         *p = map_pte(*p);
+    }
+    for p in st.pmds.iter_mut() {
+        *p = map_pmd(*p);
     }
     for e in st.tlb.iter_mut().flatten() {
         if e.pfn != 0 {

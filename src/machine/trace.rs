@@ -150,10 +150,11 @@ pub fn region_name(m: &Machine, r: usize) -> String {
     }
 }
 
-pub fn pmd_text(p: crate::ir::Pmd) -> String {
-    match p.table_of() {
-        Some((t, _)) => format!("table {t}"),
-        None => "none".into(),
+pub fn pmd_text(m: &Machine, p: crate::ir::Pmd) -> String {
+    match (p.table_of(), p.leaf()) {
+        (Some((t, _)), _) => format!("table {t}"),
+        (None, Some(leaf)) => format!("huge {}", pte_text(m, leaf)),
+        _ => "none".into(),
     }
 }
 
@@ -200,8 +201,8 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
             out.push(format!(
                 "PMD {}: {} -> {}",
                 pmd_name(m, r),
-                pmd_text(a.pmds[r]),
-                pmd_text(b.pmds[r])
+                pmd_text(m, a.pmds[r]),
+                pmd_text(m, b.pmds[r])
             ));
         }
     }
@@ -218,7 +219,7 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
             let what = if y.is_none() {
                 "dropped".to_string()
             } else {
-                pmd_text(*y)
+                pmd_text(m, *y)
             };
             out.push(format!(
                 "paging-structure cache cpu{cpu} {}: {what}",

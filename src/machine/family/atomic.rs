@@ -140,6 +140,23 @@ pub const ROWS: &[Row] = &[
         }
     ),
     row!(
+        "atomic_add_unless",
+        3,
+        0,
+        Write,
+        "(v, a, u) v + a unless v is u, atomically; true if it added. A speculative reference (page_ref_add_unless(), GUP-fast's try_get_compound_head()) may aim at the refcount of a page that was freed, or freed and taken by another CPU: the struct page outlives its page, and the kernel's caller rechecks its PTE or PMD and drops such a reference at once, so here the call fails without touching the page",
+        |c, a| {
+            let (i, u) = (int_arg(a[1])?, int_arg(a[2])?);
+            rmw(c, a[0], |x| {
+                Ok(if x == u {
+                    (x, Value::Bool(false))
+                } else {
+                    (add(x, i)?, Value::Bool(true))
+                })
+            })
+        }
+    ),
+    row!(
         "atomic_dec_and_test",
         1,
         0,

@@ -22,13 +22,16 @@ impl Machine {
                 if !(0..s.threads.len()).any(|cpu| s.tlb[l.tlb_index(cpu, mi, slot)].is_some()) {
                     continue;
                 }
-                let table = s.pmds[l.pmd_index(mi, l.region[slot] as usize)]
-                    .table_of()
-                    .map(|(t, _)| t);
+                let pmd = s.pmds[l.pmd_index(mi, l.region[slot] as usize)];
+                let table = pmd.table_of().map(|(t, _)| t);
                 if table.is_some_and(|t| s.ptl[t].is_some()) {
                     continue;
                 }
-                let pte = table.map_or(crate::ir::Pte::NONE, |t| s.ptes[l.entry(t, slot)]);
+                // a huge leaf changes under its mm's PMD lock (after the PTLs)
+                if pmd.leaf().is_some() && s.ptl.get(l.tables + mi).is_some_and(|x| x.is_some()) {
+                    continue;
+                }
+                let pte = s.pte_of(l, mi, slot);
                 for cpu in 0..s.threads.len() {
                     if let Some(e) = s.tlb[l.tlb_index(cpu, mi, slot)]
                         && x86::is_stale(e, pte)

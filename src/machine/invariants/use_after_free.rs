@@ -18,6 +18,21 @@ impl Machine {
         // The kernel unlinks a table before it frees it: a PMD entry naming a freed (or
         // reused) table sends every later walk of its range into some other page.
         for (r, p) in s.pmds.iter().enumerate() {
+            if let Some(leaf) = p.leaf()
+                && !s
+                    .frames
+                    .get((leaf.pfn() as usize).wrapping_sub(1))
+                    .is_some_and(|f| f.allocated)
+            {
+                return Some(Violation {
+                    invariant: "use_after_free",
+                    message: format!(
+                        "the huge PMD entry of {} maps frame {}, which is free",
+                        trace::pmd_name(self, r),
+                        trace::pfn_name(self, leaf.pfn())
+                    ),
+                });
+            }
             if let Some((t, g)) = p.table_of()
                 && !s
                     .tables

@@ -72,7 +72,7 @@ pub fn user_access(
             Err(why) => return Access::UseAfterFree(format!("walk of address {addr}: {why}")),
         }
     };
-    let pte = at.map_or(Pte::NONE, |i| st.ptes[i]);
+    let pte = at.map_or(Pte::NONE, |i| i.pte(st));
     // Which frame the access lands on, and how it got there.
     let (pfn, generation, how) = match (entry, write) {
         (Some(e), false) => (e.pfn, e.generation, Path::Hit),
@@ -84,7 +84,7 @@ pub fn user_access(
                 && pte.write()
                 && pte.pfn() == e.pfn as u32
             {
-                st.ptes[i] = pte.with(pte_bits::DIRTY, true);
+                i.set(st, pte.with(pte_bits::DIRTY, true));
                 st.tlb[ti] = Some(TlbEntry { dirty: true, ..e });
                 (e.pfn, e.generation, Path::HitClean)
             } else {
@@ -131,7 +131,7 @@ pub fn user_access(
             }
             // (a present PTE is in a table)
             if let Some(i) = at {
-                st.ptes[i] = np;
+                i.set(st, np);
             }
             let e = TlbEntry {
                 pfn,
@@ -239,7 +239,7 @@ pub fn kernel_read(
             let Some(i) = super::walk(st, l, cpu, slot)? else {
                 return Ok(None);
             };
-            let pte = st.ptes[i];
+            let pte = i.pte(st);
             if !pte.hw_present() {
                 return Ok(None);
             }
@@ -249,7 +249,7 @@ pub fn kernel_read(
                     "the kernel's walk of address {addr} reached a freed frame"
                 ));
             };
-            st.ptes[i] = pte.with(pte_bits::ACCESSED, true);
+            i.set(st, pte.with(pte_bits::ACCESSED, true));
             st.tlb[ti] = Some(TlbEntry {
                 pfn,
                 write: pte.write(),

@@ -88,12 +88,19 @@ pub fn entry_name(m: &Machine, st: &State, index: usize) -> String {
     }
 }
 
-/// Can the program change a present PMD entry? Only pmd_clear() can (pmd_populate() fills
-/// a none entry, and a none entry exists only after a clear). If not, every PMD entry keeps
+/// Can the program change a present PMD entry? Only pmd_clear() and the huge-leaf writers
+/// can (pmd_populate() fills a none entry, and a none entry exists only after a clear;
+/// set_pmd_at() too). If not, every PMD entry keeps
 /// its scenario table: reading one is no step of its own, and a paging-structure cache
 /// always agrees with the entries, so the machine keeps none.
 pub fn pmds_change(p: &crate::ir::Program) -> bool {
-    p.may_call(|prim| prim == crate::ir::Prim::PmdClear)
+    use crate::ir::Prim;
+    p.may_call(|prim| {
+        matches!(
+            prim,
+            Prim::PmdClear | Prim::PmdpHugeGetAndClear | Prim::SetPmdAt
+        )
+    })
 }
 
 /// Does the program take a PMD lock (the machine then keeps one, after the PTLs)?
@@ -101,18 +108,43 @@ pub fn pmd_lock_used(p: &crate::ir::Program) -> bool {
     p.may_call(|prim| prim == crate::ir::Prim::PmdLockptr)
 }
 
+/// Where a hardware walk ends: a PTE of a table (its index in `State::ptes`), or a huge
+/// leaf in the PMD entry (its index in `State::pmds`).
+#[derive(Clone, Copy, Debug)]
+pub enum Leaf {
+    Pte(usize),
+    Huge(usize),
+}
+
+impl Leaf {
+    /// The mapping the walk found.
+    pub fn pte(self, st: &State) -> crate::ir::Pte {
+        match self {
+            Leaf::Pte(i) => st.ptes[i],
+            Leaf::Huge(i) => st.pmds[i].leaf().unwrap_or(crate::ir::Pte::NONE),
+        }
+    }
+    /// Writes the mapping back (the walk's A and D bits).
+    pub fn set(self, st: &mut State, pte: crate::ir::Pte) {
+        match self {
+            Leaf::Pte(i) => st.ptes[i] = pte,
+            Leaf::Huge(i) => st.pmds[i] = Pmd::huge(pte),
+        }
+    }
+}
+
 /// A hardware walk of `cpu` to slot `slot`'s PTE in the mm it runs: through the CPU's
 /// paging-structure cache where it holds the range's PMD entry, else through the PMD entry
-/// (which it then caches). Ok(None): the PMD entry is none. Err: the cached entry leads to a
-/// freed table.
-pub fn walk(st: &mut State, l: &Layout, cpu: usize, slot: usize) -> Result<Option<usize>, String> {
+/// (which it then caches, if it points to a table; a huge leaf ends the walk there).
+/// Ok(None): the PMD entry is none. Err: the cached entry leads to a freed table.
+pub fn walk(st: &mut State, l: &Layout, cpu: usize, slot: usize) -> Result<Option<Leaf>, String> {
     let (mm, region) = (st.mm_of_cpu(cpu), l.region[slot] as usize);
     let entry = l.pmd_index(mm, region);
     let mut cached = Pmd::NONE;
     if !st.psc.is_empty() {
         let at = l.psc_index(cpu, mm, region);
         cached = st.psc[at];
-        if cached.is_none() {
+        if cached.is_none() && st.pmds[entry].table_of().is_some() {
             // (only entries that point to a table are cached)
             st.psc[at] = st.pmds[entry];
         }
@@ -122,6 +154,9 @@ pub fn walk(st: &mut State, l: &Layout, cpu: usize, slot: usize) -> Result<Optio
     } else {
         cached
     };
+    if pmd.leaf().is_some() {
+        return Ok(Some(Leaf::Huge(entry)));
+    }
     let Some((t, g)) = pmd.table_of() else {
         return Ok(None);
     };
@@ -137,7 +172,7 @@ pub fn walk(st: &mut State, l: &Layout, cpu: usize, slot: usize) -> Result<Optio
             if table.allocated { " and reused" } else { "" }
         ));
     }
-    Ok(Some(l.entry(t, slot)))
+    Ok(Some(Leaf::Pte(l.entry(t, slot))))
 }
 
 /// A TLB flush on `cpu` for mm `mm` (INVLPG, a CR3 write or a shootdown) also drops its

@@ -2,7 +2,7 @@
 //! the fills the hardware may do on its own (the tlb_speculative and eviction knobs).
 
 use super::mmu::live_frame;
-use crate::ir::{Layout, Pte, pte_bits};
+use crate::ir::{Layout, Pmd, Pte, pte_bits};
 use crate::machine::state::{State, TlbEntry};
 
 /// A TLB entry more permissive than the PTE: it grants an access the PTE no longer does.
@@ -45,12 +45,16 @@ pub fn speculative_fill(st: &State, l: &Layout, mm: usize, slot: usize) -> Optio
 /// setting A as a walk does; false if the PTE maps no live page.
 pub fn fill_tlb(st: &mut State, l: &Layout, cpu: usize, slot: usize) -> bool {
     let mm = st.mm_of_cpu(cpu);
-    match (speculative_fill(st, l, mm, slot), st.pte_index(l, mm, slot)) {
-        (Some(e), Some(i)) => {
-            st.tlb[l.tlb_index(cpu, mm, slot)] = Some(e);
-            st.ptes[i] = st.ptes[i].with(pte_bits::ACCESSED, true);
-            true
-        }
-        _ => false,
+    let Some(e) = speculative_fill(st, l, mm, slot) else {
+        return false;
+    };
+    st.tlb[l.tlb_index(cpu, mm, slot)] = Some(e);
+    // the A bit of the PTE, or of the huge leaf that maps the page
+    let pmd = l.pmd_index(mm, l.region[slot] as usize);
+    match (st.pte_index(l, mm, slot), st.pmds[pmd].leaf()) {
+        (Some(i), _) => st.ptes[i] = st.ptes[i].with(pte_bits::ACCESSED, true),
+        (None, Some(leaf)) => st.pmds[pmd] = Pmd::huge(leaf.with(pte_bits::ACCESSED, true)),
+        _ => {}
     }
+    true
 }
