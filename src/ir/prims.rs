@@ -160,6 +160,7 @@ prims! {
     // ---- address spaces ----
     AllocateMm = "allocate_mm", 0, Shared, "() a free mm of the test's `mms N;` (kernel/fork.c allocate_mm(), kmem_cache_alloc(mm_cachep)): its mm_struct at its fields' initial values, every PMD entry none (mm_init()'s pgd_alloc()); a model error when none is left. Its addresses have no lost-write expectations of their own";
     VmAreaAlloc = "vm_area_alloc", 1, Shared, "(mm) a free struct vm_area_struct with vm_mm set, its other fields at their initial values (kernel/fork.c vm_area_alloc(): kmem_cache_alloc(vm_area_cachep) and vma_init()); `mms N;` gives each mm past the first room for a copy of every scenario VMA; a model error when none is left";
+    SwitchMm = "switch_mm", 1, Shared, "(mm) this CPU now runs a task of mm: the hardware half of context_switch() -> switch_mm_irqs_off(), a CR3 load of mm's page tables; TLB and paging-structure-cache entries are tagged by mm (PCID) and stay. The kernel's bookkeeping (mm_cpumask(), cpu_tlbstate, lazy mode) is model code";
     VmAreaFree = "vm_area_free", 1, Shared, "(vma) give the VMA back (kernel/fork.c vm_area_free(): kmem_cache_free(vm_area_cachep)): its fields return to their initial values, and touching it is use_after_free";
     // ---- pages ----
     DmaAdd = "dma_add", 4, Shared, "(page, v, mm, addr) a device adds v to the page's word by DMA, the page pinned for user address addr of mm (pin_user_pages()); the lost-write ghost expects addr of mm to see the sum. use_after_free if the page is free";

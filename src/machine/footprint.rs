@@ -140,6 +140,9 @@ pub fn prim(p: Prim) -> Footprint {
         AllocateMm => rw(PGTABLE, PGTABLE),
         VmAreaAlloc => rw(OBJ_ALL | PGTABLE, OBJ_ALL),
         VmAreaFree => rw(OBJ_ALL, OBJ_ALL),
+        // the CPU's mm decides which TLB entries its accesses use and which shootdowns wait
+        // for it
+        SwitchMm => rw(OWN_TLB | IRQ | PGTABLE, OWN_TLB | IRQ),
         DmaAdd => rw(DATA | META | PGTABLE, DATA | EXPECTED),
         MemcmpPages => rw(DATA, 0),
         CopyFromUserInatomic | CopyToUserInatomic => USER_ACCESS,

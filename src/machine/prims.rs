@@ -899,6 +899,11 @@ fn exec_inner(
             st.mem[at + i * stride] = crate::ir::handle_to_word(Value::Mm(mm as u8))?;
             Value::Vma(i as u8)
         }
+        Prim::SwitchMm => {
+            let mm = live_mm_arg(st, a[0])?;
+            st.threads[tid].mm = mm as u8;
+            Value::Null
+        }
         Prim::VmAreaFree => {
             let mem = &m.prog.memory;
             let (Value::Vma(i), Some(per)) = (a[0], mem.vma) else {

@@ -1,0 +1,53 @@
+// After fork() the child runs on another CPU (switch_mm() to the child's mm) and writes the
+// page it shares with the parent: its write faults and copies (do_wp_page()), and the
+// parent's page keeps its contents. copy_present_pte() write-protects the PTE in both mms;
+// without the child's write-protect the child would write the parent's page in place.
+
+struct handoff {
+    mm: handle;
+}
+global child: handoff;
+
+test "the child's write copies the shared page; the parent keeps its value" {
+    kernel "linux-5.10";
+    invariants: lost_write, stale_tlb, use_after_free, deadlock, lock_hygiene, refcount, page_leak, model_error;
+    cpus 2;
+    mms 2;
+    tables 2;
+    frames 4;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty accessed };
+    cpu0 { fork_and_hand_off(); }
+    cpu1 { run_child(); X = 9; }
+    expect safe;
+}
+
+test "a fork that leaves the child's PTE writable lets the child write the parent's page" {
+    kernel "linux-5.10";
+    import "copy-present-pte-child-writable.mmk";
+    invariants: lost_write, stale_tlb, use_after_free, deadlock, lock_hygiene, refcount, page_leak, model_error;
+    cpus 2;
+    mms 2;
+    tables 2;
+    frames 4;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty accessed };
+    cpu0 { fork_and_hand_off(); }
+    cpu1 { run_child(); X = 9; }
+    expect violation(lost_write);
+}
+
+// The parent: fork, then publish the child's mm (as wake_up_new_task() makes the child
+// runnable).
+fn fork_and_hand_off() {
+    let mm = fork_mm();
+    child.mm = mm;
+}
+
+// Another CPU schedules the child in: context_switch() to its mm.
+fn run_child() {
+    wait_until(child.mm != null);
+    switch_mm(child.mm);
+}
