@@ -803,7 +803,6 @@ impl Program {
     /// invariants and scenario set-up (`scenario_*`), what they call and the functions
     /// they name as values. (A model tree may define paths its tests never run.)
     pub fn reachable_funcs(&self) -> Vec<bool> {
-        let mut seen = vec![false; self.funcs.len()];
         let mut todo: Vec<usize> = self
             .scenario
             .programs
@@ -820,6 +819,12 @@ impl Program {
                 .filter(|(_, f)| f.name.starts_with("scenario_"))
                 .map(|(i, _)| i),
         );
+        self.reachable_from(todo)
+    }
+
+    /// The functions `roots` run: what they call and the functions they name as values.
+    pub fn reachable_from(&self, mut todo: Vec<usize>) -> Vec<bool> {
+        let mut seen = vec![false; self.funcs.len()];
         while let Some(f) = todo.pop() {
             if f >= seen.len() || std::mem::replace(&mut seen[f], true) {
                 continue;

@@ -67,26 +67,20 @@ fn field_use(prog: &Program) -> FieldUse {
             *x = true;
         }
     };
-    let mut seen = vec![false; prog.funcs.len()];
-    let mut todo: Vec<usize> = prog
+    let mut roots: Vec<usize> = prog
         .scenario
         .programs
         .iter()
         .flatten()
         .map(|&f| f as usize)
         .collect();
-    todo.push(prog.scenario.fault_entry as usize);
+    roots.push(prog.scenario.fault_entry as usize);
     // (the model's invariants only read, but nothing stops one from writing)
-    todo.extend(prog.declared.iter().map(|d| d.func as usize));
-    while let Some(f) = todo.pop() {
-        if f >= seen.len() || std::mem::replace(&mut seen[f], true) {
-            continue;
-        }
+    roots.extend(prog.declared.iter().map(|d| d.func as usize));
+    let runs = prog.reachable_from(roots);
+    for (f, _) in runs.iter().enumerate().filter(|(_, r)| **r) {
         for &i in &prog.funcs[f].code {
             match i {
-                Instr::Call { func, .. } | Instr::Const(Value::Func(func)) => {
-                    todo.push(func as usize)
-                }
                 Instr::GetField(fid) => mark(fid, false),
                 Instr::SetField(fid) | Instr::FieldAddr(fid) => mark(fid, true),
                 // `&global.field` (or `global.field = v`): a pointer to a word, from which
