@@ -1965,8 +1965,15 @@ pub fn compile_test(
                     return Err(Diag::at(*span, "this PTE is already set"));
                 }
                 let mut bits = pte_bits::PRESENT | pte_bits::ACCESSED;
+                let mut old = None;
                 for (f, fsp) in flags {
                     bits |= match f.as_str() {
+                        // no A bit: the hardware's next walk sets it (x86 caches only
+                        // accessed translations, so no TLB entry may come with it)
+                        "old" => {
+                            old = Some(*fsp);
+                            0
+                        }
                         "write" => pte_bits::WRITE,
                         "dirty" => pte_bits::DIRTY,
                         "accessed" => pte_bits::ACCESSED,
@@ -1978,10 +1985,16 @@ pub fn compile_test(
                         }
                         _ => {
                             return Err(Diag::at(*fsp, format!("unknown PTE flag `{f}`")).help(
-                                "PTE flags: write dirty accessed soft_dirty uffd_wp protnone",
+                                "PTE flags: write dirty accessed old soft_dirty uffd_wp protnone",
                             ));
                         }
                     };
+                }
+                if let Some(at) = old {
+                    if flags.iter().any(|(f, _)| f == "accessed") {
+                        return Err(Diag::at(at, "a PTE cannot be both `old` and `accessed`"));
+                    }
+                    bits &= !pte_bits::ACCESSED;
                 }
                 ptes.push(PteSpec {
                     slot,
