@@ -43,6 +43,7 @@ fn dup_mm(oldmm) source "kernel/fork.c:dup_mm@v5.10" {
 // write-protected is flushed here, not one by one) and the parent unlocked.
 fn dup_mmap(mm, oldmm) source "kernel/fork.c:dup_mmap@v5.10" {
     // mmap_write_lock_killable(): no signals are modelled
+    // mutate: equivalent(swap-adjacent) mm is the child's, just made by allocate_mm(), and the child's mm is reachable by no other CPU until fork_mm() returns it: its mmap_lock is always free, so taking it before or after the parent's changes nothing another CPU can see
     mmap_write_lock(oldmm);
     // flush_cache_dup_mm(): nothing on x86; uprobe_dup_mmap(): not modelled
     // mmap_write_lock_nested(mm, SINGLE_DEPTH_NESTING): "Not linked in yet - no deadlock
@@ -75,6 +76,7 @@ fn dup_mmap(mm, oldmm) source "kernel/fork.c:dup_mmap@v5.10" {
         mpnt = mpnt->vm_next;
     }
     // arch_dup_mmap(): nothing for x86 without MPX
+    // mutate: equivalent(swap-adjacent) the child's mmap_lock: the child's mm is reachable by no other CPU until fork_mm() returns it, so nobody can be waiting for it, and releasing it before or after the parent's flush changes nothing another CPU can see
     mmap_write_unlock(mm);
     flush_tlb_mm(oldmm);
     mmap_write_unlock(oldmm);
@@ -86,10 +88,15 @@ fn dup_mmap(mm, oldmm) source "kernel/fork.c:dup_mmap@v5.10" {
 // model declares; the list links start empty.
 fn vm_area_dup(orig, mm) source "kernel/fork.c:vm_area_dup@v5.10" {
     let new = vm_area_alloc(mm);
+    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() links it after vm_area_dup() returns, into a child mm no other CPU can reach), and orig's fields are guarded by the parent's mmap_lock, which dup_mmap() holds for write: these loads and stores commute
     new->vm_start = orig->vm_start;
+    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() links it after vm_area_dup() returns, into a child mm no other CPU can reach), and orig's fields are guarded by the parent's mmap_lock, which dup_mmap() holds for write: these loads and stores commute
     new->vm_end = orig->vm_end;
+    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() links it after vm_area_dup() returns, into a child mm no other CPU can reach), and orig's fields are guarded by the parent's mmap_lock, which dup_mmap() holds for write: these loads and stores commute
     new->vm_flags = orig->vm_flags;
+    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() links it after vm_area_dup() returns, into a child mm no other CPU can reach), and orig's fields are guarded by the parent's mmap_lock, which dup_mmap() holds for write: these loads and stores commute
     new->vm_page_prot = orig->vm_page_prot;
+    // mutate: equivalent(swap-adjacent) two stores to fields of new, which is linked nowhere yet and which no other CPU can reach
     new->vm_next = null;
     new->vm_prev = null;
     return new;
@@ -98,6 +105,7 @@ fn vm_area_dup(orig, mm) source "kernel/fork.c:vm_area_dup@v5.10" {
 // Anonymous private mappings only: is_cow is true for every VMA here, and the PMD entries
 // above the PTE tables always exist (pgd, p4d and pud levels are not modelled).
 fn copy_page_range(dst_vma, src_vma) source "mm/memory.c:copy_page_range@v5.10" {
+    // mutate: equivalent(swap-adjacent) two loads of the parent VMA's bounds, which no CPU can change while dup_mmap() holds the parent's mmap_lock for write
     let addr = src_vma->vm_start;
     let end = src_vma->vm_end;
     // VM_HUGETLB and VM_PFNMAP are not modelled; mmu_notifier_invalidate_range_start() and
@@ -108,6 +116,7 @@ fn copy_page_range(dst_vma, src_vma) source "mm/memory.c:copy_page_range@v5.10" 
 // One PTE table per 2 MiB range. pmd_alloc() of the child's level is a no-op (the PMD
 // entries exist); huge and swap PMDs (copy_huge_pmd()) are not modelled.
 fn copy_pmd_range(dst_vma, src_vma, addr, end) source "mm/memory.c:copy_pmd_range@v5.10" {
+    // mutate: equivalent(swap-adjacent) vm_mm is set once, when vm_area_alloc() hands the VMA out, and never written again: the two loads commute
     let dst_mm = dst_vma->vm_mm;
     let src_mm = src_vma->vm_mm;
     while addr != end {
@@ -140,6 +149,7 @@ fn pmd_addr_end(addr, end) source "include/linux/pgtable.h:pmd_addr_end@v5.10" {
 // The `progress >= 32` break for need_resched() and lock contention is not modelled (one
 // table holds few PTEs here), nor are non-present entries (copy_nonpresent_pte()).
 fn copy_pte_range(dst_vma, src_vma, dst_pmd, src_pmd, addr, end) source "mm/memory.c:copy_pte_range@v5.10" {
+    // mutate: equivalent(swap-adjacent) vm_mm is set once, when vm_area_alloc() hands the VMA out, and never written again: the two loads commute
     let dst_mm = dst_vma->vm_mm;
     let src_mm = src_vma->vm_mm;
     let prealloc = null;
@@ -176,6 +186,7 @@ fn copy_pte_range(dst_vma, src_vma, dst_pmd, src_pmd, addr, end) source "mm/memo
             }
             addr = addr + PAGE_SIZE;
         }
+        // mutate: equivalent(swap-adjacent) dst_ptl is the child's PTL, which no other CPU can take (the child's mm is reachable by no other CPU until fork_mm() returns it): releasing it before or after the parent's changes nothing another CPU can see
         spin_unlock(src_ptl);
         // add_mm_rss_vec(): RSS counters are not modelled
         pte_unmap_unlock(dst_pte, dst_ptl);
@@ -191,6 +202,7 @@ fn copy_pte_range(dst_vma, src_vma, dst_pmd, src_pmd, addr, end) source "mm/memo
         }
     }
     if prealloc != null {
+        // mutate: equivalent(delete-put) not observable here: the preallocated page is still unused at the end only if the parent's PTE that asked for it was none when the loop came back with both PTLs (a later pinned PTE of the range would take it, a present one that no longer needs it drops it in the loop above); fork holds the parent's mmap_lock for write, so only a path that clears a PTE without mmap_lock could make it none, and the tree has none (reclaim through the rmap, e.g. try_to_unmap() discarding a clean MADV_FREE page, is not modelled)
         put_page(prealloc);
     }
     return ret;
@@ -205,7 +217,9 @@ fn page_copy_prealloc(src_mm, vma, addr) source "mm/memory.c:page_copy_prealloc@
 // reference and the write-protect of the parent's PTE, and nothing orders it against
 // GUP-fast, which takes neither lock.
 fn copy_present_pte(dst_vma, src_vma, dst_pte, src_pte, addr, prealloc) source "mm/memory.c:copy_present_pte@v5.10" {
+    // mutate: equivalent(swap-adjacent) vm_mm never changes after vm_area_alloc(), and vm_flags is guarded by the parent's mmap_lock, which fork holds for write: two loads that commute
     let src_mm = src_vma->vm_mm;
+    // mutate: equivalent(swap-adjacent) vm_flags is guarded by the parent's mmap_lock, which fork holds for write, so no CPU can change it around the PTE load; the PTE is read under both PTLs in either order
     let vm_flags = src_vma->vm_flags;
     let pte = *src_pte;
     let page = vm_normal_page(src_vma, addr, pte);
@@ -251,15 +265,19 @@ fn copy_present_page(dst_vma, src_vma, dst_pte, src_pte, addr, prealloc, pte, pa
     if new_page == null {
         return -EAGAIN;
     }
+    // mutate: equivalent(swap-adjacent) *prealloc is copy_pte_range()'s local, private to this CPU
     *prealloc = null;
     copy_user_highpage(new_page, page);
     // Ghost: the child's copy is a snapshot; the parent keeps its page and goes on
     // writing it. Not kernel code.
     ghost_snapshot(new_page);
     // __SetPageUptodate(): page flags other than the modelled ones are left out
+    // mutate: equivalent(swap-adjacent) not observable here: PG_swapbacked and the LRU lists are not modelled (page_add_new_anon_rmap() omits __SetPageSwapBacked(), __pagevec_lru_add_fn() only sets PG_lru); both calls touch only new_page, private to this CPU, and this CPU's own pagevec (a full one drains pages the rmap call does not touch)
     page_add_new_anon_rmap(new_page, dst_vma, addr);
+    // mutate: equivalent(swap-adjacent) mk_pte() computes from the page number and the child VMA's vm_page_prot, which no other CPU can reach (the child's mm is reachable by no other CPU until fork_mm() returns it), and lru_cache_add_inactive_or_unevictable() changes neither
     lru_cache_add_inactive_or_unevictable(new_page, dst_vma);
     let npte = mk_pte(new_page, dst_vma->vm_page_prot);
+    // mutate: equivalent(swap-adjacent) the mutant maps the child's private copy read-only and clean instead of writable and dirty; nothing reads the child's PTE before fork_mm() returns, and afterwards a write by the child (after switch_mm()) only faults first: do_wp_page() reuses or copies a page that already holds the parent's contents, so no value changes, only one more fault
     npte = maybe_mkwrite(pte_mkdirty(npte), dst_vma);
     set_pte_at(dst_vma->vm_mm, addr, dst_pte, npte);
     return 0;

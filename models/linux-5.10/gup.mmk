@@ -94,10 +94,12 @@ fn gup_huge_pmd(orig, pmdp, addr, end, flags, pages, nr) source "mm/gup.c:gup_hu
     if head == null {
         return 0;
     }
+    // mutate: equivalent(disable-recheck) not observable here: nothing in the tree changes or clears a huge PMD leaf once khugepaged has set it (zap_huge_pmd() for MADV_DONTNEED and munmap, split_huge_pmd(), change_huge_pmd() for mprotect and NUMA hinting, huge-PMD migration and copy_huge_pmd() are not modelled), so the leaf read before the grab is always still there; with one of them, a pin taken after the leaf changed would name a page the process no longer maps at addr
     if !pmd_same(orig, *pmdp) {
         put_compound_head(head, 1, flags);
         return 0;
     }
+    // mutate: equivalent(swap-adjacent) both store through out-parameters into the caller's locals (the page slot and internal_get_user_pages_fast()'s nr_pinned), private to this CPU
     *pages = page;
     *nr = *nr + 1;
     // SetPageReferenced(): LRU flags are not modelled
@@ -141,6 +143,7 @@ fn gup_pte_range(pmd, addr, end, flags, pages, nr) source "mm/gup.c:gup_pte_rang
     }
     // FOLL_PIN's arch_make_page_accessible(): nothing on x86; SetPageReferenced(): the
     // LRU's flags are not modelled
+    // mutate: equivalent(swap-adjacent) both store through out-parameters into the caller's locals (the page slot and internal_get_user_pages_fast()'s nr_pinned), private to this CPU
     *pages = page;
     *nr = *nr + 1;
     return 1;
@@ -289,6 +292,7 @@ fn __get_user_pages_locked(mm, start, nr_pages, pages, locked, flags) source "mm
         // retry: (fatal_signal_pending() is never true; mmap_read_lock_killable() succeeds)
         let again = true;
         while again {
+            // mutate: equivalent(swap-adjacent) *locked is the caller's local (get_user_pages_unlocked()'s locked), private to this CPU, and nothing reads it while this CPU waits for mmap_lock
             mmap_read_lock(mm);
             *locked = 1;
             ret = __get_user_pages(mm, start, 1, flags | FOLL_TRIED, pages, locked);
@@ -316,6 +320,7 @@ fn __get_user_pages_locked(mm, start, nr_pages, pages, locked, flags) source "mm
     if lock_dropped && *locked {
         // We must let the caller know we temporarily dropped the lock and so the critical
         // section protected by it was lost.
+        // mutate: equivalent(swap-adjacent) *locked is the caller's local (get_user_pages_unlocked()'s locked), private to this CPU: clearing it before or after the unlock is invisible to other CPUs
         mmap_read_unlock(mm);
         *locked = 0;
     }
@@ -432,6 +437,7 @@ fn follow_page_mask(vma, address, flags, ctx) source "mm/gup.c:follow_page_mask@
             spin_unlock(ptl);
             return follow_page_pte(vma, address, flags);
         }
+        // mutate: equivalent(swap-adjacent) not observable here: with mmap_lock held for read, only paths the tree lacks change a huge leaf under the PMD lock (zap_huge_pmd() for MADV_DONTNEED, split_huge_pmd(), change_huge_pmd(), huge-PMD migration); khugepaged, the only path that writes a leaf here, holds mmap_lock for write, so reading the leaf and taking the reference after the unlock finds the same page
         let page = follow_trans_huge_pmd(vma, address, pmd, flags);
         spin_unlock(ptl);
         return page;

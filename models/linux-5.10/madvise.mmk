@@ -13,8 +13,6 @@ fn madvise(start, len, behavior) source "mm/madvise.c:do_madvise@v5.10 (MADV_DON
         // rather than a quiet -EINVAL.
         not_modelled();
     }
-    // mutate: equivalent(delete-lock-pair) not observable here: the read lock keeps munmap, mremap, VMA splits and merges and page-table freeing out, none of which is modelled (the VMA layout is fixed); the writers the model has (mprotect, clear_refs' write section) change only vm_flags and vm_page_prot, which neither find_vma() nor the zap reads
-    // mutate: equivalent(swap-adjacent) not observable here: find_vma() reads only the VMA list and bounds, which are stable (no mmap or munmap is modelled), so it finds the same VMA before the lock
     mmap_read_lock(mm);
     let vma = find_vma(mm, start);
     if vma == null || end > vma->vm_end {

@@ -120,7 +120,6 @@ fn try_to_unmap_one(page, vma, address) source "mm/rmap.c:try_to_unmap_one@v5.10
 // migrate_page_move_mapping() (the count must be the isolation reference alone; the new
 // page takes the old one's mapping) then migrate_page_copy() (the contents).
 fn move_to_new_page(newpage, page) source "mm/migrate.c:move_to_new_page@v5.10 with migrate_page() and migrate_page_move_mapping()" {
-    // mutate: equivalent(disable-recheck) not observable here: the check keeps a page with an extra reference (a GUP pin) from migrating, so that the pin holder's writes go to the page that stays mapped; the scenarios' extra references stand for pins whose holders never write (a kernel or device store into a pinned page is not modelled yet)
     if page_count(page) != 1 {
         return -EAGAIN;
     }

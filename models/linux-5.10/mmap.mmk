@@ -145,7 +145,9 @@ fn detach_vmas_to_be_unmapped(mm, vma, prev, end) source "mm/mmap.c:detach_vmas_
 // The detached VMAs' PTEs zapped and their page tables freed, under one mmu_gather: its
 // flush (tlb_finish_mmu()) comes before the pages and the tables are freed.
 fn unmap_region(mm, vma, prev, start, end) source "mm/mmap.c:unmap_region@v5.10" {
+    // mutate: equivalent(swap-adjacent) vma_next() reads the VMA list, which no CPU can change while munmap holds mmap_lock (for write, or for read after the downgrade: every writer of the list needs it for write); lru_add_drain() touches only this CPU's pagevec and the counts of the pages in it
     let next = vma_next(mm, prev);
+    // mutate: equivalent(swap-adjacent) lru_add_drain() touches only this CPU's pagevec and the counts of its pages, no PTE and no TLB; tlb_gather_mmu() sets up the local gather and raises tlb_flush_pending, which nothing reads to skip a flush (mm_tlb_flush_nested() and pte_accessible() only make flushes happen); raised a step earlier, it only makes stale_tlb forgive more for one step in which this munmap changes no PTE and no TLB
     lru_add_drain();
     let tlb = tlb_gather_mmu(mm, start, end);
     // update_hiwater_rss(): not modelled
@@ -194,12 +196,43 @@ fn unmap_page_range(tlb, vma, addr, end) source "mm/memory.c:zap_pmd_range@v5.10
     while addr != end {
         let next = pmd_addr_end(addr, end);
         let pmd = pmd_offset(mm, addr);
-        // pmd_none_or_trans_huge_or_clear_bad()
-        if !pmd_none(*pmd) {
+        if pmd_trans_huge(*pmd) {
+            // a whole huge leaf (the model's huge page covers the range's one page)
+            zap_huge_pmd(tlb, vma, pmd, addr);
+        } else if !pmd_none(*pmd) {
+            // pmd_none_or_trans_huge_or_clear_bad()
             zap_pte_range(tlb, vma, addr, next);
         }
         addr = next;
     }
+}
+
+// mm/huge_memory.c, for an anonymous huge leaf: cleared under the PMD lock
+// (__pmd_trans_huge_lock() rechecks it), its page queued in the gather. zap_deposited_table():
+// the model keeps no deposit list, so the table khugepaged deposited stays allocated;
+// tlb_change_page_size() and the RSS counters are not modelled.
+fn zap_huge_pmd(tlb, vma, pmd, addr) source "mm/huge_memory.c:zap_huge_pmd@v5.10" {
+    let mm = tlb->mm;
+    let ptl = pmd_lock(mm, pmd);
+    if !pmd_trans_huge(*pmd) {
+        spin_unlock(ptl);
+        return 0;
+    }
+    // pmdp_huge_get_and_clear_full()
+    let orig_pmd = pmdp_huge_get_and_clear(mm, addr, pmd);
+    tlb_remove_pmd_tlb_entry(tlb, pmd, addr);
+    let page = pmd_page(orig_pmd);
+    // Ghost, not kernel code: the page is thrown away with its contents, as in zap_pte_range().
+    ghost_discard(vma, addr, page);
+    // mutate: equivalent(swap-adjacent) the leaf is already cleared under the PMD lock, so no path can reach the page through it any more, and nothing in the tree reads a huge page's mapcount under the PMD lock: dropping the mapping inside or outside the lock changes nothing another CPU can see
+    page_remove_rmap(page);
+    spin_unlock(ptl);
+    // tlb_remove_page_size(): flush now if the batch is full
+    if __tlb_remove_page(tlb, page) {
+        // mutate: equivalent(delete-flush) not observable here: a range holds one huge page in the model, and a batch has four slots, so munmap() never fills one with huge pages; a range with more huge pages (huge pages of more than one frame) would
+        tlb_flush_mmu(tlb);
+    }
+    return 1;
 }
 
 // mm/memory.c: the page tables under the detached VMAs, gathered with their neighbours
@@ -207,6 +240,7 @@ fn unmap_page_range(tlb, vma, addr, end) source "mm/memory.c:zap_pmd_range@v5.10
 // modelled.
 fn free_pgtables(tlb, vma, floor, ceiling) source "mm/memory.c:free_pgtables@v5.10" {
     while vma != null {
+        // mutate: equivalent(swap-adjacent) two loads of a VMA that detach_vmas_to_be_unmapped() has taken off the list under the write lock: no other CPU can reach it, so neither field can change between them
         let next = vma->vm_next;
         let addr = vma->vm_start;
         // Optimization: gather nearby vmas into one call down

@@ -25,6 +25,7 @@ struct mmu_gather {
     need_flush_all,
     freed_tables,
     cleared_ptes,
+    cleared_pmds,
     local,
     active,
     batch_count,
@@ -64,6 +65,7 @@ fn __tlb_reset_range(tlb) source "include/asm-generic/tlb.h:__tlb_reset_range@v5
     }
     tlb->freed_tables = false;
     tlb->cleared_ptes = false;
+    tlb->cleared_pmds = false;
 }
 
 fn __tlb_adjust_range(tlb, address, range_size) source "include/asm-generic/tlb.h:__tlb_adjust_range@v5.10" {
@@ -146,7 +148,8 @@ fn tlb_flush(tlb) source "arch/x86/include/asm/tlb.h:tlb_flush@v5.10" {
 
 // Since 0758cd830494 (v5.2): no flush unless something was recorded as cleared.
 fn tlb_flush_mmu_tlbonly(tlb) source "include/asm-generic/tlb.h:tlb_flush_mmu_tlbonly@v5.10" {
-    if !(tlb->freed_tables || tlb->cleared_ptes) {
+    // (cleared_puds and cleared_p4ds: no such levels here)
+    if !(tlb->freed_tables || tlb->cleared_ptes || tlb->cleared_pmds) {
         return;
     }
     tlb_flush(tlb);
@@ -195,9 +198,16 @@ fn pte_free_tlb(tlb, ptep, address) source "include/asm-generic/tlb.h:pte_free_t
     __pte_free_tlb(tlb, ptep, address);
 }
 
-// include/asm-generic/tlb.h: cleared_pmds is not modelled (x86's flush does not read it).
+// include/asm-generic/tlb.h
 fn tlb_flush_pmd_range(tlb, address, size) source "include/asm-generic/tlb.h:tlb_flush_pmd_range@v5.10" {
     __tlb_adjust_range(tlb, address, size);
+    tlb->cleared_pmds = true;
+}
+
+// include/asm-generic/tlb.h: a huge leaf's TLB entry (__tlb_remove_pmd_tlb_entry() is a
+// no-op on x86).
+fn tlb_remove_pmd_tlb_entry(tlb, pmdp, address) source "include/asm-generic/tlb.h:tlb_remove_pmd_tlb_entry@v5.10" {
+    tlb_flush_pmd_range(tlb, address, HPAGE_PMD_SIZE);
 }
 
 // arch/x86/mm/pgtable.c ___pte_free_tlb(): pgtable_pte_page_dtor() and

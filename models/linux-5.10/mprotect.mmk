@@ -128,7 +128,6 @@ fn do_mprotect_pkey(start, len, prot) source "mm/mprotect.c:do_mprotect_pkey@v5.
     let mm = current_mm();
     let end = start + len;
     // mmap_write_lock_killable()
-    // mutate: equivalent(swap-adjacent) not observable here: the VMA list never changes in a run (no mmap, munmap, mremap, split or merge is modelled; vm_start, vm_end and the links are stable), so find_vma() gives the same answer with or without mmap_lock
     mmap_write_lock(mm);
     let vma = find_vma(mm, start);
     if vma == null {

@@ -22,7 +22,6 @@ fn clear_refs_write(type) source "fs/proc/task_mmu.c:clear_refs_write@v5.10" {
             }
             mmap_read_unlock(mm);
             // mmap_write_lock_killable()
-            // mutate: equivalent(swap-adjacent) not observable here: mm->mmap is stable (no mmap or munmap is modelled), so reading it before the write lock gives the same list; with VMAs that come and go it must be read under the lock
             mmap_write_lock(mm);
             let v = mm->mmap;
             while v != null {

@@ -151,7 +151,6 @@ fn handle_userfault(vmf, reason) source "fs/userfaultfd.c:handle_userfault@v5.10
         set_idle(true);
         spin_unlock(&ctx->fault_pending_wqh_lock);
     }
-    // mutate: equivalent(swap-adjacent) not observable here: the kernel walks the page table under mmap_lock because it may be freed (munmap, THP collapse), which is not modelled; the writers the unlock lets in first (mprotect, clear_refs' write section) only make the PTE less writable, which can only turn must_wait true while the message is queued: an idle wait that the monitor's wake ends
     let must_wait = userfaultfd_must_wait(vmf->address, vmf->flags, reason);
     mmap_read_unlock(mm);
     if must_wait {
