@@ -133,13 +133,15 @@ pub fn prim(p: Prim) -> Footprint {
         Nondet => NONE,
         SetPteAt => rw(PTE | DATA | META, PTE | DATA | META | EXPECTED),
         PtepGetAndClear => rw(PTE, PTE),
-        FlushTlbPage | FlushTlbRange | FlushTlbMm => rw(ALL_TLBS | IRQ, ALL_TLBS),
+        // (a VMA argument names its mm through vm_mm: a VMA's allocation and free write
+        // PGTABLE, so a flush of a VMA another CPU frees is never reordered past the free)
+        FlushTlbPage | FlushTlbRange | FlushTlbMm => rw(ALL_TLBS | IRQ | PGTABLE, ALL_TLBS),
         FlushTlbOneUser | FlushTlbLocal => rw(OWN_TLB, OWN_TLB),
         CopyUserHighpage => rw(DATA | META, DATA),
         // (an mm's being in use goes with its page tables)
         AllocateMm => rw(PGTABLE, PGTABLE),
-        VmAreaAlloc => rw(OBJ_ALL | PGTABLE, OBJ_ALL),
-        VmAreaFree => rw(OBJ_ALL, OBJ_ALL),
+        VmAreaAlloc => rw(OBJ_ALL | PGTABLE, OBJ_ALL | PGTABLE),
+        VmAreaFree => rw(OBJ_ALL, OBJ_ALL | PGTABLE),
         // the CPU's mm decides which TLB entries its accesses use and which shootdowns wait
         // for it
         SwitchMm => rw(OWN_TLB | IRQ | PGTABLE, OWN_TLB | IRQ),
@@ -148,9 +150,9 @@ pub fn prim(p: Prim) -> Footprint {
         CopyFromUserInatomic | CopyToUserInatomic => USER_ACCESS,
         Schedule => rw(WAKE, 0),
         Assert | BugOn | Violation => NONE,
-        AssumeTlbCoherent => rw(ALL_TLBS | PTE | PTL, 0),
-        GhostDiscard => rw(0, DATA | EXPECTED),
-        GhostDiscardDone => rw(DATA, DATA),
+        AssumeTlbCoherent => rw(ALL_TLBS | PTE | PTL | PGTABLE, 0),
+        GhostDiscard => rw(PGTABLE, DATA | EXPECTED),
+        GhostDiscardDone => rw(DATA | PGTABLE, DATA),
         GhostSnapshot => rw(0, DATA),
         Family(i) => super::family::footprint(i, None),
         _ => rw(!0, !0),

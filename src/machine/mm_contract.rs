@@ -145,7 +145,7 @@ impl MmContract {
         };
         match crate::ir::word_to_handle(s.mem[base + off]) {
             Value::Mm(m) => Ok(m),
-            _ => Err("a vma whose vm_mm names no mm".into()),
+            _ => Err("a vma whose vm_mm names no mm (a VMA used after vm_area_free())".into()),
         }
     }
 
