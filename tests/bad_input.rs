@@ -725,7 +725,27 @@ fn a_record_kept_past_the_return_to_user_space_is_a_model_error_not_a_panic() {
 
 #[test]
 fn vma_addresses_out_of_order_or_out_of_range_and_too_few_tables_are_located_errors() {
-    let cases: [(&str, &str, &str); 6] = [
+    let cases: [(&str, &str, &str); 10] = [
+        (
+            "    page P = 7;\n    pte X -> P { old accessed };\n",
+            "oldacc.mmk:6:18:",
+            "both `old` and `accessed`",
+        ),
+        (
+            "    page P = 7;\n    pte X -> P { write dirty old };\n    tlb cpu0: X -> P { write dirty };\n",
+            "oldtlb.mmk:7:5:",
+            "the PTE is not accessed",
+        ),
+        (
+            "    mms 2;\n    page P = 7;\n    pte mm2:X -> P { write dirty };\n",
+            "mm2.mmk:7:9:",
+            "no address space mm2: this test has 2",
+        ),
+        (
+            "    mms 8;\n    vma Z[2]: anon private read write;\n    vma W[2]: anon private read write;\n    vma V[2]: anon private read write;\n    vma U[2]: anon private read write;\n    vma T[2]: anon private read write;\n    vma S[2]: anon private read write;\n    vma R[2]: anon private read write;\n    vma Q[2]: anon private read write;\n    vma O[2]: anon private read write;\n    vma N[2]: anon private read write;\n    vma M[2]: anon private read write;\n    vma L[2]: anon private read write;\n    vma K[2]: anon private read write;\n    vma J[2]: anon private read write;\n    vma I[2]: anon private read write;\n    vma H[2]: anon private read write;\n    vma G[2]: anon private read write;\n    vma F[2]: anon private read write;\n    vma E[2]: anon private read write;\n    vma D[2]: anon private read write;\n    vma C[2]: anon private read write;\n    vma B[2]: anon private read write;\n    vma A[2]: anon private read write;\n    vma AA[2]: anon private read write;\n    vma AB[2]: anon private read write;\n    vma AC[2]: anon private read write;\n    vma AD[2]: anon private read write;\n    vma AE[2]: anon private read write;\n    vma AF[2]: anon private read write;\n    vma AG[2]: anon private read write;\n    vma AH[2]: anon private read write;\n    vma AI[2]: anon private read write;\n",
+            "manyvmas.mmk:5:9:",
+            "more than the 256 VMA objects",
+        ),
         (
             "    mms 0;\n",
             "nomm.mmk:5:9:",

@@ -583,6 +583,8 @@ pub struct PageSpec {
 
 #[derive(Debug, Clone)]
 pub struct PteSpec {
+    /// The address space whose page table holds it (`pte mm1:X -> P`).
+    pub mm: usize,
     pub slot: usize,
     pub page: usize,
     pub bits: u32,
@@ -592,6 +594,8 @@ pub struct PteSpec {
 #[derive(Debug, Clone)]
 pub struct TlbSpec {
     pub cpu: usize,
+    /// The address space the entry is tagged with.
+    pub mm: usize,
     pub slot: usize,
     pub page: usize,
     pub write: bool,
@@ -635,6 +639,11 @@ pub struct Scenario {
     pub tlbs: Vec<TlbSpec>,
     pub knobs: Knobs,
     pub programs: Vec<Option<u16>>,
+    /// The address space each CPU's task runs in (`cpu1 in mm1 { ... }`).
+    pub cpu_mm: Vec<u8>,
+    /// Per address space: the scenario declares it (mm 0 always; another when a PTE, a TLB
+    /// entry or a CPU names it). The others wait for allocate_mm().
+    pub declared_mms: Vec<bool>,
     /// Every expectation must hold (empty: none stated).
     pub expect: Vec<Expect>,
     pub expect_span: Span,

@@ -192,6 +192,8 @@ pub struct TestDecl {
 /// An address in a test: a VMA name and a page index inside it.
 #[derive(Debug, Clone)]
 pub struct Target {
+    /// `mmN:` before the VMA: the page in address space N (`mms`), else mm 0.
+    pub mm: Option<(i64, Span)>,
     pub vma: String,
     pub index: i64,
     pub span: Span,
@@ -237,6 +239,8 @@ pub enum TestItem {
     Knob(String, Span),
     Cpu {
         cpu: i64,
+        /// `cpuN in mmK { ... }`: the CPU runs a task of address space K (else mm 0).
+        mm: Option<(i64, Span)>,
         body: Block,
         span: Span,
     },

@@ -1537,7 +1537,7 @@ fn per_handle_objects(
         ("page", frame_names.len()),
         ("mm_struct", mms),
         // (each mm past the first has room for a copy of every scenario VMA: vm_area_alloc())
-        ("vm_area_struct", vma_names.len() * mms),
+        ("vm_area_struct", vma_names.len()),
     ] {
         let Some(sid) = find(name) else { continue };
         let stride = mem.structs[sid].size as usize;
@@ -1688,6 +1688,9 @@ pub fn compile_test(
     let mut frames: Option<(i64, Span)> = None;
     let mut tables: Option<(i64, Span)> = None;
     let mut mms: Option<(i64, Span)> = None;
+    // every `mmN` a PTE, a TLB entry or a CPU names, and the CPUs that run in one
+    let mut mm_uses: Vec<Option<(i64, Span)>> = Vec::new();
+    let mut cpu_mm_decl: Vec<(i64, i64)> = Vec::new();
     let mut vmas: Vec<VmaSpec> = Vec::new();
     let mut slots = 0usize;
     let mut pages: Vec<PageSpec> = Vec::new();
@@ -1961,7 +1964,8 @@ pub fn compile_test(
             } => {
                 let slot = lookup_target(&vmas, target)?;
                 let page = lookup_page(&pages, page)?;
-                if ptes.iter().any(|p: &PteSpec| p.slot == slot) {
+                let mm = target.mm.map_or(0, |m| m.0.max(0) as usize);
+                if ptes.iter().any(|p: &PteSpec| p.slot == slot && p.mm == mm) {
                     return Err(Diag::at(*span, "this PTE is already set"));
                 }
                 let mut bits = pte_bits::PRESENT | pte_bits::ACCESSED;
@@ -1996,7 +2000,9 @@ pub fn compile_test(
                     }
                     bits &= !pte_bits::ACCESSED;
                 }
+                mm_uses.push(target.mm);
                 ptes.push(PteSpec {
+                    mm: target.mm.map_or(0, |m| m.0.max(0) as usize),
                     slot,
                     page,
                     bits,
@@ -2029,8 +2035,10 @@ pub fn compile_test(
                         format!("no such CPU: CPUs are cpu0 to cpu{}", MAX_CPUS - 1),
                     ));
                 }
+                mm_uses.push(target.mm);
                 tlbs.push(TlbSpec {
                     cpu: cpu.0 as usize,
+                    mm: target.mm.map_or(0, |m| m.0.max(0) as usize),
                     slot,
                     page: pg,
                     write,
@@ -2047,7 +2055,16 @@ pub fn compile_test(
                         .help("knobs: tlb_evict tlb_speculative tlb_broadcast"));
                 }
             },
-            TestItem::Cpu { cpu, body, span } => {
+            TestItem::Cpu {
+                cpu,
+                mm,
+                body,
+                span,
+            } => {
+                mm_uses.push(*mm);
+                if let Some((m, _)) = mm {
+                    cpu_mm_decl.push((*cpu, *m));
+                }
                 if !(0..MAX_CPUS).contains(cpu) {
                     return Err(Diag::at(
                         *span,
@@ -2155,8 +2172,48 @@ pub fn compile_test(
             None => format!("N{}", f + 1 - pages.len()),
         })
         .collect();
-    let vma_names = vmas.iter().map(|v| v.name.clone()).collect();
     let nmms = mms.map_or(1, |m| m.0 as usize);
+    if vmas.len() * nmms > MAX_VMAS {
+        return Err(Diag::at(
+            mms.map_or(t.span, |m| m.1),
+            format!(
+                "{} VMAs in each of {nmms} address spaces are more than the {MAX_VMAS} VMA objects a test may have",
+                vmas.len()
+            ),
+        ));
+    }
+    let mut declared_mms = vec![false; nmms];
+    declared_mms[0] = true;
+    for (m, sp) in mm_uses.iter().flatten() {
+        if !(0..nmms as i64).contains(m) {
+            return Err(Diag::at(
+                *sp,
+                format!(
+                    "no address space mm{m}: this test has {nmms} (`mms N;` gives more), mm0 to mm{}",
+                    nmms - 1
+                ),
+            ));
+        }
+        declared_mms[*m as usize] = true;
+    }
+    let mut cpu_mm = vec![0u8; ncpus];
+    for &(c, m) in &cpu_mm_decl {
+        if let Some(x) = cpu_mm.get_mut(c as usize) {
+            *x = m as u8;
+        }
+    }
+    // each mm past the first has room for a copy of every scenario VMA (named as its copy)
+    let vma_names: Vec<String> = (0..nmms)
+        .flat_map(|k| {
+            vmas.iter().map(move |v| {
+                if k == 0 {
+                    v.name.clone()
+                } else {
+                    format!("mm{k}:{}", v.name)
+                }
+            })
+        })
+        .collect();
     per_handle_objects(&mut ctx.memory, names, vma_names, nmms, ncpus, t.span)?;
 
     // ---- functions ----
@@ -2246,19 +2303,30 @@ pub fn compile_test(
                     .iter()
                     .flat_map(|v| (0..v.pages as i64).map(move |i| v.start + i))
                     .collect();
+                // every declared address space starts with a table per range
+                let spaces = declared_mms.iter().filter(|&&d| d).count();
                 let mut l = crate::ir::Layout::new(addr, tables.map(|t| t.0 as usize));
                 l.mms = nmms;
+                let needed = l.region_base.len() * spaces;
                 if let Some((n, sp)) = tables
-                    && (n as usize) < l.region_base.len()
+                    && (n as usize) < needed
                 {
                     return Err(Diag::at(
                         sp,
                         format!(
-                            "the VMAs use {} PTE tables (one per 2 MiB range), more than `tables {n}`",
-                            l.region_base.len()
+                            "the VMAs use {needed} PTE tables (one per 2 MiB range and declared address space), more than `tables {n}`"
                         ),
                     ));
                 }
+                if needed > MAX_TABLES as usize {
+                    return Err(Diag::at(
+                        t.span,
+                        format!(
+                            "the declared address spaces need {needed} PTE tables, more than {MAX_TABLES}"
+                        ),
+                    ));
+                }
+                l.tables = l.tables.max(needed);
                 l
             },
             vmas,
@@ -2268,6 +2336,8 @@ pub fn compile_test(
             tlbs,
             knobs,
             programs: progs,
+            cpu_mm,
+            declared_mms,
             expect,
             expect_span,
             invariants,

@@ -443,15 +443,33 @@ impl Parser {
         Ok(v)
     }
 
+    /// `mmN`, a number of an address space.
+    fn mm_name(name: &str) -> Option<i64> {
+        name.strip_prefix("mm").and_then(|n| n.parse::<i64>().ok())
+    }
+
     fn target(&mut self) -> PResult<Target> {
-        let (vma, sp) = self.ident("a VMA name")?;
+        let (mut vma, mut sp) = self.ident("a VMA name")?;
+        // `mm1:X`: the page X of address space 1
+        let mut mm = None;
+        if let Some(n) = Self::mm_name(&vma)
+            && self.eat_punct(":")
+        {
+            mm = Some((n, sp));
+            (vma, sp) = self.ident("a VMA name")?;
+        }
         let mut index = 0;
         let mut span = sp;
         if self.eat_punct("[") {
             index = self.int("a page index")?.0;
             span = sp.to(self.expect_punct("]")?);
         }
-        Ok(Target { vma, index, span })
+        Ok(Target {
+            mm,
+            vma,
+            index,
+            span,
+        })
     }
 
     fn test_item(&mut self) -> PResult<TestItem> {
@@ -607,9 +625,18 @@ impl Parser {
             w if w.starts_with("cpu") && w[3..].parse::<i64>().is_ok() => {
                 self.bump();
                 let cpu = w[3..].parse::<i64>().unwrap_or(0);
+                let mut mm = None;
+                if self.eat_word("in") {
+                    let (name, sp) = self.ident("an address space such as mm1")?;
+                    let n = Self::mm_name(&name).ok_or_else(|| {
+                        Diag::at(sp, format!("expected an address space such as mm1, found `{name}`"))
+                    })?;
+                    mm = Some((n, sp));
+                }
                 let body = self.block()?;
                 Ok(TestItem::Cpu {
                     cpu,
+                    mm,
                     body,
                     span: start.to(self.prev_span()),
                 })

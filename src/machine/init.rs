@@ -38,20 +38,38 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
     let lay = &sc.layout;
     let mut ptes = vec![Pte::NONE; lay.tables * lay.entries];
     let regions = lay.region_base.len();
-    // the scenario's mm (mm 0) has them; an mm created at run time starts with none
+    // each declared mm has a table per range, the k-th declared mm the k-th `regions`
+    // tables of the pool (mm 0: table r for range r); an mm created at run time starts with
+    // none
+    let rank: Vec<Option<usize>> = sc
+        .declared_mms
+        .iter()
+        .scan(0, |n, &d| {
+            let r = d.then_some(*n);
+            *n += d as usize;
+            Some(r)
+        })
+        .collect();
+    let declared = rank.iter().flatten().count();
     let pmds: Vec<crate::ir::Pmd> = (0..lay.mms * regions)
-        .map(|i| match lay.pmd_owner(i) {
-            (0, r) => crate::ir::Pmd::table(r, 0),
-            _ => crate::ir::Pmd::NONE,
+        .map(|i| {
+            let (mm, r) = lay.pmd_owner(i);
+            match rank.get(mm).copied().flatten() {
+                Some(k) => crate::ir::Pmd::table(k * regions + r, 0),
+                None => crate::ir::Pmd::NONE,
+            }
         })
         .collect();
     let tables: Vec<TableFrame> = (0..lay.tables)
         .map(|t| TableFrame {
-            allocated: t < regions,
+            allocated: t < regions * declared,
             generation: 0,
         })
         .collect();
-    let pte_at = |slot: usize| lay.entry(lay.region[slot] as usize, slot);
+    let pte_at = |mm: usize, slot: usize| {
+        let k = rank[mm].unwrap_or(0);
+        lay.entry(k * regions + lay.region[slot] as usize, slot)
+    };
     let mut expected = vec![0; lay.mms * slots];
     for p in &sc.ptes {
         let vma = sc
@@ -83,9 +101,9 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
                 "impossible initial state: a PTE cannot be both writable and uffd write-protected",
             ));
         }
-        ptes[pte_at(p.slot)] = Pte::new(u32::from(pfn(p.page, p.span)?), p.bits);
+        ptes[pte_at(p.mm, p.slot)] = Pte::new(u32::from(pfn(p.page, p.span)?), p.bits);
         mappings[p.page] += 1;
-        expected[p.slot] = frames[p.page].data;
+        expected[lay.ghost_index(p.mm, p.slot)] = frames[p.page].data;
     }
     for (i, p) in sc.pages.iter().enumerate() {
         if mappings[i] + p.extra_refs <= 0 {
@@ -101,7 +119,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
     }
     let mut tlb = vec![None; sc.cpus * lay.mms * slots];
     for t in &sc.tlbs {
-        let pte = ptes[pte_at(t.slot)];
+        let pte = ptes[pte_at(t.mm, t.slot)];
         let why = if !pte.hw_present() {
             Some("the PTE is not present".to_string())
         } else if pte.pfn() != u32::from(pfn(t.page, t.span)?) {
@@ -127,7 +145,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
                 ),
             ));
         }
-        let at = lay.tlb_index(t.cpu, 0, t.slot);
+        let at = lay.tlb_index(t.cpu, t.mm, t.slot);
         if tlb[at].is_some() {
             return Err(Diag::at(t.span, "this TLB entry is already set"));
         }
@@ -145,6 +163,11 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
             Some(f) => Thread::calling(*f, &prog.funcs[*f as usize], &[]),
             None => Thread::new(),
         })
+        .zip(&sc.cpu_mm)
+        .map(|(mut t, &mm)| {
+            t.mm = mm;
+            t
+        })
         .collect();
     let mut st = State {
         threads,
@@ -160,10 +183,10 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         } else {
             Vec::new()
         },
-        // mm 0 is the scenario's; the others wait for allocate_mm()
+        // the declared mms are the scenario's; the others wait for allocate_mm()
         mms: (0..lay.mms)
             .map(|i| {
-                if i == 0 {
+                if sc.declared_mms[i] {
                     MmState::SCENARIO
                 } else {
                     MmState::default()
@@ -316,26 +339,32 @@ fn scenario_vmas(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
             "scenario_vma must take (vma, mm, start, end, flags, prev)",
         ));
     }
-    for (i, v) in sc.vmas.iter().enumerate() {
-        let prev = if i == 0 {
-            Value::Null
-        } else {
-            Value::Vma(i as u8 - 1)
-        };
-        let args = [
-            Value::Vma(i as u8),
-            Value::Mm(0),
-            Value::Int(v.start),
-            Value::Int(v.start + v.pages as i64),
-            Value::Int(v.flags as i64),
-            prev,
-        ];
-        run_hook(m, st, func, &args).map_err(|why| {
-            Diag::at(
-                sc.span,
-                format!("scenario_vma() for VMA `{}` {why}", v.name),
-            )
-        })?;
+    // every declared mm has the scenario's VMAs (as right after a fork): mm k's copies are
+    // the VMA objects k * (number of VMAs) onwards
+    let nv = sc.vmas.len();
+    for mm in (0..sc.declared_mms.len()).filter(|&k| sc.declared_mms[k]) {
+        for (i, v) in sc.vmas.iter().enumerate() {
+            let h = mm * nv + i;
+            let prev = if i == 0 {
+                Value::Null
+            } else {
+                Value::Vma(h as u8 - 1)
+            };
+            let args = [
+                Value::Vma(h as u8),
+                Value::Mm(mm as u8),
+                Value::Int(v.start),
+                Value::Int(v.start + v.pages as i64),
+                Value::Int(v.flags as i64),
+                prev,
+            ];
+            run_hook(m, st, func, &args).map_err(|why| {
+                Diag::at(
+                    sc.span,
+                    format!("scenario_vma() for VMA `{}` of mm{mm} {why}", v.name),
+                )
+            })?;
+        }
     }
     Ok(())
 }
