@@ -295,3 +295,31 @@ fn ptep_set_wrprotect(mm, addr, ptep) source "arch/x86/include/asm/pgtable.h:pte
 fn page_dup_rmap(page, compound) source "include/linux/rmap.h:page_dup_rmap@v5.10" {
     atomic_inc(&page->_mapcount);
 }
+
+// ---- the mm's lifetime (kernel/fork.c, include/linux/sched/mm.h v5.10) ----
+//
+// mm_users counts the mm's users; the last mmput() tears the address space down
+// (exit_mmap()) and frees it. mm_count (mmgrab()/mmdrop(), the lazy-TLB references) is not
+// modelled: here __mmput() frees the mm itself. Left out of __mmput(): uprobes, ksm and
+// khugepaged exit, the mmlist, exe_file, the mm's owner.
+
+fn mmget(mm) source "include/linux/sched/mm.h:mmget@v5.10" {
+    atomic_inc(&mm->mm_users);
+}
+
+fn mmget_not_zero(mm) source "include/linux/sched/mm.h:mmget_not_zero@v5.10" {
+    return atomic_inc_not_zero(&mm->mm_users);
+}
+
+fn mmput(mm) source "kernel/fork.c:mmput@v5.10" {
+    // might_sleep()
+    if atomic_dec_and_test(&mm->mm_users) {
+        __mmput(mm);
+    }
+}
+
+fn __mmput(mm) source "kernel/fork.c:__mmput@v5.10" {
+    exit_mmap(mm);
+    // mmdrop() -> __mmdrop() -> mm_free_pgd(), destroy_context(), free_mm()
+    free_mm(mm);
+}

@@ -41,6 +41,9 @@ struct mm_struct source "include/linux/mm_types.h:struct mm_struct@v5.10" {
     has_pinned: atomic_t;
     write_protect_seq: seqcount_t;
     page_table_lock: spinlock_t;
+    // "The number of users including userspace" (mm_init(): 1); mm_count, the references
+    // of lazy-TLB CPUs and of mmgrab(), is not modelled: the last mmput() frees the mm
+    mm_users: atomic_t = 1;
 }
 
 // ---- include/linux/mm_types.h ----

@@ -315,6 +315,37 @@ fn remove_vma(vma) source "mm/mmap.c:remove_vma@v5.10" {
     return next;
 }
 
+// ---- exit_mmap (mm/mmap.c v5.10) ----
+
+// The last user's teardown: every VMA zapped, the page tables freed and the TLBs flushed
+// under one full-mm gather, then the VMAs freed. v5.10 takes no mmap_lock here (nobody else
+// can reach the mm; the OOM reaper's handshake is not modelled); the model's walks through
+// the mm need mmap_lock wherever PMD entries can change, so it takes it for write, which no
+// one else can then hold. Left out: the OOM-victim path, mmu_notifier_release(), munlock of
+// VM_LOCKED VMAs, arch_exit_mmap(), the accounting.
+fn exit_mmap(mm) source "mm/mmap.c:exit_mmap@v5.10" {
+    mmap_write_lock(mm);
+    let vma = mm->mmap;
+    if vma == null {
+        mmap_write_unlock(mm);
+        return;
+    }
+    lru_add_drain();
+    // flush_cache_mm(): nothing on x86
+    let tlb = tlb_gather_mmu(mm, 0, -1);
+    // update_hiwater_rss(): not modelled
+    unmap_vmas(tlb, vma, 0, TASK_SIZE);
+    free_pgtables(tlb, vma, FIRST_USER_ADDRESS, USER_PGTABLES_CEILING);
+    tlb_finish_mmu(tlb, 0, -1);
+    // Ghost, not kernel code: the address space's contents are gone.
+    ghost_discard_done(mm, 0, TASK_SIZE);
+    mm->mmap = null;
+    mmap_write_unlock(mm);
+    while vma != null {
+        vma = remove_vma(vma);
+    }
+}
+
 // ---- stack growth (mm/mmap.c v5.10, !CONFIG_STACK_GROWSUP) ----
 
 // Stack growth is opt-in (`import "opt-in/stack-growth-v5.10.mmk";`, which overrides this

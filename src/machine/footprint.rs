@@ -140,6 +140,10 @@ pub fn prim(p: Prim) -> Footprint {
         CopyUserHighpage => rw(DATA | META, DATA),
         // (an mm's being in use goes with its page tables)
         AllocateMm => rw(PGTABLE, PGTABLE),
+        FreeMm => rw(
+            PGTABLE | OBJ_ALL | ALL_TLBS,
+            PGTABLE | OBJ_ALL | ALL_TLBS | EXPECTED,
+        ),
         VmAreaAlloc => rw(OBJ_ALL | PGTABLE, OBJ_ALL | PGTABLE),
         VmAreaFree => rw(OBJ_ALL, OBJ_ALL | PGTABLE),
         // the CPU's mm decides which TLB entries its accesses use and which shootdowns wait

@@ -878,6 +878,36 @@ fn exec_inner(
             st.mms[mm].live = true;
             Value::Mm(mm as u8)
         }
+        Prim::FreeMm => {
+            let mm = mm_arg(a[0])? as usize;
+            if !st.mms.get(mm).is_some_and(|x| x.live) {
+                return Ok(Violation(
+                    "use_after_free",
+                    format!("cpu{tid}: free_mm() of mm{mm}, which is not in use"),
+                ));
+            }
+            let l = &m.prog.scenario.layout;
+            if (0..l.regions()).any(|r| !st.pmds[l.pmd_index(mm, r)].is_none()) {
+                return Err(format!(
+                    "free_mm() of mm{mm} with page tables still linked: exit_mmap()'s free_pgtables() frees them first"
+                ));
+            }
+            let mem = &m.prog.memory;
+            if let Some(per) = mem.mm {
+                let base = per.base as usize + mm * per.stride as usize;
+                for w in base..base + per.stride as usize {
+                    st.mem[w] = mem.init_of(w);
+                }
+            }
+            for cpu in 0..st.threads.len().min(m.cpus()) {
+                st.tlb[l.tlb_range(cpu, mm)].fill(None);
+                x86::drop_psc(st, l, cpu, mm);
+            }
+            let g = l.ghost_index(mm, 0);
+            st.expected[g..g + l.slots()].fill(0);
+            st.mms[mm] = super::state::MmState::default();
+            Value::Null
+        }
         Prim::VmAreaAlloc => {
             let mm = live_mm_arg(st, a[0])?;
             let mem = &m.prog.memory;

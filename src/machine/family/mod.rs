@@ -255,6 +255,13 @@ pub fn page_gone(m: &Machine, st: &State, tid: usize, w: usize) -> Option<String
     if let Some((bm, i)) = m.prog.memory.slot_of(w) {
         return (st.mem[bm] & (1 << i) == 0).then(|| "the object is free".to_string());
     }
+    // an mm is in use from the scenario or allocate_mm() to free_mm()
+    if let Some((crate::ir::Owner::Mm(i), _)) = m.prog.memory.words.get(w)
+        && tid < m.cpus()
+        && !st.mms.get(*i as usize).is_some_and(|x| x.live)
+    {
+        return Some(format!("mm{i} is free (free_mm())"));
+    }
     // a VMA is in use from vm_area_alloc() (or the scenario) to vm_area_free(): its vm_mm
     // is set exactly then (a scenario set-up, past the CPUs, may write a fresh one)
     if let Some((crate::ir::Owner::Vma(i), _)) = m.prog.memory.words.get(w)
