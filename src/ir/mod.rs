@@ -808,19 +808,26 @@ impl Program {
         &self.field_names[id as usize]
     }
 
-    /// The functions that can run: the CPUs' programs, the fault entry, the model's
-    /// invariants and scenario set-up (`scenario_*`), what they call and the functions
-    /// they name as values. (A model tree may define paths its tests never run.)
-    pub fn reachable_funcs(&self) -> Vec<bool> {
-        let mut todo: Vec<usize> = self
+    /// Where the search's code starts: the CPUs' programs, the fault entry and the model's
+    /// invariants (the scenario set-up hooks run before it).
+    pub fn run_time_roots(&self) -> Vec<usize> {
+        let mut roots: Vec<usize> = self
             .scenario
             .programs
             .iter()
             .flatten()
             .map(|&f| f as usize)
             .collect();
-        todo.push(self.scenario.fault_entry as usize);
-        todo.extend(self.declared.iter().map(|d| d.func as usize));
+        roots.push(self.scenario.fault_entry as usize);
+        roots.extend(self.declared.iter().map(|d| d.func as usize));
+        roots
+    }
+
+    /// The functions that can run: the run-time roots and the scenario set-up
+    /// (`scenario_*`), what they call and the functions they name as values. (A model tree
+    /// may define paths its tests never run.)
+    pub fn reachable_funcs(&self) -> Vec<bool> {
+        let mut todo = self.run_time_roots();
         todo.extend(
             self.funcs
                 .iter()

@@ -67,17 +67,8 @@ fn field_use(prog: &Program) -> FieldUse {
             *x = true;
         }
     };
-    let mut roots: Vec<usize> = prog
-        .scenario
-        .programs
-        .iter()
-        .flatten()
-        .map(|&f| f as usize)
-        .collect();
-    roots.push(prog.scenario.fault_entry as usize);
-    // (the model's invariants only read, but nothing stops one from writing)
-    roots.extend(prog.declared.iter().map(|d| d.func as usize));
-    let runs = prog.reachable_from(roots);
+    // (the model's invariants, among the roots, only read, but nothing stops one writing)
+    let runs = prog.reachable_from(prog.run_time_roots());
     for (f, _) in runs.iter().enumerate().filter(|(_, r)| **r) {
         for &i in &prog.funcs[f].code {
             match i {

@@ -899,8 +899,24 @@ fn exec_inner(
                     st.mem[w] = mem.init_of(w);
                 }
             }
+            // exit_mmap()'s full-mm flush leaves no entry of the mm behind; one still cached
+            // is a flush the teardown missed (lazy-TLB CPUs are not modelled)
             for cpu in 0..st.threads.len().min(m.cpus()) {
-                st.tlb[l.tlb_range(cpu, mm)].fill(None);
+                if let Some(slot) =
+                    (0..l.slots()).find(|&s| st.tlb[l.tlb_index(cpu, mm, s)].is_some())
+                {
+                    let e = st.tlb[l.tlb_index(cpu, mm, slot)].expect("an entry");
+                    let live = x86::live_frame(st, e.pfn, Some(e.generation)).is_some();
+                    return Ok(Violation(
+                        if live { "stale_tlb" } else { "use_after_free" },
+                        format!(
+                            "free_mm() of mm{mm} while cpu{cpu} still caches {} -> {}{}",
+                            super::trace::mm_slot_name(m, mm, slot),
+                            super::trace::pfn_name(m, e.pfn.into()),
+                            if live { "" } else { ", which was freed" }
+                        ),
+                    ));
+                }
                 x86::drop_psc(st, l, cpu, mm);
             }
             let g = l.ghost_index(mm, 0);

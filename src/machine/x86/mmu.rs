@@ -25,7 +25,7 @@ pub const X86_PF_WRITE: i64 = 2;
 pub const X86_PF_USER: i64 = 4;
 
 /// The frame a TLB entry or PTE names (pfn - 1), if allocated and of the same generation.
-pub(super) fn live_frame(st: &State, pfn: u16, generation: Option<u8>) -> Option<usize> {
+pub fn live_frame(st: &State, pfn: u16, generation: Option<u8>) -> Option<usize> {
     let f = (pfn as usize).checked_sub(1)?;
     let fr = st.frames.get(f)?;
     if !fr.allocated || generation.is_some_and(|g| g != fr.generation) {

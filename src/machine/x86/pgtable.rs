@@ -88,9 +88,10 @@ pub fn entry_name(m: &Machine, st: &State, index: usize) -> String {
     }
 }
 
-/// Can the program change a present PMD entry? Only pmd_clear() and the huge-leaf writers
-/// can (pmd_populate() fills a none entry, and a none entry exists only after a clear;
-/// set_pmd_at() too). If not, every PMD entry keeps
+/// Can a PMD entry change while another CPU may read it? pmd_clear() and the huge-leaf
+/// writers change present entries; pmd_populate() fills a none entry, and a none entry
+/// exists only after a clear or in an mm allocate_mm() made (whose entries start none, and
+/// which another CPU may run or walk once it is published). If not, every PMD entry keeps
 /// its scenario table: reading one is no step of its own, and a paging-structure cache
 /// always agrees with the entries, so the machine keeps none.
 pub fn pmds_change(p: &crate::ir::Program) -> bool {
@@ -98,7 +99,7 @@ pub fn pmds_change(p: &crate::ir::Program) -> bool {
     p.may_call(|prim| {
         matches!(
             prim,
-            Prim::PmdClear | Prim::PmdpHugeGetAndClear | Prim::SetPmdAt
+            Prim::PmdClear | Prim::PmdpHugeGetAndClear | Prim::SetPmdAt | Prim::AllocateMm
         )
     })
 }

@@ -78,3 +78,20 @@ fn proc_reader(with_reference) {
         }
     }
 }
+
+// exit_mmap()'s full-mm flush is what leaves no CPU caching a translation into the pages it
+// frees. With a gather that never flushes (a bug, for the test: no-flush-gather.mmk), cpu1
+// still caches X -> P when the mm is freed, and P is freed already. (stale_tlb is left out
+// on purpose: free_mm() itself must see it.)
+test "an exit whose gather never flushes frees the mm under a CPU still caching its pages" {
+    kernel "linux-5.10";
+    import "no-flush-gather.mmk";
+    invariants: use_after_free, deadlock, lock_hygiene, model_error;
+    cpus 2;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty accessed };
+    tlb cpu1: X -> P { write dirty };
+    cpu0 { exit_mm_model(); }
+    expect violation(use_after_free);
+}
