@@ -817,3 +817,25 @@ fn walk(addr) {\n    let mm = current_mm();\n    let ptep = pte_offset_map(mm, a
     assert!(all.contains("read the entry (`let pmd = *pmdp;`)"), "{all}");
     assert!(!out.contains("SAFE"), "{out}");
 }
+
+#[test]
+fn a_hole_is_no_vma_and_takes_no_pte_nor_flags() {
+    // A PTE in a hole: the scenario says no VMA maps the range.
+    let (_d, code, out, err) = check_text(
+        "hole-pte.mmk",
+        b"test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X: anon private read write;\n    hole Y at 600;\n    page P = 1;\n    pte Y -> P { accessed };\n    cpu0 { }\n    expect safe;\n}\n",
+    );
+    assert_located(code, &out, &err, "hole-pte.mmk:7:5:", "a hole no VMA maps");
+    // A hole has no flags: `hole Y: anon` is a syntax error at the colon.
+    let (_d, code, out, err) = check_text(
+        "hole-flags.mmk",
+        b"test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    hole Y at 600: anon;\n    cpu0 { }\n    expect safe;\n}\n",
+    );
+    assert_located(code, &out, &err, "hole-flags.mmk:4:18:", "expected");
+    // A hole and a VMA cannot share a name.
+    let (_d, code, out, err) = check_text(
+        "hole-twice.mmk",
+        b"test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma Y: anon private read write;\n    hole Y at 600;\n    cpu0 { }\n    expect safe;\n}\n",
+    );
+    assert_located(code, &out, &err, "hole-twice.mmk:5:5:", "declared twice");
+}

@@ -569,6 +569,9 @@ pub struct VmaSpec {
     pub pages: usize,
     pub flags: u32,
     pub anon: bool,
+    /// A VMA maps the range at the start; false for a `hole` (an address range no VMA
+    /// covers yet: mmap() or mremap() may map it; its VMA objects are spares).
+    pub mapped: bool,
 }
 
 #[derive(Debug, Clone)]

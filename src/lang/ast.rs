@@ -215,6 +215,8 @@ pub enum TestItem {
         /// `at ADDR`: its first page's address (in pages); None: right after the previous.
         at: Option<(i64, Span)>,
         attrs: Vec<(String, Span)>,
+        /// `hole`: an address range no VMA maps at the start (mmap() or mremap() may).
+        hole: bool,
         span: Span,
     },
     Page {

@@ -1801,10 +1801,11 @@ pub fn compile_test(
                 pages: np,
                 at,
                 attrs,
+                hole,
                 span,
             } => {
                 if vmas.iter().any(|v| &v.name == name) {
-                    return Err(Diag::at(*span, format!("VMA `{name}` is declared twice")));
+                    return Err(Diag::at(*span, format!("`{name}` is declared twice")));
                 }
                 if !(1..=MAX_PAGES_PER_VMA).contains(np) {
                     return Err(Diag::at(
@@ -1888,6 +1889,10 @@ pub fn compile_test(
                         "a VMA cannot be both `shared` and `private`",
                     ));
                 }
+                if *hole {
+                    // an address range with no VMA: only its place matters
+                    anon = true;
+                }
                 if !anon {
                     return Err(Diag::at(*span, "only anonymous VMAs are modelled so far")
                         .help("add `anon`; file-backed mappings are not modelled yet"));
@@ -1906,8 +1911,9 @@ pub fn compile_test(
                     start,
                     first_slot: slots,
                     pages: *np as usize,
-                    flags,
+                    flags: if *hole { 0 } else { flags },
                     anon,
+                    mapped: !*hole,
                 });
                 ctx.vmas.insert(name.clone(), (start, *np));
                 slots += *np as usize;

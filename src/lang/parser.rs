@@ -508,9 +508,10 @@ impl Parser {
                 };
                 simple(self, item)
             }
-            "vma" => {
+            "vma" | "hole" => {
+                let hole = word == "hole";
                 self.bump();
-                let (name, _) = self.ident("a VMA name")?;
+                let (name, _) = self.ident(if hole { "a name for the range" } else { "a VMA name" })?;
                 let mut pages = 1;
                 if self.eat_punct("[") {
                     pages = self.int("the number of pages")?.0;
@@ -520,11 +521,13 @@ impl Parser {
                 if self.eat_word("at") {
                     at = Some(self.int("the VMA's address, in pages (512 pages: one PTE table)")?);
                 }
-                self.expect_punct(":")?;
                 let mut attrs = Vec::new();
-                while !self.is_punct(";") {
-                    attrs.push(self.ident("a VMA flag (anon private read write uffd_wp ...)")?);
-                    self.eat_punct(",");
+                if !hole {
+                    self.expect_punct(":")?;
+                    while !self.is_punct(";") {
+                        attrs.push(self.ident("a VMA flag (anon private read write uffd_wp ...)")?);
+                        self.eat_punct(",");
+                    }
                 }
                 let end = self.expect_punct(";")?;
                 Ok(TestItem::Vma {
@@ -532,6 +535,7 @@ impl Parser {
                     pages,
                     at,
                     attrs,
+                    hole,
                     span: start.to(end),
                 })
             }

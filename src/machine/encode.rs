@@ -269,12 +269,13 @@ fn shared(s: &State, o: &mut Out) {
             }
         }
         k += 1;
-        match f.discarded {
+        match f.taken {
             None => w[k] = 0xff,
-            Some((c, slot)) => {
-                w[k] = c;
-                w[k + 1..k + 3].copy_from_slice(&slot.to_le_bytes());
-                k += 2;
+            Some(t) => {
+                w[k] = t.cpu;
+                w[k + 1..k + 3].copy_from_slice(&t.slot.to_le_bytes());
+                w[k + 3..k + 5].copy_from_slice(&t.to.unwrap_or(0xffff).to_le_bytes());
+                k += 4;
             }
         }
         j += k + 1;
@@ -360,8 +361,8 @@ fn csds(o: &mut Out, csd: &[Csd]) {
     }
 }
 
-/// The most a frame takes: 13 bytes, a last store (9) and a discard (3).
-const FRAME_ROOM: usize = 25;
+/// The most a frame takes: 13 bytes, a last store (9) and a discard or move (5).
+const FRAME_ROOM: usize = 27;
 
 /// Words of declared memory, zigzag LEB128: one byte for the small values (and -1, a free
 /// page's _mapcount) that locks and counters hold, five or six for a handle. Eight at a
@@ -548,9 +549,16 @@ fn decode_shared(r: &mut Reader, s: &mut State) {
             0xff => None,
             c => Some((c, r.i64())),
         };
-        let discarded = match r.u8() {
+        let taken = match r.u8() {
             0xff => None,
-            c => Some((c, r.u16())),
+            cpu => Some(super::state::Taken {
+                cpu,
+                slot: r.u16(),
+                to: match r.u16() {
+                    0xffff => None,
+                    to => Some(to),
+                },
+            }),
         };
         *f = Frame {
             allocated: h[0] != 0,
@@ -559,7 +567,7 @@ fn decode_shared(r: &mut Reader, s: &mut State) {
             private_to: (h[10] != 0xff).then_some(h[10]),
             copied_from,
             last_store,
-            discarded,
+            taken,
         };
     }
     let src = r.slice(8 * s.expected.len());
@@ -898,7 +906,11 @@ mod tests {
                     private_to: Some(2),
                     copied_from: Some(0x0a0b),
                     last_store: Some((1, i64::MIN + 5)),
-                    discarded: Some((0, 0x0c0d)),
+                    taken: Some(super::super::state::Taken {
+                        cpu: 0,
+                        slot: 0x0c0d,
+                        to: Some(0x0e0f),
+                    }),
                 },
             ],
             expected: vec![-1, 1 << 40],
@@ -954,7 +966,8 @@ mod tests {
 
     /// The encoding's bytes are a format: fingerprints, search order and every count
     /// depend on them. This pins them (captured from the original push-per-byte encoder;
-    /// since, one byte per mm after the paging-structure caches of a changed page table).
+    /// since, one byte per mm after the paging-structure caches of a changed page table, and
+    /// two more bytes for a frame a discard or move took: where a move put it).
     #[test]
     fn the_bytes_of_a_rich_state_are_unchanged() {
         let s = rich();
@@ -993,9 +1006,9 @@ mod tests {
         "000000000200000000000000800304056700008006ffffffff0100000600f2010000000025000c00",
         "00000100000000000000160000000000000000000000000000000000000000000000000003010205",
         "050300000000000078563412ff0100000000010100fe000001fe010100fd00000000000000000300",
-        "000000000000000000ffffffffff0109feffffffffffffff020b0a010500000000000080000d0cff",
-        "ffffffffffffff00000000000100000002017e7f0a0000008001810100808080808002ffffffffff",
-        "ffffffff01feffffffffffffffff01010e0080808001000102010f4d00000002030000",
+        "000000000000000000ffffffffff0109feffffffffffffff020b0a010500000000000080000d0c0f",
+        "0effffffffffffffff00000000000100000002017e7f0a0000008001810100808080808002ffffff",
+        "ffffffffffff01feffffffffffffffff01010e0080808001000102010f4d00000002030000",
     );
 
     #[test]

@@ -156,6 +156,7 @@ pub fn prim(p: Prim) -> Footprint {
         Assert | BugOn | Violation => NONE,
         AssumeTlbCoherent => rw(ALL_TLBS | PTE | PTL | PGTABLE, 0),
         GhostDiscard => rw(PGTABLE, DATA | EXPECTED),
+        GhostMove => rw(PGTABLE | EXPECTED, DATA | EXPECTED),
         GhostDiscardDone => rw(DATA | PGTABLE, DATA),
         GhostSnapshot => rw(0, DATA),
         Family(i) => super::family::footprint(i, None),

@@ -77,6 +77,15 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
             .iter()
             .find(|v| p.slot >= v.first_slot && p.slot < v.first_slot + v.pages)
             .ok_or_else(|| Diag::at(p.span, "PTE outside every VMA"))?;
+        if !vma.mapped {
+            return Err(Diag::at(
+                p.span,
+                format!(
+                    "impossible initial state: a PTE in `{}`, a hole no VMA maps",
+                    vma.name
+                ),
+            ));
+        }
         if p.bits & pte_bits::WRITE != 0 && vma.flags & crate::ir::consts::vm::VM_WRITE == 0 {
             return Err(Diag::at(
                 p.span,
@@ -341,15 +350,12 @@ fn scenario_vmas(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
     }
     // every declared mm has the scenario's VMAs (as right after a fork): mm k's copies are
     // the VMA objects k * (number of VMAs) onwards
+    // (a hole's objects stay free: spares for vm_area_alloc())
     let nv = sc.vmas.len();
     for mm in (0..sc.declared_mms.len()).filter(|&k| sc.declared_mms[k]) {
-        for (i, v) in sc.vmas.iter().enumerate() {
+        let mut prev = Value::Null;
+        for (i, v) in sc.vmas.iter().enumerate().filter(|(_, v)| v.mapped) {
             let h = mm * nv + i;
-            let prev = if i == 0 {
-                Value::Null
-            } else {
-                Value::Vma(h as u8 - 1)
-            };
             let args = [
                 Value::Vma(h as u8),
                 Value::Mm(mm as u8),
@@ -364,6 +370,7 @@ fn scenario_vmas(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
                     format!("scenario_vma() for VMA `{}` of mm{mm} {why}", v.name),
                 )
             })?;
+            prev = Value::Vma(h as u8);
         }
     }
     Ok(())

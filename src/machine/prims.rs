@@ -932,13 +932,16 @@ fn exec_inner(
                     "the model tree declares no struct vm_area_struct with a vm_mm handle".into(),
                 );
             };
-            // the scenario's VMAs first, then the spare ones: a free one has no vm_mm
+            // the spares past mm 0's first (room for other mms' copies), then mm 0's own
+            // (holes, freed VMAs): a free one has no vm_mm
             let first = m.prog.scenario.vmas.len();
             let stride = per.stride as usize;
-            let Some(i) = (first..per.count as usize).find(|&i| st.mem[at + i * stride] == 0)
+            let Some(i) = (first..per.count as usize)
+                .chain(0..first)
+                .find(|&i| st.mem[at + i * stride] == 0)
             else {
                 return Err(format!(
-                    "vm_area_alloc(): the test's {} VMA objects are all in use (`mms N;` gives each mm past the first room for a copy of every scenario VMA)",
+                    "vm_area_alloc(): the test's {} VMA objects are all in use (`mms N;` gives each mm past the first room for a copy of every scenario VMA, and each `hole` room for one VMA in each mm)",
                     per.count
                 ));
             };
@@ -1083,7 +1086,30 @@ fn exec_inner(
             if a[2] != Value::Null {
                 let f = page_of(m, a[2])?;
                 if let Some(fr) = st.frames.get_mut(f) {
-                    fr.discarded = Some((t, slot as u16));
+                    fr.taken = Some(super::state::Taken {
+                        cpu: t,
+                        slot: slot as u16,
+                        to: None,
+                    });
+                }
+            }
+            Value::Null
+        }
+        Prim::GhostMove => {
+            let mm = mm_of(m, st, a[0])? as usize;
+            let l = &m.prog.scenario.layout;
+            let from = slot_at(m, int_arg(a[1])?)?;
+            let to = slot_at(m, int_arg(a[2])?)?;
+            st.expected[l.ghost_index(mm, to)] = st.expected[l.ghost_index(mm, from)];
+            st.expected[l.ghost_index(mm, from)] = 0;
+            if a[3] != Value::Null {
+                let f = page_of(m, a[3])?;
+                if let Some(fr) = st.frames.get_mut(f) {
+                    fr.taken = Some(super::state::Taken {
+                        cpu: t,
+                        slot: from as u16,
+                        to: Some(to as u16),
+                    });
                 }
             }
             Value::Null
@@ -1094,10 +1120,10 @@ fn exec_inner(
             // Only this CPU's discards: another call on the range may still be zapping.
             let addr = &m.prog.scenario.layout.addr;
             for fr in st.frames.iter_mut() {
-                if fr.discarded.is_some_and(|(c, d)| {
-                    c == t && (s..e).contains(&addr.get(d as usize).copied().unwrap_or(-1))
+                if fr.taken.is_some_and(|k| {
+                    k.cpu == t && (s..e).contains(&addr.get(k.slot as usize).copied().unwrap_or(-1))
                 }) {
-                    fr.discarded = None;
+                    fr.taken = None;
                 }
             }
             Value::Null

@@ -26,10 +26,21 @@ pub struct Frame {
     pub copied_from: Option<u16>,
     /// Ghost: the last user store to land here (cpu, value).
     pub last_store: Option<(u8, i64)>,
-    /// Ghost: (cpu, address) a zap on that CPU took this page from that address and threw
-    /// its contents away; until its discard is over (`ghost_discard_done` on the same CPU),
-    /// a store landing here is lost with it.
-    pub discarded: Option<(u8, u16)>,
+    /// Ghost: a zap or a move on a CPU took this page from an address, and is not over yet
+    /// (`ghost_discard_done` on the same CPU).
+    pub taken: Option<Taken>,
+}
+
+/// A page a CPU's zap or move took from an address (`Frame::taken`).
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
+pub struct Taken {
+    pub cpu: u8,
+    /// The slot it was taken from.
+    pub slot: u16,
+    /// None: a discard (MADV_DONTNEED, munmap), which throws the contents away: a store
+    /// landing here through `slot` is lost with it. Some(to): a move (mremap), which maps
+    /// the page at slot `to` now: a store landing here through `slot` is seen at `to`.
+    pub to: Option<u16>,
 }
 
 /// A frame of the PTE-table pool (`ir::Layout`): its entries are `State::ptes`.

@@ -8,13 +8,20 @@ use crate::machine::{Machine, trace, x86};
 
 impl Machine {
     pub(super) fn end_to_end(&self, s: &State) -> Option<Violation> {
-        // A discard the model never closed would forgive every later store into its page.
-        if let Some((cpu, slot)) = s.frames.iter().find_map(|f| f.discarded) {
+        // A discard the model never closed would forgive every later store into its page
+        // (a move, redirect them).
+        if let Some(t) = s.frames.iter().find_map(|f| f.taken) {
             return Some(Violation {
                 invariant: "model_error",
                 message: format!(
-                    "cpu{cpu} called ghost_discard() for {} and never ghost_discard_done() over it",
-                    trace::slot_name(self, slot as usize)
+                    "cpu{} called {}() for {} and never ghost_discard_done() over it",
+                    t.cpu,
+                    if t.to.is_some() {
+                        "ghost_move"
+                    } else {
+                        "ghost_discard"
+                    },
+                    trace::slot_name(self, t.slot as usize)
                 ),
             });
         }

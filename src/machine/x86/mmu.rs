@@ -157,22 +157,26 @@ pub fn user_access(
         UserKind::Add(v) => fr.data.wrapping_add(v),
     };
     // A store into a page a discard in progress is throwing away is lost with it (the
-    // discard's contract allows that); any other store is expected to stay.
-    let discarded = fr.discarded.is_some_and(|(_, s)| s as usize == slot);
+    // discard's contract allows that); one into a page a move in progress took from this
+    // address is seen where the page is now; any other store is expected to stay here.
+    let seen_at = match fr.taken {
+        Some(t) if t.slot as usize == slot => t.to.map(usize::from),
+        _ => Some(slot),
+    };
     match kind {
         UserKind::Load => {}
         UserKind::Store(v) => {
             fr.data = value;
             fr.last_store = Some((cpu as u8, value));
-            if !discarded {
-                st.expected[l.ghost_index(mm, slot)] = v;
+            if let Some(s) = seen_at {
+                st.expected[l.ghost_index(mm, s)] = v;
             }
         }
         UserKind::Add(v) => {
             fr.data = value;
             fr.last_store = Some((cpu as u8, value));
-            if !discarded {
-                let g = l.ghost_index(mm, slot);
+            if let Some(s) = seen_at {
+                let g = l.ghost_index(mm, s);
                 st.expected[g] = st.expected[g].wrapping_add(v);
             }
         }
@@ -372,7 +376,11 @@ mod tests {
         let mut st = state(PRESENT | WRITE | ACCESSED | DIRTY, entry(1, true, true));
         st.ptes[0] = Pte::NONE;
         st.expected[0] = 0;
-        st.frames[0].discarded = Some((1, 0));
+        st.frames[0].taken = Some(Taken {
+            cpu: 1,
+            slot: 0,
+            to: None,
+        });
         assert!(matches!(
             user_access(&mut st, &one_page(), 0, 0, UserKind::Store(9), &name, true),
             Access::Done { value: 9, .. }
@@ -383,12 +391,38 @@ mod tests {
             "and goes with it: the address still expects 0"
         );
         // Once the discard is over, the same store is one the address must keep.
-        st.frames[0].discarded = None;
+        st.frames[0].taken = None;
         assert!(matches!(
             user_access(&mut st, &one_page(), 0, 0, UserKind::Add(1), &name, true),
             Access::Done { value: 10, .. }
         ));
         assert_eq!(st.expected[0], 1);
+    }
+
+    #[test]
+    fn a_store_into_a_page_being_moved_is_seen_where_the_page_went() {
+        // mremap() moved P from address 0 to address 1 (expected[1] is address 1's, as
+        // ghost_index(0, 1) counts); CPU0's stale entry for 0 still reaches P.
+        let mut st = state(PRESENT | WRITE | ACCESSED | DIRTY, entry(1, true, true));
+        st.ptes[0] = Pte::NONE;
+        st.expected = vec![0, 7];
+        st.frames[0].taken = Some(Taken {
+            cpu: 1,
+            slot: 0,
+            to: Some(1),
+        });
+        assert!(matches!(
+            user_access(&mut st, &one_page(), 0, 0, UserKind::Store(9), &name, true),
+            Access::Done { value: 9, .. }
+        ));
+        assert_eq!(st.expected, vec![0, 9], "address 1 must see the store");
+        // Once the move is over, a store through the old address is its own again.
+        st.frames[0].taken = None;
+        assert!(matches!(
+            user_access(&mut st, &one_page(), 0, 0, UserKind::Store(4), &name, true),
+            Access::Done { value: 4, .. }
+        ));
+        assert_eq!(st.expected, vec![4, 9]);
     }
 
     #[test]

@@ -1,0 +1,317 @@
+// mremap() as of v5.10 (mm/mremap.c): a move of a whole anonymous private VMA to a fixed
+// address (MREMAP_MAYMOVE | MREMAP_FIXED, same length), the path that changes the layout
+// under mmap_lock held for write and moves the PTEs between two page-table locks.
+//
+// The scenario names the target with `hole Y at A;`: an address range no VMA maps, whose
+// VMA object copy_vma() takes. Left out: growing and shrinking (vma_expandable(),
+// vma_adjust(), __split_vma(): a range that is not a whole VMA is not_modelled()),
+// get_unmapped_area()'s own choice of address (a move without MREMAP_FIXED), MREMAP_DONTUNMAP,
+// vma_merge() with a neighbour of the target (not_modelled() when one is adjacent),
+// VM_ACCOUNT and locked_vm accounting, map_count, KSM (ksm_madvise()), userfaultfd's
+// remap events, mmu notifiers, flush_cache_range() (nothing on x86), the anon_vma (so
+// take_rmap_locks() and need_rmap_locks: no rmap walker is modelled), huge PMDs
+// (move_huge_pmd()) and non-present PTEs' soft-dirty bit.
+
+// include/uapi/linux/mman.h
+const MREMAP_MAYMOVE = 1;
+const MREMAP_FIXED = 2;
+const MREMAP_DONTUNMAP = 4;
+
+// Lengths and addresses are in pages (PAGE_ALIGN() and offset_in_page() are no-ops).
+fn mremap(addr, old_len, new_len, flags, new_addr) source "mm/mremap.c:SYSCALL_DEFINE5(mremap)@v5.10" {
+    let mm = current_mm();
+    let ret = -EINVAL;
+    // untagged_addr(): no tags on x86
+    if (flags & ~(MREMAP_FIXED | MREMAP_MAYMOVE | MREMAP_DONTUNMAP)) != 0 {
+        return ret;
+    }
+    if (flags & MREMAP_FIXED) != 0 && (flags & MREMAP_MAYMOVE) == 0 {
+        return ret;
+    }
+    if (flags & MREMAP_DONTUNMAP) != 0 && ((flags & MREMAP_MAYMOVE) == 0 || old_len != new_len) {
+        return ret;
+    }
+    if new_len == 0 {
+        return ret;
+    }
+    // mmap_write_lock_killable(): no signals are modelled
+    mmap_write_lock(mm);
+    if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0 {
+        ret = mremap_to(addr, old_len, new_addr, new_len, flags);
+    } else {
+        not_modelled(); // resizing in place, or a move to an address get_unmapped_area() picks
+    }
+    mmap_write_unlock(mm);
+    // mm_populate() (VM_LOCKED) and the userfaultfd completions: not modelled
+    return ret;
+}
+
+fn mremap_to(addr, old_len, new_addr, new_len, flags) source "mm/mremap.c:mremap_to@v5.10" {
+    let mm = current_mm();
+    let ret = -EINVAL;
+    // new_len > TASK_SIZE: the scenario's addresses are all in range
+    // Ensure the old/new locations do not overlap
+    if addr + old_len > new_addr && new_addr + new_len > addr {
+        return ret;
+    }
+    // the map_count check against sysctl_max_map_count: not modelled
+    if (flags & MREMAP_FIXED) != 0 {
+        ret = do_munmap(mm, new_addr, new_len);
+        if ret != 0 {
+            return ret;
+        }
+    }
+    if old_len >= new_len {
+        ret = do_munmap(mm, addr + new_len, old_len - new_len);
+        if ret != 0 && old_len != new_len {
+            return ret;
+        }
+        old_len = new_len;
+    }
+    let vma = vma_to_resize(addr, old_len, new_len, flags, &ret);
+    if vma == null {
+        // IS_ERR(vma): ret = PTR_ERR(vma)
+        return ret;
+    }
+    if (flags & MREMAP_DONTUNMAP) != 0 {
+        not_modelled(); // MREMAP_DONTUNMAP
+    }
+    // get_unmapped_area(vma->vm_file, new_addr, ..., MAP_FIXED) returns new_addr for an
+    // anonymous mapping in range
+    if (flags & MREMAP_FIXED) == 0 {
+        not_modelled(); // get_unmapped_area()'s choice of address
+    }
+    return move_vma(vma, addr, old_len, new_len, new_addr);
+}
+
+// The VMA holding [addr, addr + old_len), or null with the error in *err (the kernel's
+// ERR_PTR()). Only same-length moves are modelled, so the growth checks (VM_DONTEXPAND,
+// VM_PFNMAP, mlock and address-space limits, accounting) never run.
+fn vma_to_resize(addr, old_len, new_len, flags, err) source "mm/mremap.c:vma_to_resize@v5.10" {
+    let mm = current_mm();
+    let vma = find_vma(mm, addr);
+    *err = -EFAULT;
+    if vma == null || vma->vm_start > addr {
+        return null;
+    }
+    *err = -EINVAL;
+    if old_len == 0 {
+        // "attempted to duplicate a private mapping": every modelled VMA is private
+        return null;
+    }
+    if (flags & MREMAP_DONTUNMAP) != 0 && (vma->vm_flags & VM_SHARED) != 0 {
+        return null;
+    }
+    // is_vm_hugetlb_page(): no hugetlb VMAs
+    // We can't remap across vm area boundaries
+    *err = -EFAULT;
+    if old_len > vma->vm_end - addr {
+        return null;
+    }
+    if new_len == old_len {
+        return vma;
+    }
+    not_modelled(); // a growing mapping
+    return null;
+}
+
+// The move: a new VMA at new_addr (copy_vma()), the PTEs moved into it
+// (move_page_tables()), then the old range unmapped (do_munmap(), which finds no PTE left
+// to zap). On a short move the PTEs go back and the new range is unmapped instead.
+fn move_vma(vma, old_addr, old_len, new_len, new_addr) source "mm/mremap.c:move_vma@v5.10" {
+    let mm = vma->vm_mm;
+    let err = 0;
+    // map_count check and ksm_madvise(MADV_UNMERGEABLE): not modelled; new_pgoff: vm_pgoff
+    // is not modelled
+    let new_vma = copy_vma(vma, new_addr, new_len);
+    if new_vma == null {
+        return -ENOMEM;
+    }
+    let moved_len = move_page_tables(vma, old_addr, new_vma, new_addr, old_len);
+    // Ghost, not kernel code: the PTEs are moved and the TLB flushed: a store through the
+    // old address now reaching a moved page would be one the move lost.
+    ghost_discard_done(mm, old_addr, old_addr + old_len);
+    if moved_len < old_len {
+        err = -ENOMEM;
+    }
+    // vma->vm_ops->mremap: none for an anonymous VMA
+    if err != 0 {
+        // On error, move entries back from new area to old, which will succeed since page
+        // tables still there, and then proceed to unmap new area instead of old.
+        move_page_tables(new_vma, new_addr, vma, old_addr, moved_len);
+        ghost_discard_done(mm, new_addr, new_addr + moved_len);
+        vma = new_vma;
+        old_len = new_len;
+        old_addr = new_addr;
+        new_addr = err;
+    }
+    // mremap_userfaultfd_prep(), arch_remap(), VM_ACCOUNT, hiwater_vm, vm_stat_account(),
+    // untrack_pfn_moved(): not modelled
+    // do_munmap() of the old range; its -ENOMEM (a split failing) only changes accounting
+    do_munmap(mm, old_addr, old_len);
+    // VM_LOCKED: locked_vm accounting, not modelled
+    return new_addr;
+}
+
+// mm/mmap.c: do_munmap() is __do_munmap() without the downgrade of mmap_lock.
+fn do_munmap(mm, start, len) source "mm/mmap.c:do_munmap@v5.10" {
+    return __do_munmap(mm, start, len, false);
+}
+
+// mm/mmap.c: a VMA like vma for [addr, addr + len), linked into the list. vma_merge() with
+// the VMAs around the target is not modelled: a target adjacent to a VMA is not_modelled()
+// (a scenario's hole has room on both sides). The anon_vma (anon_vma_clone()), vm_pgoff,
+// the mempolicy and the file are not modelled; *need_rmap_locks is false on this branch.
+fn copy_vma(vma, addr, len) source "mm/mmap.c:copy_vma@v5.10" {
+    let mm = vma->vm_mm;
+    // find_vma_links(): prev is the last VMA below addr; an overlap "should never get here"
+    let prev = null;
+    let next = mm->mmap;
+    while next != null && next->vm_end <= addr {
+        prev = next;
+        next = next->vm_next;
+    }
+    if next != null && next->vm_start < addr + len {
+        return null;
+    }
+    if (prev != null && prev->vm_end == addr) || (next != null && next->vm_start == addr + len) {
+        not_modelled(); // vma_merge() with a neighbour of the target
+    }
+    let new_vma = vm_area_dup(vma, mm);
+    if new_vma == null {
+        return null;
+    }
+    new_vma->vm_start = addr;
+    new_vma->vm_end = addr + len;
+    // vma_dup_policy(), anon_vma_clone(), get_file(), vm_ops->open: not modelled
+    vma_link(mm, new_vma, prev);
+    return new_vma;
+}
+
+// mm/mmap.c: vma_link() -> __vma_link() -> __vma_link_list() (mm/util.c). The rb-tree,
+// i_mmap, map_count and validate_mm() are left out.
+fn vma_link(mm, vma, prev) source "mm/mmap.c:vma_link@v5.10" {
+    __vma_link_list(mm, vma, prev);
+}
+
+fn __vma_link_list(mm, vma, prev) source "mm/util.c:__vma_link_list@v5.10" {
+    let next = null;
+    vma->vm_prev = prev;
+    if prev != null {
+        next = prev->vm_next;
+        prev->vm_next = vma;
+    } else {
+        next = mm->mmap;
+        mm->mmap = vma;
+    }
+    vma->vm_next = next;
+    if next != null {
+        next->vm_prev = vma;
+    }
+}
+
+// How much of len was moved. The PMD entries above the PTE tables always exist (pgd, p4d and
+// pud levels are not modelled: get_old_pmd() is the entry, alloc_new_pmd() never fails).
+fn move_page_tables(vma, old_addr, new_vma, new_addr, len) source "mm/mremap.c:move_page_tables@v5.10" {
+    let old_end = old_addr + len;
+    // flush_cache_range(): nothing on x86; mmu_notifier_invalidate_range_start(): no
+    // secondary MMUs
+    let extent = 0;
+    while old_addr < old_end {
+        // cond_resched()
+        let next = (old_addr + PMD_SIZE) & PMD_MASK;
+        extent = next - old_addr;
+        if extent > old_end - old_addr {
+            extent = old_end - old_addr;
+        }
+        next = (new_addr + PMD_SIZE) & PMD_MASK;
+        if extent > next - new_addr {
+            extent = next - new_addr;
+        }
+        let old_pmd = get_old_pmd(vma->vm_mm, old_addr);
+        if old_pmd != null {
+            let new_pmd = pmd_offset(vma->vm_mm, new_addr); // alloc_new_pmd()
+            if pmd_trans_huge(*old_pmd) {
+                not_modelled(); // move_huge_pmd(), split_huge_pmd()
+            }
+            if extent == PMD_SIZE {
+                not_modelled(); // move_normal_pmd(): a whole 2 MiB range moved at the PMD level
+            }
+            if pmd_none(*new_pmd) && __pte_alloc(new_vma->vm_mm, new_pmd) != 0 {
+                break;
+            }
+            move_ptes(vma, old_pmd, old_addr, old_addr + extent, new_vma, new_pmd, new_addr);
+        }
+        old_addr = old_addr + extent;
+        new_addr = new_addr + extent;
+    }
+    return len + old_addr - old_end; // how much done
+}
+
+// The PMD entry of old_addr, or null if none (pgd, p4d and pud always exist here).
+fn get_old_pmd(mm, addr) source "mm/mremap.c:get_old_pmd@v5.10" {
+    let pmd = pmd_offset(mm, addr);
+    if pmd_none(*pmd) {
+        return null;
+    }
+    return pmd;
+}
+
+// Both PTLs held ("exclusive mmap_lock prevents deadlock" between their orders); every
+// present PTE moved makes the TLB flush of the old range come before the PTLs are released:
+// "the new one to make sure the physical page stays valid until the TLB entry for the old
+// mapping has been flushed" (eb66ae030829, Oct 2018). take_rmap_locks(): no anon_vma.
+fn move_ptes(vma, old_pmd, old_addr, old_end, new_vma, new_pmd, new_addr) source "mm/mremap.c:move_ptes@v5.10" {
+    let mm = vma->vm_mm;
+    let force_flush = false;
+    let len = old_end - old_addr;
+    let old_pte = pte_offset_map(old_pmd, old_addr);
+    let old_ptl = pte_lockptr(mm, old_pte);
+    spin_lock(old_ptl);
+    let new_pte = pte_offset_map(new_pmd, new_addr);
+    let new_ptl = pte_lockptr(mm, new_pte);
+    if new_ptl != old_ptl {
+        spin_lock(new_ptl); // spin_lock_nested(new_ptl, SINGLE_DEPTH_NESTING)
+    }
+    flush_tlb_batched_pending(vma->vm_mm);
+    // arch_enter_lazy_mmu_mode(): nothing without paravirt
+    while old_addr < old_end {
+        old_pte = pte_offset_map(old_pmd, old_addr);
+        new_pte = pte_offset_map(new_pmd, new_addr);
+        if !pte_none(*old_pte) {
+            let pte = ptep_get_and_clear(mm, old_addr, old_pte);
+            // If we are remapping a valid PTE, make sure to flush TLB before we drop the PTL
+            // for the PTE.
+            let page = null;
+            if pte_present(pte) {
+                force_flush = true;
+                page = pte_page(pte);
+            }
+            // move_pte(): the PTE itself on x86
+            pte = move_soft_dirty_pte(pte);
+            set_pte_at(mm, new_addr, new_pte, pte);
+            // Ghost, not kernel code: new_addr now holds what old_addr held.
+            ghost_move(vma, old_addr, new_addr, page);
+        }
+        old_addr = old_addr + PAGE_SIZE;
+        new_addr = new_addr + PAGE_SIZE;
+    }
+    if force_flush {
+        flush_tlb_range(vma, old_end - len, old_end);
+    }
+    if new_ptl != old_ptl {
+        spin_unlock(new_ptl);
+    }
+    pte_unmap_unlock(old_pte, old_ptl);
+}
+
+// CONFIG_MEM_SOFT_DIRTY: a moved PTE is soft-dirty, so that userspace notices the move.
+fn move_soft_dirty_pte(pte) source "mm/mremap.c:move_soft_dirty_pte@v5.10" {
+    if pte_present(pte) {
+        return pte_mksoft_dirty(pte);
+    }
+    if is_swap_pte(pte) {
+        return pte_swp_mksoft_dirty(pte);
+    }
+    return pte;
+}
