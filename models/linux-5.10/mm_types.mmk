@@ -118,6 +118,10 @@ struct vm_area_struct source "include/linux/mm_types.h:struct vm_area_struct@v5.
     vm_mm: handle stable;
     vm_page_prot: pgprot_t guarded_by vm_mm->mmap_lock;
     vm_flags: int guarded_by vm_mm->mmap_lock;
+    // The rmap's view of the VMA. The tree has no anon_vma objects and no rmap walk
+    // (opt-in/anon-rmap-v5.10.mmk adds them), so anon_vma stays null here.
+    vm_pgoff: int guarded_by vm_mm->mmap_lock;
+    anon_vma: handle guarded_by vm_mm->mmap_lock;
 }
 
 // The state a VMA of the scenario starts in: [start, end) of mm with flags, linked after
@@ -136,5 +140,8 @@ fn scenario_vma(vma, mm, start, end, flags, prev) source "mmcheck: scenario set-
     }
     vma->vm_flags = flags;
     vma->vm_page_prot = vm_get_page_prot(flags);
+    // an anonymous VMA's pgoff is its start (mmap_region() -> vma->vm_pgoff = pgoff, which
+    // do_mmap() sets to addr >> PAGE_SHIFT for MAP_ANONYMOUS|MAP_PRIVATE)
+    vma->vm_pgoff = start;
     up_write(&mm->mmap_lock);
 }

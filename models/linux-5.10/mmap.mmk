@@ -243,10 +243,14 @@ fn free_pgtables(tlb, vma, floor, ceiling) source "mm/memory.c:free_pgtables@v5.
         // mutate: equivalent(swap-adjacent) two loads of a VMA that detach_vmas_to_be_unmapped() has taken off the list under the write lock: no other CPU can reach it, so neither field can change between them
         let next = vma->vm_next;
         let addr = vma->vm_start;
+        // Hide vma from rmap and truncate_pagecache before freeing pgtables
+        // (unlink_file_vma(): no file mappings)
+        unlink_anon_vmas(vma);
         // Optimization: gather nearby vmas into one call down
         while next != null && next->vm_start <= vma->vm_end + PMD_SIZE {
             vma = next;
             next = vma->vm_next;
+            unlink_anon_vmas(vma);
         }
         let top = ceiling;
         if next != null {

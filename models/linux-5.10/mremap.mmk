@@ -8,9 +8,10 @@
 // get_unmapped_area()'s own choice of address (a move without MREMAP_FIXED), MREMAP_DONTUNMAP,
 // vma_merge() with a neighbour of the target (not_modelled() when one is adjacent),
 // VM_ACCOUNT and locked_vm accounting, map_count, KSM (ksm_madvise()), userfaultfd's
-// remap events, mmu notifiers, flush_cache_range() (nothing on x86), the anon_vma (so
-// take_rmap_locks() and need_rmap_locks: no rmap walker is modelled), huge PMDs
-// (move_huge_pmd()) and non-present PTEs' soft-dirty bit.
+// remap events, mmu notifiers, flush_cache_range() (nothing on x86), take_rmap_locks()
+// (need_rmap_locks is false: copy_vma() never merges here), huge PMDs (move_huge_pmd()).
+// The tree has no anon_vma; with opt-in/anon-rmap-v5.10.mmk the new VMA joins the old one's
+// anon_vma (anon_vma_clone()) and rmap walks (move_pages()) find the moved pages.
 
 // include/uapi/linux/mman.h
 const MREMAP_MAYMOVE = 1;
@@ -121,9 +122,9 @@ fn vma_to_resize(addr, old_len, new_len, flags, err) source "mm/mremap.c:vma_to_
 fn move_vma(vma, old_addr, old_len, new_len, new_addr) source "mm/mremap.c:move_vma@v5.10" {
     let mm = vma->vm_mm;
     let err = 0;
-    // map_count check and ksm_madvise(MADV_UNMERGEABLE): not modelled; new_pgoff: vm_pgoff
-    // is not modelled
-    let new_vma = copy_vma(vma, new_addr, new_len);
+    // map_count check and ksm_madvise(MADV_UNMERGEABLE): not modelled
+    let new_pgoff = vma->vm_pgoff + (old_addr - vma->vm_start);
+    let new_vma = copy_vma(vma, new_addr, new_len, new_pgoff);
     if new_vma == null {
         return -ENOMEM;
     }
@@ -158,12 +159,18 @@ fn do_munmap(mm, start, len) source "mm/mmap.c:do_munmap@v5.10" {
     return __do_munmap(mm, start, len, false);
 }
 
-// mm/mmap.c: a VMA like vma for [addr, addr + len), linked into the list. vma_merge() with
-// the VMAs around the target is not modelled: a target adjacent to a VMA is not_modelled()
-// (a scenario's hole has room on both sides). The anon_vma (anon_vma_clone()), vm_pgoff,
-// the mempolicy and the file are not modelled; *need_rmap_locks is false on this branch.
-fn copy_vma(vma, addr, len) source "mm/mmap.c:copy_vma@v5.10" {
+// mm/mmap.c: a VMA like vma for [addr, addr + len), linked into the list and into vma's
+// anon_vmas. vma_merge() with the VMAs around the target is not modelled: a target adjacent
+// to a VMA is not_modelled() (a scenario's hole has room on both sides). The mempolicy and
+// the file are not modelled; *need_rmap_locks is false on this branch (the new VMA comes
+// after vma in the rmap walks' order).
+fn copy_vma(vma, addr, len, pgoff) source "mm/mmap.c:copy_vma@v5.10" {
     let mm = vma->vm_mm;
+    // If anonymous vma has not yet been faulted, update new pgoff to match new location,
+    // to increase its chance of merging.
+    if vma->anon_vma == null {
+        pgoff = addr;
+    }
     // find_vma_links(): prev is the last VMA below addr; an overlap "should never get here"
     let prev = null;
     let next = mm->mmap;
@@ -183,7 +190,13 @@ fn copy_vma(vma, addr, len) source "mm/mmap.c:copy_vma@v5.10" {
     }
     new_vma->vm_start = addr;
     new_vma->vm_end = addr + len;
-    // vma_dup_policy(), anon_vma_clone(), get_file(), vm_ops->open: not modelled
+    new_vma->vm_pgoff = pgoff;
+    // vma_dup_policy(): not modelled
+    if anon_vma_clone(new_vma, vma) != 0 {
+        vm_area_free(new_vma);
+        return null;
+    }
+    // get_file(), vm_ops->open: no file
     vma_link(mm, new_vma, prev);
     return new_vma;
 }

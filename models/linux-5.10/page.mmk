@@ -201,6 +201,16 @@ fn __page_set_anon_rmap(page, vma, address, exclusive) source "mm/rmap.c:__page_
     page->mapping = PAGE_MAPPING_ANON; // (anon_vma | PAGE_MAPPING_ANON); page->index not modelled
 }
 
+// mm/rmap.c: the anon_vma chains. The tree has no anon_vma objects (every VMA's anon_vma is
+// null, so there is no chain to copy or unlink, and no rmap walk);
+// opt-in/anon-rmap-v5.10.mmk overrides these with the real ones.
+fn anon_vma_clone(dst, src) source "mm/rmap.c:anon_vma_clone@v5.10 (no anon_vma in the tree)" {
+    return 0;
+}
+
+fn unlink_anon_vmas(vma) source "mm/rmap.c:unlink_anon_vmas@v5.10 (no anon_vma in the tree)" {
+}
+
 // do_page_add_anon_rmap() with flags 0, not compound: the first mapping sets the anon rmap.
 // Left out: the VM_BUG_ONs (the page lock), statistics, and the not-first branch's
 // __page_check_anon_rmap().

@@ -231,6 +231,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
     };
     scenario_pages(&m, &mut st, &mappings)?;
     scenario_vmas(&m, &mut st)?;
+    scenario_ptes(&m, &mut st)?;
     scenario_cpus(&m, &mut st)?;
     for tid in 0..sc.cpus {
         if st.threads[tid].status != Status::Running {
@@ -372,6 +373,47 @@ fn scenario_vmas(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
             })?;
             prev = Value::Vma(h as u8);
         }
+    }
+    Ok(())
+}
+
+/// Runs the model's `scenario_pte(vma, addr, page)`, if it has one, for each present PTE
+/// the scenario declares, in mm then address order: what mapping the page there left in
+/// the model's objects (an anon rmap: the page's anon_vma and index).
+fn scenario_ptes(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
+    let prog = &m.prog;
+    let sc = &prog.scenario;
+    let Some(func) = prog.funcs.iter().position(|f| f.name == "scenario_pte") else {
+        return Ok(());
+    };
+    if prog.funcs[func].nparams != 3 {
+        return Err(Diag::at(
+            prog.funcs[func].span,
+            "scenario_pte must take (vma, addr, page)",
+        ));
+    }
+    let nv = sc.vmas.len();
+    let mut ptes: Vec<&crate::ir::PteSpec> = sc.ptes.iter().collect();
+    ptes.sort_by_key(|p| (p.mm, p.slot));
+    for p in ptes {
+        let Some(i) = sc
+            .vmas
+            .iter()
+            .position(|v| p.slot >= v.first_slot && p.slot < v.first_slot + v.pages)
+        else {
+            continue;
+        };
+        let args = [
+            Value::Vma((p.mm * nv + i) as u8),
+            Value::Int(sc.layout.addr[p.slot]),
+            Value::Page(p.page as u16),
+        ];
+        // the pages are being set up: nobody else can see them yet
+        let tid = st.threads.len() as u8;
+        st.frames[p.page].private_to = Some(tid);
+        let r = run_hook(m, st, func, &args);
+        st.frames[p.page].private_to = None;
+        r.map_err(|why| Diag::at(p.span, format!("scenario_pte() {why}")))?;
     }
     Ok(())
 }

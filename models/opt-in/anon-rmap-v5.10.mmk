@@ -1,0 +1,471 @@
+// The anonymous reverse map of v5.10 (mm/rmap.c), opt-in: anon_vma objects, each page's
+// anon_vma and index, and rmap walks that find the PTEs mapping a page without mmap_lock,
+// with move_pages(2) as the path that migrates a page through them. The base tree has no
+// anon_vma (every VMA's is null, anon_vma_clone() and unlink_anon_vmas() do nothing), so
+// that tests which never walk the rmap carry none of these words.
+//
+// One anon_vma per scenario VMA, its own root; the anon_vma_chain interval tree is the
+// anon_vma's `vma` array, in the walks' order: vm_pgoff ascending, ties in insertion order
+// (the rule 38a76013ad80 states and mremap's move_ptes() relies on when it takes no rmap
+// lock). Left out: anon_vma_fork() (a declared mm past mm0 gets anon_vmas of its own, and a
+// child fork_mm() makes shares its parent's anon_vma pointer without joining its tree: an rmap
+// walk misses such mappings, and a migration then fails with the page still mapped),
+// anon_vma_prepare() (every scenario VMA has its anon_vma, as after its first fault), the
+// degree and refcount of an anon_vma and its freeing, the same_vma chains, KSM, THP.
+
+// struct page as models/linux-5.10/page.mmk declares it, plus the anon rmap's words.
+struct page source "include/linux/mm_types.h:struct page@v5.10" {
+    flags: bits;
+    _refcount: atomic_t refcount;
+    _mapcount: atomic_t = -1;
+    mapping: bits stable;
+    mmcheck_extra_refs: int stable;
+    // page->mapping of an anonymous page is its anon_vma | PAGE_MAPPING_ANON: `mapping`
+    // keeps the flag, `anon_vma` the pointer; both set by __page_set_anon_rmap() before
+    // the page is mapped, and kept while it lives
+    anon_vma: handle stable;
+    // page->index: the page's linear page index in the VMA it was first mapped in
+    index: int stable;
+}
+
+// struct vm_area_struct as models/linux-5.10/mm_types.mmk declares it, but for the fields an
+// rmap walk reads under the anon_vma lock alone: vm_end and vm_pgoff (vma_adjust() takes both
+// locks to change them), vm_page_prot and vm_flags (remove_migration_pte() reads them with
+// READ_ONCE() and maybe_mkwrite()): no single lock guards them.
+struct vm_area_struct source "include/linux/mm_types.h:struct vm_area_struct@v5.10" {
+    vm_start: int;
+    vm_end: int;
+    vm_next: handle guarded_by vm_mm->mmap_lock;
+    vm_prev: handle guarded_by vm_mm->mmap_lock;
+    vm_mm: handle stable;
+    vm_page_prot: pgprot_t;
+    vm_flags: int;
+    vm_pgoff: int;
+    anon_vma: handle guarded_by vm_mm->mmap_lock;
+}
+
+// include/linux/rmap.h
+struct anon_vma source "include/linux/rmap.h:struct anon_vma@v5.10" {
+    // W: modification, R: walking the list (of the root anon_vma: each is its own root here)
+    rwsem: rw_semaphore;
+    // the interval tree of anon_vma_chains (rb_root), as the VMAs it reaches, in walk order
+    vma: handle[4] guarded_by rwsem;
+    nr_vma: int guarded_by rwsem;
+}
+kmem_cache anon_vma_cachep: anon_vma[8];
+
+const ANON_VMA_TREE_MAX = 4;
+
+fn anon_vma_lock_write(anon_vma) source "include/linux/rmap.h:anon_vma_lock_write@v5.10" {
+    down_write(&anon_vma->rwsem); // anon_vma->root: itself
+}
+
+fn anon_vma_unlock_write(anon_vma) source "include/linux/rmap.h:anon_vma_unlock_write@v5.10" {
+    up_write(&anon_vma->rwsem);
+}
+
+fn anon_vma_lock_read(anon_vma) source "include/linux/rmap.h:anon_vma_lock_read@v5.10" {
+    down_read(&anon_vma->rwsem);
+}
+
+fn anon_vma_unlock_read(anon_vma) source "include/linux/rmap.h:anon_vma_unlock_read@v5.10" {
+    up_read(&anon_vma->rwsem);
+}
+
+// The state a VMA of the scenario starts in, as mm_types.mmk's scenario_vma() leaves it,
+// with an anon_vma of its own (as __anon_vma_prepare() leaves it at the first fault).
+override fn scenario_vma(vma, mm, start, end, flags, prev) source "mmcheck: scenario set-up for v5.10 with the anon rmap" {
+    vma->vm_mm = mm;
+    down_write(&mm->mmap_lock);
+    vma->vm_start = start;
+    vma->vm_end = end;
+    vma->vm_prev = prev;
+    if prev == null {
+        mm->mmap = vma;
+    } else {
+        prev->vm_next = vma;
+    }
+    vma->vm_flags = flags;
+    vma->vm_page_prot = vm_get_page_prot(flags);
+    vma->vm_pgoff = start;
+    let anon_vma = kmem_cache_alloc(&anon_vma_cachep);
+    vma->anon_vma = anon_vma;
+    anon_vma_lock_write(anon_vma);
+    anon_vma_chain_link(vma, anon_vma);
+    anon_vma_unlock_write(anon_vma);
+    up_write(&mm->mmap_lock);
+}
+
+// What the scenario's PTE at addr in vma says about its page: mapped there first (in mm,
+// then address order), the page's anon_vma is that VMA's, its index that address's.
+fn scenario_pte(vma, addr, page) source "mmcheck: scenario set-up for v5.10 with the anon rmap" {
+    if page->anon_vma == null {
+        page->anon_vma = vma->anon_vma;
+        page->index = linear_page_index(vma, addr);
+    }
+}
+
+// include/linux/pagemap.h (no hugetlb, no THP)
+fn linear_page_index(vma, address) source "include/linux/pagemap.h:linear_page_index@v5.10" {
+    return address - vma->vm_start + vma->vm_pgoff;
+}
+
+// The page's anon_vma and index, on its first mapping. `exclusive` false would pick the
+// root anon_vma: each is its own root here.
+override fn __page_set_anon_rmap(page, vma, address, exclusive) source "mm/rmap.c:__page_set_anon_rmap@v5.10" {
+    let anon_vma = vma->anon_vma;
+    BUG_ON(anon_vma == null);
+    if PageAnon(page) {
+        return;
+    }
+    page->mapping = PAGE_MAPPING_ANON;
+    page->anon_vma = anon_vma;
+    page->index = linear_page_index(vma, address);
+}
+
+// anon_vma_interval_tree_insert(): after every VMA of a lower or equal vm_pgoff.
+fn anon_vma_chain_link(vma, anon_vma) source "mm/rmap.c:anon_vma_chain_link@v5.10" {
+    let n = anon_vma->nr_vma;
+    if n == ANON_VMA_TREE_MAX {
+        not_modelled(); // more VMAs on one anon_vma than the model's array holds
+    }
+    let i = n;
+    while i > 0 && anon_vma->vma[i - 1]->vm_pgoff > vma->vm_pgoff {
+        anon_vma->vma[i] = anon_vma->vma[i - 1];
+        i = i - 1;
+    }
+    anon_vma->vma[i] = vma;
+    anon_vma->nr_vma = n + 1;
+}
+
+// kernel/fork.c: vm_area_dup() as fork.mmk has it, with the rmap's fields copied too
+// (`*new = data_race(*orig)`).
+override fn vm_area_dup(orig, mm) source "kernel/fork.c:vm_area_dup@v5.10" {
+    let new = vm_area_alloc(mm);
+    new->vm_start = orig->vm_start;
+    new->vm_end = orig->vm_end;
+    new->vm_flags = orig->vm_flags;
+    new->vm_page_prot = orig->vm_page_prot;
+    new->vm_pgoff = orig->vm_pgoff;
+    new->anon_vma = orig->anon_vma;
+    new->vm_next = null;
+    new->vm_prev = null;
+    return new;
+}
+
+// For copy_vma() (mremap): dst joins src's anon_vma, under its lock for write. dst's
+// anon_vma pointer is vm_area_dup()'s copy of src's (the reuse branch is not taken).
+override fn anon_vma_clone(dst, src) source "mm/rmap.c:anon_vma_clone@v5.10" {
+    let anon_vma = src->anon_vma;
+    if anon_vma == null {
+        return 0;
+    }
+    // list_for_each_entry_reverse(pavc, &src->anon_vma_chain, same_vma): one anon_vma;
+    // lock_anon_vma_root(): down_write() of the root's rwsem
+    anon_vma_lock_write(anon_vma);
+    anon_vma_chain_link(dst, anon_vma);
+    anon_vma_unlock_write(anon_vma);
+    return 0;
+}
+
+// "Hide vma from rmap" before its page tables go (free_pgtables()): off the tree, under the
+// lock for write. The anon_vma itself is never freed here (its refcount is not modelled).
+override fn unlink_anon_vmas(vma) source "mm/rmap.c:unlink_anon_vmas@v5.10" {
+    let anon_vma = vma->anon_vma;
+    if anon_vma == null {
+        return;
+    }
+    anon_vma_lock_write(anon_vma);
+    let n = anon_vma->nr_vma;
+    let i = 0;
+    while i < n && anon_vma->vma[i] != vma {
+        i = i + 1;
+    }
+    if i < n {
+        while i + 1 < n {
+            anon_vma->vma[i] = anon_vma->vma[i + 1];
+            i = i + 1;
+        }
+        anon_vma->vma[n - 1] = null;
+        anon_vma->nr_vma = n - 1;
+    }
+    anon_vma_unlock_write(anon_vma);
+}
+
+// The page's anon_vma read-locked, or null when the page is no longer mapped. Under
+// rcu_read_lock() in the kernel, with a down_read_trylock() fast path and a reference for
+// the sleeping lock; the anon_vma is never freed here, so the sleeping lock stands for both.
+fn page_lock_anon_vma_read(page) source "mm/rmap.c:page_lock_anon_vma_read@v5.10" {
+    let anon_vma = page->anon_vma;
+    if !PageAnon(page) || anon_vma == null {
+        return null;
+    }
+    if page_mapcount(page) == 0 {
+        return null;
+    }
+    anon_vma_lock_read(anon_vma);
+    if page_mapcount(page) == 0 {
+        anon_vma_unlock_read(anon_vma);
+        return null;
+    }
+    return anon_vma;
+}
+
+// rmap_walk_anon(page, rwc, false): every VMA of the page's anon_vma whose pgoff range holds
+// page->index, in tree order, under the anon_vma lock for read. The rmap_walk_control's
+// fields are the arguments: rmap_one(page, vma, address, arg) returns false to stop,
+// done(page) true to stop; anon_lock is page_lock_anon_vma_read() (try_to_unmap()) or,
+// when null, page_anon_vma() and anon_vma_lock_read().
+fn rmap_walk_anon(page, rmap_one, arg, done, anon_lock) source "mm/rmap.c:rmap_walk_anon@v5.10" {
+    let anon_vma = null;
+    if anon_lock != null {
+        anon_vma = anon_lock(page);
+    } else {
+        anon_vma = page->anon_vma;
+        if anon_vma != null {
+            anon_vma_lock_read(anon_vma);
+        }
+    }
+    if anon_vma == null {
+        return;
+    }
+    let pgoff = page->index;
+    let i = 0;
+    while i < anon_vma->nr_vma {
+        let vma = anon_vma->vma[i];
+        // anon_vma_interval_tree_foreach(): the VMAs whose pgoff range holds pgoff
+        if vma->vm_pgoff <= pgoff && pgoff < vma->vm_pgoff + (vma->vm_end - vma->vm_start) {
+            let address = vma_address(page, vma);
+            if !rmap_one(page, vma, address, arg) {
+                break;
+            }
+            if done != null && done(page) {
+                break;
+            }
+        }
+        i = i + 1;
+    }
+    anon_vma_unlock_read(anon_vma);
+}
+
+// mm/internal.h (no THP): the address of the page in vma.
+fn vma_address(page, vma) source "mm/internal.h:vma_address@v5.10" {
+    return vma->vm_start + (page->index - vma->vm_pgoff);
+}
+
+// ---- try_to_unmap(TTU_MIGRATION) through the rmap ----
+
+// page_vma_mapped_walk() down to the PTE of address: the PMD entry read once
+// (READ_ONCE(*pvmw->pmd)) and the table it names; null when none. The anon_vma lock keeps
+// the table: free_pgtables() unlinks the VMA from the rmap first. A huge leaf is not
+// modelled here.
+fn page_vma_mapped_pte(vma, address) source "mm/page_vma_mapped.c:page_vma_mapped_walk@v5.10 (a small page)" {
+    let pmde = *pmd_offset(vma->vm_mm, address);
+    if pmd_trans_huge(pmde) {
+        not_modelled(); // a huge leaf in an rmap walk
+    }
+    if pmd_none(pmde) {
+        return null;
+    }
+    return pte_offset_map(pmde, address);
+}
+
+// try_to_unmap_one() with TTU_MIGRATION (migrate.mmk's, reached through the rmap):
+// page_vma_mapped_walk() without PVMW_SYNC looks at the PTE without the lock first and
+// skips a VMA where it is not present (map_pte()); only then does it take the PTL and
+// check that the PTE maps the page (check_pte()). Then the PTE is cleared and flushed
+// (this address only) and a migration entry left.
+fn try_to_unmap_one_rmap(page, vma, address, flags) source "mm/rmap.c:try_to_unmap_one@v5.10 (TTU_MIGRATION)" {
+    let mm = vma->vm_mm;
+    let ptep = page_vma_mapped_pte(vma, address);
+    if ptep == null || !pte_present(*ptep) {
+        return true;
+    }
+    let ptl = pte_lockptr(mm, ptep);
+    spin_lock(ptl);
+    if !pte_present(*ptep) || pte_page(*ptep) != page {
+        pte_unmap_unlock(ptep, ptl);
+        return true;
+    }
+    // Nuke the page table entry.
+    let pteval = ptep_clear_flush(vma, address, ptep);
+    let entry = make_migration_entry(page, pte_write(pteval));
+    let swp_pte = swp_entry_to_pte(entry);
+    if pte_soft_dirty(pteval) {
+        swp_pte = pte_swp_mksoft_dirty(swp_pte);
+    }
+    if pte_uffd_wp(pteval) {
+        swp_pte = pte_swp_mkuffd_wp(swp_pte);
+    }
+    set_pte_at(mm, address, ptep, swp_pte);
+    page_remove_rmap(page);
+    put_page(page);
+    pte_unmap_unlock(ptep, ptl);
+    return true;
+}
+
+fn page_mapcount_is_zero(page) source "mm/rmap.c:page_mapcount_is_zero@v5.10" {
+    return page_mapcount(page) == 0; // total_mapcount(): no THP
+}
+
+fn try_to_unmap(page) source "mm/rmap.c:try_to_unmap@v5.10 (TTU_MIGRATION|TTU_IGNORE_MLOCK)" {
+    // invalid_migration_vma(): no temporary exec stacks
+    rmap_walk_anon(page, try_to_unmap_one_rmap, 0, page_mapcount_is_zero, page_lock_anon_vma_read);
+    return page_mapcount(page) == 0;
+}
+
+// remove_migration_ptes(old, new, false): every migration entry for old, found through
+// new's rmap (the same anon_vma and index: move_to_new_page() copied them).
+fn remove_migration_ptes(old, new) source "mm/migrate.c:remove_migration_ptes@v5.10" {
+    rmap_walk_anon(new, remove_migration_pte_rmap, old, null, null);
+}
+
+// remove_migration_pte() (migrate.mmk's, reached through the rmap; rwc->arg is old):
+// page_vma_mapped_walk() with PVMW_SYNC | PVMW_MIGRATION takes the PTL whatever the PTE
+// holds, then wants a migration entry for old there; the page `new` is mapped again in its
+// place, old (not young), writable if the entry was a write entry.
+fn remove_migration_pte_rmap(new, vma, address, old) source "mm/migrate.c:remove_migration_pte@v5.10" {
+    let mm = vma->vm_mm;
+    let ptep = page_vma_mapped_pte(vma, address);
+    if ptep == null {
+        return true;
+    }
+    let ptl = pte_lockptr(mm, ptep);
+    spin_lock(ptl);
+    if !is_swap_pte(*ptep) {
+        pte_unmap_unlock(ptep, ptl);
+        return true;
+    }
+    let entry = pte_to_swp_entry(*ptep);
+    if !is_migration_entry(entry) || migration_entry_to_page(entry) != old {
+        pte_unmap_unlock(ptep, ptl);
+        return true;
+    }
+    get_page(new);
+    let pte = pte_mkold(mk_pte(new, vma->vm_page_prot));
+    if pte_swp_soft_dirty(*ptep) {
+        pte = pte_mksoft_dirty(pte);
+    }
+    if is_write_migration_entry(entry) {
+        pte = maybe_mkwrite(pte, vma);
+    } else if pte_swp_uffd_wp(*ptep) {
+        pte = pte_mkuffd_wp(pte);
+    }
+    set_pte_at(mm, address, ptep, pte);
+    page_add_anon_rmap(new, vma, address, false);
+    // update_mmu_cache() is a no-op on x86; no flush: the entry was not present
+    pte_unmap_unlock(ptep, ptl);
+    return true;
+}
+
+// migrate_page_move_mapping() for an anonymous page without a mapping: the new page takes
+// the old one's index and mapping (migrate.mmk's move_to_new_page(), with the rmap's words).
+override fn move_to_new_page(newpage, page) source "mm/migrate.c:move_to_new_page@v5.10 with migrate_page() and migrate_page_move_mapping()" {
+    if page_count(page) != 1 {
+        return -EAGAIN;
+    }
+    newpage->index = page->index;
+    newpage->mapping = page->mapping;
+    newpage->anon_vma = page->anon_vma;
+    copy_user_highpage(newpage, page);
+    return MIGRATEPAGE_SUCCESS;
+}
+
+// ---- move_pages(2) for one page of the calling process ----
+//
+// do_pages_move() for one address: add_page_for_migration() finds and isolates the page
+// under mmap_lock held for read, then do_move_pages_to_node() migrates it with mmap_lock
+// dropped, through the rmap. The target node is another one (NUMA nodes are not modelled:
+// the new page is any free frame); migrate_pages() makes one pass (its retries of -EAGAIN
+// up to ten times are left out); the status array and the copy to and from user memory are
+// not modelled.
+
+fn move_pages(addr) source "mm/migrate.c:kernel_move_pages@v5.10 -> do_pages_move() (one page of the caller, MPOL_MF_MOVE)" {
+    let mm = current_mm();
+    let page = add_page_for_migration(mm, addr);
+    if page == null {
+        return -ENOENT;
+    }
+    return unmap_and_move(page);
+}
+
+// The isolated page (its isolation reference taken), or null. isolate_lru_page() is a
+// reference here (PG_lru and the LRU lists are not checked); vma_migratable() holds for
+// every modelled VMA; page_to_nid() is never the target node.
+fn add_page_for_migration(mm, addr) source "mm/migrate.c:add_page_for_migration@v5.10" {
+    mmap_read_lock(mm);
+    let vma = find_vma(mm, addr);
+    if vma == null || addr < vma->vm_start {
+        mmap_read_unlock(mm);
+        return null;
+    }
+    // FOLL_DUMP to ignore special (like zero) pages: follow_page() -> follow_page_pte()
+    // (gup.mmk; a huge leaf is not modelled here)
+    let page = follow_page_pte(vma, addr, FOLL_GET);
+    if page == null {
+        mmap_read_unlock(mm);
+        return null;
+    }
+    if page_mapcount(page) > 1 {
+        // -EACCES without MPOL_MF_MOVE_ALL
+        put_page(page);
+        mmap_read_unlock(mm);
+        return null;
+    }
+    // isolate_lru_page(head): its own reference
+    get_page(page);
+    // Either remove the duplicate refcount from isolate_lru_page() or drop the page ref if
+    // it was not isolated.
+    put_page(page);
+    mmap_read_unlock(mm);
+    return page;
+}
+
+// unmap_and_move() and __unmap_and_move() for an anonymous page (MIGRATE_SYNC): the rmap
+// walks in place of migrate.mmk's one known PTE. page_get_anon_vma()'s reference is not
+// needed: the anon_vma is never freed here.
+fn unmap_and_move(page) source "mm/migrate.c:unmap_and_move@v5.10 with __unmap_and_move()" {
+    if page_count(page) == 1 {
+        // page was freed from under us. So we are done.
+        put_page(page);
+        return MIGRATEPAGE_SUCCESS;
+    }
+    // get_new_page(): alloc_new_node_page()
+    let newpage = alloc_page();
+    if newpage == null {
+        put_page(page); // putback_lru_page()
+        return -ENOMEM;
+    }
+    lock_page(page);
+    trylock_page(newpage);
+    let rc = -EAGAIN;
+    let page_was_mapped = false;
+    if page_mapcount(page) > 0 {
+        // Establish migration ptes
+        try_to_unmap(page);
+        page_was_mapped = true;
+    }
+    if page_mapcount(page) == 0 {
+        rc = move_to_new_page(newpage, page);
+    }
+    if page_was_mapped {
+        if rc == MIGRATEPAGE_SUCCESS {
+            remove_migration_ptes(page, newpage);
+        } else {
+            remove_migration_ptes(page, page);
+        }
+    }
+    unlock_page(newpage);
+    unlock_page(page);
+    if rc == MIGRATEPAGE_SUCCESS {
+        // the isolation reference: the old page goes; the new one to the LRU
+        put_page(page);
+        lru_cache_add(newpage);
+        put_page(newpage);
+    } else {
+        // -EAGAIN: the page stays isolated for another pass, which is not modelled
+        put_page(newpage);
+        put_page(page);
+    }
+    return rc;
+}
