@@ -110,8 +110,15 @@ fn zap_pte_range(tlb, vma, addr, end) source "mm/memory.c:zap_pte_range@v5.10" {
                             break;
                         }
                     }
+                } else {
+                    // A swap or migration entry (the tree makes only migration entries):
+                    // the rss counters and free_swap_and_cache() (nothing to free for a
+                    // migration entry) are not modelled; details->check_mapping is never
+                    // set for an anonymous zap.
+                    ptep_get_and_clear(mm, addr, pte); // pte_clear_not_present_full()
+                    // Ghost, not kernel code: the address expects zero-fill from now on.
+                    ghost_discard(vma, addr, null);
                 }
-                // swap and migration entries: not modelled (none are made)
             }
             addr = addr + PAGE_SIZE;
             if addr != end {

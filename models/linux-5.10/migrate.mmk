@@ -35,6 +35,15 @@ fn migrate_one_page(vma, addr) source "mm/migrate.c:unmap_and_move@v5.10 with __
     if page == null {
         return -EAGAIN;
     }
+    return unmap_and_move(page, vma, addr);
+}
+
+// unmap_and_move() and __unmap_and_move() (MIGRATE_SYNC) for an isolated anonymous page
+// (the caller's reference is the isolation's): vma and addr are where the base tree's
+// try_to_unmap() and remove_migration_ptes() find the page's one mapping; with the anon
+// rmap (opt-in/anon-rmap-v5.10.mmk) they walk the page's anon_vma instead. Left out:
+// unmap_and_move()'s "page was freed from under us" shortcut and migrate_pages()'s retries.
+fn unmap_and_move(page, vma, addr) source "mm/migrate.c:unmap_and_move@v5.10 with __unmap_and_move()" {
     // get_new_page()
     let newpage = alloc_page();
     if newpage == null {
@@ -52,7 +61,8 @@ fn migrate_one_page(vma, addr) source "mm/migrate.c:unmap_and_move@v5.10 with __
     let page_was_mapped = false;
     // mutate: equivalent(disable-recheck) try_to_unmap_one() rechecks the PTE under the PTL and leaves a page it no longer maps alone; remove_migration_pte() then finds no entry and does nothing
     if page_mapcount(page) > 0 {
-        try_to_unmap_one(page, vma, addr);
+        // Establish migration ptes
+        try_to_unmap(page, vma, addr);
         page_was_mapped = true;
     }
     if page_mapcount(page) == 0 {
@@ -60,9 +70,9 @@ fn migrate_one_page(vma, addr) source "mm/migrate.c:unmap_and_move@v5.10 with __
     }
     if page_was_mapped {
         if rc == MIGRATEPAGE_SUCCESS {
-            remove_migration_pte(newpage, vma, addr, page);
+            remove_migration_ptes(page, newpage, vma, addr);
         } else {
-            remove_migration_pte(page, vma, addr, page);
+            remove_migration_ptes(page, page, vma, addr);
         }
     }
     // mutate: equivalent(swap-adjacent) nothing waits on the new page's lock: no other CPU could reach it while it was locked
@@ -83,13 +93,33 @@ fn migrate_one_page(vma, addr) source "mm/migrate.c:unmap_and_move@v5.10 with __
     return rc;
 }
 
+// try_to_unmap(TTU_MIGRATION | TTU_IGNORE_MLOCK) without the rmap walk: the one mapping is
+// at addr in vma. Its result (!page_mapcount()) is left out: __unmap_and_move() ignores it.
+fn try_to_unmap(page, vma, addr) source "mm/rmap.c:try_to_unmap@v5.10 (the page's one mapping, known)" {
+    try_to_unmap_one(page, vma, addr);
+}
+
+// remove_migration_ptes(old, new, false) without the rmap walk: the one entry is at addr
+// in vma.
+fn remove_migration_ptes(old, new, vma, addr) source "mm/migrate.c:remove_migration_ptes@v5.10 (the page's one mapping, known)" {
+    remove_migration_pte(new, vma, addr, old);
+}
+
+// page_vma_mapped_walk() down to the PTE of address, for a caller holding mmap_lock (the
+// base tree's migrations do): a walk through the mm. The anon rmap overrides it with the
+// walk of an rmap walker, which holds the anon_vma lock instead.
+fn page_vma_mapped_pte(vma, address) source "mm/page_vma_mapped.c:page_vma_mapped_walk@v5.10 (a small page, under mmap_lock)" {
+    return pte_offset_map(vma->vm_mm, address);
+}
+
 // try_to_unmap_one() with TTU_MIGRATION for the PTE at address: under the PTL
 // (page_vma_mapped_walk()), clear and flush it (no deferred flush: TTU_BATCH_FLUSH is
 // reclaim's), then leave a migration entry with the old PTE's write, soft-dirty and uffd-wp
 // bits, and drop the mapping.
 fn try_to_unmap_one(page, vma, address) source "mm/rmap.c:try_to_unmap_one@v5.10 (TTU_MIGRATION, one PTE)" {
+    // mutate: equivalent(swap-adjacent) vm_mm is set once, when vm_area_alloc() hands the VMA out, and never written again, and page_vma_mapped_pte() only reads: the two commute
     let mm = vma->vm_mm;
-    let ptep = pte_offset_map(mm, address);
+    let ptep = page_vma_mapped_pte(vma, address);
     let ptl = pte_lockptr(mm, ptep);
     spin_lock(ptl);
     if !pte_present(*ptep) || pte_page(*ptep) != page {
@@ -133,8 +163,9 @@ fn move_to_new_page(newpage, page) source "mm/migrate.c:move_to_new_page@v5.10 w
 // (the new page, or the old one if the copy failed) mapped again, old (not young), writable
 // if the entry was a write entry; soft-dirty and uffd-wp carried over.
 fn remove_migration_pte(new, vma, addr, old) source "mm/migrate.c:remove_migration_pte@v5.10 (one PTE)" {
+    // mutate: equivalent(swap-adjacent) vm_mm is set once, when vm_area_alloc() hands the VMA out, and never written again, and page_vma_mapped_pte() only reads: the two commute
     let mm = vma->vm_mm;
-    let ptep = pte_offset_map(mm, addr);
+    let ptep = page_vma_mapped_pte(vma, addr);
     let ptl = pte_lockptr(mm, ptep);
     spin_lock(ptl);
     // page_vma_mapped_walk(): a migration entry for `old`

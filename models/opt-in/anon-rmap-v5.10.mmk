@@ -118,7 +118,9 @@ override fn __page_set_anon_rmap(page, vma, address, exclusive) source "mm/rmap.
     if PageAnon(page) {
         return;
     }
+    // mutate: equivalent(swap-adjacent) the page is mapped nowhere yet (__page_set_anon_rmap() runs before the callers' set_pte_at() under the PTL, on a new page, or returns early on one already anonymous): no other CPU can read these words between the stores
     page->mapping = PAGE_MAPPING_ANON;
+    // mutate: equivalent(swap-adjacent) the page is mapped nowhere yet (__page_set_anon_rmap() runs before the callers' set_pte_at() under the PTL, on a new page, or returns early on one already anonymous): no other CPU can read these words between the stores
     page->anon_vma = anon_vma;
     page->index = linear_page_index(vma, address);
 }
@@ -134,6 +136,7 @@ fn anon_vma_chain_link(vma, anon_vma) source "mm/rmap.c:anon_vma_chain_link@v5.1
         anon_vma->vma[i] = anon_vma->vma[i - 1];
         i = i - 1;
     }
+    // mutate: equivalent(swap-adjacent) both under the anon_vma lock held for write, and every walker reads the tree under it held for read: no one sees one store without the other
     anon_vma->vma[i] = vma;
     anon_vma->nr_vma = n + 1;
 }
@@ -142,12 +145,19 @@ fn anon_vma_chain_link(vma, anon_vma) source "mm/rmap.c:anon_vma_chain_link@v5.1
 // (`*new = data_race(*orig)`).
 override fn vm_area_dup(orig, mm) source "kernel/fork.c:vm_area_dup@v5.10" {
     let new = vm_area_alloc(mm);
+    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() and copy_vma() link it after vm_area_dup() returns, under the locks a lookup or an rmap walk takes), and orig's fields are guarded by mmap_lock held for write: these loads and stores commute
     new->vm_start = orig->vm_start;
+    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() and copy_vma() link it after vm_area_dup() returns, under the locks a lookup or an rmap walk takes), and orig's fields are guarded by mmap_lock held for write: these loads and stores commute
     new->vm_end = orig->vm_end;
+    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() and copy_vma() link it after vm_area_dup() returns, under the locks a lookup or an rmap walk takes), and orig's fields are guarded by mmap_lock held for write: these loads and stores commute
     new->vm_flags = orig->vm_flags;
+    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() and copy_vma() link it after vm_area_dup() returns, under the locks a lookup or an rmap walk takes), and orig's fields are guarded by mmap_lock held for write: these loads and stores commute
     new->vm_page_prot = orig->vm_page_prot;
+    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() and copy_vma() link it after vm_area_dup() returns, under the locks a lookup or an rmap walk takes), and orig's fields are guarded by mmap_lock held for write: these loads and stores commute
     new->vm_pgoff = orig->vm_pgoff;
+    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() and copy_vma() link it after vm_area_dup() returns, under the locks a lookup or an rmap walk takes), and orig's fields are guarded by mmap_lock held for write: these loads and stores commute
     new->anon_vma = orig->anon_vma;
+    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() and copy_vma() link it after vm_area_dup() returns, under the locks a lookup or an rmap walk takes), and orig's fields are guarded by mmap_lock held for write: these loads and stores commute
     new->vm_next = null;
     new->vm_prev = null;
     return new;
@@ -175,6 +185,7 @@ override fn unlink_anon_vmas(vma) source "mm/rmap.c:unlink_anon_vmas@v5.10" {
     if anon_vma == null {
         return;
     }
+    // mutate: equivalent(swap-adjacent) not observable here: every path that changes an anon_vma's tree (copy_vma(), free_pgtables()) holds its mm's mmap_lock for write, and each anon_vma serves one mm here (anon_vma_fork() is not modelled), so no writer can change the count between this load and the lock
     anon_vma_lock_write(anon_vma);
     let n = anon_vma->nr_vma;
     let i = 0;
@@ -186,6 +197,7 @@ override fn unlink_anon_vmas(vma) source "mm/rmap.c:unlink_anon_vmas@v5.10" {
             anon_vma->vma[i] = anon_vma->vma[i + 1];
             i = i + 1;
         }
+        // mutate: equivalent(swap-adjacent) both under the anon_vma lock held for write, and every walker reads the tree under it held for read: no one sees one store without the other
         anon_vma->vma[n - 1] = null;
         anon_vma->nr_vma = n - 1;
     }
@@ -200,10 +212,12 @@ fn page_lock_anon_vma_read(page) source "mm/rmap.c:page_lock_anon_vma_read@v5.10
     if !PageAnon(page) || anon_vma == null {
         return null;
     }
+    // mutate: equivalent(disable-recheck) a shortcut: the walk of a page no longer mapped finds no PTE mapping it and does nothing
     if page_mapcount(page) == 0 {
         return null;
     }
     anon_vma_lock_read(anon_vma);
+    // mutate: equivalent(disable-recheck) a shortcut: the walk of a page no longer mapped finds no PTE mapping it and does nothing
     if page_mapcount(page) == 0 {
         anon_vma_unlock_read(anon_vma);
         return null;
@@ -253,13 +267,13 @@ fn vma_address(page, vma) source "mm/internal.h:vma_address@v5.10" {
     return vma->vm_start + (page->index - vma->vm_pgoff);
 }
 
-// ---- try_to_unmap(TTU_MIGRATION) through the rmap ----
+// ---- migration through the rmap ----
 
-// page_vma_mapped_walk() down to the PTE of address: the PMD entry read once
-// (READ_ONCE(*pvmw->pmd)) and the table it names; null when none. The anon_vma lock keeps
-// the table: free_pgtables() unlinks the VMA from the rmap first. A huge leaf is not
-// modelled here.
-fn page_vma_mapped_pte(vma, address) source "mm/page_vma_mapped.c:page_vma_mapped_walk@v5.10 (a small page)" {
+// page_vma_mapped_walk() down to the PTE of address, for an rmap walker (no mmap_lock):
+// the PMD entry read once (READ_ONCE(*pvmw->pmd)) and the table it names; null when none.
+// The anon_vma lock keeps the table: free_pgtables() unlinks the VMA from the rmap first.
+// A huge leaf is not modelled here.
+override fn page_vma_mapped_pte(vma, address) source "mm/page_vma_mapped.c:page_vma_mapped_walk@v5.10 (a small page, from an rmap walk)" {
     let pmde = *pmd_offset(vma->vm_mm, address);
     if pmd_trans_huge(pmde) {
         not_modelled(); // a huge leaf in an rmap walk
@@ -270,37 +284,15 @@ fn page_vma_mapped_pte(vma, address) source "mm/page_vma_mapped.c:page_vma_mappe
     return pte_offset_map(pmde, address);
 }
 
-// try_to_unmap_one() with TTU_MIGRATION (migrate.mmk's, reached through the rmap):
-// page_vma_mapped_walk() without PVMW_SYNC looks at the PTE without the lock first and
-// skips a VMA where it is not present (map_pte()); only then does it take the PTL and
-// check that the PTE maps the page (check_pte()). Then the PTE is cleared and flushed
-// (this address only) and a migration entry left.
-fn try_to_unmap_one_rmap(page, vma, address, flags) source "mm/rmap.c:try_to_unmap_one@v5.10 (TTU_MIGRATION)" {
-    let mm = vma->vm_mm;
+// rmap_one of try_to_unmap(): page_vma_mapped_walk() without PVMW_SYNC looks at the PTE
+// without the lock first and skips a VMA where it is not present (map_pte()); only then
+// does try_to_unmap_one() (migrate.mmk) take the PTL and check the PTE (check_pte()).
+fn try_to_unmap_one_rmap(page, vma, address, flags) source "mm/rmap.c:try_to_unmap_one@v5.10 (TTU_MIGRATION) with page_vma_mapped_walk()'s map_pte()" {
     let ptep = page_vma_mapped_pte(vma, address);
     if ptep == null || !pte_present(*ptep) {
         return true;
     }
-    let ptl = pte_lockptr(mm, ptep);
-    spin_lock(ptl);
-    if !pte_present(*ptep) || pte_page(*ptep) != page {
-        pte_unmap_unlock(ptep, ptl);
-        return true;
-    }
-    // Nuke the page table entry.
-    let pteval = ptep_clear_flush(vma, address, ptep);
-    let entry = make_migration_entry(page, pte_write(pteval));
-    let swp_pte = swp_entry_to_pte(entry);
-    if pte_soft_dirty(pteval) {
-        swp_pte = pte_swp_mksoft_dirty(swp_pte);
-    }
-    if pte_uffd_wp(pteval) {
-        swp_pte = pte_swp_mkuffd_wp(swp_pte);
-    }
-    set_pte_at(mm, address, ptep, swp_pte);
-    page_remove_rmap(page);
-    put_page(page);
-    pte_unmap_unlock(ptep, ptl);
+    try_to_unmap_one(page, vma, address);
     return true;
 }
 
@@ -308,53 +300,23 @@ fn page_mapcount_is_zero(page) source "mm/rmap.c:page_mapcount_is_zero@v5.10" {
     return page_mapcount(page) == 0; // total_mapcount(): no THP
 }
 
-fn try_to_unmap(page) source "mm/rmap.c:try_to_unmap@v5.10 (TTU_MIGRATION|TTU_IGNORE_MLOCK)" {
-    // invalid_migration_vma(): no temporary exec stacks
+// try_to_unmap(TTU_MIGRATION | TTU_IGNORE_MLOCK) through the rmap: vma and addr (the base
+// tree's known mapping) are not used. invalid_migration_vma(): no temporary exec stacks.
+// Its result (!page_mapcount()) is left out: __unmap_and_move() ignores it.
+override fn try_to_unmap(page, vma, addr) source "mm/rmap.c:try_to_unmap@v5.10 (TTU_MIGRATION|TTU_IGNORE_MLOCK)" {
     rmap_walk_anon(page, try_to_unmap_one_rmap, 0, page_mapcount_is_zero, page_lock_anon_vma_read);
-    return page_mapcount(page) == 0;
 }
 
-// remove_migration_ptes(old, new, false): every migration entry for old, found through
-// new's rmap (the same anon_vma and index: move_to_new_page() copied them).
-fn remove_migration_ptes(old, new) source "mm/migrate.c:remove_migration_ptes@v5.10" {
+// remove_migration_ptes(old, new, false) through new's rmap (the same anon_vma and index as
+// old's: move_to_new_page() copied them); rwc->arg is old.
+override fn remove_migration_ptes(old, new, vma, addr) source "mm/migrate.c:remove_migration_ptes@v5.10" {
     rmap_walk_anon(new, remove_migration_pte_rmap, old, null, null);
 }
 
-// remove_migration_pte() (migrate.mmk's, reached through the rmap; rwc->arg is old):
-// page_vma_mapped_walk() with PVMW_SYNC | PVMW_MIGRATION takes the PTL whatever the PTE
-// holds, then wants a migration entry for old there; the page `new` is mapped again in its
-// place, old (not young), writable if the entry was a write entry.
-fn remove_migration_pte_rmap(new, vma, address, old) source "mm/migrate.c:remove_migration_pte@v5.10" {
-    let mm = vma->vm_mm;
-    let ptep = page_vma_mapped_pte(vma, address);
-    if ptep == null {
-        return true;
-    }
-    let ptl = pte_lockptr(mm, ptep);
-    spin_lock(ptl);
-    if !is_swap_pte(*ptep) {
-        pte_unmap_unlock(ptep, ptl);
-        return true;
-    }
-    let entry = pte_to_swp_entry(*ptep);
-    if !is_migration_entry(entry) || migration_entry_to_page(entry) != old {
-        pte_unmap_unlock(ptep, ptl);
-        return true;
-    }
-    get_page(new);
-    let pte = pte_mkold(mk_pte(new, vma->vm_page_prot));
-    if pte_swp_soft_dirty(*ptep) {
-        pte = pte_mksoft_dirty(pte);
-    }
-    if is_write_migration_entry(entry) {
-        pte = maybe_mkwrite(pte, vma);
-    } else if pte_swp_uffd_wp(*ptep) {
-        pte = pte_mkuffd_wp(pte);
-    }
-    set_pte_at(mm, address, ptep, pte);
-    page_add_anon_rmap(new, vma, address, false);
-    // update_mmu_cache() is a no-op on x86; no flush: the entry was not present
-    pte_unmap_unlock(ptep, ptl);
+// rmap_one of remove_migration_ptes(): page_vma_mapped_walk() with PVMW_SYNC takes the PTL
+// whatever the PTE holds (migrate.mmk's remove_migration_pte()).
+fn remove_migration_pte_rmap(new, vma, address, old) source "mm/migrate.c:remove_migration_pte@v5.10 (through rmap_walk())" {
+    remove_migration_pte(new, vma, address, old);
     return true;
 }
 
@@ -364,8 +326,11 @@ override fn move_to_new_page(newpage, page) source "mm/migrate.c:move_to_new_pag
     if page_count(page) != 1 {
         return -EAGAIN;
     }
+    // mutate: equivalent(swap-adjacent) the new page is this CPU's alone until remove_migration_pte() maps it
     newpage->index = page->index;
+    // mutate: equivalent(swap-adjacent) the new page is this CPU's alone until remove_migration_pte() maps it
     newpage->mapping = page->mapping;
+    // mutate: equivalent(swap-adjacent) the new page is this CPU's alone until remove_migration_pte() maps it
     newpage->anon_vma = page->anon_vma;
     copy_user_highpage(newpage, page);
     return MIGRATEPAGE_SUCCESS;
@@ -386,7 +351,8 @@ fn move_pages(addr) source "mm/migrate.c:kernel_move_pages@v5.10 -> do_pages_mov
     if page == null {
         return -ENOENT;
     }
-    return unmap_and_move(page);
+    // do_move_pages_to_node() -> migrate_pages() -> unmap_and_move(), with mmap_lock dropped
+    return unmap_and_move(page, null, 0);
 }
 
 // The isolated page (its isolation reference taken), or null. isolate_lru_page() is a
@@ -406,66 +372,21 @@ fn add_page_for_migration(mm, addr) source "mm/migrate.c:add_page_for_migration@
         mmap_read_unlock(mm);
         return null;
     }
+    // mutate: equivalent(disable-recheck) not observable here: a policy, not a safety check (MPOL_MF_MOVE_ALL lifts it); a page another mm maps is found by no walk here (anon_vma_fork() is not modelled), so its migration fails with the page still mapped
     if page_mapcount(page) > 1 {
         // -EACCES without MPOL_MF_MOVE_ALL
+        // mutate: equivalent(swap-adjacent) the reference dropped is follow_page()'s, and the PTE's keeps the page: no put here is the last, inside or outside mmap_lock
         put_page(page);
         mmap_read_unlock(mm);
         return null;
     }
     // isolate_lru_page(head): its own reference
+    // mutate: equivalent(swap-adjacent) follow_page()'s reference and the mapping's keep the count above one: dropping one before taking the other frees nothing
     get_page(page);
     // Either remove the duplicate refcount from isolate_lru_page() or drop the page ref if
     // it was not isolated.
+    // mutate: equivalent(swap-adjacent) the isolation reference stays: this put is never the last, inside or outside mmap_lock
     put_page(page);
     mmap_read_unlock(mm);
     return page;
-}
-
-// unmap_and_move() and __unmap_and_move() for an anonymous page (MIGRATE_SYNC): the rmap
-// walks in place of migrate.mmk's one known PTE. page_get_anon_vma()'s reference is not
-// needed: the anon_vma is never freed here.
-fn unmap_and_move(page) source "mm/migrate.c:unmap_and_move@v5.10 with __unmap_and_move()" {
-    if page_count(page) == 1 {
-        // page was freed from under us. So we are done.
-        put_page(page);
-        return MIGRATEPAGE_SUCCESS;
-    }
-    // get_new_page(): alloc_new_node_page()
-    let newpage = alloc_page();
-    if newpage == null {
-        put_page(page); // putback_lru_page()
-        return -ENOMEM;
-    }
-    lock_page(page);
-    trylock_page(newpage);
-    let rc = -EAGAIN;
-    let page_was_mapped = false;
-    if page_mapcount(page) > 0 {
-        // Establish migration ptes
-        try_to_unmap(page);
-        page_was_mapped = true;
-    }
-    if page_mapcount(page) == 0 {
-        rc = move_to_new_page(newpage, page);
-    }
-    if page_was_mapped {
-        if rc == MIGRATEPAGE_SUCCESS {
-            remove_migration_ptes(page, newpage);
-        } else {
-            remove_migration_ptes(page, page);
-        }
-    }
-    unlock_page(newpage);
-    unlock_page(page);
-    if rc == MIGRATEPAGE_SUCCESS {
-        // the isolation reference: the old page goes; the new one to the LRU
-        put_page(page);
-        lru_cache_add(newpage);
-        put_page(newpage);
-    } else {
-        // -EAGAIN: the page stays isolated for another pass, which is not modelled
-        put_page(newpage);
-        put_page(page);
-    }
-    return rc;
 }

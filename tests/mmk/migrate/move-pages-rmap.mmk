@@ -1,0 +1,67 @@
+// move_pages(2) through the anon rmap (opt-in/anon-rmap-v5.10.mmk): the page is looked up
+// and isolated under mmap_lock held for read (add_page_for_migration()), then migrated with
+// the lock dropped, its mappings found by rmap walks of its anon_vma (try_to_unmap(),
+// remove_migration_ptes()).
+
+test "a store racing move_pages lands in the old page before the unmap or in the new one after" {
+    kernel "linux-5.10";
+    import "opt-in/anon-rmap-v5.10.mmk";
+    invariants: lost_write, use_after_free, stale_tlb, deadlock, lock_hygiene, refcount, page_leak, model_error;
+    cpus 2;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty accessed };
+    tlb cpu1: X -> P { write dirty };
+    cpu0 { move_pages(X); }
+    cpu1 { X = 8; }
+    expect safe;
+}
+
+test "a page a device has pinned stays where it is" {
+    kernel "linux-5.10";
+    import "opt-in/anon-rmap-v5.10.mmk";
+    invariants: lost_write, use_after_free, deadlock, lock_hygiene, refcount, page_leak, model_error;
+    cpus 2;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty accessed };
+    cpu0 { move_pages(X); }
+    cpu1 { pin_for_dma(X, 100); }
+    expect safe;
+}
+
+test "a page two processes map is left alone without MPOL_MF_MOVE_ALL" {
+    kernel "linux-5.10";
+    import "opt-in/anon-rmap-v5.10.mmk";
+    invariants: lost_write, use_after_free, deadlock, lock_hygiene, refcount, page_leak, model_error;
+    cpus 1;
+    mms 2;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { accessed };
+    pte mm1:X -> P { accessed };
+    cpu0 { move_pages(X); }
+    expect safe;
+}
+
+test "munmap racing move_pages: the walk never reaches the unmapped VMA" {
+    kernel "linux-5.10";
+    import "opt-in/anon-rmap-v5.10.mmk";
+    invariants: lost_write, use_after_free, deadlock, lock_hygiene, refcount, page_leak, model_error;
+    cpus 2;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty accessed };
+    cpu0 { move_pages(X); }
+    cpu1 { munmap(X, 1); }
+    expect safe;
+}
+
+// A driver: pin the page of addr for write, let the device add v to it by DMA, unpin.
+fn pin_for_dma(addr, v) {
+    let page = null;
+    if pin_user_pages_fast(addr, 1, FOLL_WRITE, &page) == 1 {
+        dma_add(page, v, current_mm(), addr);
+        unpin_user_page(page);
+    }
+}
