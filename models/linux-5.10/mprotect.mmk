@@ -1,6 +1,7 @@
 // mm/mprotect.c as of v5.10: change_protection() and mprotect().
-// Not modelled: hugetlb, THP (change_huge_pmd), swap and migration entries, VMA merging and
-// splitting (mprotect must cover whole VMAs), memory accounting.
+// Not modelled: hugetlb, THP (change_huge_pmd), swap and device-private entries (migration
+// entries are), VMA merging and splitting (mprotect must cover whole VMAs), memory
+// accounting.
 
 fn change_pte_range(vma, addr, end, newprot, cp_flags) source "mm/mprotect.c:change_pte_range@v5.10" {
     let pages = 0;
@@ -53,6 +54,31 @@ fn change_pte_range(vma, addr, end, newprot, cp_flags) source "mm/mprotect.c:cha
                     ptent = pte_mkwrite(ptent);
                 }
                 ptep_modify_prot_commit(vma, addr, pte, oldpte, ptent);
+                pages = pages + 1;
+            }
+        } else if is_swap_pte(oldpte) {
+            // A migration entry (the tree makes no swap or device-private entries).
+            let entry = pte_to_swp_entry(oldpte);
+            let newpte = oldpte;
+            if is_write_migration_entry(entry) {
+                // A protection check is difficult so just be safe and disable write
+                // (make_migration_entry_read())
+                entry = make_migration_entry(migration_entry_to_page(entry), false);
+                newpte = swp_entry_to_pte(entry);
+                if pte_swp_soft_dirty(oldpte) {
+                    newpte = pte_swp_mksoft_dirty(newpte);
+                }
+                if pte_swp_uffd_wp(oldpte) {
+                    newpte = pte_swp_mkuffd_wp(newpte);
+                }
+            }
+            if uffd_wp {
+                newpte = pte_swp_mkuffd_wp(newpte);
+            } else if uffd_wp_resolve {
+                newpte = pte_swp_clear_uffd_wp(newpte);
+            }
+            if !pte_same(oldpte, newpte) {
+                set_pte_at(mm, addr, pte, newpte);
                 pages = pages + 1;
             }
         }

@@ -119,6 +119,7 @@ prims! {
     PteSwpMksoftDirty = "pte_swp_mksoft_dirty", 1, Pure, "(pte) set _PAGE_SWP_SOFT_DIRTY";
     PteSwpUffdWp = "pte_swp_uffd_wp", 1, Pure, "(pte) _PAGE_SWP_UFFD_WP of a swap PTE";
     PteSwpMkuffdWp = "pte_swp_mkuffd_wp", 1, Pure, "(pte) set _PAGE_SWP_UFFD_WP";
+    PteSwpClearUffdWp = "pte_swp_clear_uffd_wp", 1, Pure, "(pte) clear _PAGE_SWP_UFFD_WP";
     // ---- PMD values (arch/x86/include/asm/pgtable.h) ----
     PmdNone = "pmd_none", 1, Pure, "true if the PMD entry is empty";
     PmdPresent = "pmd_present", 1, Pure, "true if the PMD entry points to a table or is a huge leaf";

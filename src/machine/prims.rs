@@ -365,7 +365,8 @@ fn pgtable_op(
         Prim::PteSwpSoftDirty
         | Prim::PteSwpUffdWp
         | Prim::PteSwpMksoftDirty
-        | Prim::PteSwpMkuffdWp => {
+        | Prim::PteSwpMkuffdWp
+        | Prim::PteSwpClearUffdWp => {
             let p = pte_arg(a[0])?;
             if p.swap_entry().is_none() {
                 return Err("a PTE that is no swap entry".into());
@@ -377,6 +378,7 @@ fn pgtable_op(
             };
             match prim {
                 Prim::PteSwpSoftDirty | Prim::PteSwpUffdWp => Value::Bool(p.has(bit)),
+                Prim::PteSwpClearUffdWp => Value::Pte(p.with(bit, false)),
                 _ => Value::Pte(p.with(bit, true)),
             }
         }
@@ -694,6 +696,7 @@ fn exec_inner(
         | Prim::PteLockptr
         | Prim::PteSwpMksoftDirty
         | Prim::PteSwpMkuffdWp
+        | Prim::PteSwpClearUffdWp
         | Prim::PteSwpSoftDirty
         | Prim::PteSwpUffdWp
         | Prim::PteToSwpEntry
