@@ -839,3 +839,30 @@ fn a_hole_is_no_vma_and_takes_no_pte_nor_flags() {
     );
     assert_located(code, &out, &err, "hole-twice.mmk:5:5:", "declared twice");
 }
+
+#[test]
+fn a_vma_of_one_address_space_takes_no_pte_of_another() {
+    let (_d, code, out, err) = check_text(
+        "only-mm.mmk",
+        b"test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    mms 2;\n    tables 2;\n    vma mm1:Z: anon private read write;\n    page P = 1;\n    pte Z -> P { accessed };\n    cpu0 { }\n    expect safe;\n}\n",
+    );
+    assert_located(code, &out, &err, "only-mm.mmk:8:5:", "a VMA only mm1 has");
+    // `mm1` names an address space, not a VMA
+    let (_d, code, out, err) = check_text(
+        "mm-named-vma.mmk",
+        b"test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma mm1 at 3: anon private read write;\n    cpu0 { }\n    expect safe;\n}\n",
+    );
+    assert_located(
+        code,
+        &out,
+        &err,
+        "mm-named-vma.mmk:4:9:",
+        "names an address space",
+    );
+    // an address space past `mms`
+    let (_d, code, out, err) = check_text(
+        "mm-past.mmk",
+        b"test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma mm3:Z: anon private read write;\n    cpu0 { }\n    expect safe;\n}\n",
+    );
+    assert_located(code, &out, &err, "mm-past.mmk:4:9:", "no address space mm3");
+}

@@ -572,6 +572,8 @@ pub struct VmaSpec {
     /// A VMA maps the range at the start; false for a `hole` (an address range no VMA
     /// covers yet: mmap() or mremap() may map it; its VMA objects are spares).
     pub mapped: bool,
+    /// `vma mm1:Z`: only that address space has it (None: every declared one).
+    pub only_mm: Option<usize>,
 }
 
 #[derive(Debug, Clone)]

@@ -217,6 +217,8 @@ pub enum TestItem {
         attrs: Vec<(String, Span)>,
         /// `hole`: an address range no VMA maps at the start (mmap() or mremap() may).
         hole: bool,
+        /// `vma mm1:Z ...`: a VMA of that address space only (else of every declared one).
+        mm: Option<(i64, Span)>,
         span: Span,
     },
     Page {

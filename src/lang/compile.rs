@@ -1802,6 +1802,7 @@ pub fn compile_test(
                 at,
                 attrs,
                 hole,
+                mm,
                 span,
             } => {
                 if vmas.iter().any(|v| &v.name == name) {
@@ -1914,7 +1915,9 @@ pub fn compile_test(
                     flags: if *hole { 0 } else { flags },
                     anon,
                     mapped: !*hole,
+                    only_mm: mm.map(|m| m.0.max(0) as usize),
                 });
+                mm_uses.push(*mm);
                 ctx.vmas.insert(name.clone(), (start, *np));
                 slots += *np as usize;
             }

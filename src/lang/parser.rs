@@ -511,7 +511,26 @@ impl Parser {
             "vma" | "hole" => {
                 let hole = word == "hole";
                 self.bump();
-                let (name, _) = self.ident(if hole { "a name for the range" } else { "a VMA name" })?;
+                let what = if hole { "a name for the range" } else { "a VMA name" };
+                let (mut name, mut name_sp) = self.ident(what)?;
+                // `vma mm1:Z ...`: a VMA that only address space 1 has
+                let mut mm = None;
+                if let Some(n) = Self::mm_name(&name) {
+                    if hole || !self.eat_punct(":") {
+                        return Err(Diag::at(
+                            name_sp,
+                            format!("`{name}` names an address space: call the VMA something else"),
+                        ));
+                    }
+                    mm = Some((n, name_sp));
+                    (name, name_sp) = self.ident(what)?;
+                    if Self::mm_name(&name).is_some() {
+                        return Err(Diag::at(
+                            name_sp,
+                            format!("`{name}` names an address space: call the VMA something else"),
+                        ));
+                    }
+                }
                 let mut pages = 1;
                 if self.eat_punct("[") {
                     pages = self.int("the number of pages")?.0;
@@ -536,6 +555,7 @@ impl Parser {
                     at,
                     attrs,
                     hole,
+                    mm,
                     span: start.to(end),
                 })
             }

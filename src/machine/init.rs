@@ -86,6 +86,17 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
                 ),
             ));
         }
+        if vma.only_mm.is_some_and(|k| k != p.mm) {
+            return Err(Diag::at(
+                p.span,
+                format!(
+                    "impossible initial state: a PTE of mm{} in `{}`, a VMA only mm{} has",
+                    p.mm,
+                    vma.name,
+                    vma.only_mm.unwrap_or(0)
+                ),
+            ));
+        }
         if p.bits & pte_bits::WRITE != 0 && vma.flags & crate::ir::consts::vm::VM_WRITE == 0 {
             return Err(Diag::at(
                 p.span,
@@ -355,7 +366,12 @@ fn scenario_vmas(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
     let nv = sc.vmas.len();
     for mm in (0..sc.declared_mms.len()).filter(|&k| sc.declared_mms[k]) {
         let mut prev = Value::Null;
-        for (i, v) in sc.vmas.iter().enumerate().filter(|(_, v)| v.mapped) {
+        for (i, v) in sc
+            .vmas
+            .iter()
+            .enumerate()
+            .filter(|(_, v)| v.mapped && v.only_mm.is_none_or(|k| k == mm))
+        {
             let h = mm * nv + i;
             let args = [
                 Value::Vma(h as u8),
