@@ -12,11 +12,17 @@
 // flush_tlb_local() (a CR3 write), the IPIs. Read against v5.10.13's sources (the same
 // functions as v5.10.0's).
 //
-// Left out: PCID (one ASID per CPU: ctxs[0] only), switch_mm_irqs_off() and the lazy-TLB
-// switch to init_mm (every CPU runs a task of the scenario's one mm; a lazy CPU's flush
-// path stops with not_modelled()), init_mm and kernel-address flushes, paravirt flushes,
-// the tlb_flush trace points and vm-event counters, and the CONFIG_DEBUG_VM reentrancy
-// check of get_flush_tlb_info().
+// PCID is on: each CPU keeps TLB_NR_DYN_ASIDS ASID slots (ctxs[]), each naming an mm and
+// the generation it caught up to; the machine tags TLB entries by mm, as the PCID does, so
+// a CR3 load without a flush (switch_mm()) keeps an mm's entries for its next switch-in, and
+// one with a flush (flush_tlb_local() after it) drops them. context_switch() runs
+// switch_mm_irqs_off() with IRQs disabled, between the scenario's address spaces.
+//
+// Left out: lazy TLB mode and init_mm (a CPU always runs a task of one of the scenario's
+// mms: enter_lazy_tlb() is never called, and a lazy CPU's flush path stops with
+// not_modelled()), kernel-address flushes, PTI's user ASIDs and invalidate_other, IBPB,
+// the LDT and CR4 reloads, paravirt flushes, the tlb_flush trace points and vm-event
+// counters, and the CONFIG_DEBUG_VM reentrancy check of get_flush_tlb_info().
 
 // arch/x86/include/asm/tlbflush.h: the model's addresses count pages (PAGE_SIZE is 1).
 const PAGE_SHIFT = 0;
@@ -27,14 +33,22 @@ const TLB_REMOTE_SHOOTDOWN = 2;
 // arch/x86/mm/tlb.c: in pages.
 const tlb_single_page_flush_ceiling = 33;
 
-// arch/x86/include/asm/tlbflush.h: struct tlb_state, the fields the flush reads. ctxs[]
-// has one entry (ASID 0): ctx0_tlb_gen is ctxs[0].tlb_gen.
+// arch/x86/include/asm/tlbflush.h: struct tlb_state, the fields the flush and the switch
+// read. ctxs[asid] is two arrays: ctx_id[asid] (the mm itself, which a ctx_id names
+// uniquely) and ctx_tlb_gen[asid]. is_lazy is cpu_tlbstate_shared's in later kernels.
+const TLB_NR_DYN_ASIDS = 6;
 struct tlb_state source "arch/x86/include/asm/tlbflush.h:struct tlb_state@v5.10" {
     loaded_mm: handle;
     loaded_mm_asid: int;
+    next_asid: int;
     is_lazy: int;
-    ctx0_tlb_gen: int;
+    ctx_id: handle[6];
+    ctx_tlb_gen: int[6];
 }
+
+// LOADED_MM_SWITCHING, (struct mm_struct *)1UL in the kernel: a CPU between its CR3 load
+// and its loaded_mm store. null here, which no CPU has as its loaded mm otherwise (init_mm
+// is not modelled).
 
 percpu cpu_tlbstate: tlb_state;
 
@@ -52,15 +66,28 @@ struct flush_tlb_info source "arch/x86/include/asm/tlbflush.h:struct flush_tlb_i
 // arch/x86/mm/tlb.c: DEFINE_PER_CPU_SHARED_ALIGNED(struct flush_tlb_info, flush_tlb_info)
 percpu flush_tlb_info_pcpu: flush_tlb_info;
 
-// Every CPU runs a task of the scenario's mm, not lazy, caught up with its generation:
-// what switch_mm_irqs_off() left when it loaded the mm.
+// Every CPU runs a task of its mm, not lazy, caught up with its generation in ASID 0: what
+// switch_mm_irqs_off() left when it loaded the mm.
 fn scenario_cpu(cpu, mm) source "mmcheck: scenario set-up for the x86 flush protocol of v5.10" {
     let ts = per_cpu_ptr(&cpu_tlbstate, cpu);
     ts->loaded_mm = mm;
     ts->loaded_mm_asid = 0;
+    ts->next_asid = 1;
     ts->is_lazy = 0;
-    ts->ctx0_tlb_gen = atomic_read(&mm->context_tlb_gen);
+    ts->ctx_id[0] = mm;
+    ts->ctx_tlb_gen[0] = atomic_read(&mm->context_tlb_gen);
     cpumask_set_cpu(cpu, mm_cpumask(mm));
+}
+
+// Each other address space the scenario declares: the CPU ran a task of it before, and its
+// PCID still holds that mm's entries (the scenario's TLB entries for it), caught up with its
+// generation, in the next ASID slot (choose_new_asid()'s allocation); not in its cpumask.
+fn scenario_cpu_other_mm(cpu, mm) source "mmcheck: scenario set-up for the x86 flush protocol of v5.10" {
+    let ts = per_cpu_ptr(&cpu_tlbstate, cpu);
+    let asid = ts->next_asid;
+    ts->next_asid = asid + 1;
+    ts->ctx_id[asid] = mm;
+    ts->ctx_tlb_gen[asid] = atomic_read(&mm->context_tlb_gen);
 }
 
 // include/linux/mm_types.h
@@ -82,7 +109,7 @@ fn flush_tlb_func_common(f, local, reason) source "arch/x86/mm/tlb.c:flush_tlb_f
     let loaded_mm = ts->loaded_mm;
     let loaded_mm_asid = ts->loaded_mm_asid;
     let mm_tlb_gen = atomic_read(&loaded_mm->context_tlb_gen);
-    let local_tlb_gen = ts->ctx0_tlb_gen;
+    let local_tlb_gen = ts->ctx_tlb_gen[loaded_mm_asid];
 
     if ts->is_lazy {
         // switch_mm_irqs_off(NULL, &init_mm, NULL): lazy TLB is not modelled
@@ -108,7 +135,7 @@ fn flush_tlb_func_common(f, local, reason) source "arch/x86/mm/tlb.c:flush_tlb_f
     }
 
     // Both paths above update our state to mm_tlb_gen.
-    ts->ctx0_tlb_gen = mm_tlb_gen;
+    ts->ctx_tlb_gen[loaded_mm_asid] = mm_tlb_gen;
 }
 
 fn flush_tlb_func_local(info, reason) source "arch/x86/mm/tlb.c:flush_tlb_func_local@v5.10" {
@@ -265,4 +292,102 @@ fn try_to_unmap_flush() source "mm/rmap.c:try_to_unmap_flush@v5.10" {
     arch_tlbbatch_flush(tlb_ubc);
     tlb_ubc->flush_required = 0;
     tlb_ubc->writable = 0;
+}
+
+// ---- context switches (arch/x86/mm/tlb.c) ----
+
+// The scheduler switching this CPU to a task of mm next: context_switch() -> switch_mm()
+// -> switch_mm_irqs_off() with IRQs disabled (an IPI waits until it is done).
+fn context_switch(next) source "kernel/sched/core.c:context_switch@v5.10 -> arch/x86/mm/tlb.c:switch_mm@v5.10" {
+    let flags = local_irq_save();
+    switch_mm_irqs_off(this_cpu_ptr(&cpu_tlbstate)->loaded_mm, next, null);
+    local_irq_restore(flags);
+}
+
+// The parts of switch_mm_irqs_off() that interact with the shootdown: the cpumask, the
+// generation read, the ASID choice and the CR3 load. IBPB (cond_ibpb()), the LDT and CR4
+// reloads and the CONFIG_DEBUG_VM CR3 check are left out; prev == &init_mm never occurs.
+fn switch_mm_irqs_off(prev, next, tsk) source "arch/x86/mm/tlb.c:switch_mm_irqs_off@v5.10" {
+    let ts = this_cpu_ptr(&cpu_tlbstate);
+    let real_prev = ts->loaded_mm;
+    let prev_asid = ts->loaded_mm_asid;
+    let was_lazy = ts->is_lazy;
+    let cpu = smp_processor_id();
+    let next_tlb_gen = 0;
+    let need_flush = false;
+    let new_asid = 0;
+    ts->is_lazy = 0;
+    if real_prev == next {
+        // Even in lazy TLB mode, the CPU should stay set in the mm_cpumask.
+        if !cpumask_test_cpu(cpu, mm_cpumask(next)) {
+            cpumask_set_cpu(cpu, mm_cpumask(next)); // WARN_ON_ONCE()
+        }
+        // If the CPU is not in lazy TLB mode, we are just switching from one thread in a
+        // process to another thread in the same process. No TLB flush required.
+        if !was_lazy {
+            return;
+        }
+        // Read the tlb_gen to check whether a flush is needed (smp_mb(): every step here is
+        // in program order).
+        next_tlb_gen = atomic_read(&next->context_tlb_gen);
+        if ts->ctx_tlb_gen[prev_asid] == next_tlb_gen {
+            return;
+        }
+        new_asid = prev_asid;
+        need_flush = true;
+    } else {
+        // Stop remote flushes for the previous mm.
+        cpumask_clear_cpu(cpu, mm_cpumask(real_prev));
+        // Start remote flushes and then read tlb_gen.
+        cpumask_set_cpu(cpu, mm_cpumask(next));
+        next_tlb_gen = atomic_read(&next->context_tlb_gen);
+        choose_new_asid(next, next_tlb_gen, &new_asid, &need_flush);
+        // Let nmi_uaccess_okay() know that we're changing CR3.
+        ts->loaded_mm = null; // LOADED_MM_SWITCHING
+    }
+    if need_flush {
+        ts->ctx_id[new_asid] = next;
+        ts->ctx_tlb_gen[new_asid] = next_tlb_gen;
+        load_new_mm_cr3(next, new_asid, true);
+    } else {
+        // The new ASID is already up to date.
+        load_new_mm_cr3(next, new_asid, false);
+    }
+    // Make sure we write CR3 before loaded_mm.
+    ts->loaded_mm = next;
+    ts->loaded_mm_asid = new_asid;
+}
+
+// PCID on: the slot that already holds next (flushed only if behind next_tlb_gen), else the
+// next slot round-robin, flushed.
+fn choose_new_asid(next, next_tlb_gen, new_asid, need_flush) source "arch/x86/mm/tlb.c:choose_new_asid@v5.10" {
+    let ts = this_cpu_ptr(&cpu_tlbstate);
+    // invalidate_other: PTI only, not modelled
+    let asid = 0;
+    while asid < TLB_NR_DYN_ASIDS {
+        if ts->ctx_id[asid] == next {
+            *new_asid = asid;
+            *need_flush = ts->ctx_tlb_gen[asid] < next_tlb_gen;
+            return;
+        }
+        asid = asid + 1;
+    }
+    // We don't currently own an ASID slot on this CPU. Allocate a slot.
+    asid = ts->next_asid;
+    ts->next_asid = asid + 1;
+    if asid >= TLB_NR_DYN_ASIDS {
+        asid = 0;
+        ts->next_asid = 1;
+    }
+    *new_asid = asid;
+    *need_flush = true;
+}
+
+// The CR3 load of next's page tables in ASID new_asid: with need_flush, the PCID's old
+// entries go (no CR3_NOFLUSH bit); without, they stay. The machine tags entries by mm.
+fn load_new_mm_cr3(next, new_asid, need_flush) source "arch/x86/mm/tlb.c:load_new_mm_cr3@v5.10" {
+    switch_mm(next);
+    if need_flush {
+        flush_tlb_local();
+    }
 }

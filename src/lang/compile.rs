@@ -263,6 +263,8 @@ struct Ctx<'a> {
     structs: Vec<StructDef>,
     /// VMA names of the test, with their first address (user programs only).
     vmas: HashMap<String, (i64, i64)>,
+    /// The test's address spaces: `mm0` .. `mmN-1` name them in its code.
+    mms: usize,
     /// Declared objects and their words.
     memory: Memory,
 }
@@ -662,6 +664,13 @@ impl FnBuilder<'_, '_> {
                 } else if let Some(&(id, _)) = self.func_ids.get(n) {
                     // a function as a value: an IPI's function, an indirect call's target
                     self.emit(Instr::Const(Value::Func(id)), sp);
+                } else if let Some(k) = n
+                    .strip_prefix("mm")
+                    .and_then(|k| k.parse::<usize>().ok())
+                    .filter(|&k| k < self.ctx.mms)
+                {
+                    // `mm1`: the test's address space 1 (a task's mm)
+                    self.emit(Instr::Const(Value::Mm(k as u8)), sp);
                 } else if self.ctx.global(n).is_some() {
                     return Err(Diag::at(
                         sp,
@@ -1639,6 +1648,7 @@ pub fn compile_test(
         field_at: HashMap::new(),
         structs: Vec::new(),
         vmas: HashMap::new(),
+        mms: 1,
         memory: layout(table)?,
     };
     for i in 0..ctx.memory.structs.len() {
@@ -1775,6 +1785,7 @@ pub fn compile_test(
                     ));
                 }
                 mms = Some((*n, *sp));
+                ctx.mms = *n as usize;
             }
             TestItem::Tables(n, sp) => {
                 once(tables.map(|f| f.1), "tables", *sp)?;

@@ -448,14 +448,41 @@ fn scenario_cpus(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
             "scenario_cpu must take (cpu, mm)",
         ));
     }
+    // then, if the model has `scenario_cpu_other_mm(cpu, mm)`, each other declared mm: what
+    // the CPU keeps of an address space it ran before (x86: an ASID slot of its PCID)
+    let other = prog
+        .funcs
+        .iter()
+        .position(|f| f.name == "scenario_cpu_other_mm");
+    if let Some(o) = other
+        && prog.funcs[o].nparams != 2
+    {
+        return Err(Diag::at(
+            prog.funcs[o].span,
+            "scenario_cpu_other_mm must take (cpu, mm)",
+        ));
+    }
     for cpu in 0..prog.scenario.cpus {
-        let args = [Value::Int(cpu as i64), Value::Mm(st.threads[cpu].mm)];
+        let own = st.threads[cpu].mm;
+        let args = [Value::Int(cpu as i64), Value::Mm(own)];
         run_hook(m, st, func, &args).map_err(|why| {
             Diag::at(
                 prog.scenario.span,
                 format!("scenario_cpu() for cpu{cpu} {why}"),
             )
         })?;
+        let Some(o) = other else { continue };
+        for mm in (0..prog.scenario.declared_mms.len())
+            .filter(|&k| prog.scenario.declared_mms[k] && k != own as usize)
+        {
+            let args = [Value::Int(cpu as i64), Value::Mm(mm as u8)];
+            run_hook(m, st, o, &args).map_err(|why| {
+                Diag::at(
+                    prog.scenario.span,
+                    format!("scenario_cpu_other_mm() for cpu{cpu} and mm{mm} {why}"),
+                )
+            })?;
+        }
     }
     Ok(())
 }

@@ -4,7 +4,7 @@
 override fn flush_tlb_func_common(f, local, reason) source "arch/x86/mm/tlb.c:flush_tlb_func_common@v5.10 with aa44284960d5's early return (v6.0-rc)" {
     let ts = this_cpu_ptr(&cpu_tlbstate);
     let loaded_mm = ts->loaded_mm;
-    let local_tlb_gen = ts->ctx0_tlb_gen;
+    let local_tlb_gen = ts->ctx_tlb_gen[ts->loaded_mm_asid];
     if ts->is_lazy {
         not_modelled();
         return;
@@ -25,5 +25,5 @@ override fn flush_tlb_func_common(f, local, reason) source "arch/x86/mm/tlb.c:fl
     } else {
         flush_tlb_local();
     }
-    ts->ctx0_tlb_gen = mm_tlb_gen;
+    ts->ctx_tlb_gen[ts->loaded_mm_asid] = mm_tlb_gen;
 }

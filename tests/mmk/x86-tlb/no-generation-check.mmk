@@ -5,7 +5,7 @@ override fn flush_tlb_func_common(f, local, reason) source "arch/x86/mm/tlb.c:fl
     let ts = this_cpu_ptr(&cpu_tlbstate);
     let loaded_mm = ts->loaded_mm;
     let mm_tlb_gen = atomic_read(&loaded_mm->context_tlb_gen);
-    let local_tlb_gen = ts->ctx0_tlb_gen;
+    let local_tlb_gen = ts->ctx_tlb_gen[ts->loaded_mm_asid];
     if ts->is_lazy {
         not_modelled();
         return;
@@ -22,5 +22,5 @@ override fn flush_tlb_func_common(f, local, reason) source "arch/x86/mm/tlb.c:fl
     } else {
         flush_tlb_local();
     }
-    ts->ctx0_tlb_gen = mm_tlb_gen;
+    ts->ctx_tlb_gen[ts->loaded_mm_asid] = mm_tlb_gen;
 }
