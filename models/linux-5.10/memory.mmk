@@ -132,7 +132,9 @@ fn wp_page_copy(vmf) source "mm/memory.c:wp_page_copy@v5.10" {
     let mm = vma->vm_mm;
     let old_page = vmf->page;
     let page_copied = 0;
-    // anon_vma_prepare() cannot fail here
+    if anon_vma_prepare(vma) != 0 {
+        return VM_FAULT_OOM;
+    }
     let new_page = null;
     if is_zero_pfn(pte_pfn(vmf->orig_pte)) {
         new_page = alloc_zeroed_user_highpage_movable(vma, vmf->address);
@@ -236,6 +238,10 @@ fn do_anonymous_page(vmf) source "mm/memory.c:do_anonymous_page@v5.10" {
         set_pte_at(vma->vm_mm, vmf->address, vmf->pte, zentry);
         pte_unmap_unlock(vmf->pte, vmf->ptl);
         return 0;
+    }
+    // Allocate our own private page.
+    if anon_vma_prepare(vma) != 0 {
+        return VM_FAULT_OOM;
     }
     let page = alloc_zeroed_user_highpage_movable(vma, vmf->address);
     if page == null {

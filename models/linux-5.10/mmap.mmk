@@ -364,3 +364,178 @@ fn expand_stack(vma, address) source "mm/mmap.c:expand_stack@v5.10" {
     not_modelled(); // stack growth: import "opt-in/stack-growth-v5.10.mmk"
     return -ENOMEM;
 }
+
+// ---- mmap (mm/mmap.c v5.10) ----
+//
+// Anonymous mappings only (no file, no MAP_SHARED: shmem is not modelled), at an address the
+// caller names: MAP_FIXED, MAP_FIXED_NOREPLACE, or a hint that is free (get_unmapped_area()'s
+// own search of the address space is not modelled). What the new mapping replaces is
+// unmapped first (whole VMAs: __do_munmap() splits nothing). Left out: vma_merge() with the
+// neighbours (a new VMA adjacent to another with the same flags is not_modelled()),
+// may_expand_vm() and the rlimits, VM_ACCOUNT and security_vm_enough_memory_mm(),
+// MAP_POPULATE and mm_populate(), MAP_LOCKED, MAP_HUGETLB, MAP_GROWSDOWN, MAP_NORESERVE,
+// personality flags (READ_IMPLIES_EXEC), perf and uprobe events, userfaultfd unmap events.
+
+// include/uapi/asm-generic/mman-common.h and mman.h
+const MAP_SHARED = 0x01;
+const MAP_PRIVATE = 0x02;
+const MAP_TYPE = 0x0f;
+const MAP_FIXED = 0x10;
+const MAP_ANONYMOUS = 0x20;
+const MAP_POPULATE = 0x8000;
+const MAP_HUGETLB = 0x40000;
+const MAP_FIXED_NOREPLACE = 0x100000;
+const EEXIST = 17;
+
+// mmap(addr, len, prot, flags, -1, 0) of an anonymous mapping: the address, or an error
+// (negative). Lengths and addresses are in pages.
+fn mmap(addr, len, prot, flags) source "mm/mmap.c:ksys_mmap_pgoff@v5.10 -> mm/util.c:vm_mmap_pgoff@v5.10 (MAP_ANONYMOUS, fd -1)" {
+    if (flags & MAP_ANONYMOUS) == 0 {
+        not_modelled(); // file mappings
+    }
+    if (flags & (MAP_HUGETLB | MAP_POPULATE)) != 0 {
+        not_modelled(); // hugetlb and populated mappings
+    }
+    let mm = current_mm();
+    // security_mmap_file(): nothing to check; mmap_write_lock_killable(): no signals
+    mmap_write_lock(mm);
+    let ret = do_mmap(addr, len, prot, flags, 0);
+    mmap_write_unlock(mm);
+    // userfaultfd_unmap_complete() and mm_populate(): not modelled
+    return ret;
+}
+
+fn do_mmap(addr, len, prot, flags, pgoff) source "mm/mmap.c:do_mmap@v5.10" {
+    let mm = current_mm();
+    if len == 0 {
+        return -EINVAL;
+    }
+    // Force arch specific MAP_FIXED handling in get_unmapped_area
+    if (flags & MAP_FIXED_NOREPLACE) != 0 {
+        flags = flags | MAP_FIXED;
+    }
+    // mmap_min_addr, PAGE_ALIGN(len) overflow and map_count: every modelled address passes
+    addr = get_unmapped_area(addr, len, pgoff, flags);
+    if addr < 0 {
+        return addr;
+    }
+    if (flags & MAP_FIXED_NOREPLACE) != 0 {
+        let vma = find_vma(mm, addr);
+        if vma != null && vma->vm_start < addr + len {
+            return -EEXIST;
+        }
+    }
+    // calc_vm_prot_bits() | calc_vm_flag_bits() | mm->def_flags | VM_MAYREAD | VM_MAYWRITE |
+    // VM_MAYEXEC: PROT_READ/WRITE/EXEC are VM_READ/WRITE/EXEC
+    let vm_flags = (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) | VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
+    // MAP_LOCKED and mlock_future_check(): not modelled
+    // anonymous
+    if (flags & MAP_TYPE) == MAP_PRIVATE {
+        // Set pgoff according to addr for anon_vma.
+        pgoff = addr;
+    } else {
+        not_modelled(); // MAP_SHARED: shmem
+    }
+    // MAP_NORESERVE: VM_NORESERVE, not modelled
+    return mmap_region(addr, len, vm_flags, pgoff);
+}
+
+// arch_get_unmapped_area_topdown() for a fixed address or a free hint; its search of the gaps
+// (vm_unmapped_area()) is not modelled.
+fn get_unmapped_area(addr, len, pgoff, flags) source "mm/mmap.c:get_unmapped_area@v5.10 -> arch/x86/kernel/sys_x86_64.c:arch_get_unmapped_area_topdown@v5.10" {
+    let mm = current_mm();
+    // arch_mmap_check() is 0 on x86; len > TASK_SIZE never holds here
+    if (flags & MAP_FIXED) != 0 {
+        return addr;
+    }
+    // requesting a specific address
+    if addr != 0 {
+        let prev = null;
+        let vma = find_vma_prev(mm, addr, &prev);
+        // (vm_start_gap() and vm_end_gap(): no stack guard gap around these VMAs)
+        if (vma == null || addr + len <= vma->vm_start) && (prev == null || addr >= prev->vm_end) {
+            return addr;
+        }
+    }
+    not_modelled(); // vm_unmapped_area()'s search for a gap
+    return -ENOMEM;
+}
+
+// find_vma() and the VMA before it.
+fn find_vma_prev(mm, addr, pprev) source "mm/mmap.c:find_vma_prev@v5.10" {
+    let prev = null;
+    let vma = mm->mmap;
+    while vma != null && vma->vm_end <= addr {
+        prev = vma;
+        vma = vma->vm_next;
+    }
+    *pprev = prev;
+    return vma;
+}
+
+// The VMA a new [addr, end) would follow in the list (*pprev), or -ENOMEM if a VMA overlaps
+// it (the rb-tree links are not modelled).
+fn find_vma_links(mm, addr, end, pprev) source "mm/mmap.c:find_vma_links@v5.10" {
+    let prev = null;
+    let next = mm->mmap;
+    while next != null && next->vm_end <= addr {
+        prev = next;
+        next = next->vm_next;
+    }
+    *pprev = prev;
+    if next != null && next->vm_start < end {
+        return -ENOMEM;
+    }
+    return 0;
+}
+
+// Clear old maps, set up prev: whatever overlaps [start, start + len) is unmapped first.
+fn munmap_vma_range(mm, start, len, pprev) source "mm/mmap.c:munmap_vma_range@v5.10" {
+    while find_vma_links(mm, start, start + len, pprev) != 0 {
+        if do_munmap(mm, start, len) != 0 {
+            return -ENOMEM;
+        }
+    }
+    return 0;
+}
+
+fn mmap_region(addr, len, vm_flags, pgoff) source "mm/mmap.c:mmap_region@v5.10" {
+    let mm = current_mm();
+    // may_expand_vm(): the rlimits are not modelled
+    let prev = null;
+    if munmap_vma_range(mm, addr, len, &prev) != 0 {
+        return -ENOMEM;
+    }
+    // accountable_mapping(): VM_ACCOUNT is not modelled
+    // Can we just expand an old mapping? (vma_merge())
+    let next = mm->mmap;
+    if prev != null {
+        next = prev->vm_next;
+    }
+    if (prev != null && prev->vm_end == addr && prev->vm_flags == vm_flags) || (next != null && next->vm_start == addr + len && next->vm_flags == vm_flags) {
+        not_modelled(); // vma_merge() with a neighbour
+    }
+    let vma = vm_area_alloc(mm);
+    if vma == null {
+        return -ENOMEM;
+    }
+    // mutate: equivalent(swap-adjacent) the new VMA is reachable only through the list vma_link() links it into, under mmap_lock held for write, which every lookup (find_vma(), the fault path) takes, and no rmap walk reaches it before its first fault gives it an anon_vma: no other CPU reads its fields before mmap_write_unlock()
+    vma->vm_start = addr;
+    // mutate: equivalent(swap-adjacent) the new VMA is reachable only through the list vma_link() links it into, under mmap_lock held for write, which every lookup (find_vma(), the fault path) takes, and no rmap walk reaches it before its first fault gives it an anon_vma: no other CPU reads its fields before mmap_write_unlock()
+    vma->vm_end = addr + len;
+    // mutate: equivalent(swap-adjacent) the new VMA is reachable only through the list vma_link() links it into, under mmap_lock held for write, which every lookup (find_vma(), the fault path) takes, and no rmap walk reaches it before its first fault gives it an anon_vma: no other CPU reads its fields before mmap_write_unlock()
+    vma->vm_flags = vm_flags;
+    // mutate: equivalent(swap-adjacent) the new VMA is reachable only through the list vma_link() links it into, under mmap_lock held for write, which every lookup (find_vma(), the fault path) takes, and no rmap walk reaches it before its first fault gives it an anon_vma: no other CPU reads its fields before mmap_write_unlock()
+    vma->vm_page_prot = vm_get_page_prot(vm_flags);
+    // mutate: equivalent(swap-adjacent) the new VMA is reachable only through the list vma_link() links it into, under mmap_lock held for write, which every lookup (find_vma(), the fault path) takes, and no rmap walk reaches it before its first fault gives it an anon_vma: no other CPU reads its fields before mmap_write_unlock()
+    vma->vm_pgoff = pgoff;
+    // vma_set_anonymous(): vm_ops = NULL
+    // mutate: equivalent(swap-adjacent) the new VMA is reachable only through the list vma_link() links it into, under mmap_lock held for write, which every lookup (find_vma(), the fault path) takes, and no rmap walk reaches it before its first fault gives it an anon_vma: no other CPU reads its fields before mmap_write_unlock()
+    vma_link(mm, vma, prev);
+    // vm_stat_account(), VM_LOCKED accounting and perf_event_mmap(): not modelled
+    // New (or expanded) vma always get soft dirty status.
+    // mutate: equivalent(swap-adjacent) the new VMA is reachable only through the list vma_link() links it into, under mmap_lock held for write, which every lookup (find_vma(), the fault path) takes, and no rmap walk reaches it before its first fault gives it an anon_vma: no other CPU reads its fields before mmap_write_unlock()
+    vma->vm_flags = vma->vm_flags | VM_SOFTDIRTY;
+    vma_set_page_prot(vma);
+    return addr;
+}

@@ -172,15 +172,13 @@ fn copy_vma(vma, addr, len, pgoff) source "mm/mmap.c:copy_vma@v5.10" {
     if vma->anon_vma == null {
         pgoff = addr;
     }
-    // find_vma_links(): prev is the last VMA below addr; an overlap "should never get here"
     let prev = null;
-    let next = mm->mmap;
-    while next != null && next->vm_end <= addr {
-        prev = next;
-        next = next->vm_next;
+    if find_vma_links(mm, addr, addr + len, &prev) != 0 {
+        return null; // should never get here
     }
-    if next != null && next->vm_start < addr + len {
-        return null;
+    let next = mm->mmap;
+    if prev != null {
+        next = prev->vm_next;
     }
     if (prev != null && prev->vm_end == addr) || (next != null && next->vm_start == addr + len) {
         not_modelled(); // vma_merge() with a neighbour of the target

@@ -208,6 +208,10 @@ fn anon_vma_clone(dst, src) source "mm/rmap.c:anon_vma_clone@v5.10 (no anon_vma 
     return 0;
 }
 
+fn anon_vma_prepare(vma) source "include/linux/rmap.h:anon_vma_prepare@v5.10 (no anon_vma in the tree)" {
+    return 0;
+}
+
 fn unlink_anon_vmas(vma) source "mm/rmap.c:unlink_anon_vmas@v5.10 (no anon_vma in the tree)" {
 }
 

@@ -9,9 +9,9 @@
 // (the rule 38a76013ad80 states and mremap's move_ptes() relies on when it takes no rmap
 // lock). Left out: anon_vma_fork() (a declared mm past mm0 gets anon_vmas of its own, and a
 // child fork_mm() makes shares its parent's anon_vma pointer without joining its tree: an rmap
-// walk misses such mappings, and a migration then fails with the page still mapped),
-// anon_vma_prepare() (every scenario VMA has its anon_vma, as after its first fault), the
-// degree and refcount of an anon_vma and its freeing, the same_vma chains, KSM, THP.
+// walk misses such mappings, and a migration then fails with the page still mapped), the
+// degree and refcount of an anon_vma and its freeing, the same_vma chains, KSM, THP,
+// find_mergeable_anon_vma() (a VMA's first fault always makes a new anon_vma).
 
 // struct page as models/linux-5.10/page.mmk declares it, plus the anon rmap's words.
 struct page source "include/linux/mm_types.h:struct page@v5.10" {
@@ -41,7 +41,9 @@ struct vm_area_struct source "include/linux/mm_types.h:struct vm_area_struct@v5.
     vm_page_prot: pgprot_t;
     vm_flags: int;
     vm_pgoff: int;
-    anon_vma: handle guarded_by vm_mm->mmap_lock;
+    // set under mmap_lock held for write, or for read with mm->page_table_lock
+    // (__anon_vma_prepare() at a VMA's first fault)
+    anon_vma: handle;
 }
 
 // include/linux/rmap.h
@@ -73,7 +75,8 @@ fn anon_vma_unlock_read(anon_vma) source "include/linux/rmap.h:anon_vma_unlock_r
 }
 
 // The state a VMA of the scenario starts in, as mm_types.mmk's scenario_vma() leaves it,
-// with an anon_vma of its own (as __anon_vma_prepare() leaves it at the first fault).
+// with an anon_vma of its own (as __anon_vma_prepare() leaves it at the first fault: the
+// scenario's VMAs have been faulted in before).
 override fn scenario_vma(vma, mm, start, end, flags, prev) source "mmcheck: scenario set-up for v5.10 with the anon rmap" {
     vma->vm_mm = mm;
     down_write(&mm->mmap_lock);
@@ -139,6 +142,42 @@ fn anon_vma_chain_link(vma, anon_vma) source "mm/rmap.c:anon_vma_chain_link@v5.1
     // mutate: equivalent(swap-adjacent) both under the anon_vma lock held for write, and every walker reads the tree under it held for read: no one sees one store without the other
     anon_vma->vma[i] = vma;
     anon_vma->nr_vma = n + 1;
+}
+
+// A VMA's anon_vma, made at its first anonymous fault (a VMA mmap() just created has none).
+// find_mergeable_anon_vma() is not modelled: a new anon_vma every time.
+override fn anon_vma_prepare(vma) source "include/linux/rmap.h:anon_vma_prepare@v5.10" {
+    if vma->anon_vma != null {
+        return 0;
+    }
+    return __anon_vma_prepare(vma);
+}
+
+fn __anon_vma_prepare(vma) source "mm/rmap.c:__anon_vma_prepare@v5.10" {
+    // mutate: equivalent(swap-adjacent) vm_mm never changes after vm_area_alloc(), and the new anon_vma is this CPU's alone: the two commute
+    let mm = vma->vm_mm;
+    let anon_vma = kmem_cache_alloc(&anon_vma_cachep);
+    if anon_vma == null {
+        return -ENOMEM;
+    }
+    let allocated = anon_vma;
+    anon_vma_lock_write(anon_vma);
+    // page_table_lock to protect against threads
+    // mutate: equivalent(delete-lock-pair) not observable here: without it, two first faults of one VMA can each install an anon_vma; the VMA is then linked into both, a page gets whichever one it reads, and every walk still finds it: the only loss is an anon_vma the VMA no longer names, and no invariant counts anon_vmas
+    spin_lock(&mm->page_table_lock);
+    if vma->anon_vma == null {
+        // mutate: equivalent(swap-adjacent) both under the anon_vma lock, which every walk of its tree takes: a fault that reads vma->anon_vma early maps its page under this anon_vma, which no walker can read before the unlock
+        vma->anon_vma = anon_vma;
+        anon_vma_chain_link(vma, anon_vma);
+        allocated = null;
+    }
+    // mutate: equivalent(swap-adjacent) two unlocks, each after every access it guards: their order decides only which waiter runs first, and both orders stay reachable
+    spin_unlock(&mm->page_table_lock);
+    anon_vma_unlock_write(anon_vma);
+    if allocated != null {
+        kmem_cache_free(&anon_vma_cachep, allocated);
+    }
+    return 0;
 }
 
 // kernel/fork.c: vm_area_dup() as fork.mmk has it, with the rmap's fields copied too
@@ -347,6 +386,10 @@ override fn move_to_new_page(newpage, page) source "mm/migrate.c:move_to_new_pag
 
 fn move_pages(addr) source "mm/migrate.c:kernel_move_pages@v5.10 -> do_pages_move() (one page of the caller, MPOL_MF_MOVE)" {
     let mm = current_mm();
+    // migrate_prep(): lru_add_drain_all(), here this CPU's pagevec (another CPU's drain is
+    // not modelled), so that a page this CPU just faulted in holds no pagevec reference
+    // mutate: equivalent(swap-adjacent) the drain drops only this CPU's pagevec references, which the lookup and isolation never count: the migration's count check comes after both either way
+    lru_add_drain();
     let page = add_page_for_migration(mm, addr);
     if page == null {
         return -ENOENT;

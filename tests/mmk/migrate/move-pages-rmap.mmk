@@ -65,3 +65,38 @@ fn pin_for_dma(addr, v) {
         unpin_user_page(page);
     }
 }
+
+test "a page faulted into a VMA mmap() made gets an anon_vma, and move_pages finds it" {
+    kernel "linux-5.10";
+    import "opt-in/anon-rmap-v5.10.mmk";
+    invariants: lost_write, use_after_free, assertion, deadlock, lock_hygiene, refcount, page_leak, model_error;
+    cpus 1;
+    tables 2;
+    vma X at 0: anon private read write;
+    hole Y at 600;
+    cpu0 {
+        mmap(Y, 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+        Y = 5;
+        let r = move_pages(Y);
+        assert(r == MIGRATEPAGE_SUCCESS);
+        Y += 1;
+    }
+    expect safe;
+}
+
+test "a store racing move_pages of a page in a VMA mmap() made" {
+    kernel "linux-5.10";
+    import "opt-in/anon-rmap-v5.10.mmk";
+    invariants: lost_write, use_after_free, deadlock, lock_hygiene, refcount, page_leak, model_error;
+    cpus 2;
+    tables 2;
+    vma X at 0: anon private read write;
+    hole Y at 600;
+    cpu0 {
+        mmap(Y, 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
+        Y = 5;
+        move_pages(Y);
+    }
+    cpu1 { Y += 1; }
+    expect safe;
+}
