@@ -96,6 +96,10 @@ fn vm_area_dup(orig, mm) source "kernel/fork.c:vm_area_dup@v5.10" {
     new->vm_flags = orig->vm_flags;
     // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() links it after vm_area_dup() returns, into a child mm no other CPU can reach), and orig's fields are guarded by the parent's mmap_lock, which dup_mmap() holds for write: these loads and stores commute
     new->vm_page_prot = orig->vm_page_prot;
+    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() links it after vm_area_dup() returns, into a child mm no other CPU can reach), and orig's fields are guarded by the parent's mmap_lock, which dup_mmap() holds for write: these loads and stores commute
+    new->vm_pgoff = orig->vm_pgoff;
+    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() links it after vm_area_dup() returns, into a child mm no other CPU can reach), and orig's fields are guarded by the parent's mmap_lock, which dup_mmap() holds for write: these loads and stores commute
+    new->anon_vma = orig->anon_vma;
     // mutate: equivalent(swap-adjacent) two stores to fields of new, which is linked nowhere yet and which no other CPU can reach
     new->vm_next = null;
     new->vm_prev = null;

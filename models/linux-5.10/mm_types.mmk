@@ -102,16 +102,17 @@ fn flush_tlb_batched_pending(mm) source "mm/rmap.c:flush_tlb_batched_pending@v5.
 }
 
 // include/linux/mm_types.h: struct vm_area_struct, the fields these paths use. The layout
-// (vm_end, the list links, mm->mmap; vm_start but for stack growth) and vm_flags and
+// (vm_start, vm_end, the list links, mm->mmap) and vm_flags and
 // vm_page_prot are written under mmap_lock held for write ("protected by the mmap_lock held in write mode"), so a
 // path holding mmap_lock reads them without a step of its own; in a test whose paths never
 // write one of them (no munmap, no fork) the machine reads it as a constant. vm_mm is set
-// once, when the VMA is allocated (vm_area_alloc()). Left out: vm_rb, anon_vma and its
-// chain, vm_file, vm_ops, vm_pgoff, the userfaultfd context.
+// once, when the VMA is allocated (vm_area_alloc()). Left out: vm_rb, the anon_vma chain,
+// vm_file, vm_ops, the userfaultfd context.
 struct vm_area_struct source "include/linux/mm_types.h:struct vm_area_struct@v5.10" {
     // (stack growth, expand_downwards(), moves vm_start under mmap_lock held for read and
-    // mm->page_table_lock: no single lock guards it)
-    vm_start: int;
+    // mm->page_table_lock: opt-in/stack-growth-v5.10.mmk declares it with no single lock;
+    // without it every write, a split's, holds mmap_lock for write)
+    vm_start: int guarded_by vm_mm->mmap_lock;
     vm_end: int guarded_by vm_mm->mmap_lock;
     vm_next: handle guarded_by vm_mm->mmap_lock;
     vm_prev: handle guarded_by vm_mm->mmap_lock;

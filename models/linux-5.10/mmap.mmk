@@ -24,8 +24,8 @@ fn vma_set_page_prot(vma) source "mm/mmap.c:vma_set_page_prot@v5.10" {
 
 // ---- munmap (mm/mmap.c v5.10) ----
 //
-// Only whole VMAs are unmapped (__split_vma() is not modelled: a range that starts or ends
-// inside a VMA is a model error), and only anonymous private ones. Left out: arch_unmap(),
+// A range that starts or ends inside a VMA splits it (__split_vma(), vma_adjust()); only
+// anonymous private VMAs. Left out: arch_unmap(),
 // userfaultfd_unmap_prep() and its events, mlock accounting (munlock_vma_pages_all()),
 // the rb-tree, vma_gap_update() and highest_vm_end, map_count, accounting and hiwater
 // counters, unlink_anon_vmas() and unlink_file_vma(), mmu notifiers.
@@ -71,12 +71,22 @@ fn __do_munmap(mm, start, len, downgrade) source "mm/mmap.c:__do_munmap@v5.10" {
     if vma->vm_start >= end {
         return 0;
     }
+    // If we need to split any vma, do it now to save pain later. (map_count and
+    // sysctl_max_map_count are not modelled.)
     if start > vma->vm_start {
-        not_modelled(); // __split_vma() of the first VMA
+        let error = __split_vma(mm, vma, start, false);
+        if error != 0 {
+            return error;
+        }
+        prev = vma;
     }
+    // Does it split the last one?
     let last = find_vma(mm, end);
     if last != null && end > last->vm_start {
-        not_modelled(); // __split_vma() of the last VMA
+        let error = __split_vma(mm, last, end, true);
+        if error != 0 {
+            return error;
+        }
     }
     vma = vma_next(mm, prev);
     // userfaultfd_unmap_prep(), munlock of VM_LOCKED ranges: not modelled
@@ -538,4 +548,62 @@ fn mmap_region(addr, len, vm_flags, pgoff) source "mm/mmap.c:mmap_region@v5.10" 
     vma->vm_flags = vma->vm_flags | VM_SOFTDIRTY;
     vma_set_page_prot(vma);
     return addr;
+}
+
+// ---- splitting a VMA (mm/mmap.c v5.10) ----
+
+// vma becomes two at addr: a copy (vm_area_dup()) takes the part below addr when new_below,
+// else the part above, and joins vma's anon_vmas; vma_adjust() shrinks vma and links the
+// copy, under the anon_vma lock. Left out: vm_ops->split and ->open (no file, no hugetlb),
+// vma_dup_policy(), and the error path's undo (vma_adjust() cannot fail here).
+fn __split_vma(mm, vma, addr, new_below) source "mm/mmap.c:__split_vma@v5.10" {
+    let new = vm_area_dup(vma, mm);
+    if new == null {
+        return -ENOMEM;
+    }
+    if new_below {
+        new->vm_end = addr;
+    } else {
+        // mutate: equivalent(swap-adjacent) new is linked nowhere yet (vma_adjust() links it below, under the locks every lookup and rmap walk takes): no other CPU reads its fields between these stores
+        new->vm_start = addr;
+        new->vm_pgoff = new->vm_pgoff + (addr - vma->vm_start);
+    }
+    if anon_vma_clone(new, vma) != 0 {
+        vm_area_free(new);
+        return -ENOMEM;
+    }
+    if new_below {
+        return vma_adjust(vma, addr, vma->vm_end, vma->vm_pgoff + (addr - new->vm_start), new);
+    }
+    return vma_adjust(vma, vma->vm_start, addr, vma->vm_pgoff, new);
+}
+
+// __vma_adjust() for a split: vma gets [start, end) and pgoff, and insert (the other half)
+// is linked into the list before the locks drop ("it may either follow vma or precede it").
+// The next-VMA cases (removal, expansion, adjust_next) are vma_merge()'s and not modelled;
+// nor are the rb-tree gaps and highest_vm_end, i_mmap and uprobes (no file).
+fn vma_adjust(vma, start, end, pgoff, insert) source "mm/mmap.c:__vma_adjust@v5.10 (a split: insert, no next)" {
+    // mutate: equivalent(swap-adjacent) vm_mm never changes after vm_area_alloc(), and anon_vma is guarded by mmap_lock, which the caller holds for write: two loads that commute
+    let mm = vma->vm_mm;
+    let anon_vma = vma->anon_vma;
+    if anon_vma != null {
+        anon_vma_lock_write(anon_vma);
+        anon_vma_interval_tree_pre_update_vma(vma);
+    }
+    // mutate: equivalent(swap-adjacent) under mmap_lock held for write and, where the VMA has one, its anon_vma lock: every lookup holds the first and every rmap walk the second, so no one reads the bounds between these stores
+    vma->vm_start = start;
+    // mutate: equivalent(swap-adjacent) under mmap_lock held for write and, where the VMA has one, its anon_vma lock: every lookup holds the first and every rmap walk the second, so no one reads the bounds between these stores
+    vma->vm_end = end;
+    vma->vm_pgoff = pgoff;
+    // __insert_vm_struct(): linked after the VMA below it (the rb-tree is not modelled)
+    let prev = null;
+    if find_vma_links(mm, insert->vm_start, insert->vm_end, &prev) != 0 {
+        BUG_ON(true);
+    }
+    __vma_link_list(mm, insert, prev);
+    if anon_vma != null {
+        anon_vma_interval_tree_post_update_vma(vma);
+        anon_vma_unlock_write(anon_vma);
+    }
+    return 0;
 }

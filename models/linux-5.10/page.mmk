@@ -212,6 +212,25 @@ fn anon_vma_prepare(vma) source "include/linux/rmap.h:anon_vma_prepare@v5.10 (no
     return 0;
 }
 
+// The anon_vma lock, and a VMA whose vm_start, vm_end or vm_pgoff change coming out of its
+// anon_vmas' trees and going back in (vma_adjust()): never reached in the tree, where no VMA
+// has an anon_vma; opt-in/anon-rmap-v5.10.mmk has the real ones.
+fn anon_vma_lock_write(anon_vma) source "include/linux/rmap.h:anon_vma_lock_write@v5.10 (no anon_vma in the tree)" {
+    not_modelled(); // an anon_vma without opt-in/anon-rmap-v5.10.mmk
+}
+
+fn anon_vma_unlock_write(anon_vma) source "include/linux/rmap.h:anon_vma_unlock_write@v5.10 (no anon_vma in the tree)" {
+    not_modelled(); // an anon_vma without opt-in/anon-rmap-v5.10.mmk
+}
+
+fn anon_vma_interval_tree_pre_update_vma(vma) source "mm/mmap.c:anon_vma_interval_tree_pre_update_vma@v5.10 (no anon_vma in the tree)" {
+    not_modelled(); // an anon_vma without opt-in/anon-rmap-v5.10.mmk
+}
+
+fn anon_vma_interval_tree_post_update_vma(vma) source "mm/mmap.c:anon_vma_interval_tree_post_update_vma@v5.10 (no anon_vma in the tree)" {
+    not_modelled(); // an anon_vma without opt-in/anon-rmap-v5.10.mmk
+}
+
 fn unlink_anon_vmas(vma) source "mm/rmap.c:unlink_anon_vmas@v5.10 (no anon_vma in the tree)" {
 }
 

@@ -58,11 +58,11 @@ kmem_cache anon_vma_cachep: anon_vma[8];
 
 const ANON_VMA_TREE_MAX = 4;
 
-fn anon_vma_lock_write(anon_vma) source "include/linux/rmap.h:anon_vma_lock_write@v5.10" {
+override fn anon_vma_lock_write(anon_vma) source "include/linux/rmap.h:anon_vma_lock_write@v5.10" {
     down_write(&anon_vma->rwsem); // anon_vma->root: itself
 }
 
-fn anon_vma_unlock_write(anon_vma) source "include/linux/rmap.h:anon_vma_unlock_write@v5.10" {
+override fn anon_vma_unlock_write(anon_vma) source "include/linux/rmap.h:anon_vma_unlock_write@v5.10" {
     up_write(&anon_vma->rwsem);
 }
 
@@ -180,28 +180,6 @@ fn __anon_vma_prepare(vma) source "mm/rmap.c:__anon_vma_prepare@v5.10" {
     return 0;
 }
 
-// kernel/fork.c: vm_area_dup() as fork.mmk has it, with the rmap's fields copied too
-// (`*new = data_race(*orig)`).
-override fn vm_area_dup(orig, mm) source "kernel/fork.c:vm_area_dup@v5.10" {
-    let new = vm_area_alloc(mm);
-    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() and copy_vma() link it after vm_area_dup() returns, under the locks a lookup or an rmap walk takes), and orig's fields are guarded by mmap_lock held for write: these loads and stores commute
-    new->vm_start = orig->vm_start;
-    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() and copy_vma() link it after vm_area_dup() returns, under the locks a lookup or an rmap walk takes), and orig's fields are guarded by mmap_lock held for write: these loads and stores commute
-    new->vm_end = orig->vm_end;
-    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() and copy_vma() link it after vm_area_dup() returns, under the locks a lookup or an rmap walk takes), and orig's fields are guarded by mmap_lock held for write: these loads and stores commute
-    new->vm_flags = orig->vm_flags;
-    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() and copy_vma() link it after vm_area_dup() returns, under the locks a lookup or an rmap walk takes), and orig's fields are guarded by mmap_lock held for write: these loads and stores commute
-    new->vm_page_prot = orig->vm_page_prot;
-    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() and copy_vma() link it after vm_area_dup() returns, under the locks a lookup or an rmap walk takes), and orig's fields are guarded by mmap_lock held for write: these loads and stores commute
-    new->vm_pgoff = orig->vm_pgoff;
-    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() and copy_vma() link it after vm_area_dup() returns, under the locks a lookup or an rmap walk takes), and orig's fields are guarded by mmap_lock held for write: these loads and stores commute
-    new->anon_vma = orig->anon_vma;
-    // mutate: equivalent(swap-adjacent) new is linked nowhere yet (dup_mmap() and copy_vma() link it after vm_area_dup() returns, under the locks a lookup or an rmap walk takes), and orig's fields are guarded by mmap_lock held for write: these loads and stores commute
-    new->vm_next = null;
-    new->vm_prev = null;
-    return new;
-}
-
 // For copy_vma() (mremap): dst joins src's anon_vma, under its lock for write. dst's
 // anon_vma pointer is vm_area_dup()'s copy of src's (the reuse branch is not taken).
 override fn anon_vma_clone(dst, src) source "mm/rmap.c:anon_vma_clone@v5.10" {
@@ -217,15 +195,19 @@ override fn anon_vma_clone(dst, src) source "mm/rmap.c:anon_vma_clone@v5.10" {
     return 0;
 }
 
-// "Hide vma from rmap" before its page tables go (free_pgtables()): off the tree, under the
-// lock for write. The anon_vma itself is never freed here (its refcount is not modelled).
-override fn unlink_anon_vmas(vma) source "mm/rmap.c:unlink_anon_vmas@v5.10" {
-    let anon_vma = vma->anon_vma;
-    if anon_vma == null {
-        return;
-    }
-    // mutate: equivalent(swap-adjacent) not observable here: every path that changes an anon_vma's tree (copy_vma(), free_pgtables()) holds its mm's mmap_lock for write, and each anon_vma serves one mm here (anon_vma_fork() is not modelled), so no writer can change the count between this load and the lock
-    anon_vma_lock_write(anon_vma);
+// vma_adjust() moves a VMA in its anon_vma's tree when its pgoff range changes: out of the
+// tree (anon_vma_interval_tree_remove()) and back in at its new place, under the anon_vma
+// lock held for write.
+override fn anon_vma_interval_tree_pre_update_vma(vma) source "mm/mmap.c:anon_vma_interval_tree_pre_update_vma@v5.10" {
+    anon_vma_tree_remove(vma, vma->anon_vma);
+}
+
+override fn anon_vma_interval_tree_post_update_vma(vma) source "mm/mmap.c:anon_vma_interval_tree_post_update_vma@v5.10" {
+    anon_vma_chain_link(vma, vma->anon_vma);
+}
+
+// anon_vma_interval_tree_remove() of vma's chain entry, if it is in the tree.
+fn anon_vma_tree_remove(vma, anon_vma) source "mm/interval_tree.c:anon_vma_interval_tree_remove@v5.10" {
     let n = anon_vma->nr_vma;
     let i = 0;
     while i < n && anon_vma->vma[i] != vma {
@@ -240,6 +222,17 @@ override fn unlink_anon_vmas(vma) source "mm/rmap.c:unlink_anon_vmas@v5.10" {
         anon_vma->vma[n - 1] = null;
         anon_vma->nr_vma = n - 1;
     }
+}
+
+// "Hide vma from rmap" before its page tables go (free_pgtables()): off the tree, under the
+// lock for write. The anon_vma itself is never freed here (its refcount is not modelled).
+override fn unlink_anon_vmas(vma) source "mm/rmap.c:unlink_anon_vmas@v5.10" {
+    let anon_vma = vma->anon_vma;
+    if anon_vma == null {
+        return;
+    }
+    anon_vma_lock_write(anon_vma);
+    anon_vma_tree_remove(vma, anon_vma);
     anon_vma_unlock_write(anon_vma);
 }
 

@@ -3,6 +3,21 @@
 // mmap_lock held for read. The base tree's expand_stack() stops with a model error instead,
 // so that tests without stacks keep vm_start constant (machine/constants.rs).
 
+// struct vm_area_struct as models/linux-5.10/mm_types.mmk declares it, but for vm_start:
+// stack growth moves it under mmap_lock held for read and mm->page_table_lock, so no single
+// lock guards it.
+struct vm_area_struct source "include/linux/mm_types.h:struct vm_area_struct@v5.10" {
+    vm_start: int;
+    vm_end: int guarded_by vm_mm->mmap_lock;
+    vm_next: handle guarded_by vm_mm->mmap_lock;
+    vm_prev: handle guarded_by vm_mm->mmap_lock;
+    vm_mm: handle stable;
+    vm_page_prot: pgprot_t guarded_by vm_mm->mmap_lock;
+    vm_flags: int guarded_by vm_mm->mmap_lock;
+    vm_pgoff: int guarded_by vm_mm->mmap_lock;
+    anon_vma: handle guarded_by vm_mm->mmap_lock;
+}
+
 // mm/mmap.c: stack_guard_gap = 256UL<<PAGE_SHIFT (in pages here)
 const STACK_GUARD_GAP = 256;
 

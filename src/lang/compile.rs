@@ -2222,8 +2222,9 @@ pub fn compile_test(
             *x = m as u8;
         }
     }
-    // each mm past the first has room for a copy of every scenario VMA (named as its copy)
-    let vma_names: Vec<String> = (0..nmms)
+    // each mm past the first has room for a copy of every scenario VMA (named as its copy),
+    // and each mm room for two splits (munmap of a middle page) of each VMA of several pages
+    let mut vma_names: Vec<String> = (0..nmms)
         .flat_map(|k| {
             vmas.iter().map(move |v| {
                 if k == 0 {
@@ -2234,6 +2235,17 @@ pub fn compile_test(
             })
         })
         .collect();
+    let splittable = vmas.iter().filter(|v| v.mapped && v.pages > 1).count();
+    vma_names.extend((0..2 * splittable * nmms).map(|i| format!("split{i}")));
+    if vma_names.len() > MAX_VMAS {
+        return Err(Diag::at(
+            mms.map_or(t.span, |m| m.1),
+            format!(
+                "{} VMA objects (the scenario's in each of {nmms} address spaces, and two for splits of each VMA of several pages) are more than the {MAX_VMAS} a test may have",
+                vma_names.len()
+            ),
+        ));
+    }
     per_handle_objects(&mut ctx.memory, names, vma_names, nmms, ncpus, t.span)?;
 
     // ---- functions ----

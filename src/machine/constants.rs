@@ -12,10 +12,12 @@
 
 use crate::ir::{Instr, Program, Value};
 
-/// Per field name (`Program::field_names`): may running code read it, write it?
+/// Per field name (`Program::field_names`): may running code read it, write it? And may it
+/// allocate a VMA object?
 struct FieldUse {
     named: Vec<bool>,
     written: Vec<bool>,
+    allocates_vmas: bool,
 }
 
 /// Per word of `State::mem`: a field that no code reachable from the CPUs' programs, the
@@ -28,12 +30,34 @@ pub fn unwritten_words(prog: &Program) -> Vec<bool> {
 }
 
 /// Per word of `State::mem`: no running code names its field (a slab cache's own words,
-/// which its primitives keep, always count as named).
+/// which its primitives keep, always count as named), or it belongs to a spare VMA object
+/// (one the scenario does not set up: another mm's copy, a hole's, room for a split) in a
+/// test whose running code never calls vm_area_alloc(), so that nothing can ever reach it.
 pub fn unnamed_words(prog: &Program) -> Vec<bool> {
     let uses = field_use(prog);
-    per_word(prog, |s, _, id| {
+    let mut idle = per_word(prog, |s, _, id| {
         s.name != "kmem_cache" && !uses.named.get(id).copied().unwrap_or(true)
-    })
+    });
+    if !uses.allocates_vmas
+        && let Some(per) = prog.memory.vma
+    {
+        let sc = &prog.scenario;
+        let nv = sc.vmas.len();
+        let set_up = |i: usize| {
+            let (mm, v) = (i / nv.max(1), i % nv.max(1));
+            i < nv * sc.declared_mms.len()
+                && sc.declared_mms[mm]
+                && sc.vmas[v].mapped
+                && sc.vmas[v].only_mm.is_none_or(|k| k == mm)
+        };
+        for i in (0..per.count as usize).filter(|&i| !set_up(i)) {
+            let at = (per.base + per.stride * i as u32) as usize;
+            for x in idle.iter_mut().skip(at).take(per.stride as usize) {
+                *x = true;
+            }
+        }
+    }
+    idle
 }
 
 fn per_word(
@@ -58,6 +82,7 @@ fn field_use(prog: &Program) -> FieldUse {
     let mut u = FieldUse {
         named: vec![false; n],
         written: vec![false; n],
+        allocates_vmas: false,
     };
     let mut mark = |id: u16, write: bool| {
         if let Some(x) = u.named.get_mut(id as usize) {
@@ -71,6 +96,13 @@ fn field_use(prog: &Program) -> FieldUse {
     let runs = prog.reachable_from(prog.run_time_roots());
     for (f, _) in runs.iter().enumerate().filter(|(_, r)| **r) {
         for &i in &prog.funcs[f].code {
+            if let Instr::Prim {
+                prim: crate::ir::Prim::VmAreaAlloc,
+                ..
+            } = i
+            {
+                u.allocates_vmas = true;
+            }
             match i {
                 Instr::GetField(fid) => mark(fid, false),
                 Instr::SetField(fid) | Instr::FieldAddr(fid) => mark(fid, true),
