@@ -424,3 +424,39 @@ fn mm_struct_words_never_share_a_footprint_bit_with_a_struct_page_word() {
         }
     }
 }
+
+/// The spare VMA objects (another mm's copies, room for splits) take no footprint bit when
+/// no running code can allocate one, and keep theirs when some code can: an object nothing
+/// can reach cannot make two steps dependent, one a fork or a split hands out can.
+#[test]
+fn spare_vma_objects_take_no_bit_only_when_nothing_allocates_them() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let scenario = |cpu0: &str| {
+        format!(
+            "test \"t\" {{\n    kernel \"linux-5.10\";\n    cpus 1;\n    mms 2;\n    tables 2;\n    vma X[2]: anon private read write;\n    page P = 7;\n    pte X[0] -> P {{ write dirty accessed }};\n    cpu0 {{ {cpu0} }}\n    expect safe;\n}}\n"
+        )
+    };
+    let bits_of_spares = |name: &str, cpu0: &str| -> Vec<u64> {
+        let path = dir.path().join(name);
+        std::fs::write(&path, scenario(cpu0)).expect("write");
+        let mut ms = Vec::new();
+        common::load(&path, false, &mut ms);
+        let m = &ms[0].1;
+        let mem = &m.prog.memory;
+        let per = mem
+            .vma
+            .expect("the v5.10 tree declares struct vm_area_struct");
+        // object 0 is mm0's X; 1 is mm1's copy (mm1 undeclared); 2.. the split spares
+        assert!(per.count >= 3, "one VMA in two mms and its split spares");
+        let word = |i: u32| (per.base + per.stride * i) as usize;
+        assert_ne!(mem.obj_bits[word(0)], 0, "the scenario's VMA keeps its bit");
+        (1..per.count)
+            .flat_map(|i| (0..per.stride).map(move |f| word(i) + f as usize))
+            .map(|w| mem.obj_bits[w])
+            .collect()
+    };
+    let idle = bits_of_spares("stores.mmk", "X[0] = 1; X[1] = 2;");
+    assert!(idle.iter().all(|&b| b == 0), "{idle:?}");
+    let split = bits_of_spares("munmap.mmk", "munmap(X[1], 1);");
+    assert!(split.iter().any(|&b| b != 0), "{split:?}");
+}
