@@ -552,6 +552,11 @@ fn mmap_region(addr, len, vm_flags, pgoff) source "mm/mmap.c:mmap_region@v5.10" 
 
 // ---- splitting a VMA (mm/mmap.c v5.10) ----
 
+// map_count and sysctl_max_map_count are not modelled: the split always goes ahead.
+fn split_vma(mm, vma, addr, new_below) source "mm/mmap.c:split_vma@v5.10" {
+    return __split_vma(mm, vma, addr, new_below);
+}
+
 // vma becomes two at addr: a copy (vm_area_dup()) takes the part below addr when new_below,
 // else the part above, and joins vma's anon_vmas; vma_adjust() shrinks vma and links the
 // copy, under the anon_vma lock. Left out: vm_ops->split and ->open (no file, no hugetlb),

@@ -1,7 +1,6 @@
 // mm/mprotect.c as of v5.10: change_protection() and mprotect().
 // Not modelled: hugetlb, THP (change_huge_pmd), swap and device-private entries (migration
-// entries are), VMA merging and splitting (mprotect must cover whole VMAs), memory
-// accounting.
+// entries are), VMA merging, a range over several VMAs, memory accounting.
 
 fn change_pte_range(vma, addr, end, newprot, cp_flags) source "mm/mprotect.c:change_pte_range@v5.10" {
     let pages = 0;
@@ -125,15 +124,35 @@ fn vma_wants_writenotify(vma, vm_page_prot) source "mm/mmap.c:vma_wants_writenot
     return false;
 }
 
-// Called with mmap_lock held for write; the range is a whole VMA.
+// Called with mmap_lock held for write, for [start, end) inside vma: a range that starts or
+// ends inside it splits it first. VM_ACCOUNT charging is not modelled, nor vma_merge(): a
+// range next to a VMA that would take it (adjacent, with the new flags) is not_modelled().
 fn mprotect_fixup(vma, start, end, newflags) source "mm/mprotect.c:mprotect_fixup@v5.10" {
+    // mutate: equivalent(swap-adjacent) vm_mm never changes after vm_area_alloc(), and vm_flags is guarded by mmap_lock, which mprotect() holds for write: two loads that commute
+    let mm = vma->vm_mm;
     let oldflags = vma->vm_flags;
     if newflags == oldflags {
         return 0;
     }
-    // VM_ACCOUNT charging, vma_merge() and split_vma(): not modelled
-    // mutate: equivalent(swap-adjacent) the assert reads only the arguments and the stable vm_start/vm_end, and the vm_flags store is under mmap_lock held for write: the two commute
-    assert(start == vma->vm_start && end == vma->vm_end);
+    // First try to merge with previous and/or next vma.
+    // mutate: equivalent(swap-adjacent) two loads of the list links, guarded by mmap_lock, which mprotect() holds for write: no CPU can change either between them
+    let prev = vma->vm_prev;
+    let next = vma->vm_next;
+    if (start == vma->vm_start && prev != null && prev->vm_end == start && (prev->vm_flags & ~VM_SOFTDIRTY) == (newflags & ~VM_SOFTDIRTY)) || (end == vma->vm_end && next != null && next->vm_start == end && (next->vm_flags & ~VM_SOFTDIRTY) == (newflags & ~VM_SOFTDIRTY)) {
+        not_modelled(); // vma_merge() with a neighbour
+    }
+    if start != vma->vm_start {
+        let error = split_vma(mm, vma, start, true);
+        if error != 0 {
+            return error;
+        }
+    }
+    if end != vma->vm_end {
+        let error = split_vma(mm, vma, end, false);
+        if error != 0 {
+            return error;
+        }
+    }
     // "vm_flags and vm_page_prot are protected by the mmap_lock held in write mode."
     // mutate: equivalent(swap-adjacent) not observable here: shared mappings are not modelled, and vma_wants_writenotify() is false for every private VMA whether it sees the old flags or the new; in v5.10 it must see the new ones (an mprotect to PROT_WRITE of a shared mapping that tracks dirtying)
     vma->vm_flags = newflags;
@@ -149,16 +168,20 @@ fn mprotect_fixup(vma, start, end, newflags) source "mm/mprotect.c:mprotect_fixu
     return 0;
 }
 
-// The mprotect() system call for one whole VMA (no pkeys, no PROT_GROWSDOWN/UP).
+// The mprotect() system call for a range inside one VMA (no pkeys, no PROT_GROWSDOWN/UP; a
+// range over several VMAs is not_modelled()).
 fn do_mprotect_pkey(start, len, prot) source "mm/mprotect.c:do_mprotect_pkey@v5.10" {
     let mm = current_mm();
     let end = start + len;
     // mmap_write_lock_killable()
     mmap_write_lock(mm);
     let vma = find_vma(mm, start);
-    if vma == null {
+    if vma == null || vma->vm_start > start {
         mmap_write_unlock(mm);
         return -ENOMEM;
+    }
+    if end > vma->vm_end {
+        not_modelled(); // the loop over the next VMAs of the range
     }
     // calc_vm_prot_bits(): PROT_READ/WRITE/EXEC map to VM_READ/WRITE/EXEC
     let newflags = (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) | (vma->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC));
