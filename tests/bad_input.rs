@@ -866,3 +866,17 @@ fn a_vma_of_one_address_space_takes_no_pte_of_another() {
     );
     assert_located(code, &out, &err, "mm-past.mmk:4:9:", "no address space mm3");
 }
+
+#[test]
+fn a_page_and_a_vma_cannot_share_a_name() {
+    let (_d, code, out, err) = check_text(
+        "page-vma.mmk",
+        b"test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X: anon private read write;\n    page X = 1;\n    cpu0 { }\n    expect safe;\n}\n",
+    );
+    assert_located(code, &out, &err, "page-vma.mmk:5:5:", "names a VMA too");
+    let (_d, code, out, err) = check_text(
+        "vma-page.mmk",
+        b"test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    page X = 1;\n    vma X: anon private read write;\n    cpu0 { }\n    expect safe;\n}\n",
+    );
+    assert_located(code, &out, &err, "vma-page.mmk:5:5:", "declared twice");
+}

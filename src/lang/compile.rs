@@ -265,6 +265,8 @@ struct Ctx<'a> {
     vmas: HashMap<String, (i64, i64)>,
     /// The test's address spaces: `mm0` .. `mmN-1` name them in its code.
     mms: usize,
+    /// The test's pages by name (a device's DMA or a driver's pin names them in its code).
+    pages: HashMap<String, u16>,
     /// Declared objects and their words.
     memory: Memory,
 }
@@ -664,6 +666,9 @@ impl FnBuilder<'_, '_> {
                 } else if let Some(&(id, _)) = self.func_ids.get(n) {
                     // a function as a value: an IPI's function, an indirect call's target
                     self.emit(Instr::Const(Value::Func(id)), sp);
+                } else if let Some(&p) = self.ctx.pages.get(n) {
+                    // `P`: the scenario's page P (its frame)
+                    self.emit(Instr::Const(Value::Page(p)), sp);
                 } else if let Some(k) = n
                     .strip_prefix("mm")
                     .and_then(|k| k.parse::<usize>().ok())
@@ -1649,6 +1654,7 @@ pub fn compile_test(
         structs: Vec::new(),
         vmas: HashMap::new(),
         mms: 1,
+        pages: HashMap::new(),
         memory: layout(table)?,
     };
     for i in 0..ctx.memory.structs.len() {
@@ -1816,7 +1822,7 @@ pub fn compile_test(
                 mm,
                 span,
             } => {
-                if vmas.iter().any(|v| &v.name == name) {
+                if vmas.iter().any(|v| &v.name == name) || ctx.pages.contains_key(name) {
                     return Err(Diag::at(*span, format!("`{name}` is declared twice")));
                 }
                 if !(1..=MAX_PAGES_PER_VMA).contains(np) {
@@ -1968,6 +1974,13 @@ pub fn compile_test(
                         }
                     }
                 }
+                if ctx.vmas.contains_key(name) {
+                    return Err(Diag::at(
+                        *span,
+                        format!("`{name}` names a VMA too: call the page something else"),
+                    ));
+                }
+                ctx.pages.insert(name.clone(), pages.len() as u16);
                 pages.push(PageSpec {
                     name: name.clone(),
                     value: *value,
