@@ -18,11 +18,15 @@
 // one with a flush (flush_tlb_local() after it) drops them. context_switch() runs
 // switch_mm_irqs_off() with IRQs disabled, between the scenario's address spaces.
 //
-// Left out: lazy TLB mode and init_mm (a CPU always runs a task of one of the scenario's
-// mms: enter_lazy_tlb() is never called, and a lazy CPU's flush path stops with
-// not_modelled()), kernel-address flushes, PTI's user ASIDs and invalidate_other, IBPB,
-// the LDT and CR4 reloads, paravirt flushes, the tlb_flush trace points and vm-event
-// counters, and the CONFIG_DEBUG_VM reentrancy check of get_flush_tlb_info().
+// A CPU can run a kernel thread (context_switch_to_kthread()): lazy TLB mode, the user mm
+// still loaded, skipped by flushes that free no page table, caught up when it switches back.
+// A lazy CPU that takes a flush IPI (queued before it went lazy, or for freed page tables)
+// switches to init_mm, which has no user mappings: loaded_mm is null with on_init_mm set,
+// and the machine's CPU keeps the user mm's PCID entries. Left out: init_mm's own ASID slot
+// and kernel mappings, leave_mm(), kernel-address flushes, PTI's
+// user ASIDs and invalidate_other, IBPB, the LDT and CR4 reloads, paravirt flushes, the
+// tlb_flush trace points and vm-event counters, and the CONFIG_DEBUG_VM reentrancy check of
+// get_flush_tlb_info().
 
 // arch/x86/include/asm/tlbflush.h: the model's addresses count pages (PAGE_SIZE is 1).
 const PAGE_SHIFT = 0;
@@ -42,6 +46,8 @@ struct tlb_state source "arch/x86/include/asm/tlbflush.h:struct tlb_state@v5.10"
     loaded_mm_asid: int;
     next_asid: int;
     is_lazy: int;
+    // not the kernel's: loaded_mm is &init_mm (which is not modelled: loaded_mm is null then)
+    on_init_mm: int;
     ctx_id: handle[6];
     ctx_tlb_gen: int[6];
 }
@@ -112,8 +118,10 @@ fn flush_tlb_func_common(f, local, reason) source "arch/x86/mm/tlb.c:flush_tlb_f
     let local_tlb_gen = ts->ctx_tlb_gen[loaded_mm_asid];
 
     if ts->is_lazy {
-        // switch_mm_irqs_off(NULL, &init_mm, NULL): lazy TLB is not modelled
-        not_modelled();
+        // We're in lazy mode. We need to at least flush our paging-structure cache to avoid
+        // speculatively reading garbage into our TLB. Since switching to init_mm is barely
+        // slower than a minimal flush, just switch to init_mm.
+        switch_mm_irqs_off_to_init_mm();
         return;
     }
 
@@ -296,8 +304,41 @@ fn try_to_unmap_flush() source "mm/rmap.c:try_to_unmap_flush@v5.10" {
 
 // ---- context switches (arch/x86/mm/tlb.c) ----
 
+// The scheduler switching this CPU to a kernel thread: context_switch() keeps the user mm
+// loaded (the kthread borrows it as its active_mm) and only marks the CPU lazy
+// (enter_lazy_tlb()): it stays in the mm's cpumask, and flushes skip it while no page table
+// is freed (tlb_is_not_lazy()). The code after it must not touch user memory.
+fn context_switch_to_kthread() source "kernel/sched/core.c:context_switch@v5.10 (next->mm == NULL)" {
+    enter_lazy_tlb(this_cpu_ptr(&cpu_tlbstate)->loaded_mm, null);
+}
+
+fn enter_lazy_tlb(mm, tsk) source "arch/x86/mm/tlb.c:enter_lazy_tlb@v5.10" {
+    if this_cpu_ptr(&cpu_tlbstate)->on_init_mm {
+        return; // loaded_mm == &init_mm
+    }
+    this_cpu_ptr(&cpu_tlbstate)->is_lazy = 1;
+}
+
+// switch_mm_irqs_off(NULL, &init_mm, NULL), from the lazy branch of the flush: this CPU
+// leaves the user mm's cpumask and loads init_mm. init_mm's ASID slot, tlb_gen and CR3 load
+// are not modelled: it maps no user address, and the user mm's entries stay under its PCID
+// for the switch back, whose generation check flushes them.
+fn switch_mm_irqs_off_to_init_mm() source "arch/x86/mm/tlb.c:switch_mm_irqs_off@v5.10 (next == &init_mm)" {
+    let ts = this_cpu_ptr(&cpu_tlbstate);
+    let real_prev = ts->loaded_mm;
+    let cpu = smp_processor_id();
+    ts->is_lazy = 0;
+    // Stop remote flushes for the previous mm.
+    cpumask_clear_cpu(cpu, mm_cpumask(real_prev));
+    // (next == &init_mm: no bit in its cpumask, no generation to read)
+    ts->loaded_mm = null; // LOADED_MM_SWITCHING, then &init_mm
+    ts->on_init_mm = 1;
+}
+
 // The scheduler switching this CPU to a task of mm next: context_switch() -> switch_mm()
-// -> switch_mm_irqs_off() with IRQs disabled (an IPI waits until it is done).
+// -> switch_mm_irqs_off() with IRQs disabled (an IPI waits until it is done). Back from a
+// kernel thread to a task of the mm it kept loaded, switch_mm_irqs_off() catches up with
+// the generation the lazy CPU's skipped flushes left behind.
 fn context_switch(next) source "kernel/sched/core.c:context_switch@v5.10 -> arch/x86/mm/tlb.c:switch_mm@v5.10" {
     let flags = local_irq_save();
     switch_mm_irqs_off(this_cpu_ptr(&cpu_tlbstate)->loaded_mm, next, null);
@@ -336,8 +377,12 @@ fn switch_mm_irqs_off(prev, next, tsk) source "arch/x86/mm/tlb.c:switch_mm_irqs_
         new_asid = prev_asid;
         need_flush = true;
     } else {
-        // Stop remote flushes for the previous mm.
-        cpumask_clear_cpu(cpu, mm_cpumask(real_prev));
+        // Stop remote flushes for the previous mm. Skip kernel threads; we never send
+        // init_mm TLB flushing IPIs.
+        if !ts->on_init_mm {
+            cpumask_clear_cpu(cpu, mm_cpumask(real_prev));
+        }
+        ts->on_init_mm = 0;
         // Start remote flushes and then read tlb_gen.
         cpumask_set_cpu(cpu, mm_cpumask(next));
         next_tlb_gen = atomic_read(&next->context_tlb_gen);

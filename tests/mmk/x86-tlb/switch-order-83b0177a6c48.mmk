@@ -31,8 +31,11 @@ override fn switch_mm_irqs_off(prev, next, tsk) source "arch/x86/mm/tlb.c:switch
         // sensitive to the window where mm_cpumask(), CR3 and cpu_tlbstate.loaded_mm are
         // not all in sync.
         ts->loaded_mm = null; // LOADED_MM_SWITCHING
-        // Stop remote flushes for the previous mm.
-        cpumask_clear_cpu(cpu, mm_cpumask(real_prev));
+        // Stop remote flushes for the previous mm (skip init_mm).
+        if !ts->on_init_mm {
+            cpumask_clear_cpu(cpu, mm_cpumask(real_prev));
+        }
+        ts->on_init_mm = 0;
         // Start remote flushes and then read tlb_gen.
         cpumask_set_cpu(cpu, mm_cpumask(next));
         next_tlb_gen = atomic_read(&next->context_tlb_gen);
