@@ -1099,3 +1099,26 @@ fn malformed_or_misplaced_choice_tokens_are_rejected() {
         assert_eq!(err.lines().count(), 1, "{tok:?}: {err}");
     }
 }
+
+/// A diagram names what a stored handle points to (a VMA, a slab object, null), not its
+/// encoded word: copy_vma()'s anon_vma_clone() links the new VMA into the anon_vma's tree.
+#[test]
+fn a_diagram_names_the_handles_a_step_stores() {
+    let (code, out, err) = mmcheck(&[
+        "check",
+        "tests/mmk/mremap/mremap-vs-migration.mmk",
+        "--test",
+        "v4.19-rc (before eb66ae030829): a clean PTE's flush waits for every PTL to drop, and the migration frees the page under a stale entry",
+    ]);
+    // the test expects this violation: as expected is exit code 0
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("VIOLATION"), "{out}");
+    assert!(
+        out.contains("anon_vma_cachep[0].vma[1] null -> VMA Y"),
+        "{out}"
+    );
+    assert!(
+        out.contains("Y->anon_vma null -> anon_vma_cachep[0]"),
+        "{out}"
+    );
+}

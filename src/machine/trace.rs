@@ -256,11 +256,37 @@ fn effects(m: &Machine, a: &State, b: &State) -> Vec<String> {
                     super::family::rwsem::state_text(*x),
                     super::family::rwsem::state_text(*y)
                 ),
+                Some(crate::ir::WordKind::Handle) => format!(
+                    "{} {} -> {}",
+                    mem.word_name(w),
+                    handle_text(m, *x),
+                    handle_text(m, *y)
+                ),
                 _ => format!("{} {x} -> {y}", mem.word_name(w)),
             });
         }
     }
     out
+}
+
+/// A handle word as the diagram names what it points to: a page, an mm, a VMA, a declared
+/// object (by its first field's name, less the field), or null.
+fn handle_text(m: &Machine, w: i64) -> String {
+    let mem = &m.prog.memory;
+    match crate::ir::word_to_handle(w) {
+        crate::ir::Value::Null => "null".into(),
+        crate::ir::Value::Page(f) => page_name(m, f as usize),
+        crate::ir::Value::Mm(k) => format!("mm{k}"),
+        crate::ir::Value::Vma(i) => mem
+            .vma_names
+            .get(i as usize)
+            .map_or_else(|| format!("vma{i}"), |n| format!("VMA {n}")),
+        crate::ir::Value::Obj(b) => {
+            let n = mem.word_name(b as usize);
+            n.rsplit_once('.').map_or(n.clone(), |(o, _)| o.to_string())
+        }
+        _ => w.to_string(),
+    }
 }
 
 /// A condition a step decided: an `if`/`while` condition, or the left operand of `&&`/`||`.
