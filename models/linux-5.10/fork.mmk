@@ -56,7 +56,16 @@ fn dup_mmap(mm, oldmm) source "kernel/fork.c:dup_mmap@v5.10" {
         if (mpnt->vm_flags & VM_DONTCOPY) == 0 {
             // fatal_signal_pending(), VM_ACCOUNT: not modelled
             let tmp = vm_area_dup(mpnt, mm);
-            // vma_dup_policy(), dup_userfaultfd(), anon_vma_fork(): not modelled
+            // vma_dup_policy(), dup_userfaultfd(): not modelled
+            if (tmp->vm_flags & VM_WIPEONFORK) != 0 {
+                // VM_WIPEONFORK gets a clean slate in the child.
+                tmp->anon_vma = null;
+            } else if anon_vma_fork(tmp, mpnt) != 0 {
+                // fail_nomem_anon_vma_fork
+                vm_area_free(tmp);
+                retval = -ENOMEM;
+                break;
+            }
             tmp->vm_flags = tmp->vm_flags & ~(VM_LOCKED | VM_LOCKONFAULT);
             // *pprev = tmp; pprev = &tmp->vm_next;
             if prev == null {

@@ -212,6 +212,10 @@ fn anon_vma_prepare(vma) source "include/linux/rmap.h:anon_vma_prepare@v5.10 (no
     return 0;
 }
 
+fn anon_vma_fork(vma, pvma) source "mm/rmap.c:anon_vma_fork@v5.10 (no anon_vma in the tree)" {
+    return 0;
+}
+
 // The anon_vma lock, and a VMA whose vm_start, vm_end or vm_pgoff change coming out of its
 // anon_vmas' trees and going back in (vma_adjust()): never reached in the tree, where no VMA
 // has an anon_vma; opt-in/anon-rmap-v5.10.mmk has the real ones.

@@ -7,9 +7,11 @@
 // One anon_vma per scenario VMA, its own root; the anon_vma_chain interval tree is the
 // anon_vma's `vma` array, in the walks' order: vm_pgoff ascending, ties in insertion order
 // (the rule 38a76013ad80 states and mremap's move_ptes() relies on when it takes no rmap
-// lock). Left out: anon_vma_fork() (a declared mm past mm0 gets anon_vmas of its own, and a
-// child fork_mm() makes shares its parent's anon_vma pointer without joining its tree: an rmap
-// walk misses such mappings, and a migration then fails with the page still mapped), the
+// lock). A fork child's VMA joins its parent's anon_vmas and gets one of its own
+// (anon_vma_fork()), under the root's rwsem. Left out: the fork relation of the scenario's
+// declared mms (a declared mm past mm0 gets anon_vmas of its own: a walk finds a page through
+// the first mm's mapping only, and a migration of a page they share fails with it still
+// mapped), anon_vma_clone()'s reuse of an anon_vma of degree < 2, the
 // degree and refcount of an anon_vma and its freeing, the same_vma chains, KSM, THP,
 // find_mergeable_anon_vma() (a VMA's first fault always makes a new anon_vma).
 
@@ -48,30 +50,35 @@ struct vm_area_struct source "include/linux/mm_types.h:struct vm_area_struct@v5.
 
 // include/linux/rmap.h
 struct anon_vma source "include/linux/rmap.h:struct anon_vma@v5.10" {
-    // W: modification, R: walking the list (of the root anon_vma: each is its own root here)
+    // Root of this anon_vma tree (itself, or a fork's first parent's root), whose rwsem
+    // locks every anon_vma of the tree; the parent a fork child's anon_vma hangs from.
+    // Set when the anon_vma is allocated, before anything links it.
+    root: handle;
+    parent: handle;
+    // W: modification, R: walking the list (the root's is the one taken)
     rwsem: rw_semaphore;
     // the interval tree of anon_vma_chains (rb_root), as the VMAs it reaches, in walk order
-    vma: handle[4] guarded_by rwsem;
-    nr_vma: int guarded_by rwsem;
+    vma: handle[4] guarded_by root->rwsem;
+    nr_vma: int guarded_by root->rwsem;
 }
 kmem_cache anon_vma_cachep: anon_vma[8];
 
 const ANON_VMA_TREE_MAX = 4;
 
 override fn anon_vma_lock_write(anon_vma) source "include/linux/rmap.h:anon_vma_lock_write@v5.10" {
-    down_write(&anon_vma->rwsem); // anon_vma->root: itself
+    down_write(&anon_vma->root->rwsem);
 }
 
 override fn anon_vma_unlock_write(anon_vma) source "include/linux/rmap.h:anon_vma_unlock_write@v5.10" {
-    up_write(&anon_vma->rwsem);
+    up_write(&anon_vma->root->rwsem);
 }
 
 fn anon_vma_lock_read(anon_vma) source "include/linux/rmap.h:anon_vma_lock_read@v5.10" {
-    down_read(&anon_vma->rwsem);
+    down_read(&anon_vma->root->rwsem);
 }
 
 fn anon_vma_unlock_read(anon_vma) source "include/linux/rmap.h:anon_vma_unlock_read@v5.10" {
-    up_read(&anon_vma->rwsem);
+    up_read(&anon_vma->root->rwsem);
 }
 
 // The state a VMA of the scenario starts in, as mm_types.mmk's scenario_vma() leaves it,
@@ -91,7 +98,7 @@ override fn scenario_vma(vma, mm, start, end, flags, prev) source "mmcheck: scen
     vma->vm_flags = flags;
     vma->vm_page_prot = vm_get_page_prot(flags);
     vma->vm_pgoff = start;
-    let anon_vma = kmem_cache_alloc(&anon_vma_cachep);
+    let anon_vma = anon_vma_alloc();
     vma->anon_vma = anon_vma;
     anon_vma_lock_write(anon_vma);
     anon_vma_chain_link(vma, anon_vma);
@@ -144,6 +151,54 @@ fn anon_vma_chain_link(vma, anon_vma) source "mm/rmap.c:anon_vma_chain_link@v5.1
     anon_vma->nr_vma = n + 1;
 }
 
+// A new anon_vma, its own root (refcount and degree are not modelled).
+fn anon_vma_alloc() source "mm/rmap.c:anon_vma_alloc@v5.10" {
+    let anon_vma = kmem_cache_alloc(&anon_vma_cachep);
+    if anon_vma != null {
+        // mutate: equivalent(swap-adjacent) the new anon_vma is linked nowhere yet: no other CPU reads its fields between these stores
+        anon_vma->root = anon_vma;
+        anon_vma->parent = anon_vma;
+    }
+    return anon_vma;
+}
+
+// fork: the child's VMA joins every anon_vma of the parent VMA's chain (so the rmap finds the
+// pages the two still share), then gets an anon_vma of its own, hanging from the parent's,
+// for the pages it will COW. anon_vma_clone()'s reuse of an anon_vma of degree < 2 is not
+// modelled (the degree is not kept): a new anon_vma every time.
+override fn anon_vma_fork(vma, pvma) source "mm/rmap.c:anon_vma_fork@v5.10" {
+    // Don't bother if the parent process has no anon_vma here.
+    if pvma->anon_vma == null {
+        return 0;
+    }
+    // Drop inherited anon_vma, we'll reuse existing or allocate new.
+    vma->anon_vma = null;
+    // First, attach the new VMA to the parent VMA's anon_vmas, so rmap can find non-COWed
+    // pages in child processes.
+    if anon_vma_clone(vma, pvma) != 0 {
+        return -ENOMEM;
+    }
+    // Then add our own anon_vma.
+    let anon_vma = kmem_cache_alloc(&anon_vma_cachep);
+    if anon_vma == null {
+        unlink_anon_vmas(vma);
+        return -ENOMEM;
+    }
+    // The root anon_vma's spinlock is the lock actually used when we lock any of the
+    // anon_vmas in this anon_vma tree.
+    // mutate: equivalent(swap-adjacent) the new anon_vma and the child's VMA are reachable by no other CPU yet (the child's mm is not published before fork_mm() returns, and the anon_vma is linked nowhere): these stores commute with each other and with taking the root's lock
+    anon_vma->root = pvma->anon_vma->root;
+    // mutate: equivalent(swap-adjacent) the new anon_vma and the child's VMA are reachable by no other CPU yet (the child's mm is not published before fork_mm() returns, and the anon_vma is linked nowhere): these stores commute with each other and with taking the root's lock
+    anon_vma->parent = pvma->anon_vma;
+    // Mark this anon_vma as the one where our new (COWed) pages go.
+    // mutate: equivalent(swap-adjacent) the new anon_vma and the child's VMA are reachable by no other CPU yet (the child's mm is not published before fork_mm() returns, and the anon_vma is linked nowhere): these stores commute with each other and with taking the root's lock
+    vma->anon_vma = anon_vma;
+    anon_vma_lock_write(anon_vma);
+    anon_vma_chain_link(vma, anon_vma);
+    anon_vma_unlock_write(anon_vma);
+    return 0;
+}
+
 // A VMA's anon_vma, made at its first anonymous fault (a VMA mmap() just created has none).
 // find_mergeable_anon_vma() is not modelled: a new anon_vma every time.
 override fn anon_vma_prepare(vma) source "include/linux/rmap.h:anon_vma_prepare@v5.10" {
@@ -156,7 +211,7 @@ override fn anon_vma_prepare(vma) source "include/linux/rmap.h:anon_vma_prepare@
 fn __anon_vma_prepare(vma) source "mm/rmap.c:__anon_vma_prepare@v5.10" {
     // mutate: equivalent(swap-adjacent) vm_mm never changes after vm_area_alloc(), and the new anon_vma is this CPU's alone: the two commute
     let mm = vma->vm_mm;
-    let anon_vma = kmem_cache_alloc(&anon_vma_cachep);
+    let anon_vma = anon_vma_alloc();
     if anon_vma == null {
         return -ENOMEM;
     }
@@ -187,11 +242,17 @@ override fn anon_vma_clone(dst, src) source "mm/rmap.c:anon_vma_clone@v5.10" {
     if anon_vma == null {
         return 0;
     }
-    // list_for_each_entry_reverse(pavc, &src->anon_vma_chain, same_vma): one anon_vma;
-    // lock_anon_vma_root(): down_write() of the root's rwsem
+    // list_for_each_entry_reverse(pavc, &src->anon_vma_chain, same_vma): src's anon_vma and
+    // its parents up to the root, all under the root's rwsem (lock_anon_vma_root())
     anon_vma_lock_write(anon_vma);
-    anon_vma_chain_link(dst, anon_vma);
-    anon_vma_unlock_write(anon_vma);
+    while true {
+        anon_vma_chain_link(dst, anon_vma);
+        if anon_vma->parent == anon_vma {
+            break;
+        }
+        anon_vma = anon_vma->parent;
+    }
+    anon_vma_unlock_write(src->anon_vma);
     return 0;
 }
 
@@ -231,8 +292,16 @@ override fn unlink_anon_vmas(vma) source "mm/rmap.c:unlink_anon_vmas@v5.10" {
     if anon_vma == null {
         return;
     }
+    // every anon_vma of the VMA's chain: its own and its parents', under the root's rwsem
+    let av = anon_vma;
     anon_vma_lock_write(anon_vma);
-    anon_vma_tree_remove(vma, anon_vma);
+    while true {
+        anon_vma_tree_remove(vma, av);
+        if av->parent == av {
+            break;
+        }
+        av = av->parent;
+    }
     anon_vma_unlock_write(anon_vma);
 }
 
@@ -377,13 +446,19 @@ override fn move_to_new_page(newpage, page) source "mm/migrate.c:move_to_new_pag
 // up to ten times are left out); the status array and the copy to and from user memory are
 // not modelled.
 
-fn move_pages(addr) source "mm/migrate.c:kernel_move_pages@v5.10 -> do_pages_move() (one page of the caller, MPOL_MF_MOVE)" {
+// include/uapi/linux/mempolicy.h
+const MPOL_MF_MOVE = 2;
+const MPOL_MF_MOVE_ALL = 4;
+
+// flags: MPOL_MF_MOVE, or MPOL_MF_MOVE_ALL to move a page other processes map too (the
+// CAP_SYS_NICE check is left out).
+fn move_pages(addr, flags) source "mm/migrate.c:kernel_move_pages@v5.10 -> do_pages_move() (one page of the caller)" {
     let mm = current_mm();
     // migrate_prep(): lru_add_drain_all(), here this CPU's pagevec (another CPU's drain is
     // not modelled), so that a page this CPU just faulted in holds no pagevec reference
     // mutate: equivalent(swap-adjacent) the drain drops only this CPU's pagevec references, which the lookup and isolation never count: the migration's count check comes after both either way
     lru_add_drain();
-    let page = add_page_for_migration(mm, addr);
+    let page = add_page_for_migration(mm, addr, (flags & MPOL_MF_MOVE_ALL) != 0);
     if page == null {
         return -ENOENT;
     }
@@ -394,7 +469,7 @@ fn move_pages(addr) source "mm/migrate.c:kernel_move_pages@v5.10 -> do_pages_mov
 // The isolated page (its isolation reference taken), or null. isolate_lru_page() is a
 // reference here (PG_lru and the LRU lists are not checked); vma_migratable() holds for
 // every modelled VMA; page_to_nid() is never the target node.
-fn add_page_for_migration(mm, addr) source "mm/migrate.c:add_page_for_migration@v5.10" {
+fn add_page_for_migration(mm, addr, migrate_all) source "mm/migrate.c:add_page_for_migration@v5.10" {
     mmap_read_lock(mm);
     let vma = find_vma(mm, addr);
     if vma == null || addr < vma->vm_start {
@@ -408,8 +483,8 @@ fn add_page_for_migration(mm, addr) source "mm/migrate.c:add_page_for_migration@
         mmap_read_unlock(mm);
         return null;
     }
-    // mutate: equivalent(disable-recheck) not observable here: a policy, not a safety check (MPOL_MF_MOVE_ALL lifts it); a page another mm maps is found by no walk here (anon_vma_fork() is not modelled), so its migration fails with the page still mapped
-    if page_mapcount(page) > 1 {
+    // mutate: equivalent(disable-recheck) a policy, not a safety check: MPOL_MF_MOVE_ALL lifts it, and the walks then find every mm's mapping (tests/mmk/migrate/move-pages-rmap.mmk moves a page a fork child shares)
+    if page_mapcount(page) > 1 && !migrate_all {
         // -EACCES without MPOL_MF_MOVE_ALL
         // mutate: equivalent(swap-adjacent) the reference dropped is follow_page()'s, and the PTE's keeps the page: no put here is the last, inside or outside mmap_lock
         put_page(page);

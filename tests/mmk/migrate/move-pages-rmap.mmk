@@ -12,7 +12,7 @@ test "a store racing move_pages lands in the old page before the unmap or in the
     page P = 7;
     pte X -> P { write dirty accessed };
     tlb cpu1: X -> P { write dirty };
-    cpu0 { move_pages(X); }
+    cpu0 { move_pages(X, MPOL_MF_MOVE); }
     cpu1 { X = 8; }
     expect safe;
 }
@@ -25,7 +25,7 @@ test "a page a device has pinned stays where it is" {
     vma X: anon private read write;
     page P = 7;
     pte X -> P { write dirty accessed };
-    cpu0 { move_pages(X); }
+    cpu0 { move_pages(X, MPOL_MF_MOVE); }
     cpu1 { pin_for_dma(X, 100); }
     expect safe;
 }
@@ -40,7 +40,7 @@ test "a page two processes map is left alone without MPOL_MF_MOVE_ALL" {
     page P = 7;
     pte X -> P { accessed };
     pte mm1:X -> P { accessed };
-    cpu0 { move_pages(X); }
+    cpu0 { move_pages(X, MPOL_MF_MOVE); }
     expect safe;
 }
 
@@ -52,7 +52,7 @@ test "munmap racing move_pages: the walk never reaches the unmapped VMA" {
     vma X: anon private read write;
     page P = 7;
     pte X -> P { write dirty accessed };
-    cpu0 { move_pages(X); }
+    cpu0 { move_pages(X, MPOL_MF_MOVE); }
     cpu1 { munmap(X, 1); }
     expect safe;
 }
@@ -77,7 +77,7 @@ test "a page faulted into a VMA mmap() made gets an anon_vma, and move_pages fin
     cpu0 {
         mmap(Y, 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
         Y = 5;
-        let r = move_pages(Y);
+        let r = move_pages(Y, MPOL_MF_MOVE);
         assert(r == MIGRATEPAGE_SUCCESS);
         Y += 1;
     }
@@ -95,8 +95,28 @@ test "a store racing move_pages of a page in a VMA mmap() made" {
     cpu0 {
         mmap(Y, 1, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_FIXED);
         Y = 5;
-        move_pages(Y);
+        move_pages(Y, MPOL_MF_MOVE);
     }
     cpu1 { Y += 1; }
+    expect safe;
+}
+
+test "after fork, MPOL_MF_MOVE_ALL moves a page the child shares: the walk finds both mappings" {
+    kernel "linux-5.10";
+    import "opt-in/anon-rmap-v5.10.mmk";
+    invariants: lost_write, use_after_free, assertion, deadlock, lock_hygiene, refcount, page_leak, model_error;
+    cpus 1;
+    mms 2;
+    tables 2;
+    vma X: anon private read write;
+    page P = 7;
+    pte X -> P { write dirty accessed };
+    cpu0 {
+        let child = fork_mm();
+        let r = move_pages(X, MPOL_MF_MOVE_ALL);
+        assert(r == MIGRATEPAGE_SUCCESS);
+        X += 1;
+        mmput(child);
+    }
     expect safe;
 }

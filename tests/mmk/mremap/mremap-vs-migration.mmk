@@ -20,7 +20,7 @@ test "v5.10: the old range is flushed before the new PTL drops, so the migrated 
     tlb cpu0: X -> P { write };
     cpu0 { let v = *X; }
     cpu1 { mremap(X, 1, 1, MREMAP_MAYMOVE | MREMAP_FIXED, Y); }
-    cpu2 { move_pages(X); }
+    cpu2 { move_pages(X, MPOL_MF_MOVE); }
     expect safe;
 }
 
@@ -38,6 +38,6 @@ test "v4.19-rc (before eb66ae030829): a clean PTE's flush waits for every PTL to
     tlb cpu0: X -> P { write };
     cpu0 { let v = *X; }
     cpu1 { mremap(X, 1, 1, MREMAP_MAYMOVE | MREMAP_FIXED, Y); }
-    cpu2 { move_pages(X); }
+    cpu2 { move_pages(X, MPOL_MF_MOVE); }
     expect violation(use_after_free);
 }

@@ -49,6 +49,6 @@ test "with the rmap, move_pages finds a page in either half of a split VMA" {
     pte X[0] -> P { write dirty accessed };
     pte X[2] -> R { write dirty accessed };
     cpu0 { munmap(X[1], 1); }
-    cpu1 { move_pages(X[2]); X[2] += 1; }
+    cpu1 { move_pages(X[2], MPOL_MF_MOVE); X[2] += 1; }
     expect safe;
 }
