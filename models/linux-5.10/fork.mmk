@@ -5,9 +5,10 @@
 // v5.10.0 has no mm->write_protect_seq (57efa1fe5957 added it in v5.11-rc1, backported to
 // v5.10.4: fixes/57efa1fe5957-gup-fast-fork-seqcount.mmk).
 //
-// Left out everywhere: VM_ACCOUNT charging, mempolicy, userfaultfd's fork events, anon_vma
-// and its chain (the `!src_vma->anon_vma` early return of copy_page_range(): every VMA is
-// copied, and one never faulted has no PTEs to copy), file and hugetlb mappings, KSM and
+// anon_vma_fork() is a no-op in the tree, which keeps no anon_vma (opt-in/anon-rmap-v5.10.mmk
+// has it). Left out everywhere: VM_ACCOUNT charging, mempolicy, userfaultfd's fork events,
+// the `!src_vma->anon_vma` early return of copy_page_range() (every VMA is copied, and one
+// never faulted has no PTEs to copy), file and hugetlb mappings, KSM and
 // khugepaged registration, uprobes, the rb-tree and the vmacache, RSS counters, mmu
 // notifiers (no secondary MMUs), and the error paths' teardown of a half-built child
 // (mmput()).

@@ -6,8 +6,10 @@
 // entry waits for the old page's lock and retries (do_swap_page() -> migration_entry_wait(),
 // memory.mmk).
 //
-// Left out: the rmap walk (the page's one mapping is at `addr` in `vma`: page_vma_mapped_walk()
-// is the PTE there, under its PTL), isolate_lru_page() and putback (the caller's reference
+// The rmap walk is opt-in: without opt-in/anon-rmap-v5.10.mmk the page's one mapping is at
+// `addr` in `vma` (try_to_unmap() and remove_migration_ptes() go straight to it, and
+// page_vma_mapped_walk() is the PTE there, under its PTL); with it they walk the page's
+// anon_vma. Left out: isolate_lru_page() and putback (the caller's reference
 // stands for the isolation; the new page goes to the LRU pagevec), the NUMA node of the new
 // page (alloc_page()), THP, KSM, file and swap-cache pages, the mmu notifiers, mlock and
 // set_page_dirty() (no writeback), page_ref_freeze() (the count is compared instead, as
