@@ -2,9 +2,11 @@
 // for read only, and expand_downwards() checks and moves vm_start under the anon_vma lock
 // (page_table_lock too), so the lower address wins whichever runs first. If the check ran
 // outside the lock, the higher fault could move vm_start back up over the page the lower one
-// has just mapped, and a later access there would find no VMA.
+// has just mapped. This test cannot tell: every later access reaches that page through its
+// PTE, without a VMA lookup (the model's mutation mark on the lock says so); it checks that
+// concurrent growth stays safe.
 
-test "two faults below a stack grow it to the lower address" {
+test "two faults below a stack grow it at once, and every store lands" {
     kernel "linux-5.10";
     import "opt-in/stack-growth-v5.10.mmk";
     invariants: lost_write, sigsegv, use_after_free, deadlock, lock_hygiene, refcount, page_leak, model_error;

@@ -35,8 +35,9 @@ test "without dup_mmap()'s flush the parent's stale entry outlives fork" {
     expect violation(stale_tlb);
 }
 
-// dup_mm() with dup_mmap() minus its flush_tlb_mm(oldmm) (a bug, for the test).
-fn fork_mm_without_flush() {
+// dup_mm() with dup_mmap() minus its flush_tlb_mm(oldmm) (a bug, for the test), for the
+// scenario's one VMA (no VM_DONTCOPY, VM_WIPEONFORK or anon_vma_fork(), a no-op in the tree).
+fn fork_mm_without_flush() source "kernel/fork.c:dup_mm@v5.10 -> dup_mmap(), mutated: no flush_tlb_mm(oldmm)" {
     let oldmm = current_mm();
     let mm = allocate_mm();
     mmap_write_lock(oldmm);
