@@ -880,3 +880,37 @@ fn a_page_and_a_vma_cannot_share_a_name() {
     );
     assert_located(code, &out, &err, "vma-page.mmk:5:5:", "declared twice");
 }
+
+#[test]
+fn a_huge_pmd_leaf_needs_a_range_of_its_own_at_its_first_address() {
+    // Two addresses in the huge leaf's 2 MiB range: the model's huge page is one frame.
+    let (_d, code, out, err) = check_text(
+        "huge-two.mmk",
+        b"test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X[2]: anon private read write;\n    page H = 1;\n    pmd X -> H { accessed };\n    cpu0 { }\n    expect safe;\n}\n",
+    );
+    assert_located(
+        code,
+        &out,
+        &err,
+        "huge-two.mmk:6:5:",
+        "one page of the scenario",
+    );
+    // Not at the first address of its range.
+    let (_d, code, out, err) = check_text(
+        "huge-unaligned.mmk",
+        b"test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X at 600: anon private read write;\n    page H = 1;\n    pmd X -> H { accessed };\n    cpu0 { }\n    expect safe;\n}\n",
+    );
+    assert_located(
+        code,
+        &out,
+        &err,
+        "huge-unaligned.mmk:6:5:",
+        "multiple of 512",
+    );
+    // A huge leaf and a PTE in one range.
+    let (_d, code, out, err) = check_text(
+        "huge-and-pte.mmk",
+        b"test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X: anon private read write;\n    page H = 1;\n    pmd X -> H { accessed };\n    pte X -> H { accessed };\n    cpu0 { }\n    expect safe;\n}\n",
+    );
+    assert_located(code, &out, &err, "huge-and-pte.mmk:", "already set");
+}

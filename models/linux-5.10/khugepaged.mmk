@@ -12,9 +12,6 @@
 // (isolate_lru_page() and putback_lru_page() take and drop one reference), compound
 // source pages, the young and swap-cache checks.
 
-// include/linux/huge_mm.h: a 2 MiB range, in pages
-const HPAGE_PMD_SIZE = 512;
-
 // khugepaged_scan_pmd() -> collapse_huge_page() for the range holding address, entered with
 // mmap_lock held for read (collapse_huge_page() "will return with the mmap_lock released").
 fn khugepaged_collapse(address) source "mm/khugepaged.c:khugepaged_scan_pmd@v5.10 (a scan that found the range collapsible)" {
@@ -95,8 +92,7 @@ fn collapse_huge_page(mm, address) source "mm/khugepaged.c:collapse_huge_page@v5
     page_add_new_anon_rmap(new_page, vma, address);
     // mutate: equivalent(swap-adjacent) the PMD lock is held across both, and every path that could reach new_page through the leaf under a lock holds mmap_lock (held for write here); what the leaf lets in first, a user access or a GUP-fast pin, touches only the frame or adds a reference of its own, and the pagevec is this CPU's own
     lru_cache_add_inactive_or_unevictable(new_page, vma);
-    // pgtable_trans_huge_deposit(mm, pmd, pgtable): the old table stays allocated, unlinked,
-    // for a later split (the model keeps no deposit list)
+    pgtable_trans_huge_deposit(mm, pmd, pgtable);
     set_pmd_at(mm, address, pmd, huge);
     // update_mmu_cache_pmd(): nothing on x86
     // mutate: equivalent(swap-adjacent) two releases in a row: every path of the tree that takes the PMD lock holds mmap_lock first, so releasing the PMD lock after mmap_lock only makes such a path wait a step for it, which reaches nothing the original order does not
@@ -125,13 +121,6 @@ fn hugepage_vma_revalidate(mm, address) source "mm/khugepaged.c:hugepage_vma_rev
     return vma;
 }
 
-// include/linux/huge_mm.h
-fn maybe_pmd_mkwrite(pmd, vma) source "mm/huge_memory.c:maybe_pmd_mkwrite@v5.10" {
-    if vma->vm_flags & VM_WRITE {
-        pmd = pmd_mkwrite(pmd);
-    }
-    return pmd;
-}
 
 // Under the old table's PTL, with the PMD entry already cleared. One page (the others of the
 // range are none): "Check if the page has any GUP (or other external) pins. The page table

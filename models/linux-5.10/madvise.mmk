@@ -49,7 +49,9 @@ fn madvise_dontneed_returns_coherent(vma, start, end) source "ghost: the madvise
         if !mm_tlb_flush_pending(mm) {
             let a = start;
             while a < end {
-                if !spin_is_locked(pte_lockptr(mm, pte_offset_map(mm, a))) {
+                // (no PTE table: the PMD entry is none, or a huge leaf)
+                let pte = pte_offset_map(mm, a);
+                if pte == null || !spin_is_locked(pte_lockptr(mm, pte)) {
                     assume_tlb_coherent(vma, a);
                 }
                 a = a + PAGE_SIZE;

@@ -44,6 +44,10 @@ struct mm_struct source "include/linux/mm_types.h:struct mm_struct@v5.10" {
     // "The number of users including userspace" (mm_init(): 1); mm_count, the references
     // of lazy-TLB CPUs and of mmgrab(), is not modelled: the last mmput() frees the mm
     mm_users: atomic_t = 1;
+    // The PTE table deposited with a huge leaf (pmd_huge_pte(), per PMD page in the kernel:
+    // the model's mm has one PMD page, and keeps one table; huge_memory.mmk), under the PMD
+    // lock.
+    pmd_huge_pte: handle;
 }
 
 // ---- include/linux/mm_types.h ----

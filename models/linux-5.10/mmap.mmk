@@ -199,7 +199,8 @@ fn unmap_single_vma(tlb, vma, start_addr, end_addr) source "mm/memory.c:unmap_si
 }
 
 // mm/memory.c: unmap_page_range() -> zap_p4d_range() -> zap_pud_range() -> zap_pmd_range():
-// one zap_pte_range() per PMD entry that is not none (huge PMDs are not modelled).
+// one zap_pte_range() per PMD entry that is not none, zap_huge_pmd() (huge_memory.mmk) for a
+// huge leaf; the split of a huge leaf the range covers in part is opt-in/thp-v5.10.mmk's.
 fn unmap_page_range(tlb, vma, addr, end) source "mm/memory.c:zap_pmd_range@v5.10" {
     // tlb_start_vma(): no cache flush on x86
     let mm = vma->vm_mm;
@@ -215,34 +216,6 @@ fn unmap_page_range(tlb, vma, addr, end) source "mm/memory.c:zap_pmd_range@v5.10
         }
         addr = next;
     }
-}
-
-// mm/huge_memory.c, for an anonymous huge leaf: cleared under the PMD lock
-// (__pmd_trans_huge_lock() rechecks it), its page queued in the gather. zap_deposited_table():
-// the model keeps no deposit list, so the table khugepaged deposited stays allocated;
-// tlb_change_page_size() and the RSS counters are not modelled.
-fn zap_huge_pmd(tlb, vma, pmd, addr) source "mm/huge_memory.c:zap_huge_pmd@v5.10" {
-    let mm = tlb->mm;
-    let ptl = pmd_lock(mm, pmd);
-    if !pmd_trans_huge(*pmd) {
-        spin_unlock(ptl);
-        return 0;
-    }
-    // pmdp_huge_get_and_clear_full()
-    let orig_pmd = pmdp_huge_get_and_clear(mm, addr, pmd);
-    tlb_remove_pmd_tlb_entry(tlb, pmd, addr);
-    let page = pmd_page(orig_pmd);
-    // Ghost, not kernel code: the page is thrown away with its contents, as in zap_pte_range().
-    ghost_discard(vma, addr, page);
-    // mutate: equivalent(swap-adjacent) the leaf is already cleared under the PMD lock, so no path can reach the page through it any more, and nothing in the tree reads a huge page's mapcount under the PMD lock: dropping the mapping inside or outside the lock changes nothing another CPU can see
-    page_remove_rmap(page);
-    spin_unlock(ptl);
-    // tlb_remove_page_size(): flush now if the batch is full
-    if __tlb_remove_page(tlb, page) {
-        // mutate: equivalent(delete-flush) not observable here: a range holds one huge page in the model, and a batch has four slots, so munmap() never fills one with huge pages; a range with more huge pages (huge pages of more than one frame) would
-        tlb_flush_mmu(tlb);
-    }
-    return 1;
 }
 
 // mm/memory.c: the page tables under the detached VMAs, gathered with their neighbours

@@ -19,6 +19,9 @@ pub mod vm {
     pub const VM_UFFD_WP: u32 = 0x0000_1000;
     pub const VM_LOCKED: u32 = 0x0000_2000;
     pub const VM_SOFTDIRTY: u32 = 0x0800_0000;
+    /// MADV_HUGEPAGE marked this VMA (transparent huge pages in "madvise" mode).
+    pub const VM_HUGEPAGE: u32 = 0x2000_0000;
+    pub const VM_NOHUGEPAGE: u32 = 0x4000_0000;
 }
 
 /// x86 protection_map[] for private and shared mappings (arch/x86/include/asm/pgtable_types.h
@@ -59,6 +62,8 @@ pub fn builtin(name: &str) -> Option<Value> {
         "VM_UFFD_WP" => Value::Int(VM_UFFD_WP as i64),
         "VM_LOCKED" => Value::Int(VM_LOCKED as i64),
         "VM_SOFTDIRTY" => Value::Int(VM_SOFTDIRTY as i64),
+        "VM_HUGEPAGE" => Value::Int(VM_HUGEPAGE as i64),
+        "VM_NOHUGEPAGE" => Value::Int(VM_NOHUGEPAGE as i64),
         "PAGE_SIZE" => Value::Int(1),
         "PAGE_NONE" => Value::Prot(PAGE_NONE),
         "PAGE_READONLY" | "PAGE_COPY" => Value::Prot(PAGE_COPY),

@@ -159,7 +159,8 @@ pub enum WordKind {
     Seqcount,
     /// `rw_semaphore`: the writer's CPU + 1 in bits 0-3, readers' CPU bitmask from bit 4.
     Rwsem,
-    /// `handle`: a pointer to another object (a page, an mm, a declared object), or null
+    /// `handle`: a pointer to another object (a page, an mm, a declared object, a PTE
+    /// table), or null
     /// (`ir::handle_word` says how it is stored).
     Handle,
     /// `pgprot_t`: PTE protection bits (`vma->vm_page_prot`); loads give a pgprot.
@@ -175,6 +176,8 @@ pub fn handle_to_word(v: Value) -> Result<i64, String> {
         Value::Mm(m) => (2 << 32) | m as i64,
         Value::Vma(v) => (3 << 32) | v as i64,
         Value::Obj(b) => (4 << 32) | b as i64,
+        // a PTE table (pgtable_t), as a deposited table is kept (`mm->pmd_huge_pte`)
+        Value::PgTable(p) => (5 << 32) | p.0 as i64,
         other => {
             return Err(format!(
                 "a {} cannot be stored in a handle field",
@@ -192,6 +195,7 @@ pub fn word_to_handle(w: i64) -> Value {
         2 => Value::Mm(i as u8),
         3 => Value::Vma(i as u8),
         4 => Value::Obj(i),
+        5 => Value::PgTable(Pmd(i)),
         _ => Value::Null,
     }
 }
@@ -593,6 +597,8 @@ pub struct PteSpec {
     pub slot: usize,
     pub page: usize,
     pub bits: u32,
+    /// A huge leaf (`pmd X -> P`): the PMD entry of the slot's 2 MiB range maps the page.
+    pub huge: bool,
     pub span: Span,
 }
 

@@ -84,9 +84,11 @@ impl Pmd {
     pub fn table(id: usize, generation: u8) -> Pmd {
         Pmd(1 | (id as u32 & 0xffff) << 8 | u32::from(generation) << 24)
     }
-    /// A huge leaf with the frame and the protection and A/D bits of `pte`.
+    /// A huge leaf with the frame and the protection and A/D bits of `pte`. Its present bit
+    /// is `pte`'s: a leaf that `pmdp_invalidate()` made not present keeps _PAGE_PSE, so it
+    /// is still `pmd_present()` and `pmd_trans_huge()` to the kernel, but the MMU faults on it.
     pub fn huge(pte: Pte) -> Pmd {
-        Pmd((pte.0 & !Pmd::PSE) | Pmd::PSE | pte_bits::PRESENT)
+        Pmd((pte.0 & !Pmd::PSE) | Pmd::PSE)
     }
     pub fn is_none(self) -> bool {
         self.0 == 0

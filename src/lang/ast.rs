@@ -227,10 +227,13 @@ pub enum TestItem {
         props: Vec<(String, i64, Span)>,
         span: Span,
     },
+    /// `pte X -> P { ... }`, or `pmd X -> P { ... }` (`huge`): a huge leaf in the PMD
+    /// entry of X's 2 MiB range.
     Pte {
         target: Target,
         page: (String, Span),
         flags: Vec<(String, Span)>,
+        huge: bool,
         span: Span,
     },
     Tlb {

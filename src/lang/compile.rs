@@ -1894,9 +1894,11 @@ pub fn compile_test(
                         "softdirty" => flags |= vm::VM_SOFTDIRTY,
                         "locked" => flags |= vm::VM_LOCKED,
                         "growsdown" => flags |= vm::VM_GROWSDOWN,
+                        "hugepage" => flags |= vm::VM_HUGEPAGE,
+                        "nohugepage" => flags |= vm::VM_NOHUGEPAGE,
                         _ => {
                             return Err(Diag::at(*asp, format!("unknown VMA flag `{a}`")).help(
-                                "VMA flags: anon private shared read write exec uffd_wp uffd_missing softdirty locked growsdown",
+                                "VMA flags: anon private shared read write exec uffd_wp uffd_missing softdirty locked growsdown hugepage nohugepage",
                             ));
                         }
                     }
@@ -1993,6 +1995,7 @@ pub fn compile_test(
                 target,
                 page,
                 flags,
+                huge,
                 span,
             } => {
                 let slot = lookup_target(&vmas, target)?;
@@ -2039,6 +2042,7 @@ pub fn compile_test(
                     slot,
                     page,
                     bits,
+                    huge: *huge,
                     span: *span,
                 });
             }

@@ -478,7 +478,7 @@ impl Parser {
             Tok::Ident(s) => s.clone(),
             _ => {
                 return Err(self.unexpected(
-                    "a test item (kernel, import, cpus, frames, tables, mms, vma, page, pte, tlb, knob, cpuN, invariants, expect)",
+                    "a test item (kernel, import, cpus, frames, tables, mms, vma, page, pte, pmd, tlb, knob, cpuN, invariants, expect)",
                 ));
             }
         };
@@ -583,7 +583,8 @@ impl Parser {
                     span: start.to(end),
                 })
             }
-            "pte" => {
+            "pte" | "pmd" => {
+                let huge = word == "pmd";
                 self.bump();
                 let target = self.target()?;
                 self.expect_punct("->")?;
@@ -594,6 +595,7 @@ impl Parser {
                     target,
                     page,
                     flags,
+                    huge,
                     span: start.to(end),
                 })
             }
@@ -666,7 +668,7 @@ impl Parser {
                 })
             }
             _ => Err(self.unexpected(
-                "a test item (kernel, import, cpus, frames, tables, mms, vma, page, pte, tlb, knob, cpuN, invariants, expect)",
+                "a test item (kernel, import, cpus, frames, tables, mms, vma, page, pte, pmd, tlb, knob, cpuN, invariants, expect)",
             )),
         }
     }

@@ -127,7 +127,7 @@ pub fn prim(p: Prim) -> Footprint {
         // a walk from the mm reads its PMD entry
         PteOffsetMap => rw(PGTABLE, 0),
         PmdPopulate | PmdClear | PmdpHugeGetAndClear => rw(PGTABLE, PGTABLE),
-        SetPmdAt => rw(PGTABLE | DATA | META, PGTABLE | DATA | META),
+        SetPmdAt | PmdpEstablish => rw(PGTABLE | DATA | META, PGTABLE | DATA | META),
         PteAllocOne | PteFree => rw(PGTABLE | PTE | PTL, PGTABLE | PTE | PTL),
         // a choice reads and writes only its own CPU's position
         Nondet => NONE,

@@ -51,7 +51,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         })
         .collect();
     let declared = rank.iter().flatten().count();
-    let pmds: Vec<crate::ir::Pmd> = (0..lay.mms * regions)
+    let mut pmds: Vec<crate::ir::Pmd> = (0..lay.mms * regions)
         .map(|i| {
             let (mm, r) = lay.pmd_owner(i);
             match rank.get(mm).copied().flatten() {
@@ -71,6 +71,9 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         lay.entry(k * regions + lay.region[slot] as usize, slot)
     };
     let mut expected = vec![0; lay.mms * slots];
+    // the tables that huge leaves replace: unlinked, kept for the model to deposit
+    // (`scenario_huge_pmd()`)
+    let mut deposits = Vec::new();
     for p in &sc.ptes {
         let vma = sc
             .vmas
@@ -121,7 +124,49 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
                 "impossible initial state: a PTE cannot be both writable and uffd write-protected",
             ));
         }
-        ptes[pte_at(p.mm, p.slot)] = Pte::new(u32::from(pfn(p.page, p.span)?), p.bits);
+        let pte = Pte::new(u32::from(pfn(p.page, p.span)?), p.bits);
+        let region = lay.region[p.slot];
+        if let Some(other) = sc.ptes.iter().find(|o| {
+            o.mm == p.mm && (o.huge || p.huge) && o.slot != p.slot && lay.region[o.slot] == region
+        }) {
+            return Err(Diag::at(
+                p.span,
+                format!(
+                    "impossible initial state: a 2 MiB range is mapped either by a huge PMD leaf or by PTEs, not both (see line {})",
+                    prog.sources.line_col(other.span).0
+                ),
+            ));
+        }
+        if p.huge {
+            // the model's huge page is one frame: the range may hold one address only
+            let n = lay.region.iter().filter(|&&r| r == region).count();
+            if n != 1 {
+                return Err(Diag::at(
+                    p.span,
+                    format!(
+                        "a huge PMD leaf needs a 2 MiB range with one page of the scenario, and this one has {n}: the model's huge page is one frame"
+                    ),
+                ));
+            }
+            if lay.addr[p.slot] % crate::ir::PTRS_PER_PTE != 0 {
+                return Err(Diag::at(
+                    p.span,
+                    format!(
+                        "a huge PMD leaf maps its page at the first address of its 2 MiB range (the model's huge page is one frame, subpage 0), and this address is {}: place the VMA at a multiple of {}",
+                        lay.addr[p.slot],
+                        crate::ir::PTRS_PER_PTE
+                    ),
+                ));
+            }
+            let entry = lay.pmd_index(p.mm, region as usize);
+            let Some((t, _)) = pmds[entry].table_of() else {
+                return Err(Diag::at(p.span, "this huge leaf's range has no PMD entry"));
+            };
+            pmds[entry] = crate::ir::Pmd::huge(pte);
+            deposits.push((p, t));
+        } else {
+            ptes[pte_at(p.mm, p.slot)] = pte;
+        }
         mappings[p.page] += 1;
         expected[lay.ghost_index(p.mm, p.slot)] = frames[p.page].data;
     }
@@ -139,7 +184,10 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
     }
     let mut tlb = vec![None; sc.cpus * lay.mms * slots];
     for t in &sc.tlbs {
-        let pte = ptes[pte_at(t.mm, t.slot)];
+        let pte = match pmds[lay.pmd_index(t.mm, lay.region[t.slot] as usize)].leaf() {
+            Some(leaf) => leaf,
+            None => ptes[pte_at(t.mm, t.slot)],
+        };
         let why = if !pte.hw_present() {
             Some("the PTE is not present".to_string())
         } else if pte.pfn() != u32::from(pfn(t.page, t.span)?) {
@@ -243,6 +291,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
     scenario_pages(&m, &mut st, &mappings)?;
     scenario_vmas(&m, &mut st)?;
     scenario_ptes(&m, &mut st)?;
+    scenario_huge_pmds(&m, &mut st, &deposits)?;
     scenario_cpus(&m, &mut st)?;
     for tid in 0..sc.cpus {
         if st.threads[tid].status != Status::Running {
@@ -430,6 +479,53 @@ fn scenario_ptes(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
         let r = run_hook(m, st, func, &args);
         st.frames[p.page].private_to = None;
         r.map_err(|why| Diag::at(p.span, format!("scenario_pte() {why}")))?;
+    }
+    Ok(())
+}
+
+/// Runs the model's `scenario_huge_pmd(vma, addr, pgtable)` for each huge leaf the scenario
+/// declares, with the PTE table the leaf replaced (unlinked, still allocated): the model
+/// deposits it as the kernel does for an anonymous huge page (`pgtable_trans_huge_deposit()`),
+/// for a split to withdraw. A model without the hook gets the table back in the pool.
+fn scenario_huge_pmds(
+    m: &super::Machine,
+    st: &mut State,
+    deposits: &[(&crate::ir::PteSpec, usize)],
+) -> Result<(), Diag> {
+    let prog = &m.prog;
+    let sc = &prog.scenario;
+    let func = prog
+        .funcs
+        .iter()
+        .position(|f| f.name == "scenario_huge_pmd");
+    if let Some(f) = func
+        && prog.funcs[f].nparams != 3
+    {
+        return Err(Diag::at(
+            prog.funcs[f].span,
+            "scenario_huge_pmd must take (vma, addr, pgtable)",
+        ));
+    }
+    let nv = sc.vmas.len();
+    for &(p, t) in deposits {
+        let Some(func) = func else {
+            st.tables[t].allocated = false;
+            continue;
+        };
+        let Some(i) = sc
+            .vmas
+            .iter()
+            .position(|v| p.slot >= v.first_slot && p.slot < v.first_slot + v.pages)
+        else {
+            continue;
+        };
+        let args = [
+            Value::Vma((p.mm * nv + i) as u8),
+            Value::Int(sc.layout.addr[p.slot]),
+            Value::PgTable(crate::ir::Pmd::table(t, st.tables[t].generation)),
+        ];
+        run_hook(m, st, func, &args)
+            .map_err(|why| Diag::at(p.span, format!("scenario_huge_pmd() {why}")))?;
     }
     Ok(())
 }

@@ -392,18 +392,63 @@ fn pgtable_op(
             pmd_value_arg(a[0])?;
             Value::Bool(false)
         }
-        Prim::PmdPage | Prim::PmdWrite | Prim::PmdDirty | Prim::PmdMkwrite | Prim::PmdMkdirty => {
+        Prim::PmdPage
+        | Prim::PmdWrite
+        | Prim::PmdDirty
+        | Prim::PmdMkwrite
+        | Prim::PmdMkdirty
+        | Prim::PmdYoung
+        | Prim::PmdMkyoung
+        | Prim::PmdMkold
+        | Prim::PmdWrprotect
+        | Prim::PmdMkclean
+        | Prim::PmdProtnone
+        | Prim::PmdSoftDirty
+        | Prim::PmdMksoftDirty
+        | Prim::PmdClearSoftDirty
+        | Prim::PmdUffdWp
+        | Prim::PmdMkuffdWp
+        | Prim::PmdClearUffdWp
+        | Prim::PmdModify
+        | Prim::PmdMkinvalid => {
             let leaf = pmd_value_arg(a[0])?
                 .leaf()
                 .ok_or_else(|| format!("{}() of a PMD entry that is no huge leaf", prim.name()))?;
-            match prim {
-                Prim::PmdPage => Value::Page((leaf.pfn() - 1) as u16),
-                Prim::PmdWrite => Value::Bool(leaf.write()),
-                Prim::PmdDirty => Value::Bool(leaf.has(DIRTY)),
-                Prim::PmdMkwrite => Value::Pmd(crate::ir::Pmd::huge(leaf.with(WRITE, true))),
-                _ => Value::Pmd(crate::ir::Pmd::huge(
-                    leaf.with(DIRTY, true).with(SOFT_DIRTY, true),
-                )),
+            // x86's pmd_*() helpers do to a huge leaf what the pte_*() ones do to a PTE
+            let as_pte = match prim {
+                Prim::PmdPage => Prim::PtePage,
+                Prim::PmdWrite => Prim::PteWrite,
+                Prim::PmdDirty => Prim::PteDirty,
+                Prim::PmdMkwrite => Prim::PteMkwrite,
+                Prim::PmdMkdirty => Prim::PteMkdirty,
+                Prim::PmdYoung => Prim::PteYoung,
+                Prim::PmdMkyoung => Prim::PteMkyoung,
+                Prim::PmdMkold => Prim::PteMkold,
+                Prim::PmdWrprotect => Prim::PteWrprotect,
+                Prim::PmdMkclean => Prim::PteMkclean,
+                Prim::PmdProtnone => Prim::PteProtnone,
+                Prim::PmdSoftDirty => Prim::PteSoftDirty,
+                Prim::PmdMksoftDirty => Prim::PteMksoftDirty,
+                Prim::PmdClearSoftDirty => Prim::PteClearSoftDirty,
+                Prim::PmdUffdWp => Prim::PteUffdWp,
+                Prim::PmdMkuffdWp => Prim::PteMkuffdWp,
+                Prim::PmdClearUffdWp => Prim::PteClearUffdWp,
+                _ => Prim::PteNone,
+            };
+            let out = match prim {
+                Prim::PmdModify => {
+                    let Value::Prot(prot) = a[1] else {
+                        return Err("expected a pgprot".into());
+                    };
+                    Value::Pte(Pte((leaf.0 & !PROT_MASK) | (prot & PROT_MASK)))
+                }
+                // pmd_mkinvalid(): pfn_pmd(pmd_pfn(pmd), pmd_flags(pmd) & ~(P | PROTNONE))
+                Prim::PmdMkinvalid => Value::Pte(leaf.with(PRESENT | PROTNONE, false)),
+                _ => pte_op(as_pte, leaf),
+            };
+            match out {
+                Value::Pte(p) => Value::Pmd(crate::ir::Pmd::huge(p)),
+                v => v,
             }
         }
         Prim::MkHugePmd => {
@@ -416,9 +461,10 @@ fn pgtable_op(
                 prot & (PROT_MASK | ACCESSED),
             )))
         }
-        Prim::SetPmdAt | Prim::PmdpHugeGetAndClear => {
+        Prim::SetPmdAt | Prim::PmdpHugeGetAndClear | Prim::PmdpEstablish => {
             let l = &m.prog.scenario.layout;
-            let mm = live_mm_arg(st, a[0])?;
+            // (pmdp_establish() takes the vma)
+            let mm = live_mm_arg(st, Value::Mm(mm_of(m, st, a[0])?))?;
             let r = pmd_ptr_arg(a[2])?;
             if l.pmd_owner(r).0 != mm {
                 return Err(format!(
@@ -441,11 +487,20 @@ fn pgtable_op(
                 return Ok(Value(Value::Pmd(old)));
             }
             let new = pmd_value_arg(a[3])?;
-            if !old.is_none() {
-                return Err("set_pmd_at() over a PMD entry that is not none: clear it first (pmdp_huge_get_and_clear())".into());
+            if prim == Prim::PmdpEstablish && old.leaf().is_none() {
+                return Err("pmdp_establish() over a PMD entry that is no huge leaf".into());
+            }
+            if old.table_of().is_some() {
+                return Err(format!(
+                    "{}() over a PMD entry that points to a PTE table: clear it first (pmdp_huge_get_and_clear())",
+                    prim.name()
+                ));
             }
             let Some(leaf) = new.leaf() else {
-                return Err("set_pmd_at() of an entry that is no huge leaf: a table is linked with pmd_populate()".into());
+                return Err(format!(
+                    "{}() of an entry that is no huge leaf: a table is linked with pmd_populate()",
+                    prim.name()
+                ));
             };
             let region = l.pmd_owner(r).1;
             if l.region.iter().filter(|&&x| x as usize == region).count() != 1 {
@@ -479,10 +534,15 @@ fn pgtable_op(
             }
             st.frames[f].private_to = None;
             st.pmds[r] = new;
+            let ret = if prim == Prim::PmdpEstablish {
+                Value::Pmd(old)
+            } else {
+                Value::Null
+            };
             if let Some(msg) = lost {
-                return Ok(Soft("lost_write", msg, Value::Null));
+                return Ok(Soft("lost_write", msg, ret));
             }
-            Value::Null
+            ret
         }
         Prim::PmdSame => Value::Bool(pmd_value_arg(a[0])? == pmd_value_arg(a[1])?),
         Prim::PmdPgtable => {
@@ -517,9 +577,11 @@ fn pgtable_op(
                 Ok(p) => p,
                 Err(v) => return Ok(v),
             };
-            if !st.pmds[r].is_none() {
+            // (or a huge leaf pmdp_invalidate() made not present: the end of a split)
+            let invalidated = st.pmds[r].leaf().is_some_and(|l| !l.hw_present());
+            if !st.pmds[r].is_none() && !invalidated {
                 return Err(
-                    "pmd_populate() over a present PMD entry: the kernel populates only a none entry (clear it first)"
+                    "pmd_populate() over a present PMD entry: the kernel populates only a none entry (clear it first) or a huge leaf it split (pmdp_invalidate())"
                         .into(),
                 );
             }
@@ -649,8 +711,11 @@ fn exec_inner(
                         }
                     }
                 }
-                // into the table a PMD value read earlier names, whatever the entry holds now
-                Value::Pmd(p) => {
+                // into the table a PMD value read earlier names, whatever the entry holds now;
+                // or into a table not linked yet (a pgtable_t: the kernel's
+                // `pmd_populate(mm, &_pmd, pgtable)` into a local PMD, then
+                // `pte_offset_map(&_pmd, addr)`, as a huge PMD's split fills its table)
+                Value::Pmd(p) | Value::PgTable(p) => {
                     let (t, g) = p
                         .table_of()
                         .ok_or("pte_offset_map() of a PMD value that names no table")?;
@@ -679,6 +744,21 @@ fn exec_inner(
         | Prim::PmdDirty
         | Prim::PmdMkwrite
         | Prim::PmdMkdirty
+        | Prim::PmdYoung
+        | Prim::PmdMkyoung
+        | Prim::PmdMkold
+        | Prim::PmdWrprotect
+        | Prim::PmdMkclean
+        | Prim::PmdProtnone
+        | Prim::PmdSoftDirty
+        | Prim::PmdMksoftDirty
+        | Prim::PmdClearSoftDirty
+        | Prim::PmdUffdWp
+        | Prim::PmdMkuffdWp
+        | Prim::PmdClearUffdWp
+        | Prim::PmdModify
+        | Prim::PmdMkinvalid
+        | Prim::PmdpEstablish
         | Prim::MkHugePmd
         | Prim::SetPmdAt
         | Prim::PmdpHugeGetAndClear
@@ -753,7 +833,20 @@ fn exec_inner(
             let p = place!(m, st, a[2]);
             let new = pte_arg(a[3])?;
             let pte_name = |st: &State| x86::entry_name(m, st, p.index);
-            if st.ptl[p.table] != Some(t) {
+            // A table no PMD entry links is filled under its mm's PMD lock instead (a huge
+            // PMD's split fills the table it withdrew before pmd_populate() links it).
+            let mm = live_mm_arg(st, a[0])?;
+            let unlinked_under_pmd_lock = !st
+                .pmds
+                .iter()
+                .any(|e| e.table_of().is_some_and(|(tb, _)| tb == p.table))
+                && st
+                    .ptl
+                    .get(m.prog.scenario.layout.tables + mm)
+                    .copied()
+                    .flatten()
+                    == Some(t);
+            if st.ptl[p.table] != Some(t) && !unlinked_under_pmd_lock {
                 return Ok(Violation(
                     "lock_hygiene",
                     format!(

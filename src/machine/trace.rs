@@ -285,6 +285,9 @@ fn handle_text(m: &Machine, w: i64) -> String {
             let n = mem.word_name(b as usize);
             n.rsplit_once('.').map_or(n.clone(), |(o, _)| o.to_string())
         }
+        crate::ir::Value::PgTable(p) => p
+            .table_of()
+            .map_or_else(|| w.to_string(), |(t, _)| format!("PTE table {t}")),
         _ => w.to_string(),
     }
 }

@@ -99,7 +99,11 @@ pub fn pmds_change(p: &crate::ir::Program) -> bool {
     p.may_call(|prim| {
         matches!(
             prim,
-            Prim::PmdClear | Prim::PmdpHugeGetAndClear | Prim::SetPmdAt | Prim::AllocateMm
+            Prim::PmdClear
+                | Prim::PmdpHugeGetAndClear
+                | Prim::SetPmdAt
+                | Prim::PmdpEstablish
+                | Prim::AllocateMm
         )
     })
 }

@@ -1,0 +1,45 @@
+// Write faults on a read-only huge leaf (do_huge_pmd_wp_page(), v5.10, opt-in THP): a page
+// nothing else maps is reused in place (pmd_mkwrite under the PMD lock); a page another mm
+// maps too (after fork) makes the fault split the PMD (pmdp_invalidate(), the deposited table
+// filled and linked) and fall back to the PTE-level COW.
+
+test "a write fault on a huge leaf only this mm maps reuses it, racing a read on another CPU" {
+    kernel "linux-5.10";
+    import "opt-in/thp-v5.10.mmk";
+    cpus 2;
+    vma X: anon private read write hugepage;
+    page H = 7;
+    pmd X -> H { dirty accessed };
+    cpu0 { X = 8; }
+    cpu1 { let v = *X; }
+    expect safe;
+}
+
+test "a write fault on a huge leaf two mms map splits the PMD and copies, racing the other mm's store" {
+    kernel "linux-5.10";
+    import "opt-in/thp-v5.10.mmk";
+    cpus 2;
+    mms 2;
+    tables 3;
+    vma X: anon private read write hugepage;
+    page H = 7;
+    pmd X -> H { dirty accessed };
+    pmd mm1:X -> H { dirty accessed };
+    cpu0 { X = 8; }
+    cpu1 in mm1 { X = 9; }
+    expect safe;
+}
+
+// A THP fault on a none PMD in a VM_HUGEPAGE VMA maps a whole huge page; a second CPU's
+// fault on the same range finds the leaf (pmd_none() under the PMD lock) and frees what it
+// allocated.
+test "two THP faults race to fill the same PMD" {
+    kernel "linux-5.10";
+    import "opt-in/thp-v5.10.mmk";
+    cpus 2;
+    tables 2;
+    vma X: anon private read write hugepage;
+    cpu0 { X = 8; }
+    cpu1 { X = 9; }
+    expect safe;
+}
