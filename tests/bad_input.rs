@@ -914,3 +914,19 @@ fn a_huge_pmd_leaf_needs_a_range_of_its_own_at_its_first_address() {
     );
     assert_located(code, &out, &err, "huge-and-pte.mmk:", "already set");
 }
+
+#[test]
+fn a_pmd_entry_the_scenario_leaves_none_can_change() {
+    // `pmd X -> none` leaves the range without a PTE table, which a fault may then link
+    // (__pte_alloc() -> pmd_populate()): PMD entries can change, so the machine must treat
+    // them so (a lockless walk through the mm is then a model error, as above), not fold
+    // PMD reads away as it may where no entry can ever change.
+    let s = "test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 2;\n    tables 1;\n    vma X: anon private read write;\n    pmd X -> none;\n    cpu0 { X = 8; }\n    cpu1 { walk(X); }\n}\n\
+fn walk(addr) {\n    let mm = current_mm();\n    let ptep = pte_offset_map(mm, addr);\n}\n";
+    let (_d, code, out, err) = check_text("none-pmd.mmk", s.as_bytes());
+    assert!(code != 0, "{out}\n{err}");
+    let all = format!("{out}{err}");
+    assert!(all.contains("model_error"), "{all}");
+    assert!(all.contains("read the entry (`let pmd = *pmdp;`)"), "{all}");
+    assert!(!out.contains("SAFE"), "{out}");
+}

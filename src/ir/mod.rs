@@ -647,6 +647,9 @@ pub struct Scenario {
     pub layout: Layout,
     pub pages: Vec<PageSpec>,
     pub ptes: Vec<PteSpec>,
+    /// `pmd X -> none;`: ranges whose PMD entry starts none (mm, slot), their tables in
+    /// the pool.
+    pub none_pmds: Vec<(usize, usize, Span)>,
     pub tlbs: Vec<TlbSpec>,
     pub knobs: Knobs,
     pub programs: Vec<Option<u16>>,

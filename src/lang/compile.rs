@@ -1711,6 +1711,7 @@ pub fn compile_test(
     let mut slots = 0usize;
     let mut pages: Vec<PageSpec> = Vec::new();
     let mut ptes = Vec::new();
+    let mut none_pmds = Vec::new();
     let mut tlbs = Vec::new();
     let mut knobs = Knobs::default();
     let mut programs: Vec<(i64, Block, Span)> = Vec::new();
@@ -1999,8 +2000,20 @@ pub fn compile_test(
                 span,
             } => {
                 let slot = lookup_target(&vmas, target)?;
-                let page = lookup_page(&pages, page)?;
                 let mm = target.mm.map_or(0, |m| m.0.max(0) as usize);
+                if *huge && page.0 == "none" && !flags.is_empty() {
+                    return Err(Diag::at(*span, "`pmd X -> none` takes no flags"));
+                }
+                if *huge && page.0 == "none" {
+                    // the range starts with no PTE table: its PMD entry is none
+                    if none_pmds.iter().any(|&(m, s, _)| m == mm && s == slot) {
+                        return Err(Diag::at(*span, "this PMD entry is already set"));
+                    }
+                    mm_uses.push(target.mm);
+                    none_pmds.push((mm, slot, *span));
+                    continue;
+                }
+                let page = lookup_page(&pages, page)?;
                 if ptes.iter().any(|p: &PteSpec| p.slot == slot && p.mm == mm) {
                     return Err(Diag::at(*span, "this PTE is already set"));
                 }
@@ -2382,6 +2395,7 @@ pub fn compile_test(
             slots,
             pages,
             ptes,
+            none_pmds,
             tlbs,
             knobs,
             programs: progs,

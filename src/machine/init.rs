@@ -182,6 +182,35 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
             .help("map it with `pte X -> P;` or give it `{ extra_refs: 1 }`"));
         }
     }
+    // `pmd X -> none;`: the range has no PTE table at the start; its table joins the pool
+    let mut tables = tables;
+    for &(mm, slot, span) in &sc.none_pmds {
+        let region = lay.region[slot];
+        if let Some(p) = sc
+            .ptes
+            .iter()
+            .find(|p| p.mm == mm && lay.region[p.slot] == region)
+        {
+            return Err(Diag::at(
+                span,
+                format!(
+                    "impossible initial state: this range's PMD entry is none, but line {} maps a page in it",
+                    prog.sources.line_col(p.span).0
+                ),
+            ));
+        }
+        let entry = lay.pmd_index(mm, region as usize);
+        if rank.get(mm).copied().flatten().is_none() {
+            return Err(Diag::at(
+                span,
+                format!("mm{mm} is not declared by the scenario"),
+            ));
+        }
+        if let Some((t, _)) = pmds[entry].table_of() {
+            tables[t].allocated = false;
+        }
+        pmds[entry] = crate::ir::Pmd::NONE;
+    }
     let mut tlb = vec![None; sc.cpus * lay.mms * slots];
     for t in &sc.tlbs {
         let pte = match pmds[lay.pmd_index(t.mm, lay.region[t.slot] as usize)].leaf() {

@@ -90,8 +90,9 @@ pub fn entry_name(m: &Machine, st: &State, index: usize) -> String {
 
 /// Can a PMD entry change while another CPU may read it? pmd_clear() and the huge-leaf
 /// writers change present entries; pmd_populate() fills a none entry, and a none entry
-/// exists only after a clear or in an mm allocate_mm() made (whose entries start none, and
-/// which another CPU may run or walk once it is published). If not, every PMD entry keeps
+/// exists only after a clear, in an mm allocate_mm() made (whose entries start none, and
+/// which another CPU may run or walk once it is published), or where the scenario says so
+/// (`pmd X -> none`, which a fault may then fill). If not, every PMD entry keeps
 /// its scenario table: reading one is no step of its own, and a paging-structure cache
 /// always agrees with the entries, so the machine keeps none.
 pub fn pmds_change(p: &crate::ir::Program) -> bool {
@@ -104,7 +105,7 @@ pub fn pmds_change(p: &crate::ir::Program) -> bool {
                 | Prim::SetPmdAt
                 | Prim::PmdpEstablish
                 | Prim::AllocateMm
-        )
+        ) || (!p.scenario.none_pmds.is_empty() && prim == Prim::PmdPopulate)
     })
 }
 
