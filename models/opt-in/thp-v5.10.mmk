@@ -480,3 +480,67 @@ fn change_pmd_range(vma, addr, end, newprot, cp_flags) source "mm/mprotect.c:cha
     }
     return pages;
 }
+
+// ---- fs/proc/task_mmu.c ----
+
+// include/linux/huge_mm.h: "mmap_lock must be held on entry". is_swap_pmd() and
+// pmd_devmap() are never true here.
+fn pmd_trans_huge_lock(pmd, vma) source "include/linux/huge_mm.h:pmd_trans_huge_lock@v5.10" {
+    if pmd_trans_huge(*pmd) {
+        return __pmd_trans_huge_lock(pmd, vma);
+    }
+    return null;
+}
+
+// The tree's clear_refs_pte_range() with its huge-leaf branch. The young-bit clearing of the
+// other clear_refs types is not modelled.
+override fn clear_refs_pte_range(vma, addr, end, type) source "fs/proc/task_mmu.c:clear_refs_pte_range@v5.10" {
+    let mm = vma->vm_mm;
+    let pmd = pmd_offset(mm, addr);
+    let ptl = pmd_trans_huge_lock(pmd, vma);
+    if ptl != null {
+        if type == CLEAR_REFS_SOFT_DIRTY {
+            clear_soft_dirty_pmd(vma, addr, pmd);
+        }
+        // out:
+        spin_unlock(ptl);
+        return 0;
+    }
+    if pmd_trans_unstable(pmd) {
+        return 0;
+    }
+    // pte_offset_map_lock()
+    let pte = pte_offset_map(mm, addr);
+    ptl = pte_lockptr(mm, pte);
+    spin_lock(ptl);
+    while addr != end {
+        if type == CLEAR_REFS_SOFT_DIRTY {
+            clear_soft_dirty(vma, addr, pte);
+        }
+        addr = addr + PAGE_SIZE;
+        if addr != end {
+            pte = pte_offset_map(mm, addr);
+        }
+    }
+    pte_unmap_unlock(pte, ptl);
+    return 0;
+}
+
+// "See comment in change_huge_pmd()" (5b7abeae3af8): the leaf is made not present, never
+// none, while it is write-protected. THP migration entries (the else branch) are not
+// modelled.
+fn clear_soft_dirty_pmd(vma, addr, pmdp) source "fs/proc/task_mmu.c:clear_soft_dirty_pmd@v5.10" {
+    let pmd = *pmdp;
+    if pmd_present(pmd) {
+        let old = pmdp_invalidate(vma, addr, pmdp);
+        if pmd_dirty(old) {
+            pmd = pmd_mkdirty(pmd);
+        }
+        if pmd_young(old) {
+            pmd = pmd_mkyoung(pmd);
+        }
+        pmd = pmd_wrprotect(pmd);
+        pmd = pmd_clear_soft_dirty(pmd);
+        set_pmd_at(vma->vm_mm, addr, pmdp, pmd);
+    }
+}

@@ -1,0 +1,39 @@
+// MADV_DONTNEED against /proc/PID/clear_refs (soft-dirty) on a huge page, both under
+// mmap_lock for read (v5.10.0 walks the tables after downgrading its write lock): the zap
+// reads the PMD entry without the PMD lock and skips an entry it reads as none.
+// clear_soft_dirty_pmd() write-protects the leaf through pmdp_invalidate() since
+// 5b7abeae3af8 ("thp: fix MADV_DONTNEED vs clear soft dirty race", v4.11: "Yet another
+// instance of the same race. Fix is identical to change_huge_pmd()").
+
+test "MADV_DONTNEED racing clear_refs soft-dirty of a huge page: the leaf never reads none (v5.10)" {
+    kernel "linux-5.10";
+    import "opt-in/thp-v5.10.mmk";
+    cpus 2;
+    vma X: anon private read write hugepage;
+    page H = 7;
+    pmd X -> H { write dirty accessed soft_dirty };
+    cpu0 { madvise(X, 1, MADV_DONTNEED); check_zapped(X); }
+    cpu1 { clear_refs_write(CLEAR_REFS_SOFT_DIRTY); }
+    expect safe;
+}
+
+test "MADV_DONTNEED racing clear_refs soft-dirty of a huge page: clear_soft_dirty_pmd() before 5b7abeae3af8" {
+    kernel "linux-5.10";
+    import "opt-in/thp-v5.10.mmk";
+    import "clear-soft-dirty-pmd-v4.11-rc.mmk";
+    cpus 2;
+    vma X: anon private read write hugepage;
+    page H = 7;
+    pmd X -> H { write dirty accessed soft_dirty };
+    cpu0 { madvise(X, 1, MADV_DONTNEED); check_zapped(X); }
+    cpu1 { clear_refs_write(CLEAR_REFS_SOFT_DIRTY); }
+    expect violation(assertion);
+}
+
+// No CPU accesses X: once MADV_DONTNEED has returned, nothing may map it.
+fn check_zapped(addr) {
+    let mm = current_mm();
+    mmap_read_lock(mm);
+    assert(pmd_none(*pmd_offset(mm, addr)));
+    mmap_read_unlock(mm);
+}
