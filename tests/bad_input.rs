@@ -930,3 +930,17 @@ fn walk(addr) {\n    let mm = current_mm();\n    let ptep = pte_offset_map(mm, a
     assert!(all.contains("read the entry (`let pmd = *pmdp;`)"), "{all}");
     assert!(!out.contains("SAFE"), "{out}");
 }
+
+#[test]
+fn the_zero_page_is_mapped_read_only_and_its_name_is_reserved() {
+    let (_d, code, out, err) = check_text(
+        "zero-write.mmk",
+        b"test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X: anon private read write;\n    pte X -> zero { write };\n    cpu0 { }\n    expect safe;\n}\n",
+    );
+    assert_located(code, &out, &err, "zero-write.mmk:5:21:", "read-only");
+    let (_d, code, out, err) = check_text(
+        "zero-name.mmk",
+        b"test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X: anon private read write;\n    page zero = 1;\n    cpu0 { }\n    expect safe;\n}\n",
+    );
+    assert_located(code, &out, &err, "zero-name.mmk:5:5:", "reserved");
+}

@@ -590,6 +590,10 @@ pub struct PageSpec {
     pub span: Span,
 }
 
+/// `PteSpec::page` and `TlbSpec::page` of the shared zero page (`pte X -> zero`), which is
+/// no page of the scenario: the machine's last frame.
+pub const ZERO_PAGE_SPEC: usize = usize::MAX;
+
 #[derive(Debug, Clone)]
 pub struct PteSpec {
     /// The address space whose page table holds it (`pte mm1:X -> P`).

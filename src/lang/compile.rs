@@ -1741,6 +1741,10 @@ pub fn compile_test(
         Ok(v.first_slot + tg.index as usize)
     };
     let lookup_page = |pages: &Vec<PageSpec>, (n, sp): &(String, Span)| -> Result<usize, Diag> {
+        if n == "zero" {
+            // the shared zero page: what a read fault maps (a special PTE)
+            return Ok(crate::ir::ZERO_PAGE_SPEC);
+        }
         pages.iter().position(|p| &p.name == n).ok_or_else(|| {
             Diag::at(*sp, format!("unknown page `{n}`")).help("declare it first: `page P = 7;`")
         })
@@ -1950,6 +1954,14 @@ pub fn compile_test(
                 if pages.iter().any(|p| &p.name == name) {
                     return Err(Diag::at(*span, format!("page `{name}` is declared twice")));
                 }
+                if name == "zero" || name == "none" {
+                    return Err(Diag::at(
+                        *span,
+                        format!(
+                            "`{name}` is reserved (`pte X -> zero`: the zero page; `pmd X -> none`: no PTE table): call the page something else"
+                        ),
+                    ));
+                }
                 if pages.len() >= MAX_FRAMES as usize {
                     return Err(Diag::at(
                         *span,
@@ -2013,11 +2025,29 @@ pub fn compile_test(
                     none_pmds.push((mm, slot, *span));
                     continue;
                 }
+                let zero_at = page.1;
                 let page = lookup_page(&pages, page)?;
                 if ptes.iter().any(|p: &PteSpec| p.slot == slot && p.mm == mm) {
                     return Err(Diag::at(*span, "this PTE is already set"));
                 }
                 let mut bits = pte_bits::PRESENT | pte_bits::ACCESSED;
+                if page == crate::ir::ZERO_PAGE_SPEC {
+                    if *huge {
+                        return Err(Diag::at(
+                            zero_at,
+                            "the huge zero page is not modelled: `pmd X -> zero` has no meaning here",
+                        ));
+                    }
+                    if let Some((_, fsp)) = flags.iter().find(|(f, _)| f == "write" || f == "dirty")
+                    {
+                        return Err(Diag::at(
+                            *fsp,
+                            "the zero page is mapped read-only and clean (do_anonymous_page(): a special PTE of vm_page_prot)",
+                        ));
+                    }
+                    // pte_mkspecial(): vm_normal_page() finds no page to use behind it
+                    bits |= pte_bits::SPECIAL;
+                }
                 let mut old = None;
                 for (f, fsp) in flags {
                     bits |= match f.as_str() {

@@ -5,7 +5,8 @@ use crate::ir::{Program, Pte, Value, pte_bits};
 use crate::lang::Diag;
 
 /// A page's frame number: index + 1 (frame 0 is never used), within the 16 bits of a TLB
-/// entry and the 24 bits of a PTE's frame field.
+/// entry and the 24 bits of a PTE's frame field. (The zero page, `ZERO_PAGE_SPEC`, is the
+/// last frame: `zero_pfn()`.)
 fn pfn(page: usize, at: crate::lang::Span) -> Result<u16, Diag> {
     u16::try_from(page + 1)
         .ok()
@@ -32,6 +33,14 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
             ..Frame::default()
         };
     }
+    // The frame of a page of the scenario, or the zero page's (`pte X -> zero`)
+    let frame_of = |page: usize| {
+        if page == crate::ir::ZERO_PAGE_SPEC {
+            sc.frames
+        } else {
+            page
+        }
+    };
     // How many PTEs map each scenario page (the model's scenario_page() sets the counts).
     let mut mappings = vec![0i64; sc.pages.len()];
     // every range's PMD entry points to its own table, table r for range r
@@ -124,7 +133,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
                 "impossible initial state: a PTE cannot be both writable and uffd write-protected",
             ));
         }
-        let pte = Pte::new(u32::from(pfn(p.page, p.span)?), p.bits);
+        let pte = Pte::new(u32::from(pfn(frame_of(p.page), p.span)?), p.bits);
         let region = lay.region[p.slot];
         if let Some(other) = sc.ptes.iter().find(|o| {
             o.mm == p.mm && (o.huge || p.huge) && o.slot != p.slot && lay.region[o.slot] == region
@@ -167,8 +176,11 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         } else {
             ptes[pte_at(p.mm, p.slot)] = pte;
         }
-        mappings[p.page] += 1;
-        expected[lay.ghost_index(p.mm, p.slot)] = frames[p.page].data;
+        // (the zero page is no page of the scenario: its mappings are not counted)
+        if let Some(n) = mappings.get_mut(p.page) {
+            *n += 1;
+        }
+        expected[lay.ghost_index(p.mm, p.slot)] = frames[frame_of(p.page)].data;
     }
     for (i, p) in sc.pages.iter().enumerate() {
         if mappings[i] + p.extra_refs <= 0 {
@@ -219,10 +231,12 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         };
         let why = if !pte.hw_present() {
             Some("the PTE is not present".to_string())
-        } else if pte.pfn() != u32::from(pfn(t.page, t.span)?) {
+        } else if pte.pfn() != u32::from(pfn(frame_of(t.page), t.span)?) {
             Some(format!(
                 "the PTE maps page `{}`",
-                sc.pages[pte.pfn() as usize - 1].name
+                sc.pages
+                    .get(pte.pfn() as usize - 1)
+                    .map_or("zero", |p| p.name.as_str())
             ))
         } else if t.write && !pte.write() {
             Some("the PTE is read-only".to_string())
@@ -247,7 +261,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
             return Err(Diag::at(t.span, "this TLB entry is already set"));
         }
         tlb[at] = Some(TlbEntry {
-            pfn: pfn(t.page, t.span)?,
+            pfn: pfn(frame_of(t.page), t.span)?,
             write: t.write,
             dirty: t.dirty,
             generation: 0,
@@ -490,6 +504,10 @@ fn scenario_ptes(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
     let mut ptes: Vec<&crate::ir::PteSpec> = sc.ptes.iter().collect();
     ptes.sort_by_key(|p| (p.mm, p.slot));
     for p in ptes {
+        // (the zero page has no anon rmap to set up)
+        if p.page == crate::ir::ZERO_PAGE_SPEC {
+            continue;
+        }
         let Some(i) = sc
             .vmas
             .iter()
