@@ -18,8 +18,8 @@
 // next - addr == HPAGE_PMD_SIZE).
 //
 // Left out: the huge zero page (the use_zero_page knob is taken as off, so a read fault
-// allocates a huge page too), do_huge_pmd_numa_page() (a fault on a NUMA-hinting huge leaf is
-// a model error), huge PUDs, THP migration entries, file, shmem and DAX THPs, memcg charging,
+// allocates a huge page too), the migration of a misplaced huge page (one NUMA node: a
+// hinting fault restores the leaf's protection), huge PUDs, THP migration entries, file, shmem and DAX THPs, memcg charging,
 // mmu notifiers, khugepaged_enter(), counters and vm events, mlock (PageMlocked), splitting
 // the compound page itself (split_huge_page(), the deferred split queue), and
 // handle_pte_fault()'s and do_anonymous_page()'s pmd_trans_unstable() rechecks (a PTE fault
@@ -336,7 +336,7 @@ override fn __handle_mm_fault(vma, address, flags) source "mm/memory.c:__handle_
         // is_swap_pmd(): no THP migration entries; pmd_devmap(): no DAX
         if pmd_trans_huge(orig_pmd) {
             if pmd_protnone(orig_pmd) && vma_is_accessible(vma) {
-                not_modelled(); // do_huge_pmd_numa_page()
+                return do_huge_pmd_numa_page(vmf, orig_pmd);
             }
             if dirty && !pmd_write(orig_pmd) {
                 let ret = wp_huge_pmd(vmf, orig_pmd);
@@ -350,6 +350,65 @@ override fn __handle_mm_fault(vma, address, flags) source "mm/memory.c:__handle_
         }
     }
     return handle_pte_fault(vmf);
+}
+
+// The NUMA hinting fault on a huge leaf, with one NUMA node: mpol_misplaced() is
+// NUMA_NO_NODE, so the leaf gets its protection back (clear_pmdnuma) and
+// migrate_misplaced_transhuge_page() is never reached. task_numa_fault() and the counters
+// are not modelled. put_and_wait_on_page_locked() waits for the page lock, then drops its
+// reference (the kernel drops it as it goes to sleep).
+fn do_huge_pmd_numa_page(vmf, pmd) source "mm/huge_memory.c:do_huge_pmd_numa_page@v5.10" {
+    let vma = vmf->vma;
+    let haddr = vmf->address & ~(HPAGE_PMD_SIZE - 1);
+    vmf->ptl = pmd_lock(vma->vm_mm, vmf->pmd);
+    if !pmd_same(pmd, *vmf->pmd) {
+        spin_unlock(vmf->ptl); // out_unlock:
+        return 0;
+    }
+    // "If there are potential migrations, wait for completion and retry without disrupting
+    // NUMA hinting information." pmd_trans_migrating(): the page is locked.
+    let page = pmd_page(*vmf->pmd);
+    if PageLocked(page) {
+        if !get_page_unless_zero(page) {
+            spin_unlock(vmf->ptl);
+            return 0;
+        }
+        spin_unlock(vmf->ptl);
+        might_sleep();
+        wait_until(!PageLocked(page)); // put_and_wait_on_page_locked()
+        put_page(page);
+        return 0;
+    }
+    page = pmd_page(pmd);
+    // "Acquire the page lock to serialise THP migrations but avoid dropping
+    // page_table_lock if at all possible"
+    let page_locked = trylock_page(page);
+    // target_nid = mpol_misplaced() is NUMA_NO_NODE: "If the page was locked, there are no
+    // parallel migrations"
+    if !page_locked {
+        // "Migration could have started since the pmd_trans_migrating check"
+        if !get_page_unless_zero(page) {
+            spin_unlock(vmf->ptl);
+            return 0;
+        }
+        spin_unlock(vmf->ptl);
+        might_sleep();
+        wait_until(!PageLocked(page)); // put_and_wait_on_page_locked()
+        put_page(page);
+        return 0;
+    }
+    // clear_pmdnuma: (pmd_savedwrite() is pmd_write() on x86)
+    let was_writable = pmd_write(pmd);
+    pmd = pmd_modify(pmd, vma->vm_page_prot);
+    pmd = pmd_mkyoung(pmd);
+    if was_writable {
+        pmd = pmd_mkwrite(pmd);
+    }
+    set_pmd_at(vma->vm_mm, haddr, vmf->pmd, pmd);
+    // update_mmu_cache_pmd() is a no-op on x86
+    unlock_page(page);
+    spin_unlock(vmf->ptl);
+    return 0;
 }
 
 // Anonymous VMAs only (no vm_ops->huge_fault).
