@@ -94,7 +94,7 @@ fn gup_huge_pmd(orig, pmdp, addr, end, flags, pages, nr) source "mm/gup.c:gup_hu
     if head == null {
         return 0;
     }
-    // mutate: equivalent(disable-recheck) not observable here: nothing in the tree changes or clears a huge PMD leaf once khugepaged has set it (zap_huge_pmd() for MADV_DONTNEED and munmap, split_huge_pmd(), change_huge_pmd() for mprotect and NUMA hinting, huge-PMD migration and copy_huge_pmd() are not modelled), so the leaf read before the grab is always still there; with one of them, a pin taken after the leaf changed would name a page the process no longer maps at addr
+    // mutate: equivalent(disable-recheck) not observable here: only the THP opt-in changes a leaf under GUP-fast, and then either the page stays mapped at addr (a split, change_huge_pmd()) or the user's own MADV_DONTNEED or munmap discards it while the pin is taken, a race of the program's that the lost-write ghost cannot tell from a kernel fault (a DMA into a page the program discarded counts as lost); huge-PMD migration and copy_huge_pmd(), after which a pin could name a page the process no longer maps, are not modelled
     if !pmd_same(orig, *pmdp) {
         put_compound_head(head, 1, flags);
         return 0;
@@ -431,13 +431,23 @@ fn follow_page_mask(vma, address, flags, ctx) source "mm/gup.c:follow_page_mask@
     let mm = vma->vm_mm;
     let pmd = pmd_offset(mm, address);
     let pmdval = *pmd;
+    if pmd_none(pmdval) {
+        return null; // no_page_table(): no FOLL_DUMP here
+    }
     if pmd_trans_huge(pmdval) {
+        // FOLL_NUMA and pmd_protnone(): FOLL_NUMA is never set here
+        // retry_locked:
         let ptl = pmd_lock(mm, pmd);
+        if pmd_none(*pmd) {
+            spin_unlock(ptl);
+            return null; // no_page_table()
+        }
+        // !pmd_present(): no THP migration entries
         if !pmd_trans_huge(*pmd) {
             spin_unlock(ptl);
             return follow_page_pte(vma, address, flags);
         }
-        // mutate: equivalent(swap-adjacent) not observable here: with mmap_lock held for read, only paths the tree lacks change a huge leaf under the PMD lock (zap_huge_pmd() for MADV_DONTNEED, split_huge_pmd(), change_huge_pmd(), huge-PMD migration); khugepaged, the only path that writes a leaf here, holds mmap_lock for write, so reading the leaf and taking the reference after the unlock finds the same page
+        // mutate: equivalent(swap-adjacent) not observable here: with mmap_lock held for read, only the THP opt-in's paths change a huge leaf under the PMD lock (zap_huge_pmd() for MADV_DONTNEED, split_huge_pmd(), change_huge_pmd()), and no test runs GUP's slow path on a huge leaf against them; khugepaged, the tree's only writer of a leaf, holds mmap_lock for write, so reading the leaf and taking the reference after the unlock finds the same page
         let page = follow_trans_huge_pmd(vma, address, pmd, flags);
         spin_unlock(ptl);
         return page;
