@@ -5,7 +5,8 @@
 // read lock.
 import "linux-5.10";
 
-override fn mprotect_fixup(vma, start, end, newflags) source "mm/mprotect.c:mprotect_fixup@v5.10 + downgrade before change_protection (question)" {
+override fn mprotect_fixup(vma, pprev, start, end, newflags) source "mm/mprotect.c:mprotect_fixup@v5.10 + downgrade before change_protection (question)" {
+    *pprev = vma;
     let oldflags = vma->vm_flags;
     if newflags == oldflags {
         mmap_write_downgrade(vma->vm_mm);
@@ -39,7 +40,8 @@ override fn do_mprotect_pkey(start, len, prot) source "mm/mprotect.c:do_mprotect
         mmap_write_unlock(mm);
         return -EACCES;
     }
-    let error = mprotect_fixup(vma, start, end, newflags);
+    let prev = null;
+    let error = mprotect_fixup(vma, &prev, start, end, newflags);
     // mprotect_fixup() downgraded
     mmap_read_unlock(mm);
     return error;

@@ -353,9 +353,8 @@ fn expand_stack(vma, address) source "mm/mmap.c:expand_stack@v5.10" {
 // Anonymous mappings only (no file, no MAP_SHARED: shmem is not modelled), at an address the
 // caller names: MAP_FIXED, MAP_FIXED_NOREPLACE, or a hint that is free (get_unmapped_area()'s
 // own search of the address space is not modelled). What the new mapping replaces is
-// unmapped first (whole VMAs: __do_munmap() splits nothing). Left out: vma_merge() with the
-// neighbours (a new VMA adjacent to another with the same flags is not_modelled()),
-// may_expand_vm() and the rlimits, VM_ACCOUNT and security_vm_enough_memory_mm(),
+// unmapped first; a new range next to a VMA with the same flags extends it (vma_merge()).
+// Left out: may_expand_vm() and the rlimits, VM_ACCOUNT and security_vm_enough_memory_mm(),
 // MAP_POPULATE and mm_populate(), MAP_LOCKED, MAP_HUGETLB, MAP_GROWSDOWN, MAP_NORESERVE,
 // personality flags (READ_IMPLIES_EXEC), perf and uprobe events, userfaultfd unmap events.
 
@@ -490,15 +489,15 @@ fn mmap_region(addr, len, vm_flags, pgoff) source "mm/mmap.c:mmap_region@v5.10" 
         return -ENOMEM;
     }
     // accountable_mapping(): VM_ACCOUNT is not modelled
-    // Can we just expand an old mapping? (vma_merge())
-    let next = mm->mmap;
-    if prev != null {
-        next = prev->vm_next;
+    // "Can we just expand an old mapping?"
+    let vma = vma_merge(mm, prev, addr, addr + len, vm_flags, null, pgoff);
+    if vma != null {
+        // goto out: "New (or expanded) vma always get soft dirty status."
+        vma->vm_flags = vma->vm_flags | VM_SOFTDIRTY;
+        vma_set_page_prot(vma);
+        return addr;
     }
-    if (prev != null && prev->vm_end == addr && prev->vm_flags == vm_flags) || (next != null && next->vm_start == addr + len && next->vm_flags == vm_flags) {
-        not_modelled(); // vma_merge() with a neighbour
-    }
-    let vma = vm_area_alloc(mm);
+    vma = vm_area_alloc(mm);
     if vma == null {
         return -ENOMEM;
     }
@@ -556,32 +555,246 @@ fn __split_vma(mm, vma, addr, new_below) source "mm/mmap.c:__split_vma@v5.10" {
     return vma_adjust(vma, vma->vm_start, addr, vma->vm_pgoff, new);
 }
 
-// __vma_adjust() for a split: vma gets [start, end) and pgoff, and insert (the other half)
-// is linked into the list before the locks drop ("it may either follow vma or precede it").
-// The next-VMA cases (removal, expansion, adjust_next) are vma_merge()'s and not modelled;
-// nor are the rb-tree gaps and highest_vm_end, i_mmap and uprobes (no file).
-fn vma_adjust(vma, start, end, pgoff, insert) source "mm/mmap.c:__vma_adjust@v5.10 (a split: insert, no next)" {
-    // mutate: equivalent(swap-adjacent) vm_mm never changes after vm_area_alloc(), and anon_vma is guarded by mmap_lock, which the caller holds for write: two loads that commute
+// include/linux/mm.h
+fn vma_adjust(vma, start, end, pgoff, insert) source "include/linux/mm.h:vma_adjust@v5.10" {
+    return __vma_adjust(vma, start, end, pgoff, insert, null);
+}
+
+// vma gets [start, end) and pgoff, under its anon_vma's lock; then, for a split, insert (the
+// other half) is linked ("it may either follow vma or precede it"), or, for vma_merge(), next
+// is removed (remove_next 1: cases 1 and 7; 2: mprotect case 6, in two passes; 3: case 8,
+// where vma itself goes and next grows down over it, after a swap) or its boundary shifted
+// (adjust_next: mprotect cases 4 and 5). Addresses count pages, so pgoff moves by
+// adjust_next itself (the kernel's adjust_next >> PAGE_SHIFT). Left out: the rb-tree gaps and
+// highest_vm_end, map_count, i_mmap and uprobes (no file), mempolicies, validate_mm(), and
+// vma_adjust_trans_huge() (the model's huge page sits at the start of its 2 MiB range and a
+// VMA boundary never falls inside a huge leaf's range).
+fn __vma_adjust(vma, start, end, pgoff, insert, expand) source "mm/mmap.c:__vma_adjust@v5.10" {
+    // mutate: equivalent(swap-adjacent) vm_mm never changes after vm_area_alloc(), and vm_next is guarded by mmap_lock, which every caller holds for write: two loads that commute
     let mm = vma->vm_mm;
-    let anon_vma = vma->anon_vma;
-    if anon_vma != null {
-        anon_vma_lock_write(anon_vma);
-        anon_vma_interval_tree_pre_update_vma(vma);
+    let next = vma->vm_next;
+    let orig_vma = vma;
+    let adjust_next = 0;
+    let remove_next = 0;
+    if next != null && insert == null {
+        let exporter = null;
+        let importer = null;
+        if end >= next->vm_end {
+            // "vma expands, overlapping all the next, and perhaps the one after too
+            // (mprotect case 6)."
+            if next == expand {
+                // "The only case where we don't expand "vma" and we expand "next" instead
+                // is case 8." swap(vma, next):
+                remove_next = 3;
+                let swapped = vma;
+                vma = next;
+                next = swapped;
+            } else {
+                remove_next = 1;
+                if end > next->vm_end {
+                    remove_next = 2;
+                }
+                // "trim end to next, for case 6 first pass"
+                end = next->vm_end;
+            }
+            exporter = next;
+            importer = vma;
+            // "If next doesn't have anon_vma, import from vma after next, if the vma
+            // overlaps with it."
+            if remove_next == 2 && next->anon_vma == null {
+                exporter = next->vm_next;
+            }
+        } else if end > next->vm_start {
+            // "mprotect case 5 shifting the boundary up"
+            adjust_next = end - next->vm_start;
+            exporter = next;
+            importer = vma;
+        } else if end < vma->vm_end {
+            // "mprotect case 4 shifting the boundary down"
+            adjust_next = 0 - (vma->vm_end - end);
+            exporter = vma;
+            importer = next;
+        }
+        // "Easily overlooked: when mprotect shifts the boundary, make sure the expanding vma
+        // has anon_vma set if the shrinking vma had, to cover any anon pages imported."
+        if exporter != null && exporter->anon_vma != null && importer->anon_vma == null {
+            importer->anon_vma = exporter->anon_vma;
+            let error = anon_vma_clone(importer, exporter);
+            if error != 0 {
+                return error;
+            }
+        }
     }
-    // mutate: equivalent(swap-adjacent) under mmap_lock held for write and, where the VMA has one, its anon_vma lock: every lookup holds the first and every rmap walk the second, so no one reads the bounds between these stores
-    vma->vm_start = start;
-    // mutate: equivalent(swap-adjacent) under mmap_lock held for write and, where the VMA has one, its anon_vma lock: every lookup holds the first and every rmap walk the second, so no one reads the bounds between these stores
-    vma->vm_end = end;
-    vma->vm_pgoff = pgoff;
-    // __insert_vm_struct(): linked after the VMA below it (the rb-tree is not modelled)
-    let prev = null;
-    if find_vma_links(mm, insert->vm_start, insert->vm_end, &prev) != 0 {
-        BUG_ON(true);
-    }
-    __vma_link_list(mm, insert, prev);
-    if anon_vma != null {
-        anon_vma_interval_tree_post_update_vma(vma);
-        anon_vma_unlock_write(anon_vma);
+    while true {
+        // again:
+        let anon_vma = vma->anon_vma;
+        if anon_vma == null && adjust_next != 0 {
+            anon_vma = next->anon_vma;
+        }
+        if anon_vma != null {
+            anon_vma_lock_write(anon_vma);
+            anon_vma_interval_tree_pre_update_vma(vma);
+            if adjust_next != 0 {
+                anon_vma_interval_tree_pre_update_vma(next);
+            }
+        }
+        if start != vma->vm_start {
+            vma->vm_start = start;
+        }
+        if end != vma->vm_end {
+            vma->vm_end = end;
+        }
+        vma->vm_pgoff = pgoff;
+        if adjust_next != 0 {
+            next->vm_start = next->vm_start + adjust_next;
+            next->vm_pgoff = next->vm_pgoff + adjust_next;
+        }
+        if remove_next != 0 {
+            // "vma_merge has merged next into vma, and needs us to remove next before
+            // dropping the locks." __vma_unlink(): the rb-tree and the vmacache are not
+            // modelled
+            __vma_unlink_list(mm, next);
+        } else if insert != null {
+            // "split_vma has split insert from vma, and needs us to insert it before
+            // dropping the locks (it may either follow vma or precede it)."
+            __insert_vm_struct(mm, insert);
+        }
+        if anon_vma != null {
+            anon_vma_interval_tree_post_update_vma(vma);
+            if adjust_next != 0 {
+                anon_vma_interval_tree_post_update_vma(next);
+            }
+            anon_vma_unlock_write(anon_vma);
+        }
+        if remove_next == 0 {
+            break;
+        }
+        if next->anon_vma != null {
+            anon_vma_merge(vma, next);
+        }
+        // mm->map_count--, mpol_put(): not modelled
+        vm_area_free(next);
+        // "In mprotect's case 6 (see comments on vma_merge), we must remove another next
+        // too."
+        if remove_next != 3 {
+            next = vma->vm_next;
+        } else {
+            next = vma;
+        }
+        if remove_next != 2 {
+            break;
+        }
+        remove_next = 1;
+        end = next->vm_end;
+        // goto again
     }
     return 0;
+}
+
+// mm/mmap.c: linked after the VMA below it (the rb-tree and map_count are not modelled).
+fn __insert_vm_struct(mm, vma) source "mm/mmap.c:__insert_vm_struct@v5.10" {
+    let prev = null;
+    if find_vma_links(mm, vma->vm_start, vma->vm_end, &prev) != 0 {
+        BUG_ON(true);
+    }
+    __vma_link_list(mm, vma, prev);
+}
+
+fn __vma_unlink_list(mm, vma) source "mm/util.c:__vma_unlink_list@v5.10" {
+    let next = vma->vm_next;
+    let prev = vma->vm_prev;
+    if prev != null {
+        prev->vm_next = next;
+    } else {
+        mm->mmap = next;
+    }
+    if next != null {
+        next->vm_prev = prev;
+    }
+}
+
+// ---- merging VMAs (mm/mmap.c v5.10) ----
+
+// "VM_SOFTDIRTY should not prevent from VMA merging, if we match the flags but dirty bit".
+// No file and no vm_ops->close here; one userfaultfd context at most, so two registered VMAs
+// share it (is_mergeable_vm_userfaultfd_ctx()).
+fn is_mergeable_vma(vma, vm_flags) source "mm/mmap.c:is_mergeable_vma@v5.10" {
+    if ((vma->vm_flags ^ vm_flags) & ~VM_SOFTDIRTY) != 0 {
+        return 0;
+    }
+    return 1;
+}
+
+// "The list_is_singular() test is to avoid merging VMA cloned from parents."
+fn is_mergeable_anon_vma(anon_vma1, anon_vma2, vma) source "mm/mmap.c:is_mergeable_anon_vma@v5.10" {
+    if (anon_vma1 == null || anon_vma2 == null) && (vma == null || anon_vma_chain_is_singular(vma)) {
+        return 1;
+    }
+    return anon_vma1 == anon_vma2;
+}
+
+// "Return true if we can merge this (vm_flags,anon_vma,file,vm_pgoff) in front of (at a
+// lower virtual address and file offset than) the vma."
+fn can_vma_merge_before(vma, vm_flags, anon_vma, vm_pgoff) source "mm/mmap.c:can_vma_merge_before@v5.10" {
+    if is_mergeable_vma(vma, vm_flags) && is_mergeable_anon_vma(anon_vma, vma->anon_vma, vma) {
+        if vma->vm_pgoff == vm_pgoff {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+// "... beyond (at a higher virtual address and file offset than) the vma."
+fn can_vma_merge_after(vma, vm_flags, anon_vma, vm_pgoff) source "mm/mmap.c:can_vma_merge_after@v5.10" {
+    if is_mergeable_vma(vma, vm_flags) && is_mergeable_anon_vma(anon_vma, vma->anon_vma, vma) {
+        if vma->vm_pgoff + (vma->vm_end - vma->vm_start) == vm_pgoff {
+            return 1;
+        }
+    }
+    return 0;
+}
+
+// "Given a mapping request (addr,end,vm_flags,file,pgoff), figure out whether that can be
+// merged with its predecessor or its successor. Or both (it neatly fills a hole)." Cases 1
+// to 8 as the kernel's comment numbers them. VM_SPECIAL is never set here; the file, the
+// mempolicy (mpol_equal()) and the userfaultfd context are left out (none, none, one);
+// khugepaged_enter_vma_merge() is not modelled.
+fn vma_merge(mm, prev, addr, end, vm_flags, anon_vma, pgoff) source "mm/mmap.c:vma_merge@v5.10" {
+    let pglen = end - addr;
+    let next = vma_next(mm, prev);
+    let area = next;
+    if area != null && area->vm_end == end {
+        next = next->vm_next; // cases 6, 7, 8
+    }
+    // "Can it merge with the predecessor?"
+    if prev != null && prev->vm_end == addr && can_vma_merge_after(prev, vm_flags, anon_vma, pgoff) {
+        // "OK, it can. Can we now merge in the successor as well?"
+        let err = 0;
+        if next != null && end == next->vm_start && can_vma_merge_before(next, vm_flags, anon_vma, pgoff + pglen) && is_mergeable_anon_vma(prev->anon_vma, next->anon_vma, null) {
+            err = __vma_adjust(prev, prev->vm_start, next->vm_end, prev->vm_pgoff, null, prev); // cases 1, 6
+        } else {
+            err = __vma_adjust(prev, prev->vm_start, end, prev->vm_pgoff, null, prev); // cases 2, 5, 7
+        }
+        if err != 0 {
+            return null;
+        }
+        return prev;
+    }
+    // "Can this new request be merged in front of next?"
+    if next != null && end == next->vm_start && can_vma_merge_before(next, vm_flags, anon_vma, pgoff + pglen) {
+        let err = 0;
+        if prev != null && addr < prev->vm_end {
+            err = __vma_adjust(prev, prev->vm_start, addr, prev->vm_pgoff, null, next); // case 4
+        } else {
+            err = __vma_adjust(area, addr, next->vm_end, next->vm_pgoff - pglen, null, next); // cases 3, 8
+            // "In case 3 area is already equal to next and this is a noop, but in case 8
+            // "area" has been removed and next was expanded over it."
+            area = next;
+        }
+        if err != 0 {
+            return null;
+        }
+        return area;
+    }
+    return null;
 }

@@ -124,23 +124,26 @@ fn vma_wants_writenotify(vma, vm_page_prot) source "mm/mmap.c:vma_wants_writenot
     return false;
 }
 
-// Called with mmap_lock held for write, for [start, end) inside vma: a range that starts or
-// ends inside it splits it first. VM_ACCOUNT charging is not modelled, nor vma_merge(): a
-// range next to a VMA that would take it (adjacent, with the new flags) is not_modelled().
-fn mprotect_fixup(vma, start, end, newflags) source "mm/mprotect.c:mprotect_fixup@v5.10" {
+// Called with mmap_lock held for write, for [start, end) inside vma: the range first merges
+// with a neighbour that can take it (vma_merge(): the same flags once changed), else a range
+// that starts or ends inside vma splits it. *pprev is left at the VMA that now holds the range.
+// VM_ACCOUNT charging is not modelled.
+fn mprotect_fixup(vma, pprev, start, end, newflags) source "mm/mprotect.c:mprotect_fixup@v5.10" {
     // mutate: equivalent(swap-adjacent) vm_mm never changes after vm_area_alloc(), and vm_flags is guarded by mmap_lock, which mprotect() holds for write: two loads that commute
     let mm = vma->vm_mm;
     let oldflags = vma->vm_flags;
     if newflags == oldflags {
+        *pprev = vma;
         return 0;
     }
-    // First try to merge with previous and/or next vma.
-    // mutate: equivalent(swap-adjacent) two loads of the list links, guarded by mmap_lock, which mprotect() holds for write: no CPU can change either between them
-    let prev = vma->vm_prev;
-    let next = vma->vm_next;
-    if (start == vma->vm_start && prev != null && prev->vm_end == start && (prev->vm_flags & ~VM_SOFTDIRTY) == (newflags & ~VM_SOFTDIRTY)) || (end == vma->vm_end && next != null && next->vm_start == end && (next->vm_flags & ~VM_SOFTDIRTY) == (newflags & ~VM_SOFTDIRTY)) {
-        not_modelled(); // vma_merge() with a neighbour
+    // "First try to merge with previous and/or next vma."
+    let pgoff = vma->vm_pgoff + (start - vma->vm_start);
+    *pprev = vma_merge(mm, *pprev, start, end, newflags, vma->anon_vma, pgoff);
+    if *pprev != null {
+        vma = *pprev;
+        return mprotect_fixup_success(vma, start, end, newflags);
     }
+    *pprev = vma;
     if start != vma->vm_start {
         let error = split_vma(mm, vma, start, true);
         if error != 0 {
@@ -153,6 +156,11 @@ fn mprotect_fixup(vma, start, end, newflags) source "mm/mprotect.c:mprotect_fixu
             return error;
         }
     }
+    return mprotect_fixup_success(vma, start, end, newflags);
+}
+
+// mprotect_fixup() from its `success:` label: the flags, the page protection and the PTEs.
+fn mprotect_fixup_success(vma, start, end, newflags) source "mm/mprotect.c:mprotect_fixup@v5.10 (label success:)" {
     // "vm_flags and vm_page_prot are protected by the mmap_lock held in write mode."
     // mutate: equivalent(swap-adjacent) not observable here: shared mappings are not modelled, and vma_wants_writenotify() is false for every private VMA whether it sees the old flags or the new; in v5.10 it must see the new ones (an mprotect to PROT_WRITE of a shared mapping that tracks dirtying)
     vma->vm_flags = newflags;
@@ -168,29 +176,59 @@ fn mprotect_fixup(vma, start, end, newflags) source "mm/mprotect.c:mprotect_fixu
     return 0;
 }
 
-// The mprotect() system call for a range inside one VMA (no pkeys, no PROT_GROWSDOWN/UP; a
-// range over several VMAs is not_modelled()).
+// The mprotect() system call: VMA after VMA over the range, each through mprotect_fixup(),
+// which may merge, split or change it in place; a hole in the range is -ENOMEM (what was
+// changed before it stays changed). No pkeys, no PROT_GROWSDOWN/UP, no READ_IMPLIES_EXEC.
 fn do_mprotect_pkey(start, len, prot) source "mm/mprotect.c:do_mprotect_pkey@v5.10" {
     let mm = current_mm();
     let end = start + len;
     // mmap_write_lock_killable()
     mmap_write_lock(mm);
     let vma = find_vma(mm, start);
-    if vma == null || vma->vm_start > start {
+    if vma == null {
         mmap_write_unlock(mm);
         return -ENOMEM;
     }
-    if end > vma->vm_end {
-        not_modelled(); // the loop over the next VMAs of the range
-    }
-    // calc_vm_prot_bits(): PROT_READ/WRITE/EXEC map to VM_READ/WRITE/EXEC
-    let newflags = (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) | (vma->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC));
-    if (newflags & ~(newflags >> 4)) & (VM_READ | VM_WRITE | VM_EXEC) {
-        // a VM_MAY* bit is missing
+    let prev = vma->vm_prev;
+    if vma->vm_start > start {
         mmap_write_unlock(mm);
-        return -EACCES;
+        return -ENOMEM;
     }
-    let error = mprotect_fixup(vma, start, end, newflags);
+    if start > vma->vm_start {
+        prev = vma;
+    }
+    let nstart = start;
+    let error = 0;
+    while true {
+        // "Here we know that vma->vm_start <= nstart < vma->vm_end."
+        // calc_vm_prot_bits(): PROT_READ/WRITE/EXEC map to VM_READ/WRITE/EXEC
+        let newflags = (prot & (PROT_READ | PROT_WRITE | PROT_EXEC)) | (vma->vm_flags & ~(VM_READ | VM_WRITE | VM_EXEC));
+        // "newflags >> 4 shift VM_MAY% in place of VM_%"
+        if (newflags & ~(newflags >> 4)) & (VM_READ | VM_WRITE | VM_EXEC) {
+            error = -EACCES;
+            break;
+        }
+        let tmp = vma->vm_end;
+        if tmp > end {
+            tmp = end;
+        }
+        error = mprotect_fixup(vma, &prev, nstart, tmp, newflags);
+        if error != 0 {
+            break;
+        }
+        nstart = tmp;
+        if nstart < prev->vm_end {
+            nstart = prev->vm_end;
+        }
+        if nstart >= end {
+            break;
+        }
+        vma = prev->vm_next;
+        if vma == null || vma->vm_start != nstart {
+            error = -ENOMEM;
+            break;
+        }
+    }
     mmap_write_unlock(mm);
     return error;
 }

@@ -3,13 +3,16 @@
 // under mmap_lock held for write and moves the PTEs between two page-table locks.
 //
 // The scenario names the target with `hole Y at A;`: an address range no VMA maps, whose
-// VMA object copy_vma() takes. Left out: growing and shrinking (vma_expandable(),
-// vma_adjust(), __split_vma(): a range that is not a whole VMA is not_modelled()),
-// get_unmapped_area()'s own choice of address (a move without MREMAP_FIXED), MREMAP_DONTUNMAP,
-// vma_merge() with a neighbour of the target (not_modelled() when one is adjacent),
-// VM_ACCOUNT and locked_vm accounting, map_count, KSM (ksm_madvise()), userfaultfd's
-// remap events, mmu notifiers, flush_cache_range() (nothing on x86), take_rmap_locks()
-// (need_rmap_locks is false: copy_vma() never merges here), huge PMDs (move_huge_pmd()).
+// VMA object copy_vma() takes. Also in place: shrinking (__do_munmap() of the tail, which
+// downgrades mmap_lock to read for the zap) and growing into free space after the VMA
+// (vma_expandable(), vma_adjust(); a `hole` gives the new pages their addresses). Left out:
+// a move that get_unmapped_area() places (without MREMAP_FIXED), a move that grows,
+// MREMAP_DONTUNMAP,
+// a merge of the target that needs the rmap locks or takes the source itself (copy_vma():
+// not_modelled()), VM_ACCOUNT and locked_vm accounting, map_count, KSM (ksm_madvise()),
+// userfaultfd's remap events, mmu notifiers, flush_cache_range() (nothing on x86),
+// take_rmap_locks() (need_rmap_locks is false on every modelled branch), huge PMDs
+// (move_huge_pmd()).
 // The tree has no anon_vma; with opt-in/anon-rmap-v5.10.mmk the new VMA joins the old one's
 // anon_vma (anon_vma_clone()) and rmap walks (move_pages()) find the moved pages.
 
@@ -37,14 +40,66 @@ fn mremap(addr, old_len, new_len, flags, new_addr) source "mm/mremap.c:SYSCALL_D
     }
     // mmap_write_lock_killable(): no signals are modelled
     mmap_write_lock(mm);
+    let downgraded = false;
     if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0 {
         ret = mremap_to(addr, old_len, new_addr, new_len, flags);
+    } else if old_len >= new_len {
+        // "Always allow a shrinking remap: that just unmaps the unnecessary pages..
+        // __do_munmap does all the needed commit accounting, and downgrades mmap_lock to
+        // read if so directed."
+        let retval = __do_munmap(mm, addr + new_len, old_len - new_len, true);
+        if retval < 0 && old_len != new_len {
+            ret = retval;
+        } else {
+            // "Returning 1 indicates mmap_lock is downgraded to read."
+            if retval == 1 {
+                downgraded = true;
+            }
+            ret = addr;
+        }
     } else {
-        not_modelled(); // resizing in place, or a move to an address get_unmapped_area() picks
+        // "Ok, we need to grow.."
+        let vma = vma_to_resize(addr, old_len, new_len, flags, &ret);
+        if vma != null {
+            // "old_len exactly to the end of the area.."
+            if old_len == vma->vm_end - addr && vma_expandable(vma, new_len - old_len) {
+                // "can we just expand the current mapping?"
+                if vma_adjust(vma, vma->vm_start, addr + new_len, vma->vm_pgoff, null) != 0 {
+                    ret = -ENOMEM;
+                } else {
+                    // vm_stat_account(), VM_LOCKED's locked_vm: not modelled
+                    ret = addr;
+                }
+            } else {
+                // "We weren't able to just expand or shrink the area, we need to create a new
+                // one and move it.."
+                ret = -ENOMEM;
+                if (flags & MREMAP_MAYMOVE) != 0 {
+                    not_modelled(); // get_unmapped_area()'s choice of address
+                }
+            }
+        }
     }
-    mmap_write_unlock(mm);
+    if downgraded {
+        mmap_read_unlock(mm);
+    } else {
+        mmap_write_unlock(mm);
+    }
     // mm_populate() (VM_LOCKED) and the userfaultfd completions: not modelled
     return ret;
+}
+
+// "old_len exactly to the end of the area..": the VMA can grow by delta in place if nothing
+// is mapped there (get_unmapped_area(MAP_FIXED) accepts any range in the address space).
+fn vma_expandable(vma, delta) source "mm/mremap.c:vma_expandable@v5.10" {
+    let end = vma->vm_end + delta;
+    if end < vma->vm_end {
+        return 0; // overflow
+    }
+    if vma->vm_next != null && vma->vm_next->vm_start < end {
+        return 0; // intersection
+    }
+    return 1;
 }
 
 fn mremap_to(addr, old_len, new_addr, new_len, flags) source "mm/mremap.c:mremap_to@v5.10" {
@@ -74,6 +129,9 @@ fn mremap_to(addr, old_len, new_addr, new_len, flags) source "mm/mremap.c:mremap
         // IS_ERR(vma): ret = PTR_ERR(vma)
         return ret;
     }
+    if new_len > old_len {
+        not_modelled(); // a move that grows the mapping
+    }
     if (flags & MREMAP_DONTUNMAP) != 0 {
         not_modelled(); // MREMAP_DONTUNMAP
     }
@@ -86,8 +144,8 @@ fn mremap_to(addr, old_len, new_addr, new_len, flags) source "mm/mremap.c:mremap
 }
 
 // The VMA holding [addr, addr + old_len), or null with the error in *err (the kernel's
-// ERR_PTR()). Only same-length moves are modelled, so the growth checks (VM_DONTEXPAND,
-// VM_PFNMAP, mlock and address-space limits, accounting) never run.
+// ERR_PTR()). For a growing mapping, VM_DONTEXPAND and VM_PFNMAP are never set here, and the
+// mlock and address-space limits (may_expand_vm()) and VM_ACCOUNT are not modelled.
 fn vma_to_resize(addr, old_len, new_len, flags, err) source "mm/mremap.c:vma_to_resize@v5.10" {
     let mm = current_mm();
     // mutate: equivalent(swap-adjacent) *err is the caller's local, and find_vma() reads the VMA list under mmap_lock, which mremap() holds for write: the two touch nothing in common
@@ -113,8 +171,9 @@ fn vma_to_resize(addr, old_len, new_len, flags, err) source "mm/mremap.c:vma_to_
     if new_len == old_len {
         return vma;
     }
-    not_modelled(); // a growing mapping
-    return null;
+    // "Need to be careful about a growing mapping": the pgoff overflow check cannot fail
+    // with the scenario's addresses
+    return vma;
 }
 
 // The move: a new VMA at new_addr (copy_vma()), the PTEs moved into it
@@ -161,12 +220,14 @@ fn do_munmap(mm, start, len) source "mm/mmap.c:do_munmap@v5.10" {
 }
 
 // mm/mmap.c: a VMA like vma for [addr, addr + len), linked into the list and into vma's
-// anon_vmas. vma_merge() with the VMAs around the target is not modelled: a target adjacent
-// to a VMA is not_modelled() (a scenario's hole has room on both sides). The mempolicy and
-// the file are not modelled; *need_rmap_locks is false on this branch (the new VMA comes
-// after vma in the rmap walks' order).
+// anon_vmas, or a neighbour of the target extended over it (vma_merge()). The mempolicy and
+// the file are not modelled. *need_rmap_locks is false for a new VMA (it comes after vma in
+// the rmap walks' order); a merge that needs it true (the merged VMA's pgoff at or below
+// vma's: move_ptes() under the rmap locks), or a merge with vma itself (*vmap), is
+// not_modelled().
 fn copy_vma(vma, addr, len, pgoff) source "mm/mmap.c:copy_vma@v5.10" {
     let mm = vma->vm_mm;
+    let vma_start = vma->vm_start;
     // If anonymous vma has not yet been faulted, update new pgoff to match new location,
     // to increase its chance of merging.
     if vma->anon_vma == null {
@@ -176,14 +237,18 @@ fn copy_vma(vma, addr, len, pgoff) source "mm/mmap.c:copy_vma@v5.10" {
     if find_vma_links(mm, addr, addr + len, &prev) != 0 {
         return null; // should never get here
     }
-    let next = mm->mmap;
-    if prev != null {
-        next = prev->vm_next;
+    let new_vma = vma_merge(mm, prev, addr, addr + len, vma->vm_flags, vma->anon_vma, pgoff);
+    if new_vma != null {
+        // "Source vma may have been merged into new_vma"
+        if vma_start >= new_vma->vm_start && vma_start < new_vma->vm_end {
+            not_modelled(); // *vmap = vma = new_vma
+        }
+        if new_vma->vm_pgoff <= vma->vm_pgoff {
+            not_modelled(); // *need_rmap_locks = true: move_ptes() under the rmap locks
+        }
+        return new_vma;
     }
-    if (prev != null && prev->vm_end == addr) || (next != null && next->vm_start == addr + len) {
-        not_modelled(); // vma_merge() with a neighbour of the target
-    }
-    let new_vma = vm_area_dup(vma, mm);
+    new_vma = vm_area_dup(vma, mm);
     if new_vma == null {
         return null;
     }

@@ -238,6 +238,20 @@ fn anon_vma_interval_tree_post_update_vma(vma) source "mm/mmap.c:anon_vma_interv
 fn unlink_anon_vmas(vma) source "mm/rmap.c:unlink_anon_vmas@v5.10 (no anon_vma in the tree)" {
 }
 
+// list_is_singular(&vma->anon_vma_chain): the VMA's chain is empty in the tree. (The opt-in
+// rmap keeps no per-VMA chain either, so there too this is false, and vma_merge() merges a
+// VMA that has an anon_vma with one that has none only where the kernel would also refuse:
+// it is the stricter answer.)
+fn anon_vma_chain_is_singular(vma) source "include/linux/list.h:list_is_singular@v5.10 (of vma->anon_vma_chain; no chains in the tree)" {
+    return false;
+}
+
+// include/linux/rmap.h
+fn anon_vma_merge(vma, next) source "include/linux/rmap.h:anon_vma_merge@v5.10" {
+    BUG_ON(vma->anon_vma != next->anon_vma);
+    unlink_anon_vmas(next);
+}
+
 // do_page_add_anon_rmap() with flags 0, not compound: the first mapping sets the anon rmap.
 // Left out: the VM_BUG_ONs (the page lock), statistics, and the not-first branch's
 // __page_check_anon_rmap().
