@@ -835,18 +835,16 @@ fn exec_inner(
             let pte_name = |st: &State| x86::entry_name(m, st, p.index);
             // A table no PMD entry links is filled under its mm's PMD lock instead (a huge
             // PMD's split fills the table it withdrew before pmd_populate() links it).
-            let mm = live_mm_arg(st, a[0])?;
-            let unlinked_under_pmd_lock = !st
-                .pmds
-                .iter()
-                .any(|e| e.table_of().is_some_and(|(tb, _)| tb == p.table))
-                && st
-                    .ptl
-                    .get(m.prog.scenario.layout.tables + mm)
-                    .copied()
-                    .flatten()
-                    == Some(t);
-            if st.ptl[p.table] != Some(t) && !unlinked_under_pmd_lock {
+            let unlinked_under_pmd_lock = |st: &State| -> Result<bool, String> {
+                let mm = live_mm_arg(st, a[0])?;
+                let lock = st.ptl.get(m.prog.scenario.layout.tables + mm).copied();
+                Ok(lock.flatten() == Some(t)
+                    && !st
+                        .pmds
+                        .iter()
+                        .any(|e| e.table_of().is_some_and(|(tb, _)| tb == p.table)))
+            };
+            if st.ptl[p.table] != Some(t) && !unlinked_under_pmd_lock(st)? {
                 return Ok(Violation(
                     "lock_hygiene",
                     format!(
