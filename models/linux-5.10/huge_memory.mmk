@@ -93,6 +93,7 @@ fn zap_huge_pmd(tlb, vma, pmd, addr) source "mm/huge_memory.c:zap_huge_pmd@v5.10
     page_remove_rmap(page);
     // PageAnon(page): zap_deposited_table()
     let pgtable = pgtable_trans_huge_withdraw(tlb->mm, pmd);
+    // mutate: equivalent(swap-adjacent) the withdrawn table is linked by no PMD entry and named by no deposit any more: no other CPU can reach it, so freeing it inside or outside the PMD lock is the same
     pte_free(tlb->mm, pgtable);
     spin_unlock(ptl);
     // tlb_remove_page_size(): flush now if the batch is full

@@ -92,6 +92,7 @@ fn collapse_huge_page(mm, address) source "mm/khugepaged.c:collapse_huge_page@v5
     page_add_new_anon_rmap(new_page, vma, address);
     // mutate: equivalent(swap-adjacent) the PMD lock is held across both, and every path that could reach new_page through the leaf under a lock holds mmap_lock (held for write here); what the leaf lets in first, a user access or a GUP-fast pin, touches only the frame or adds a reference of its own, and the pagevec is this CPU's own
     lru_cache_add_inactive_or_unevictable(new_page, vma);
+    // mutate: equivalent(swap-adjacent) the PMD lock is held across both, and the deposit is read only under it (a split or a zap of the leaf takes it first): no CPU sees the leaf without its table
     pgtable_trans_huge_deposit(mm, pmd, pgtable);
     set_pmd_at(mm, address, pmd, huge);
     // update_mmu_cache_pmd(): nothing on x86

@@ -493,6 +493,7 @@ fn mmap_region(addr, len, vm_flags, pgoff) source "mm/mmap.c:mmap_region@v5.10" 
     let vma = vma_merge(mm, prev, addr, addr + len, vm_flags, null, pgoff);
     if vma != null {
         // goto out: "New (or expanded) vma always get soft dirty status."
+        // mutate: equivalent(swap-adjacent) not observable here: vm_page_prot depends on VM_SOFTDIRTY only for shared writable mappings (vma_wants_writenotify() tracks soft-dirty only there), and only private anonymous VMAs are modelled
         vma->vm_flags = vma->vm_flags | VM_SOFTDIRTY;
         vma_set_page_prot(vma);
         return addr;
@@ -646,6 +647,7 @@ fn __vma_adjust(vma, start, end, pgoff, insert, expand) source "mm/mmap.c:__vma_
         }
         vma->vm_pgoff = pgoff;
         if adjust_next != 0 {
+            // mutate: equivalent(swap-adjacent) under mmap_lock held for write and, where the VMAs have one, the anon_vma lock: every lookup holds the first and every rmap walk the second, so no one reads next's fields between these stores
             next->vm_start = next->vm_start + adjust_next;
             next->vm_pgoff = next->vm_pgoff + adjust_next;
         }
@@ -701,6 +703,7 @@ fn __insert_vm_struct(mm, vma) source "mm/mmap.c:__insert_vm_struct@v5.10" {
 }
 
 fn __vma_unlink_list(mm, vma) source "mm/util.c:__vma_unlink_list@v5.10" {
+    // mutate: equivalent(swap-adjacent) two loads of list links guarded by mmap_lock, which every caller holds for write: no CPU can change either between them
     let next = vma->vm_next;
     let prev = vma->vm_prev;
     if prev != null {

@@ -226,6 +226,7 @@ fn do_munmap(mm, start, len) source "mm/mmap.c:do_munmap@v5.10" {
 // vma's: move_ptes() under the rmap locks), or a merge with vma itself (*vmap), is
 // not_modelled().
 fn copy_vma(vma, addr, len, pgoff) source "mm/mmap.c:copy_vma@v5.10" {
+    // mutate: equivalent(swap-adjacent) vm_mm never changes after vm_area_alloc(), and vm_start is guarded by mmap_lock, which mremap() holds for write: two loads that commute
     let mm = vma->vm_mm;
     let vma_start = vma->vm_start;
     // If anonymous vma has not yet been faulted, update new pgoff to match new location,

@@ -37,3 +37,20 @@ fn check_zapped(addr) {
     assert(pmd_none(*pmd_offset(mm, addr)));
     mmap_read_unlock(mm);
 }
+
+// clear_refs write-protects a huge leaf a CPU caches writable: the flush in pmdp_invalidate()
+// is the only one (v5.10.0's mmu_gather records nothing and flushes only when nested), so
+// without it the CPU keeps writing without a fault and soft-dirty tracking misses the write.
+test "clear_refs soft-dirty of a huge page another CPU caches writable: pmdp_invalidate() flushes it" {
+    kernel "linux-5.10";
+    import "opt-in/thp-v5.10.mmk";
+    invariants: lost_write, use_after_free, stale_tlb, deadlock, lock_hygiene, refcount, page_leak, model_error;
+    cpus 2;
+    vma X: anon private read write hugepage;
+    page H = 7;
+    pmd X -> H { write dirty accessed soft_dirty };
+    tlb cpu1: X -> H { write dirty };
+    cpu0 { clear_refs_write(CLEAR_REFS_SOFT_DIRTY); }
+    cpu1 { X = 9; }
+    expect safe;
+}
