@@ -273,9 +273,10 @@ fn shared(s: &State, o: &mut Out) {
             None => w[k] = 0xff,
             Some(t) => {
                 w[k] = t.cpu;
-                w[k + 1..k + 3].copy_from_slice(&t.slot.to_le_bytes());
-                w[k + 3..k + 5].copy_from_slice(&t.to.unwrap_or(0xffff).to_le_bytes());
-                k += 4;
+                w[k + 1] = t.mm;
+                w[k + 2..k + 4].copy_from_slice(&t.slot.to_le_bytes());
+                w[k + 4..k + 6].copy_from_slice(&t.to.unwrap_or(0xffff).to_le_bytes());
+                k += 5;
             }
         }
         j += k + 1;
@@ -361,8 +362,8 @@ fn csds(o: &mut Out, csd: &[Csd]) {
     }
 }
 
-/// The most a frame takes: 13 bytes, a last store (9) and a discard or move (5).
-const FRAME_ROOM: usize = 27;
+/// The most a frame takes: 13 bytes, a last store (9) and a discard or move (6).
+const FRAME_ROOM: usize = 28;
 
 /// Words of declared memory, zigzag LEB128: one byte for the small values (and -1, a free
 /// page's _mapcount) that locks and counters hold, five or six for a handle. Eight at a
@@ -553,6 +554,7 @@ fn decode_shared(r: &mut Reader, s: &mut State) {
             0xff => None,
             cpu => Some(super::state::Taken {
                 cpu,
+                mm: r.u8(),
                 slot: r.u16(),
                 to: match r.u16() {
                     0xffff => None,
@@ -908,6 +910,7 @@ mod tests {
                     last_store: Some((1, i64::MIN + 5)),
                     taken: Some(super::super::state::Taken {
                         cpu: 0,
+                        mm: 3,
                         slot: 0x0c0d,
                         to: Some(0x0e0f),
                     }),
@@ -967,7 +970,8 @@ mod tests {
     /// The encoding's bytes are a format: fingerprints, search order and every count
     /// depend on them. This pins them (captured from the original push-per-byte encoder;
     /// since, one byte per mm after the paging-structure caches of a changed page table, and
-    /// two more bytes for a frame a discard or move took: where a move put it).
+    /// three more bytes for a frame a discard or move took: where a move put it, and the
+    /// mm it was taken from).
     #[test]
     fn the_bytes_of_a_rich_state_are_unchanged() {
         let s = rich();
@@ -1006,9 +1010,9 @@ mod tests {
         "000000000200000000000000800304056700008006ffffffff0100000600f2010000000025000c00",
         "00000100000000000000160000000000000000000000000000000000000000000000000003010205",
         "050300000000000078563412ff0100000000010100fe000001fe010100fd00000000000000000300",
-        "000000000000000000ffffffffff0109feffffffffffffff020b0a010500000000000080000d0c0f",
-        "0effffffffffffffff00000000000100000002017e7f0a0000008001810100808080808002ffffff",
-        "ffffffffffff01feffffffffffffffff01010e0080808001000102010f4d00000002030000",
+        "000000000000000000ffffffffff0109feffffffffffffff020b0a01050000000000008000030d0c",
+        "0f0effffffffffffffff00000000000100000002017e7f0a0000008001810100808080808002ffff",
+        "ffffffffffffff01feffffffffffffffff01010e0080808001000102010f4d00000002030000",
     );
 
     #[test]

@@ -329,6 +329,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         // (what makes steps visible must hold for the programs' leading code too)
         uses_ipi: super::family::ipi::used_by(prog),
         pmds_change: super::x86::pmds_change(prog),
+        uses_dma: prog.may_call(|p| p == crate::ir::Prim::DmaAdd),
         constant_words: super::constants::unwritten_words(prog),
     };
     scenario_pages(&m, &mut st, &mappings)?;

@@ -110,6 +110,9 @@ pub struct Machine {
     uses_ipi: bool,
     /// A present PMD entry may change (`x86::pmds_change`): reading one is a step.
     pmds_change: bool,
+    /// A device may store into a pinned page (`dma_add`): a discarded page keeps its
+    /// `Taken::DONE` mark while it lives, so that a DMA into it is the program's race.
+    uses_dma: bool,
     /// Per word: a field no running code writes (`constants`).
     constant_words: Vec<bool>,
 }
@@ -130,6 +133,7 @@ impl Machine {
         let constant_words = constants::unwritten_words(&prog);
         let uses_ipi = family::ipi::used_by(&prog);
         let pmds_change = x86::pmds_change(&prog);
+        let uses_dma = prog.may_call(|p| p == crate::ir::Prim::DmaAdd);
         let quiet = !footprint::invariants_read_per_cpu(&prog) && !uses_ipi;
         prog.memory.obj_bits =
             footprint::obj_bit_table(&prog.memory, quiet, &constants::unnamed_words(&prog));
@@ -158,6 +162,7 @@ impl Machine {
             mm_contract,
             uses_ipi,
             pmds_change,
+            uses_dma,
             constant_words,
         };
         m.declared_reads = m.declared_footprint()?;

@@ -1088,8 +1088,16 @@ fn exec_inner(
             let fr = &mut st.frames[f];
             fr.data = fr.data.wrapping_add(v);
             fr.last_store = Some((t, fr.data));
-            let g = m.prog.scenario.layout.ghost_index(mm, slot);
-            st.expected[g] = st.expected[g].wrapping_add(v);
+            // A page a discard took from the address (MADV_DONTNEED, munmap; in progress or
+            // over) is no longer the address's: the DMA is lost with it, the program's own
+            // race with its pin, not the kernel's.
+            let discarded = fr
+                .taken
+                .is_some_and(|k| k.to.is_none() && k.mm as usize == mm && k.slot as usize == slot);
+            if !discarded {
+                let g = m.prog.scenario.layout.ghost_index(mm, slot);
+                st.expected[g] = st.expected[g].wrapping_add(v);
+            }
             Value::Null
         }
         Prim::CopyUserHighpage => {
@@ -1182,6 +1190,7 @@ fn exec_inner(
                 if let Some(fr) = st.frames.get_mut(f) {
                     fr.taken = Some(super::state::Taken {
                         cpu: t,
+                        mm: mm as u8,
                         slot: slot as u16,
                         to: None,
                     });
@@ -1201,6 +1210,7 @@ fn exec_inner(
                 if let Some(fr) = st.frames.get_mut(f) {
                     fr.taken = Some(super::state::Taken {
                         cpu: t,
+                        mm: mm as u8,
                         slot: from as u16,
                         to: Some(to as u16),
                     });
@@ -1209,15 +1219,25 @@ fn exec_inner(
             Value::Null
         }
         Prim::GhostDiscardDone => {
-            mm_of(m, st, a[0])?;
+            let mm = mm_of(m, st, a[0])?;
             let (s, e) = (int_arg(a[1])?, int_arg(a[2])?);
             // Only this CPU's discards: another call on the range may still be zapping.
             let addr = &m.prog.scenario.layout.addr;
             for fr in st.frames.iter_mut() {
-                if fr.taken.is_some_and(|k| {
-                    k.cpu == t && (s..e).contains(&addr.get(k.slot as usize).copied().unwrap_or(-1))
-                }) {
-                    fr.taken = None;
+                if let Some(k) = fr.taken
+                    && k.cpu == t
+                    && k.mm == mm
+                    && (s..e).contains(&addr.get(k.slot as usize).copied().unwrap_or(-1))
+                {
+                    // a move is over; a discarded page stays gone from the address, where a
+                    // device may still store into it
+                    fr.taken = match k.to {
+                        None if m.uses_dma => Some(super::state::Taken {
+                            cpu: super::state::Taken::DONE,
+                            ..k
+                        }),
+                        _ => None,
+                    };
                 }
             }
             Value::Null

@@ -34,13 +34,26 @@ pub struct Frame {
 /// A page a CPU's zap or move took from an address (`Frame::taken`).
 #[derive(Clone, Copy, PartialEq, Eq, Hash, Debug)]
 pub struct Taken {
+    /// The CPU doing it, or `Taken::DONE` once a discard is over: the page stays gone from
+    /// the address (a device's DMA into it through a pin the program took before is lost
+    /// with the discard, the program's own race), until the frame is freed.
     pub cpu: u8,
-    /// The slot it was taken from.
+    /// The address space and the slot it was taken from.
+    pub mm: u8,
     pub slot: u16,
     /// None: a discard (MADV_DONTNEED, munmap), which throws the contents away: a store
     /// landing here through `slot` is lost with it. Some(to): a move (mremap), which maps
     /// the page at slot `to` now: a store landing here through `slot` is seen at `to`.
     pub to: Option<u16>,
+}
+
+impl Taken {
+    pub const DONE: u8 = 0xfe;
+
+    /// A discard or move in progress took this page from slot `slot` of mm `mm`.
+    pub fn in_progress_from(&self, mm: usize, slot: usize) -> bool {
+        self.cpu != Taken::DONE && self.mm as usize == mm && self.slot as usize == slot
+    }
 }
 
 /// A frame of the PTE-table pool (`ir::Layout`): its entries are `State::ptes`.

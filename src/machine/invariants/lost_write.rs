@@ -10,7 +10,10 @@ impl Machine {
     pub(super) fn end_to_end(&self, s: &State) -> Option<Violation> {
         // A discard the model never closed would forgive every later store into its page
         // (a move, redirect them).
-        if let Some(t) = s.frames.iter().find_map(|f| f.taken) {
+        if let Some(t) = s.frames.iter().find_map(|f| {
+            f.taken
+                .filter(|t| t.cpu != crate::machine::state::Taken::DONE)
+        }) {
             return Some(Violation {
                 invariant: "model_error",
                 message: format!(

@@ -160,7 +160,7 @@ pub fn user_access(
     // discard's contract allows that); one into a page a move in progress took from this
     // address is seen where the page is now; any other store is expected to stay here.
     let seen_at = match fr.taken {
-        Some(t) if t.slot as usize == slot => t.to.map(usize::from),
+        Some(t) if t.in_progress_from(mm, slot) => t.to.map(usize::from),
         _ => Some(slot),
     };
     match kind {
@@ -378,6 +378,7 @@ mod tests {
         st.expected[0] = 0;
         st.frames[0].taken = Some(Taken {
             cpu: 1,
+            mm: 0,
             slot: 0,
             to: None,
         });
@@ -408,6 +409,7 @@ mod tests {
         st.expected = vec![0, 7];
         st.frames[0].taken = Some(Taken {
             cpu: 1,
+            mm: 0,
             slot: 0,
             to: Some(1),
         });
