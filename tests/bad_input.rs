@@ -944,3 +944,19 @@ fn the_zero_page_is_mapped_read_only_and_its_name_is_reserved() {
     );
     assert_located(code, &out, &err, "zero-name.mmk:5:5:", "reserved");
 }
+
+#[test]
+fn a_stale_tlb_promise_must_take_cpu_and_mm_and_only_read() {
+    let s = "test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X: anon private read write;\n    cpu0 { }\n    expect safe;\n}\nfn stale_tlb_flush_owed(cpu) {\n}\n";
+    let (_d, code, out, err) = check_text("owed-arity.mmk", s.as_bytes());
+    assert_located(
+        code,
+        &out,
+        &err,
+        "owed-arity.mmk:8:1:",
+        "must take (cpu, mm)",
+    );
+    let s = "test \"t\" {\n    kernel \"linux-5.10\";\n    cpus 1;\n    vma X: anon private read write;\n    cpu0 { }\n    expect safe;\n}\nfn stale_tlb_flush_owed(cpu, mm) {\n    atomic_inc(&mm->tlb_flush_pending);\n}\n";
+    let (_d, code, out, err) = check_text("owed-writes.mmk", s.as_bytes());
+    assert_located(code, &out, &err, "owed-writes.mmk:8:1:", "may only read");
+}

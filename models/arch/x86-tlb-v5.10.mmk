@@ -96,6 +96,31 @@ fn scenario_cpu_other_mm(cpu, mm) source "mmcheck: scenario set-up for the x86 f
     ts->ctx_tlb_gen[asid] = atomic_read(&mm->context_tlb_gen);
 }
 
+// Ghost for the machine's stale_tlb check, not kernel code: the promise that cpu flushes mm's
+// entries before it runs mm's user code again, so that an entry kept under mm's PCID is not
+// stale yet. It holds unless cpu runs mm now (loaded and not lazy): the switch back
+// (switch_mm_irqs_off()) takes a fresh ASID slot, and flushes it, when no slot names mm, and
+// flushes the slot that does when its generation is behind mm's; a lazy CPU's switch back
+// compares the same generation. A CPU in the middle of its switch (LOADED_MM_SWITCHING) has
+// decided whether to flush (need_flush, a local) and runs no user code until loaded_mm names
+// the mm it switched to. A switch that skips the flush is then caught as soon as the CPU
+// runs mm with the entry.
+fn stale_tlb_flush_owed(cpu, mm) source "ghost: the flush x86's switch_mm_irqs_off() owes at switch-in, v5.10" {
+    let ts = per_cpu_ptr(&cpu_tlbstate, cpu);
+    if ts->loaded_mm == null && !ts->on_init_mm {
+        return; // LOADED_MM_SWITCHING
+    }
+    assert(ts->loaded_mm != mm || ts->is_lazy);
+    let asid = 0;
+    while asid < TLB_NR_DYN_ASIDS {
+        if ts->ctx_id[asid] == mm {
+            assert(ts->ctx_tlb_gen[asid] < atomic_read(&mm->context_tlb_gen));
+            return;
+        }
+        asid += 1;
+    }
+}
+
 // include/linux/mm_types.h
 fn mm_cpumask(mm) source "include/linux/mm_types.h:mm_cpumask@v5.10" {
     return &mm->cpu_bitmap;

@@ -171,8 +171,19 @@ impl Machine {
 
     /// Runs an invariant's function on a scratch thread: Ok(holds), or the model error it hit.
     fn evaluate(&self, st: &mut State, func: u16, arg: Option<Value>) -> Result<bool, Violation> {
+        self.evaluate_with(st, func, arg.as_slice())
+    }
+
+    /// Runs a read-only model predicate (an invariant, or a hook of the machine's own checks
+    /// such as `stale_tlb_flush_owed()`) with `args` on a scratch thread: Ok(its assertions
+    /// hold), or the model error it hit.
+    pub(super) fn evaluate_with(
+        &self,
+        st: &mut State,
+        func: u16,
+        args: &[Value],
+    ) -> Result<bool, Violation> {
         let f = &self.prog.funcs[func as usize];
-        let args = arg.as_slice();
         // one atomic evaluation: no step boundary inside
         // (the scratch thread's vectors are kept between evaluations)
         let mut t = SCRATCH_THREAD.take().unwrap_or_default();

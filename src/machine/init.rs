@@ -330,6 +330,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         uses_ipi: super::family::ipi::used_by(prog),
         pmds_change: super::x86::pmds_change(prog),
         uses_dma: prog.may_call(|p| p == crate::ir::Prim::DmaAdd),
+        flush_owed_hook: None,
         constant_words: super::constants::unwritten_words(prog),
     };
     scenario_pages(&m, &mut st, &mappings)?;

@@ -110,6 +110,8 @@ pub struct Machine {
     uses_ipi: bool,
     /// A present PMD entry may change (`x86::pmds_change`): reading one is a step.
     pmds_change: bool,
+    /// The model's `stale_tlb_flush_owed(cpu, mm)`, if it has one (`invariants/stale_tlb.rs`).
+    flush_owed_hook: Option<u16>,
     /// A device may store into a pinned page (`dma_add`): a discarded page keeps its
     /// `Taken::DONE` mark while it lives, so that a DMA into it is the program's race.
     uses_dma: bool,
@@ -163,10 +165,20 @@ impl Machine {
             uses_ipi,
             pmds_change,
             uses_dma,
+            flush_owed_hook: None,
             constant_words,
         };
         m.declared_reads = m.declared_footprint()?;
         m.observed |= m.declared_reads.iter().fold(0, |a, r| a | r);
+        m.flush_owed_hook = m.flush_owed_hook()?;
+        if let Some(f) = m.flush_owed_hook {
+            // what the hook reads decides stale_tlb as much as the TLBs do
+            let fp = m.futures[f as usize].first().copied().unwrap_or_default();
+            m.observed |= fp.reads | fp.writes;
+            if fp.reads & footprint::OWN_TLB != 0 {
+                m.observed |= footprint::ALL_TLBS;
+            }
+        }
         // stale_tlb reads the model's tlb_flush_pending, tlb_flush_batched and mmap_lock
         m.observed |= m.mm_contract.observed(&m.prog.memory);
         m.pool = symmetry::pool(&m.prog);

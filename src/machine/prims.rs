@@ -1258,6 +1258,7 @@ fn exec_inner(
                 for cpu in 0..st.threads.len() {
                     if let Some(e) = st.tlb[l.tlb_index(cpu, mm, slot)]
                         && x86::is_stale(e, pte)
+                        && !m.flush_owed_by_model(st, cpu, mm)
                     {
                         return Ok(Soft(
                             "stale_tlb",

@@ -5,6 +5,52 @@ use crate::machine::state::State;
 use crate::machine::{Machine, trace, x86};
 
 impl Machine {
+    /// The model's `stale_tlb_flush_owed(cpu, mm)`, checked: two parameters, and it may only
+    /// read (it runs inside the invariant, on the state being checked).
+    pub(in crate::machine) fn flush_owed_hook(&self) -> Result<Option<u16>, crate::lang::Diag> {
+        let Some(i) = self
+            .prog
+            .funcs
+            .iter()
+            .position(|f| f.name == "stale_tlb_flush_owed")
+        else {
+            return Ok(None);
+        };
+        let f = &self.prog.funcs[i];
+        if f.nparams != 2 {
+            return Err(crate::lang::Diag::at(
+                f.span,
+                "stale_tlb_flush_owed must take (cpu, mm)",
+            ));
+        }
+        let fp = self.futures[i].first().copied().unwrap_or_default();
+        if fp.writes != 0 {
+            return Err(crate::lang::Diag::at(
+                f.span,
+                "stale_tlb_flush_owed changes shared state: it runs inside the stale_tlb check and may only read",
+            ));
+        }
+        Ok(Some(i as u16))
+    }
+
+    /// The model's promise, if it makes one (`stale_tlb_flush_owed(cpu, mm)`, a read-only
+    /// predicate that asserts it): `cpu` flushes mm's entries before it runs mm's user code
+    /// again (x86's switch_mm_irqs_off() checks the generation of the ASID slot it
+    /// switches to). An entry kept under mm's PCID on a CPU running another mm, or lazy, is
+    /// then not stale yet: the switch back is bound to flush it, and a switch that does
+    /// not is caught when it runs the mm with the entry.
+    pub(in crate::machine) fn flush_owed_by_model(&self, s: &State, cpu: usize, mm: usize) -> bool {
+        let Some(func) = self.flush_owed_hook else {
+            return false;
+        };
+        let mut scratch = s.clone();
+        let args = [
+            crate::ir::Value::Int(cpu as i64),
+            crate::ir::Value::Mm(mm as u8),
+        ];
+        matches!(self.evaluate_with(&mut scratch, func, &args), Ok(true))
+    }
+
     /// stale_tlb in the global form: a more permissive TLB entry is fine only while someone
     /// is still bound to flush it: a flush is pending, reclaim batched one, the mmap lock is
     /// held for write (flush before unlock; these three are the model's mm_struct words,
@@ -35,6 +81,7 @@ impl Machine {
                 for cpu in 0..s.threads.len() {
                     if let Some(e) = s.tlb[l.tlb_index(cpu, mi, slot)]
                         && x86::is_stale(e, pte)
+                        && !self.flush_owed_by_model(s, cpu, mi)
                     {
                         let name = trace::mm_slot_name(self, mi, slot);
                         return Some(format!(

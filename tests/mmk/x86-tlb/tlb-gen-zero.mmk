@@ -16,7 +16,7 @@ test "8f1d56f64f8d: generation 0 is never taken as done, and the batch flushes c
     import "arch/x86-tlb-v5.10.mmk";
     import "gen-zero-fix.mmk";
     // (no lost_write: the page goes nowhere, swap-out is not modelled)
-    invariants: use_after_free, deadlock, lock_hygiene, model_error;
+    invariants: use_after_free, stale_tlb, deadlock, lock_hygiene, model_error;
     cpus 2;
     vma X: anon private read write;
     page P = 7;
@@ -31,7 +31,7 @@ test "aa44284960d5: the batched flush's generation 0 looks done, cpu1 stores int
     kernel "linux-5.10";
     import "arch/x86-tlb-v5.10.mmk";
     import "gen-zero-early-return.mmk";
-    invariants: use_after_free, deadlock, lock_hygiene, model_error;
+    invariants: use_after_free, stale_tlb, deadlock, lock_hygiene, model_error;
     cpus 2;
     vma X: anon private read write;
     page P = 7;
