@@ -7,7 +7,7 @@
 // downgrades mmap_lock to read for the zap) and growing into free space after the VMA
 // (vma_expandable(), vma_adjust(); a `hole` gives the new pages their addresses). Left out:
 // a move that get_unmapped_area() places (without MREMAP_FIXED), a move that grows,
-// MREMAP_DONTUNMAP,
+// MREMAP_DONTUNMAP's VM_ACCOUNT bookkeeping (its move is modelled: the old VMA stays, empty),
 // a merge of the target that needs the rmap locks or takes the source itself (copy_vma():
 // not_modelled()), VM_ACCOUNT and locked_vm accounting, map_count, KSM (ksm_madvise()),
 // userfaultfd's remap events, mmu notifiers, flush_cache_range() (nothing on x86),
@@ -132,15 +132,12 @@ fn mremap_to(addr, old_len, new_addr, new_len, flags) source "mm/mremap.c:mremap
     if new_len > old_len {
         not_modelled(); // a move that grows the mapping
     }
-    if (flags & MREMAP_DONTUNMAP) != 0 {
-        not_modelled(); // MREMAP_DONTUNMAP
-    }
     // get_unmapped_area(vma->vm_file, new_addr, ..., MAP_FIXED) returns new_addr for an
     // anonymous mapping in range
     if (flags & MREMAP_FIXED) == 0 {
         not_modelled(); // get_unmapped_area()'s choice of address
     }
-    return move_vma(vma, addr, old_len, new_len, new_addr);
+    return move_vma(vma, addr, old_len, new_len, new_addr, flags);
 }
 
 // The VMA holding [addr, addr + old_len), or null with the error in *err (the kernel's
@@ -179,7 +176,7 @@ fn vma_to_resize(addr, old_len, new_len, flags, err) source "mm/mremap.c:vma_to_
 // The move: a new VMA at new_addr (copy_vma()), the PTEs moved into it
 // (move_page_tables()), then the old range unmapped (do_munmap(), which finds no PTE left
 // to zap). On a short move the PTEs go back and the new range is unmapped instead.
-fn move_vma(vma, old_addr, old_len, new_len, new_addr) source "mm/mremap.c:move_vma@v5.10" {
+fn move_vma(vma, old_addr, old_len, new_len, new_addr, flags) source "mm/mremap.c:move_vma@v5.10" {
     let mm = vma->vm_mm;
     let err = 0;
     // map_count check and ksm_madvise(MADV_UNMERGEABLE): not modelled
@@ -208,6 +205,13 @@ fn move_vma(vma, old_addr, old_len, new_len, new_addr) source "mm/mremap.c:move_
     }
     // mremap_userfaultfd_prep(), arch_remap(), VM_ACCOUNT, hiwater_vm, vm_stat_account(),
     // untrack_pfn_moved(): not modelled
+    if err == 0 && (flags & MREMAP_DONTUNMAP) != 0 {
+        // "We always clear VM_LOCKED[ONFAULT] on the old vma"
+        vma->vm_flags = vma->vm_flags & ~VM_LOCKED;
+        // "Because we won't unmap we don't need to touch locked_vm": the old VMA stays,
+        // its PTEs moved away (its next faults find none)
+        return new_addr;
+    }
     // do_munmap() of the old range; its -ENOMEM (a split failing) only changes accounting
     do_munmap(mm, old_addr, old_len);
     // VM_LOCKED: locked_vm accounting, not modelled
