@@ -3,7 +3,8 @@
 
 use super::value::{Value, pte_bits};
 
-/// `vm_flags` bits, as in include/linux/mm.h of v5.10.
+/// `vm_flags` bits, as in include/linux/mm.h of v5.10 (those only one model file uses, such
+/// as fork.mmk's VM_DONTCOPY, are that file's constants).
 pub mod vm {
     pub const VM_READ: u32 = 0x0000_0001;
     pub const VM_WRITE: u32 = 0x0000_0002;
@@ -16,12 +17,18 @@ pub mod vm {
     pub const VM_MAY_ALL: u32 = VM_MAYREAD | VM_MAYWRITE | VM_MAYEXEC;
     pub const VM_GROWSDOWN: u32 = 0x0000_0100;
     pub const VM_UFFD_MISSING: u32 = 0x0000_0200;
+    pub const VM_PFNMAP: u32 = 0x0000_0400;
     pub const VM_UFFD_WP: u32 = 0x0000_1000;
     pub const VM_LOCKED: u32 = 0x0000_2000;
+    pub const VM_IO: u32 = 0x0000_4000;
+    pub const VM_DONTEXPAND: u32 = 0x0004_0000;
+    pub const VM_ACCOUNT: u32 = 0x0010_0000;
     pub const VM_SOFTDIRTY: u32 = 0x0800_0000;
+    pub const VM_MIXEDMAP: u32 = 0x1000_0000;
     /// MADV_HUGEPAGE marked this VMA (transparent huge pages in "madvise" mode).
     pub const VM_HUGEPAGE: u32 = 0x2000_0000;
     pub const VM_NOHUGEPAGE: u32 = 0x4000_0000;
+    pub const VM_MERGEABLE: u32 = 0x8000_0000;
 }
 
 /// x86 protection_map[] for private and shared mappings (arch/x86/include/asm/pgtable_types.h
@@ -62,6 +69,12 @@ pub fn builtin(name: &str) -> Option<Value> {
         "VM_UFFD_WP" => Value::Int(VM_UFFD_WP as i64),
         "VM_LOCKED" => Value::Int(VM_LOCKED as i64),
         "VM_SOFTDIRTY" => Value::Int(VM_SOFTDIRTY as i64),
+        "VM_PFNMAP" => Value::Int(VM_PFNMAP as i64),
+        "VM_IO" => Value::Int(VM_IO as i64),
+        "VM_DONTEXPAND" => Value::Int(VM_DONTEXPAND as i64),
+        "VM_ACCOUNT" => Value::Int(VM_ACCOUNT as i64),
+        "VM_MIXEDMAP" => Value::Int(VM_MIXEDMAP as i64),
+        "VM_MERGEABLE" => Value::Int(VM_MERGEABLE as i64),
         "VM_HUGEPAGE" => Value::Int(VM_HUGEPAGE as i64),
         "VM_NOHUGEPAGE" => Value::Int(VM_NOHUGEPAGE as i64),
         "PAGE_SIZE" => Value::Int(1),
