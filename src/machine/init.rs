@@ -487,22 +487,38 @@ fn scenario_vmas(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
     Ok(())
 }
 
+/// The model's set-up function `name`, if it has one, checked to take the parameters
+/// `params` names (e.g. "(cpu, mm)").
+fn optional_hook(prog: &Program, name: &str, params: &str) -> Result<Option<usize>, Diag> {
+    let Some(i) = prog.funcs.iter().position(|f| f.name == name) else {
+        return Ok(None);
+    };
+    let f = &prog.funcs[i];
+    if f.nparams != params.split(',').count() {
+        return Err(Diag::at(f.span, format!("{name} must take {params}")));
+    }
+    Ok(Some(i))
+}
+
+/// The VMA object of mm `p.mm` that holds the slot of a scenario PTE (mm k's copies of the
+/// scenario's VMAs are the objects k * (number of VMAs) onwards).
+fn vma_object_of(sc: &crate::ir::Scenario, p: &crate::ir::PteSpec) -> Option<Value> {
+    let i = sc
+        .vmas
+        .iter()
+        .position(|v| p.slot >= v.first_slot && p.slot < v.first_slot + v.pages)?;
+    Some(Value::Vma((p.mm * sc.vmas.len() + i) as u8))
+}
+
 /// Runs the model's `scenario_pte(vma, addr, page)`, if it has one, for each present PTE
 /// the scenario declares, in mm then address order: what mapping the page there left in
 /// the model's objects (an anon rmap: the page's anon_vma and index).
 fn scenario_ptes(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
     let prog = &m.prog;
     let sc = &prog.scenario;
-    let Some(func) = prog.funcs.iter().position(|f| f.name == "scenario_pte") else {
+    let Some(func) = optional_hook(prog, "scenario_pte", "(vma, addr, page)")? else {
         return Ok(());
     };
-    if prog.funcs[func].nparams != 3 {
-        return Err(Diag::at(
-            prog.funcs[func].span,
-            "scenario_pte must take (vma, addr, page)",
-        ));
-    }
-    let nv = sc.vmas.len();
     let mut ptes: Vec<&crate::ir::PteSpec> = sc.ptes.iter().collect();
     ptes.sort_by_key(|p| (p.mm, p.slot));
     for p in ptes {
@@ -510,15 +526,11 @@ fn scenario_ptes(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
         if p.page == crate::ir::ZERO_PAGE_SPEC {
             continue;
         }
-        let Some(i) = sc
-            .vmas
-            .iter()
-            .position(|v| p.slot >= v.first_slot && p.slot < v.first_slot + v.pages)
-        else {
+        let Some(vma) = vma_object_of(sc, p) else {
             continue;
         };
         let args = [
-            Value::Vma((p.mm * nv + i) as u8),
+            vma,
             Value::Int(sc.layout.addr[p.slot]),
             Value::Page(p.page as u16),
         ];
@@ -543,33 +555,17 @@ fn scenario_huge_pmds(
 ) -> Result<(), Diag> {
     let prog = &m.prog;
     let sc = &prog.scenario;
-    let func = prog
-        .funcs
-        .iter()
-        .position(|f| f.name == "scenario_huge_pmd");
-    if let Some(f) = func
-        && prog.funcs[f].nparams != 3
-    {
-        return Err(Diag::at(
-            prog.funcs[f].span,
-            "scenario_huge_pmd must take (vma, addr, pgtable)",
-        ));
-    }
-    let nv = sc.vmas.len();
+    let func = optional_hook(prog, "scenario_huge_pmd", "(vma, addr, pgtable)")?;
     for &(p, t) in deposits {
         let Some(func) = func else {
             st.tables[t].allocated = false;
             continue;
         };
-        let Some(i) = sc
-            .vmas
-            .iter()
-            .position(|v| p.slot >= v.first_slot && p.slot < v.first_slot + v.pages)
-        else {
+        let Some(vma) = vma_object_of(sc, p) else {
             continue;
         };
         let args = [
-            Value::Vma((p.mm * nv + i) as u8),
+            vma,
             Value::Int(sc.layout.addr[p.slot]),
             Value::PgTable(crate::ir::Pmd::table(t, st.tables[t].generation)),
         ];
@@ -595,18 +591,7 @@ fn scenario_cpus(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
     }
     // then, if the model has `scenario_cpu_other_mm(cpu, mm)`, each other declared mm: what
     // the CPU keeps of an address space it ran before (x86: an ASID slot of its PCID)
-    let other = prog
-        .funcs
-        .iter()
-        .position(|f| f.name == "scenario_cpu_other_mm");
-    if let Some(o) = other
-        && prog.funcs[o].nparams != 2
-    {
-        return Err(Diag::at(
-            prog.funcs[o].span,
-            "scenario_cpu_other_mm must take (cpu, mm)",
-        ));
-    }
+    let other = optional_hook(prog, "scenario_cpu_other_mm", "(cpu, mm)")?;
     for cpu in 0..prog.scenario.cpus {
         let own = st.threads[cpu].mm;
         let args = [Value::Int(cpu as i64), Value::Mm(own)];
