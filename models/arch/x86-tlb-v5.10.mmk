@@ -48,6 +48,9 @@ struct tlb_state source "arch/x86/include/asm/tlbflush.h:struct tlb_state@v5.10"
     is_lazy: int;
     // not the kernel's: loaded_mm is &init_mm (which is not modelled: loaded_mm is null then)
     on_init_mm: int;
+    // not the kernel's: a ghost for stale_tlb_flush_owed(), set while switch_mm_irqs_off()
+    // runs (IRQs off, no user code), in the same steps as its first and last stores
+    mmcheck_in_switch: int;
     ctx_id: handle[6];
     ctx_tlb_gen: int[6];
 }
@@ -101,14 +104,16 @@ fn scenario_cpu_other_mm(cpu, mm) source "mmcheck: scenario set-up for the x86 f
 // stale yet. It holds unless cpu runs mm now (loaded and not lazy): the switch back
 // (switch_mm_irqs_off()) takes a fresh ASID slot, and flushes it, when no slot names mm, and
 // flushes the slot that does when its generation is behind mm's; a lazy CPU's switch back
-// compares the same generation. A CPU in the middle of its switch (LOADED_MM_SWITCHING) has
-// decided whether to flush (need_flush, a local) and runs no user code until loaded_mm names
-// the mm it switched to. A switch that skips the flush is then caught as soon as the CPU
-// runs mm with the entry.
+// compares the same generation. A CPU in the middle of its switch (mmcheck_in_switch: IRQs
+// off, no user code; the lazy switch back marks itself not lazy before it reads the
+// generation) decides there whether to flush (need_flush, a local). A switch that skips the
+// flush is then caught as soon as it ends with the CPU running mm with the entry.
 fn stale_tlb_flush_owed(cpu, mm) source "ghost: the flush x86's switch_mm_irqs_off() owes at switch-in, v5.10" {
     let ts = per_cpu_ptr(&cpu_tlbstate, cpu);
-    if ts->loaded_mm == null && !ts->on_init_mm {
-        return; // LOADED_MM_SWITCHING
+    // (LOADED_MM_SWITCHING says the same, for a switch_mm_irqs_off() that an override writes
+    // without the ghost)
+    if ts->mmcheck_in_switch || (ts->loaded_mm == null && !ts->on_init_mm) {
+        return;
     }
     assert(ts->loaded_mm != mm || ts->is_lazy);
     let asid = 0;
@@ -382,7 +387,10 @@ fn switch_mm_irqs_off(prev, next, tsk) source "arch/x86/mm/tlb.c:switch_mm_irqs_
     let next_tlb_gen = 0;
     let need_flush = false;
     let new_asid = 0;
-    ts->is_lazy = 0;
+    atomic {
+        ts->is_lazy = 0;
+        ts->mmcheck_in_switch = 1; // ghost
+    }
     if real_prev == next {
         // Even in lazy TLB mode, the CPU should stay set in the mm_cpumask.
         if !cpumask_test_cpu(cpu, mm_cpumask(next)) {
@@ -391,12 +399,14 @@ fn switch_mm_irqs_off(prev, next, tsk) source "arch/x86/mm/tlb.c:switch_mm_irqs_
         // If the CPU is not in lazy TLB mode, we are just switching from one thread in a
         // process to another thread in the same process. No TLB flush required.
         if !was_lazy {
+            ts->mmcheck_in_switch = 0; // ghost
             return;
         }
         // Read the tlb_gen to check whether a flush is needed (smp_mb(): every step here is
         // in program order).
         next_tlb_gen = atomic_read(&next->context_tlb_gen);
         if ts->ctx_tlb_gen[prev_asid] == next_tlb_gen {
+            ts->mmcheck_in_switch = 0; // ghost
             return;
         }
         new_asid = prev_asid;
@@ -424,7 +434,10 @@ fn switch_mm_irqs_off(prev, next, tsk) source "arch/x86/mm/tlb.c:switch_mm_irqs_
         load_new_mm_cr3(next, new_asid, false);
     }
     // Make sure we write CR3 before loaded_mm.
-    ts->loaded_mm = next;
+    atomic {
+        ts->loaded_mm = next;
+        ts->mmcheck_in_switch = 0; // ghost
+    }
     ts->loaded_mm_asid = new_asid;
 }
 
