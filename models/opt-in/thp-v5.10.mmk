@@ -2,13 +2,16 @@
 // (only VM_HUGEPAGE VMAs: `vma X: anon private read write hugepage;`). Import it into a test
 // (`import "opt-in/thp-v5.10.mmk";`) to get, over the tree's huge_memory.mmk:
 //   - the THP fault path: __handle_mm_fault()'s huge branches, do_huge_pmd_anonymous_page(),
-//     huge_pmd_set_accessed(), do_huge_pmd_wp_page() (reuse, or split and fall back);
+//     huge_pmd_set_accessed(), do_huge_pmd_wp_page() (reuse, or split and fall back),
+//     do_huge_pmd_numa_page();
 //   - change_protection() through change_pmd_range() and change_huge_pmd() (mprotect,
 //     NUMA hinting, userfaultfd write-protect of a huge leaf);
 //   - the split of a huge PMD (__split_huge_pmd(), __split_huge_pmd_locked());
-//   - MADV_DONTNEED through zap_pmd_range() (its lockless pmd check, zap_huge_pmd()).
+//   - MADV_DONTNEED through zap_pmd_range() (its lockless pmd check, zap_huge_pmd());
+//   - clear_refs' huge-leaf branch (pmd_trans_huge_lock(), clear_soft_dirty_pmd()).
 // Text read from a 5.10.13 tree (mm/huge_memory.c, mm/memory.c, mm/mprotect.c,
-// mm/pgtable-generic.c, include/linux/huge_mm.h, include/linux/pgtable.h).
+// mm/pgtable-generic.c, fs/proc/task_mmu.c, include/linux/huge_mm.h,
+// include/linux/pgtable.h).
 //
 // The model's huge page is one frame, mapped at the first address of its 2 MiB range: a split
 // writes the one PTE of that address (the kernel writes 512), page_ref_add(page,
@@ -19,8 +22,9 @@
 //
 // Left out: the huge zero page (the use_zero_page knob is taken as off, so a read fault
 // allocates a huge page too), the migration of a misplaced huge page (one NUMA node: a
-// hinting fault restores the leaf's protection), huge PUDs, THP migration entries, file, shmem and DAX THPs, memcg charging,
-// mmu notifiers, khugepaged_enter(), counters and vm events, mlock (PageMlocked), splitting
+// hinting fault restores the leaf's protection), huge PUDs, THP migration entries, file,
+// shmem and DAX THPs, memcg charging, mmu notifiers, khugepaged_enter(), counters and vm
+// events, mlock (PageMlocked), splitting
 // the compound page itself (split_huge_page(), the deferred split queue), and
 // handle_pte_fault()'s and do_anonymous_page()'s pmd_trans_unstable() rechecks (a PTE fault
 // racing a THP fault on the same none PMD is a model error).
