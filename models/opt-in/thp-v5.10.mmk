@@ -105,22 +105,30 @@ fn __do_huge_pmd_anonymous_page(vmf, page) source "mm/huge_memory.c:__do_huge_pm
     vmf->ptl = pmd_lock(vma->vm_mm, vmf->pmd);
     if !pmd_none(*vmf->pmd) {
         // unlock_release:
+        // mutate: equivalent(swap-adjacent) the new huge page and its table were never published (no PMD entry, rmap or pagevec holds them): no other CPU can reach either, so giving them back before or after the unlock, in either order, is the same
         spin_unlock(vmf->ptl);
+        // mutate: equivalent(swap-adjacent) the new huge page and its table were never published (no PMD entry, rmap or pagevec holds them): no other CPU can reach either, so giving them back before or after the unlock, in either order, is the same
         pte_free(vma->vm_mm, pgtable);
         put_page(page);
         return 0;
     }
     // check_stable_address_space(): no OOM reaper
     if userfaultfd_missing(vma) {
+        // mutate: equivalent(swap-adjacent) the new huge page and its table were never published (no PMD entry, rmap or pagevec holds them): no other CPU can reach either, so giving them back before or after the unlock, in either order, is the same
         spin_unlock(vmf->ptl);
+        // mutate: equivalent(swap-adjacent) the new huge page and its table were never published (no PMD entry, rmap or pagevec holds them): no other CPU can reach either, so giving them back before or after the unlock, in either order, is the same
         put_page(page);
         pte_free(vma->vm_mm, pgtable);
         return handle_userfault(vmf, VM_UFFD_MISSING);
     }
     let entry = mk_huge_pmd(page, vma->vm_page_prot);
+    // mutate: equivalent(swap-adjacent) the PMD lock is held across both and the new page is reached only through the leaf set_pmd_at() writes last: no other CPU can see the page, its rmap, its pagevec slot or the deposit between them
     entry = maybe_pmd_mkwrite(pmd_mkdirty(entry), vma);
+    // mutate: equivalent(swap-adjacent) the PMD lock is held across both and the new page is reached only through the leaf set_pmd_at() writes last: no other CPU can see the page, its rmap, its pagevec slot or the deposit between them
     page_add_new_anon_rmap(page, vma, haddr);
+    // mutate: equivalent(swap-adjacent) the PMD lock is held across both and the new page is reached only through the leaf set_pmd_at() writes last: no other CPU can see the page, its rmap, its pagevec slot or the deposit between them
     lru_cache_add_inactive_or_unevictable(page, vma);
+    // mutate: equivalent(swap-adjacent) the PMD lock is held across both and the new page is reached only through the leaf set_pmd_at() writes last: no other CPU can see the page, its rmap, its pagevec slot or the deposit between them; the deposit is read only under the PMD lock
     pgtable_trans_huge_deposit(vma->vm_mm, vmf->pmd, pgtable);
     set_pmd_at(vma->vm_mm, haddr, vmf->pmd, entry);
     spin_unlock(vmf->ptl);
@@ -129,6 +137,7 @@ fn __do_huge_pmd_anonymous_page(vmf, page) source "mm/huge_memory.c:__do_huge_pm
 
 // update_mmu_cache_pmd() is a no-op on x86.
 fn huge_pmd_set_accessed(vmf, orig_pmd) source "mm/huge_memory.c:huge_pmd_set_accessed@v5.10" {
+    // mutate: equivalent(swap-adjacent) vmf is this fault's own record, and the flags it reads never change: the load commutes with taking the lock
     let write = vmf->flags & FAULT_FLAG_WRITE;
     vmf->ptl = pmd_lock(vmf->vma->vm_mm, vmf->pmd);
     if pmd_same(*vmf->pmd, orig_pmd) {
@@ -162,6 +171,7 @@ fn do_huge_pmd_wp_page(vmf, orig_pmd) source "mm/huge_memory.c:do_huge_pmd_wp_pa
         lock_page(page);
         spin_lock(vmf->ptl);
         if !pmd_same(*vmf->pmd, orig_pmd) {
+            // mutate: equivalent(swap-adjacent) two releases in a row, and nothing this fault does after them: a CPU that waits for one of the two locks and then needs the other only waits a step longer, with the same outcome
             spin_unlock(vmf->ptl);
             unlock_page(page);
             put_page(page);
@@ -173,11 +183,14 @@ fn do_huge_pmd_wp_page(vmf, orig_pmd) source "mm/huge_memory.c:do_huge_pmd_wp_pa
     if reuse_swap_page(page) {
         let entry = pmd_mkyoung(orig_pmd);
         entry = maybe_pmd_mkwrite(pmd_mkdirty(entry), vma);
+        // mutate: equivalent(swap-adjacent) the PMD lock is held across both: a CPU that takes the page lock as it is released reaches the leaf only through the PMD lock, after the write
         pmdp_set_access_flags(vma, haddr, vmf->pmd, entry, 1);
+        // mutate: equivalent(swap-adjacent) two releases in a row, and nothing this fault does after them: a CPU that waits for one of the two locks and then needs the other only waits a step longer, with the same outcome
         unlock_page(page);
         spin_unlock(vmf->ptl);
         return VM_FAULT_WRITE;
     }
+    // mutate: equivalent(swap-adjacent) two releases in a row, and nothing this fault does after them: a CPU that waits for one of the two locks and then needs the other only waits a step longer, with the same outcome
     unlock_page(page);
     spin_unlock(vmf->ptl);
     // fallback:
@@ -243,6 +256,7 @@ fn __split_huge_pmd(vma, pmd, address, freeze, page) source "mm/huge_memory.c:__
         }
         page = pmd_page(*pmd);
         if !trylock_page(page) {
+            // mutate: equivalent(swap-adjacent) the PMD lock is held across both: the entry read is the same before or after the reference is taken
             get_page(page);
             let _pmd = *pmd;
             spin_unlock(ptl);
