@@ -290,6 +290,7 @@ fn __split_huge_pmd(vma, pmd, address, freeze, page) source "mm/huge_memory.c:__
 // frame: the one PTE written is haddr's; the compound mapcount's move to the subpages
 // (_mapcount, PG_double_map) and page_ref_add(page, HPAGE_PMD_NR - 1) are not modelled.
 fn __split_huge_pmd_locked(vma, pmd, haddr, freeze) source "mm/huge_memory.c:__split_huge_pmd_locked@v5.10" {
+    // mutate: equivalent(swap-adjacent) vm_mm never changes after vm_area_alloc(): the load commutes with the invalidation
     let mm = vma->vm_mm;
     // !vma_is_anonymous(), is_huge_zero_pmd(): no file THPs, no huge zero page
     let old_pmd = pmdp_invalidate(vma, haddr, pmd);
@@ -303,6 +304,7 @@ fn __split_huge_pmd_locked(vma, pmd, haddr, freeze) source "mm/huge_memory.c:__s
     let soft_dirty = pmd_soft_dirty(old_pmd);
     let uffd_wp = pmd_uffd_wp(old_pmd);
     // "Withdraw the table only after we mark the pmd entry invalid."
+    // mutate: equivalent(swap-adjacent) mk_pte() reads vm_page_prot, written only under mmap_lock held for write, which every caller excludes (it holds it for read), and the deposit is read only under the PMD lock, held here: the two commute
     let pgtable = pgtable_trans_huge_withdraw(mm, pmd);
     // pmd_populate(mm, &_pmd, pgtable): the table is filled before it is linked
     // "Note that NUMA hinting access restrictions are not transferred to avoid any
@@ -422,6 +424,7 @@ fn do_huge_pmd_numa_page(vmf, pmd) source "mm/huge_memory.c:do_huge_pmd_numa_pag
     if was_writable {
         pmd = pmd_mkwrite(pmd);
     }
+    // mutate: equivalent(swap-adjacent) the PMD lock is held across both: a CPU that takes the page lock as it is released reaches the leaf only through the PMD lock, after the write
     set_pmd_at(vma->vm_mm, haddr, vmf->pmd, pmd);
     // update_mmu_cache_pmd() is a no-op on x86
     unlock_page(page);
