@@ -5,6 +5,8 @@
 // 5b7abeae3af8 ("thp: fix MADV_DONTNEED vs clear soft dirty race", v4.11: "Yet another
 // instance of the same race. Fix is identical to change_huge_pmd()").
 
+import "thp-test-helpers.mmk";
+
 test "MADV_DONTNEED racing clear_refs soft-dirty of a huge page: the leaf never reads none (v5.10)" {
     kernel "linux-5.10";
     import "opt-in/thp-v5.10.mmk";
@@ -28,14 +30,6 @@ test "MADV_DONTNEED racing clear_refs soft-dirty of a huge page: clear_soft_dirt
     cpu0 { madvise(X, 1, MADV_DONTNEED); check_zapped(X); }
     cpu1 { clear_refs_write(CLEAR_REFS_SOFT_DIRTY); }
     expect violation(assertion);
-}
-
-// No CPU accesses X: once MADV_DONTNEED has returned, nothing may map it.
-fn check_zapped(addr) {
-    let mm = current_mm();
-    mmap_read_lock(mm);
-    assert(pmd_none(*pmd_offset(mm, addr)));
-    mmap_read_unlock(mm);
 }
 
 // clear_refs write-protects a huge leaf a CPU caches writable: the flush in pmdp_invalidate()

@@ -9,6 +9,8 @@
 // No CPU accesses X, so once MADV_DONTNEED has returned nothing may map it: a load would find
 // the old contents where madvise(2) promises zero-fill (check_zapped(), below).
 
+import "thp-test-helpers.mmk";
+
 test "MADV_DONTNEED racing NUMA hinting of a huge page: the leaf never reads none (v5.10)" {
     kernel "linux-5.10";
     import "opt-in/thp-v5.10.mmk";
@@ -35,13 +37,4 @@ test "MADV_DONTNEED racing NUMA hinting of a huge page: change_huge_pmd() before
     cpu0 { madvise(X, 1, MADV_DONTNEED); check_zapped(X); }
     cpu1 { task_numa_work(); }
     expect violation(assertion);
-}
-
-// What the caller of MADV_DONTNEED may rely on when no CPU touches the range: its PMD entry
-// maps nothing (a huge leaf would hand a later load the old contents).
-fn check_zapped(addr) {
-    let mm = current_mm();
-    mmap_read_lock(mm);
-    assert(pmd_none(*pmd_offset(mm, addr)));
-    mmap_read_unlock(mm);
 }

@@ -3,6 +3,8 @@
 // (do_huge_pmd_numa_page()) gives it its protection back under the PMD lock and the page
 // lock, after rechecking that the leaf is still the one it faulted on.
 
+import "thp-test-helpers.mmk";
+
 test "a store racing NUMA hinting of a huge page" {
     kernel "linux-5.10";
     import "opt-in/thp-v5.10.mmk";
@@ -63,23 +65,4 @@ test "NUMA hinting of a PTE-mapped page another CPU caches writable (opt-in THP)
     cpu0 { task_numa_work(); }
     cpu1 { X = 9; }
     expect safe;
-}
-
-// Another path: the huge page's lock and a reference taken under mmap_lock (if the range is
-// still mapped huge), a zap of the range while it is held, then both given back.
-fn lock_and_zap(addr) {
-    let mm = current_mm();
-    mmap_read_lock(mm);
-    let pmd = *pmd_offset(mm, addr);
-    if !pmd_trans_huge(pmd) {
-        mmap_read_unlock(mm);
-        return;
-    }
-    let page = pmd_page(pmd);
-    get_page(page);
-    lock_page(page);
-    mmap_read_unlock(mm);
-    madvise(addr, 1, MADV_DONTNEED);
-    unlock_page(page);
-    put_page(page);
 }

@@ -6,6 +6,8 @@
 // retried into a new huge page. Without the recheck the fault would map the zapped page
 // again after its last reference went (use_after_free).
 
+import "thp-test-helpers.mmk";
+
 test "a write fault on a huge leaf waits for a page lock held across a zap, and rechecks the leaf" {
     kernel "linux-5.10";
     import "opt-in/thp-v5.10.mmk";
@@ -37,24 +39,4 @@ test "a split of a shared huge leaf waits for a page lock held across a zap, and
     cpu0 { X = 8; }
     cpu1 { lock_and_zap(X); }
     expect safe;
-}
-
-// Another path: the huge page's lock and a reference taken under mmap_lock (if the range is
-// still mapped huge), a zap of the range while it is held, then both given back.
-fn lock_and_zap(addr) {
-    let mm = current_mm();
-    mmap_read_lock(mm);
-    let pmd = *pmd_offset(mm, addr);
-    if !pmd_trans_huge(pmd) {
-        // (split already: this path is for the huge page)
-        mmap_read_unlock(mm);
-        return;
-    }
-    let page = pmd_page(pmd);
-    get_page(page);
-    lock_page(page);
-    mmap_read_unlock(mm);
-    madvise(addr, 1, MADV_DONTNEED);
-    unlock_page(page);
-    put_page(page);
 }
