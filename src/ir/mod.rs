@@ -594,6 +594,18 @@ pub struct PageSpec {
 /// no page of the scenario: the machine's last frame.
 pub const ZERO_PAGE_SPEC: usize = usize::MAX;
 
+/// `PteSpec::page` of a non-present entry (`pte X -> swap S`, `pte X -> marker`): no page.
+pub const NO_PAGE_SPEC: usize = usize::MAX - 1;
+
+/// `swap S = V;`: a slot of the swap device (offset: its place among the declared ones,
+/// from 1) and the contents it holds.
+#[derive(Debug, Clone)]
+pub struct SwapSpec {
+    pub name: String,
+    pub value: i64,
+    pub span: Span,
+}
+
 #[derive(Debug, Clone)]
 pub struct PteSpec {
     /// The address space whose page table holds it (`pte mm1:X -> P`).
@@ -601,6 +613,9 @@ pub struct PteSpec {
     pub slot: usize,
     pub page: usize,
     pub bits: u32,
+    /// A non-present entry instead of a page (`page` is `NO_PAGE_SPEC`): its swap type and
+    /// offset (`pte X -> swap S`: the device's slot; `pte X -> marker`: the marker bits).
+    pub entry: Option<(u32, u32)>,
     /// A huge leaf (`pmd X -> P`): the PMD entry of the slot's 2 MiB range maps the page.
     pub huge: bool,
     pub span: Span,
@@ -650,6 +665,10 @@ pub struct Scenario {
     /// Where the slots are: addresses, 2 MiB ranges, PTE tables.
     pub layout: Layout,
     pub pages: Vec<PageSpec>,
+    /// The swap device: its size (offsets 1..=swap_slots) and the slots the scenario fills
+    /// (the first ones).
+    pub swap_slots: usize,
+    pub swaps: Vec<SwapSpec>,
     pub ptes: Vec<PteSpec>,
     /// `pmd X -> none;`: ranges whose PMD entry starts none (mm, slot), their tables in
     /// the pool.

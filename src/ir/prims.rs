@@ -107,10 +107,14 @@ prims! {
     VmGetPageProt = "vm_get_page_prot", 1, Pure, "protection_map[] of VM_READ|VM_WRITE|VM_EXEC|VM_SHARED (x86: PAGE_NONE, PAGE_COPY, PAGE_SHARED, each with _PAGE_ACCESSED)";
     PgprotWrite = "pgprot_write", 1, Pure, "true if the pgprot allows writes";
     // ---- swap and migration entries (include/linux/swapops.h, x86 pgtable.h) ----
-    IsSwapPte = "is_swap_pte", 1, Pure, "(pte) neither none nor present: a swap or migration entry";
+    IsSwapPte = "is_swap_pte", 1, Pure, "(pte) neither none nor present: a swap, migration or device-private entry, or a marker";
     PteToSwpEntry = "pte_to_swp_entry", 1, Pure, "(pte) the swp_entry_t of a swap PTE (its soft-dirty and uffd-wp bits dropped)";
     SwpEntryToPte = "swp_entry_to_pte", 1, Pure, "(entry) the swap PTE of an entry";
-    NonSwapEntry = "non_swap_entry", 1, Pure, "(entry) not a swap slot: a migration entry (the only kind modelled)";
+    NonSwapEntry = "non_swap_entry", 1, Pure, "(entry) not a slot of the swap device: a migration or device-private entry, or a marker";
+    SwpEntry = "swp_entry", 2, Pure, "(type, offset) a swap entry: type 0 with an offset in 1..=`swap_device_slots()` is a slot of the swap device";
+    SwpType = "swp_type", 1, Pure, "(entry) its type: 0 for the swap device's slots";
+    SwpOffset = "swp_offset", 1, Pure, "(entry) its offset: the slot, the frame number or the marker bits";
+    SwapDeviceSlots = "swap_device_slots", 0, Pure, "() how many slots the scenario's swap device has (`swap_slots N;`, or as many as it declares with `swap S = V;`); offsets 1..=N (0 is the swap header)";
     IsMigrationEntry = "is_migration_entry", 1, Pure, "(entry) a migration entry, read or write";
     IsWriteMigrationEntry = "is_write_migration_entry", 1, Pure, "(entry) a migration entry of a writable PTE";
     MakeMigrationEntry = "make_migration_entry", 2, Pure, "(page, write) the migration entry for page";
@@ -120,6 +124,16 @@ prims! {
     PteSwpUffdWp = "pte_swp_uffd_wp", 1, Pure, "(pte) _PAGE_SWP_UFFD_WP of a swap PTE";
     PteSwpMkuffdWp = "pte_swp_mkuffd_wp", 1, Pure, "(pte) set _PAGE_SWP_UFFD_WP";
     PteSwpClearUffdWp = "pte_swp_clear_uffd_wp", 1, Pure, "(pte) clear _PAGE_SWP_UFFD_WP";
+    MakeDevicePrivateEntry = "make_device_private_entry", 2, Pure, "(page, write) the device-private entry for a page (CONFIG_DEVICE_PRIVATE)";
+    IsDevicePrivateEntry = "is_device_private_entry", 1, Pure, "(entry) a device-private entry, read or write";
+    IsWriteDevicePrivateEntry = "is_write_device_private_entry", 1, Pure, "(entry) a device-private entry of a writable PTE";
+    DevicePrivateEntryToPage = "device_private_entry_to_page", 1, Pure, "(entry) the page a device-private entry names";
+    MakePteMarkerEntry = "make_pte_marker_entry", 1, Pure, "(marker) the entry of a PTE marker (v5.19+): its bits, PTE_MARKER_UFFD_WP and the others, not 0";
+    IsPteMarkerEntry = "is_pte_marker_entry", 1, Pure, "(entry) a PTE marker";
+    PteMarkerGet = "pte_marker_get", 1, Pure, "(entry) a marker's bits";
+    // ---- the swap device (a block device the machine provides: its slots hold page contents) ----
+    SwapWritePage = "swap_write_page", 2, Shared, "(page, entry) the device writes the page's contents to the entry's slot (the block I/O of swap_writepage(), completed in this step); use_after_free if the page is free";
+    SwapReadPage = "swap_read_page", 2, Shared, "(page, entry) the device reads the entry's slot into the page (the block I/O of swap_readpage(), completed in this step); use_after_free if the page is free";
     // ---- PMD values (arch/x86/include/asm/pgtable.h) ----
     PmdNone = "pmd_none", 1, Pure, "true if the PMD entry is empty";
     PmdPresent = "pmd_present", 1, Pure, "true if the PMD entry points to a table or is a huge leaf";

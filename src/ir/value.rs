@@ -53,22 +53,84 @@ impl Pte {
     }
 
     /// A swap PTE (neither none nor present, `_PAGE_SPECIAL` marking it here): its type
-    /// (`SWP_MIGRATION_READ` or `SWP_MIGRATION_WRITE`) and the frame number it names.
+    /// (`SWP_*`) and offset (a swap slot, or the frame number a migration or device-private
+    /// entry names, or a marker's bits).
     pub fn swap_entry(self) -> Option<(u32, u32)> {
         use pte_bits::*;
         (!self.has(PRESENT) && !self.has(PROTNONE) && self.has(SPECIAL))
-            .then_some(((self.0 >> 2) & 3, self.pfn()))
+            .then_some(((self.0 >> SWP_TYPE_SHIFT) & SWP_TYPE_MASK, self.pfn()))
     }
 
-    /// The swap PTE of a swap entry (`swp_entry_to_pte()`): type and frame number.
-    pub fn from_swap_entry(ty: u32, pfn: u32) -> Pte {
-        Pte(pfn << pte_bits::PFN_SHIFT | pte_bits::SPECIAL | (ty & 3) << 2)
+    /// The swap PTE of a swap entry (`swp_entry_to_pte()`): type and offset.
+    pub fn from_swap_entry(ty: u32, offset: u32) -> Pte {
+        Pte(offset << pte_bits::PFN_SHIFT
+            | pte_bits::SPECIAL
+            | (ty & SWP_TYPE_MASK) << SWP_TYPE_SHIFT)
+    }
+
+    /// The frame number of the page the entry names, present or not: a present or
+    /// PROT_NONE PTE's, or a migration or device-private entry's.
+    pub fn frame_pfn(self) -> Option<u32> {
+        use pte_bits::*;
+        if self.pfn() != 0 && (self.has(PRESENT) || self.has(PROTNONE)) {
+            return Some(self.pfn());
+        }
+        self.entry_pfn()
+    }
+
+    /// The frame a swap PTE names and keeps in use (a migration or device-private entry),
+    /// as its frame number; None for a swap slot or a marker.
+    pub fn entry_pfn(self) -> Option<u32> {
+        self.swap_entry()
+            .filter(|&(ty, _)| swp_names_frame(ty))
+            .map(|(_, pfn)| pfn)
     }
 }
 
-/// Swap entry types (include/linux/swapops.h): only migration entries are modelled.
+/// Where a swap PTE keeps its type: bits 1-3 (`_PAGE_RW`, `_PAGE_ACCESSED`, `_PAGE_DIRTY`
+/// mean nothing in a non-present PTE; soft-dirty and uffd-wp keep their own bits, as
+/// x86's `_PAGE_SWP_SOFT_DIRTY` and `_PAGE_SWP_UFFD_WP` do).
+const SWP_TYPE_SHIFT: u32 = 1;
+const SWP_TYPE_MASK: u32 = 7;
+
+/// Swap entry types (include/linux/swapops.h, include/linux/swap.h). One swap device:
+/// type 0, its offsets the slots of the scenario's swap device. The others are the kernel's
+/// "non swap entries" past MAX_SWAPFILES.
+pub const SWP_SWAPFILE: u32 = 0;
 pub const SWP_MIGRATION_READ: u32 = 1;
 pub const SWP_MIGRATION_WRITE: u32 = 2;
+pub const SWP_DEVICE_READ: u32 = 3;
+pub const SWP_DEVICE_WRITE: u32 = 4;
+/// A PTE marker (v5.19+, 679d10331a40): no page behind it, its offset the marker bits.
+pub const SWP_PTE_MARKER: u32 = 5;
+
+/// A swp_entry_t as model code holds it (`Value::Int`): tagged, so that no plain integer
+/// passes for one: the tag, the type at bit 32, the offset below.
+pub const SWP_TAG: i64 = 1 << 40;
+
+pub fn swp_entry_int(ty: u32, offset: u32) -> i64 {
+    SWP_TAG | i64::from(ty) << 32 | i64::from(offset)
+}
+
+/// The frame (index, not pfn) a swp_entry_t held as an integer names, if it is a
+/// migration or device-private entry.
+pub fn swp_int_frame(x: i64) -> Option<usize> {
+    let (ty, off) = (((x >> 32) & 0xff) as u32, x & 0xffff_ffff);
+    (x & !0xff_ffff_ffff == SWP_TAG && swp_names_frame(ty) && off > 0).then(|| off as usize - 1)
+}
+
+/// Does an entry of this type name a frame (and keep it in use)?
+pub fn swp_names_frame(ty: u32) -> bool {
+    matches!(
+        ty,
+        SWP_MIGRATION_READ | SWP_MIGRATION_WRITE | SWP_DEVICE_READ | SWP_DEVICE_WRITE
+    )
+}
+
+/// PTE marker bits (include/linux/swapops.h, v6.x): what a `pte X -> marker {...}` holds.
+pub const PTE_MARKER_UFFD_WP: u32 = 1 << 0;
+pub const PTE_MARKER_POISONED: u32 = 1 << 1;
+pub const PTE_MARKER_GUARD: u32 = 1 << 2;
 
 /// A PMD entry (x86-64): none, or a pointer to a PTE table of the table pool, tagged with
 /// the table's generation when it was linked (a copy of the entry kept past the table's
@@ -138,13 +200,23 @@ impl Pte {
         if self.is_none() {
             return "none".into();
         }
-        if let Some((ty, pfn)) = self.swap_entry() {
-            let kind = match ty {
-                SWP_MIGRATION_WRITE => "migration entry (write)",
-                SWP_MIGRATION_READ => "migration entry (read)",
-                _ => "swap entry",
+        if let Some((ty, off)) = self.swap_entry() {
+            let mut s = match ty {
+                SWP_SWAPFILE => format!("swap entry {off}"),
+                SWP_MIGRATION_WRITE => format!("migration entry (write) for {}", page_name(off)),
+                SWP_MIGRATION_READ => format!("migration entry (read) for {}", page_name(off)),
+                SWP_DEVICE_WRITE => format!("device-private entry (write) for {}", page_name(off)),
+                SWP_DEVICE_READ => format!("device-private entry (read) for {}", page_name(off)),
+                SWP_PTE_MARKER => format!("marker 0x{off:x}"),
+                _ => format!("swap entry of type {ty}, offset {off}"),
             };
-            return format!("{kind} for {}", page_name(pfn));
+            if self.has(SOFT_DIRTY) {
+                s.push_str(" sd");
+            }
+            if self.has(UFFD_WP) {
+                s.push_str(" uffd_wp");
+            }
+            return s;
         }
         if self.pfn() == 0 && self.0 & FLAGS != 0 && !self.has(PRESENT) && !self.has(PROTNONE) {
             return format!("0x{:x}", self.0);

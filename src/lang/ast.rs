@@ -227,10 +227,20 @@ pub enum TestItem {
         props: Vec<(String, i64, Span)>,
         span: Span,
     },
+    /// `swap S = V;`: a slot of the swap device, holding V.
+    Swap {
+        name: String,
+        value: i64,
+        span: Span,
+    },
+    /// `swap_slots N;`: the swap device's size.
+    SwapSlots(i64, Span),
     /// `pte X -> P { ... }`, or `pmd X -> P { ... }` (`huge`): a huge leaf in the PMD
-    /// entry of X's 2 MiB range.
+    /// entry of X's 2 MiB range. `pte X -> swap S { ... }` and `pte X -> marker { ... }`
+    /// are non-present entries (`kind`).
     Pte {
         target: Target,
+        kind: Option<(String, Span)>,
         page: (String, Span),
         flags: Vec<(String, Span)>,
         huge: bool,

@@ -1591,6 +1591,8 @@ fn per_handle_objects(
 const MAX_CPUS: i64 = 8;
 const MAX_PAGES_PER_VMA: i64 = 16;
 const MAX_FRAMES: i64 = 64;
+/// The swap device's size at most (`swap_slots N;`).
+const MAX_SWAP_SLOTS: i64 = 32;
 /// Pages of all VMAs together: the model has one PTE table (one PTL), as one PMD on x86-64.
 const MAX_SLOTS: usize = 512;
 /// The highest user address, in pages: 64 PTE tables' worth (128 MiB).
@@ -1710,6 +1712,8 @@ pub fn compile_test(
     let mut vmas: Vec<VmaSpec> = Vec::new();
     let mut slots = 0usize;
     let mut pages: Vec<PageSpec> = Vec::new();
+    let mut swaps: Vec<crate::ir::SwapSpec> = Vec::new();
+    let mut swap_slots: Option<(i64, Span)> = None;
     let mut ptes = Vec::new();
     let mut none_pmds = Vec::new();
     let mut tlbs = Vec::new();
@@ -1807,6 +1811,38 @@ pub fn compile_test(
                     ));
                 }
                 tables = Some((*n, *sp));
+            }
+            TestItem::SwapSlots(n, sp) => {
+                once(swap_slots.map(|f| f.1), "swap_slots", *sp)?;
+                if !(1..=MAX_SWAP_SLOTS).contains(n) {
+                    return Err(Diag::at(
+                        *sp,
+                        format!("swap_slots must be between 1 and {MAX_SWAP_SLOTS}, not {n}"),
+                    ));
+                }
+                swap_slots = Some((*n, *sp));
+            }
+            TestItem::Swap { name, value, span } => {
+                if swaps.iter().any(|x| &x.name == name)
+                    || pages.iter().any(|p| &p.name == name)
+                    || ctx.vmas.contains_key(name)
+                {
+                    return Err(Diag::at(
+                        *span,
+                        format!("`{name}` is declared already: call the swap slot something else"),
+                    ));
+                }
+                if swaps.len() as i64 >= MAX_SWAP_SLOTS {
+                    return Err(Diag::at(
+                        *span,
+                        format!("a test declares at most {MAX_SWAP_SLOTS} swap slots"),
+                    ));
+                }
+                swaps.push(crate::ir::SwapSpec {
+                    name: name.clone(),
+                    value: *value,
+                    span: *span,
+                });
             }
             TestItem::Frames(n, sp) => {
                 once(frames.map(|f| f.1), "frames", *sp)?;
@@ -1954,12 +1990,18 @@ pub fn compile_test(
                 if pages.iter().any(|p| &p.name == name) {
                     return Err(Diag::at(*span, format!("page `{name}` is declared twice")));
                 }
-                if name == "zero" || name == "none" {
+                if ["zero", "none", "swap", "marker"].contains(&name.as_str()) {
                     return Err(Diag::at(
                         *span,
                         format!(
-                            "`{name}` is reserved (`pte X -> zero`: the zero page; `pmd X -> none`: no PTE table): call the page something else"
+                            "`{name}` is reserved (`pte X -> zero`: the zero page; `pmd X -> none`: no PTE table; `pte X -> swap S`: a swap entry; `pte X -> marker`: a PTE marker): call the page something else"
                         ),
+                    ));
+                }
+                if swaps.iter().any(|x| &x.name == name) {
+                    return Err(Diag::at(
+                        *span,
+                        format!("`{name}` names a swap slot too: call the page something else"),
                     ));
                 }
                 if pages.len() >= MAX_FRAMES as usize {
@@ -2006,10 +2048,73 @@ pub fn compile_test(
             }
             TestItem::Pte {
                 target,
+                kind: Some((kind, _)),
+                page,
+                flags,
+                span,
+                ..
+            } => {
+                let slot = lookup_target(&vmas, target)?;
+                let mm = target.mm.map_or(0, |m| m.0.max(0) as usize);
+                if ptes.iter().any(|p: &PteSpec| p.slot == slot && p.mm == mm) {
+                    return Err(Diag::at(*span, "this PTE is already set"));
+                }
+                let entry = if kind == "swap" {
+                    let off = swaps.iter().position(|x| x.name == page.0).ok_or_else(|| {
+                        Diag::at(page.1, format!("unknown swap slot `{}`", page.0))
+                            .help("declare it first: `swap S = 7;`")
+                    })?;
+                    (crate::ir::value::SWP_SWAPFILE, off as u32 + 1)
+                } else {
+                    (crate::ir::value::SWP_PTE_MARKER, 0)
+                };
+                let (mut bits, mut marker) = (0, 0);
+                for (f, fsp) in flags {
+                    match (kind.as_str(), f.as_str()) {
+                        ("swap", "soft_dirty") => bits |= pte_bits::SOFT_DIRTY,
+                        ("swap", "uffd_wp") => bits |= pte_bits::UFFD_WP,
+                        ("marker", "uffd_wp") => marker |= crate::ir::value::PTE_MARKER_UFFD_WP,
+                        ("marker", "poisoned") => marker |= crate::ir::value::PTE_MARKER_POISONED,
+                        ("marker", "guard") => marker |= crate::ir::value::PTE_MARKER_GUARD,
+                        _ => {
+                            return Err(Diag::at(*fsp, format!("unknown {kind} entry flag `{f}`"))
+                                .help(if kind == "swap" {
+                                    "swap entry flags: soft_dirty uffd_wp"
+                                } else {
+                                    "marker bits: uffd_wp poisoned guard"
+                                }));
+                        }
+                    }
+                }
+                let entry = if kind == "marker" {
+                    if marker == 0 {
+                        return Err(Diag::at(
+                            *span,
+                            "a PTE marker has at least one bit: `pte X -> marker { uffd_wp };`",
+                        ));
+                    }
+                    (entry.0, marker)
+                } else {
+                    entry
+                };
+                mm_uses.push(target.mm);
+                ptes.push(PteSpec {
+                    mm,
+                    slot,
+                    page: crate::ir::NO_PAGE_SPEC,
+                    bits,
+                    entry: Some(entry),
+                    huge: false,
+                    span: *span,
+                });
+            }
+            TestItem::Pte {
+                target,
                 page,
                 flags,
                 huge,
                 span,
+                ..
             } => {
                 let slot = lookup_target(&vmas, target)?;
                 let mm = target.mm.map_or(0, |m| m.0.max(0) as usize);
@@ -2085,6 +2190,7 @@ pub fn compile_test(
                     slot,
                     page,
                     bits,
+                    entry: None,
                     huge: *huge,
                     span: *span,
                 });
@@ -2424,6 +2530,20 @@ pub fn compile_test(
             vmas,
             slots,
             pages,
+            swap_slots: match swap_slots {
+                Some((n, sp)) if (n as usize) < swaps.len() => {
+                    return Err(Diag::at(
+                        sp,
+                        format!(
+                            "the test declares {} swap slots, more than `swap_slots {n}`",
+                            swaps.len()
+                        ),
+                    ));
+                }
+                Some((n, _)) => n as usize,
+                None => swaps.len(),
+            },
+            swaps,
             ptes,
             none_pmds,
             tlbs,

@@ -497,11 +497,12 @@ impl Parser {
                 };
                 simple(self, item)
             }
-            "cpus" | "frames" | "tables" | "mms" => {
+            "cpus" | "frames" | "tables" | "mms" | "swap_slots" => {
                 self.bump();
                 let (n, sp) = self.int("a number")?;
                 let item = match word.as_str() {
                     "cpus" => TestItem::Cpus(n, sp),
+                    "swap_slots" => TestItem::SwapSlots(n, sp),
                     "frames" => TestItem::Frames(n, sp),
                     "mms" => TestItem::Mms(n, sp),
                     _ => TestItem::Tables(n, sp),
@@ -559,6 +560,18 @@ impl Parser {
                     span: start.to(end),
                 })
             }
+            "swap" => {
+                self.bump();
+                let (name, _) = self.ident("a swap slot name")?;
+                self.expect_punct("=")?;
+                let (value, _) = self.int("the slot's contents (a number)")?;
+                let end = self.expect_punct(";")?;
+                Ok(TestItem::Swap {
+                    name,
+                    value,
+                    span: start.to(end),
+                })
+            }
             "page" => {
                 self.bump();
                 let (name, _) = self.ident("a page name")?;
@@ -589,9 +602,18 @@ impl Parser {
                 let target = self.target()?;
                 self.expect_punct("->")?;
                 let page = self.ident("a page name")?;
+                // `swap S`: a swap entry; `marker`: a PTE marker (no page)
+                let (kind, page) = match page.0.as_str() {
+                    "swap" if !huge && !self.is_punct("{") && !self.is_punct(";") => {
+                        (Some(page), self.ident("a swap slot name (`swap S = 7;`)")?)
+                    }
+                    "marker" if !huge => (Some(page.clone()), (String::new(), page.1)),
+                    _ => (None, page),
+                };
                 let flags = self.words_in_braces()?;
                 let end = self.expect_punct(";")?;
                 Ok(TestItem::Pte {
+                    kind,
                     target,
                     page,
                     flags,

@@ -32,6 +32,9 @@ impl Written {
 thread_local! {
     /// The thread an invariant runs on, kept between evaluations (`evaluate`).
     static SCRATCH_THREAD: std::cell::Cell<Option<Thread>> = const { std::cell::Cell::new(None) };
+    /// What the last outermost function to return on this OS thread returned (a hook's
+    /// result: `Machine::evaluate_value`).
+    pub(super) static LAST_RETURN: std::cell::Cell<Value> = const { std::cell::Cell::new(Value::Null) };
     /// The words of declared memory the step being checked wrote, in order (`interp`
     /// records family stores and a frame's words when it is allocated or freed); None when
     /// unknown (then every page is evaluated).
@@ -172,6 +175,28 @@ impl Machine {
     /// Runs an invariant's function on a scratch thread: Ok(holds), or the model error it hit.
     fn evaluate(&self, st: &mut State, func: u16, arg: Option<Value>) -> Result<bool, Violation> {
         self.evaluate_with(st, func, arg.as_slice())
+    }
+
+    /// Runs a read-only model function (a hook of the machine's checks, such as
+    /// `swap_slot_page()`) with `args` on a scratch thread: what it returned, or the model
+    /// error or assertion it hit.
+    pub(super) fn evaluate_value(
+        &self,
+        st: &mut State,
+        func: u16,
+        args: &[Value],
+    ) -> Result<Value, Violation> {
+        LAST_RETURN.set(Value::Null);
+        match self.evaluate_with(st, func, args)? {
+            true => Ok(LAST_RETURN.get()),
+            false => Err(Violation {
+                invariant: "model_error",
+                message: format!(
+                    "{}() failed an assertion",
+                    self.prog.funcs[func as usize].name
+                ),
+            }),
+        }
     }
 
     /// Runs a read-only model predicate (an invariant, or a hook of the machine's own checks

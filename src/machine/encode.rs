@@ -206,7 +206,8 @@ fn shared(s: &State, o: &mut Out) {
             + 4 * s.psc.len()
             + s.mms.len()
             + FRAME_ROOM * s.frames.len()
-            + 8 * s.expected.len(),
+            + 8 * s.expected.len()
+            + 8 * s.swap.len(),
     );
     let mut j = 0;
     for e in &s.tlb {
@@ -281,7 +282,7 @@ fn shared(s: &State, o: &mut Out) {
         }
         j += k + 1;
     }
-    for e in &s.expected {
+    for e in s.expected.iter().chain(&s.swap) {
         d[j..j + 8].copy_from_slice(&e.to_le_bytes());
         j += 8;
     }
@@ -572,8 +573,13 @@ fn decode_shared(r: &mut Reader, s: &mut State) {
             taken,
         };
     }
-    let src = r.slice(8 * s.expected.len());
-    for (e, x) in s.expected.iter_mut().zip(src.chunks_exact(8)) {
+    let src = r.slice(8 * (s.expected.len() + s.swap.len()));
+    for (e, x) in s
+        .expected
+        .iter_mut()
+        .chain(s.swap.iter_mut())
+        .zip(src.chunks_exact(8))
+    {
         *e = i64::from_le_bytes(x.try_into().unwrap());
     }
     let mut chunks = s.mem.chunks_exact_mut(8);
@@ -748,6 +754,7 @@ mod tests {
             mms: vec![MmState::SCENARIO],
             frames: vec![Frame::default()],
             expected: vec![0],
+            swap: Vec::new(),
             mem,
             csd: Vec::new(),
             pmds: vec![crate::ir::Pmd::table(0, 0)],
@@ -917,6 +924,7 @@ mod tests {
                 },
             ],
             expected: vec![-1, 1 << 40],
+            swap: Vec::new(),
             mem: vec![
                 0,
                 1,

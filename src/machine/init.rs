@@ -83,6 +83,9 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
     // the tables that huge leaves replace: unlinked, kept for the model to deposit
     // (`scenario_huge_pmd()`)
     let mut deposits = Vec::new();
+    // how many PTEs name each slot of the swap device (the model's scenario_swap() sets
+    // its swap_map counts)
+    let mut swap_refs = vec![0i64; sc.swaps.len()];
     for p in &sc.ptes {
         let vma = sc
             .vmas
@@ -133,6 +136,16 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
                 "impossible initial state: a PTE cannot be both writable and uffd write-protected",
             ));
         }
+        if let Some((ty, off)) = p.entry {
+            // a swap entry or a marker: no page, no huge leaf; the address holds what the
+            // slot does (a marker's reads as zero-fill)
+            ptes[pte_at(p.mm, p.slot)] = Pte(Pte::from_swap_entry(ty, off).0 | p.bits);
+            if ty == crate::ir::value::SWP_SWAPFILE {
+                swap_refs[off as usize - 1] += 1;
+                expected[lay.ghost_index(p.mm, p.slot)] = sc.swaps[off as usize - 1].value;
+            }
+            continue;
+        }
         let pte = Pte::new(u32::from(pfn(frame_of(p.page), p.span)?), p.bits);
         let region = lay.region[p.slot];
         if let Some(other) = sc.ptes.iter().find(|o| {
@@ -181,6 +194,18 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
             *n += 1;
         }
         expected[lay.ghost_index(p.mm, p.slot)] = frames[frame_of(p.page)].data;
+    }
+    for (x, &n) in sc.swaps.iter().zip(&swap_refs) {
+        if n == 0 {
+            return Err(Diag::at(
+                x.span,
+                format!(
+                    "impossible initial state: swap slot `{}` is in no PTE (a slot no entry names is free)",
+                    x.name
+                ),
+            )
+            .help("name it with `pte X -> swap S;`"));
+        }
     }
     for (i, p) in sc.pages.iter().enumerate() {
         if mappings[i] + p.extra_refs <= 0 {
@@ -306,6 +331,13 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
             .collect(),
         frames,
         expected,
+        swap: {
+            let mut d = vec![0; sc.swap_slots];
+            for (i, x) in sc.swaps.iter().enumerate() {
+                d[i] = x.value;
+            }
+            d
+        },
         mem: prog.memory.initial_words(),
         csd: if super::family::ipi::used_by(prog) {
             vec![Default::default(); sc.cpus * sc.cpus]
@@ -331,11 +363,13 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         pmds_change: super::x86::pmds_change(prog),
         uses_dma: prog.may_call(|p| p == crate::ir::Prim::DmaAdd),
         flush_owed_hook: None,
+        swap_page_hook: None,
         constant_words: super::constants::unwritten_words(prog),
     };
     scenario_pages(&m, &mut st, &mappings)?;
     scenario_vmas(&m, &mut st)?;
     scenario_ptes(&m, &mut st)?;
+    scenario_swaps(&m, &mut st, &swap_refs)?;
     scenario_huge_pmds(&m, &mut st, &deposits)?;
     scenario_cpus(&m, &mut st)?;
     for tid in 0..sc.cpus {
@@ -522,8 +556,8 @@ fn scenario_ptes(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
     let mut ptes: Vec<&crate::ir::PteSpec> = sc.ptes.iter().collect();
     ptes.sort_by_key(|p| (p.mm, p.slot));
     for p in ptes {
-        // (the zero page has no anon rmap to set up)
-        if p.page == crate::ir::ZERO_PAGE_SPEC {
+        // (the zero page has no anon rmap to set up; a swap entry no page)
+        if p.page == crate::ir::ZERO_PAGE_SPEC || p.entry.is_some() {
             continue;
         }
         let Some(vma) = vma_object_of(sc, p) else {
@@ -540,6 +574,30 @@ fn scenario_ptes(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
         let r = run_hook(m, st, func, &args);
         st.frames[p.page].private_to = None;
         r.map_err(|why| Diag::at(p.span, format!("scenario_pte() {why}")))?;
+    }
+    Ok(())
+}
+
+/// Runs the model's `scenario_swap(entry, count)` for each slot of the swap device the
+/// scenario fills: `count` PTEs name it (the model's swap_map count). A model without the
+/// hook has no swap: a scenario that swaps is an error.
+fn scenario_swaps(m: &super::Machine, st: &mut State, refs: &[i64]) -> Result<(), Diag> {
+    let prog = &m.prog;
+    let sc = &prog.scenario;
+    let Some(first) = sc.swaps.first() else {
+        return Ok(());
+    };
+    let Some(func) = optional_hook(prog, "scenario_swap", "(entry, count)")? else {
+        return Err(Diag::at(
+            first.span,
+            "this model tree has no swap (no `scenario_swap(entry, count)` to set up the swap device's slots)",
+        )
+        .help("for v5.10: `import \"opt-in/swap-v5.10.mmk\";`"));
+    };
+    for (i, (x, &n)) in sc.swaps.iter().zip(refs).enumerate() {
+        let entry = super::prims::swp_entry_value(crate::ir::value::SWP_SWAPFILE, i as u32 + 1);
+        run_hook(m, st, func, &[entry, Value::Int(n)])
+            .map_err(|why| Diag::at(x.span, format!("scenario_swap() {why}")))?;
     }
     Ok(())
 }

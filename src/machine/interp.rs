@@ -748,6 +748,7 @@ impl Exec<'_> {
                     let th = &mut st.threads[tid];
                     if th.frames.is_empty() {
                         th.status = Status::Done;
+                        super::declared::LAST_RETURN.set(v);
                         return StepResult::Stepped;
                     }
                     if !done.exception() {

@@ -112,6 +112,8 @@ pub struct Machine {
     pmds_change: bool,
     /// The model's `stale_tlb_flush_owed(cpu, mm)`, if it has one (`invariants/stale_tlb.rs`).
     flush_owed_hook: Option<u16>,
+    /// The model's `swap_slot_page(entry)`, if it has one (`invariants/lost_write.rs`).
+    swap_page_hook: Option<u16>,
     /// A device may store into a pinned page (`dma_add`): a discarded page keeps its
     /// `Taken::DONE` mark while it lives, so that a DMA into it is the program's race.
     uses_dma: bool,
@@ -166,11 +168,13 @@ impl Machine {
             pmds_change,
             uses_dma,
             flush_owed_hook: None,
+            swap_page_hook: None,
             constant_words,
         };
         m.declared_reads = m.declared_footprint()?;
         m.observed |= m.declared_reads.iter().fold(0, |a, r| a | r);
         m.flush_owed_hook = m.flush_owed_hook()?;
+        m.swap_page_hook = m.read_only_hook("swap_slot_page", "(entry)", "the lost_write check")?;
         if let Some(f) = m.flush_owed_hook {
             // what the hook reads decides stale_tlb as much as the TLBs do
             let fp = m.futures[f as usize].first().copied().unwrap_or_default();
@@ -537,6 +541,7 @@ fn state_bytes(s: &State) -> usize {
                 .sum::<usize>()
             + s.frames.capacity() * size_of::<state::Frame>()
             + s.expected.capacity() * 8
+            + s.swap.capacity() * 8
             + s.mem.capacity() * 8
     }
 }

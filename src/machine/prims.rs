@@ -5,7 +5,10 @@ use super::Machine;
 use super::state::State;
 use super::x86;
 use crate::ir::consts::vm_get_page_prot;
-use crate::ir::value::{SWP_MIGRATION_READ, SWP_MIGRATION_WRITE};
+use crate::ir::value::{
+    SWP_DEVICE_READ, SWP_DEVICE_WRITE, SWP_MIGRATION_READ, SWP_MIGRATION_WRITE, SWP_PTE_MARKER,
+    SWP_SWAPFILE,
+};
 use crate::ir::{Prim, PrimClass, Pte, Value, pte_bits::*};
 
 pub enum PrimOut {
@@ -72,22 +75,58 @@ fn mm_of(m: &Machine, st: &State, v: Value) -> Result<u8, String> {
     }
 }
 
-/// A swp_entry_t (`pte_to_swp_entry()`, `make_migration_entry()`): (type, pfn).
+use crate::ir::value::SWP_TAG;
+
+pub(super) fn swp_entry_value(ty: u32, offset: u32) -> Value {
+    Value::Int(crate::ir::value::swp_entry_int(ty, offset))
+}
+
+/// A swp_entry_t (`pte_to_swp_entry()`, `make_migration_entry()`): (type, offset).
 fn swp_entry_arg(v: Value) -> Result<(u32, u32), String> {
     match v {
         Value::Int(x)
-            if (1..=3).contains(&(x >> 32)) && (1..=0xffff).contains(&(x & 0xffff_ffff)) =>
+            if x & !0xff_ffff_ffff == SWP_TAG
+                && ((x >> 32) & 0xff) <= i64::from(SWP_PTE_MARKER)
+                && (1..=0xff_ffff).contains(&(x & 0xffff_ffff)) =>
         {
-            Ok(((x >> 32) as u32, (x & 0xffff_ffff) as u32))
+            Ok((((x >> 32) & 0xff) as u32, (x & 0xffff_ffff) as u32))
         }
         other => Err(format!(
-            "expected a swap entry (pte_to_swp_entry(), make_migration_entry()), got {}",
+            "expected a swap entry (pte_to_swp_entry(), swp_entry(), make_migration_entry()), got {}",
             match other {
                 Value::Int(i) => format!("the integer {i}"),
                 o => format!("a {}", o.type_name()),
             }
         )),
     }
+}
+
+/// The page a migration or device-private entry names.
+fn entry_page(m: &Machine, v: Value, kinds: [u32; 2], what: &str) -> Result<Value, String> {
+    let (ty, pfn) = swp_entry_arg(v)?;
+    if !kinds.contains(&ty) {
+        return Err(format!(
+            "{what} of an entry that is no {what_kind}",
+            what_kind = if kinds[0] == SWP_MIGRATION_READ {
+                "migration entry"
+            } else {
+                "device-private entry"
+            }
+        ));
+    }
+    page_of(m, Value::Page((pfn - 1) as u16)).map(|p| Value::Page(p as u16))
+}
+
+/// The swap device slot a type-0 entry names, checked against the scenario's device.
+fn swap_slot_arg(m: &Machine, v: Value) -> Result<usize, String> {
+    let (ty, off) = swp_entry_arg(v)?;
+    let n = m.prog.scenario.swap_slots;
+    if ty != SWP_SWAPFILE || off as usize > n {
+        return Err(format!(
+            "expected an entry of the swap device (type 0, offset 1..={n}), got type {ty} offset {off}"
+        ));
+    }
+    Ok(off as usize - 1)
 }
 
 fn pmd_value_arg(v: Value) -> Result<crate::ir::Pmd, String> {
@@ -330,37 +369,97 @@ fn pgtable_op(
             Value::Bool(!p.is_none() && !p.has(PRESENT) && !p.has(PROTNONE))
         }
         Prim::PteToSwpEntry => {
-            let (ty, pfn) = pte_arg(a[0])?
+            let (ty, off) = pte_arg(a[0])?
                 .swap_entry()
                 .ok_or("pte_to_swp_entry() of a PTE that is no swap entry")?;
-            Value::Int(i64::from(ty) << 32 | i64::from(pfn))
+            swp_entry_value(ty, off)
         }
         Prim::SwpEntryToPte => {
-            let (ty, pfn) = swp_entry_arg(a[0])?;
-            Value::Pte(Pte::from_swap_entry(ty, pfn))
+            let (ty, off) = swp_entry_arg(a[0])?;
+            Value::Pte(Pte::from_swap_entry(ty, off))
         }
-        Prim::NonSwapEntry | Prim::IsMigrationEntry => {
+        Prim::SwpEntry => {
+            let (ty, off) = (int_arg(a[0])?, int_arg(a[1])?);
+            if !(0..=i64::from(SWP_PTE_MARKER)).contains(&ty) || !(1..=0xff_ffff).contains(&off) {
+                return Err(format!("swp_entry({ty}, {off}): no such entry"));
+            }
+            let v = swp_entry_value(ty as u32, off as u32);
+            if ty == i64::from(SWP_SWAPFILE) {
+                swap_slot_arg(m, v)?;
+            }
+            v
+        }
+        Prim::SwpType => Value::Int(i64::from(swp_entry_arg(a[0])?.0)),
+        Prim::SwpOffset => Value::Int(i64::from(swp_entry_arg(a[0])?.1)),
+        Prim::SwapDeviceSlots => Value::Int(m.prog.scenario.swap_slots as i64),
+        Prim::NonSwapEntry => Value::Bool(swp_entry_arg(a[0])?.0 != SWP_SWAPFILE),
+        Prim::IsMigrationEntry => {
             let (ty, _) = swp_entry_arg(a[0])?;
             Value::Bool(ty == SWP_MIGRATION_READ || ty == SWP_MIGRATION_WRITE)
         }
         Prim::IsWriteMigrationEntry => Value::Bool(swp_entry_arg(a[0])?.0 == SWP_MIGRATION_WRITE),
-        Prim::MakeMigrationEntry => {
+        Prim::MakeMigrationEntry | Prim::MakeDevicePrivateEntry => {
             let page = page_of(m, a[0])?;
-            let ty = if a[1].truthy().ok_or("expected a condition")? {
-                SWP_MIGRATION_WRITE
-            } else {
-                SWP_MIGRATION_READ
+            let write = a[1].truthy().ok_or("expected a condition")?;
+            let ty = match (prim, write) {
+                (Prim::MakeMigrationEntry, true) => SWP_MIGRATION_WRITE,
+                (Prim::MakeMigrationEntry, false) => SWP_MIGRATION_READ,
+                (_, true) => SWP_DEVICE_WRITE,
+                (_, false) => SWP_DEVICE_READ,
             };
-            Value::Int(i64::from(ty) << 32 | (page as i64 + 1))
+            swp_entry_value(ty, page as u32 + 1)
         }
-        Prim::MigrationEntryToPage => {
-            let (ty, pfn) = swp_entry_arg(a[0])?;
-            if ty != SWP_MIGRATION_READ && ty != SWP_MIGRATION_WRITE {
-                return Err(
-                    "migration_entry_to_page() of an entry that is no migration entry".into(),
-                );
+        Prim::MigrationEntryToPage => entry_page(
+            m,
+            a[0],
+            [SWP_MIGRATION_READ, SWP_MIGRATION_WRITE],
+            "migration_entry_to_page()",
+        )?,
+        Prim::IsDevicePrivateEntry => {
+            let (ty, _) = swp_entry_arg(a[0])?;
+            Value::Bool(ty == SWP_DEVICE_READ || ty == SWP_DEVICE_WRITE)
+        }
+        Prim::IsWriteDevicePrivateEntry => Value::Bool(swp_entry_arg(a[0])?.0 == SWP_DEVICE_WRITE),
+        Prim::DevicePrivateEntryToPage => entry_page(
+            m,
+            a[0],
+            [SWP_DEVICE_READ, SWP_DEVICE_WRITE],
+            "device_private_entry_to_page()",
+        )?,
+        Prim::MakePteMarkerEntry => {
+            let bits = int_arg(a[0])?;
+            if !(1..=0xff).contains(&bits) {
+                return Err(format!(
+                    "make_pte_marker_entry({bits}): a marker has bits, 1 to 0xff"
+                ));
             }
-            Value::Page((pfn - 1) as u16)
+            swp_entry_value(SWP_PTE_MARKER, bits as u32)
+        }
+        Prim::IsPteMarkerEntry => Value::Bool(swp_entry_arg(a[0])?.0 == SWP_PTE_MARKER),
+        Prim::PteMarkerGet => {
+            let (ty, bits) = swp_entry_arg(a[0])?;
+            if ty != SWP_PTE_MARKER {
+                return Err("pte_marker_get() of an entry that is no marker".into());
+            }
+            Value::Int(i64::from(bits))
+        }
+        Prim::SwapWritePage | Prim::SwapReadPage => {
+            let page = page_of(m, a[0])?;
+            let slot = swap_slot_arg(m, a[1])?;
+            if !st.frames[page].allocated {
+                return Ok(Violation(
+                    "use_after_free",
+                    format!("cpu{tid}: {}() of a freed page", prim.name()),
+                ));
+            }
+            if prim == Prim::SwapWritePage {
+                st.swap[slot] = st.frames[page].data;
+            } else {
+                st.frames[page].data = st.swap[slot];
+                // its contents come from the device: no copy of another frame any more
+                st.frames[page].copied_from = None;
+            }
+            Value::Null
         }
         Prim::PteSwpSoftDirty
         | Prim::PteSwpUffdWp
@@ -780,7 +879,20 @@ fn exec_inner(
         | Prim::PteSwpSoftDirty
         | Prim::PteSwpUffdWp
         | Prim::PteToSwpEntry
-        | Prim::SwpEntryToPte => return pgtable_op(m, st, tid, prim, a),
+        | Prim::SwpEntryToPte
+        | Prim::SwpEntry
+        | Prim::SwpType
+        | Prim::SwpOffset
+        | Prim::SwapDeviceSlots
+        | Prim::MakeDevicePrivateEntry
+        | Prim::IsDevicePrivateEntry
+        | Prim::IsWriteDevicePrivateEntry
+        | Prim::DevicePrivateEntryToPage
+        | Prim::MakePteMarkerEntry
+        | Prim::IsPteMarkerEntry
+        | Prim::PteMarkerGet
+        | Prim::SwapWritePage
+        | Prim::SwapReadPage => return pgtable_op(m, st, tid, prim, a),
         Prim::ForceSigSegv => {
             st.threads[tid].signal = super::state::SIGSEGV;
             Value::Null

@@ -448,6 +448,9 @@ pub struct State {
     /// Ghost: the value each address of each mm must hold, from the retired user stores in
     /// order (`Layout::ghost_index`).
     pub expected: Vec<i64>,
+    /// The swap device's slots (offset 1 first): the page contents written there. Empty
+    /// when the scenario has no swap device.
+    pub swap: Vec<i64>,
     /// Shared memory of the declared objects (`global`s), one word per field, laid out at
     /// load time (`ir::Memory`).
     pub mem: Vec<i64>,
@@ -503,6 +506,7 @@ impl State {
         self.mms.clone_from(&src.mms);
         self.frames.clone_from(&src.frames);
         self.expected.clone_from(&src.expected);
+        self.swap.clone_from(&src.swap);
         self.mem.clone_from(&src.mem);
         self.csd.clone_from(&src.csd);
     }

@@ -66,8 +66,8 @@ impl Order<'_> {
         }
     }
     fn pte(&mut self, p: Pte) {
-        if p.pfn() != 0 {
-            self.frame(p.pfn() as usize - 1);
+        if let Some(pfn) = p.frame_pfn() {
+            self.frame(pfn as usize - 1);
         }
     }
     fn value(&mut self, v: &Value) {
@@ -112,6 +112,21 @@ pub fn canonicalise(
         .iter()
         .enumerate()
         .any(|(i, f)| !f.allocated && (*f != free || !fresh(pool.start + i)))
+    {
+        return false;
+    }
+    // A migration or device-private entry held as an integer (a local, a record, a word)
+    // names its frame by number, which relabelling would not follow: keep such a state as
+    // it is.
+    let names_pool_frame = |v: &Value| match *v {
+        Value::Int(x) => crate::ir::value::swp_int_frame(x).is_some_and(|f| pool.contains(&f)),
+        _ => false,
+    };
+    if st.threads.iter().any(|t| {
+        t.values().iter().any(names_pool_frame)
+            || t.heap.iter().any(|r| r.fields.iter().any(names_pool_frame))
+    }) || st.mem.iter().any(|&w| names_pool_frame(&Value::Int(w)))
+        || st.csd.iter().any(|c| names_pool_frame(&c.info))
     {
         return false;
     }
@@ -180,14 +195,13 @@ pub fn canonicalise(
             f
         }
     };
+    // (a swap slot's offset or a marker's bits are no frame: left alone)
     let map_pte = |p: Pte| -> Pte {
-        if p.pfn() == 0 {
-            p
-        } else {
-            Pte(
-                ((map(p.pfn() as usize - 1) as u32 + 1) << crate::ir::pte_bits::PFN_SHIFT)
-                    | (p.0 & crate::ir::pte_bits::FLAGS),
-            )
+        match p.frame_pfn() {
+            None => p,
+            Some(pfn) => Pte(((map(pfn as usize - 1) as u32 + 1)
+                << crate::ir::pte_bits::PFN_SHIFT)
+                | (p.0 & crate::ir::pte_bits::FLAGS)),
         }
     };
     // a pointer into a pool page's struct page follows its page
@@ -281,6 +295,7 @@ mod tests {
             mms: vec![MmState::SCENARIO],
             frames,
             expected: vec![7],
+            swap: Vec::new(),
             mem: Vec::new(),
             csd: Vec::new(),
             pmds: vec![crate::ir::Pmd::table(0, 0)],

@@ -15,6 +15,31 @@ use crate::machine::Machine;
 use crate::machine::state::State;
 
 impl Machine {
+    /// A model function one of the machine's checks calls, if the model has it: it must
+    /// take `params` and may only read (it runs inside the check, on the state checked).
+    pub(in crate::machine) fn read_only_hook(
+        &self,
+        name: &str,
+        params: &str,
+        inside: &str,
+    ) -> Result<Option<u16>, Diag> {
+        let Some(i) = self.prog.funcs.iter().position(|f| f.name == name) else {
+            return Ok(None);
+        };
+        let f = &self.prog.funcs[i];
+        if f.nparams != params.split(',').count() {
+            return Err(Diag::at(f.span, format!("{name} must take {params}")));
+        }
+        let fp = self.futures[i].first().copied().unwrap_or_default();
+        if fp.writes != 0 {
+            return Err(Diag::at(
+                f.span,
+                format!("{name} changes shared state: it runs inside {inside} and may only read"),
+            ));
+        }
+        Ok(Some(i as u16))
+    }
+
     pub(in crate::machine) fn check_initial(&self) -> Result<(), Diag> {
         // Impossible under the v4.13+ contract only: with stale_tlb off it may be a state
         // an older kernel reaches.

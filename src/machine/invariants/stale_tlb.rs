@@ -8,29 +8,7 @@ impl Machine {
     /// The model's `stale_tlb_flush_owed(cpu, mm)`, checked: two parameters, and it may only
     /// read (it runs inside the invariant, on the state being checked).
     pub(in crate::machine) fn flush_owed_hook(&self) -> Result<Option<u16>, crate::lang::Diag> {
-        let Some(i) = self
-            .prog
-            .funcs
-            .iter()
-            .position(|f| f.name == "stale_tlb_flush_owed")
-        else {
-            return Ok(None);
-        };
-        let f = &self.prog.funcs[i];
-        if f.nparams != 2 {
-            return Err(crate::lang::Diag::at(
-                f.span,
-                "stale_tlb_flush_owed must take (cpu, mm)",
-            ));
-        }
-        let fp = self.futures[i].first().copied().unwrap_or_default();
-        if fp.writes != 0 {
-            return Err(crate::lang::Diag::at(
-                f.span,
-                "stale_tlb_flush_owed changes shared state: it runs inside the stale_tlb check and may only read",
-            ));
-        }
-        Ok(Some(i as u16))
+        self.read_only_hook("stale_tlb_flush_owed", "(cpu, mm)", "the stale_tlb check")
     }
 
     /// The model's promise, if it makes one (`stale_tlb_flush_owed(cpu, mm)`, a read-only

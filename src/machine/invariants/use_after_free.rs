@@ -52,10 +52,11 @@ impl Machine {
         for (i, p) in s.ptes.iter().enumerate() {
             if p.pfn() != 0
                 && s.tables[i / entries].allocated
-                // a present PTE, or a migration entry (the page it names is still in use)
+                // a present PTE, or a migration or device-private entry (the page it names
+                // is still in use; a swap slot or a marker names no frame)
                 && (p.hw_present()
                     || p.has(crate::ir::pte_bits::PROTNONE)
-                    || p.swap_entry().is_some())
+                    || p.entry_pfn().is_some())
             {
                 let f = p.pfn() as usize - 1;
                 if !s.frames.get(f).is_some_and(|fr| fr.allocated) {

@@ -302,6 +302,7 @@ mod tests {
             mms: vec![MmState::SCENARIO],
             frames: vec![frame(7), frame(5)],
             expected: vec![7],
+            swap: Vec::new(),
             mem: Vec::new(),
             csd: Vec::new(),
             pmds: vec![crate::ir::Pmd::table(0, 0)],
