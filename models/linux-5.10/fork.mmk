@@ -185,7 +185,11 @@ fn copy_pte_range(dst_vma, src_vma, dst_pmd, src_pmd, addr, end) source "mm/memo
             dst_pte = pte_offset_map(dst_pmd, addr);
             if !pte_none(*src_pte) {
                 if !pte_present(*src_pte) {
-                    not_modelled(); // copy_nonpresent_pte(): swap and migration entries
+                    // (its non-zero return, a swap count continuation to allocate, is
+                    // not modelled: swap_duplicate() stops there)
+                    copy_nonpresent_pte(dst_mm, src_mm, dst_pte, src_pte, src_vma, addr);
+                    addr = addr + PAGE_SIZE;
+                    continue;
                 }
                 // copy_present_pte() clears prealloc if it consumed it
                 ret = copy_present_pte(dst_vma, src_vma, dst_pte, src_pte, addr, &prealloc);
@@ -225,6 +229,51 @@ fn copy_pte_range(dst_vma, src_vma, dst_pmd, src_pmd, addr, end) source "mm/memo
 // alloc_page_vma() and the memcg charge (not modelled), with the PTLs dropped.
 fn page_copy_prealloc(src_mm, vma, addr) source "mm/memory.c:page_copy_prealloc@v5.10" {
     return alloc_page_vma(vma, addr);
+}
+
+// Under both PTLs: a swap, migration or device-private entry copied to the child. A swap
+// entry gains a reference on its slot (swap_duplicate(): the tree has no swap device unless
+// the test imports opt-in/swap-v5.10.mmk); a write migration or device-private entry of a
+// COW mapping becomes a read one in both (the parent's rewritten under its PTL). Left out:
+// the rss counters, swapoff's mmlist (swapoff is not modelled), and the continuation case
+// (swap_duplicate() < 0 returns entry.val for copy_pte_range() to allocate one).
+fn copy_nonpresent_pte(dst_mm, src_mm, dst_pte, src_pte, vma, addr) source "mm/memory.c:copy_nonpresent_pte@v5.10" {
+    let vm_flags = vma->vm_flags;
+    let pte = *src_pte;
+    let entry = pte_to_swp_entry(pte);
+    if !non_swap_entry(entry) {
+        if swap_duplicate(entry) < 0 {
+            not_modelled(); // a swap count continuation (add_swap_count_continuation())
+        }
+    } else if is_migration_entry(entry) {
+        if is_write_migration_entry(entry) && is_cow_mapping(vm_flags) {
+            // make_migration_entry_read(&entry)
+            entry = make_migration_entry(migration_entry_to_page(entry), false);
+            pte = swp_entry_to_pte(entry);
+            if pte_swp_soft_dirty(*src_pte) {
+                pte = pte_swp_mksoft_dirty(pte);
+            }
+            if pte_swp_uffd_wp(*src_pte) {
+                pte = pte_swp_mkuffd_wp(pte);
+            }
+            set_pte_at(src_mm, addr, src_pte, pte);
+        }
+    } else if is_device_private_entry(entry) {
+        let page = device_private_entry_to_page(entry);
+        get_page(page);
+        page_dup_rmap(page, false);
+        if is_write_device_private_entry(entry) && is_cow_mapping(vm_flags) {
+            // make_device_private_entry_read(&entry); soft-dirty is not kept
+            entry = make_device_private_entry(page, false);
+            pte = swp_entry_to_pte(entry);
+            if pte_swp_uffd_wp(*src_pte) {
+                pte = pte_swp_mkuffd_wp(pte);
+            }
+            set_pte_at(src_mm, addr, src_pte, pte);
+        }
+    }
+    set_pte_at(dst_mm, addr, dst_pte, pte);
+    return 0;
 }
 
 // Under both PTLs: the pinned-page check (copy_present_page()) comes before the

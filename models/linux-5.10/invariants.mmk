@@ -21,7 +21,13 @@ invariant refcount for page p "a page's refcount covers its mappings (each PTE m
 // reference left over is a leak (a put_page() missing: the page is never freed); one
 // short of the count is a page that will be freed while still referenced.
 invariant page_leak for page p at end "every reference to a page still allocated at the end is accounted for (its mappings, the LRU pagevecs that hold it, the references the scenario declared): none leaked, none missing" {
-    page_count(p) == page_mapcount(p) + pagevec_refs(p) + p->mmcheck_extra_refs
+    page_count(p) == page_mapcount(p) + kernel_refs(p) + p->mmcheck_extra_refs
+}
+
+// The references kernel structures of the tree hold on `page` besides its mappings: the
+// CPUs' LRU pagevecs (mmcheck: for page_leak; opt-in trees add theirs).
+fn kernel_refs(page) source "mmcheck: the references the tree's kernel structures hold, v5.10" {
+    return pagevec_refs(page);
 }
 
 // How many slots of the CPUs' lru_add pagevecs hold `page` (mmcheck: for page_leak).

@@ -113,10 +113,14 @@ fn zap_pte_range(tlb, vma, addr, end) source "mm/memory.c:zap_pte_range@v5.10" {
                         }
                     }
                 } else {
-                    // A swap or migration entry (the tree makes only migration entries):
-                    // the rss counters and free_swap_and_cache() (nothing to free for a
-                    // migration entry) are not modelled; details->check_mapping is never
-                    // set for an anonymous zap.
+                    // A swap or migration entry: the rss counters are not modelled;
+                    // details->check_mapping is never set for an anonymous zap; the tree
+                    // makes no device-private entries. free_swap_and_cache() frees nothing
+                    // for a migration entry, and a swap slot's reference with the
+                    // opt-in swap (opt-in/swap-v5.10.mmk).
+                    let entry = pte_to_swp_entry(ptent);
+                    // (its false, a corrupt entry, is print_bad_pte(): a message only)
+                    free_swap_and_cache(entry);
                     ptep_get_and_clear(mm, addr, pte); // pte_clear_not_present_full()
                     // Ghost, not kernel code: the address expects zero-fill from now on.
                     ghost_discard(vma, addr, null);

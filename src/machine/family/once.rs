@@ -106,6 +106,17 @@ pub const ROWS: &[Row] = &[
                 ));
             }
             c.st.mem[w] = v;
+            // A page this CPU allocated, stored where another CPU can find it (the swap
+            // cache's xarray, a global list): published, no longer this CPU's alone. (Its
+            // own struct page and this CPU's per-CPU words publish nothing.)
+            if let Value::Page(p) = a[1]
+                && let Some(fr) = c.st.frames.get_mut(p as usize)
+                && fr.private_to == Some(c.tid as u8)
+                && mem.frame_of(w) != Some(p as usize)
+                && (mem.cpu_of(w) != Some(c.tid) || c.m.uses_ipi)
+            {
+                fr.private_to = None;
+            }
             Ok(PrimOut::Value(Value::Null))
         },
     },
