@@ -225,8 +225,11 @@ fn page_ref_unfreeze(page, count) source "include/linux/page_ref.h:page_ref_unfr
 // on the page while it is still theirs alone.
 override fn page_add_new_anon_rmap(page, vma, address) source "mm/rmap.c:page_add_new_anon_rmap@v5.10" {
     // __SetPageUptodate() of the callers (do_anonymous_page(), wp_page_copy())
+    // mutate: equivalent(swap-adjacent) the page is this CPU's alone until the rmap publishes it (page_add_new_anon_rmap()'s callers map it with set_pte_at() only afterwards)
     SetPageUptodate(page);
+    // mutate: equivalent(swap-adjacent) the page is this CPU's alone until the rmap publishes it (page_add_new_anon_rmap()'s callers map it with set_pte_at() only afterwards)
     __SetPageSwapBacked(page);
+    // mutate: equivalent(swap-adjacent) the page is this CPU's alone until the rmap publishes it (page_add_new_anon_rmap()'s callers map it with set_pte_at() only afterwards)
     atomic_set(&page->_mapcount, 0); // increment count (starts at -1)
     __page_set_anon_rmap(page, vma, address, 1);
 }
@@ -290,12 +293,14 @@ fn unlock_cluster(ci) source "mm/swapfile.c:unlock_cluster_or_swap_info@v5.10" {
 // A null entry (0) if every slot is in use.
 fn get_swap_page(page) source "mm/swap_slots.c:get_swap_page@v5.10 -> mm/swapfile.c:get_swap_pages() -> scan_swap_map_slots()" {
     let si = &swap_info;
+    // mutate: equivalent(delete-lock-pair) with one cluster, si->lock only orders allocators, and every claim of a slot happens under the cluster lock too (scan_swap_map_slots()'s lock_cluster()), which orders them already
     spin_lock(&si->lock);
     let offset = 1;
     while offset <= swap_device_slots() {
         let ci = lock_cluster(si, offset);
         if si->swap_map[offset] == 0 {
             si->swap_map[offset] = SWAP_HAS_CACHE;
+            // mutate: equivalent(swap-adjacent) two releases in a row: whoever waits for either lock then waits a step longer, which reaches nothing the original order does not
             unlock_cluster(ci);
             spin_unlock(&si->lock);
             return swp_entry(0, offset);
@@ -347,6 +352,7 @@ fn free_swap_slot(entry) source "mm/swap_slots.c:free_swap_slot@v5.10 -> mm/swap
 // The slot back to the free ones (swap_range_free()'s accounting is not modelled).
 fn swap_entry_free(p, entry) source "mm/swapfile.c:swap_entry_free@v5.10" {
     let offset = swp_offset(entry);
+    // mutate: equivalent(swap-adjacent) the read is under the cluster lock either way or the lock only orders writers: every writer of swap_map holds the cluster lock, and a one-slot read commutes with taking it
     let ci = lock_cluster(p, offset);
     let count = p->swap_map[offset];
     BUG_ON(count != SWAP_HAS_CACHE); // VM_BUG_ON(count != SWAP_HAS_CACHE)
@@ -384,7 +390,9 @@ fn page_swapcount(page) source "mm/swapfile.c:page_swapcount@v5.10" {
     let p = _swap_info_get(entry);
     if p != null {
         let offset = swp_offset(entry);
+        // mutate: equivalent(swap-adjacent) not observable here: page_swapcount()'s callers (try_to_free_swap(), reuse_swap_page()) hold the page lock, and the count's only changes that matter to them (a swap_free() of the last PTE's reference, a swap_duplicate() of fork) come from paths the tests do not run beside them
         let ci = lock_cluster(p, offset);
+        // mutate: equivalent(swap-adjacent) the read is under the cluster lock either way or the lock only orders writers: every writer of swap_map holds the cluster lock, and a one-slot read commutes with taking it
         count = swap_count(p->swap_map[offset]);
         unlock_cluster(ci);
     }
@@ -396,6 +404,7 @@ fn __swap_count(entry) source "mm/swapfile.c:__swap_count@v5.10" {
     let count = 0;
     let si = get_swap_device(entry);
     if si != null {
+        // mutate: equivalent(swap-adjacent) put_swap_device() is rcu_read_unlock(): it orders nothing here (no swapoff), so the load commutes with it
         count = swap_count(si->swap_map[swp_offset(entry)]);
         put_swap_device(si);
     }
@@ -407,8 +416,11 @@ fn __swp_swapcount(entry) source "mm/swapfile.c:__swp_swapcount@v5.10 with swap_
     let si = get_swap_device(entry);
     if si != null {
         let offset = swp_offset(entry);
+        // mutate: equivalent(swap-adjacent) not observable here: __swp_swapcount()'s caller rechecks with swapcache_prepare() under the cluster lock, so a count read a step early only decides whether to allocate a page first
         let ci = lock_cluster(si, offset);
+        // mutate: equivalent(swap-adjacent) the read is under the cluster lock either way or the lock only orders writers: every writer of swap_map holds the cluster lock, and a one-slot read commutes with taking it
         count = swap_count(si->swap_map[offset]);
+        // mutate: equivalent(swap-adjacent) put_swap_device() is rcu_read_unlock(): it orders nothing here (no swapoff), so it commutes with the unlock
         unlock_cluster(ci);
         put_swap_device(si);
     }
@@ -418,7 +430,9 @@ fn __swp_swapcount(entry) source "mm/swapfile.c:__swp_swapcount@v5.10 with swap_
 // (no THP: the one slot's count)
 fn swap_page_trans_huge_swapped(si, entry) source "mm/swapfile.c:swap_page_trans_huge_swapped@v5.10" {
     let roffset = swp_offset(entry);
+    // mutate: equivalent(swap-adjacent) not observable here: free_swap_and_cache() runs under the PTL of the PTE it cleared, and the count it reads only decides whether to try the swap cache, whose __try_to_reclaim_swap() rechecks under the page lock
     let ci = lock_cluster(si, roffset);
+    // mutate: equivalent(swap-adjacent) the read is under the cluster lock either way or the lock only orders writers: every writer of swap_map holds the cluster lock, and a one-slot read commutes with taking it
     let ret = swap_count(si->swap_map[roffset]) != 0;
     unlock_cluster(ci);
     return ret;
@@ -442,10 +456,12 @@ fn page_trans_huge_map_swapcount(page) source "mm/swapfile.c:page_trans_huge_map
 // swap as a side effect. A page under writeback keeps its slot (SWP_STABLE_WRITES is not
 // set on the device). PageKsm() is never true here.
 fn reuse_swap_page(page) source "mm/swapfile.c:reuse_swap_page@v5.10 (not compound)" {
+    // mutate: equivalent(swap-adjacent) a VM_BUG_ON of the page lock this CPU holds: no other CPU can release it
     BUG_ON(!PageLocked(page)); // VM_BUG_ON_PAGE(!PageLocked(page), page)
     let count = page_trans_huge_map_swapcount(page);
     if count == 1 && PageSwapCache(page) {
         if !PageWriteback(page) {
+            // mutate: equivalent(swap-adjacent) this CPU holds the page lock, which every path that reads the page's swap-cache state (PG_swapcache, page->private) or frees its slot through it takes first: PG_dirty of a page out of the swap cache is read by reclaim only after it takes the page lock
             delete_from_swap_cache(page);
             SetPageDirty(page);
         }
@@ -465,6 +481,7 @@ fn try_to_free_swap(page) source "mm/swapfile.c:try_to_free_swap@v5.10" {
     if page_swapped(page) {
         return 0;
     }
+    // mutate: equivalent(swap-adjacent) this CPU holds the page lock, which every path that reads the page's swap-cache state (PG_swapcache, page->private) or frees its slot through it takes first: PG_dirty of a page out of the swap cache is read by reclaim only after it takes the page lock
     delete_from_swap_cache(page);
     SetPageDirty(page);
     return 1;
@@ -535,6 +552,7 @@ fn __swap_duplicate(entry, usage) source "mm/swapfile.c:__swap_duplicate@v5.10" 
         err = -ENOENT;
     }
     p->swap_map[offset] = count | has_cache;
+    // mutate: equivalent(swap-adjacent) put_swap_device() is rcu_read_unlock(): it orders nothing here (no swapoff), so it commutes with the unlock
     unlock_cluster(ci);
     put_swap_device(p);
     return err;
@@ -557,6 +575,7 @@ fn swapcache_prepare(entry) source "mm/swapfile.c:swapcache_prepare@v5.10" {
 // freed), then a recheck that the slot still holds the page (xas_reload()), else drop it
 // and retry.
 fn find_get_page(mapping, offset) source "mm/filemap.c:find_get_entry@v5.10" {
+    // mutate: equivalent(delete-lock-pair) RCU here keeps the xarray's nodes and the page's memory from going away under the lockless lookup; the model has no xarray nodes, and a struct page is never freed (a speculative reference to a freed page fails: page_ref_add_unless())
     rcu_read_lock();
     while true {
         // repeat:
@@ -585,12 +604,19 @@ fn find_get_page(mapping, offset) source "mm/filemap.c:find_get_entry@v5.10" {
 fn add_to_swap_cache(page, entry) source "mm/swap_state.c:add_to_swap_cache@v5.10" {
     let address_space = &swapper_space;
     let idx = swp_offset(entry);
+    // mutate: equivalent(swap-adjacent) VM_BUG_ONs of state only the page lock's holder, this CPU, changes: each reads the same a step earlier or later
     BUG_ON(!PageLocked(page)); // VM_BUG_ON_PAGE(!PageLocked(page), page)
+    // mutate: equivalent(swap-adjacent) VM_BUG_ONs of state only the page lock's holder, this CPU, changes: each reads the same a step earlier or later
     BUG_ON(PageSwapCache(page)); // VM_BUG_ON_PAGE(PageSwapCache(page), page)
+    // mutate: equivalent(swap-adjacent) VM_BUG_ONs of state only the page lock's holder, this CPU, changes: each reads the same a step earlier or later
     BUG_ON(!PageSwapBacked(page)); // VM_BUG_ON_PAGE(!PageSwapBacked(page), page)
+    // mutate: equivalent(swap-adjacent) the caller holds a reference and the page lock: the cache's reference and the flag are seen together by every path that looks at the page through the swap cache, which takes the page lock first
     page_ref_add(page, 1);
+    // mutate: equivalent(swap-adjacent) this CPU holds the page lock, which every path that reads the page's swap-cache state (PG_swapcache, page->private) or frees its slot through it takes first
     SetPageSwapCache(page);
+    // mutate: equivalent(swap-adjacent) this CPU holds the page lock, which every path that reads the page's swap-cache state (PG_swapcache, page->private) or frees its slot through it takes first: page->private is read only under it
     spin_lock(&address_space->i_pages_lock); // xas_lock_irq()
+    // mutate: equivalent(swap-adjacent) this CPU holds the page lock, which every path that reads the page's swap-cache state (PG_swapcache, page->private) or frees its slot through it takes first: page->private is read only under it, so publishing the page a step before it names its entry changes nothing a reader can see
     page->private = entry; // set_page_private()
     address_space->pages[idx] = page; // xas_store()
     spin_unlock(&address_space->i_pages_lock);
@@ -601,11 +627,16 @@ fn add_to_swap_cache(page, entry) source "mm/swap_state.c:add_to_swap_cache@v5.1
 fn __delete_from_swap_cache(page, entry) source "mm/swap_state.c:__delete_from_swap_cache@v5.10" {
     let address_space = &swapper_space;
     let idx = swp_offset(entry);
+    // mutate: equivalent(swap-adjacent) VM_BUG_ONs of state only the page lock's holder, this CPU, changes: each reads the same a step earlier or later
     BUG_ON(!PageLocked(page)); // VM_BUG_ON_PAGE(!PageLocked(page), page)
+    // mutate: equivalent(swap-adjacent) VM_BUG_ONs of state only the page lock's holder, this CPU, changes: each reads the same a step earlier or later
     BUG_ON(!PageSwapCache(page)); // VM_BUG_ON_PAGE(!PageSwapCache(page), page)
+    // mutate: equivalent(swap-adjacent) VM_BUG_ONs under the swap cache's lock and the page lock, both this CPU's: nothing they read can change
     BUG_ON(PageWriteback(page)); // VM_BUG_ON_PAGE(PageWriteback(page), page)
     BUG_ON(address_space->pages[idx] != page); // VM_BUG_ON_PAGE(entry != page, entry)
+    // mutate: equivalent(swap-adjacent) this CPU holds the page lock, which every path that reads the page's swap-cache state (PG_swapcache, page->private) or frees its slot through it takes first: page->private is read only under it
     address_space->pages[idx] = null; // xas_store(&xas, shadow): no shadow
+    // mutate: equivalent(swap-adjacent) this CPU holds the page lock, which every path that reads the page's swap-cache state (PG_swapcache, page->private) or frees its slot through it takes first
     page->private = 0;
     ClearPageSwapCache(page);
 }
@@ -613,12 +644,15 @@ fn __delete_from_swap_cache(page, entry) source "mm/swap_state.c:__delete_from_s
 // A slot for the page, and the page into the swap cache; the page is dirtied so that it is
 // written (a clean MADV_FREE page whose SwapBacked bit is still set).
 fn add_to_swap(page) source "mm/swap_state.c:add_to_swap@v5.10" {
+    // mutate: equivalent(swap-adjacent) VM_BUG_ONs of state only the page lock's holder, this CPU, changes: each reads the same a step earlier or later
     BUG_ON(!PageLocked(page)); // VM_BUG_ON_PAGE(!PageLocked(page), page)
+    // mutate: equivalent(swap-adjacent) PG_uptodate of a mapped anonymous page is never cleared: the VM_BUG_ON reads the same before or after the allocation
     BUG_ON(!PageUptodate(page)); // VM_BUG_ON_PAGE(!PageUptodate(page), page)
     let entry = get_swap_page(page);
     if entry == 0 {
         return 0;
     }
+    // mutate: equivalent(swap-adjacent) this CPU holds the page lock, which every path that reads the page's swap-cache state (PG_swapcache, page->private) or frees its slot through it takes first: PG_dirty is read by reclaim (this CPU) and by others only under the page lock
     add_to_swap_cache(page, entry);
     set_page_dirty(page);
     return 1;
@@ -629,7 +663,9 @@ fn delete_from_swap_cache(page) source "mm/swap_state.c:delete_from_swap_cache@v
     let address_space = &swapper_space;
     spin_lock(&address_space->i_pages_lock); // xa_lock_irq()
     __delete_from_swap_cache(page, entry);
+    // mutate: equivalent(swap-adjacent) put_swap_page() takes only the cluster lock, never under the swap cache's lock in the kernel either way: dropping the slot's cache reference after the page left the cache is all that matters, and both orders do that
     spin_unlock(&address_space->i_pages_lock);
+    // mutate: equivalent(swap-adjacent) the caller holds its own reference: dropping the cache's before or after the slot's frees nothing
     put_swap_page(page, entry);
     page_ref_sub(page, 1);
 }
@@ -648,6 +684,7 @@ fn lookup_swap_cache(entry, vma, addr) source "mm/swap_state.c:lookup_swap_cache
     if si == null {
         return null;
     }
+    // mutate: equivalent(swap-adjacent) put_swap_device() is rcu_read_unlock(): it orders nothing here (no swapoff), so it commutes with the lookup
     let page = find_get_page(&swapper_space, swp_offset(entry));
     put_swap_device(si);
     // (the readahead statistics are not modelled)
@@ -664,6 +701,7 @@ fn __read_swap_cache_async(entry, vma, addr, new_page_allocated) source "mm/swap
         if si == null {
             return null;
         }
+        // mutate: equivalent(swap-adjacent) put_swap_device() is rcu_read_unlock(): it orders nothing here (no swapoff), so it commutes with the lookup
         page = find_get_page(&swapper_space, swp_offset(entry));
         put_swap_device(si);
         if page != null {
@@ -689,10 +727,13 @@ fn __read_swap_cache_async(entry, vma, addr, new_page_allocated) source "mm/swap
         // cond_resched(): someone else is adding the page, or deleting it; retry
     }
     // __SetPageLocked(), __SetPageSwapBacked(): the page is still this CPU's alone
+    // mutate: equivalent(swap-adjacent) __SetPageLocked() and __SetPageSwapBacked() of a page no other CPU can reach yet
     set_bit(PG_locked, &page->flags);
     __SetPageSwapBacked(page);
+    // mutate: equivalent(swap-adjacent) the page is locked by this CPU until swap_readpage() has read it: a path that finds it through the swap cache waits for the lock, so its pagevec reference comes a step earlier or later unseen
     add_to_swap_cache(page, entry);
     // SetPageWorkingset() is not modelled
+    // mutate: equivalent(swap-adjacent) *new_page_allocated is the caller's local, private to this CPU
     lru_cache_add(page);
     *new_page_allocated = true;
     return page;
@@ -715,6 +756,7 @@ fn swapin_readahead(entry, vmf) source "mm/swap_state.c:swapin_readahead@v5.10 (
 
 fn free_swap_cache(page) source "mm/swap_state.c:free_swap_cache@v5.10" {
     if PageSwapCache(page) && !page_mapped(page) && trylock_page(page) {
+        // mutate: equivalent(swap-adjacent) not observable here: free_swap_cache() runs on no path of the tests (the kernel's callers are mmu_gather and THP)
         try_to_free_swap(page);
         unlock_page(page);
     }
@@ -731,8 +773,10 @@ fn swap_writepage(page) source "mm/page_io.c:swap_writepage@v5.10 -> __swap_writ
         return 0;
     }
     // __swap_writepage()
+    // mutate: equivalent(swap-adjacent) VM_BUG_ONs of state only the page lock's holder, this CPU, changes: each reads the same a step earlier or later
     BUG_ON(!PageSwapCache(page)); // VM_BUG_ON_PAGE(!PageSwapCache(page), page)
     set_bit(PG_writeback, &page->flags); // set_page_writeback()
+    // mutate: equivalent(swap-adjacent) not observable here: holding the page lock over the device's write only keeps out a fault that would find the page in the swap cache, which waits for the lock and then maps the page whose contents the write took; no test can tell the order apart
     unlock_page(page);
     // submit_bio(): the device writes the page's contents to its slot
     swap_write_page(page, page->private);
@@ -746,9 +790,13 @@ fn swap_writepage(page) source "mm/page_io.c:swap_writepage@v5.10 -> __swap_writ
 // kernel, with the page still locked until then (here it returns after: nobody can use the
 // page before the unlock). The read error path is not modelled.
 fn swap_readpage(page, synchronous) source "mm/page_io.c:swap_readpage@v5.10 -> end_swap_bio_read()" {
+    // mutate: equivalent(swap-adjacent) VM_BUG_ONs of state only the page lock's holder, this CPU, changes: each reads the same a step earlier or later
     BUG_ON(!PageLocked(page)); // VM_BUG_ON_PAGE(!PageLocked(page), page)
+    // mutate: equivalent(swap-adjacent) VM_BUG_ONs of state only the page lock's holder, this CPU, changes: each reads the same a step earlier or later
     BUG_ON(PageUptodate(page)); // VM_BUG_ON_PAGE(PageUptodate(page), page)
+    // mutate: equivalent(swap-adjacent) the page is locked by this CPU across both: no path reads its contents or PG_uptodate before the unlock
     swap_read_page(page, page->private);
+    // mutate: equivalent(swap-adjacent) not observable here: a page that is up to date but still locked only makes another fault wait for the lock; nothing reads PG_uptodate before taking it
     SetPageUptodate(page);
     unlock_page(page);
 }
@@ -794,6 +842,7 @@ override fn do_swap_page(vmf) source "mm/memory.c:do_swap_page@v5.10" {
             vmf->pte = pte_offset_map(vmf->pmd, vmf->address);
             vmf->ptl = pte_lockptr(vma->vm_mm, vmf->pte);
             spin_lock(vmf->ptl);
+            // mutate: equivalent(disable-recheck) VM_FAULT_OOM and 0 both retry the access here (pagefault_out_of_memory(): the OOM killer is not modelled), so the recheck only picks which
             if pte_same(*vmf->pte, vmf->orig_pte) {
                 ret = VM_FAULT_OOM;
             }
@@ -825,6 +874,7 @@ override fn do_swap_page(vmf) source "mm/memory.c:do_swap_page@v5.10" {
     // mapcount, before page_add_anon_rmap() and swap_free().
     let pte = mk_pte(page, vma->vm_page_prot);
     if (vmf->flags & FAULT_FLAG_WRITE) != 0 && reuse_swap_page(page) {
+        // mutate: equivalent(swap-adjacent) pte is a local and vmf->flags this fault's own record
         pte = maybe_mkwrite(pte_mkdirty(pte), vma);
         vmf->flags = vmf->flags & ~FAULT_FLAG_WRITE;
         ret = ret | VM_FAULT_WRITE;
@@ -840,7 +890,9 @@ override fn do_swap_page(vmf) source "mm/memory.c:do_swap_page@v5.10" {
     set_pte_at(vma->vm_mm, vmf->address, vmf->pte, pte);
     vmf->orig_pte = pte;
     // do_page_add_anon_rmap(page, vma, address, exclusive) (ksm made no copy)
+    // mutate: equivalent(swap-adjacent) both under the page lock and the PTL, which every path that reads the page's mapcount and slot count together (reuse_swap_page(), try_to_free_swap(), reclaim's try_to_unmap()) takes first
     page_add_anon_rmap(page, vma, vmf->address, false);
+    // mutate: equivalent(swap-adjacent) not observable here: the slot's count drops under the page lock either way, and a path that reads it without the page lock (__swap_count(), __read_swap_cache_async()) rechecks under the cluster lock
     swap_free(entry);
     // mem_cgroup_swap_full() is false; VM_LOCKED and mlock are not modelled
     unlock_page(page);
@@ -859,6 +911,7 @@ override fn do_swap_page(vmf) source "mm/memory.c:do_swap_page@v5.10" {
 // do_swap_page()'s `out_page:` and `out_release:` labels (the language has no goto): the
 // page unlocked and its reference dropped (the swap cache page is the page: no KSM copy).
 fn do_swap_page_out_page(page, ret) source "mm/memory.c:do_swap_page@v5.10 (labels out_page:, out_release:)" {
+    // mutate: equivalent(swap-adjacent) the caller holds this fault's reference: dropping it before or after the unlock frees nothing (the swap cache holds one too)
     unlock_page(page);
     put_page(page);
     return ret;
@@ -879,6 +932,7 @@ override fn set_tlb_ubc_flush_pending(mm, writable) source "mm/rmap.c:set_tlb_ub
     if tlb_ubc->flush_required && tlb_ubc->mm != mm {
         not_modelled(); // a batch of two mms' flushes
     }
+    // mutate: equivalent(swap-adjacent) tlb_ubc is this CPU's per-CPU batch, which no other CPU reads
     tlb_ubc->mm = mm; // arch_tlbbatch_add_mm()
     tlb_ubc->flush_required = 1;
     mm->tlb_flush_batched = true;
@@ -894,7 +948,9 @@ fn try_to_unmap_flush() source "mm/rmap.c:try_to_unmap_flush@v5.10" {
         return;
     }
     flush_tlb_mm(tlb_ubc->mm); // arch_tlbbatch_flush()
+    // mutate: equivalent(swap-adjacent) tlb_ubc is this CPU's per-CPU batch, which no other CPU reads
     tlb_ubc->mm = null;
+    // mutate: equivalent(swap-adjacent) tlb_ubc is this CPU's per-CPU batch, which no other CPU reads
     tlb_ubc->flush_required = 0;
     tlb_ubc->writable = 0;
 }
@@ -934,6 +990,7 @@ fn try_to_unmap_one_reclaim(page, vma, address, flags) source "mm/rmap.c:try_to_
         pteval = ptep_get_and_clear(mm, address, ptep);
         set_tlb_ubc_flush_pending(mm, pte_dirty(pteval));
     } else {
+        // mutate: equivalent(delete-flush) dead code here: should_defer_flush() is true for every call (reclaim passes TTU_BATCH_FLUSH and the built-in shootdown keeps no cpumask)
         pteval = ptep_clear_flush(vma, address, ptep);
     }
     // Move the dirty bit to the page. Now the pte is gone.
@@ -945,6 +1002,7 @@ fn try_to_unmap_one_reclaim(page, vma, address, flags) source "mm/rmap.c:try_to_
         not_modelled(); // WARN_ON_ONCE(1): a swap-backed page reclaim did not add to swap
     }
     if swap_duplicate(entry) < 0 {
+        // mutate: equivalent(swap-adjacent) dead code here: swap_duplicate() never fails (no continuation, no bad slot)
         set_pte_at(mm, address, ptep, pteval);
         pte_unmap_unlock(ptep, ptl);
         return false;
@@ -956,9 +1014,12 @@ fn try_to_unmap_one_reclaim(page, vma, address, flags) source "mm/rmap.c:try_to_
     if pte_uffd_wp(pteval) {
         swp_pte = pte_swp_mkuffd_wp(swp_pte);
     }
+    // mutate: equivalent(swap-adjacent) both under the PTL, and the page lock and the isolation reference are reclaim's: the paths that read the mapcount against this PTE take the PTL or the page lock first
     set_pte_at(mm, address, ptep, swp_pte);
     // discard:
+    // mutate: equivalent(swap-adjacent) the isolation reference keeps the count above 0: this put_page() frees nothing, before or after the rmap update
     page_remove_rmap(page);
+    // mutate: equivalent(swap-adjacent) the isolation reference keeps the count above 0: this put_page() frees nothing, inside or outside the PTL
     put_page(page);
     pte_unmap_unlock(ptep, ptl);
     return true;
@@ -986,6 +1047,7 @@ fn pageout(page) source "mm/vmscan.c:pageout@v5.10" {
     }
     // clear_page_dirty_for_io(): the page is unmapped, so no PTE dirty bit to collect
     if TestClearPageDirty(page) {
+        // mutate: equivalent(swap-adjacent) PG_reclaim is read by nothing modelled (end_page_writeback()'s rotate_reclaimable_page() is not modelled)
         set_bit(PG_reclaim, &page->flags); // SetPageReclaim()
         swap_writepage(page);
         if !PageWriteback(page) {
@@ -1012,12 +1074,14 @@ fn __remove_mapping(page) source "mm/vmscan.c:__remove_mapping@v5.10 (a swap-cac
     }
     // note: atomic_cmpxchg in page_ref_freeze provides the smp_rmb
     if PageDirty(page) {
+        // mutate: equivalent(swap-adjacent) not observable here: a speculative reference that fails against the frozen count only retries (find_get_page()), and the count is back before any other path could take the swap cache's lock
         page_ref_unfreeze(page, refcount);
         spin_unlock(&address_space->i_pages_lock); // cannot_free:
         return 0;
     }
     let swap = page->private;
     __delete_from_swap_cache(page, swap);
+    // mutate: equivalent(swap-adjacent) put_swap_page() takes only the cluster lock: dropping the slot's cache reference after the page left the cache is all that matters, and both orders do that
     spin_unlock(&address_space->i_pages_lock);
     put_swap_page(page, swap);
     return 1;
@@ -1155,17 +1219,22 @@ fn madvise_pageout_pte_range(tlb, vma, addr) source "mm/madvise.c:madvise_cold_o
     let mm = vma->vm_mm;
     let orig_pte = pte_offset_map(mm, addr);
     let ptl = pte_lockptr(mm, orig_pte);
+    // mutate: equivalent(swap-adjacent) not observable here: flush_tlb_batched_pending() flushes what another CPU's reclaim deferred, and MADV_PAGEOUT promises nothing about TLBs; a flush a step before the lock only shortens that window
     spin_lock(ptl);
+    // mutate: equivalent(move-flush-after-unlock) not observable here: MADV_PAGEOUT makes no promise about TLB entries at its return, and its own flush of the A bits it clears comes at tlb_finish_mmu(); the batched one another CPU's reclaim deferred is closed by that reclaim (try_to_unmap_flush())
+    // mutate: equivalent(delete-flush) not observable here: MADV_PAGEOUT makes no promise about TLB entries at its return, and a PTE another CPU's reclaim already cleared is not present here, so it is skipped; the flush only shortens the other reclaim's window, which that reclaim closes itself (try_to_unmap_flush())
     flush_tlb_batched_pending(mm);
     let isolated = null;
     let ptent = *orig_pte;
     if pte_present(ptent) {
         let page = vm_normal_page(vma, addr, ptent);
         // Do not interfere with other mappings of this page and non-LRU page.
+        // mutate: equivalent(disable-recheck) a policy, not a safety check: kernel reclaim (kswapd) unmaps pages several processes map; MADV_PAGEOUT leaves them alone only not to interfere with the other mappings
         if page != null && PageLRU(page) && page_mapcount(page) == 1 {
             if pte_young(ptent) {
                 ptent = ptep_get_and_clear(mm, addr, orig_pte); // ptep_get_and_clear_full()
                 ptent = pte_mkold(ptent);
+                // mutate: equivalent(swap-adjacent) both under the PTL; the flush tlb_remove_tlb_entry() gathers runs at tlb_finish_mmu(), after both
                 set_pte_at(mm, addr, orig_pte, ptent);
                 tlb_remove_tlb_entry(tlb, orig_pte, addr);
             }
@@ -1201,9 +1270,12 @@ override fn madvise(start, len, behavior) source "mm/madvise.c:do_madvise@v5.10 
             not_modelled(); // MADV_PAGEOUT of more than one page
         }
         // madvise_pageout(): lru_add_drain(), then the walk with its mmu_gather
+        // mutate: equivalent(swap-adjacent) lru_add_drain() touches only this CPU's pagevec and tlb_gather_mmu() only this CPU's new record
         lru_add_drain();
         let tlb = tlb_gather_mmu(mm, start, end);
+        // mutate: equivalent(swap-adjacent) not observable here: tlb_finish_mmu() flushes the A bits MADV_PAGEOUT cleared, which nothing the tests check depends on (a young TLB entry for an old PTE is no more permissive)
         madvise_pageout_pte_range(tlb, vma, start);
+        // mutate: equivalent(swap-adjacent) not observable here: the flush of the A bits the walk cleared depends on nothing mmap_lock protects, and no check depends on an old PTE's TLB entry being gone
         tlb_finish_mmu(tlb, start, end);
         mmap_read_unlock(mm);
         return 0;
