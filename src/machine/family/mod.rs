@@ -194,7 +194,17 @@ static FAMILIES: &[(&[Row], Kinds)] = &[
     (spinlock::ROWS, Some(&[WordKind::Spinlock])),
     (seqcount::ROWS, Some(&[WordKind::Seqcount])),
     (rwsem::ROWS, Some(&[WordKind::Rwsem])),
-    (once::ROWS, Some(&[WordKind::Int, WordKind::Bits])),
+    // (every kind `once::plain()` accepts: a handle or pgprot field of a global, stored as
+    // `g.f = v`, is a word these rows touch too)
+    (
+        once::ROWS,
+        Some(&[
+            WordKind::Int,
+            WordKind::Bits,
+            WordKind::Handle,
+            WordKind::Pgprot,
+        ]),
+    ),
     // wait_until's argument is the condition its statement evaluated, not a pointer
     (wait::ROWS, Some(&[])),
     (irq::ROWS, None),

@@ -1,6 +1,6 @@
-//! Plain loads and stores of `int` and `bits` words: what `obj.field` and `obj.field = v`
-//! lower to (one access each, READ_ONCE/WRITE_ONCE in the kernel). `atomic_t` and
-//! `spinlock_t` words are reached only through their families.
+//! Plain loads and stores of `int`, `bits`, `handle` and `pgprot` words: what `obj.field`
+//! and `obj.field = v` lower to (one access each, READ_ONCE/WRITE_ONCE in the kernel).
+//! `atomic_t` and `spinlock_t` words are reached only through their families.
 
 use super::{Access, Ctx, Row, int_arg};
 use crate::explore::Footprint;
