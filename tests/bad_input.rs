@@ -960,3 +960,83 @@ fn a_stale_tlb_promise_must_take_cpu_and_mm_and_only_read() {
     let (_d, code, out, err) = check_text("owed-writes.mmk", s.as_bytes());
     assert_located(code, &out, &err, "owed-writes.mmk:8:1:", "may only read");
 }
+
+#[test]
+fn swap_and_marker_scenario_items_have_located_errors() {
+    // (a scenario with swap slots needs a tree that models swap)
+    let t = |body: &str, imports: bool| {
+        format!(
+            "test \"t\" {{\n    kernel \"linux-5.10\";\n{}    cpus 1;\n    vma X: anon private read write;\n{body}    cpu0 {{ }}\n    expect safe;\n}}\n",
+            if imports {
+                "    import \"opt-in/swap-v5.10.mmk\";\n"
+            } else {
+                ""
+            }
+        )
+    };
+    let cases: &[(&str, bool, &str, &str)] = &[
+        (
+            "    swap S = 5;\n    pte X -> swap S;\n",
+            false,
+            ":5:5:",
+            "has no swap",
+        ),
+        (
+            "    swap S = 5;\n    pte X -> swap T;\n",
+            true,
+            ":7:19:",
+            "unknown swap slot `T`",
+        ),
+        ("    swap S = 5;\n", true, ":6:5:", "in no PTE"),
+        ("    swap_slots 0;\n", true, ":6:16:", "between 1 and 32"),
+        (
+            "    swap_slots 1;\n    swap S = 5;\n    swap T = 6;\n    pte X -> swap S;\n",
+            true,
+            ":6:16:",
+            "more than `swap_slots 1`",
+        ),
+        (
+            "    swap S = 5;\n    pte X -> swap S { write };\n",
+            true,
+            ":7:23:",
+            "unknown swap entry flag `write`",
+        ),
+        (
+            "    pte X -> marker { };\n",
+            true,
+            ":6:5:",
+            "at least one bit",
+        ),
+        (
+            "    pte X -> marker { dirty };\n",
+            true,
+            ":6:23:",
+            "unknown marker entry flag",
+        ),
+        ("    page swap = 1;\n", true, ":6:5:", "reserved"),
+        (
+            "    swap S = 5;\n    pte X -> swap S;\n    tlb cpu0: X -> S { };\n",
+            true,
+            ":8:20:",
+            "`S` is a swap slot",
+        ),
+    ];
+    for (i, (body, imports, at, needle)) in cases.iter().enumerate() {
+        let name = format!("swap{i}.mmk");
+        let (_d, code, out, err) = check_text(&name, t(body, *imports).as_bytes());
+        assert_located(code, &out, &err, &format!("{name}{at}"), needle);
+    }
+    // the machine's lost_write hook must take one entry and only read
+    let s = format!(
+        "import \"opt-in/swap-v5.10.mmk\";\n{}override fn swap_slot_page(entry, x) {{\n    return null;\n}}\n",
+        t("    swap S = 5;\n    pte X -> swap S;\n", false)
+    );
+    let (_d, code, out, err) = check_text("hook.mmk", s.as_bytes());
+    assert_located(
+        code,
+        &out,
+        &err,
+        "hook.mmk:",
+        "swap_slot_page must take (entry)",
+    );
+}

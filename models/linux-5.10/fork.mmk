@@ -238,6 +238,7 @@ fn page_copy_prealloc(src_mm, vma, addr) source "mm/memory.c:page_copy_prealloc@
 // the rss counters, swapoff's mmlist (swapoff is not modelled), and the continuation case
 // (swap_duplicate() < 0 returns entry.val for copy_pte_range() to allocate one).
 fn copy_nonpresent_pte(dst_mm, src_mm, dst_pte, src_pte, vma, addr) source "mm/memory.c:copy_nonpresent_pte@v5.10" {
+    // mutate: equivalent(swap-adjacent) fork holds the parent's mmap_lock for write, which guards vm_flags, and both PTLs, which guard the PTE: neither load can see another CPU's change, in either order
     let vm_flags = vma->vm_flags;
     let pte = *src_pte;
     let entry = pte_to_swp_entry(pte);
@@ -260,6 +261,8 @@ fn copy_nonpresent_pte(dst_mm, src_mm, dst_pte, src_pte, vma, addr) source "mm/m
         }
     } else if is_device_private_entry(entry) {
         let page = device_private_entry_to_page(entry);
+        // mutate: equivalent(delete-get) not observable here: no path of the tree makes a device-private entry (no ZONE_DEVICE driver), so no test can reach this branch
+        // mutate: equivalent(swap-adjacent) not observable here: no path of the tree makes a device-private entry (no ZONE_DEVICE driver), so no test can reach this branch
         get_page(page);
         page_dup_rmap(page, false);
         if is_write_device_private_entry(entry) && is_cow_mapping(vm_flags) {

@@ -168,6 +168,11 @@ fn remove_migration_pte(new, vma, addr, old) source "mm/migrate.c:remove_migrati
     // mutate: equivalent(swap-adjacent) vm_mm is set once, when vm_area_alloc() hands the VMA out, and never written again, and page_vma_mapped_pte() only reads: the two commute
     let mm = vma->vm_mm;
     let ptep = page_vma_mapped_pte(vma, addr);
+    // page_vma_mapped_walk(): no PTE table there (a fork child's VMA the rmap finds before
+    // copy_page_range() has filled its table), so no mapping
+    if ptep == null {
+        return false;
+    }
     let ptl = pte_lockptr(mm, ptep);
     spin_lock(ptl);
     // page_vma_mapped_walk(): a migration entry for `old`

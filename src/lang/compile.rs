@@ -2203,6 +2203,15 @@ pub fn compile_test(
                 span,
             } => {
                 let slot = lookup_target(&vmas, target)?;
+                if swaps.iter().any(|x| x.name == page.0) {
+                    return Err(Diag::at(
+                        page.1,
+                        format!(
+                            "`{}` is a swap slot: a TLB caches a page's translation, never a swap entry",
+                            page.0
+                        ),
+                    ));
+                }
                 let pg = lookup_page(&pages, page)?;
                 let (mut write, mut dirty) = (false, false);
                 for (f, fsp) in flags {

@@ -381,4 +381,31 @@ mod tests {
         assert!(!canonicalise(&mut a, &pool, &crate::ir::Memory::default()));
         assert_eq!(a, before);
     }
+
+    #[test]
+    fn a_swap_entry_is_no_frame_and_a_migration_entry_is_one() {
+        let pool = 1..3;
+        // cpu0 holds frame 2, cpu1 frame 1: relabelling swaps them
+        let mut a = state([2, 1], [5, 6]);
+        // a swap entry whose slot number is frame 2's pfn: not a frame, left alone
+        let swap = Pte::from_swap_entry(crate::ir::value::SWP_SWAPFILE, 3);
+        a.ptes[0] = swap;
+        assert!(canonicalise(&mut a, &pool, &crate::ir::Memory::default()));
+        assert_eq!(a.ptes[0], swap, "the slot number is not renumbered");
+        // a migration entry names its frame: it follows the frame
+        let mut b = state([2, 1], [5, 6]);
+        b.ptes[0] = Pte::from_swap_entry(crate::ir::value::SWP_MIGRATION_READ, 3);
+        assert!(canonicalise(&mut b, &pool, &crate::ir::Memory::default()));
+        let f = b.ptes[0].entry_pfn().expect("still a migration entry") as usize - 1;
+        assert_eq!(b.frames[f].data, 5, "the entry still names the page with 5");
+        // a migration entry held as an integer cannot follow: no relabelling then
+        let mut c = state([2, 1], [5, 6]);
+        c.threads[0].locals_mut(0)[1] = Value::Int(crate::ir::value::swp_entry_int(
+            crate::ir::value::SWP_MIGRATION_WRITE,
+            3,
+        ));
+        let before = c.clone();
+        assert!(!canonicalise(&mut c, &pool, &crate::ir::Memory::default()));
+        assert_eq!(c, before);
+    }
 }

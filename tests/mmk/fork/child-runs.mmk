@@ -3,10 +3,7 @@
 // parent's page keeps its contents. copy_present_pte() write-protects the PTE in both mms;
 // without the child's write-protect the child would write the parent's page in place.
 
-struct handoff {
-    mm: handle;
-}
-global child: handoff;
+import "fork-test-helpers.mmk";
 
 test "the child's write copies the shared page; the parent keeps its value" {
     kernel "linux-5.10";
@@ -37,17 +34,4 @@ test "a fork that leaves the child's PTE writable lets the child write the paren
     cpu0 { fork_and_hand_off(); }
     cpu1 { run_child(); X = 9; }
     expect violation(lost_write);
-}
-
-// The parent: fork, then publish the child's mm (as wake_up_new_task() makes the child
-// runnable).
-fn fork_and_hand_off() {
-    let mm = fork_mm();
-    child.mm = mm;
-}
-
-// Another CPU schedules the child in: context_switch() to its mm.
-fn run_child() {
-    wait_until(child.mm != null);
-    switch_mm(child.mm);
 }
