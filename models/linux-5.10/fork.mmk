@@ -220,7 +220,7 @@ fn copy_pte_range(dst_vma, src_vma, dst_pmd, src_pmd, addr, end) source "mm/memo
         }
     }
     if prealloc != null {
-        // mutate: equivalent(delete-put) not observable here: the preallocated page is still unused at the end only if the parent's PTE that asked for it was none when the loop came back with both PTLs (a later pinned PTE of the range would take it, a present one that no longer needs it drops it in the loop above); fork holds the parent's mmap_lock for write, so only a path that clears a PTE without mmap_lock could make it none, and the tree has none (reclaim through the rmap, e.g. try_to_unmap() discarding a clean MADV_FREE page, is not modelled)
+        // mutate: equivalent(delete-put) not observable here: the preallocated page is still unused at the end only if the parent's PTE that asked for it was none when the loop came back with both PTLs (a later pinned PTE of the range would take it, a present one that no longer needs it drops it in the loop above); fork holds the parent's mmap_lock for write, so only a path that clears a PTE without mmap_lock could make it none, and the tree has none (the swap opt-in's reclaim clears PTEs through the rmap, but only for MADV_PAGEOUT of a page its caller's mm alone maps, under that mm's mmap_lock held for read, which fork's write lock keeps out; MADV_FREE's discard is not modelled)
         put_page(prealloc);
     }
     return ret;

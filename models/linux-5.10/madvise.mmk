@@ -1,5 +1,6 @@
 // MADV_DONTNEED as of v5.10: mm/madvise.c and the zap path of mm/memory.c.
-// Only anonymous pages; no swap or device entries; userfaultfd_remove() events are off.
+// Only anonymous pages; swap entries are freed through free_swap_and_cache() (a slot with the
+// swap opt-in); userfaultfd_remove() events are off.
 
 const MADV_DONTNEED = 4;
 

@@ -337,7 +337,8 @@ fn pmd_lock(mm, pmd) source "include/linux/mm.h:pmd_lock@v5.10" {
     return ptl;
 }
 
-// Only migration entries are modelled (no swap, device-private or hwpoison entries):
+// Only migration entries are modelled here (opt-in/swap-v5.10.mmk overrides this with swap-in;
+// no device-private or hwpoison entries):
 // pte_unmap_same() is true on x86-64 (a PTE is one word), the fault waits for the migration
 // and returns 0, and the access is retried.
 fn do_swap_page(vmf) source "mm/memory.c:do_swap_page@v5.10 (migration entries)" {

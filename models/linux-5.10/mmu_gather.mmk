@@ -158,12 +158,25 @@ fn tlb_flush_mmu_tlbonly(tlb) source "include/asm-generic/tlb.h:tlb_flush_mmu_tl
 }
 
 // tlb_flush_mmu_free() -> tlb_batch_pages_flush() -> free_pages_and_swap_cache(), which
-// drains this CPU's LRU pagevec first (lru_add_drain(); free_swap_cache() has no swap
-// cache to drop here) and then release_pages() the batch: a put_page() each.
+// drains this CPU's LRU pagevec first (lru_add_drain()), drops each page's swap cache if
+// nothing maps it any more (free_swap_cache(): a swap cache exists with the swap opt-in)
+// and then release_pages() the batch: a put_page() each.
 fn tlb_batch_pages_flush(tlb) source "mm/mmu_gather.c:tlb_batch_pages_flush@v5.10" {
     let batch = tlb->local;
     while batch != null && batch->nr > 0 {
         lru_add_drain();
+        if batch->nr > 0 {
+            free_swap_cache(batch->page0);
+        }
+        if batch->nr > 1 {
+            free_swap_cache(batch->page1);
+        }
+        if batch->nr > 2 {
+            free_swap_cache(batch->page2);
+        }
+        if batch->nr > 3 {
+            free_swap_cache(batch->page3);
+        }
         if batch->nr > 0 {
             put_page(batch->page0);
         }

@@ -56,7 +56,8 @@ fn change_pte_range(vma, addr, end, newprot, cp_flags) source "mm/mprotect.c:cha
                 pages = pages + 1;
             }
         } else if is_swap_pte(oldpte) {
-            // A migration entry (the tree makes no swap or device-private entries).
+            // A migration, swap or device-private entry (the tree makes no device-private
+            // ones; a swap entry keeps its value but for the uffd-wp bit).
             let entry = pte_to_swp_entry(oldpte);
             let newpte = oldpte;
             if is_write_migration_entry(entry) {
@@ -67,6 +68,13 @@ fn change_pte_range(vma, addr, end, newprot, cp_flags) source "mm/mprotect.c:cha
                 if pte_swp_soft_dirty(oldpte) {
                     newpte = pte_swp_mksoft_dirty(newpte);
                 }
+                if pte_swp_uffd_wp(oldpte) {
+                    newpte = pte_swp_mkuffd_wp(newpte);
+                }
+            } else if is_write_device_private_entry(entry) {
+                // We do not preserve soft-dirtiness. (make_device_private_entry_read())
+                entry = make_device_private_entry(device_private_entry_to_page(entry), false);
+                newpte = swp_entry_to_pte(entry);
                 if pte_swp_uffd_wp(oldpte) {
                     newpte = pte_swp_mkuffd_wp(newpte);
                 }

@@ -357,8 +357,8 @@ fn move_ptes(vma, old_pmd, old_addr, old_end, new_vma, new_pmd, new_addr) source
     if new_ptl != old_ptl {
         spin_lock(new_ptl); // spin_lock_nested(new_ptl, SINGLE_DEPTH_NESTING)
     }
-    // mutate: equivalent(delete-flush) not observable here: the flush owed is reclaim's batched one (3ea277194daa), and swap-out is not modelled, so a test's reclaim leaves the page nowhere and no test can tell a store that still reaches it after mremap() returns
-    // mutate: equivalent(move-flush-after-unlock) not observable here: the flush owed is reclaim's batched one (3ea277194daa), and swap-out is not modelled, so a test's reclaim leaves the page nowhere and no test can tell a store that still reaches it after mremap() returns
+    // mutate: equivalent(delete-flush) not observable here: the flush owed is reclaim's batched one (3ea277194daa); reclaim flushes a dirty entry itself before it writes the page to swap (try_to_unmap_flush_dirty()), and through a clean one a store faults (it must set the D bit in a PTE that is gone), so what still reaches the page after mremap() returns is a load of contents no store changed
+    // mutate: equivalent(move-flush-after-unlock) not observable here: the flush owed is reclaim's batched one (3ea277194daa); reclaim flushes a dirty entry itself before it writes the page to swap (try_to_unmap_flush_dirty()), and through a clean one a store faults (it must set the D bit in a PTE that is gone), so what still reaches the page after mremap() returns is a load of contents no store changed
     flush_tlb_batched_pending(vma->vm_mm);
     // arch_enter_lazy_mmu_mode(): nothing without paravirt
     while old_addr < old_end {

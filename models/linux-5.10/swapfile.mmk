@@ -16,3 +16,7 @@ fn swap_duplicate(entry) source "mm/swapfile.c:swap_duplicate@v5.10 (no swap dev
     not_modelled(); // a swap entry: import opt-in/swap-v5.10.mmk
     return 0;
 }
+
+// mm/swap_state.c: the base tree has no swap cache, so a page is never in it.
+fn free_swap_cache(page) source "mm/swap_state.c:free_swap_cache@v5.10 (no swap cache)" {
+}

@@ -754,7 +754,7 @@ fn swapin_readahead(entry, vmf) source "mm/swap_state.c:swapin_readahead@v5.10 (
     return read_swap_cache_async(entry, vmf->vma, vmf->address, true);
 }
 
-fn free_swap_cache(page) source "mm/swap_state.c:free_swap_cache@v5.10" {
+override fn free_swap_cache(page) source "mm/swap_state.c:free_swap_cache@v5.10" {
     if PageSwapCache(page) && !page_mapped(page) && trylock_page(page) {
         // mutate: equivalent(swap-adjacent) not observable here: free_swap_cache() runs on no path of the tests (the kernel's callers are mmu_gather and THP)
         try_to_free_swap(page);
