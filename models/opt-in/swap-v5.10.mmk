@@ -817,7 +817,6 @@ fn swp_synchronous_io() source "mmcheck: si->flags & SWP_SYNCHRONOUS_IO of the s
 override fn do_swap_page(vmf) source "mm/memory.c:do_swap_page@v5.10" {
     let vma = vmf->vma;
     let ret = 0;
-    let exclusive = 0;
     let entry = pte_to_swp_entry(vmf->orig_pte);
     if non_swap_entry(entry) {
         if is_migration_entry(entry) {
@@ -831,7 +830,18 @@ override fn do_swap_page(vmf) source "mm/memory.c:do_swap_page@v5.10" {
     let swapcache = page;
     if page == null {
         if swp_synchronous_io() && __swap_count(entry) == 1 {
-            not_modelled(); // skip the swap cache (SWP_SYNCHRONOUS_IO)
+            // skip swapcache: read the slot straight into a new page, which only the
+            // PTE will hold (memcg's charge and the workingset shadow are not modelled)
+            page = alloc_page_vma(vma, vmf->address);
+            if page != null {
+                // __SetPageLocked(), __SetPageSwapBacked(), set_page_private(): the page
+                // is still this CPU's alone
+                set_bit(PG_locked, &page->flags);
+                __SetPageSwapBacked(page);
+                page->private = entry;
+                lru_cache_add(page);
+                swap_readpage(page, true);
+            }
         } else {
             page = swapin_readahead(entry, vmf);
             swapcache = page;
@@ -852,6 +862,15 @@ override fn do_swap_page(vmf) source "mm/memory.c:do_swap_page@v5.10" {
         // Had to read the page from swap area: Major fault
         ret = VM_FAULT_MAJOR;
     }
+    return do_swap_page_map(vmf, page, swapcache, entry, ret);
+}
+
+// The rest of do_swap_page(), from lock_page_or_retry() on, as a function (so that a fix of
+// how the page is found, such as 13ddaf26be32's, overrides only the first half): the page
+// locked, rechecked against the swap cache and the PTE, and mapped.
+fn do_swap_page_map(vmf, page, swapcache, entry, ret) source "mm/memory.c:do_swap_page@v5.10 (from lock_page_or_retry() on)" {
+    let vma = vmf->vma;
+    let exclusive = 0;
     lock_page(page); // lock_page_or_retry()
     // Make sure try_to_free_swap or reuse_swap_page or swapoff did not release the
     // swapcache from under us.
