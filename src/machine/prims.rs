@@ -7,7 +7,7 @@ use super::x86;
 use crate::ir::consts::vm_get_page_prot;
 use crate::ir::value::{
     SWP_DEVICE_READ, SWP_DEVICE_WRITE, SWP_MIGRATION_READ, SWP_MIGRATION_WRITE, SWP_PTE_MARKER,
-    SWP_SWAPFILE,
+    SWP_SWAPFILE, SWP_TAG,
 };
 use crate::ir::{Prim, PrimClass, Pte, Value, pte_bits::*};
 
@@ -74,8 +74,6 @@ fn mm_of(m: &Machine, st: &State, v: Value) -> Result<u8, String> {
         other => Err(format!("expected a vma or mm, got a {}", other.type_name())),
     }
 }
-
-use crate::ir::value::SWP_TAG;
 
 pub(super) fn swp_entry_value(ty: u32, offset: u32) -> Value {
     Value::Int(crate::ir::value::swp_entry_int(ty, offset))
@@ -335,6 +333,33 @@ fn pte_op(prim: Prim, p: Pte) -> Value {
     }
 }
 
+/// The swap device (the machine's block device of swap slots): a page's contents written to
+/// a slot or read back, the I/O done in this step.
+fn swap_device_op(
+    m: &Machine,
+    st: &mut State,
+    tid: usize,
+    prim: Prim,
+    a: &[Value],
+) -> Result<PrimOut, String> {
+    let page = page_of(m, a[0])?;
+    let slot = swap_slot_arg(m, a[1])?;
+    if !st.frames[page].allocated {
+        return Ok(Violation(
+            "use_after_free",
+            format!("cpu{tid}: {}() of a freed page", prim.name()),
+        ));
+    }
+    if prim == Prim::SwapWritePage {
+        st.swap[slot] = st.frames[page].data;
+    } else {
+        st.frames[page].data = st.swap[slot];
+        // its contents come from the device: no copy of another frame any more
+        st.frames[page].copied_from = None;
+    }
+    Ok(Value(Value::Null))
+}
+
 /// The page-table and swap-entry primitives (PMD entries, the table pool, migration
 /// entries): out of `exec_inner`, whose other arms are the hot path.
 #[inline(never)]
@@ -443,24 +468,7 @@ fn pgtable_op(
             }
             Value::Int(i64::from(bits))
         }
-        Prim::SwapWritePage | Prim::SwapReadPage => {
-            let page = page_of(m, a[0])?;
-            let slot = swap_slot_arg(m, a[1])?;
-            if !st.frames[page].allocated {
-                return Ok(Violation(
-                    "use_after_free",
-                    format!("cpu{tid}: {}() of a freed page", prim.name()),
-                ));
-            }
-            if prim == Prim::SwapWritePage {
-                st.swap[slot] = st.frames[page].data;
-            } else {
-                st.frames[page].data = st.swap[slot];
-                // its contents come from the device: no copy of another frame any more
-                st.frames[page].copied_from = None;
-            }
-            Value::Null
-        }
+        Prim::SwapWritePage | Prim::SwapReadPage => return swap_device_op(m, st, tid, prim, a),
         Prim::PteSwpSoftDirty
         | Prim::PteSwpUffdWp
         | Prim::PteSwpMksoftDirty

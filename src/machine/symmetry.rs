@@ -115,21 +115,6 @@ pub fn canonicalise(
     {
         return false;
     }
-    // A migration or device-private entry held as an integer (a local, a record, a word)
-    // names its frame by number, which relabelling would not follow: keep such a state as
-    // it is.
-    let names_pool_frame = |v: &Value| match *v {
-        Value::Int(x) => crate::ir::value::swp_int_frame(x).is_some_and(|f| pool.contains(&f)),
-        _ => false,
-    };
-    if st.threads.iter().any(|t| {
-        t.values().iter().any(names_pool_frame)
-            || t.heap.iter().any(|r| r.fields.iter().any(names_pool_frame))
-    }) || st.mem.iter().any(|&w| names_pool_frame(&Value::Int(w)))
-        || st.csd.iter().any(|c| names_pool_frame(&c.info))
-    {
-        return false;
-    }
     let mut o = Order {
         mem,
         pool: pool.clone(),
@@ -180,6 +165,21 @@ pub fn canonicalise(
         .iter()
         .enumerate()
         .all(|(i, &x)| i == x as usize)
+    {
+        return false;
+    }
+    // A migration or device-private entry held as an integer (a local, a record, a word)
+    // names its frame by number, which relabelling would not follow: keep such a state as
+    // it is.
+    let names_pool_frame = |v: &Value| match *v {
+        Value::Int(x) => crate::ir::value::swp_int_frame(x).is_some_and(|f| pool.contains(&f)),
+        _ => false,
+    };
+    if st.threads.iter().any(|t| {
+        t.values().iter().any(names_pool_frame)
+            || t.heap.iter().any(|r| r.fields.iter().any(names_pool_frame))
+    }) || st.mem.iter().any(|&w| names_pool_frame(&Value::Int(w)))
+        || st.csd.iter().any(|c| names_pool_frame(&c.info))
     {
         return false;
     }
