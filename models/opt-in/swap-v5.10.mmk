@@ -836,9 +836,13 @@ override fn do_swap_page(vmf) source "mm/memory.c:do_swap_page@v5.10" {
             if page != null {
                 // __SetPageLocked(), __SetPageSwapBacked(), set_page_private(): the page
                 // is still this CPU's alone
+                // mutate: equivalent(swap-adjacent) the new page is this CPU's alone: no PTE, swap cache or other CPU's pagevec holds it (lru_cache_add() parks it in this CPU's own), so the order of these initialising steps is invisible
                 set_bit(PG_locked, &page->flags);
+                // mutate: equivalent(swap-adjacent) the new page is this CPU's alone: no PTE, swap cache or other CPU's pagevec holds it (lru_cache_add() parks it in this CPU's own), so the order of these initialising steps is invisible
                 __SetPageSwapBacked(page);
+                // mutate: equivalent(swap-adjacent) the new page is this CPU's alone: no PTE, swap cache or other CPU's pagevec holds it (lru_cache_add() parks it in this CPU's own), so the order of these initialising steps is invisible
                 page->private = entry;
+                // mutate: equivalent(swap-adjacent) the new page is this CPU's alone: no PTE, swap cache or other CPU's pagevec holds it (lru_cache_add() parks it in this CPU's own), so the order of these initialising steps is invisible, and the read fills a page nobody else can reach
                 lru_cache_add(page);
                 swap_readpage(page, true);
             }
@@ -851,6 +855,7 @@ override fn do_swap_page(vmf) source "mm/memory.c:do_swap_page@v5.10" {
             // lock.
             vmf->pte = pte_offset_map(vmf->pmd, vmf->address);
             vmf->ptl = pte_lockptr(vma->vm_mm, vmf->pte);
+            // mutate: equivalent(delete-lock-pair) the PTL only guards the recheck, whose two outcomes (VM_FAULT_OOM, 0) both retry the access here (the OOM killer is not modelled)
             spin_lock(vmf->ptl);
             // mutate: equivalent(disable-recheck) VM_FAULT_OOM and 0 both retry the access here (pagefault_out_of_memory(): the OOM killer is not modelled), so the recheck only picks which
             if pte_same(*vmf->pte, vmf->orig_pte) {
