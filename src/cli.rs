@@ -236,6 +236,23 @@ enum Cmd {
         #[arg(long, short)]
         quiet: bool,
     },
+    /// The model inventory (docs/models.md): every model function of the trees given, with
+    /// the kernel function and version it follows, what its comment says it leaves out, and
+    /// the tests of the directory whose search runs it (exit 0, 2 bad input).
+    Models {
+        /// Model trees (e.g. models/linux-5.10) or model files.
+        #[arg(required = true, num_args = 1.., value_name = "MODELS_OR_FILES")]
+        models: Vec<PathBuf>,
+        /// The test directory whose coverage is listed.
+        #[arg(required = true, value_name = "TEST_DIR")]
+        test_dir: PathBuf,
+        /// Tests run at once (default: every core).
+        #[arg(long, short = 'j', value_name = "N")]
+        jobs: Option<usize>,
+        /// No progress lines on stderr.
+        #[arg(long, short)]
+        quiet: bool,
+    },
     /// List the built-in primitives with their atomicity.
     Prims,
 }
@@ -282,6 +299,17 @@ pub fn main() -> i32 {
             json,
             models,
         } => replay(&file, &token, test.as_deref(), json, models),
+        Cmd::Models {
+            models,
+            test_dir,
+            jobs,
+            quiet,
+        } => crate::mutate::inventory::run(&crate::mutate::inventory::Options {
+            models,
+            test_dir,
+            jobs,
+            quiet,
+        }),
         Cmd::Mutate {
             models,
             test_dir,

@@ -484,3 +484,34 @@ fn marks_that_say_not_observable_here_are_counted_as_gaps() {
         "{out}"
     );
 }
+
+#[test]
+fn the_model_inventory_lists_each_function_with_its_source_comment_and_tests() {
+    let t = toy();
+    let (code, out, err) = mmcheck(&[
+        "models",
+        "-q",
+        t.join("models/toy").to_str().unwrap(),
+        t.join("tests").to_str().unwrap(),
+    ]);
+    assert_eq!(code, 0, "{out}\n{err}");
+    assert!(out.contains("## models/toy"), "{out}");
+    // the function the test runs, with its source string and the test
+    let inc = out
+        .lines()
+        .find(|l| l.starts_with("- **`inc`**"))
+        .expect("inc listed");
+    assert!(inc.contains("`toy: one increment`"), "{inc}");
+    assert!(inc.contains("Run by 1 test: `inc.mmk`"), "{inc}");
+    // the fault entry never runs (no test faults), and the inventory says so
+    let fault = out
+        .lines()
+        .find(|l| l.starts_with("- **`do_user_addr_fault`**"))
+        .expect("listed");
+    assert!(fault.contains("Run by"), "{fault}");
+    // a function's comment (not its mutation marks) follows it
+    assert!(!out.contains("mutate: equivalent"), "{out}");
+    assert!(out.contains("model functions, "), "{out}");
+    let (code, _, err) = mmcheck(&["models", "-q", t.to_str().unwrap(), "/nonexistent"]);
+    assert_eq!(code, 2, "{err}");
+}

@@ -121,6 +121,10 @@ pub struct Machine {
     constant_words: Vec<bool>,
 }
 
+/// The model functions the machine's own checks call when a model defines them
+/// (`read_only_hook()`): stale_tlb's promise and lost_write's view of a swapped-out address.
+pub const CHECK_HOOKS: &[&str] = &["stale_tlb_flush_owed", "swap_slot_page"];
+
 /// Per function: does it take the address of one of its locals (`&x`)?
 fn takes_address(prog: &Program) -> Vec<bool> {
     prog.funcs
@@ -174,7 +178,7 @@ impl Machine {
         m.declared_reads = m.declared_footprint()?;
         m.observed |= m.declared_reads.iter().fold(0, |a, r| a | r);
         m.flush_owed_hook = m.flush_owed_hook()?;
-        m.swap_page_hook = m.read_only_hook("swap_slot_page", "(entry)", "the lost_write check")?;
+        m.swap_page_hook = m.read_only_hook(CHECK_HOOKS[1], "(entry)", "the lost_write check")?;
         if let Some(f) = m.flush_owed_hook {
             // what the hook reads decides stale_tlb as much as the TLBs do
             let fp = m.futures[f as usize].first().copied().unwrap_or_default();

@@ -237,11 +237,11 @@ impl<'a> Cover<'a> {
             p.funcs
                 .iter()
                 .enumerate()
+                // the scenario set-up hooks, and the model functions the machine's own
+                // checks call (`read_only_hook()`)
                 .filter(|(_, f)| {
-                    matches!(
-                        f.name.as_str(),
-                        "scenario_page" | "scenario_vma" | "scenario_cpu"
-                    )
+                    f.name.starts_with("scenario_")
+                        || crate::machine::CHECK_HOOKS.contains(&f.name.as_str())
                 })
                 .map(|(i, _)| i),
         );

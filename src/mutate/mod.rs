@@ -12,6 +12,7 @@
 //! - `report`: text and JSON.
 
 pub mod coverage;
+pub mod inventory;
 pub mod marks;
 pub mod operators;
 pub mod report;

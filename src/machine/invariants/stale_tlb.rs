@@ -8,7 +8,11 @@ impl Machine {
     /// The model's `stale_tlb_flush_owed(cpu, mm)`, checked: two parameters, and it may only
     /// read (it runs inside the invariant, on the state being checked).
     pub(in crate::machine) fn flush_owed_hook(&self) -> Result<Option<u16>, crate::lang::Diag> {
-        self.read_only_hook("stale_tlb_flush_owed", "(cpu, mm)", "the stale_tlb check")
+        self.read_only_hook(
+            crate::machine::CHECK_HOOKS[0],
+            "(cpu, mm)",
+            "the stale_tlb check",
+        )
     }
 
     /// The model's promise, if it makes one (`stale_tlb_flush_owed(cpu, mm)`, a read-only
