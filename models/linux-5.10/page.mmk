@@ -48,6 +48,15 @@ fn scenario_page(page, mappings, extra_refs, exclusive) source "mmcheck: scenari
     page->mapping = PAGE_MAPPING_ANON;
 }
 
+// The shared zero page (x86's empty_zero_page): a reserved page, which keeps the reference
+// its boot-time initialisation gave it and is never freed. GUP takes and drops references
+// on it like on any other page (follow_page_pte() hands it to a read). The reference counts
+// as held outside the model, for page_leak.
+fn scenario_zero_page(page) source "mmcheck: scenario set-up for v5.10, the zero page (a reserved page, init_page_count())" {
+    set_page_count(page, 1);
+    page->mmcheck_extra_refs = 1;
+}
+
 // ---- include/linux/page_ref.h ----
 
 fn page_ref_count(page) source "include/linux/page_ref.h:page_ref_count@v5.10" {

@@ -367,6 +367,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
         constant_words: super::constants::unwritten_words(prog),
     };
     scenario_pages(&m, &mut st, &mappings)?;
+    scenario_zero_page(&m, &mut st)?;
     scenario_vmas(&m, &mut st)?;
     scenario_ptes(&m, &mut st)?;
     scenario_swaps(&m, &mut st, &swap_refs)?;
@@ -442,6 +443,22 @@ fn scenario_pages(m: &super::Machine, st: &mut State, mappings: &[i64]) -> Resul
         })?;
     }
     Ok(())
+}
+
+/// Runs the model's `scenario_zero_page(page)`, if it has one, on the zero page (the last
+/// frame): what the kernel's reserved zero page looks like in the model's `struct page`
+/// (a reference it never drops, so that a GUP's get and put never free it).
+fn scenario_zero_page(m: &super::Machine, st: &mut State) -> Result<(), Diag> {
+    let prog = &m.prog;
+    let Some(func) = optional_hook(prog, "scenario_zero_page", "(page)")? else {
+        return Ok(());
+    };
+    let zero = prog.scenario.frames;
+    let tid = st.threads.len() as u8;
+    st.frames[zero].private_to = Some(tid);
+    let r = run_hook(m, st, func, &[Value::Page(zero as u16)]);
+    st.frames[zero].private_to = None;
+    r.map_err(|why| Diag::at(prog.scenario.span, format!("scenario_zero_page() {why}")))
 }
 
 /// Runs a model's scenario set-up function to its end on a scratch thread past the CPUs.
