@@ -15,6 +15,8 @@
 // GUP-fast give up (and take the slow path, which waits for fork's mmap_lock) when its walk
 // overlapped one.
 
+import "../gup/gup-test-helpers.mmk";
+
 test "v5.10: a GUP-fast pin racing fork's write-protect leaves the DMA in the child's page" {
     kernel "linux-5.10";
     invariants: lost_write, use_after_free, deadlock, lock_hygiene, refcount, page_leak, model_error;
@@ -44,11 +46,3 @@ test "with 57efa1fe5957 the pin either comes before fork's check or takes the sl
     expect safe;
 }
 
-// A driver: pin the page of addr for write, let the device add v to it by DMA, unpin.
-fn pin_for_dma(addr, v) {
-    let page = null;
-    if pin_user_pages_fast(addr, 1, FOLL_WRITE, &page) == 1 {
-        dma_add(page, v, current_mm(), addr);
-        unpin_user_page(page);
-    }
-}

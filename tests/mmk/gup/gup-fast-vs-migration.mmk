@@ -14,6 +14,8 @@
 // count check, and only the PTE recheck keeps the driver from handing the device a page
 // the process no longer maps (its DMA would be lost: lost_write on X).
 
+import "gup-test-helpers.mmk";
+
 test "x86: the flush IPI waits for the walker, so the migration sees its pin and backs off" {
     kernel "linux-5.10";
     invariants: lost_write, use_after_free, deadlock, lock_hygiene, refcount, page_leak, model_error;
@@ -49,11 +51,3 @@ fn migrate_page_at(addr) source "mm/migrate.c:do_move_pages_to_node@v5.10 (one p
     mmap_read_unlock(mm);
 }
 
-// A driver: pin the page of addr for write, let the device add v to it by DMA, unpin.
-fn pin_for_dma(addr, v) {
-    let page = null;
-    if pin_user_pages_fast(addr, 1, FOLL_WRITE, &page) == 1 {
-        dma_add(page, v, current_mm(), addr);
-        unpin_user_page(page);
-    }
-}

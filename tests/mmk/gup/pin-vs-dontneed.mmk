@@ -5,6 +5,8 @@
 // madvise(2) allows: no lost write. (Before the ghost kept a discarded page marked until it
 // is freed, the DMA after the discard was taken for one the address must see.)
 
+import "gup-test-helpers.mmk";
+
 test "a DMA into a page the program discarded is the program's race, not a lost write" {
     kernel "linux-5.10";
     invariants: lost_write, use_after_free, deadlock, lock_hygiene, refcount, page_leak, model_error;
@@ -31,15 +33,6 @@ test "a discard in one mm leaves the page another mm maps: its DMA must be seen 
     cpu0 { madvise(X, 1, MADV_DONTNEED); }
     cpu1 in mm1 { pin_for_read_dma(X, 100); }
     expect safe;
-}
-
-// A driver: pin the page of addr for write, let the device add v to it by DMA, unpin.
-fn pin_for_dma(addr, v) {
-    let page = null;
-    if pin_user_pages_fast(addr, 1, FOLL_WRITE, &page) == 1 {
-        dma_add(page, v, current_mm(), addr);
-        unpin_user_page(page);
-    }
 }
 
 // The same through a read pin of a COW-shared page (no FOLL_WRITE: no COW break), as a

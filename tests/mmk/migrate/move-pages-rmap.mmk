@@ -3,6 +3,8 @@
 // the lock dropped, its mappings found by rmap walks of its anon_vma (try_to_unmap(),
 // remove_migration_ptes()).
 
+import "../gup/gup-test-helpers.mmk";
+
 test "a store racing move_pages lands in the old page before the unmap or in the new one after" {
     kernel "linux-5.10";
     import "opt-in/anon-rmap-v5.10.mmk";
@@ -55,15 +57,6 @@ test "munmap racing move_pages: the walk never reaches the unmapped VMA" {
     cpu0 { move_pages(X, MPOL_MF_MOVE); }
     cpu1 { munmap(X, 1); }
     expect safe;
-}
-
-// A driver: pin the page of addr for write, let the device add v to it by DMA, unpin.
-fn pin_for_dma(addr, v) {
-    let page = null;
-    if pin_user_pages_fast(addr, 1, FOLL_WRITE, &page) == 1 {
-        dma_add(page, v, current_mm(), addr);
-        unpin_user_page(page);
-    }
 }
 
 test "a page faulted into a VMA mmap() made gets an anon_vma, and move_pages finds it" {

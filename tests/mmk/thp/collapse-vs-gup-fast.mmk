@@ -14,6 +14,8 @@
 // the old page, which the process no longer maps (lost_write). The fix rechecks the PMD
 // entry too, and backs off to the slow path, which waits for khugepaged's mmap_lock.
 
+import "../gup/gup-test-helpers.mmk";
+
 test "x86: the flush IPI waits for the IRQs-off walker, so the collapse sees its pin" {
     kernel "linux-5.10";
     invariants: lost_write, use_after_free, deadlock, lock_hygiene, refcount, page_leak, model_error;
@@ -53,11 +55,3 @@ test "broadcast TLB invalidation with 70cbc3cc78a99: GUP-fast rechecks the PMD e
     expect safe;
 }
 
-// A driver: pin the page of addr for write, let the device add v to it by DMA, unpin.
-fn pin_for_dma(addr, v) {
-    let page = null;
-    if pin_user_pages_fast(addr, 1, FOLL_WRITE, &page) == 1 {
-        dma_add(page, v, current_mm(), addr);
-        unpin_user_page(page);
-    }
-}
