@@ -22,11 +22,29 @@ struct FieldUse {
 
 /// Per word of `State::mem`: a field that no code reachable from the CPUs' programs, the
 /// fault entry or the model's invariants stores to or takes the address of.
+/// A VMA object's fields change when `vm_area_free()` (or its RCU form) resets them and
+/// `vm_area_alloc()` sets vm_mm: where running code may do either, none of them is
+/// constant (a load that folds as a constant would be taken before a free it follows).
 pub fn unwritten_words(prog: &Program) -> Vec<bool> {
     let uses = field_use(prog);
-    per_word(prog, |s, f, id| {
+    let mut out = per_word(prog, |s, f, id| {
         !s.stable[f] && s.name != "kmem_cache" && !uses.written.get(id).copied().unwrap_or(true)
-    })
+    });
+    let vmas_change = prog.may_call(|p| {
+        matches!(
+            p,
+            crate::ir::Prim::VmAreaFree
+                | crate::ir::Prim::VmAreaFreeRcu
+                | crate::ir::Prim::VmAreaAlloc
+        )
+    });
+    if vmas_change && let Some(per) = prog.memory.vma {
+        let words = per.base as usize..(per.base + per.stride * per.count) as usize;
+        for x in out.iter_mut().take(words.end).skip(words.start) {
+            *x = false;
+        }
+    }
+    out
 }
 
 /// Per word of `State::mem`: no running code names its field (a slab cache's own words,

@@ -207,7 +207,8 @@ fn shared(s: &State, o: &mut Out) {
             + s.mms.len()
             + FRAME_ROOM * s.frames.len()
             + 8 * s.expected.len()
-            + 8 * s.swap.len(),
+            + 8 * s.swap.len()
+            + s.vma_rcu.len(),
     );
     let mut j = 0;
     for e in &s.tlb {
@@ -286,6 +287,8 @@ fn shared(s: &State, o: &mut Out) {
         d[j..j + 8].copy_from_slice(&e.to_le_bytes());
         j += 8;
     }
+    d[j..j + s.vma_rcu.len()].copy_from_slice(&s.vma_rcu);
+    j += s.vma_rcu.len();
     o.n += j;
     words(o, &s.mem);
     csds(o, &s.csd);
@@ -582,6 +585,8 @@ fn decode_shared(r: &mut Reader, s: &mut State) {
     {
         *e = i64::from_le_bytes(x.try_into().unwrap());
     }
+    let n = s.vma_rcu.len();
+    s.vma_rcu.copy_from_slice(r.slice(n));
     let mut chunks = s.mem.chunks_exact_mut(8);
     for c in &mut chunks {
         // eight words of one byte each (a valid encoding has eight bytes left here)
@@ -755,6 +760,7 @@ mod tests {
             frames: vec![Frame::default()],
             expected: vec![0],
             swap: Vec::new(),
+            vma_rcu: Vec::new(),
             mem,
             csd: Vec::new(),
             pmds: vec![crate::ir::Pmd::table(0, 0)],
@@ -925,6 +931,7 @@ mod tests {
             ],
             expected: vec![-1, 1 << 40],
             swap: Vec::new(),
+            vma_rcu: Vec::new(),
             mem: vec![
                 0,
                 1,

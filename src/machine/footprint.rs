@@ -146,6 +146,8 @@ pub fn prim(p: Prim) -> Footprint {
         ),
         VmAreaAlloc => rw(OBJ_ALL | PGTABLE, OBJ_ALL | PGTABLE),
         VmAreaFree => rw(OBJ_ALL, OBJ_ALL | PGTABLE),
+        // (and which CPUs are in read sections, as kfree_rcu())
+        VmAreaFreeRcu => rw(OBJ_ALL | WAKE, OBJ_ALL | PGTABLE),
         // the CPU's mm decides which TLB entries its accesses use and which shootdowns wait
         // for it
         SwitchMm => rw(OWN_TLB | IRQ | PGTABLE, OWN_TLB | IRQ),

@@ -338,6 +338,11 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
             }
             d
         },
+        vma_rcu: if prog.may_call(|p| p == crate::ir::Prim::VmAreaFreeRcu) {
+            vec![0; prog.memory.vma.map_or(0, |v| v.count as usize)]
+        } else {
+            Vec::new()
+        },
         mem: prog.memory.initial_words(),
         csd: if super::family::ipi::used_by(prog) {
             vec![Default::default(); sc.cpus * sc.cpus]

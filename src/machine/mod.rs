@@ -546,6 +546,7 @@ fn state_bytes(s: &State) -> usize {
             + s.frames.capacity() * size_of::<state::Frame>()
             + s.expected.capacity() * 8
             + s.swap.capacity() * 8
+            + s.vma_rcu.capacity()
             + s.mem.capacity() * 8
     }
 }

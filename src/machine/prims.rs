@@ -333,6 +333,17 @@ fn pte_op(prim: Prim, p: Pte) -> Value {
     }
 }
 
+/// A VMA object back to its fields' initial values (vm_mm 0: free).
+pub(super) fn free_vma_object(m: &Machine, st: &mut State, i: usize) {
+    let mem = &m.prog.memory;
+    if let Some(per) = mem.vma {
+        let base = per.base as usize + i * per.stride as usize;
+        for w in base..base + per.stride as usize {
+            st.mem[w] = mem.init_of(w);
+        }
+    }
+}
+
 /// The swap device (the machine's block device of swap slots): a page's contents written to
 /// a slot or read back, the I/O done in this step.
 fn swap_device_op(
@@ -1167,27 +1178,42 @@ fn exec_inner(
             st.threads[tid].mm = mm as u8;
             Value::Null
         }
-        Prim::VmAreaFree => {
+        Prim::VmAreaFree | Prim::VmAreaFreeRcu => {
             let mem = &m.prog.memory;
-            let (Value::Vma(i), Some(per)) = (a[0], mem.vma) else {
+            let Value::Vma(i) = a[0] else {
                 return Err(format!(
-                    "vm_area_free() of a {}, not a vma",
+                    "{}() of a {}, not a vma",
+                    prim.name(),
                     a[0].type_name()
                 ));
             };
-            let base = per.base as usize + i as usize * per.stride as usize;
             let at = m
                 .mm_contract
                 .vm_mm_word(mem, i as usize)
                 .ok_or("no vm_mm")?;
-            if st.mem[at] == 0 {
+            let pending = st.vma_rcu.get(i as usize).is_some_and(|&w| w != 0);
+            if st.mem[at] == 0 || pending {
                 return Ok(Violation(
                     "use_after_free",
-                    format!("cpu{tid}: vm_area_free() of a VMA that is free already"),
+                    format!(
+                        "cpu{tid}: {}() of a VMA that is free already{}",
+                        prim.name(),
+                        if pending {
+                            " (a grace period away)"
+                        } else {
+                            ""
+                        }
+                    ),
                 ));
             }
-            for w in base..base + per.stride as usize {
-                st.mem[w] = mem.init_of(w);
+            // the CPUs in read sections now: the free waits for each to leave its own
+            let readers = (0..st.threads.len())
+                .filter(|&c| st.threads[c].rcu_depth > 0)
+                .fold(0u8, |acc, c| acc | 1 << c);
+            if prim == Prim::VmAreaFreeRcu && readers != 0 {
+                st.vma_rcu[i as usize] = readers;
+            } else {
+                free_vma_object(m, st, i as usize);
             }
             Value::Null
         }

@@ -451,6 +451,9 @@ pub struct State {
     /// The swap device's slots (offset 1 first): the page contents written there. Empty
     /// when the scenario has no swap device.
     pub swap: Vec<i64>,
+    /// Per VMA object: the CPUs whose read sections a `vm_area_free_rcu()` still waits
+    /// for (a bit each; 0: no free pending). Empty unless the program frees VMAs so.
+    pub vma_rcu: Vec<u8>,
     /// Shared memory of the declared objects (`global`s), one word per field, laid out at
     /// load time (`ir::Memory`).
     pub mem: Vec<i64>,
@@ -507,6 +510,7 @@ impl State {
         self.frames.clone_from(&src.frames);
         self.expected.clone_from(&src.expected);
         self.swap.clone_from(&src.swap);
+        self.vma_rcu.clone_from(&src.vma_rcu);
         self.mem.clone_from(&src.mem);
         self.csd.clone_from(&src.csd);
     }

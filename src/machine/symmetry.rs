@@ -296,6 +296,7 @@ mod tests {
             frames,
             expected: vec![7],
             swap: Vec::new(),
+            vma_rcu: Vec::new(),
             mem: Vec::new(),
             csd: Vec::new(),
             pmds: vec![crate::ir::Pmd::table(0, 0)],

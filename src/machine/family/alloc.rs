@@ -22,7 +22,8 @@
 //! moment the kernel may free it, so every use after the grace period is use_after_free;
 //! runs where the kernel frees it later (an allocation that then fails for lack of it) are
 //! not explored. Left out: the `rcu_head` field argument, kvfree_rcu() and call_rcu() with
-//! an arbitrary callback.
+//! an arbitrary callback. A VMA object freed by `vm_area_free_rcu()` (`machine::prims`) waits
+//! the same way, in `State::vma_rcu`.
 
 use super::{Access, Ctx, NO_WORD, Row};
 use crate::explore::Footprint;
@@ -87,6 +88,16 @@ fn free_object(c: &mut Ctx<'_>, bm: usize, g: usize, i: usize) {
 /// waits for that CPU any longer, and those waiting for nobody are freed.
 pub(super) fn rcu_quiescent(c: &mut Ctx<'_>, cpu: usize) {
     let m = c.m;
+    // VMAs vm_area_free_rcu() queued
+    for i in 0..c.st.vma_rcu.len() {
+        let w = c.st.vma_rcu[i];
+        if w & (1 << cpu) != 0 {
+            c.st.vma_rcu[i] = w & !(1 << cpu);
+            if c.st.vma_rcu[i] == 0 {
+                crate::machine::prims::free_vma_object(m, c.st, i);
+            }
+        }
+    }
     for &(bm, g) in &m.prog.memory.caches {
         let (bm, g) = (bm as usize, g as usize);
         let pending = c.st.mem[bm + RCU_PENDING];

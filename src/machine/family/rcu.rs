@@ -21,17 +21,18 @@
 use super::{Access, Ctx, NO_WORD, Row};
 use crate::explore::Footprint;
 use crate::ir::{PrimClass, Value};
-use crate::machine::footprint::{OBJ_ALL, WAKE};
+use crate::machine::footprint::{OBJ_ALL, PGTABLE, WAKE};
 use crate::machine::prims::{PrimOut, atomic_context};
 
 const ON_RCU: Footprint = Footprint {
     reads: WAKE,
     writes: WAKE,
 };
-/// An outermost rcu_read_unlock() may also free objects kfree_rcu() queued.
+/// An outermost rcu_read_unlock() may also free objects kfree_rcu() queued, and VMAs
+/// vm_area_free_rcu() queued (whose free writes PGTABLE, as vm_area_free()'s does).
 const ON_RCU_AND_CACHES: Footprint = Footprint {
     reads: WAKE | OBJ_ALL,
-    writes: WAKE | OBJ_ALL,
+    writes: WAKE | OBJ_ALL | PGTABLE,
 };
 const MAX_DEPTH: u8 = 3;
 

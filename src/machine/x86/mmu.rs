@@ -303,6 +303,7 @@ mod tests {
             frames: vec![frame(7), frame(5)],
             expected: vec![7],
             swap: Vec::new(),
+            vma_rcu: Vec::new(),
             mem: Vec::new(),
             csd: Vec::new(),
             pmds: vec![crate::ir::Pmd::table(0, 0)],
