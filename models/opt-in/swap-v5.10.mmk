@@ -1025,6 +1025,24 @@ fn try_to_unmap_one_reclaim(page, vma, address, flags) source "mm/rmap.c:try_to_
     if PageSwapBacked(page) != PageSwapCache(page) {
         not_modelled(); // WARN_ON_ONCE(1): a swap-backed page reclaim did not add to swap
     }
+    // MADV_FREE page check
+    if !PageSwapBacked(page) {
+        if lazyfree_page_discardable(page) {
+            // Ghost, not kernel code: the lazyfree contents go with the page (zero-fill
+            // on demand), unless something was stored since MADV_FREE.
+            ghost_lazyfree_discard(vma, address);
+            // goto discard:
+            page_remove_rmap(page);
+            put_page(page);
+            pte_unmap_unlock(ptep, ptl);
+            return true;
+        }
+        // If the page was redirtied, it cannot be discarded. Remap the page to page table.
+        set_pte_at(mm, address, ptep, pteval);
+        __SetPageSwapBacked(page); // SetPageSwapBacked()
+        pte_unmap_unlock(ptep, ptl);
+        return false;
+    }
     if swap_duplicate(entry) < 0 {
         // mutate: equivalent(swap-adjacent) dead code here: swap_duplicate() never fails (no continuation, no bad slot)
         set_pte_at(mm, address, ptep, pteval);
@@ -1047,6 +1065,12 @@ fn try_to_unmap_one_reclaim(page, vma, address, flags) source "mm/rmap.c:try_to_
     put_page(page);
     pte_unmap_unlock(ptep, ptl);
     return true;
+}
+
+// try_to_unmap_one()'s MADV_FREE page check, as a function (so that a fix of it, such as
+// 6c8e2a256915's, overrides it alone): a lazyfree page that nothing redirtied is thrown away.
+fn lazyfree_page_discardable(page) source "mm/rmap.c:try_to_unmap_one@v5.10 (the MADV_FREE page check)" {
+    return !PageDirty(page);
 }
 
 // try_to_unmap(page, TTU_BATCH_FLUSH) through the rmap (rwc.done page_mapcount_is_zero,
@@ -1153,9 +1177,9 @@ fn shrink_one_page(page) source "mm/vmscan.c:shrink_page_list@v5.10 (the loop bo
                 return false;
             }
         }
-    } else {
-        not_modelled(); // a MADV_FREE page (!PageSwapBacked) or a file page
     }
+    // (a lazyfree page, PageAnon() && !PageSwapBacked(), needs no swap: it is freed or kept;
+    // file pages are not modelled)
     // The page is mapped into the page tables of one or more processes. Try to unmap it
     // here.
     if page_mapped(page) {
@@ -1164,6 +1188,12 @@ fn shrink_one_page(page) source "mm/vmscan.c:shrink_page_list@v5.10 (the loop bo
         }
     }
     if PageDirty(page) {
+        // Only kswapd can writeback filesystem pages: a dirty lazyfree page is on the file
+        // LRU (page_is_file_lru()) and, reclaimed here by MADV_PAGEOUT, is activated
+        if !PageSwapBacked(page) {
+            set_bit(PG_reclaim, &page->flags); // SetPageReclaim()
+            return shrink_activate_locked(page);
+        }
         // Page is dirty. Flush the TLB if a writable entry potentially exists to avoid CPU
         // writes after IO starts and then write it out here.
         try_to_unmap_flush_dirty();
@@ -1191,7 +1221,18 @@ fn shrink_one_page(page) source "mm/vmscan.c:shrink_page_list@v5.10 (the loop bo
         }
         // PAGE_CLEAN: try to free the page below
     }
-    if !__remove_mapping(page) {
+    if PageAnon(page) && !PageSwapBacked(page) {
+        // follow __remove_mapping for reference
+        if !page_ref_freeze(page, 1) {
+            unlock_page(page); // keep_locked
+            return false;
+        }
+        if PageDirty(page) {
+            page_ref_unfreeze(page, 1);
+            unlock_page(page); // keep_locked
+            return false;
+        }
+    } else if !__remove_mapping(page) {
         unlock_page(page); // keep_locked
         return false;
     }
@@ -1276,11 +1317,13 @@ fn madvise_pageout_pte_range(tlb, vma, addr) source "mm/madvise.c:madvise_cold_o
 
 // madvise(MADV_PAGEOUT) on one page of one VMA: madvise_pageout() -> can_do_pageout() (an
 // anonymous VMA: always) -> madvise_pageout_page_range() under mmap_lock held for read,
-// with an mmu_gather for the A bits it clears. The other advice is the base tree's.
-override fn madvise(start, len, behavior) source "mm/madvise.c:do_madvise@v5.10 (MADV_DONTNEED, MADV_PAGEOUT)" {
+// with an mmu_gather for the A bits it clears. MADV_FREE: madvise_dontneed_free() ->
+// madvise_free_single_vma() (userfaultfd_remove() is not modelled). MADV_DONTNEED is the
+// base tree's.
+override fn madvise(start, len, behavior) source "mm/madvise.c:do_madvise@v5.10 (MADV_DONTNEED, MADV_PAGEOUT, MADV_FREE)" {
     let mm = current_mm();
     let end = start + len;
-    if behavior != MADV_DONTNEED && behavior != MADV_PAGEOUT {
+    if behavior != MADV_DONTNEED && behavior != MADV_PAGEOUT && behavior != MADV_FREE {
         not_modelled(); // other advice
     }
     mmap_read_lock(mm);
@@ -1304,10 +1347,133 @@ override fn madvise(start, len, behavior) source "mm/madvise.c:do_madvise@v5.10 
         mmap_read_unlock(mm);
         return 0;
     }
+    if behavior == MADV_FREE {
+        madvise_free_single_vma(vma, start, end);
+        mmap_read_unlock(mm);
+        return 0;
+    }
     zap_page_range(vma, start, end - start);
     ghost_discard_done(vma, start, end);
     // mutate: equivalent(swap-adjacent) a ghost check, not kernel code: whether it looks just before or just after the unlock is no kernel behaviour
     madvise_dontneed_returns_coherent(vma, start, end);
     mmap_read_unlock(mm);
     return 0;
+}
+
+// ---- MADV_FREE (mm/madvise.c, mm/swap.c) ----
+
+// include/uapi/asm-generic/mman-common.h
+const MADV_FREE = 8;
+
+// madvise_free_single_vma() over one VMA's range: the walk with an mmu_gather for the PTEs
+// it cleans. mmu notifiers and the rss counters are not modelled.
+fn madvise_free_single_vma(vma, start_addr, end_addr) source "mm/madvise.c:madvise_free_single_vma@v5.10" {
+    let mm = vma->vm_mm;
+    // MADV_FREE works for only anon vma at the moment (every modelled VMA is)
+    let start = start_addr;
+    if vma->vm_start > start {
+        start = vma->vm_start;
+    }
+    if start >= vma->vm_end {
+        return -EINVAL;
+    }
+    let end = end_addr;
+    if vma->vm_end < end {
+        end = vma->vm_end;
+    }
+    lru_add_drain();
+    let tlb = tlb_gather_mmu(mm, start, end);
+    let addr = start;
+    while addr < end {
+        madvise_free_pte(tlb, vma, addr);
+        addr = addr + PAGE_SIZE;
+    }
+    tlb_finish_mmu(tlb, start, end);
+    return 0;
+}
+
+// madvise_free_pte_range() for one address (the walk of its PMD range takes the PTL once
+// for all; THP is not modelled): a swap entry is dropped (no swap-in for data the program
+// gave up), a page only this mapping maps is cleaned (its PG_dirty and its PTE's D bit) and
+// made lazyfree, its PTE made old and clean with the flush gathered.
+fn madvise_free_pte(tlb, vma, addr) source "mm/madvise.c:madvise_free_pte_range@v5.10 (one PTE)" {
+    let mm = tlb->mm;
+    let orig_pte = pte_offset_map(mm, addr);
+    let ptl = pte_lockptr(mm, orig_pte);
+    spin_lock(ptl);
+    flush_tlb_batched_pending(mm);
+    let pte = orig_pte;
+    let ptent = *pte;
+    if pte_none(ptent) {
+        pte_unmap_unlock(orig_pte, ptl);
+        return;
+    }
+    // If the pte has swp_entry, just clear page table to prevent swap-in which is more
+    // expensive rather than (page allocation + zeroing).
+    if !pte_present(ptent) {
+        let entry = pte_to_swp_entry(ptent);
+        if !non_swap_entry(entry) {
+            free_swap_and_cache(entry);
+            ptep_get_and_clear(mm, addr, pte); // pte_clear_not_present_full()
+            // Ghost, not kernel code: the swapped-out contents are gone for good.
+            ghost_discard(vma, addr, null);
+        }
+        pte_unmap_unlock(orig_pte, ptl);
+        return;
+    }
+    let page = vm_normal_page(vma, addr, ptent);
+    if page == null {
+        pte_unmap_unlock(orig_pte, ptl);
+        return;
+    }
+    if PageSwapCache(page) || PageDirty(page) {
+        if !trylock_page(page) {
+            pte_unmap_unlock(orig_pte, ptl);
+            return;
+        }
+        // If page is shared with others, we couldn't clear PG_dirty of the page.
+        if page_mapcount(page) != 1 {
+            unlock_page(page);
+            pte_unmap_unlock(orig_pte, ptl);
+            return;
+        }
+        if PageSwapCache(page) && !try_to_free_swap(page) {
+            unlock_page(page);
+            pte_unmap_unlock(orig_pte, ptl);
+            return;
+        }
+        clear_bit(PG_dirty, &page->flags); // ClearPageDirty()
+        unlock_page(page);
+    }
+    if pte_young(ptent) || pte_dirty(ptent) {
+        ptent = ptep_get_and_clear(mm, addr, pte); // ptep_get_and_clear_full()
+        ptent = pte_mkold(ptent);
+        ptent = pte_mkclean(ptent);
+        set_pte_at(mm, addr, pte, ptent);
+        tlb_remove_tlb_entry(tlb, pte, addr);
+    }
+    mark_page_lazyfree(page);
+    // Ghost, not kernel code: from here reclaim may throw the contents away, until a store
+    // lands in the page again.
+    ghost_lazyfree(vma, addr);
+    pte_unmap_unlock(orig_pte, ptl);
+}
+
+// mark_page_lazyfree(): an anonymous, swap-backed page on the LRU moves to the lazyfree
+// (inactive file) list through this CPU's lru_lazyfree pagevec. The pagevec is not modelled:
+// the page moves at once (pagevec_lru_move_fn() as for a full pagevec), and the get/put of
+// its reference pair is left out.
+fn mark_page_lazyfree(page) source "mm/swap.c:mark_page_lazyfree@v5.10" {
+    if PageLRU(page) && PageAnon(page) && PageSwapBacked(page) && !PageSwapCache(page) {
+        lru_lazyfree_fn(page);
+    }
+}
+
+// Lazyfree pages are clean anonymous pages. They have PG_swapbacked flag cleared, to
+// distinguish them from normal anonymous pages. (The LRU lists, PG_active and
+// PG_referenced are not modelled; the lru_lock is the pagevec's caller's here.)
+fn lru_lazyfree_fn(page) source "mm/swap.c:lru_lazyfree_fn@v5.10" {
+    if PageLRU(page) && PageAnon(page) && PageSwapBacked(page) && !PageSwapCache(page) {
+        clear_bit(PG_swapbacked, &page->flags); // ClearPageSwapBacked()
+    }
 }

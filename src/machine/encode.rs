@@ -208,7 +208,8 @@ fn shared(s: &State, o: &mut Out) {
             + FRAME_ROOM * s.frames.len()
             + 8 * s.expected.len()
             + 8 * s.swap.len()
-            + s.vma_rcu.len(),
+            + s.vma_rcu.len()
+            + s.lazyfree.len(),
     );
     let mut j = 0;
     for e in &s.tlb {
@@ -289,6 +290,10 @@ fn shared(s: &State, o: &mut Out) {
     }
     d[j..j + s.vma_rcu.len()].copy_from_slice(&s.vma_rcu);
     j += s.vma_rcu.len();
+    for (x, &l) in d[j..j + s.lazyfree.len()].iter_mut().zip(&s.lazyfree) {
+        *x = l as u8;
+    }
+    j += s.lazyfree.len();
     o.n += j;
     words(o, &s.mem);
     csds(o, &s.csd);
@@ -587,6 +592,10 @@ fn decode_shared(r: &mut Reader, s: &mut State) {
     }
     let n = s.vma_rcu.len();
     s.vma_rcu.copy_from_slice(r.slice(n));
+    let n = s.lazyfree.len();
+    for (l, &x) in s.lazyfree.iter_mut().zip(r.slice(n)) {
+        *l = x != 0;
+    }
     let mut chunks = s.mem.chunks_exact_mut(8);
     for c in &mut chunks {
         // eight words of one byte each (a valid encoding has eight bytes left here)
@@ -761,6 +770,7 @@ mod tests {
             expected: vec![0],
             swap: Vec::new(),
             vma_rcu: Vec::new(),
+            lazyfree: Vec::new(),
             mem,
             csd: Vec::new(),
             pmds: vec![crate::ir::Pmd::table(0, 0)],
@@ -932,6 +942,7 @@ mod tests {
             expected: vec![-1, 1 << 40],
             swap: Vec::new(),
             vma_rcu: Vec::new(),
+            lazyfree: Vec::new(),
             mem: vec![
                 0,
                 1,

@@ -161,6 +161,7 @@ pub fn prim(p: Prim) -> Footprint {
         GhostMove => rw(PGTABLE | EXPECTED, DATA | EXPECTED),
         GhostDiscardDone => rw(DATA | PGTABLE, DATA),
         GhostSnapshot => rw(0, DATA),
+        GhostLazyfree | GhostLazyfreeDiscard => rw(PGTABLE | EXPECTED, EXPECTED),
         Family(i) => super::family::footprint(i, None),
         _ => rw(!0, !0),
     }

@@ -338,6 +338,11 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
             }
             d
         },
+        lazyfree: if prog.may_call(|p| p == crate::ir::Prim::GhostLazyfree) {
+            vec![false; lay.mms * slots]
+        } else {
+            Vec::new()
+        },
         vma_rcu: if prog.may_call(|p| p == crate::ir::Prim::VmAreaFreeRcu) {
             vec![0; prog.memory.vma.map_or(0, |v| v.count as usize)]
         } else {

@@ -547,6 +547,7 @@ fn state_bytes(s: &State) -> usize {
             + s.expected.capacity() * 8
             + s.swap.capacity() * 8
             + s.vma_rcu.capacity()
+            + s.lazyfree.capacity()
             + s.mem.capacity() * 8
     }
 }

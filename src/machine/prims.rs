@@ -1146,6 +1146,9 @@ fn exec_inner(
             }
             let g = l.ghost_index(mm, 0);
             st.expected[g..g + l.slots()].fill(0);
+            if !st.lazyfree.is_empty() {
+                st.lazyfree[g..g + l.slots()].fill(false);
+            }
             st.mms[mm] = super::state::MmState::default();
             Value::Null
         }
@@ -1243,6 +1246,7 @@ fn exec_inner(
             if !discarded {
                 let g = m.prog.scenario.layout.ghost_index(mm, slot);
                 st.expected[g] = st.expected[g].wrapping_add(v);
+                st.stored_at(g);
             }
             Value::Null
         }
@@ -1327,10 +1331,24 @@ fn exec_inner(
             }
             Value::Null
         }
+        Prim::GhostLazyfree | Prim::GhostLazyfreeDiscard => {
+            let mm = mm_of(m, st, a[0])? as usize;
+            let slot = slot_at(m, int_arg(a[1])?)?;
+            let g = m.prog.scenario.layout.ghost_index(mm, slot);
+            if prim == Prim::GhostLazyfree {
+                st.lazyfree[g] = true;
+            } else if std::mem::replace(&mut st.lazyfree[g], false) {
+                // nothing stored since MADV_FREE: zero-fill on demand from now on
+                st.expected[g] = 0;
+            }
+            Value::Null
+        }
         Prim::GhostDiscard => {
             let mm = mm_of(m, st, a[0])? as usize;
             let slot = slot_at(m, int_arg(a[1])?)?;
-            st.expected[m.prog.scenario.layout.ghost_index(mm, slot)] = 0;
+            let g = m.prog.scenario.layout.ghost_index(mm, slot);
+            st.expected[g] = 0;
+            st.stored_at(g);
             if a[2] != Value::Null {
                 let f = page_of(m, a[2])?;
                 if let Some(fr) = st.frames.get_mut(f) {
@@ -1351,6 +1369,11 @@ fn exec_inner(
             let to = slot_at(m, int_arg(a[2])?)?;
             st.expected[l.ghost_index(mm, to)] = st.expected[l.ghost_index(mm, from)];
             st.expected[l.ghost_index(mm, from)] = 0;
+            if !st.lazyfree.is_empty() {
+                let (gt, gf) = (l.ghost_index(mm, to), l.ghost_index(mm, from));
+                st.lazyfree[gt] = st.lazyfree[gf];
+                st.lazyfree[gf] = false;
+            }
             if a[3] != Value::Null {
                 let f = page_of(m, a[3])?;
                 if let Some(fr) = st.frames.get_mut(f) {

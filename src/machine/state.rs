@@ -451,6 +451,9 @@ pub struct State {
     /// The swap device's slots (offset 1 first): the page contents written there. Empty
     /// when the scenario has no swap device.
     pub swap: Vec<i64>,
+    /// Ghost, per address of each mm (`Layout::ghost_index`): MADV_FREE made it lazyfree and
+    /// no store has landed since (`ghost_lazyfree`). Empty unless the program uses it.
+    pub lazyfree: Vec<bool>,
     /// Per VMA object: the CPUs whose read sections a `vm_area_free_rcu()` still waits
     /// for (a bit each; 0: no free pending). Empty unless the program frees VMAs so.
     pub vma_rcu: Vec<u8>,
@@ -491,6 +494,14 @@ impl State {
 }
 
 impl State {
+    /// A store landed at address `g` (`Layout::ghost_index`): it is no longer lazyfree.
+    #[inline]
+    pub fn stored_at(&mut self, g: usize) {
+        if let Some(x) = self.lazyfree.get_mut(g) {
+            *x = false;
+        }
+    }
+
     /// `*self = src.clone()`, reusing this state's vectors (no allocation once they have
     /// grown to the size of `src`'s).
     pub fn assign_from(&mut self, src: &State) {
@@ -511,6 +522,7 @@ impl State {
         self.expected.clone_from(&src.expected);
         self.swap.clone_from(&src.swap);
         self.vma_rcu.clone_from(&src.vma_rcu);
+        self.lazyfree.clone_from(&src.lazyfree);
         self.mem.clone_from(&src.mem);
         self.csd.clone_from(&src.csd);
     }

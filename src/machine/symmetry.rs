@@ -297,6 +297,7 @@ mod tests {
             expected: vec![7],
             swap: Vec::new(),
             vma_rcu: Vec::new(),
+            lazyfree: Vec::new(),
             mem: Vec::new(),
             csd: Vec::new(),
             pmds: vec![crate::ir::Pmd::table(0, 0)],

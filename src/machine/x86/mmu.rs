@@ -170,6 +170,7 @@ pub fn user_access(
             fr.last_store = Some((cpu as u8, value));
             if let Some(s) = seen_at {
                 st.expected[l.ghost_index(mm, s)] = v;
+                st.stored_at(l.ghost_index(mm, s));
             }
         }
         UserKind::Add(v) => {
@@ -178,6 +179,7 @@ pub fn user_access(
             if let Some(s) = seen_at {
                 let g = l.ghost_index(mm, s);
                 st.expected[g] = st.expected[g].wrapping_add(v);
+                st.stored_at(g);
             }
         }
     }
@@ -304,6 +306,7 @@ mod tests {
             expected: vec![7],
             swap: Vec::new(),
             vma_rcu: Vec::new(),
+            lazyfree: Vec::new(),
             mem: Vec::new(),
             csd: Vec::new(),
             pmds: vec![crate::ir::Pmd::table(0, 0)],
