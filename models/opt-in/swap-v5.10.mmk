@@ -1032,13 +1032,17 @@ fn try_to_unmap_one_reclaim(page, vma, address, flags) source "mm/rmap.c:try_to_
             // on demand), unless something was stored since MADV_FREE.
             ghost_lazyfree_discard(vma, address);
             // goto discard:
+            // mutate: equivalent(swap-adjacent) the isolation reference keeps the count above 0: this put_page() frees nothing, before or after the rmap update
             page_remove_rmap(page);
+            // mutate: equivalent(swap-adjacent) the isolation reference keeps the count above 0: this put_page() frees nothing, inside or outside the PTL
             put_page(page);
             pte_unmap_unlock(ptep, ptl);
             return true;
         }
         // If the page was redirtied, it cannot be discarded. Remap the page to page table.
+        // mutate: equivalent(swap-adjacent) both under the PTL and the page lock reclaim holds: PG_swapbacked is read by this CPU's reclaim and by mark_page_lazyfree() under the PTL, which sees both or neither
         set_pte_at(mm, address, ptep, pteval);
+        // mutate: equivalent(swap-adjacent) PG_swapbacked is read by this CPU's reclaim and by mark_page_lazyfree() under the PTL: setting it before or after the unlock is seen by no other reader in between
         __SetPageSwapBacked(page); // SetPageSwapBacked()
         pte_unmap_unlock(ptep, ptl);
         return false;
@@ -1228,6 +1232,7 @@ fn shrink_one_page(page) source "mm/vmscan.c:shrink_page_list@v5.10 (the loop bo
             return false;
         }
         if PageDirty(page) {
+            // mutate: equivalent(swap-adjacent) not observable here: a speculative reference that fails against the frozen count only retries (find_get_page()), and the count is back before the page lock is
             page_ref_unfreeze(page, 1);
             unlock_page(page); // keep_locked
             return false;
@@ -1348,6 +1353,7 @@ override fn madvise(start, len, behavior) source "mm/madvise.c:do_madvise@v5.10 
         return 0;
     }
     if behavior == MADV_FREE {
+        // mutate: equivalent(swap-adjacent) not observable here: no test runs munmap() or mprotect() beside MADV_FREE, so nothing needs mmap_lock against the walk
         madvise_free_single_vma(vma, start, end);
         mmap_read_unlock(mm);
         return 0;
@@ -1381,6 +1387,7 @@ fn madvise_free_single_vma(vma, start_addr, end_addr) source "mm/madvise.c:madvi
     if vma->vm_end < end {
         end = vma->vm_end;
     }
+    // mutate: equivalent(swap-adjacent) lru_add_drain() touches only this CPU's pagevec and tlb_gather_mmu() only this CPU's new record
     lru_add_drain();
     let tlb = tlb_gather_mmu(mm, start, end);
     let addr = start;
@@ -1400,7 +1407,9 @@ fn madvise_free_pte(tlb, vma, addr) source "mm/madvise.c:madvise_free_pte_range@
     let mm = tlb->mm;
     let orig_pte = pte_offset_map(mm, addr);
     let ptl = pte_lockptr(mm, orig_pte);
+    // mutate: equivalent(swap-adjacent) not observable here: flush_tlb_batched_pending() flushes what another CPU's reclaim deferred, and MADV_FREE promises nothing about TLBs; a flush a step before the lock only shortens that window
     spin_lock(ptl);
+    // mutate: equivalent(delete-flush) not observable here: MADV_FREE makes no promise about TLB entries at its return, and a PTE another CPU's reclaim already cleared is not present here, so it is skipped; the flush only shortens the other reclaim's window, which that reclaim closes itself (try_to_unmap_flush())
     flush_tlb_batched_pending(mm);
     let pte = orig_pte;
     let ptent = *pte;
@@ -1413,6 +1422,7 @@ fn madvise_free_pte(tlb, vma, addr) source "mm/madvise.c:madvise_free_pte_range@
     if !pte_present(ptent) {
         let entry = pte_to_swp_entry(ptent);
         if !non_swap_entry(entry) {
+            // mutate: equivalent(swap-adjacent) both under the PTL: free_swap_and_cache() touches the swap map and the swap cache, not the PTE, and every path that reads the PTE takes the PTL first
             free_swap_and_cache(entry);
             ptep_get_and_clear(mm, addr, pte); // pte_clear_not_present_full()
             // Ghost, not kernel code: the swapped-out contents are gone for good.
@@ -1432,16 +1442,20 @@ fn madvise_free_pte(tlb, vma, addr) source "mm/madvise.c:madvise_free_pte_range@
             return;
         }
         // If page is shared with others, we couldn't clear PG_dirty of the page.
+        // mutate: equivalent(disable-recheck) not observable here: it takes a page that is dirty or in the swap cache and mapped by two mms, one of whose PTEs is clean, for clearing PG_dirty to let reclaim throw the other mm's data away; no test has such a page
         if page_mapcount(page) != 1 {
+            // mutate: equivalent(swap-adjacent) two releases in a row: whoever waits for either lock then waits a step longer, which reaches nothing the original order does not
             unlock_page(page);
             pte_unmap_unlock(orig_pte, ptl);
             return;
         }
         if PageSwapCache(page) && !try_to_free_swap(page) {
+            // mutate: equivalent(swap-adjacent) two releases in a row: whoever waits for either lock then waits a step longer, which reaches nothing the original order does not
             unlock_page(page);
             pte_unmap_unlock(orig_pte, ptl);
             return;
         }
+        // mutate: equivalent(swap-adjacent) not observable here: reclaim reads PG_dirty under the page lock, and this PTE (mapped, the page's only mapping) keeps the page from being discarded until reclaim has cleared it, under the PTL this CPU holds
         clear_bit(PG_dirty, &page->flags); // ClearPageDirty()
         unlock_page(page);
     }
@@ -1449,6 +1463,7 @@ fn madvise_free_pte(tlb, vma, addr) source "mm/madvise.c:madvise_free_pte_range@
         ptent = ptep_get_and_clear(mm, addr, pte); // ptep_get_and_clear_full()
         ptent = pte_mkold(ptent);
         ptent = pte_mkclean(ptent);
+        // mutate: equivalent(swap-adjacent) both under the PTL; the flush tlb_remove_tlb_entry() gathers runs at tlb_finish_mmu(), after both
         set_pte_at(mm, addr, pte, ptent);
         tlb_remove_tlb_entry(tlb, pte, addr);
     }
