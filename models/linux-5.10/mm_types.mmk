@@ -99,7 +99,7 @@ fn set_tlb_ubc_flush_pending(mm, writable) source "mm/rmap.c:set_tlb_ubc_flush_p
 // order, so a clear before the flush is modelled only as written.
 fn flush_tlb_batched_pending(mm) source "mm/rmap.c:flush_tlb_batched_pending@v5.10" {
     if mm->tlb_flush_batched {
-        // mutate: equivalent(swap-adjacent) not observable here: the caller holds the PTL, and the model has one PTE table whose single PTL covers every address: stale_tlb forgives every entry while it is held and only its holders touch the flag, so nobody sees the flag clear before the flush; with split PTLs (issue 11) a path under another PTL could see it clear and skip the flush while reclaim's unmapped entry is still cached
+        // mutate: equivalent(swap-adjacent) not observable here: clearing the flag before the flush matters only to a third path that takes another PTL between the two, sees the flag clear and returns without flushing while reclaim's unmapped entry is still cached; no test runs three such paths (tests/mmk/swap/batched-flush-flag-race.mmk has the two-path race, the clear after a new raise)
         flush_tlb_mm(mm);
         mm->tlb_flush_batched = false;
     }

@@ -1492,3 +1492,30 @@ fn lru_lazyfree_fn(page) source "mm/swap.c:lru_lazyfree_fn@v5.10" {
         clear_bit(PG_swapbacked, &page->flags); // ClearPageSwapBacked()
     }
 }
+
+// ---- kswapd (a test driver) ----
+
+// kswapd's reclaim of one page: shrink_inactive_list() isolates it from the LRU
+// (isolate_lru_pages()) and shrink_page_list() reclaims it, without mmap_lock and outside
+// any mmu_gather (unlike MADV_PAGEOUT). The page is the one mapped at addr: the driver
+// finds it with follow_page() under mmap_lock (as kswapd finds it on an LRU list), and
+// puts it back on the LRU if it is kept (move_pages_to_lru()).
+fn kswapd_reclaim_page_at(addr) source "mmcheck: a test driver, mm/vmscan.c:shrink_inactive_list@v5.10 for the page mapped at addr" {
+    let mm = current_mm();
+    mmap_read_lock(mm);
+    let vma = find_vma(mm, addr);
+    let page = null;
+    if vma != null && addr >= vma->vm_start {
+        page = follow_page_pte(vma, addr, FOLL_GET);
+    }
+    mmap_read_unlock(mm);
+    if page == null {
+        return 0;
+    }
+    let isolated = isolate_lru_page(page) == 0;
+    put_page(page); // follow_page()'s reference: the isolation holds its own
+    if !isolated {
+        return 0;
+    }
+    return reclaim_pages(page);
+}
