@@ -126,7 +126,9 @@ impl MmContract {
     /// one, or mmap_lock is held for write (flush before unlock).
     pub fn flush_owed(&self, mem: &Memory, s: &State, mm: usize) -> bool {
         self.pending(mem, s, mm) > 0
-            || self.value(mem, s, BATCHED, mm).is_some_and(|v| v != 0)
+            || self
+                .value(mem, s, BATCHED, mm)
+                .is_some_and(batched_flush_owed)
             || self.mmap_writer(mem, s, mm).is_some()
     }
 
@@ -218,5 +220,30 @@ impl MmContract {
         (0..count)
             .flat_map(|mm| (0..FIELDS.len()).filter_map(move |f| self.word(mem, f, mm)))
             .fold(0, |acc, w| acc | super::footprint::obj_bit(mem, w))
+    }
+}
+
+/// Is a flush still owed on `mm->tlb_flush_batched`'s value? In 6.12 (mm/rmap.c at 6.12.68)
+/// bits 0-14 count the generations reclaim deferred and bits 16-30 the ones
+/// flush_tlb_batched_pending() flushed: a flush is owed while they differ, and the word
+/// stays non-zero after it. The older bool (v5.10) and the
+/// count the fix's first posting cleared to 0 read as pending = value, flushed = 0.
+pub fn batched_flush_owed(v: i64) -> bool {
+    (v & 0x7fff) != ((v >> 16) & 0x7fff)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::batched_flush_owed;
+
+    #[test]
+    fn batched_flush_generations() {
+        // v5.10's bool and the cleared count
+        assert!(!batched_flush_owed(0));
+        assert!(batched_flush_owed(1));
+        assert!(batched_flush_owed(2));
+        // 6.12: two deferred, one flushed; then both flushed (the word is not 0)
+        assert!(batched_flush_owed(2 | 1 << 16));
+        assert!(!batched_flush_owed(2 | 2 << 16));
     }
 }
