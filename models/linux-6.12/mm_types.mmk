@@ -130,10 +130,12 @@ struct vm_area_struct source "include/linux/mm_types.h:struct vm_area_struct@v6.
     vm_mm: handle stable;
     vm_page_prot: pgprot_t guarded_by vm_mm->mmap_lock;
     vm_flags: int guarded_by vm_mm->mmap_lock;
-    // The rmap's view of the VMA. The tree has no anon_vma objects and no rmap walk, so
-    // anon_vma stays null here.
+    // The rmap's view of the VMA. The tree has no anon_vma objects and no rmap walk:
+    // anon_vma is a token, null until __anon_vma_prepare() sets it (to the VMA's mm)
+    // under mm->page_table_lock from a fault holding only mmap_lock for read or the VMA
+    // lock, so it has no single guarding lock here (page.mmk).
     vm_pgoff: int guarded_by vm_mm->mmap_lock;
-    anon_vma: handle guarded_by vm_mm->mmap_lock;
+    anon_vma: handle;
     // CONFIG_PER_VMA_LOCK. "Flag to indicate areas detached from the mm->mm_mt tree.
     // Unstable RCU readers are allowed to read this." Written with the VMA write-locked
     // (vma_mark_detached()), so under mmap_lock held for write.
@@ -168,5 +170,8 @@ fn scenario_vma(vma, mm, start, end, flags, prev) source "mmcheck: scenario set-
     // an anonymous VMA's pgoff is its start (mmap_region() -> vma->vm_pgoff = pgoff, which
     // do_mmap() sets to addr >> PAGE_SHIFT for MAP_ANONYMOUS|MAP_PRIVATE)
     vma->vm_pgoff = start;
+    // a scenario VMA starts with its anon_vma, as after its first fault's anon_vma_prepare()
+    // (the token, its mm: page.mmk); a VMA mmap() creates starts without one
+    vma->anon_vma = mm;
     up_write(&mm->mmap_lock);
 }

@@ -1,104 +1,111 @@
-// The per-CPU LRU pagevec of mm/swap.c (v5.10): lru_cache_add() parks a new page there
-// with a reference of the pagevec's own, and a drain (the pagevec full, or
-// lru_add_drain() on its CPU) puts the pages on the LRU and drops those references.
+// The per-CPU LRU folio batches of mm/swap.c as 6.x has them (cpu_fbatches.lru_add):
+// folio_add_lru() parks a new folio there with a reference of the batch's own, and a drain
+// (the batch full, or lru_add_drain() on its CPU) puts the folios on the LRU and drops those
+// references (folios_put()).
+//
+// Not pinned to 6.12.y: no stored 6.12 mm/swap.c was found (research note 612-basics
+// section 3: the text is the pre-image of a 6.16 stable diff, the mainline text from the
+// 6.12 merge window on). Late 6.12.y backports Hugh Dickins' September 2025 LRU changes
+// (__folio_batch_add_and_move() loses its on_lru argument); this tree follows the text
+// before them. PAGEVEC_SIZE's 6.12 value was not verified: the model keeps 15 slots.
 
 // include/linux/pagevec.h
 const PAGEVEC_SIZE = 15;
 
-// include/linux/pagevec.h: struct pagevec. A test may lower PAGEVEC_SIZE (`const
-// PAGEVEC_SIZE = 1;` in its file) to reach the full-pagevec drain with few pages.
-struct pagevec source "include/linux/pagevec.h:struct pagevec@v5.10" {
+// include/linux/pagevec.h: struct folio_batch (nr, i, percpu_pvec_drained, folios[]); `i`
+// (the iterator of folio_batch_next()) is not used by these paths. A test may lower
+// PAGEVEC_SIZE (`const PAGEVEC_SIZE = 1;` in its file) to reach the full-batch drain with
+// few folios.
+struct folio_batch source "include/linux/pagevec.h:struct folio_batch@v6.12" {
     nr: int;
     percpu_pvec_drained: int;
-    pages: handle[15];
+    folios: handle[15];
 }
 
-// mm/swap.c: lru_pvecs.lru_add, the only one of the per-CPU lru_pvecs the modelled paths
-// fill (lru_deactivate*, lru_lazyfree, activate_page and lru_rotate are not modelled).
-// lru_pvecs.lock is a local_lock (preemption off): a CPU's pagevec is touched by that CPU
-// alone, so it is per-CPU memory whose accesses are no steps of their own.
-percpu lru_add: pagevec;
+// mm/swap.c: cpu_fbatches.lru_add, the only batch the modelled paths fill (lru_move_tail,
+// lru_deactivate*, lru_lazyfree and lru_activate are not modelled). cpu_fbatches.lock is a
+// local_lock (preemption off): a CPU's batch is touched by that CPU alone, so it is per-CPU
+// memory whose accesses are no steps of their own.
+percpu lru_add: folio_batch;
 
-fn pagevec_count(pvec) source "include/linux/pagevec.h:pagevec_count@v5.10" {
-    return pvec->nr;
+fn folio_batch_count(fbatch) source "include/linux/pagevec.h:folio_batch_count@v6.12" {
+    return fbatch->nr;
 }
 
-fn pagevec_space(pvec) source "include/linux/pagevec.h:pagevec_space@v5.10" {
-    return PAGEVEC_SIZE - pvec->nr;
+fn folio_batch_space(fbatch) source "include/linux/pagevec.h:folio_batch_space@v6.12" {
+    return PAGEVEC_SIZE - fbatch->nr;
 }
 
-fn pagevec_add(pvec, page) source "include/linux/pagevec.h:pagevec_add@v5.10" {
-    pvec->pages[pvec->nr] = page;
-    pvec->nr = pvec->nr + 1;
-    return pagevec_space(pvec);
+fn folio_batch_add(fbatch, folio) source "include/linux/pagevec.h:folio_batch_add@v6.12" {
+    fbatch->folios[fbatch->nr] = folio;
+    fbatch->nr = fbatch->nr + 1;
+    return folio_batch_space(fbatch);
 }
 
-fn pagevec_reinit(pvec) source "include/linux/pagevec.h:pagevec_reinit@v5.10" {
-    pvec->nr = 0;
+fn folio_batch_reinit(fbatch) source "include/linux/pagevec.h:folio_batch_reinit@v6.12" {
+    fbatch->nr = 0;
 }
 
-// VM_BUG_ON_PAGE()s and PageCompound() (no THP) left out; local_lock() is the per-CPU
-// variable's own CPU touching it.
-fn lru_cache_add(page) source "mm/swap.c:lru_cache_add@v5.10" {
-    get_page(page);
-    let pvec = this_cpu_ptr(&lru_add);
-    if pagevec_add(pvec, page) == 0 {
-        __pagevec_lru_add(pvec);
-    }
+// lru_add(): folio_set_lru() and lruvec_add_folio(); the lists, the lruvec lock and the
+// evictable/unevictable choice are not modelled.
+fn lru_add(folio) source "mm/swap.c:lru_add@v6.12" {
+    folio_set_lru(folio);
 }
 
-// mlock handling for VM_LOCKED is not modelled.
-fn lru_cache_add_inactive_or_unevictable(page, vma) source "mm/swap.c:lru_cache_add_inactive_or_unevictable@v5.10" {
-    lru_cache_add(page);
-}
-
-// __pagevec_lru_add_fn(): SetPageLRU() and add_page_to_lru_list(); the lists, the lruvec
-// and the evictable/unevictable choice are not modelled.
-fn __pagevec_lru_add_fn(page) source "mm/swap.c:__pagevec_lru_add_fn@v5.10" {
-    SetPageLRU(page);
-}
-
-// The pgdat lru_lock around the moves is left out (the lists it protects are).
-fn pagevec_lru_move_fn(pvec) source "mm/swap.c:pagevec_lru_move_fn@v5.10" {
+// Each folio moved under its lruvec lock (not modelled: the lists it protects are not),
+// then folios_put() drops the batch's references.
+fn folio_batch_move_lru(fbatch) source "mm/swap.c:folio_batch_move_lru@v6.12" {
     let i = 0;
-    while i < pagevec_count(pvec) {
-        __pagevec_lru_add_fn(pvec->pages[i]);
+    while i < folio_batch_count(fbatch) {
+        lru_add(fbatch->folios[i]);
         i += 1;
     }
-    release_pages(pvec, pvec->nr);
-    pagevec_reinit(pvec);
+    folios_put(fbatch);
 }
 
-fn __pagevec_lru_add(pvec) source "mm/swap.c:__pagevec_lru_add@v5.10" {
-    pagevec_lru_move_fn(pvec);
-}
-
-// release_pages(pages, nr) for order-0 pages, taking the pagevec whose pages[] it is: a
-// put_page_testzero() each; a page whose last reference goes comes off the LRU and is
-// freed (free_unref_page_list(); the lru_lock batching and memcg are not modelled).
-fn release_pages(pvec, nr) source "mm/swap.c:release_pages@v5.10" {
+// folios_put_refs(folios, NULL) for order-0 folios: a folio_put_testzero() each; a folio
+// whose last reference goes comes off the LRU and is freed (the lruvec lock batching,
+// memcg and free_unref_folios()'s batching are not modelled). The batch is reinitialised.
+fn folios_put(fbatch) source "mm/swap.c:folios_put_refs@v6.12 (refs NULL)" {
     let i = 0;
-    while i < nr {
-        let page = pvec->pages[i];
-        if put_page_testzero(page) {
-            if PageLRU(page) {
-                __ClearPageLRU(page);
-            }
-            free_unref_page(page);
+    while i < folio_batch_count(fbatch) {
+        let folio = fbatch->folios[i];
+        if folio_put_testzero(folio) {
+            page_cache_release(folio);
+            free_unref_page(folio, 0);
         }
         i += 1;
     }
+    folio_batch_reinit(fbatch);
 }
 
-// Only lru_pvecs.lru_add is drained (the others are never filled here); a drain for
-// another CPU is hot-unplug only in v5.10 and is not modelled.
-fn lru_add_drain_cpu(cpu) source "mm/swap.c:lru_add_drain_cpu@v5.10" {
-    let pvec = per_cpu_ptr(&lru_add, cpu);
-    if pagevec_count(pvec) != 0 {
-        __pagevec_lru_add(pvec);
+// __folio_batch_add_and_move(&cpu_fbatches.lru_add, folio, lru_add, false, false): the
+// batch's reference, then a drain when the batch is full (large folios and
+// lru_cache_disabled() are not modelled). local_lock() is the per-CPU variable's own CPU
+// touching it. The MGLRU lru_gen_in_fault() activation is left out.
+fn folio_add_lru(folio) source "mm/swap.c:folio_add_lru@v6.12" {
+    folio_get(folio);
+    let fbatch = this_cpu_ptr(&lru_add);
+    if folio_batch_add(fbatch, folio) == 0 {
+        folio_batch_move_lru(fbatch);
     }
 }
 
-fn lru_add_drain() source "mm/swap.c:lru_add_drain@v5.10" {
+// mlock (VM_LOCKED) is not modelled. (Text read in a later tree; not verified for 6.12.)
+fn folio_add_lru_vma(folio, vma) source "mm/swap.c:folio_add_lru_vma@v6.12" {
+    folio_add_lru(folio);
+}
+
+// Only cpu_fbatches.lru_add is drained (the others are never filled here); a drain for
+// another CPU (hot-unplug, lru_add_drain_all()) is not modelled.
+fn lru_add_drain_cpu(cpu) source "mm/swap.c:lru_add_drain_cpu@v6.12" {
+    let fbatch = per_cpu_ptr(&lru_add, cpu);
+    if folio_batch_count(fbatch) != 0 {
+        folio_batch_move_lru(fbatch);
+    }
+}
+
+// local_lock(&cpu_fbatches.lock) around it and mlock_drain_local() are left out.
+fn lru_add_drain() source "mm/swap.c:lru_add_drain@v6.12" {
     lru_add_drain_cpu(smp_processor_id());
 }
