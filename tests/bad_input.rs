@@ -1040,3 +1040,35 @@ fn swap_and_marker_scenario_items_have_located_errors() {
         "swap_slot_page must take (entry)",
     );
 }
+
+#[test]
+fn a_constant_two_model_files_define_is_a_located_error() {
+    // Model files load as one program: a second definition used to win silently, so two
+    // files of the 6.12 tree gave VM_LOCKED_MASK two different values.
+    let dir = tempfile::tempdir().expect("tempdir");
+    std::fs::write(
+        dir.path().join("m.mmk"),
+        "// a model file\nconst PAGEVEC_SIZE = 3;\n",
+    )
+    .expect("write");
+    let test = format!(
+        "{}    import \"m.mmk\";\n    cpu0 {{ X = 1; }}\n    expect safe;\n}}\n",
+        HEAD
+    );
+    std::fs::write(dir.path().join("t.mmk"), test).expect("write");
+    let (code, out, err) = mmcheck_in(dir.path(), &["check", "-q", "t.mmk"]);
+    assert_located(
+        code,
+        &out,
+        &err,
+        "m.mmk:2:1",
+        "constant `PAGEVEC_SIZE` is already defined",
+    );
+    // a test file may still redefine one for its own tests
+    let own = format!(
+        "const PAGEVEC_SIZE = 1;\n{}    cpu0 {{ X = 1; }}\n    expect safe;\n}}\n",
+        HEAD
+    );
+    let (_d, code, out, err) = check_text("own.mmk", own.as_bytes());
+    assert_eq!(code, 0, "{out}\n{err}");
+}

@@ -20,6 +20,10 @@ pub struct FuncTable {
     by_name: HashMap<String, usize>,
     consts: Vec<(String, Expr)>,
     const_at: HashMap<String, usize>,
+    /// The constants a model file defined (not a test file): a second model-file
+    /// definition is an error, since model trees are loaded as one program and the later
+    /// file would silently win.
+    model_consts: HashMap<String, ()>,
     structs: Vec<StructDecl>,
     /// `invariants default: SET;` lines, in load order (each may refer to the one before).
     invariant_defaults: Vec<ast::InvariantSet>,
@@ -107,7 +111,17 @@ impl FuncTable {
                         }
                     }
                 }
-                Item::Const { name, value, .. } => {
+                Item::Const { name, value, span } => {
+                    if require_source {
+                        if self.model_consts.contains_key(name) {
+                            return Err(Diag::at(
+                                *span,
+                                format!("constant `{name}` is already defined by another model file"),
+                            )
+                            .help("model files are one program: keep one definition (a test file may redefine a constant for its own tests)"));
+                        }
+                        self.model_consts.insert(name.clone(), ());
+                    }
                     let c = (name.clone(), value.clone());
                     match self.const_at.get(name) {
                         Some(&i) => self.consts[i] = c,

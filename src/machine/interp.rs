@@ -1278,6 +1278,9 @@ fn store_through_what(p: Value) -> String {
 fn binary(op: BinOp, a: Value, b: Value) -> Result<Value, String> {
     use Value::*;
     Ok(match (op, a, b) {
+        // C's promotion: a bool compares as 0 or 1 (`down_read_trylock(..) == 0`)
+        (BinOp::Eq, Bool(x), Int(y)) | (BinOp::Eq, Int(y), Bool(x)) => Bool(i64::from(x) == y),
+        (BinOp::Ne, Bool(x), Int(y)) | (BinOp::Ne, Int(y), Bool(x)) => Bool(i64::from(x) != y),
         (BinOp::Eq, a, b) => Bool(a == b),
         (BinOp::Ne, a, b) => Bool(a != b),
         (op, Int(x), Int(y)) => match op {
