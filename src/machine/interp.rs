@@ -720,6 +720,17 @@ impl Exec<'_> {
                     }
                 }
                 Instr::Return => {
+                    // An IPI handler's return (its csd unlocks) is a step of its own: run
+                    // together with the interrupted code's next step, it would never happen
+                    // while that step is blocked, though a CPU asleep on a lock takes
+                    // interrupts (tests/mmk/semantics/ipi-to-a-sleeping-cpu.mmk).
+                    let ends_ipi = st.threads[tid]
+                        .frames
+                        .last()
+                        .is_some_and(|f| f.irq_sender().is_some());
+                    if ends_ipi && let Flow::Yield = self.before_visible(st) {
+                        return StepResult::Stepped;
+                    }
                     let mut v = self.pop(st);
                     let th = &mut st.threads[tid];
                     let done = th.pop_frame().expect("frame");
