@@ -5,8 +5,10 @@
 // 6.12.40. This is the 6.12.y before eb449bd96954 ("mm: convert mm_lock_seq to a proper
 // seqcount", backported late in 6.12.y): mm->mm_lock_seq is an int here. Configuration:
 // x86-64, CONFIG_PER_VMA_LOCK, CONFIG_MMU_GATHER_RCU_TABLE_FREE, CONFIG_PTE_MARKER_UFFD_WP,
-// CONFIG_NUMA_BALANCING, SMP. Where a function still carries @v5.10 in its source string it
-// has not been ported yet and follows v5.10's text (`mmcheck models` lists them).
+// CONFIG_NUMA_BALANCING, SMP. Folios are order-0 (page.mmk), the VMA tree is a sorted list
+// standing in for the maple tree (mm_types.mmk; its two list primitives keep their v5.10
+// source), and the anon_vma is a token (page.mmk). Where no copy pinned to 6.12.y could be
+// read, a function's comment says which text it follows.
 //
 // This file: kernel constants (include/linux/mm_types.h enum fault_flag and enum
 // vm_fault_reason, read at 6.12.y; include/linux/mm.h; include/uapi/linux/userfaultfd.h).
@@ -47,10 +49,18 @@ const VM_FAULT_NOPAGE = 0x000100;
 const VM_FAULT_LOCKED = 0x000200;
 const VM_FAULT_RETRY = 0x000400;
 const VM_FAULT_FALLBACK = 0x000800;
+const VM_FAULT_DONE_COW = 0x001000;
+const VM_FAULT_NEEDDSYNC = 0x002000;
+// "->fault did not return a page, but the page fault was completed with the mmap lock
+// released" (6.0+)
+const VM_FAULT_COMPLETED = 0x004000;
 const VM_FAULT_ERROR = VM_FAULT_OOM | VM_FAULT_SIGBUS | VM_FAULT_SIGSEGV | VM_FAULT_HWPOISON | VM_FAULT_HWPOISON_LARGE | VM_FAULT_FALLBACK;
 
-// include/linux/mm.h: change_protection() flags
-const MM_CP_DIRTY_ACCT = 0x1;
+// include/linux/mm.h@v6.12: VM_* flags the machine does not build in
+const VM_LOCKONFAULT = 0x00080000;
+
+// include/linux/mm.h@v6.12: change_protection() flags (MM_CP_TRY_CHANGE_WRITABLE and
+// MM_CP_UFFD_WP_ALL are in mprotect.mmk)
 const MM_CP_PROT_NUMA = 0x2;
 const MM_CP_UFFD_WP = 0x4;
 const MM_CP_UFFD_WP_RESOLVE = 0x8;
@@ -83,6 +93,8 @@ const ENOENT = 2;
 const EAGAIN = 11;
 const ENOMEM = 12;
 const EFAULT = 14;
+const EBUSY = 16;
+const EMLINK = 31;
 const EINVAL = 22;
 const EACCES = 13;
 

@@ -53,7 +53,7 @@ fn vma_start_read(vma) source "include/linux/mm.h:vma_start_read@v6.12" {
     if vma->vm_lock_seq == vma->vm_mm->mm_lock_seq {
         return false;
     }
-    if down_read_trylock(&vma->vm_lock) == 0 {
+    if !down_read_trylock(&vma->vm_lock) {
         return false;
     }
     // "Overflow might produce false locked result. False unlocked result is impossible

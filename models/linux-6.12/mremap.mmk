@@ -1,134 +1,161 @@
-// mremap() as of v5.10 (mm/mremap.c): a move of a whole anonymous private VMA to a fixed
-// address (MREMAP_MAYMOVE | MREMAP_FIXED, same length), the path that changes the layout
-// under mmap_lock held for write and moves the PTEs between two page-table locks.
+// mremap() of Linux 6.12.y (mm/mremap.c at Xilinx/linux-xlnx acc8f948e4aa; copy_vma() is
+// mm/vma.c at 90b13e116180, 6.12.40): the move of an anonymous private range to a fixed
+// address (MREMAP_MAYMOVE | MREMAP_FIXED, same length, or shorter: the tail is unmapped
+// first), the path that changes the layout under mmap_lock held for write and moves the PTEs
+// between two page-table locks; MREMAP_DONTUNMAP's move (the old VMA stays, empty); shrinking
+// in place (do_vmi_munmap() of the tail, which downgrades mmap_lock to read for the zap and
+// drops it) and growing in place into free space after the VMA (vma_merge_extend()).
 //
-// The scenario names the target with `hole Y at A;`: an address range no VMA maps, whose
-// VMA object copy_vma() takes. Also in place: shrinking (__do_munmap() of the tail, which
-// downgrades mmap_lock to read for the zap) and growing into free space after the VMA
-// (vma_expandable(), vma_adjust(); a `hole` gives the new pages their addresses). Left out:
-// a move that get_unmapped_area() places (without MREMAP_FIXED), a move that grows,
-// MREMAP_DONTUNMAP's VM_ACCOUNT bookkeeping (its move is modelled: the old VMA stays, empty),
-// a merge of the target that needs the rmap locks or takes the source itself (copy_vma():
-// not_modelled()), VM_ACCOUNT and locked_vm accounting, map_count, KSM (ksm_madvise()),
-// userfaultfd's remap events, mmu notifiers, flush_cache_range() (nothing on x86),
-// take_rmap_locks() (need_rmap_locks is false on every modelled branch), huge PMDs
-// (move_huge_pmd()).
-// The tree has no anon_vma; with opt-in/anon-rmap-v5.10.mmk the new VMA joins the old one's
-// anon_vma (anon_vma_clone()) and rmap walks (move_pages()) find the moved pages.
+// The scenario names the target with `hole Y at A;`: an address range no VMA maps, whose VMA
+// object copy_vma() takes. Both VMAs are write-locked before the PTEs move (move_vma():
+// vma_start_write(vma); copy_vma() -> vma_link() or the merge write-locks the new one), so a
+// fault under the per-VMA lock on either waits for mmap_write_unlock() or falls back to
+// mmap_lock.
+//
+// Left out: a move that get_unmapped_area() places (without MREMAP_FIXED), a move that grows,
+// the moves of whole page tables (move_normal_pmd(), move_normal_pud(): a test whose move
+// covers a PMD's whole range, or realigns to one, stops at not_modelled()), huge PMDs
+// (move_huge_pmd(), split_huge_pmd()), hugetlb, VM_ACCOUNT, locked_vm and mm_populate(),
+// map_count, KSM (ksm_madvise()), vm_ops->may_split and ->mremap, userfaultfd's remap events
+// and completions, mmu notifiers, flush_cache_range() (nothing on x86), mseal
+// (can_modify_vma()).
 
 // include/uapi/linux/mman.h
 const MREMAP_MAYMOVE = 1;
 const MREMAP_FIXED = 2;
 const MREMAP_DONTUNMAP = 4;
 
-// Lengths and addresses are in pages (PAGE_ALIGN() and offset_in_page() are no-ops).
-fn mremap(addr, old_len, new_len, flags, new_addr) source "mm/mremap.c:SYSCALL_DEFINE5(mremap)@v5.10" {
+// Lengths and addresses are in pages (PAGE_ALIGN(), offset_in_page() and untagged_addr() are
+// no-ops). "MREMAP_FIXED option added 5-Dec-1999 by Benjamin LaHaise. This option implies
+// MREMAP_MAYMOVE."
+fn mremap(addr, old_len, new_len, flags, new_addr) source "mm/mremap.c:SYSCALL_DEFINE5(mremap)@v6.12" {
     let mm = current_mm();
     let ret = -EINVAL;
-    // untagged_addr(): no tags on x86
     if (flags & ~(MREMAP_FIXED | MREMAP_MAYMOVE | MREMAP_DONTUNMAP)) != 0 {
         return ret;
     }
     if (flags & MREMAP_FIXED) != 0 && (flags & MREMAP_MAYMOVE) == 0 {
         return ret;
     }
+    // MREMAP_DONTUNMAP is always a move and it does not allow resizing in the process.
     if (flags & MREMAP_DONTUNMAP) != 0 && ((flags & MREMAP_MAYMOVE) == 0 || old_len != new_len) {
         return ret;
     }
+    // We allow a zero old-len as a special case for DOS-emu "duplicate shm area" thing. But a
+    // zero new-len is nonsensical.
     if new_len == 0 {
         return ret;
     }
     // mmap_write_lock_killable(): no signals are modelled
     mmap_write_lock(mm);
-    let downgraded = false;
-    if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0 {
-        ret = mremap_to(addr, old_len, new_addr, new_len, flags);
-    } else if old_len >= new_len {
-        // "Always allow a shrinking remap: that just unmaps the unnecessary pages..
-        // __do_munmap does all the needed commit accounting, and downgrades mmap_lock to
-        // read if so directed."
-        let retval = __do_munmap(mm, addr + new_len, old_len - new_len, true);
-        if retval < 0 && old_len != new_len {
-            ret = retval;
-        } else {
-            // "Returning 1 indicates mmap_lock is downgraded to read."
-            if retval == 1 {
-                downgraded = true;
-            }
-            ret = addr;
-        }
-    } else {
-        // "Ok, we need to grow.."
-        let vma = vma_to_resize(addr, old_len, new_len, flags, &ret);
-        if vma != null {
-            // "old_len exactly to the end of the area.."
-            if old_len == vma->vm_end - addr && vma_expandable(vma, new_len - old_len) {
-                // "can we just expand the current mapping?"
-                if vma_adjust(vma, vma->vm_start, addr + new_len, vma->vm_pgoff, null) != 0 {
-                    ret = -ENOMEM;
-                } else {
-                    // vm_stat_account(), VM_LOCKED's locked_vm: not modelled
-                    ret = addr;
-                }
-            } else {
-                // "We weren't able to just expand or shrink the area, we need to create a new
-                // one and move it.."
-                ret = -ENOMEM;
-                if (flags & MREMAP_MAYMOVE) != 0 {
-                    not_modelled(); // get_unmapped_area()'s choice of address
-                }
-            }
-        }
-    }
-    if downgraded {
-        mmap_read_unlock(mm);
-    } else {
+    let unlocked = false;
+    ret = mremap_locked(mm, addr, old_len, new_len, flags, new_addr, &unlocked);
+    if !unlocked {
+        // out:
         mmap_write_unlock(mm);
     }
-    // mm_populate() (VM_LOCKED) and the userfaultfd completions: not modelled
+    // out_unlocked:
+    // mm_populate() and the userfaultfd completions: not modelled
     return ret;
 }
 
-// "old_len exactly to the end of the area..": the VMA can grow by delta in place if nothing
-// is mapped there (get_unmapped_area(MAP_FIXED) accepts any range in the address space).
-fn vma_expandable(vma, delta) source "mm/mremap.c:vma_expandable@v5.10" {
+// The body of SYSCALL_DEFINE5(mremap) between mmap_write_lock_killable() and its out: label,
+// a function of its own so that its gotos are returns; *unlocked says it took
+// `goto out_unlocked` (the shrink's do_vmi_munmap() dropped mmap_lock).
+fn mremap_locked(mm, addr, old_len, new_len, flags, new_addr, unlocked) source "mm/mremap.c:SYSCALL_DEFINE5(mremap)@v6.12" {
+    let ret = -EINVAL;
+    let vma = vma_lookup(mm, addr);
+    if vma == null {
+        return -EFAULT;
+    }
+    // Don't allow remapping vmas when they have already been sealed (can_modify_vma()); no
+    // hugetlb VMAs
+    if (flags & (MREMAP_FIXED | MREMAP_DONTUNMAP)) != 0 {
+        return mremap_to(addr, old_len, new_addr, new_len, flags);
+    }
+    // Always allow a shrinking remap: that just unmaps the unnecessary pages..
+    // do_vmi_munmap does all the needed commit accounting, and unlocks the mmap_lock if so
+    // directed.
+    if old_len >= new_len {
+        if old_len == new_len {
+            return addr;
+        }
+        ret = do_vmi_munmap(mm, addr + new_len, old_len - new_len, true);
+        if ret != 0 {
+            return ret;
+        }
+        *unlocked = true;
+        return addr; // goto out_unlocked
+    }
+    // Ok, we need to grow..
+    vma = vma_to_resize(addr, old_len, new_len, flags, &ret);
+    if vma == null {
+        return ret; // IS_ERR(vma)
+    }
+    // old_len exactly to the end of the area..
+    if old_len == vma->vm_end - addr {
+        let delta = new_len - old_len;
+        // can we just expand the current mapping?
+        if vma_expandable(vma, delta) {
+            // VM_ACCOUNT's security_vm_enough_memory_mm(): not modelled
+            vma = vma_merge_extend(mm, vma, delta);
+            if vma == null {
+                return -ENOMEM;
+            }
+            // vm_stat_account(), VM_LOCKED's locked_vm: not modelled
+            return addr;
+        }
+    }
+    // We weren't able to just expand or shrink the area, we need to create a new one and
+    // move it..
+    ret = -ENOMEM;
+    if (flags & MREMAP_MAYMOVE) != 0 {
+        not_modelled(); // get_unmapped_area()'s choice of address
+    }
+    return ret;
+}
+
+// The VMA can grow by delta in place if nothing is mapped there (get_unmapped_area(MAP_FIXED)
+// accepts any range in the address space).
+fn vma_expandable(vma, delta) source "mm/mremap.c:vma_expandable@v6.12" {
     let end = vma->vm_end + delta;
     if end < vma->vm_end {
         return 0; // overflow
     }
-    if vma->vm_next != null && vma->vm_next->vm_start < end {
-        return 0; // intersection
+    if find_vma_intersection(vma->vm_mm, vma->vm_end, end) != null {
+        return 0;
     }
     return 1;
 }
 
-fn mremap_to(addr, old_len, new_addr, new_len, flags) source "mm/mremap.c:mremap_to@v5.10" {
+fn mremap_to(addr, old_len, new_addr, new_len, flags) source "mm/mremap.c:mremap_to@v6.12" {
     let mm = current_mm();
     let ret = -EINVAL;
-    // new_len > TASK_SIZE: the scenario's addresses are all in range
+    // offset_in_page(new_addr), new_len > TASK_SIZE: the scenario's addresses are all in range
     // Ensure the old/new locations do not overlap
     if addr + old_len > new_addr && new_addr + new_len > addr {
         return ret;
     }
     // the map_count check against sysctl_max_map_count: not modelled
     if (flags & MREMAP_FIXED) != 0 {
+        // VMA is moved to dst address, and munmap dst first.
         ret = do_munmap(mm, new_addr, new_len);
         if ret != 0 {
             return ret;
         }
     }
-    if old_len >= new_len {
+    if old_len > new_len {
         ret = do_munmap(mm, addr + new_len, old_len - new_len);
-        if ret != 0 && old_len != new_len {
+        if ret != 0 {
             return ret;
         }
         old_len = new_len;
     }
     let vma = vma_to_resize(addr, old_len, new_len, flags, &ret);
     if vma == null {
-        // IS_ERR(vma): ret = PTR_ERR(vma)
-        return ret;
+        return ret; // IS_ERR(vma): ret = PTR_ERR(vma)
     }
+    // MREMAP_DONTUNMAP's may_expand_vm(): not modelled
     if new_len > old_len {
         not_modelled(); // a move that grows the mapping
     }
@@ -141,51 +168,50 @@ fn mremap_to(addr, old_len, new_addr, new_len, flags) source "mm/mremap.c:mremap
 }
 
 // The VMA holding [addr, addr + old_len), or null with the error in *err (the kernel's
-// ERR_PTR()). For a growing mapping, VM_DONTEXPAND and VM_PFNMAP are never set here, and the
-// mlock and address-space limits (may_expand_vm()) and VM_ACCOUNT are not modelled.
-fn vma_to_resize(addr, old_len, new_len, flags, err) source "mm/mremap.c:vma_to_resize@v5.10" {
+// ERR_PTR()). VM_DONTEXPAND and VM_PFNMAP are never set here, and mlock_future_ok() and
+// may_expand_vm() are not modelled.
+fn vma_to_resize(addr, old_len, new_len, flags, err) source "mm/mremap.c:vma_to_resize@v6.12" {
     let mm = current_mm();
-    // mutate: equivalent(swap-adjacent) *err is the caller's local, and find_vma() reads the VMA list under mmap_lock, which mremap() holds for write: the two touch nothing in common
-    let vma = find_vma(mm, addr);
-    *err = -EFAULT;
-    if vma == null || vma->vm_start > addr {
+    let vma = vma_lookup(mm, addr);
+    if vma == null {
+        *err = -EFAULT;
         return null;
     }
-    *err = -EINVAL;
+    // !old_len is a special case where an attempt is made to 'duplicate' a mapping. This
+    // makes no sense for private mappings: every modelled VMA is private.
     if old_len == 0 {
-        // "attempted to duplicate a private mapping": every modelled VMA is private
+        *err = -EINVAL;
         return null;
     }
-    if (flags & MREMAP_DONTUNMAP) != 0 && (vma->vm_flags & VM_SHARED) != 0 {
-        return null;
-    }
-    // is_vm_hugetlb_page(): no hugetlb VMAs
     // We can't remap across vm area boundaries
-    *err = -EFAULT;
     if old_len > vma->vm_end - addr {
+        *err = -EFAULT;
         return null;
     }
     if new_len == old_len {
         return vma;
     }
-    // "Need to be careful about a growing mapping": the pgoff overflow check cannot fail
-    // with the scenario's addresses
+    // Need to be careful about a growing mapping: the pgoff overflow check cannot fail with
+    // the scenario's addresses
     return vma;
 }
 
-// The move: a new VMA at new_addr (copy_vma()), the PTEs moved into it
-// (move_page_tables()), then the old range unmapped (do_munmap(), which finds no PTE left
-// to zap). On a short move the PTEs go back and the new range is unmapped instead.
-fn move_vma(vma, old_addr, old_len, new_len, new_addr, flags) source "mm/mremap.c:move_vma@v5.10" {
+// The move: the old VMA write-locked, a new VMA at new_addr (copy_vma()), the PTEs moved into
+// it (move_page_tables()), then the old range unmapped (do_vmi_munmap(), which finds no PTE
+// left to zap). On a short move the PTEs go back and the new range is unmapped instead.
+// map_count, may_split, ksm_madvise(), VM_ACCOUNT, hiwater_vm, vm_stat_account(),
+// untrack_pfn_clear(), hugetlb, mremap_userfaultfd_prep() and locked_vm are left out.
+fn move_vma(vma, old_addr, old_len, new_len, new_addr, flags) source "mm/mremap.c:move_vma@v6.12" {
     let mm = vma->vm_mm;
     let err = 0;
-    // map_count check and ksm_madvise(MADV_UNMERGEABLE): not modelled
+    let need_rmap_locks = false;
+    vma_start_write(vma);
     let new_pgoff = vma->vm_pgoff + (old_addr - vma->vm_start);
-    let new_vma = copy_vma(vma, new_addr, new_len, new_pgoff);
+    let new_vma = copy_vma(&vma, new_addr, new_len, new_pgoff, &need_rmap_locks);
     if new_vma == null {
         return -ENOMEM;
     }
-    let moved_len = move_page_tables(vma, old_addr, new_vma, new_addr, old_len);
+    let moved_len = move_page_tables(vma, old_addr, new_vma, new_addr, old_len, need_rmap_locks, false);
     // Ghost, not kernel code: the PTEs are moved and the TLB flushed: a store through the
     // old address now reaching a moved page would be one the move lost.
     ghost_discard_done(mm, old_addr, old_addr + old_len);
@@ -196,144 +222,199 @@ fn move_vma(vma, old_addr, old_len, new_len, new_addr, flags) source "mm/mremap.
     if err != 0 {
         // On error, move entries back from new area to old, which will succeed since page
         // tables still there, and then proceed to unmap new area instead of old.
-        move_page_tables(new_vma, new_addr, vma, old_addr, moved_len);
+        move_page_tables(new_vma, new_addr, vma, old_addr, moved_len, true, false);
         ghost_discard_done(mm, new_addr, new_addr + moved_len);
         vma = new_vma;
         old_len = new_len;
         old_addr = new_addr;
         new_addr = err;
     }
-    // mremap_userfaultfd_prep(), arch_remap(), VM_ACCOUNT, hiwater_vm, vm_stat_account(),
-    // untrack_pfn_moved(): not modelled
     if err == 0 && (flags & MREMAP_DONTUNMAP) != 0 {
-        // "We always clear VM_LOCKED[ONFAULT] on the old vma"
-        vma->vm_flags = vma->vm_flags & ~VM_LOCKED;
-        // "Because we won't unmap we don't need to touch locked_vm": the old VMA stays,
-        // its PTEs moved away (its next faults find none)
+        // We always clear VM_LOCKED[ONFAULT] on the old vma
+        vm_flags_clear(vma, VM_LOCKED_MASK);
+        // anon_vma links of the old vma is no longer needed after its page table has been
+        // moved.
+        if new_vma != vma && vma->vm_start == old_addr && vma->vm_end == old_addr + old_len {
+            unlink_anon_vmas(vma);
+        }
+        // Because we won't unmap we don't need to touch locked_vm
         return new_addr;
     }
-    // do_munmap() of the old range; its -ENOMEM (a split failing) only changes accounting
-    do_munmap(mm, old_addr, old_len);
-    // VM_LOCKED: locked_vm accounting, not modelled
+    // do_vmi_munmap() of the old range; its -ENOMEM (a split failing) only changes accounting
+    do_vmi_munmap(mm, old_addr, old_len, false);
     return new_addr;
 }
 
-// mm/mmap.c: do_munmap() is __do_munmap() without the downgrade of mmap_lock.
-fn do_munmap(mm, start, len) source "mm/mmap.c:do_munmap@v5.10" {
-    return __do_munmap(mm, start, len, false);
-}
-
-// mm/mmap.c: a VMA like vma for [addr, addr + len), linked into the list and into vma's
-// anon_vmas, or a neighbour of the target extended over it (vma_merge()). The mempolicy and
-// the file are not modelled. *need_rmap_locks is false for a new VMA (it comes after vma in
-// the rmap walks' order); a merge that needs it true (the merged VMA's pgoff at or below
-// vma's: move_ptes() under the rmap locks), or a merge with vma itself (*vmap), is
-// not_modelled().
-fn copy_vma(vma, addr, len, pgoff) source "mm/mmap.c:copy_vma@v5.10" {
-    // mutate: equivalent(swap-adjacent) vm_mm never changes after vm_area_alloc(), and vm_start is guarded by mmap_lock, which mremap() holds for write: two loads that commute
+// mm/vma.c: "Copy the vma structure to a new location in the same mm, prior to moving page
+// table entries, to effect an mremap move": a neighbour of the target extended over it
+// (vma_merge_new_range()), else a copy of *vmap linked there (vma_link() write-locks it).
+// *need_rmap_locks: whether move_ptes() must take the rmap locks (the merged VMA's pgoff at
+// or below vma's, so an rmap walk could visit it first); the anon_vma lock is a no-op in this
+// tree. vma_dup_policy(), the file and vm_ops->open are left out.
+fn copy_vma(vmap, addr, len, pgoff, need_rmap_locks) source "mm/vma.c:copy_vma@v6.12" {
+    let vma = *vmap;
     let mm = vma->vm_mm;
     let vma_start = vma->vm_start;
-    // If anonymous vma has not yet been faulted, update new pgoff to match new location,
-    // to increase its chance of merging.
+    let faulted_in_anon_vma = true;
+    // If anonymous vma has not yet been faulted, update new pgoff to match new location, to
+    // increase its chance of merging.
     if vma->anon_vma == null {
         pgoff = addr;
+        faulted_in_anon_vma = false;
     }
     let prev = null;
-    if find_vma_links(mm, addr, addr + len, &prev) != 0 {
+    let new_vma = find_vma_prev(mm, addr, &prev);
+    if new_vma != null && new_vma->vm_start < addr + len {
         return null; // should never get here
     }
-    let new_vma = vma_merge(mm, prev, addr, addr + len, vma->vm_flags, vma->anon_vma, pgoff);
+    let vmg = vmg_vma_state(mm, prev, vma, addr, addr + len);
+    vmg.vma = null; // New VMA range.
+    vmg.pgoff = pgoff;
+    vmg.next = new_vma; // vma_iter_next_rewind(&vmi, NULL)
+    new_vma = vma_merge_new_range(&vmg);
     if new_vma != null {
-        // "Source vma may have been merged into new_vma"
+        // Source vma may have been merged into new_vma
         if vma_start >= new_vma->vm_start && vma_start < new_vma->vm_end {
-            not_modelled(); // *vmap = vma = new_vma
+            // "The only way we can get a vma_merge with self during an mremap is if the vma
+            // hasn't been faulted in yet"
+            BUG_ON(faulted_in_anon_vma);
+            vma = new_vma;
+            *vmap = vma;
         }
-        if new_vma->vm_pgoff <= vma->vm_pgoff {
-            not_modelled(); // *need_rmap_locks = true: move_ptes() under the rmap locks
-        }
+        *need_rmap_locks = new_vma->vm_pgoff <= vma->vm_pgoff;
         return new_vma;
     }
     new_vma = vm_area_dup(vma, mm);
     if new_vma == null {
         return null;
     }
-    // mutate: equivalent(swap-adjacent) new_vma is linked nowhere yet (vma_link() and anon_vma_clone() publish it below, under the locks an rmap walk or a lookup takes): no other CPU can read its fields between these stores
-    new_vma->vm_start = addr;
-    // mutate: equivalent(swap-adjacent) new_vma is linked nowhere yet (vma_link() and anon_vma_clone() publish it below, under the locks an rmap walk or a lookup takes): no other CPU can read its fields between these stores
-    new_vma->vm_end = addr + len;
-    new_vma->vm_pgoff = pgoff;
-    // vma_dup_policy(): not modelled
+    vma_set_range(new_vma, addr, addr + len, pgoff);
     if anon_vma_clone(new_vma, vma) != 0 {
+        // out_free_vma
         vm_area_free(new_vma);
         return null;
     }
-    // get_file(), vm_ops->open: no file
-    vma_link(mm, new_vma, prev);
+    vma_link(mm, new_vma);
+    *need_rmap_locks = false;
     return new_vma;
 }
 
-// mm/mmap.c: vma_link() -> __vma_link() -> __vma_link_list() (mm/util.c). The rb-tree,
-// i_mmap, map_count and validate_mm() are left out.
-fn vma_link(mm, vma, prev) source "mm/mmap.c:vma_link@v5.10" {
-    __vma_link_list(mm, vma, prev);
-}
-
-fn __vma_link_list(mm, vma, prev) source "mm/util.c:__vma_link_list@v5.10" {
-    let next = null;
-    vma->vm_prev = prev;
-    if prev != null {
-        next = prev->vm_next;
-        prev->vm_next = vma;
-    } else {
-        next = mm->mmap;
-        mm->mmap = vma;
-    }
-    vma->vm_next = next;
-    if next != null {
-        next->vm_prev = vma;
+// mm/mremap.c: take_rmap_locks() and drop_rmap_locks(): the anon_vma's lock (a no-op in this
+// tree: page.mmk); no file.
+fn take_rmap_locks(vma) source "mm/mremap.c:take_rmap_locks@v6.12" {
+    if vma->anon_vma != null {
+        anon_vma_lock_write(vma->anon_vma);
     }
 }
 
-// How much of len was moved. The PMD entries above the PTE tables always exist (pgd, p4d and
-// pud levels are not modelled: get_old_pmd() is the entry, alloc_new_pmd() never fails).
-fn move_page_tables(vma, old_addr, new_vma, new_addr, len) source "mm/mremap.c:move_page_tables@v5.10" {
+fn drop_rmap_locks(vma) source "mm/mremap.c:drop_rmap_locks@v6.12" {
+    if vma->anon_vma != null {
+        anon_vma_unlock_write(vma->anon_vma);
+    }
+}
+
+// get_extent(NORMAL_PMD, ...): "an extent of the corresponding size for the pgt_entry
+// specified if valid. Else returns a smaller extent bounded by the end of the source and
+// destination pgt_entry."
+fn get_extent(old_addr, old_end, new_addr) source "mm/mremap.c:get_extent@v6.12 (NORMAL_PMD)" {
+    let next = (old_addr + PMD_SIZE) & PMD_MASK;
+    let extent = next - old_addr;
+    if extent > old_end - old_addr {
+        extent = old_end - old_addr;
+    }
+    next = (new_addr + PMD_SIZE) & PMD_MASK;
+    if extent > next - new_addr {
+        extent = next - new_addr;
+    }
+    return extent;
+}
+
+// "A helper to check if aligning down is OK. The aligned address should fall on *no
+// mapping*."
+fn can_align_down(vma, addr_to_align, mask, for_stack) source "mm/mremap.c:can_align_down@v6.12" {
+    let addr_masked = addr_to_align & mask;
+    if !for_stack && vma->vm_start != addr_to_align {
+        return false;
+    }
+    if for_stack && addr_masked >= vma->vm_start {
+        return true;
+    }
+    return find_vma_intersection(vma->vm_mm, addr_masked, vma->vm_start) == null;
+}
+
+// "Opportunistically realign to specified boundary for faster copy."
+fn try_realign_addr(old_addr, old_vma, new_addr, new_vma, mask, for_stack) source "mm/mremap.c:try_realign_addr@v6.12" {
+    // Skip if the addresses are already aligned.
+    if (*old_addr & ~mask) == 0 {
+        return;
+    }
+    // Only realign if the new and old addresses are mutually aligned.
+    if (*old_addr & ~mask) != (*new_addr & ~mask) {
+        return;
+    }
+    // Ensure realignment doesn't cause overlap with existing mappings.
+    if !can_align_down(old_vma, *old_addr, mask, for_stack) || !can_align_down(new_vma, *new_addr, mask, for_stack) {
+        return;
+    }
+    *old_addr = *old_addr & mask;
+    *new_addr = *new_addr & mask;
+}
+
+// How much of len was moved. The levels above the PMD always exist (get_old_pud() finds one,
+// alloc_new_pud() and alloc_new_pmd() never fail), and a PUD's range is never the extent.
+fn move_page_tables(vma, old_addr, new_vma, new_addr, len, need_rmap_locks, for_stack) source "mm/mremap.c:move_page_tables@v6.12" {
+    if len == 0 {
+        return 0;
+    }
     let old_end = old_addr + len;
+    // If possible, realign addresses to PMD boundary for faster copy. Only realign if the
+    // mremap copying hits a PMD boundary.
+    if len >= PMD_SIZE - (old_addr & ~PMD_MASK) {
+        try_realign_addr(&old_addr, vma, &new_addr, new_vma, PMD_MASK, for_stack);
+    }
     // flush_cache_range(): nothing on x86; mmu_notifier_invalidate_range_start(): no
     // secondary MMUs
     let extent = 0;
     while old_addr < old_end {
         // cond_resched()
-        let next = (old_addr + PMD_SIZE) & PMD_MASK;
-        extent = next - old_addr;
-        if extent > old_end - old_addr {
-            extent = old_end - old_addr;
-        }
-        next = (new_addr + PMD_SIZE) & PMD_MASK;
-        if extent > next - new_addr {
-            extent = next - new_addr;
-        }
+        extent = get_extent(old_addr, old_end, new_addr);
         let old_pmd = get_old_pmd(vma->vm_mm, old_addr);
         if old_pmd != null {
             let new_pmd = pmd_offset(vma->vm_mm, new_addr); // alloc_new_pmd()
-            if pmd_trans_huge(*old_pmd) {
-                not_modelled(); // move_huge_pmd(), split_huge_pmd()
+            let again = true;
+            let stop = false;
+            while again {
+                again = false;
+                if pmd_trans_huge(*old_pmd) {
+                    not_modelled(); // move_pgt_entry(HPAGE_PMD) -> move_huge_pmd(), split_huge_pmd()
+                } else if extent == PMD_SIZE {
+                    not_modelled(); // move_pgt_entry(NORMAL_PMD) -> move_normal_pmd()
+                }
+                if !pmd_none(*old_pmd) {
+                    if pte_alloc(new_vma->vm_mm, new_pmd) {
+                        stop = true;
+                    } else if move_ptes(vma, old_pmd, old_addr, old_addr + extent, new_vma, new_pmd, new_addr, need_rmap_locks) < 0 {
+                        again = true; // goto again
+                    }
+                }
             }
-            if extent == PMD_SIZE {
-                not_modelled(); // move_normal_pmd(): a whole 2 MiB range moved at the PMD level
-            }
-            if pmd_none(*new_pmd) && __pte_alloc(new_vma->vm_mm, new_pmd) != 0 {
+            if stop {
                 break;
             }
-            move_ptes(vma, old_pmd, old_addr, old_addr + extent, new_vma, new_pmd, new_addr);
         }
         old_addr = old_addr + extent;
         new_addr = new_addr + extent;
+    }
+    // Prevent negative return values when {old,new}_addr was realigned but we broke out of
+    // the above loop for the first PMD itself.
+    if old_addr < old_end - len {
+        return 0;
     }
     return len + old_addr - old_end; // how much done
 }
 
 // The PMD entry of old_addr, or null if none (pgd, p4d and pud always exist here).
-fn get_old_pmd(mm, addr) source "mm/mremap.c:get_old_pmd@v5.10" {
+fn get_old_pmd(mm, addr) source "mm/mremap.c:get_old_pmd@v6.12" {
     let pmd = pmd_offset(mm, addr);
     if pmd_none(*pmd) {
         return null;
@@ -341,29 +422,43 @@ fn get_old_pmd(mm, addr) source "mm/mremap.c:get_old_pmd@v5.10" {
     return pmd;
 }
 
-// Both PTLs held ("exclusive mmap_lock prevents deadlock" between their orders); every
-// present PTE moved makes the TLB flush of the old range come before the PTLs are released:
-// "the new one to make sure the physical page stays valid until the TLB entry for the old
-// mapping has been flushed" (eb66ae030829, Oct 2018). take_rmap_locks(): no anon_vma.
-fn move_ptes(vma, old_pmd, old_addr, old_end, new_vma, new_pmd, new_addr) source "mm/mremap.c:move_ptes@v5.10" {
+// include/linux/userfaultfd_k.h (a 6.12.y stable backport: "mm: clear uffd-wp PTE/PMD state
+// on mremap()", which the pinned mm/mremap.c calls): a uffd-wp VMA whose context did not ask for UFFD_FEATURE_EVENT_REMAP.
+// The tree's userfaultfd context has no features (no remap events), so every uffd-wp VMA
+// qualifies. (Text not pinned: the function is read from its callers in mm/mremap.c.)
+fn vma_has_uffd_without_event_remap(vma) source "include/linux/userfaultfd_k.h:vma_has_uffd_without_event_remap@v6.12" {
+    return userfaultfd_wp(vma);
+}
+
+// Both PTLs held ("We don't have to worry about the ordering of src and dst pte locks because
+// exclusive mmap_lock prevents deadlock"); every present PTE moved makes the TLB flush of the
+// old range come before the PTLs are released: "NOTE! Both old and new PTL matter: the old
+// one for racing with folio_mkclean(), the new one to make sure the physical page stays valid
+// until the TLB entry for the old mapping has been flushed" (eb66ae030829, v4.20). The two
+// table mappings cannot fail under mmap_lock held for write (no -EAGAIN here).
+// arch_enter/leave_lazy_mmu_mode(): nothing without paravirt; move_pte() is the PTE itself
+// on x86.
+fn move_ptes(vma, old_pmd, old_addr, old_end, new_vma, new_pmd, new_addr, need_rmap_locks) source "mm/mremap.c:move_ptes@v6.12" {
+    let need_clear_uffd_wp = vma_has_uffd_without_event_remap(vma);
     let mm = vma->vm_mm;
     let force_flush = false;
     let len = old_end - old_addr;
-    let old_pte = pte_offset_map(old_pmd, old_addr);
-    let old_ptl = pte_lockptr(mm, old_pte);
-    spin_lock(old_ptl);
-    let new_pte = pte_offset_map(new_pmd, new_addr);
-    let new_ptl = pte_lockptr(mm, new_pte);
+    if need_rmap_locks {
+        take_rmap_locks(vma);
+    }
+    let old_ptl = null;
+    let old_pte = pte_offset_map_lock(mm, old_pmd, old_addr, &old_ptl);
+    let new_ptl = null;
+    let new_pte = pte_offset_map_nolock(mm, new_pmd, new_addr, &new_ptl);
     if new_ptl != old_ptl {
         spin_lock(new_ptl); // spin_lock_nested(new_ptl, SINGLE_DEPTH_NESTING)
     }
     // mutate: equivalent(delete-flush) not observable here: the flush owed is reclaim's batched one (3ea277194daa); reclaim flushes a dirty entry itself before it writes the page to swap (try_to_unmap_flush_dirty()), and through a clean one a store faults (it must set the D bit in a PTE that is gone), so what still reaches the page after mremap() returns is a load of contents no store changed
     // mutate: equivalent(move-flush-after-unlock) not observable here: the flush owed is reclaim's batched one (3ea277194daa); reclaim flushes a dirty entry itself before it writes the page to swap (try_to_unmap_flush_dirty()), and through a clean one a store faults (it must set the D bit in a PTE that is gone), so what still reaches the page after mremap() returns is a load of contents no store changed
     flush_tlb_batched_pending(vma->vm_mm);
-    // arch_enter_lazy_mmu_mode(): nothing without paravirt
     while old_addr < old_end {
-        old_pte = pte_offset_map(old_pmd, old_addr);
-        new_pte = pte_offset_map(new_pmd, new_addr);
+        old_pte = pte_offset_map(old_pmd, old_addr); // old_pte++
+        new_pte = pte_offset_map(new_pmd, new_addr); // new_pte++
         if !pte_none(*old_pte) {
             let pte = ptep_get_and_clear(mm, old_addr, old_pte);
             // If we are remapping a valid PTE, make sure to flush TLB before we drop the PTL
@@ -373,9 +468,19 @@ fn move_ptes(vma, old_pmd, old_addr, old_end, new_vma, new_pmd, new_addr) source
                 force_flush = true;
                 page = pte_page(pte);
             }
-            // move_pte(): the PTE itself on x86
             pte = move_soft_dirty_pte(pte);
-            set_pte_at(mm, new_addr, new_pte, pte);
+            if need_clear_uffd_wp && pte_marker_uffd_wp(pte) {
+                pte_clear(mm, new_addr, new_pte);
+            } else {
+                if need_clear_uffd_wp {
+                    if pte_present(pte) {
+                        pte = pte_clear_uffd_wp(pte);
+                    } else if is_swap_pte(pte) {
+                        pte = pte_swp_clear_uffd_wp(pte);
+                    }
+                }
+                set_pte_at(mm, new_addr, new_pte, pte);
+            }
             // Ghost, not kernel code: new_addr now holds what old_addr held.
             ghost_move(vma, old_addr, new_addr, page);
         }
@@ -388,11 +493,17 @@ fn move_ptes(vma, old_pmd, old_addr, old_end, new_vma, new_pmd, new_addr) source
     if new_ptl != old_ptl {
         spin_unlock(new_ptl);
     }
+    pte_unmap(new_pte);
     pte_unmap_unlock(old_pte, old_ptl);
+    if need_rmap_locks {
+        drop_rmap_locks(vma);
+    }
+    return 0;
 }
 
-// CONFIG_MEM_SOFT_DIRTY: a moved PTE is soft-dirty, so that userspace notices the move.
-fn move_soft_dirty_pte(pte) source "mm/mremap.c:move_soft_dirty_pte@v5.10" {
+// CONFIG_MEM_SOFT_DIRTY: "Set soft dirty bit so we can notice in userspace the ptes were
+// moved."
+fn move_soft_dirty_pte(pte) source "mm/mremap.c:move_soft_dirty_pte@v6.12" {
     if pte_present(pte) {
         return pte_mksoft_dirty(pte);
     }

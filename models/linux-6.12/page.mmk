@@ -53,6 +53,8 @@ fn scenario_page(page, mappings, extra_refs, exclusive) source "mmcheck: scenari
     page->mmcheck_extra_refs = extra_refs;
     atomic_set(&page->_mapcount, mappings - 1);
     page->mapping = PAGE_MAPPING_ANON;
+    // an anonymous folio is swap-backed from its first mapping (folio_add_new_anon_rmap())
+    __folio_set_swapbacked(page);
     if exclusive {
         SetPageAnonExclusive(page);
     }
@@ -427,10 +429,13 @@ fn folio_move_anon_rmap(folio, vma) source "mm/rmap.c:folio_move_anon_rmap@v6.12
 }
 
 // "Like folio_add_anon_rmap_*() but must only be called on *new* folios." The small-folio
-// branch; __folio_set_swapbacked(), statistics and mTHP counters are left out.
+// branch; VM_DROPPABLE (never set here), statistics and mTHP counters are left out.
 fn folio_add_new_anon_rmap(folio, vma, address, flags) source "mm/rmap.c:folio_add_new_anon_rmap@v6.12" {
     let exclusive = (flags & RMAP_EXCLUSIVE) != 0;
     BUG_ON(address < vma->vm_start || address + PAGE_SIZE > vma->vm_end);
+    if !folio_test_swapbacked(folio) {
+        __folio_set_swapbacked(folio);
+    }
     __folio_set_anon(folio, vma, address, exclusive);
     // mutate: equivalent(swap-adjacent) both write the new folio, which no other CPU can reach yet: its callers map it with set_pte_at() only afterwards, under the PTL
     atomic_set(&folio->_mapcount, 0); // increment count (starts at -1)
@@ -549,4 +554,63 @@ fn vm_normal_folio(vma, addr, pte) source "mm/memory.c:vm_normal_folio@v6.12" {
         return page_folio(page);
     }
     return null;
+}
+
+fn folio_test_dirty(folio) source "include/linux/page-flags.h:folio_test_dirty@v6.12" {
+    return test_bit(PG_dirty, &folio->flags);
+}
+
+fn folio_clear_dirty(folio) source "include/linux/page-flags.h:folio_clear_dirty@v6.12" {
+    clear_bit(PG_dirty, &folio->flags);
+}
+
+// __folio_set_swapbacked() is the non-atomic __set_bit() on a folio no other CPU can reach
+// yet (a new folio, or the scenario's set-up).
+fn __folio_set_swapbacked(folio) source "include/linux/page-flags.h:__folio_set_swapbacked@v6.12" {
+    set_bit(PG_swapbacked, &folio->flags);
+}
+
+fn folio_test_swapbacked(folio) source "include/linux/page-flags.h:folio_test_swapbacked@v6.12" {
+    return test_bit(PG_swapbacked, &folio->flags);
+}
+
+fn folio_test_unevictable(folio) source "include/linux/page-flags.h:folio_test_unevictable@v6.12 (no mlock LRU here)" {
+    return false;
+}
+
+// folio_likely_mapped_shared() of an order-0 folio (include/linux/mm.h)
+fn folio_likely_mapped_shared(folio) source "include/linux/mm.h:folio_likely_mapped_shared@v6.12 (order 0)" {
+    return folio_mapcount(folio) > 1;
+}
+
+// include/linux/mm.h@v6.12: fork.mmk's copy_present_page() still asks it of a page.
+fn page_maybe_dma_pinned(page) source "include/linux/mm.h:page_maybe_dma_pinned@v6.12" {
+    return folio_maybe_dma_pinned(page_folio(page));
+}
+
+// include/linux/mm.h@v6.12: is_zero_pfn(page_to_pfn(page)); the model compares with the
+// zero page itself.
+fn is_zero_page(page) source "include/linux/mm.h:is_zero_page@v6.12" {
+    return page == ZERO_PAGE(0);
+}
+
+fn is_zero_folio(folio) source "include/linux/mm.h:is_zero_folio@v6.12" {
+    return is_zero_page(folio_page(folio, 0));
+}
+
+// include/linux/page_ref.h@v6.12: atomic_add_unless() on the refcount (the speculative
+// reference of GUP-fast; migrate.mmk uses it too).
+fn page_ref_add_unless(page, nr, u) source "include/linux/page_ref.h:page_ref_add_unless@v6.12" {
+    return atomic_add_unless(&page->_refcount, nr, u);
+}
+
+// mm/mempolicy.c: vma_alloc_folio(gfp, order, vma, addr, hugepage) of an order-0 folio: the
+// VMA's memory policy (one node here) and the gfp flags are left out, so it is alloc_page()'s
+// page as a folio (the fault path's allocation).
+fn vma_alloc_folio(vma, addr) source "mm/mempolicy.c:vma_alloc_folio_noprof@v6.12 (order 0)" {
+    let page = alloc_page();
+    if page == null {
+        return null;
+    }
+    return page_folio(page);
 }

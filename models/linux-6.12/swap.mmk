@@ -109,3 +109,23 @@ fn lru_add_drain_cpu(cpu) source "mm/swap.c:lru_add_drain_cpu@v6.12" {
 fn lru_add_drain() source "mm/swap.c:lru_add_drain@v6.12" {
     lru_add_drain_cpu(smp_processor_id());
 }
+
+// "folio_mark_lazyfree - make an anon folio lazyfree": it moves to the lazyfree (inactive
+// file) list through this CPU's lru_lazyfree folio batch. The batch is not modelled: the
+// folio moves at once (folio_batch_add_and_move() as for a full batch), and the get/put of
+// the batch's reference is left out.
+fn folio_mark_lazyfree(folio) source "mm/swap.c:folio_mark_lazyfree@v6.12" {
+    if folio_test_anon(folio) && folio_test_swapbacked(folio) && !folio_test_swapcache(folio) && !folio_test_unevictable(folio) {
+        lru_lazyfree(folio);
+    }
+}
+
+// "Lazyfree folios are clean anonymous folios. They have the swapbacked flag cleared, to
+// distinguish them from normal anonymous folios." (The LRU lists, PG_active and
+// PG_referenced are not modelled.)
+fn lru_lazyfree(folio) source "mm/swap.c:lru_lazyfree@v6.12" {
+    if !folio_test_anon(folio) || !folio_test_swapbacked(folio) || folio_test_swapcache(folio) || folio_test_unevictable(folio) {
+        return;
+    }
+    clear_bit(PG_swapbacked, &folio->flags); // folio_clear_swapbacked()
+}

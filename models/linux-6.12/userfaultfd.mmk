@@ -1,4 +1,5 @@
-// userfaultfd write-protect as of v5.10: mm/userfaultfd.c and fs/userfaultfd.c.
+// userfaultfd write-protect as of 6.12.y: mm/userfaultfd.c and fs/userfaultfd.c (the text of
+// research-612-x86-uffd.md section 2, content-dated 6.12, not pinned).
 // One uffd context per mm, registered on every VMA with VM_UFFD_*; never released, and no
 // non-cooperative events (mmap_changing stays false).
 
@@ -18,8 +19,9 @@ const TASK_INTERRUPTIBLE = 0x1;
 // all zeroes (its stack frame is gone), so states differ only in what is queued. Left out: fd_wqh and poll,
 // event_wqh (non-cooperative events), the refile of fault_wqh on release, `waken` (the
 // wake below makes the task runnable directly).
-struct userfaultfd_ctx source "fs/userfaultfd.c:struct userfaultfd_ctx@v5.10" {
+struct userfaultfd_ctx source "fs/userfaultfd.c:struct userfaultfd_ctx@v6.12" {
     fault_pending_wqh_lock: spinlock_t;
+    map_changing_lock: rw_semaphore;
     pending: bits guarded_by fault_pending_wqh_lock;
     read: bits guarded_by fault_pending_wqh_lock;
     address: int[8] guarded_by fault_pending_wqh_lock;
@@ -27,34 +29,75 @@ struct userfaultfd_ctx source "fs/userfaultfd.c:struct userfaultfd_ctx@v5.10" {
 }
 global uffd_ctx: userfaultfd_ctx;
 
-// mm/userfaultfd.c: protect (enable_wp) or unprotect a range, under mmap_read_lock.
-fn mwriteprotect_range(dst_mm, start, len, enable_wp) source "mm/userfaultfd.c:mwriteprotect_range@v5.10" {
+// mm/userfaultfd.c (6.12): write-protect (enable_wp) or resolve one VMA's part of the range,
+// under the caller's mmap_read_lock: change_protection() inside an mmu_gather, whose flush is
+// tlb_end_vma()'s at the end of the walk (and tlb_finish_mmu()'s, nested). The text is
+// research-612-x86-uffd.md 2.2 (Xilinx/linux-xlnx mm/userfaultfd.c, content-dated 6.12.y,
+// sublevel unknown: not pinned).
+fn uffd_wp_range(dst_vma, start, len, enable_wp) source "mm/userfaultfd.c:uffd_wp_range@v6.12" {
+    // VM_WARN_ONCE(start < dst_vma->vm_start || start + len > dst_vma->vm_end)
+    let mm_cp_flags = MM_CP_UFFD_WP_RESOLVE;
+    if enable_wp {
+        mm_cp_flags = MM_CP_UFFD_WP;
+    }
+    // "vma->vm_page_prot already reflects that uffd-wp is enabled for this VMA (see
+    // userfaultfd_set_vm_flags()) and that all PTEs are supposed to be write-protected as
+    // default whenever protection changes. Try upgrading write permissions manually."
+    if !enable_wp && vma_wants_manual_pte_write_upgrade(dst_vma) {
+        mm_cp_flags = mm_cp_flags | MM_CP_TRY_CHANGE_WRITABLE;
+    }
+    let tlb = struct mmu_gather {};
+    tlb_gather_mmu(&tlb, dst_vma->vm_mm);
+    let ret = change_protection(&tlb, dst_vma, start, start + len, mm_cp_flags);
+    tlb_finish_mmu(&tlb);
+    return ret;
+}
+
+// mm/userfaultfd.c (6.12): every VMA of the range must be registered for uffd-wp. hugetlb is
+// not modelled; ctx->mmap_changing is never raised (no non-cooperative events), but
+// map_changing_lock is taken as the kernel does.
+fn mwriteprotect_range(dst_mm, start, len, enable_wp) source "mm/userfaultfd.c:mwriteprotect_range@v6.12" {
+    let ctx = &uffd_ctx;
+    let end = start + len;
+    // Does the address range wrap, or is the span zero-sized?
     BUG_ON(start + len <= start);
+    // mutate: equivalent(delete-lock-pair) not observable here: mmap_lock keeps the VMAs from changing under the walk (mprotect, munmap, mremap), and no test runs one beside UFFDIO_WRITEPROTECT; the PTEs themselves are changed under the PTL
+    // mutate: equivalent(swap-adjacent) not observable here: map_changing_lock is taken for write only by non-cooperative events (mremap, fork, madvise with UFFD_FEATURE_EVENT_*), which the model's context does not have
     mmap_read_lock(dst_mm);
-    // *mmap_changing is never set here
+    // "If memory mappings are changing because of non-cooperative operation (e.g. mremap)
+    // running in parallel, bail out and request the user to retry later"
+    // mutate: equivalent(delete-lock-pair) not observable here: map_changing_lock is taken for write only by non-cooperative events, which the model's context does not have
+    down_read(&ctx->map_changing_lock);
     let err = -ENOENT;
-    // find_dst_vma(): the VMA must contain the whole range
+    // for_each_vma_range(vmi, dst_vma, end)
     let dst_vma = find_vma(dst_mm, start);
-    if dst_vma == null || start + len > dst_vma->vm_end || (dst_vma->vm_flags & VM_SHARED) {
-        mmap_read_unlock(dst_mm);
-        return err;
+    while dst_vma != null && dst_vma->vm_start < end {
+        if !userfaultfd_wp(dst_vma) {
+            err = -ENOENT;
+            break;
+        }
+        let _start = start;
+        if dst_vma->vm_start > _start {
+            _start = dst_vma->vm_start;
+        }
+        let _end = end;
+        if dst_vma->vm_end < _end {
+            _end = dst_vma->vm_end;
+        }
+        err = uffd_wp_range(dst_vma, _start, _end - _start, enable_wp);
+        if enable_wp {
+            // Ghost, not kernel code: what the monitor may rely on (below).
+            uffd_wp_returns_coherent(dst_vma, _start, _end);
+        }
+        // Return 0 on success, <0 on failures
+        if err < 0 {
+            break;
+        }
+        err = 0;
+        dst_vma = dst_vma->vm_next;
     }
-    if !userfaultfd_wp(dst_vma) {
-        mmap_read_unlock(dst_mm);
-        return err;
-    }
-    // vma_is_anonymous(): every modelled VMA is anonymous
-    let newprot = vm_get_page_prot(dst_vma->vm_flags);
-    let cp_flags = MM_CP_UFFD_WP_RESOLVE;
-    if enable_wp {
-        newprot = vm_get_page_prot(dst_vma->vm_flags & ~VM_WRITE);
-        cp_flags = MM_CP_UFFD_WP;
-    }
-    change_protection(dst_vma, start, start + len, newprot, cp_flags);
-    if enable_wp {
-        uffd_wp_returns_coherent(dst_vma, start, start + len);
-    }
-    err = 0;
+    // mutate: equivalent(swap-adjacent) not observable here: map_changing_lock is taken for write only by non-cooperative events, which the model's context does not have
+    up_read(&ctx->map_changing_lock);
     mmap_read_unlock(dst_mm);
     return err;
 }
@@ -67,7 +110,8 @@ fn uffd_wp_returns_coherent(vma, start, end) source "ghost: the UFFDIO_WRITEPROT
     let mm = vma->vm_mm;
     let a = start;
     while a < end {
-        if !spin_is_locked(pte_lockptr(mm, pte_offset_map(mm, a))) {
+        let pte = pte_offset_map(mm, a);
+        if pte == null || !spin_is_locked(pte_lockptr(mm, pte)) {
             assume_tlb_coherent(vma, a);
         }
         a = a + PAGE_SIZE;
@@ -75,9 +119,10 @@ fn uffd_wp_returns_coherent(vma, start, end) source "ghost: the UFFDIO_WRITEPROT
 }
 
 // fs/userfaultfd.c: the UFFDIO_WRITEPROTECT ioctl. `mode` takes
-// UFFDIO_WRITEPROTECT_MODE_WP and UFFDIO_WRITEPROTECT_MODE_DONTWAKE.
-fn userfaultfd_writeprotect(start, len, mode) source "fs/userfaultfd.c:userfaultfd_writeprotect@v5.10" {
-    // ctx->mmap_changing is never set; validate_range() accepts every modelled range
+// UFFDIO_WRITEPROTECT_MODE_WP and UFFDIO_WRITEPROTECT_MODE_DONTWAKE. ctx->mmap_changing is
+// never set; validate_range() accepts every modelled range; mmget_not_zero() always succeeds
+// (the monitor's mm is the scenario's).
+fn userfaultfd_writeprotect(start, len, mode) source "fs/userfaultfd.c:userfaultfd_writeprotect@v6.12" {
     if mode & ~(UFFDIO_WRITEPROTECT_MODE_DONTWAKE | UFFDIO_WRITEPROTECT_MODE_WP) {
         return -EINVAL;
     }
@@ -97,11 +142,17 @@ fn userfaultfd_writeprotect(start, len, mode) source "fs/userfaultfd.c:userfault
     return ret;
 }
 
+// "Whether WP_UNPOPULATED is enabled on the uffd context": the model's context has no
+// feature bits.
+fn userfaultfd_wp_unpopulated(vma) source "fs/userfaultfd.c:userfaultfd_wp_unpopulated@v6.12 (no UFFD_FEATURE_WP_UNPOPULATED)" {
+    return false;
+}
+
 // fs/userfaultfd.c: wake faulting threads waiting on addresses in the range.
 // __wake_userfault(): under fault_pending_wqh.lock, __wake_up_locked_key() on both queues;
 // userfaultfd_wake_function() wakes each waiter whose address is in the range and takes
 // its entry off the queue (list_del_init()).
-fn wake_userfault(start, len) source "fs/userfaultfd.c:wake_userfault@v5.10" {
+fn wake_userfault(start, len) source "fs/userfaultfd.c:wake_userfault@v6.12" {
     let ctx = &uffd_ctx;
     atomic {
         spin_lock(&ctx->fault_pending_wqh_lock);
@@ -121,13 +172,14 @@ fn wake_userfault(start, len) source "fs/userfaultfd.c:wake_userfault@v5.10" {
     }
 }
 
-// fs/userfaultfd.c: entered with mmap_lock held for read; returns with it dropped.
-fn handle_userfault(vmf, reason) source "fs/userfaultfd.c:handle_userfault@v5.10" {
-    let mm = vmf->vma->vm_mm;
+// fs/userfaultfd.c: entered with the fault's lock held (mmap_lock for read, or the VMA's lock
+// with FAULT_FLAG_VMA_LOCK); returns VM_FAULT_RETRY with it dropped (release_fault_lock()).
+// Not reached here: PF_EXITING, UFFD_FEATURE_SIGBUS, UFFD_USER_MODE_ONLY, a fault without
+// FAULT_FLAG_ALLOW_RETRY (GUP without retry), FAULT_FLAG_RETRY_NOWAIT, ctx->released, hugetlb.
+fn handle_userfault(vmf, reason) source "fs/userfaultfd.c:handle_userfault@v6.12" {
     let ctx = &uffd_ctx;
     let me = smp_processor_id();
-    // ctx->released, UFFD_FEATURE_SIGBUS, the missing-fault checks: not reached here.
-    // User faults carry FAULT_FLAG_ALLOW_RETRY and never FAULT_FLAG_RETRY_NOWAIT.
+    // userfaultfd_ctx_get(ctx): the context is never released here
     let ret = VM_FAULT_RETRY;
     atomic {
         spin_lock(&ctx->fault_pending_wqh_lock);
@@ -151,8 +203,8 @@ fn handle_userfault(vmf, reason) source "fs/userfaultfd.c:handle_userfault@v5.10
         set_idle(true);
         spin_unlock(&ctx->fault_pending_wqh_lock);
     }
-    let must_wait = userfaultfd_must_wait(vmf->address, vmf->flags, reason);
-    mmap_read_unlock(mm);
+    let must_wait = userfaultfd_must_wait(ctx, vmf, reason);
+    release_fault_lock(vmf);
     if must_wait {
         // wake_up_poll(&ctx->fd_wqh): the monitor's read sees the queued message
         schedule();
@@ -172,7 +224,7 @@ fn handle_userfault(vmf, reason) source "fs/userfaultfd.c:handle_userfault@v5.10
 
 // list_del_init(&uwq->wq.entry), called with fault_pending_wqh.lock held: task t's entry
 // leaves its queue (and, with its stack frame, its message).
-fn uffd_unqueue(ctx, t) source "include/linux/list.h:list_del_init@v5.10 (a uwq entry)" {
+fn uffd_unqueue(ctx, t) source "include/linux/list.h:list_del_init@v6.12 (a uwq entry)" {
     // mutate: equivalent(swap-adjacent) called only inside its callers' atomic steps under the queue lock: stores to different words, none reading another
     ctx->pending = ctx->pending & ~(1 << t);
     // mutate: equivalent(swap-adjacent) called only inside its callers' atomic steps under the queue lock: stores to different words, none reading another
@@ -182,28 +234,50 @@ fn uffd_unqueue(ctx, t) source "include/linux/list.h:list_del_init@v5.10 (a uwq 
     ctx->order[t] = 0;
 }
 
-fn __set_current_state(state) source "include/linux/sched.h:__set_current_state@v5.10" {
+fn __set_current_state(state) source "include/linux/sched.h:__set_current_state@v6.12" {
     set_current_state(state);
 }
 
-// fs/userfaultfd.c: does the fault still need the monitor? (PMD levels always present)
-fn userfaultfd_must_wait(address, flags, reason) source "fs/userfaultfd.c:userfaultfd_must_wait@v5.10" {
-    let ret = false;
-    let pte = pte_offset_map(current_mm(), address);
-    if pte_none(*pte) {
-        ret = true;
+// fs/userfaultfd.c: "Verify the pagetables are still not ok after having reigstered into
+// the fault_pending_wqh": a lockless walk (the PGD..PUD levels always exist here). PTE markers
+// count as none (pte_none_mostly()); a huge leaf waits if it is not writable for a WP fault.
+fn userfaultfd_must_wait(ctx, vmf, reason) source "fs/userfaultfd.c:userfaultfd_must_wait@v6.12" {
+    let mm = vmf->vma->vm_mm; // ctx->mm
+    let address = vmf->address;
+    let pmd = pmd_offset(mm, address);
+    while true {
+        // again:
+        let _pmd = *pmd; // pmdp_get_lockless(pmd)
+        if pmd_none(_pmd) {
+            return true;
+        }
+        // (!pmd_present(), pmd_devmap(): no PMD migration entries or devmap here)
+        if pmd_trans_huge(_pmd) {
+            return !pmd_write(_pmd) && (reason & VM_UFFD_WP) != 0;
+        }
+        let pte = pte_offset_map(_pmd, address);
+        if pte == null {
+            continue; // ret = true; goto again
+        }
+        // "Lockless access: we're in a wait_event so it's ok if it changes under us. PTE
+        // markers should be handled the same as none ptes here."
+        let ptent = *pte;
+        let ret = false;
+        if pte_none(ptent) || is_pte_marker_pte(ptent) {
+            ret = true; // pte_none_mostly()
+        }
+        if !pte_write(ptent) && (reason & VM_UFFD_WP) != 0 {
+            ret = true;
+        }
+        return ret;
     }
-    if !pte_write(*pte) && (reason & VM_UFFD_WP) {
-        ret = true;
-    }
-    return ret;
 }
 
 // fs/userfaultfd.c: the monitor's blocking read(): userfaultfd_ctx_read() waits for a
 // message on fault_pending_wqh (find_userfault(): the oldest), moves its entry to
 // fault_wqh and returns the fault address. The sleep and the wake-up through fd_wqh are
 // the wait_until(); the take is one locked step with it.
-fn userfaultfd_read() source "fs/userfaultfd.c:userfaultfd_ctx_read@v5.10" {
+fn userfaultfd_read() source "fs/userfaultfd.c:userfaultfd_ctx_read@v6.12" {
     let ctx = &uffd_ctx;
     // (model device) a monitor blocked reading is an idle end, like a server with no work
     set_idle(true);
