@@ -475,7 +475,7 @@ fn vmas_need_the_trees_vm_area_struct() {
 }
 
 /// The machine's checks read mm_struct's `tlb_flush_pending` (an atomic_t),
-/// `tlb_flush_batched` (an int) and `mmap_lock` (an rw_semaphore) by name: a tree declaring
+/// `tlb_flush_batched` (an int or an atomic_t) and `mmap_lock` (an rw_semaphore) by name: a tree declaring
 /// one with another type is a located error at the field's type, and one writing the flag
 /// without the PTL breaks lock_hygiene.
 #[test]
@@ -488,9 +488,9 @@ fn the_mm_contract_fields_are_checked() {
             "`tlb_flush_pending` must be declared `atomic_t`",
         ),
         (
-            "    tlb_flush_pending: atomic_t;\n    tlb_flush_batched: atomic_t;\n",
+            "    tlb_flush_pending: atomic_t;\n    tlb_flush_batched: spinlock_t;\n",
             "3:24:",
-            "`tlb_flush_batched` must be declared `int`",
+            "`tlb_flush_batched` must be declared `int` or `atomic_t`",
         ),
         (
             "    tlb_flush_pending: atomic_t;\n    mmap_lock: spinlock_t;\n",

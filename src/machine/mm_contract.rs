@@ -40,7 +40,7 @@ const FIELDS: [(&str, WordKind, &str); 3] = [
     (
         "tlb_flush_batched",
         WordKind::Int,
-        "reclaim's deferred-flush flag (a bool in include/linux/mm_types.h)",
+        "reclaim's deferred flushes (a bool in v5.10's include/linux/mm_types.h, an atomic_t of generations in 6.12's)",
     ),
     (
         "mmap_lock",
@@ -83,11 +83,15 @@ impl MmContract {
             // (tlb_flush_batched may be the atomic_t later kernels made it)
             let atomic_batched = name == "tlb_flush_batched" && s.fields[f].1 == WordKind::Atomic;
             if s.fields[f].1 != kind && !atomic_batched {
+                let types = if name == "tlb_flush_batched" {
+                    "`int` or `atomic_t`".to_string()
+                } else {
+                    format!("`{}`", kind.name())
+                };
                 return Err(Diag::at(
                     s.type_spans[f],
                     format!(
-                        "mm_struct's `{name}` must be declared `{}`: the machine's checks read it as {what}",
-                        kind.name()
+                        "mm_struct's `{name}` must be declared {types}: the machine's checks read it as {what}"
                     ),
                 ));
             }
