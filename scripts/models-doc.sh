@@ -8,7 +8,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cargo build --release --quiet
 OUT=docs/models.md
-CMD=(target/release/mmcheck models models/linux-5.10 models/opt-in models/arch models/fixes tests/mmk -q "$@")
+CMD=(target/release/mmcheck models models/linux-6.12 models/linux-5.10 models/opt-in models/arch models/fixes tests/mmk -q "$@")
 body=$("${CMD[@]}")
 {
     echo "# The modelled kernel functions"
@@ -18,7 +18,7 @@ body=$("${CMD[@]}")
     echo "the coverage of the bundled tests' searches:"
     echo
     echo '```sh'
-    echo "mmcheck models models/linux-5.10 models/opt-in models/arch models/fixes tests/mmk${*:+ $*}"
+    echo "mmcheck models models/linux-6.12 models/linux-5.10 models/opt-in models/arch models/fixes tests/mmk${*:+ $*}"
     echo '```'
     echo
     echo "$body"

@@ -13,8 +13,10 @@ CMD=(target/release/mmcheck mutate models/linux-5.10 tests/mmk -q "$@")
 report=$("${CMD[@]}")
 OPT=(target/release/mmcheck mutate models/opt-in tests/mmk -q "$@")
 optin=$("${OPT[@]}")
+T612=(target/release/mmcheck mutate models/linux-6.12 tests/mmk -q "$@")
+tree612=$("${T612[@]}")
 {
-    echo "# Mutation score of the bundled v5.10 tree"
+    echo "# Mutation score of the bundled trees"
     echo
     echo "How strong the bundled scenarios are: \`mmcheck mutate\` (README, *Is my scenario"
     echo "strong enough?*) breaks the v5.10 model one small change at a time and runs"
@@ -42,6 +44,19 @@ optin=$("${OPT[@]}")
     echo
     echo '```'
     echo "$optin"
+    echo '```'
+    echo
+    echo "## The linux-6.12 tree"
+    echo
+    echo "The 6.12.y tree (\`models/linux-6.12/\`), scored with the same suite (its tests are"
+    echo "\`tests/mmk/linux-6.12/\`):"
+    echo
+    echo '```sh'
+    echo "mmcheck mutate models/linux-6.12 tests/mmk${*:+ $*}"
+    echo '```'
+    echo
+    echo '```'
+    echo "$tree612"
     echo '```'
 } > "$OUT"
 grep -E '^killed [0-9]+ of' "$OUT"

@@ -89,6 +89,58 @@ F|thread/dontneed-vs-protect-plain.mmk
 F|thread/dontneed-vs-protect-nested-flush.mmk
 """
 
+# The 6.12 column: each row's scenario on the linux-6.12 tree, where the thread's fixes are
+# merged (one-test files under tests/mmk/linux-6.12/thread/). A row whose test is a proposal
+# or a fix for v5.10 shows its scenario there; a row with no 6.12 form (a mutation of v5.10
+# code, a scenario too large for this page) shows why not.
+ON_612 = {
+    "uffd-wp/scenario-a-v5.10.mmk": "scenario-a.mmk",
+    "uffd-wp/scenario-a-tlb-evict.mmk": "scenario-a-tlb-evict.mmk",
+    "uffd-wp/scenario-a-fix-6ce64428d620.mmk": "scenario-a.mmk",
+    "uffd-wp/scenario-a-fix-speculative.mmk": "scenario-a.mmk",
+    "thread/b-v5.10.mmk": "b.mmk",
+    "thread/b-fix-6ce64428d620.mmk": "b.mmk",
+    "thread/bonly-fix-6ce64428d620.mmk": "b.mmk",
+    "thread/bonly-preserve-write.mmk": "b.mmk",
+    "thread/bonly-two-group.mmk": "b.mmk",
+    "thread/clear-refs-v5.10.0.mmk": "clear-refs.mmk",
+    "thread/clear-refs-write-lock.mmk": "clear-refs.mmk",
+    "thread/clear-refs-write-lock-flush.mmk": "clear-refs.mmk",
+    "mprotect/rw-to-ro-write-lock.mmk": "rw-to-ro-write-lock.mmk",
+    "thread/mprotect-write-lock.mmk": "mprotect-write-lock.mmk",
+    "thread/numa-hinting.mmk": "numa-hinting.mmk",
+    "thread/protect-vs-protect.mmk": "protect-vs-protect.mmk",
+    "thread/driver-aba-no-flush.mmk": "driver-aba-no-flush.mmk",
+    "thread/driver-aba-pending-flush.mmk": "driver-aba-pending-flush.mmk",
+    "thread/driver-aba-fix-uffd.mmk": "driver-aba-pending-flush.mmk",
+    "thread/dontneed-vs-protect-plain.mmk": "dontneed-vs-protect.mmk",
+    "thread/dontneed-vs-protect-nested-flush.mmk": "dontneed-vs-protect.mmk",
+}
+NOT_612 = {
+    "uffd-wp/mutation-dec-before-flush.mmk": "a mutation of v5.10 code",
+    "thread/numa-mutation-no-savedwrite.mmk": "a mutation of v5.10 code (6.12 has no savedwrite)",
+    "thread/mprotect-downgrade.mmk": "a proposal for v5.10",
+    "thread/b-v5.10-overlap.mmk": "too large for this page: tests/mmk-large/linux-6.12/thread/b-overlap.mmk",
+    "thread/b-protect-write-lock-overlap.mmk": "too large for this page: tests/mmk-large/linux-6.12/thread/b-overlap.mmk",
+    "thread/b-two-group-overlap.mmk": "too large for this page: tests/mmk-large/linux-6.12/thread/b-overlap.mmk",
+}
+T612 = "tests/mmk/linux-6.12/thread"
+
+
+def on_612(f):
+    """The 6.12 counterpart of row `f`: its file, or None and why there is none."""
+    if f in ON_612:
+        return ON_612[f], None
+    if f in NOT_612:
+        return None, NOT_612[f]
+    base = os.path.basename(f)
+    if base.startswith("a-"):
+        return "scenario-a.mmk", None
+    if base.startswith("b-") or base.startswith("bonly-"):
+        return "b.mmk", None
+    die(f"{f}: no 6.12 counterpart in ON_612 or NOT_612")
+
+
 # Ghost checks: model code that is not kernel code and only reports. A ghost *contract*
 # is a call of a reporting ghost primitive, or of a ghost function (one whose `source`
 # starts with "ghost:"), from a kernel function. Each one found in the models must be
@@ -233,7 +285,10 @@ for key in sites:
 for key in CONTRACTS:
     if key not in sites:
         die(f"ghost contract {key} is explained but no longer called in {MODELS}/")
-for f in model_files(T):
+# (only the tests this page runs: other tests may override a kernel function with its ghost
+# checks, e.g. a historical mutation of do_wp_page())
+row_files = [f"{T}/{ln[2:]}" for ln in QUESTIONS.strip().splitlines() if ln.startswith("F|")]
+for f in row_files:
     for n, callee, caller in scan(f)[1]:
         if callee in GHOST_PRIMS or callee in ghost_fns:
             die(f"{f}:{n}: a test calls the ghost check {callee}(); the ghost-free runs "
@@ -362,6 +417,25 @@ for _, files in questions:
             print(f"checking {f}", file=sys.stderr)
             results[f] = analyse(f)
 
+results_612 = {}
+for f in results:
+    c, _ = on_612(f)
+    if c and c not in results_612:
+        print(f"checking linux-6.12/thread/{c}", file=sys.stderr)
+        results_612[c] = check(f"{T612}/{c}")
+for f in os.listdir(T612):
+    if f.endswith(".mmk") and f not in results_612:
+        die(f"{T612}/{f} is no row's 6.12 counterpart")
+
+
+def col_612(f):
+    c, why = on_612(f)
+    if c is None:
+        return why
+    r = results_612[c]
+    ok = "" if r["as_expected"] else " **not as its test expects**"
+    return f"{r['verdict']} ({r['states']} states; `linux-6.12/thread/{c}`){ok}"
+
 
 def rests_on(a):
     kinds = a["kinds"]
@@ -444,6 +518,13 @@ if missed:
     w("**Warning: " + ", ".join(f"`tests/mmk/{f}`" for f in missed) + " did not behave as its")
     w("test expects; the explanations below were written for the expected verdicts.**")
     w("")
+w("The *6.12.y* column runs the row's scenario on the linux-6.12 tree (`models/linux-6.12/`),")
+w("where the thread's fixes are merged: its verdict and state count, from the one-test file")
+w("it names under `tests/mmk/linux-6.12/thread/`. A row that tests a proposal or a fix for")
+w("v5.10 shows the scenario it fixes. In 6.12 a writable anonymous PTE always maps an")
+w("exclusive page (PageAnonExclusive), so those scenarios declare the page `exclusive`: the")
+w("write fault reuses the page where v5.10 copied it.")
+w("")
 w("Columns: *found* is the verdict of `mmcheck check`, which stops at the shortest")
 w("counterexample unless an expectation needs the whole search; `safe` means an exhaustive")
 w("search found no interleaving that breaks any invariant; `no lost_write` in an expectation")
@@ -469,14 +550,15 @@ for n, (text, files) in enumerate(questions, 1):
     w("")
     w(f"## {n}. {text}")
     w("")
-    w("| test | expected | found | as expected | rests on | states | search | command |")
-    w("|---|---|---|---|---|---|---|---|")
+    w("| test | expected | found | as expected | rests on | states | search | 6.12.y | command |")
+    w("|---|---|---|---|---|---|---|---|---|")
     for f in files:
         a = results[f]
         p = a["plain"]
         ok = "yes" if p["as_expected"] else "**NO**"
         w(f"| `tests/mmk/{f}` | {cell(p['expected'] or '(none)')} | {cell(p['verdict'])} | {ok} | "
-          f"{cell(rests_on(a))} | {p['states']} | {search_text(p)} | {cmd(f)} |")
+          f"{cell(rests_on(a))} | {p['states']} | {search_text(p)} | {cell(col_612(f))} | "
+          f"{cmd(f)} |")
 
 w("")
 w("## The ghost contracts")

@@ -437,7 +437,6 @@ fn folio_add_new_anon_rmap(folio, vma, address, flags) source "mm/rmap.c:folio_a
         __folio_set_swapbacked(folio);
     }
     __folio_set_anon(folio, vma, address, exclusive);
-    // mutate: equivalent(swap-adjacent) both write the new folio, which no other CPU can reach yet: its callers map it with set_pte_at() only afterwards, under the PTL
     atomic_set(&folio->_mapcount, 0); // increment count (starts at -1)
     if exclusive {
         SetPageAnonExclusive(folio_page(folio, 0));
