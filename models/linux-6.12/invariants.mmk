@@ -47,3 +47,30 @@ fn folio_batch_refs(page) source "mmcheck: the references the per-CPU folio batc
     }
     return n;
 }
+
+// Pin coherence (the contract of a7f226604170 and the anon-exclusive series, 5.19+): a
+// FOLL_PIN of an anonymous page keeps the page exclusive to its process (gup_must_unshare()
+// unshares a shared page before GUP pins it, fork copies a pinned page for the child, and
+// migration backs off from one), so the pinned page stays the page mapped at the pinned
+// address: no COW can replace it. Checked at the end, when no GUP-fast pin that is about to
+// back off is still held: a mapped anonymous page that may be pinned is exclusive. (The
+// lost-write ghost checks the consequence: a device's DMA through the pin, `dma_add()`,
+// must be seen at the pinned address.)
+invariant pin_exclusive for page p at end "a mapped anonymous page that may be pinned (FOLL_PIN) is exclusive to its process (PageAnonExclusive), so no COW can replace it under the pin" {
+    !(folio_maybe_dma_pinned(p) && folio_mapped(p) && folio_test_anon(p)) || PageAnonExclusive(p)
+}
+
+// The other contracts of this tree are the machine's, read through fields and ghosts the
+// model keeps (DESIGN.md section 5):
+// - the tlb_flush_pending contract (4.13+): `stale_tlb` reads mm->tlb_flush_pending,
+//   mm->tlb_flush_batched (6.12's generations) and mmap_lock, and do_wp_page()'s
+//   assume_tlb_coherent() names the COW assumption;
+// - pin coherence through a device: `dma_add()` through a pin must be seen at the pinned
+//   address (`lost_write`; tests/mmk/linux-6.12/gup/pin-unshare.mmk,
+//   fork/gup-fast-vs-fork.mmk, migrate/migration-vs-gup-fast.mmk);
+// - zap completeness: a zap's ghost_discard() makes the address expect zero-fill and
+//   ghost_discard_done() ends the window in which a store may still be lost with it, so a
+//   zap that leaves a PTE, a page or a TLB entry behind is a `lost_write` (a store that
+//   survives), a `use_after_free` (an entry to a freed page) or a `page_leak`;
+//   madvise_dontneed_returns_coherent() checks that no CPU caches the range when
+//   MADV_DONTNEED returns.

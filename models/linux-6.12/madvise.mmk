@@ -137,7 +137,12 @@ fn madvise_dontneed_free(vma, prev, start, end, behavior) source "mm/madvise.c:m
         ghost_discard_done(vma, start, end);
         return ret;
     } else if behavior == MADV_FREE {
-        return madvise_free_single_vma(vma, start, end);
+        let ret = madvise_free_single_vma(vma, start, end);
+        // Ghost, not kernel code: the call and its flush are done, so a store that lands in a
+        // lazyfree page from here makes its contents count again (one that raced the call may
+        // be thrown away with the page).
+        ghost_discard_done(vma, start, end);
+        return ret;
     }
     return -EINVAL;
 }

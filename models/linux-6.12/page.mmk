@@ -143,10 +143,6 @@ fn folio_get(folio) source "include/linux/mm.h:folio_get@v6.12" {
     folio_ref_inc(folio);
 }
 
-fn get_page(page) source "include/linux/mm.h:get_page@v6.12" {
-    folio_get(page_folio(page));
-}
-
 // VM_BUG_ON_PAGE(page_ref_count(page) == 0) is left out (it would be a load of its own);
 // an underflow breaks the tree's `refcount` invariant instead.
 fn put_page_testzero(page) source "include/linux/mm.h:put_page_testzero@v6.12" {
@@ -319,6 +315,7 @@ fn free_pages_prepare(page) source "mm/page_alloc.c:free_pages_prepare@v6.12" {
     if PageAnon(page) {
         page->mapping = 0;
     }
+// mutate: equivalent(disable-recheck) the page is its freer's alone here, and clearing a bit that is already clear changes nothing
     if PageAnonExclusive(page) {
         ClearPageAnonExclusive(page);
     }
@@ -340,10 +337,6 @@ fn __free_pages(page, order) source "mm/page_alloc.c:__free_pages@v6.12" {
     }
 }
 
-fn __free_page(page) source "include/linux/gfp.h:__free_page@v6.12" {
-    __free_pages(page, 0);
-}
-
 // ---- mm/rmap.c@v6.12 (Xilinx/linux-xlnx acc8f948e4aa) and include/linux/rmap.h ----
 
 // The tree has no anon_vma objects and no rmap walk. vma->anon_vma is a token: null until
@@ -363,6 +356,7 @@ fn anon_vma_prepare(vma) source "include/linux/rmap.h:anon_vma_prepare@v6.12 (th
         return 0;
     }
     let mm = vma->vm_mm;
+// mutate: equivalent(delete-lock-pair) not observable here: the anon_vma is a token (the mm), so two racing faults that both find it null store the same value; in the kernel the lock keeps them from allocating two anon_vmas for one VMA
     spin_lock(&mm->page_table_lock);
     if vma->anon_vma == null {
         vma->anon_vma = mm;
@@ -415,6 +409,7 @@ fn anon_vma_merge(vma, next) source "include/linux/rmap.h:anon_vma_merge@v6.12" 
 // anon_vma (the root) when not exclusive; with the anon_vma a token, PAGE_MAPPING_ANON.
 // folio->index is left out (no rmap walk).
 fn __folio_set_anon(folio, vma, address, exclusive) source "mm/rmap.c:__folio_set_anon@v6.12" {
+// mutate: equivalent(swap-adjacent) the check reads the VMA and the store writes the new folio, which no other CPU can reach yet: either order gives the same steps
     BUG_ON(vma->anon_vma == null);
     folio->mapping = PAGE_MAPPING_ANON;
 }
@@ -424,6 +419,7 @@ fn __folio_set_anon(folio, vma, address, exclusive) source "mm/rmap.c:__folio_se
 // folio->mapping stays PAGE_MAPPING_ANON. The VM_BUG_ONs (the folio locked, the VMA's
 // anon_vma set) are kept.
 fn folio_move_anon_rmap(folio, vma) source "mm/rmap.c:folio_move_anon_rmap@v6.12" {
+// mutate: equivalent(swap-adjacent) two checks that write nothing: either order fails on the same states
     BUG_ON(!folio_test_locked(folio));
     BUG_ON(vma->anon_vma == null);
 }
@@ -436,6 +432,7 @@ fn folio_add_new_anon_rmap(folio, vma, address, flags) source "mm/rmap.c:folio_a
     if !folio_test_swapbacked(folio) {
         __folio_set_swapbacked(folio);
     }
+// mutate: equivalent(swap-adjacent) both write the new folio, which no other CPU can reach yet: its callers map it with set_pte_at() only afterwards, under the PTL
     __folio_set_anon(folio, vma, address, exclusive);
     atomic_set(&folio->_mapcount, 0); // increment count (starts at -1)
     if exclusive {
@@ -475,10 +472,12 @@ fn atomic_add_negative_dec(v) source "include/linux/atomic.h:atomic_add_negative
 fn folio_try_dup_anon_rmap_pte(folio, page, src_vma) source "include/linux/rmap.h:folio_try_dup_anon_rmap_pte@v6.12" {
     let maybe_pinned = folio_needs_cow_for_dma(src_vma, folio);
     if maybe_pinned {
+// mutate: equivalent(disable-recheck) a page that may be pinned is exclusive in 6.12 (GUP keeps a pin of an anonymous page only if gup_must_unshare() finds it so, and fork keeps a pinned page exclusive in the parent); where GUP-fast's speculative pin briefly raises a shared page's count, the mutant copies the page for the child instead of sharing it, which is as correct
         if PageAnonExclusive(page) {
             return -EBUSY;
         }
     }
+// mutate: equivalent(disable-recheck) clearing a bit that is already clear changes nothing (the PTL is held, and the bit is only set under it or on a new folio)
     if PageAnonExclusive(page) {
         ClearPageAnonExclusive(page);
     }

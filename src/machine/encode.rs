@@ -290,9 +290,7 @@ fn shared(s: &State, o: &mut Out) {
     }
     d[j..j + s.vma_rcu.len()].copy_from_slice(&s.vma_rcu);
     j += s.vma_rcu.len();
-    for (x, &l) in d[j..j + s.lazyfree.len()].iter_mut().zip(&s.lazyfree) {
-        *x = l as u8;
-    }
+    d[j..j + s.lazyfree.len()].copy_from_slice(&s.lazyfree);
     j += s.lazyfree.len();
     o.n += j;
     words(o, &s.mem);
@@ -593,9 +591,7 @@ fn decode_shared(r: &mut Reader, s: &mut State) {
     let n = s.vma_rcu.len();
     s.vma_rcu.copy_from_slice(r.slice(n));
     let n = s.lazyfree.len();
-    for (l, &x) in s.lazyfree.iter_mut().zip(r.slice(n)) {
-        *l = x != 0;
-    }
+    s.lazyfree.copy_from_slice(r.slice(n));
     let mut chunks = s.mem.chunks_exact_mut(8);
     for c in &mut chunks {
         // eight words of one byte each (a valid encoding has eight bytes left here)

@@ -339,7 +339,7 @@ pub fn initial_state(prog: &Program) -> Result<State, Diag> {
             d
         },
         lazyfree: if prog.may_call(|p| p == crate::ir::Prim::GhostLazyfree) {
-            vec![false; lay.mms * slots]
+            vec![super::state::LAZY_NONE; lay.mms * slots]
         } else {
             Vec::new()
         },

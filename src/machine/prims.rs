@@ -1147,7 +1147,7 @@ fn exec_inner(
             let g = l.ghost_index(mm, 0);
             st.expected[g..g + l.slots()].fill(0);
             if !st.lazyfree.is_empty() {
-                st.lazyfree[g..g + l.slots()].fill(false);
+                st.lazyfree[g..g + l.slots()].fill(super::state::LAZY_NONE);
             }
             st.mms[mm] = super::state::MmState::default();
             Value::Null
@@ -1336,8 +1336,10 @@ fn exec_inner(
             let slot = slot_at(m, int_arg(a[1])?)?;
             let g = m.prog.scenario.layout.ghost_index(mm, slot);
             if prim == Prim::GhostLazyfree {
-                st.lazyfree[g] = true;
-            } else if std::mem::replace(&mut st.lazyfree[g], false) {
+                st.lazyfree[g] = super::state::LAZY_BY_CPU + t;
+            } else if std::mem::replace(&mut st.lazyfree[g], super::state::LAZY_NONE)
+                != super::state::LAZY_NONE
+            {
                 // nothing stored since MADV_FREE: zero-fill on demand from now on
                 st.expected[g] = 0;
             }
@@ -1372,7 +1374,7 @@ fn exec_inner(
             if !st.lazyfree.is_empty() {
                 let (gt, gf) = (l.ghost_index(mm, to), l.ghost_index(mm, from));
                 st.lazyfree[gt] = st.lazyfree[gf];
-                st.lazyfree[gf] = false;
+                st.lazyfree[gf] = super::state::LAZY_NONE;
             }
             if a[3] != Value::Null {
                 let f = page_of(m, a[3])?;
@@ -1392,6 +1394,17 @@ fn exec_inner(
             let (s, e) = (int_arg(a[1])?, int_arg(a[2])?);
             // Only this CPU's discards: another call on the range may still be zapping.
             let addr = &m.prog.scenario.layout.addr;
+            // this CPU's MADV_FREE of the range is over: from now on a store that lands at
+            // one of its lazyfree addresses makes the value count again
+            if !st.lazyfree.is_empty() {
+                let l = &m.prog.scenario.layout;
+                for (slot, &a) in addr.iter().enumerate() {
+                    let g = l.ghost_index(mm as usize, slot);
+                    if (s..e).contains(&a) && st.lazyfree[g] == super::state::LAZY_BY_CPU + t {
+                        st.lazyfree[g] = super::state::LAZY_SETTLED;
+                    }
+                }
+            }
             for fr in st.frames.iter_mut() {
                 if let Some(k) = fr.taken
                     && k.cpu == t

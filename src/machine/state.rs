@@ -452,8 +452,10 @@ pub struct State {
     /// when the scenario has no swap device.
     pub swap: Vec<i64>,
     /// Ghost, per address of each mm (`Layout::ghost_index`): MADV_FREE made it lazyfree and
-    /// no store has landed since (`ghost_lazyfree`). Empty unless the program uses it.
-    pub lazyfree: Vec<bool>,
+    /// no store has landed since (`ghost_lazyfree`): `LAZY_NONE`, `LAZY_SETTLED` (the call
+    /// is over), or `LAZY_BY_CPU + cpu` while CPU cpu's madvise() call is still in progress.
+    /// Empty unless the program uses it.
+    pub lazyfree: Vec<u8>,
     /// Per VMA object: the CPUs whose read sections a `vm_area_free_rcu()` still waits
     /// for (a bit each; 0: no free pending). Empty unless the program frees VMAs so.
     pub vma_rcu: Vec<u8>,
@@ -493,12 +495,25 @@ impl State {
     }
 }
 
+/// `State::lazyfree`: not lazyfree.
+pub const LAZY_NONE: u8 = 0;
+/// `State::lazyfree`: lazyfree, and the MADV_FREE call that made it so is over.
+pub const LAZY_SETTLED: u8 = 1;
+/// `State::lazyfree`: lazyfree while CPU `v - LAZY_BY_CPU`'s MADV_FREE call is in progress.
+pub const LAZY_BY_CPU: u8 = 2;
+
 impl State {
-    /// A store landed at address `g` (`Layout::ghost_index`): it is no longer lazyfree.
+    /// A store landed at address `g` (`Layout::ghost_index`): it is no longer lazyfree, unless
+    /// the MADV_FREE that made it so is still in progress. A store racing the call (through a
+    /// TLB entry its flush has not reached yet) may be thrown away with the page: it is
+    /// ordered before the call, whose effect is to let the kernel drop what was written
+    /// before it.
     #[inline]
     pub fn stored_at(&mut self, g: usize) {
-        if let Some(x) = self.lazyfree.get_mut(g) {
-            *x = false;
+        if let Some(x) = self.lazyfree.get_mut(g)
+            && *x == LAZY_SETTLED
+        {
+            *x = LAZY_NONE;
         }
     }
 
