@@ -45,6 +45,7 @@ fn madvise(start, len, behavior) source "mm/madvise.c:do_madvise@v6.12 (MADV_DON
     }
     let write = madvise_need_mmap_write(behavior);
     if write {
+        // mutate: equivalent(delete-lock-pair) not observable here: only MADV_DONTNEED and MADV_FREE are modelled, and both take mmap_lock for read (madvise_need_mmap_write()); every advice that takes it for write stops at not_modelled() above, so no scenario reaches this branch
         mmap_write_lock(mm); // mmap_write_lock_killable()
     } else {
         mmap_read_lock(mm);
@@ -208,6 +209,7 @@ fn madvise_free_single_vma(vma, start_addr, end_addr) source "mm/madvise.c:madvi
     }
     lru_add_drain();
     let tlb = struct mmu_gather {};
+    // mutate: equivalent(swap-adjacent) tlb is this CPU's on-stack gather, which no other CPU can reach; tlb_start_vma() only records the VMA's flags in it (vma_exec, vma_pfn; fullmm is false before and after tlb_gather_mmu()), which x86's tlb_flush() does not read and tlb_gather_mmu() leaves as they are but for vma_pfn, false for an anonymous VMA either way
     tlb_gather_mmu(&tlb, mm);
     // update_hiwater_rss(), mmu_notifier_invalidate_range_start(): not modelled
     tlb_start_vma(&tlb, vma);
@@ -218,6 +220,7 @@ fn madvise_free_single_vma(vma, start_addr, end_addr) source "mm/madvise.c:madvi
         madvise_free_pte_range(pmd_offset(mm, addr), addr, next, &tlb, vma);
         addr = next;
     }
+    // mutate: equivalent(swap-adjacent) tlb_finish_mmu() flushes the gathered range itself (tlb_flush_mmu() -> tlb_flush_mmu_tlbonly(), or the whole mm if another flusher is nested) before dec_tlb_flush_pending(), at the same point of the call, and tlb_end_vma() after it finds the range reset and flushes nothing; MADV_FREE frees no page through the gather
     tlb_end_vma(&tlb, vma);
     tlb_finish_mmu(&tlb);
     return 0;
@@ -239,6 +242,8 @@ fn madvise_free_pte_range(pmd, addr, end, tlb, vma) source "mm/madvise.c:madvise
         return 0;
     }
     let pte = start_pte;
+    // mutate: equivalent(delete-flush) not observable here: it flushes what reclaim's batched unmap left pending (set_tlb_ubc_flush_pending()), which this tree does not have (mm_types.mmk: no reclaim path sets mm->tlb_flush_batched), so the flush branch is never taken
+    // mutate: equivalent(move-flush-after-unlock) not observable here: it flushes what reclaim's batched unmap left pending (set_tlb_ubc_flush_pending()), which this tree does not have (mm_types.mmk: no reclaim path sets mm->tlb_flush_batched), so the flush branch is never taken
     flush_tlb_batched_pending(mm);
     while addr != end {
         let nr = 1;

@@ -105,6 +105,8 @@ fn flush_tlb_batched_pending(mm) source "mm/rmap.c:flush_tlb_batched_pending@6.1
     let pending = batch & TLB_FLUSH_BATCH_PENDING_MASK;
     let flushed = batch >> TLB_FLUSH_BATCH_FLUSHED_SHIFT;
     if pending != flushed {
+        // mutate: equivalent(delete-flush) not observable here: pending differs from flushed only after reclaim's batched unmap (set_tlb_ubc_flush_pending()), which this tree does not have (see above): the branch is never taken
+        // mutate: equivalent(swap-adjacent) not observable here: pending differs from flushed only after reclaim's batched unmap (set_tlb_ubc_flush_pending()), which this tree does not have (see above): the branch is never taken
         flush_tlb_mm(mm);
         atomic_cmpxchg(&mm->tlb_flush_batched, batch, pending | (pending << TLB_FLUSH_BATCH_FLUSHED_SHIFT));
     }

@@ -68,7 +68,10 @@ fn vma_start_read(vma) source "include/linux/mm.h:vma_start_read@v6.12" {
 
 // rcu_read_lock() "keeps vma alive till the end of up_read".
 fn vma_end_read(vma) source "include/linux/mm.h:vma_end_read@v6.12" {
+    // mutate: equivalent(delete-lock-pair) not observable here: the RCU read lock covers what the kernel's up_read() does after the count drops (rwsem_wake() touches the rw_semaphore inside the VMA, which the writer it lets into vma_start_write() may free once a grace period passes); the machine's up_read() is one step, so no CPU can free the VMA between the release and the end of up_read()
+    // mutate: equivalent(swap-adjacent) not observable here: the RCU read lock covers what the kernel's up_read() does after the count drops (rwsem_wake() touches the rw_semaphore inside the VMA, which the writer it lets into vma_start_write() may free once a grace period passes); the machine's up_read() is one step, so nothing of it is left after the release for the RCU lock to cover
     rcu_read_lock();
+    // mutate: equivalent(swap-adjacent) not observable here: ending the RCU read section before up_read() leaves the kernel's up_read() unprotected after the count drops (rwsem_wake() on the rw_semaphore inside a VMA the released writer may free); the machine's up_read() is one step, and while this CPU still holds the read lock no writer gets past vma_start_write() to free the VMA
     up_read(&vma->vm_lock);
     rcu_read_unlock();
 }
@@ -88,7 +91,9 @@ fn vma_start_write(vma) source "include/linux/mm.h:vma_start_write@v6.12" {
     if __is_vma_write_locked(vma) {
         return;
     }
+    // mutate: equivalent(swap-adjacent) mm->mm_lock_seq changes only in vma_end_write_all(), under mmap_lock held for write, which every caller of vma_start_write() holds (mmap_assert_write_locked()): the load gives the same value before or after down_write()
     let mm_lock_seq = vma->vm_mm->mm_lock_seq;
+    // mutate: equivalent(swap-adjacent) the exclusion is down_write()'s, which waits for every reader holding vm_lock whichever comes first: a reader that finds the new vm_lock_seq before the writer holds vm_lock (the lockless check, or the check under its read lock, which it then drops) fails and falls back to mmap_lock, which the writer holds; one that passed its check holds vm_lock and down_write() waits for it; after up_write() every reader sees the new value either way. The store's place only decides whether such a reader fails, which vma_start_read() may always do ("allowed to occasionally yield false locked result"), never whether one passes
     down_write(&vma->vm_lock);
     vma->vm_lock_seq = mm_lock_seq;
     up_write(&vma->vm_lock);

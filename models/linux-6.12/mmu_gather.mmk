@@ -159,6 +159,7 @@ fn tlb_end_vma(tlb, vma) source "include/asm-generic/tlb.h:tlb_end_vma@v6.12" {
     if tlb->fullmm {
         return;
     }
+    // mutate: equivalent(delete-flush) on x86 this flush is for the range's size, not for safety ("this avoids the ranges growing with the unused space between consecutive VMAs, but also the mmu_gather::vma_* flags from tlb_start_vma() rely on this": x86's tlb_flush() reads no vma_* flag): without it the range stays gathered and tlb_finish_mmu(), or a full batch's tlb_flush_mmu(), flushes it before any gathered page or table is freed and before dec_tlb_flush_pending(), so a stale entry lives only while its flush is advertised pending; between two VMAs of one call (unmap_vmas(), mprotect's loop) the VMAs are detached or mmap_lock is held for write
     // "Do a TLB flush and reset the range at VMA boundaries"
     tlb_flush_mmu_tlbonly(tlb);
 }
@@ -201,6 +202,7 @@ fn __tlb_remove_page(tlb, page, delay_rmap) source "include/asm-generic/tlb.h:__
 // "tlb_remove_page_size(): a page whose batch is full is flushed at once"
 fn tlb_remove_page_size(tlb, page, page_size) source "include/asm-generic/tlb.h:tlb_remove_page_size@v6.12" {
     if __tlb_remove_page_size(tlb, page, false, page_size) {
+        // mutate: equivalent(delete-flush) not observable here: a full batch keeps a slot in reserve ("Make sure that we can always add another page"), and the only caller is zap_huge_pmd(); the model's mm deposits one table (mm->pmd_huge_pte), so a scenario has one huge leaf per mm and what comes after it is zap_pte_range(), which takes the reserved slot and flushes itself; a second huge leaf after a full batch would overfill it in the kernel
         tlb_flush_mmu(tlb);
     }
 }
@@ -443,6 +445,7 @@ fn tlb_remove_table_free(batch) source "mm/mmu_gather.c:tlb_remove_table_free@v6
 // "If we want tlb_remove_table() to imply TLB invalidates." (x86 does not select
 // CONFIG_MMU_GATHER_NO_TABLE_INVALIDATE: tlb_needs_table_invalidate() is true.)
 fn tlb_table_invalidate(tlb) source "mm/mmu_gather.c:tlb_table_invalidate@v6.12" {
+    // mutate: equivalent(delete-flush) not observable here: the invalidation before a table is freed drops the paging-structure caches that may still point into it, which the machine does not have (its TLB caches leaf translations, which name pages, not tables); the leaf entries of the range stay gathered and are flushed before any gathered page is freed
     tlb_flush_mmu_tlbonly(tlb);
 }
 
@@ -453,6 +456,7 @@ fn tlb_remove_table_one(mm, table) source "mm/mmu_gather.c:tlb_remove_table_one@
 
 fn tlb_table_flush(tlb) source "mm/mmu_gather.c:tlb_table_flush@v6.12" {
     if tlb->batch != null {
+        // mutate: equivalent(swap-adjacent) not observable here: freeing the tables before the invalidation leaves the paging-structure caches pointing into freed tables, which the machine does not have (its TLB caches leaf translations, which name pages, not tables; GUP-fast, the software walker, is ordered by tlb_remove_table_free()'s IPI either way); the leaf entries of the range stay gathered and are flushed before any gathered page is freed
         tlb_table_invalidate(tlb);
         tlb_remove_table_free(tlb->batch);
         tlb->batch = null;
@@ -487,6 +491,7 @@ fn tlb_table_init(tlb) source "mm/mmu_gather.c:tlb_table_init@v6.12" {
 }
 
 fn tlb_flush_mmu_free(tlb) source "mm/mmu_gather.c:tlb_flush_mmu_free@v6.12" {
+    // mutate: equivalent(swap-adjacent) both come after tlb_flush_mmu_tlbonly(); in the kernel tlb_table_flush() only queues the tables (call_rcu()), so the pages are freed before the tables are in the kernel's own order: only the model's synchronous wait for the grace period makes the original stricter, and no CPU reaches a gathered page through a table (the PTEs were cleared before)
     tlb_table_flush(tlb);
     tlb_batch_pages_flush(tlb);
 }

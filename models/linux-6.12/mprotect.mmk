@@ -243,8 +243,10 @@ fn change_pmd_range(tlb, vma, addr, end, newprot, cp_flags) source "mm/mprotect.
 
 fn change_protection_range(tlb, vma, addr, end, newprot, cp_flags) source "mm/mprotect.c:change_protection_range@v6.12" {
     BUG_ON(addr >= end);
+    // mutate: equivalent(swap-adjacent) tlb_start_vma() only records the VMA's flags in the caller's gather (vma_exec, vma_pfn), which x86's tlb_flush() does not read and change_pmd_range() does not touch: recorded before or after the walk, the flush is the same
     tlb_start_vma(tlb, vma);
     // change_prepare() of the PGD/P4D/PUD levels: they always exist here
+    // mutate: equivalent(swap-adjacent) on x86 tlb_end_vma()'s flush only keeps the gathered range tight between VMAs: run before the walk it flushes nothing, and the walk's range stays gathered until the caller's tlb_finish_mmu() flushes it before dec_tlb_flush_pending() (uffd_wp_range() and change_prot_numa() finish right after change_protection(); mprotect after its last VMA, under mmap_lock held for write with every VMA write-locked); the flush is advertised pending throughout
     let pages = change_pmd_range(tlb, vma, addr, end, newprot, cp_flags);
     tlb_end_vma(tlb, vma);
     return pages;

@@ -205,6 +205,7 @@ fn move_vma(vma, old_addr, old_len, new_len, new_addr, flags) source "mm/mremap.
     let mm = vma->vm_mm;
     let err = 0;
     let need_rmap_locks = false;
+// mutate: equivalent(swap-adjacent) vm_pgoff and vm_start change only under mmap_lock held for write, which mremap() holds here: the load gives the same value before or after vma_start_write(), and no other CPU sees a local
     vma_start_write(vma);
     let new_pgoff = vma->vm_pgoff + (old_addr - vma->vm_start);
     let new_vma = copy_vma(&vma, new_addr, new_len, new_pgoff, &need_rmap_locks);
@@ -253,6 +254,7 @@ fn move_vma(vma, old_addr, old_len, new_len, new_addr, flags) source "mm/mremap.
 // tree. vma_dup_policy(), the file and vm_ops->open are left out.
 fn copy_vma(vmap, addr, len, pgoff, need_rmap_locks) source "mm/vma.c:copy_vma@v6.12" {
     let vma = *vmap;
+// mutate: equivalent(swap-adjacent) two loads of the VMA, vm_mm set once at allocation and vm_start written only under mmap_lock held for write, which the caller holds: neither can change between them
     let mm = vma->vm_mm;
     let vma_start = vma->vm_start;
     let faulted_in_anon_vma = true;
@@ -294,6 +296,7 @@ fn copy_vma(vmap, addr, len, pgoff, need_rmap_locks) source "mm/vma.c:copy_vma@v
         vm_area_free(new_vma);
         return null;
     }
+// mutate: equivalent(swap-adjacent) *need_rmap_locks is move_vma()'s local, which no other CPU can reach: its store can go before or after the link
     vma_link(mm, new_vma);
     *need_rmap_locks = false;
     return new_vma;
@@ -356,6 +359,7 @@ fn try_realign_addr(old_addr, old_vma, new_addr, new_vma, mask, for_stack) sourc
     if !can_align_down(old_vma, *old_addr, mask, for_stack) || !can_align_down(new_vma, *new_addr, mask, for_stack) {
         return;
     }
+// mutate: equivalent(swap-adjacent) two stores to move_page_tables()' locals, which no other CPU can reach
     *old_addr = *old_addr & mask;
     *new_addr = *new_addr & mask;
 }
@@ -439,6 +443,7 @@ fn vma_has_uffd_without_event_remap(vma) source "include/linux/userfaultfd_k.h:v
 // arch_enter/leave_lazy_mmu_mode(): nothing without paravirt; move_pte() is the PTE itself
 // on x86.
 fn move_ptes(vma, old_pmd, old_addr, old_end, new_vma, new_pmd, new_addr, need_rmap_locks) source "mm/mremap.c:move_ptes@v6.12" {
+// mutate: equivalent(swap-adjacent) two loads of the VMA (vm_flags, written only under mmap_lock held for write, which mremap() holds; vm_mm, set once at allocation) into locals: neither can change between them
     let need_clear_uffd_wp = vma_has_uffd_without_event_remap(vma);
     let mm = vma->vm_mm;
     let force_flush = false;

@@ -309,7 +309,8 @@ fn alloc_page() source "include/linux/gfp.h:alloc_page@v6.12" {
 // free_pages_prepare(): `if (PageMappingFlags(page)) page->mapping = NULL;` (only anon
 // mappings exist here; it also clears PG_anon_exclusive with the other flags to check,
 // PAGE_FLAGS_CHECK_AT_PREP); page_expected_state() then finds a page still mapped (or
-// referenced) bad, and bad_page() reports it: the tree's `refcount` invariant broken.
+// referenced, or still on the LRU, or locked) bad, and bad_page() reports it: the tree's
+// `refcount` invariant broken.
 // Its other work (hwpoison, memcg, poisoning) is left out.
 fn free_pages_prepare(page) source "mm/page_alloc.c:free_pages_prepare@v6.12" {
     if PageAnon(page) {
@@ -321,6 +322,10 @@ fn free_pages_prepare(page) source "mm/page_alloc.c:free_pages_prepare@v6.12" {
     }
     if atomic_read(&page->_mapcount) != -1 || page_ref_count(page) != 0 {
         violation(refcount); // bad_page(page, "nonzero mapcount" / "nonzero _refcount")
+    }
+    // page_expected_state(): PAGE_FLAGS_CHECK_AT_FREE includes PG_lru and PG_locked
+    if test_bit(PG_lru, &page->flags) || test_bit(PG_locked, &page->flags) {
+        violation(refcount); // bad_page(page, "PAGE_FLAGS_CHECK_AT_FREE flag(s) set")
     }
 }
 

@@ -242,6 +242,7 @@ fn __set_current_state(state) source "include/linux/sched.h:__set_current_state@
 // the fault_pending_wqh": a lockless walk (the PGD..PUD levels always exist here). PTE markers
 // count as none (pte_none_mostly()); a huge leaf waits if it is not writable for a WP fault.
 fn userfaultfd_must_wait(ctx, vmf, reason) source "fs/userfaultfd.c:userfaultfd_must_wait@v6.12" {
+    // mutate: equivalent(swap-adjacent) two loads of the faulting CPU's own vm_fault (on its stack) into locals; vmf->vma->vm_mm is set once when the VMA is allocated: neither changes between them
     let mm = vmf->vma->vm_mm; // ctx->mm
     let address = vmf->address;
     let pmd = pmd_offset(mm, address);

@@ -7,7 +7,9 @@
 //         return VM_FAULT_WRITE;
 // Once the PTL is gone the page tables were the fault's only hold on the page: a
 // MADV_DONTNEED (mmap_lock for read; here the fault holds only the VMA's read lock) zaps the
-// PTE and frees the page, and unlock_page() then writes a freed page's flags. The fix
+// PTE and frees the page while it is still locked (bad_page(): PG_locked is one of the
+// flags checked at free, the tree's `refcount` invariant), and unlock_page() then writes a
+// freed page's flags (use_after_free). The fix
 // unlocks before wp_page_reuse(), under the PTL, as 6.12's wp_can_reuse_anon_folio() does.
 // Restored here in 6.12's shape: wp_can_reuse_anon_folio() returns with the folio still
 // locked when it reuses, and do_wp_page() unlocks after wp_page_reuse().
@@ -90,5 +92,5 @@ test "be068f29034f: the reused page unlocked after the PTL is dropped, racing MA
     pte X -> P { dirty accessed };          // mapped once, no other reference, not exclusive
     cpu0 { X = 8; }
     cpu1 { madvise(X, 1, MADV_DONTNEED); }
-    expect violation(use_after_free);
+    expect violation(refcount);
 }
