@@ -54,6 +54,7 @@ fn pgtable_trans_huge_withdraw(mm, pmdp) source "mm/pgtable-generic.c:pgtable_tr
 // walker never sees the entry none meanwhile; the xchg keeps the A and D bits the MMU set.
 // VM_WARN_ON_ONCE(!pmd_present(*pmdp)) is left out (a load of its own).
 fn pmdp_invalidate(vma, address, pmdp) source "mm/pgtable-generic.c:pmdp_invalidate@v6.12" {
+    // mutate: equivalent(swap-adjacent) not observable here: no path of the 6.12 tree calls pmdp_invalidate() (its 6.12 callers __split_huge_pmd_locked(), set_pmd_migration_entry() and madvise_free_huge_pmd() are not modelled); in the kernel a flush before the entry goes invalid lets another CPU refill the huge translation in between and keep it
     let old = pmdp_establish(vma, address, pmdp, pmd_mkinvalid(*pmdp));
     flush_pmd_tlb_range(vma, address, address + HPAGE_PMD_SIZE);
     return old;
@@ -61,6 +62,7 @@ fn pmdp_invalidate(vma, address, pmdp) source "mm/pgtable-generic.c:pmdp_invalid
 
 // include/linux/pgtable.h: x86 has no __HAVE_ARCH_FLUSH_PMD_TLB_RANGE
 fn flush_pmd_tlb_range(vma, addr, end) source "include/linux/pgtable.h:flush_pmd_tlb_range@v6.12" {
+    // mutate: equivalent(delete-flush) not observable here: flush_pmd_tlb_range()'s only caller in the tree is pmdp_invalidate(), which no modelled path calls (the huge PMD split, set_pmd_migration_entry() and madvise_free_huge_pmd() are not modelled)
     flush_tlb_range(vma, addr, end);
 }
 

@@ -105,6 +105,7 @@ fn collapse_huge_page(mm, address, referenced, unmapped) source "mm/khugepaged.c
     if result != SCAN_SUCCEED {
         return collapse_out_up_write(mm, folio, result);
     }
+    // mutate: equivalent(swap-adjacent) not observable here: the anon_vma is a token with no lock (anon_vma_lock_write() is empty, page.mmk); in the kernel the order is vma_start_write() then anon_vma->rwsem (mm/rmap.c), and the reverse deadlocks against a fault that holds the VMA lock and waits in migration_entry_wait() for a migration whose remove_migration_ptes() waits for the anon_vma lock
     vma_start_write(vma);
     anon_vma_lock_write(vma->anon_vma);
     // mmu_notifier_invalidate_range_start(): not modelled
@@ -114,12 +115,14 @@ fn collapse_huge_page(mm, address, referenced, unmapped) source "mm/khugepaged.c
     // Parallel GUP-fast is fine since GUP-fast will back off when it detects PMD is
     // changed."
     let _pmd = pmdp_collapse_flush(vma, address, pmd);
+    // mutate: equivalent(swap-adjacent) tlb_remove_table_sync_one()'s IPI needs no lock (pmdp_collapse_flush()'s flush IPI is already sent under it), and a CPU waiting for this PMD lock (pmd_lock() is per PMD page: a fault of another VMA under the same PMD page) spins with IRQs enabled and takes the IPI: holding the lock across it only makes that CPU wait longer, and nothing is written in between
     spin_unlock(pmd_ptl);
     // mmu_notifier_invalidate_range_end(): not modelled
     tlb_remove_table_sync_one();
     let pte_ptl = null;
     let pte = pte_offset_map_lock(mm, &_pmd, address, &pte_ptl);
     if pte != null {
+        // mutate: equivalent(swap-adjacent) the table is unlinked and flushed, and tlb_remove_table_sync_one() has waited out any GUP-fast walker of it; faults, zaps and rmap walks are held off by mmap_lock, the VMA lock and the anon_vma lock, all held for write: no CPU writes this PTE, and the folio lock and refcount the check reads are not protected by the PTL (trylock and speculative references do without it)
         result = __collapse_huge_page_isolate(vma, address, pte);
         spin_unlock(pte_ptl);
     } else {
@@ -129,17 +132,21 @@ fn collapse_huge_page(mm, address, referenced, unmapped) source "mm/khugepaged.c
         if pte != null {
             pte_unmap(pte);
         }
+        // mutate: equivalent(swap-adjacent) the VMA spans the whole PMD range (thp_vma_suitable_order()), so every path that writes this PMD entry holds mmap_lock or this VMA's lock, both held for write here: the entry reads none inside or outside the PMD lock
         spin_lock(pmd_ptl);
         BUG_ON(!pmd_none(*pmd));
         // "We can only use set_pmd_at when establishing hugepmds and never for
         // establishing regular pmds that points to regular pagetables. Use pmd_populate
         // for that"
+        // mutate: equivalent(swap-adjacent) every other writer of this PMD entry holds mmap_lock or this VMA's lock (the VMA spans the range), held for write here, rmap walkers that would read it under the PMD lock are held off by the anon_vma lock until later, and GUP-fast reads it without the lock: written under or just after the PMD lock, it is seen the same
         pmd_populate(mm, pmd, pmd_pgtable(_pmd));
+        // mutate: equivalent(swap-adjacent) anon_vma_unlock_write() is up_write(), which does not sleep and may be called under a spinlock; an rmap walker it lets in finds the PMD entry already restored and at most waits for the PMD lock
         spin_unlock(pmd_ptl);
         anon_vma_unlock_write(vma->anon_vma);
         return collapse_out_up_write(mm, folio, result);
     }
     // "All pages are isolated and locked so anon_vma rmap can't run anymore."
+    // mutate: equivalent(swap-adjacent) holding the anon_vma lock across the copy only holds rmap walkers off longer: one let in before the copy (page_idle or DAMON walk an anon folio by pfn, without its lock) finds the PMD entry none, as it would until set_pmd_at(), and the copy takes only the PTL, which nests inside the anon_vma lock
     anon_vma_unlock_write(vma->anon_vma);
     result = __collapse_huge_page_copy(pte, folio, pmd, _pmd, vma, address, pte_ptl);
     pte_unmap(pte);
@@ -152,6 +159,7 @@ fn collapse_huge_page(mm, address, referenced, unmapped) source "mm/khugepaged.c
     _pmd = mk_huge_pmd(folio_page(folio, 0), vma->vm_page_prot);
     // mutate: equivalent(swap-adjacent) _pmd is a local computed from the folio and vm_flags, which is guarded by mmap_lock (held for write here): computing it inside or outside the PMD lock gives the same value
     _pmd = maybe_pmd_mkwrite(pmd_mkdirty(_pmd), vma);
+    // mutate: equivalent(swap-adjacent) the VMA spans the whole PMD range (thp_vma_suitable_order()), so every path that writes this PMD entry holds mmap_lock or this VMA's lock, both held for write here: the entry reads none inside or outside the PMD lock
     spin_lock(pmd_ptl);
     // mutate: equivalent(swap-adjacent) folio_add_new_anon_rmap() writes only the new folio, which no other CPU can reach until set_pmd_at() maps it; the BUG_ON() reads the PMD entry, which only mmap_lock holders write
     BUG_ON(!pmd_none(*pmd));
@@ -219,6 +227,7 @@ fn hugepage_vma_revalidate(mm, address, expect_anon, vmap) source "mm/khugepaged
 // pmd_devmap() and pmd_bad() are never true here.
 fn find_pmd_or_thp_or_none(mm, address, pmdp) source "mm/khugepaged.c:find_pmd_or_thp_or_none@v6.12" {
     let pmd = pmd_offset(mm, address); // mm_find_pmd()
+    // mutate: equivalent(swap-adjacent) *pmdp is the caller's local (an out-parameter): no other CPU can see it, and the load of the PMD entry does not depend on it
     *pmdp = pmd;
     let pmde = *pmd;
     if pmd_none(pmde) {
@@ -329,7 +338,9 @@ fn __collapse_huge_page_copy_succeeded(pte, vma, address, ptl) source "mm/khugep
     spin_lock(ptl);
     // mutate: equivalent(swap-adjacent) both under the PTL, with mmap_lock held for write and the table unlinked: no other path reads this PTE or the folio's mapcount in between, and dropping the mapcount first keeps the refcount above it
     ptep_get_and_clear(vma->vm_mm, address, pte); // ptep_clear()
+    // mutate: equivalent(swap-adjacent) not observable here: the model has no per-CPU statistics; the kernel takes the PTL here ("preempt has to be disabled to update the per-cpu stats inside folio_remove_rmap_pte()"), and outside it the __lruvec_stat_mod_folio() update would run preemptible
     folio_remove_rmap_pte(src, src_page, vma);
+    // mutate: equivalent(swap-adjacent) the table is unlinked, so no other CPU can find its PTL, and freeing the page neither sleeps nor takes the PTL (free_swap_cache() only trylocks the folio)
     spin_unlock(ptl);
     free_page_and_swap_cache(src_page);
 }

@@ -168,6 +168,7 @@ fn migrate_folio_unmap(src, dstp, old_page_statep, vma, addr) source "mm/migrate
     }
     // out: "A folio that has not been unmapped will be restored to right list unless we
     // want to retry."
+    // mutate: equivalent(swap-adjacent) dst is a fresh folio no other CPU can reach (never mapped, not on the LRU, no mapping set): unlocking and freeing it touches no word that undoing src reads or writes
     migrate_folio_undo_src(src, (old_page_state & PAGE_WAS_MAPPED) != 0, locked, vma, addr);
     migrate_folio_undo_dst(dst, dst_locked);
     return rc;
@@ -183,7 +184,9 @@ fn migrate_folio_move(src, dst, old_page_state, vma, addr) source "mm/migrate.c:
     let rc = move_to_new_folio(dst, src);
     if rc != MIGRATEPAGE_SUCCESS {
         // out: (-EAGAIN: the last pass) migrate_pages_undo_batch()
+        // mutate: equivalent(swap-adjacent) migrate_folio() failed before dst was published (no mapping, no PTE, not on the LRU): no other CPU can reach dst, so unlocking and freeing it touches no word that undoing src reads or writes
         migrate_folio_undo_src(src, (old_page_state & PAGE_WAS_MAPPED) != 0, true, vma, addr);
+        // mutate: equivalent(swap-adjacent) two different folios, and dst was never published (no mapping, no PTE, not on the LRU): freeing it and dropping src's isolation reference touch no common word
         migrate_folio_undo_dst(dst, true);
         folio_put(src); // putback_movable_pages() -> folio_putback_lru()
         return rc;
@@ -199,7 +202,7 @@ fn migrate_folio_move(src, dst, old_page_state, vma, addr) source "mm/migrate.c:
     folio_unlock(dst);
     // "If migration is successful, decrease refcount of dst, which will not free the page
     // because new page owner increased refcounter."
-    // mutate: equivalent(swap-adjacent) two different folios: the destination's reference (its mapping and batch slot hold others) and the source's lock touch no common word
+    // mutate: equivalent(swap-adjacent) two different folios: dst's reference count and src's lock bit are different words, and src stays held by its isolation reference until migrate_folio_done(), whichever comes first
     folio_put(dst);
     // "A folio that has been migrated has all references removed and will be freed."
     folio_unlock(src);
@@ -213,6 +216,7 @@ fn migrate_folio_move(src, dst, old_page_state, vma, addr) source "mm/migrate.c:
 // src->mapping keeps PAGE_MAPPING_ANON ("Anonymous and movable src->mapping will be cleared
 // by free_pages_prepare"); flush_dcache_folio() is nothing on x86.
 fn move_to_new_folio(dst, src) source "mm/migrate.c:move_to_new_folio@v6.12" {
+    // mutate: equivalent(swap-adjacent) this CPU holds both folio locks since migrate_folio_unmap(): neither bit can change, so the two checks read the same in either order
     BUG_ON(!folio_test_locked(src));
     BUG_ON(!folio_test_locked(dst));
     return migrate_folio(null, dst, src, MIGRATE_SYNC);
@@ -304,6 +308,7 @@ fn try_to_migrate_one(folio, vma, address, flags) source "mm/rmap.c:try_to_migra
         return true;
     }
     let subpage = folio_page(folio, 0);
+    // mutate: equivalent(swap-adjacent) PageAnonExclusive of a mapped page changes only under the PTL of its PTE (a write fault's reuse, fork's folio_try_dup_anon_rmap_pte(), remove_migration_pte()), which this CPU holds across both, and folio->mapping of an anonymous folio is stable: the flag reads the same before or after the clear and flush
     let anon_exclusive = folio_test_anon(folio) && PageAnonExclusive(subpage);
     // flush_cache_page(): nothing on x86. Nuke the page table entry.
     let pteval = ptep_clear_flush(vma, address, ptep);
@@ -377,6 +382,7 @@ fn remove_migration_pte(folio, vma, addr, src) source "mm/migrate.c:remove_migra
     }
     let rmap_flags = RMAP_NONE;
     let new = folio_page(folio, 0);
+    // mutate: equivalent(swap-adjacent) folio_get() raises the count of a folio this CPU holds locked and referenced, so no check of another CPU depends on when; the vm_page_prot load is a READ_ONCE() that no other word orders, and its writers (mprotect, under mmap_lock for write) never read this folio's count
     folio_get(folio);
     let pte = mk_pte(new, vma->vm_page_prot); // READ_ONCE(vma->vm_page_prot)
     // !is_migration_entry_young(entry); is_migration_entry_dirty(): entries carry neither

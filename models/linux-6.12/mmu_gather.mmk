@@ -347,6 +347,8 @@ fn tlb_flush_rmaps(tlb, vma) source "mm/mmu_gather.c:tlb_flush_rmaps@v6.12" {
 // more (free_swap_cache(): no swap cache in the tree), and the references dropped
 // (folios_put_refs(): a folio_put() each).
 fn __tlb_batch_free_encoded_pages(batch) source "mm/mmu_gather.c:__tlb_batch_free_encoded_pages@v6.12 -> mm/swap_state.c:free_pages_and_swap_cache()" {
+    // cond_resched() between chunks: the batch is freed where the caller may sleep
+    might_sleep();
     lru_add_drain();
     let i = 0;
     while i < batch->nr {

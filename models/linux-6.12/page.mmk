@@ -18,6 +18,8 @@ const PG_lru = 4;
 const PG_active = 5;
 const PG_waiters = 7;
 const PG_swapbacked = 19;
+// PG_swapcache is PG_owner_priv_1 (bit 8); which bit it is matters to nothing modelled.
+const PG_swapcache = 8;
 // PG_anon_exclusive is an alias of another bit of enum pageflags (PG_mappedtodisk in 6.x);
 // which bit it is does not matter to these paths, only that it is in the flags word.
 const PG_anon_exclusive = 17;
@@ -221,9 +223,10 @@ fn folio_test_ksm(folio) source "include/linux/page-flags.h:folio_test_ksm@v6.12
     return false;
 }
 
-// The swap cache is not in this tree: no folio is in it.
-fn folio_test_swapcache(folio) source "include/linux/page-flags.h:folio_test_swapcache@v6.12 (no swap cache in the tree)" {
-    return false;
+// The swap cache is not in this tree: no path sets PG_swapcache, but the test reads the
+// folio's flags as the kernel's does (a read of a freed folio is still one).
+fn folio_test_swapcache(folio) source "include/linux/page-flags.h:folio_test_swapcache@v6.12" {
+    return test_bit(PG_swapcache, &folio->flags);
 }
 
 fn PageAnonExclusive(page) source "include/linux/page-flags.h:PageAnonExclusive@v6.12" {
@@ -384,7 +387,9 @@ fn anon_vma_fork(vma, pvma) source "mm/rmap.c:anon_vma_fork@v6.12 (the anon_vma 
     return 0;
 }
 
+// down_write(&anon_vma->root->rwsem): no anon_vma object to lock, but the rwsem may sleep.
 fn anon_vma_lock_write(anon_vma) source "include/linux/rmap.h:anon_vma_lock_write@v6.12 (no anon_vma objects: nothing to lock)" {
+    might_sleep();
 }
 
 fn anon_vma_unlock_write(anon_vma) source "include/linux/rmap.h:anon_vma_unlock_write@v6.12 (no anon_vma objects: nothing to lock)" {
