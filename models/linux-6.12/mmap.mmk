@@ -116,18 +116,22 @@ fn vm_flags_init(vma, flags) source "include/linux/mm.h:vm_flags_init@v6.12" {
 }
 
 fn vm_flags_set(vma, flags) source "include/linux/mm.h:vm_flags_set@v6.12" {
+    // mutate: equivalent(swap-adjacent) not observable here: the only caller modelled, __mmap_region()'s VM_SOFTDIRTY, sets the flag on a VMA it has already write-locked (vma_start_write() before vma_iter_store(), or vma_expand()) under mmap_lock held for write, so this vma_start_write() returns at once; a caller that sets flags on a VMA in the tree that is not write-locked yet, which a fault under the VMA lock could then see change (mremap's VM_ACCOUNT, drivers), is not modelled
     vma_start_write(vma);
     vma->vm_flags = vma->vm_flags | flags;
 }
 
 fn vm_flags_clear(vma, flags) source "include/linux/mm.h:vm_flags_clear@v6.12" {
+    // mutate: equivalent(swap-adjacent) not observable here: the only caller modelled, move_vma()'s VM_LOCKED_MASK clear, comes after move_vma()'s own vma_start_write(vma) under mmap_lock held for write, so this vma_start_write() returns at once; clear_refs' vm_flags_clear(VM_SOFTDIRTY) on a VMA not yet write-locked is inlined in task_mmu.mmk (and a fault reads VM_SOFTDIRTY only to be stricter), other callers are not modelled
     vma_start_write(vma);
     vma->vm_flags = vma->vm_flags & ~flags;
 }
 
 // mm/vma.h: the VMA's range and pgoff (addresses count pages: pgoff moves by pages).
 fn vma_set_range(vma, start, end, pgoff) source "mm/vma.h:vma_set_range@v6.12" {
+    // mutate: equivalent(swap-adjacent) every caller has write-locked vma (commit_merge(): vma_expand() and vma_merge_existing_range() lock it first) or not stored it yet (__mmap_region(), copy_vma()), under mmap_lock held for write: no fault holds its VMA lock, and lock_vma_under_rcu()'s lockless walk that reads the two bounds only picks a candidate, which vma_start_read() refuses while it is write-locked, so either order of the stores ends in the same fallback to mmap_lock
     vma->vm_start = start;
+    // mutate: equivalent(swap-adjacent) vma is write-locked or not in the tree yet, under mmap_lock held for write (see vm_start above); vm_pgoff is read only by paths holding mmap_lock or the VMA lock, and the lockless walk reads only the bounds
     vma->vm_end = end;
     vma->vm_pgoff = pgoff;
 }
@@ -155,6 +159,7 @@ fn __vma_link_list(mm, vma, prev) source "mm/util.c:__vma_link_list@v5.10 (the m
 // The unlinked VMA keeps its own vm_next and vm_prev: a lockless reader standing on it
 // walks on into the mm (as an RCU reader of the old maple tree node would).
 fn __vma_unlink_list(mm, vma) source "mm/util.c:__vma_unlink_list@v5.10 (the maple tree's stand-in)" {
+    // mutate: equivalent(swap-adjacent) two loads of list links that are guarded by mmap_lock, which every caller (vma_iter_store()) holds for write: no CPU can change either between them
     let next = vma->vm_next;
     let prev = vma->vm_prev;
     if prev != null {
@@ -307,6 +312,7 @@ fn vma_iter_clear_gfp(mm, vms) source "mm/vma.h:vma_iter_clear_gfp@v6.12 (on the
         last = last->vm_next;
         i = i + 1;
     }
+    // mutate: equivalent(swap-adjacent) two loads of list links guarded by mmap_lock, which munmap holds for write here: no CPU can change either between them
     let prev = first->vm_prev;
     let next = last->vm_next;
     if prev != null {
@@ -352,6 +358,7 @@ fn vms_gather_munmap_vmas(vms) source "mm/vma.c:vms_gather_munmap_vmas@v6.12" {
         vma_start_write(next);
         // mas_store_gfp(mas_detach, next): the side tree is the run itself
         vms->vma_count = vms->vma_count + 1;
+        // mutate: equivalent(swap-adjacent) vms is the caller's on-stack vma_munmap_struct, and next's bounds are guarded by mmap_lock, held for write: the sum reads nothing the detach writes and no CPU sees it
         vma_mark_detached(next, true);
         vms->nr_pages = vms->nr_pages + (next->vm_end - next->vm_start);
         next = next->vm_next;
@@ -412,6 +419,7 @@ fn vms_clear_ptes(vms, mm_wr_locked) source "mm/vma.c:vms_clear_ptes@v6.12" {
     if !vms->clear_ptes {
         return; // Nothing to do
     }
+    // mutate: equivalent(swap-adjacent) vms is the caller's local and vm_mm never changes after vm_area_alloc(): the load commutes with lru_add_drain()'s per-CPU pagevec
     let mm = vms->vma->vm_mm;
     lru_add_drain();
     let tlb = struct mmu_gather {};
@@ -609,6 +617,8 @@ fn free_pte_range(tlb, pmd, addr) source "mm/memory.c:free_pte_range@v6.12" {
 // xa_is_zero() marker of a failed dup_mmap(), MMF_OOM_SKIP, mt_clear_in_rcu(), the Android
 // vendor hooks, vm_unacct_memory() and the map_count BUG_ON.
 fn exit_mmap(mm) source "mm/mmap.c:exit_mmap@v6.12" {
+    // mutate: equivalent(delete-lock-pair) not observable here: mm_users is 0, so no task can change the VMA tree or take mmap_lock for write any more; the read lock keeps out only mmgrab() holders that write-lock it (khugepaged's collapse, which gives up on an exiting mm) and lets the OOM reaper and process_mrelease() zap beside it: mm_count, mmgrab() and those paths are not modelled
+    // mutate: equivalent(swap-adjacent) mm_users is 0: no task can change the VMA tree any more (only mm_users holders do; an mmgrab() holder such as the OOM reaper only reads it), so mm->mmap reads the same before or after the read lock
     mmap_read_lock(mm);
     let vma = mm->mmap; // vma_next(&vmi)
     if vma == null {
@@ -623,6 +633,7 @@ fn exit_mmap(mm) source "mm/mmap.c:exit_mmap@v6.12" {
     let tlb = struct mmu_gather {};
     tlb_gather_mmu_fullmm(&tlb, mm);
     // Use ULONG_MAX here to ensure all VMAs in the mm are unmapped
+    // mutate: equivalent(swap-adjacent) not observable here: after the read unlock only an mmgrab() holder could take mmap_lock for write (khugepaged's collapse, which gives up on an mm with no users) and run beside the zap; mm_count, mmgrab() and khugepaged's mm_slot are not modelled, and every modelled path that reaches another mm holds mm_users
     unmap_vmas(&tlb, vma, TASK_SIZE, 0, TASK_SIZE, false);
     mmap_read_unlock(mm);
     mmap_write_lock(mm);
@@ -740,6 +751,7 @@ fn __split_vma(mm, vma, addr, new_below) source "mm/vma.c:__split_vma@v6.12" {
     if new_below {
         new->vm_end = addr;
     } else {
+        // mutate: equivalent(swap-adjacent) new comes from vm_area_dup() and is stored into the tree only by vma_complete(): no other CPU can reach it
         new->vm_start = addr;
         new->vm_pgoff = new->vm_pgoff + (addr - vma->vm_start);
     }
@@ -748,12 +760,15 @@ fn __split_vma(mm, vma, addr, new_below) source "mm/vma.c:__split_vma@v6.12" {
         vm_area_free(new);
         return -ENOMEM;
     }
+    // mutate: equivalent(swap-adjacent) new is in no tree until vma_complete() stores it, so its VMA lock is uncontended and no fault can see it; vma is still write-locked before anything of it changes (vma_prepare(), the new bounds)
     vma_start_write(vma);
+    // mutate: equivalent(swap-adjacent) new is in no tree yet (no CPU can reach it), and init_vma_prep() reads vma->anon_vma, which changes only under mmap_lock (a fault under the VMA lock without an anon_vma retries with mmap_lock: __vmf_anon_prepare()), held here for write; vma is already write-locked
     vma_start_write(new);
     let vp = init_vma_prep(vma);
     vp.insert = new;
     vma_prepare(&vp);
     if new_below {
+        // mutate: equivalent(swap-adjacent) vma is write-locked (above) under mmap_lock held for write: no fault holds its VMA lock, vm_pgoff is read only under one of the two, and the lockless walk that reads vm_start only picks a candidate, which vma_start_read() refuses while vma is write-locked
         vma->vm_start = addr;
         vma->vm_pgoff = vma->vm_pgoff + (addr - new->vm_start);
     } else {
@@ -802,7 +817,9 @@ fn vmg_state(mm, start, end, flags, pgoff) source "mm/vma.h:VMG_STATE@v6.12" {
 // VMG_VMA_STATE(): [start, end) of vma, with vma's flags, anon_vma and the pgoff of start.
 fn vmg_vma_state(mm, prev, vma, start, end) source "mm/vma.h:VMG_VMA_STATE@v6.12" {
     let vmg = struct vma_merge_struct { .mm = mm, .prev = prev, .next = null, .vma = vma, .start = start, .end = end, .just_expand = false, .give_up_on_oom = false, .state = VMA_MERGE_START };
+    // mutate: equivalent(swap-adjacent) vmg is a local record; vm_flags and vm_pgoff are guarded by mmap_lock and anon_vma changes only under it (a fault under the VMA lock retries with mmap_lock to set it: __vmf_anon_prepare()), and every caller holds it for write: the loads commute
     vmg.flags = vma->vm_flags;
+    // mutate: equivalent(swap-adjacent) vmg is a local record; anon_vma, vm_pgoff and vm_start change only under mmap_lock, which every caller holds for write: the loads commute
     vmg.anon_vma = vma->anon_vma;
     vmg.pgoff = vma->vm_pgoff + (start - vma->vm_start);
     return vmg;
@@ -887,6 +904,7 @@ fn can_merge_remove_vma(vma) source "mm/vma.c:can_merge_remove_vma@v6.12" {
 // anon_vma set if the shrinking vma had, to cover any anon pages imported."
 fn dup_anon_vma(dst, src, dup) source "mm/vma.c:dup_anon_vma@v6.12" {
     if src->anon_vma != null && dst->anon_vma == null {
+        // mutate: equivalent(swap-adjacent) a VM_BUG_ON check moved past a store it does not read: the assertion reads dst's vm_lock_seq and the mm's mm_lock_seq, the store dst->anon_vma; every caller write-locked dst first, so it holds on either side
         vma_assert_write_locked(dst);
         dst->anon_vma = src->anon_vma;
         let ret = anon_vma_clone(dst, src);
@@ -904,12 +922,14 @@ fn dup_anon_vma(dst, src, dup) source "mm/vma.c:dup_anon_vma@v6.12" {
 // fail here; vma_adjust_trans_huge() is left out (see __split_vma()).
 fn commit_merge(vmg, adjust, remove, remove2, adj_start, expanded) source "mm/vma.c:commit_merge@v6.12" {
     let vp = init_multi_vma_prep(vmg->vma, adjust, remove, remove2);
+    // mutate: equivalent(swap-adjacent) not observable here: vma_prepare() takes the anon_vma lock and takes the VMA out of the anon_vma interval tree (anon_vma_interval_tree_pre_update_vma()) before its range changes, so an rmap walk never finds it indexed under a range it no longer has; the tree has no anon_vma objects, interval trees or rmap walks (page.mmk: those are no-ops)
     vma_prepare(&vp);
     vma_set_range(vmg->vma, vmg->start, vmg->end, vmg->pgoff);
     if expanded {
         vma_iter_store(vmg->mm, vmg->vma);
     }
     if adj_start != 0 {
+        // mutate: equivalent(swap-adjacent) adjust is write-locked (vma_merge_existing_range() locks vma and next first) under mmap_lock held for write: vm_pgoff is read only under one of them, and the lockless walk reading vm_start only picks a candidate vma_start_read() refuses
         adjust->vm_start = adjust->vm_start + adj_start;
         adjust->vm_pgoff = adjust->vm_pgoff + adj_start;
         if adj_start < 0 {
@@ -932,6 +952,7 @@ fn vma_merge_existing_range(vmg) source "mm/vma.c:vma_merge_existing_range@v6.12
     let adjust = null;
     let start = vmg->start;
     let end = vmg->end;
+    // mutate: equivalent(swap-adjacent) two loads of vma's bounds, guarded by mmap_lock, which every caller holds for write, into locals
     let left_side = vma != null && start == vma->vm_start;
     let right_side = vma != null && end == vma->vm_end;
     let err = 0;
@@ -976,7 +997,9 @@ fn vma_merge_existing_range(vmg) source "mm/vma.c:vma_merge_existing_range@v6.12
         //   prev     vma     next
         //  extend   delete  delete
         vmg->vma = prev;
+        // mutate: equivalent(swap-adjacent) vmg is the caller's on-stack vma_merge_struct, and prev's and next's fields are guarded by mmap_lock, held for write: no CPU sees or changes either
         vmg->start = prev->vm_start;
+        // mutate: equivalent(swap-adjacent) vmg is the caller's on-stack vma_merge_struct, and prev's and next's fields are guarded by mmap_lock, held for write: no CPU sees or changes either
         vmg->end = next->vm_end;
         vmg->pgoff = prev->vm_pgoff;
         let src = vma;
@@ -991,6 +1014,7 @@ fn vma_merge_existing_range(vmg) source "mm/vma.c:vma_merge_existing_range@v6.12
         //   prev       vma
         //  extend shrink/delete
         vmg->vma = prev;
+        // mutate: equivalent(swap-adjacent) vmg is the caller's on-stack vma_merge_struct, and prev's fields are guarded by mmap_lock, held for write: no CPU sees or changes either
         vmg->start = prev->vm_start;
         vmg->pgoff = prev->vm_pgoff;
         if !merge_will_delete_vma {
@@ -1007,6 +1031,7 @@ fn vma_merge_existing_range(vmg) source "mm/vma.c:vma_merge_existing_range@v6.12
         let pglen = vmg->end - vmg->start;
         if merge_will_delete_vma {
             vmg->vma = next;
+            // mutate: equivalent(swap-adjacent) vmg is the caller's on-stack vma_merge_struct, and next's fields are guarded by mmap_lock, held for write: no CPU sees or changes either
             vmg->end = next->vm_end;
             vmg->pgoff = next->vm_pgoff - pglen;
         } else {
@@ -1107,6 +1132,7 @@ fn vma_expand(vmg) source "mm/vma.c:vma_expand@v6.12" {
     vma_start_write(vma);
     if next != null && vma != next && vmg->end == next->vm_end {
         remove_next = true;
+        // mutate: equivalent(swap-adjacent) dup_anon_vma() writes only vma (write-locked above) and reads next->anon_vma, which changes only under mmap_lock (a fault under next's VMA lock with no anon_vma retries with mmap_lock: __vmf_anon_prepare()), held here for write; next is write-locked before commit_merge() changes or removes it either way
         vma_start_write(next);
         let ret = dup_anon_vma(vma, next, &anon_dup);
         if ret != 0 {
@@ -1331,24 +1357,31 @@ fn __mmap_region(addr, len, vm_flags, pgoff) source "mm/mmap.c:__mmap_region@v6.
     }
     // clear PTEs while the vma is still in the tree so that rmap cannot race with the
     // freeing later in the truncate scenario.
+    // mutate: equivalent(swap-adjacent) not observable here: the kernel clears the old PTEs while the old VMAs are still in the tree "so that rmap cannot race with the freeing later in the truncate scenario" (a file's unmap_mapping_range() over i_mmap); the tree has no file mappings and no rmap walk, and the old and new VMAs are write-locked under mmap_lock held for write either way, so no fault or page-table walker can tell
     vms_clean_up_area(&vms);
     vma = vma_merge_new_range(&vmg);
     if vma == null {
         vma = vm_area_alloc(mm);
+        // mutate: equivalent(swap-adjacent) vma comes from vm_area_alloc() and is in no tree until vma_iter_store(): no other CPU can reach it
         vma_set_range(vma, addr, end, pgoff);
+        // mutate: equivalent(swap-adjacent) vma is in no tree until vma_iter_store(): no other CPU can reach it
         vm_flags_init(vma, vm_flags);
+        // mutate: equivalent(swap-adjacent) vma is in no tree until vma_iter_store(): its VMA lock is uncontended and no CPU reads vm_page_prot before the store
         vma->vm_page_prot = vm_get_page_prot(vm_flags);
         // vma_set_anonymous(): vm_ops = NULL
         // Lock the VMA since it is modified after insertion into VMA tree
+        // mutate: equivalent(swap-adjacent) not observable here: stored before it is write-locked, the new VMA can be read-locked by a fault (lock_vma_under_rcu()) before __mmap_region() finishes it, but what follows (vm_flags_set(VM_SOFTDIRTY), vma_set_page_prot()) changes what a fault uses only for file-backed or shared writable VMAs (33313a747e81: "post-addition modifications are done only for file-backed VMAs"); only private anonymous mappings are modelled
         vma_start_write(vma);
         vma_iter_store(mm, vma); // vma_iter_store_new()
         // mm->map_count++, vma_link_file(), khugepaged_enter_vma(), ksm_add_vma()
     }
     // expanded: (perf_event_mmap())
     // Unmap any existing mapping in the area
+    // mutate: equivalent(swap-adjacent) vms_complete_munmap_vmas() (unlock false: no downgrade) frees only the old VMAs, detached and out of the tree, while vm_flags_set() stores to the new one, write-locked under mmap_lock held for write until mmap() returns: no CPU reads its vm_flags in between
     vms_complete_munmap_vmas(&vms);
     // vm_stat_account(), VM_LOCKED accounting, uprobe_mmap(): not modelled
     // New (or expanded) vma always get soft dirty status.
+    // mutate: equivalent(swap-adjacent) not observable here: vm_page_prot depends on VM_SOFTDIRTY only for shared writable mappings (vma_wants_writenotify() tracks soft-dirty only there); only private anonymous VMAs are modelled, so computing it before the flag is set gives the same value
     vm_flags_set(vma, VM_SOFTDIRTY);
     vma_set_page_prot(vma);
     return addr;
@@ -1357,6 +1390,7 @@ fn __mmap_region(addr, len, vm_flags, pgoff) source "mm/mmap.c:__mmap_region@v6.
 // include/linux/mm.h: "Use only if VMA has no other users": vma_assert_write_locked(), then
 // the store (ACCESS_PRIVATE(vma, __vm_flags) = flags).
 fn vm_flags_reset(vma, flags) source "include/linux/mm.h:vm_flags_reset@v6.12" {
+    // mutate: equivalent(swap-adjacent) a VM_BUG_ON check moved past a store it does not read: the assertion reads vm_lock_seq and mm_lock_seq, the store vm_flags; every caller (mprotect_fixup()) write-locked vma just before, so it holds on either side
     vma_assert_write_locked(vma);
     vma->vm_flags = flags; // vm_flags_init()
 }
