@@ -1120,6 +1120,27 @@ fn exec_inner(
             let mem = &m.prog.memory;
             if let Some(per) = mem.mm {
                 let base = per.base as usize + mm * per.stride as usize;
+                // a lock of the mm still held when it is freed: its holder will release (or
+                // its waiters take) a lock in freed memory
+                let s = &mem.structs[per.strukt as usize];
+                for (f, (name, kind)) in s.fields.iter().enumerate() {
+                    let v = st.mem[base + s.offsets[f] as usize];
+                    let held = match kind {
+                        crate::ir::WordKind::Rwsem if v != 0 => {
+                            Some(super::family::rwsem::state_text(v))
+                        }
+                        crate::ir::WordKind::Spinlock if v != 0 => {
+                            Some(format!("held by cpu{}", v - 1))
+                        }
+                        _ => None,
+                    };
+                    if let Some(how) = held {
+                        return Ok(Violation(
+                            "lock_hygiene",
+                            format!("cpu{tid}: free_mm() of mm{mm} while its {name} is {how}"),
+                        ));
+                    }
+                }
                 for w in base..base + per.stride as usize {
                     st.mem[w] = mem.init_of(w);
                 }
