@@ -1355,11 +1355,11 @@ override fn madvise(start, len, behavior) source "mm/madvise.c:do_madvise@v5.10 
     if behavior == MADV_FREE {
         // mutate: equivalent(swap-adjacent) not observable here: no test runs munmap() or mprotect() beside MADV_FREE, so nothing needs mmap_lock against the walk
         madvise_free_single_vma(vma, start, end);
+        mmap_read_unlock(mm);
         // Ghost, not kernel code: the call and its flush are done, so a store that lands in a
         // lazyfree page from here makes its contents count again (one that raced the call may
         // be thrown away with the page).
         ghost_discard_done(vma, start, end);
-        mmap_read_unlock(mm);
         return 0;
     }
     zap_page_range(vma, start, end - start);
